@@ -1,0 +1,54 @@
+/** Small byte helpers shared by the whole engine. */
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error('invalid hex');
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Constant-time comparison (for MACs and Finished values). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+export function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+export function fromUtf8(b: Uint8Array): string {
+  return new TextDecoder().decode(b);
+}
+
+/** Big-endian unsigned integer of `width` bytes. */
+export function uintBytes(value: number, width: number): Uint8Array {
+  const out = new Uint8Array(width);
+  let v = value;
+  for (let i = width - 1; i >= 0; i--) {
+    out[i] = v & 0xff;
+    v = Math.floor(v / 256);
+  }
+  return out;
+}

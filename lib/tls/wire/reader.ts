@@ -1,0 +1,173 @@
+import { decodeError } from '../errors';
+import type { Field, FieldInfo } from './field';
+
+type Describe<T> = FieldInfo | ((value: T) => FieldInfo) | undefined;
+
+function info<T>(describe: Describe<T>, value: T): FieldInfo {
+  if (!describe) return {};
+  return typeof describe === 'function' ? describe(value) : describe;
+}
+
+/**
+ * Reads TLS wire structures and records an annotation node for every byte it consumes.
+ * Length-prefixed vectors open a sub-range that must be consumed exactly (else decode_error),
+ * the way cryptobyte's String works.
+ */
+export class Reader {
+  private pos = 0;
+  private readonly limits: number[] = [];
+  private readonly open: Field[];
+
+  constructor(
+    private readonly data: Uint8Array,
+    rootName: string,
+    rootInfo: FieldInfo = {},
+    /** Offset of data[0] within the bytes the annotation will be shown over. */
+    private readonly base = 0,
+  ) {
+    this.open = [{ name: rootName, offset: base, length: data.length, ...rootInfo, children: [] }];
+  }
+
+  /** The root of the annotation tree built so far. */
+  get field(): Field {
+    return this.open[0];
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  private get limit(): number {
+    return this.limits.length ? this.limits[this.limits.length - 1] : this.data.length;
+  }
+
+  get remaining(): number {
+    return this.limit - this.pos;
+  }
+
+  get atEnd(): boolean {
+    return this.pos === this.limit;
+  }
+
+  /** Path of the open nodes, for error messages: "ClientHello.extensions.key_share". */
+  private where(name?: string): string {
+    return [...this.open.map((n) => n.name), ...(name ? [name] : [])].join('.');
+  }
+
+  private take(name: string, n: number): Uint8Array {
+    if (n > this.remaining) {
+      throw decodeError(`${this.where(name)}: needs ${n} bytes but only ${this.remaining} remain`);
+    }
+    const out = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  private add(field: Field): void {
+    const parent = this.open[this.open.length - 1];
+    (parent.children ??= []).push(field);
+  }
+
+  private leaf(name: string, start: number, fi: FieldInfo): void {
+    this.add({ name, offset: this.base + start, length: this.pos - start, ...fi });
+  }
+
+  private uint(name: string, width: number, describe: Describe<number>): number {
+    const start = this.pos;
+    const b = this.take(name, width);
+    let v = 0;
+    for (const x of b) v = v * 256 + x;
+    this.leaf(name, start, info(describe, v));
+    return v;
+  }
+
+  u8(name: string, describe?: Describe<number>): number {
+    return this.uint(name, 1, describe);
+  }
+
+  u16(name: string, describe?: Describe<number>): number {
+    return this.uint(name, 2, describe);
+  }
+
+  u24(name: string, describe?: Describe<number>): number {
+    return this.uint(name, 3, describe);
+  }
+
+  u32(name: string, describe?: Describe<number>): number {
+    return this.uint(name, 4, describe);
+  }
+
+  /** A fixed number of opaque bytes. Returns a copy. */
+  bytes(name: string, n: number, describe?: Describe<Uint8Array>): Uint8Array {
+    const start = this.pos;
+    const b = this.take(name, n).slice();
+    this.leaf(name, start, info(describe, b));
+    return b;
+  }
+
+  /** Everything left in the current range. */
+  rest(name: string, describe?: Describe<Uint8Array>): Uint8Array {
+    return this.bytes(name, this.remaining, describe);
+  }
+
+  /** Groups the fields read by `body` under one node, without a length prefix. */
+  struct<T>(name: string, body: (r: this) => T, describe?: Describe<T>): T {
+    const node: Field = { name, offset: this.base + this.pos, length: 0, children: [] };
+    this.add(node);
+    this.open.push(node);
+    try {
+      const value = body(this);
+      Object.assign(node, info(describe, value));
+      return value;
+    } finally {
+      this.open.pop();
+      node.length = this.base + this.pos - node.offset;
+    }
+  }
+
+  /**
+   * A vector with a `lengthBytes`-byte length prefix. `body` reads its content and must consume it
+   * exactly; the prefix appears as a child named "length".
+   */
+  vector<T>(name: string, lengthBytes: 1 | 2 | 3, body: (r: this) => T, describe?: Describe<T>): T {
+    return this.struct(
+      name,
+      () => {
+        const len = this.uint('length', lengthBytes, (n) => ({ value: `${n} bytes` }));
+        if (len > this.remaining) {
+          throw decodeError(`${this.where()}: length ${len} exceeds the ${this.remaining} bytes that remain`);
+        }
+        this.limits.push(this.pos + len);
+        try {
+          const value = body(this);
+          if (!this.atEnd) {
+            throw decodeError(`${this.where()}: ${this.remaining} bytes left over inside the length prefix`);
+          }
+          return value;
+        } finally {
+          this.limits.pop();
+        }
+      },
+      describe,
+    );
+  }
+
+  /** An opaque vector: length prefix plus bytes, returned without the prefix. */
+  opaque(name: string, lengthBytes: 1 | 2 | 3, describe?: Describe<Uint8Array>, min = 0, max = Infinity): Uint8Array {
+    const out = this.vector(name, lengthBytes, (r) => r.rest('data'), describe);
+    if (out.length < min || out.length > max) {
+      throw decodeError(`${this.where(name)}: length ${out.length} outside ${min}..${max}`);
+    }
+    return out;
+  }
+
+  /** Sets or extends the description of the innermost open node. */
+  note(fi: FieldInfo): void {
+    Object.assign(this.open[this.open.length - 1], fi);
+  }
+
+  /** Requires the whole input to be consumed. */
+  end(): void {
+    if (!this.atEnd) throw decodeError(`${this.where()}: ${this.remaining} unexpected trailing bytes`);
+  }
+}
