@@ -1,0 +1,103 @@
+import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
+
+/**
+ * The certificate panel's model: the chain as the engine built it (leaf first), each certificate
+ * with the checks that concern it, the chain-wide checks, and the overall verdict in words.
+ */
+export interface CertificateCard {
+  index: number;
+  role: 'leaf' | 'intermediate' | 'root';
+  entry: ChainEntry;
+  checks: CertificateCheck[];
+  /** Whether every check on this certificate passed (true when there are none). */
+  ok: boolean;
+  /** Validity at the time of the run. */
+  validity: { state: 'valid' | 'expired' | 'not-yet-valid' | 'unknown'; daysLeft?: number };
+  sourceLabel: string;
+}
+
+export interface CertificatePanel {
+  verdict: 'trusted' | 'untrusted' | 'not-checked';
+  headline: string;
+  tone: 'good' | 'bad' | 'warning' | 'neutral';
+  alert?: string;
+  insecure: boolean;
+  cards: CertificateCard[];
+  /** Checks not tied to one certificate (chain building, hostname when not attributed…). */
+  chainChecks: CertificateCheck[];
+  failed: CertificateCheck[];
+  /** Seq of the certificate-layer steps, to jump to them in the diagram. */
+  stepSeqs: number[];
+}
+
+const SOURCE_LABEL: Record<ChainEntry['source'], string> = {
+  server: "sent by the server",
+  'root-store': 'from the root store',
+  'user-ca': 'from your CA list',
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function validityAt(entry: ChainEntry, at: number): CertificateCard['validity'] {
+  const notBefore = Date.parse(entry.notBefore);
+  const notAfter = Date.parse(entry.notAfter);
+  if (Number.isNaN(notBefore) || Number.isNaN(notAfter) || Number.isNaN(at)) return { state: 'unknown' };
+  if (at < notBefore) return { state: 'not-yet-valid' };
+  const daysLeft = Math.floor((notAfter - at) / DAY_MS);
+  if (at > notAfter) return { state: 'expired', daysLeft };
+  return { state: 'valid', daysLeft };
+}
+
+function role(index: number, length: number, entry: ChainEntry): CertificateCard['role'] {
+  if (index === 0) return 'leaf';
+  if (index === length - 1 && (entry.source !== 'server' || entry.subject === entry.issuer)) return 'root';
+  return 'intermediate';
+}
+
+export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'startedAt' | 'steps'>): CertificatePanel | undefined {
+  const summary = trace.certificate;
+  if (!summary) return undefined;
+  const at = Date.parse(trace.startedAt);
+  const cards = summary.chain.map((entry, index): CertificateCard => {
+    const checks = summary.checks.filter((c) => c.certificate === index);
+    return {
+      index,
+      role: role(index, summary.chain.length, entry),
+      entry,
+      checks,
+      ok: checks.every((c) => c.ok),
+      validity: validityAt(entry, at),
+      sourceLabel: SOURCE_LABEL[entry.source] ?? entry.source,
+    };
+  });
+  const chainChecks = summary.checks.filter((c) => c.certificate === undefined || c.certificate >= summary.chain.length);
+  const failed = summary.checks.filter((c) => !c.ok);
+  const insecure = summary.insecure === true;
+
+  let headline: string;
+  let tone: CertificatePanel['tone'];
+  if (summary.verdict === 'trusted') {
+    headline = 'Certificate trusted: every check passed.';
+    tone = 'good';
+  } else if (summary.verdict === 'untrusted') {
+    const first = failed[0];
+    headline = `Certificate not trusted${first ? `: ${first.detail.replace(/[.\s]+$/, '')}.` : '.'}`;
+    if (insecure) headline += ' You chose to continue anyway — this connection is not authenticated.';
+    tone = insecure ? 'warning' : 'bad';
+  } else {
+    headline = 'Certificate not checked.';
+    tone = 'neutral';
+  }
+
+  return {
+    verdict: summary.verdict,
+    headline,
+    tone,
+    alert: summary.alert,
+    insecure,
+    cards,
+    chainChecks,
+    failed,
+    stepSeqs: trace.steps.filter((s) => s.layer === 'certificate').map((s) => s.seq),
+  };
+}

@@ -1,0 +1,274 @@
+import type { Direction, Layer, Step } from '../trace/schema';
+
+/**
+ * The sequence diagram's model: one row per step, in order. Rows are a function of the steps
+ * before and including them only, so rows already on screen never change while later steps
+ * stream in (no layout jumps): buildDiagram(steps.slice(0, n)) is a prefix of buildDiagram(steps).
+ */
+
+/** TCP and relay events drawn as marks of their own, not as arrows of TLS messages. */
+export type TcpMarkKind =
+  | 'resolved'
+  | 'connect'
+  | 'fin'
+  | 'shutdown'
+  | 'reset'
+  | 'timeout'
+  | 'refused'
+  | 'relay-refusal'
+  | 'unreachable'
+  | 'error'
+  | 'closed';
+
+export type RowPhase = 'tcp' | 'handshake' | 'record' | 'alert' | 'application' | 'local';
+
+export interface DiagramRow {
+  seq: number;
+  /** Index of the step in trace.steps (for selection). */
+  index: number;
+  title: string;
+  layer: Layer;
+  direction: Direction;
+  phase: RowPhase;
+  kind: 'message' | 'tcp' | 'note';
+  tcp?: TcpMarkKind;
+  /** Which side the TCP event or local work happened on. */
+  side: 'client' | 'server' | 'both';
+  timeMs: number;
+  /** Time since the previous step (0 for the first). */
+  deltaMs: number;
+  byteLength: number;
+  /** A protected record (TLS 1.3 ciphertext, or TLS 1.2 after ChangeCipherSpec). */
+  encrypted: boolean;
+  /** The record row that carried this handshake/alert/application message, when there is one. */
+  parentSeq?: number;
+  tone: 'neutral' | 'good' | 'warning' | 'bad';
+  /** Alert level when the step is an alert. */
+  alertLevel?: 'warning' | 'fatal';
+}
+
+export interface Diagram {
+  rows: DiagramRow[];
+  totalMs: number;
+  /** Counts for the legend and the live status line. */
+  counts: { messages: number; tcp: number; notes: number; bytesSent: number; bytesReceived: number };
+}
+
+function str(data: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = data?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function byteLength(step: Step): number {
+  return step.bytes ? Math.floor(step.bytes.hex.length / 2) : 0;
+}
+
+const RELAY_REFUSALS = new Set(['POLICY', 'RATE', 'LIMIT', 'RELAY']);
+
+/**
+ * Classifies a tcp-layer step. The transport's own event name (data.event or data.type, as in
+ * TransportEvent) and error code decide; the title is the fallback for older traces.
+ */
+export function classifyTcp(step: Step): TcpMarkKind {
+  const event = (str(step.data, 'event') ?? str(step.data, 'type') ?? '').toLowerCase();
+  const code = (str(step.data, 'code') ?? '').toUpperCase();
+  if (code) {
+    if (RELAY_REFUSALS.has(code)) return 'relay-refusal';
+    if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+    if (code === 'ECONNREFUSED') return 'refused';
+    if (code === 'ETIMEDOUT') return 'timeout';
+    if (code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+  }
+  switch (event) {
+    case 'resolved':
+      return 'resolved';
+    case 'connected':
+    case 'connect':
+      return 'connect';
+    case 'fin':
+      return 'fin';
+    case 'shutdown':
+      return 'shutdown';
+    case 'reset':
+      return 'reset';
+    case 'timeout':
+      return 'timeout';
+    case 'closed':
+    case 'close':
+      return 'closed';
+    case 'error':
+      return 'error';
+  }
+  const title = step.title.toLowerCase();
+  if (/reset/.test(title)) return 'reset';
+  if (/timed? ?out|timeout/.test(title)) return 'timeout';
+  if (/relay/.test(title) && /refus|denied|policy|limit/.test(title)) return 'relay-refusal';
+  if (/refused/.test(title)) return 'refused';
+  if (/resolv|dns/.test(title)) return 'resolved';
+  if (/\bfin\b|closed (its|the) (sending )?side|half-close/.test(title)) return step.direction === 'client->server' ? 'shutdown' : 'fin';
+  if (/unreachable|not found/.test(title)) return 'unreachable';
+  if (/closed/.test(title)) return 'closed';
+  if (/connect/.test(title)) return 'connect';
+  return 'error';
+}
+
+const TCP_TONE: Record<TcpMarkKind, DiagramRow['tone']> = {
+  resolved: 'neutral',
+  connect: 'good',
+  fin: 'neutral',
+  shutdown: 'neutral',
+  reset: 'bad',
+  timeout: 'bad',
+  refused: 'bad',
+  'relay-refusal': 'bad',
+  unreachable: 'bad',
+  error: 'bad',
+  closed: 'neutral',
+};
+
+function tcpSide(kind: TcpMarkKind, direction: Direction): DiagramRow['side'] {
+  if (direction === 'client->server') return 'client';
+  if (direction === 'server->client') return 'server';
+  switch (kind) {
+    case 'fin':
+    case 'reset':
+      return 'server';
+    case 'shutdown':
+    case 'resolved':
+    case 'relay-refusal':
+      return 'client';
+    default:
+      return 'both';
+  }
+}
+
+function alertLevel(step: Step): 'warning' | 'fatal' | undefined {
+  if (step.layer !== 'alert') return undefined;
+  const level = str(step.data, 'level');
+  if (level === 'warning' || level === 'fatal') return level;
+  if (/\(warning\)|warning/i.test(step.title)) return 'warning';
+  if (/\(fatal\)|fatal/i.test(step.title)) return 'fatal';
+  return undefined;
+}
+
+function phaseOf(layer: Layer): RowPhase {
+  switch (layer) {
+    case 'tcp':
+      return 'tcp';
+    case 'handshake':
+      return 'handshake';
+    case 'record':
+      return 'record';
+    case 'alert':
+      return 'alert';
+    case 'application':
+    case 'http':
+      return 'application';
+    default:
+      return 'local';
+  }
+}
+
+/** The hex digits a record carries that may contain a later message's bytes. */
+function carriedHex(step: Step): string[] {
+  const out: string[] = [];
+  if (step.plaintext?.hex) out.push(step.plaintext.hex.toLowerCase());
+  if (step.bytes?.hex) out.push(step.bytes.hex.toLowerCase());
+  return out;
+}
+
+/** Whether `needle` occurs in `haystack` at a byte boundary (both lowercase hex). */
+function containsBytes(haystack: string, needle: string): boolean {
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    if (at % 2 === 0) return true;
+  }
+  return false;
+}
+
+export function buildDiagramRow(step: Step, index: number, previous: Step | undefined, openRecords: Step[]): DiagramRow {
+  const phase = phaseOf(step.layer);
+  const kind: DiagramRow['kind'] = phase === 'tcp' ? 'tcp' : step.direction === 'local' ? 'note' : 'message';
+  const tcp = kind === 'tcp' ? classifyTcp(step) : undefined;
+  const level = alertLevel(step);
+
+  let parentSeq: number | undefined;
+  if (kind === 'message' && step.layer !== 'record' && step.bytes?.hex) {
+    // A message belongs to the latest earlier record of the same direction whose bytes (or
+    // decrypted plaintext) contain it: records can carry several messages (RFC 8446 §5.1).
+    const hex = step.bytes.hex.toLowerCase();
+    for (let i = openRecords.length - 1; i >= 0; i--) {
+      const record = openRecords[i];
+      if (record.direction !== step.direction) continue;
+      if (carriedHex(record).some((h) => containsBytes(h, hex))) {
+        parentSeq = record.seq;
+        break;
+      }
+    }
+  }
+  const explicitParent = step.data?.recordSeq;
+  if (typeof explicitParent === 'number') parentSeq = explicitParent;
+
+  let tone: DiagramRow['tone'] = 'neutral';
+  if (tcp) tone = TCP_TONE[tcp];
+  else if (level === 'fatal') tone = 'bad';
+  else if (level === 'warning') tone = 'warning';
+  else if (step.layer === 'verdict' || step.layer === 'certificate') {
+    const ok = step.data?.ok;
+    tone = ok === false ? 'bad' : ok === true ? 'good' : 'neutral';
+  }
+
+  return {
+    seq: step.seq,
+    index,
+    title: step.title,
+    layer: step.layer,
+    direction: step.direction,
+    phase,
+    kind,
+    tcp,
+    side: tcp ? tcpSide(tcp, step.direction) : step.direction === 'local' ? 'client' : step.direction === 'client->server' ? 'client' : 'server',
+    timeMs: step.timeMs,
+    deltaMs: previous ? Math.max(0, step.timeMs - previous.timeMs) : 0,
+    byteLength: byteLength(step),
+    encrypted: !!step.plaintext || step.data?.encrypted === true,
+    parentSeq,
+    tone,
+    alertLevel: level,
+  };
+}
+
+export function buildDiagram(steps: readonly Step[]): Diagram {
+  const rows: DiagramRow[] = [];
+  const records: Step[] = [];
+  const counts = { messages: 0, tcp: 0, notes: 0, bytesSent: 0, bytesReceived: 0 };
+  steps.forEach((step, index) => {
+    const row = buildDiagramRow(step, index, steps[index - 1], records);
+    if (step.layer === 'record') records.push(step);
+    rows.push(row);
+    if (row.kind === 'message') counts.messages++;
+    else if (row.kind === 'tcp') counts.tcp++;
+    else counts.notes++;
+    // Wire bytes are counted once, on the record (messages inside it repeat its bytes).
+    if (row.kind === 'message' && step.layer === 'record') {
+      if (step.direction === 'client->server') counts.bytesSent += row.byteLength;
+      else counts.bytesReceived += row.byteLength;
+    }
+  });
+  const last = steps[steps.length - 1];
+  return { rows, totalMs: last ? last.timeMs : 0, counts };
+}
+
+/** Human label of a TCP mark, for the diagram and screen readers. */
+export const TCP_MARK_LABEL: Record<TcpMarkKind, string> = {
+  resolved: 'DNS resolved',
+  connect: 'TCP connected',
+  fin: 'FIN (peer closed its side)',
+  shutdown: 'FIN (we closed our side)',
+  reset: 'RST (connection reset)',
+  timeout: 'Timeout',
+  refused: 'Connection refused',
+  'relay-refusal': 'Relay refused',
+  unreachable: 'Host unreachable',
+  error: 'Transport error',
+  closed: 'Connection closed',
+};

@@ -1,0 +1,100 @@
+import type { Outcome, Trace } from '../trace/schema';
+
+/** The summary card of one run: what happened, what was negotiated, how long it took. */
+export interface SummaryItem {
+  label: string;
+  value: string;
+  tone?: 'good' | 'bad' | 'warning' | 'neutral';
+}
+
+export interface SummaryCard {
+  outcome: Outcome;
+  outcomeLabel: string;
+  tone: 'good' | 'bad' | 'warning';
+  detail: string;
+  host: string;
+  items: SummaryItem[];
+  timings: SummaryItem[];
+  alerts: { text: string; tone: 'warning' | 'bad' }[];
+}
+
+const OUTCOME_LABEL: Record<Outcome, string> = {
+  ok: 'Handshake complete',
+  alert: 'Ended by an alert',
+  reset: 'Connection reset',
+  closed: 'Connection closed',
+  timeout: 'Timed out',
+  error: 'Failed',
+};
+
+const OUTCOME_TONE: Record<Outcome, SummaryCard['tone']> = {
+  ok: 'good',
+  alert: 'bad',
+  reset: 'bad',
+  closed: 'warning',
+  timeout: 'bad',
+  error: 'bad',
+};
+
+export function formatMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+export function buildSummary(trace: Trace): SummaryCard {
+  const cert = trace.certificate;
+  const certValue = !cert
+    ? '—'
+    : cert.verdict === 'trusted'
+      ? 'trusted'
+      : cert.verdict === 'untrusted'
+        ? `untrusted${cert.alert ? ` (${cert.alert})` : ''}${cert.insecure ? ', continued anyway' : ''}`
+        : 'not checked';
+  const certTone: SummaryItem['tone'] = !cert ? undefined : cert.verdict === 'trusted' ? 'good' : cert.verdict === 'untrusted' ? (cert.insecure ? 'warning' : 'bad') : 'neutral';
+  const http = trace.http;
+  const httpTone: SummaryItem['tone'] = !http ? undefined : http.status < 300 ? 'good' : http.status < 400 ? 'neutral' : 'bad';
+
+  const items: SummaryItem[] = [
+    { label: 'Version', value: trace.version ?? '—' },
+    { label: 'Cipher suite', value: trace.cipherSuite ?? '—' },
+    { label: 'Group', value: trace.group ?? '—' },
+    { label: 'Signature scheme', value: trace.signatureScheme ?? '—' },
+    { label: 'Certificate', value: certValue, tone: certTone },
+    { label: 'HTTP', value: http ? `${http.status}${http.reason ? ` ${http.reason}` : ''}` : '—', tone: httpTone },
+    { label: 'Personality', value: trace.personality },
+  ];
+  if (trace.alpn) items.splice(4, 0, { label: 'ALPN', value: trace.alpn });
+
+  const timings: SummaryItem[] = [
+    { label: 'TCP connect', value: formatMs(trace.timings.connectMs) },
+    { label: 'Handshake', value: formatMs(trace.timings.handshakeMs) },
+    { label: 'First byte', value: formatMs(trace.timings.firstByteMs) },
+    { label: 'Total', value: formatMs(trace.timings.totalMs) },
+  ];
+
+  const alerts = trace.alerts.map((a) => ({
+    text: `${a.from === 'client' ? 'Client' : 'Server'} sent ${a.level} alert ${a.description}`,
+    tone: (a.level === 'fatal' ? 'bad' : 'warning') as 'bad' | 'warning',
+  }));
+
+  return {
+    outcome: trace.outcome,
+    outcomeLabel: OUTCOME_LABEL[trace.outcome] ?? trace.outcome,
+    tone: OUTCOME_TONE[trace.outcome] ?? 'bad',
+    detail: trace.outcomeDetail,
+    host: hostOf(trace.options.url),
+    items,
+    timings,
+    alerts,
+  };
+}

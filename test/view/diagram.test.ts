@@ -1,0 +1,112 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildDiagram, classifyTcp } from '../../lib/view/diagram';
+import type { Step } from '../../lib/trace/schema';
+import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
+
+function tcpStep(title: string, data?: Record<string, unknown>, direction: Step['direction'] = 'local'): Step {
+  return { seq: 0, timeMs: 0, direction, layer: 'tcp', title, data };
+}
+
+describe('diagram rows', () => {
+  it('has one row per step, in order, with the time since the previous step', () => {
+    const trace = tls13OkTrace();
+    const { rows, totalMs } = buildDiagram(trace.steps);
+    assert.equal(rows.length, trace.steps.length);
+    assert.deepEqual(rows.map((r) => r.seq), trace.steps.map((s) => s.seq));
+    assert.equal(rows[0].deltaMs, 0);
+    for (let i = 1; i < rows.length; i++) {
+      assert.ok(Math.abs(rows[i].deltaMs - (trace.steps[i].timeMs - trace.steps[i - 1].timeMs)) < 1e-9);
+    }
+    assert.equal(totalMs, trace.steps[trace.steps.length - 1].timeMs);
+  });
+
+  it('never changes a row once drawn: the rows of a prefix are a prefix of the rows', () => {
+    const steps = iisRustlsTrace().steps;
+    const full = buildDiagram(steps).rows;
+    for (let n = 0; n <= steps.length; n++) {
+      assert.deepEqual(buildDiagram(steps.slice(0, n)).rows, full.slice(0, n), `prefix of ${n} steps`);
+    }
+  });
+
+  it('groups handshake messages under the record that carried them, plaintext or decrypted', () => {
+    const { rows } = buildDiagram(iisRustlsTrace().steps);
+    const serverFlight = rows.filter((r) => ['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone'].includes(r.title));
+    assert.equal(serverFlight.length, 4);
+    const record = rows.find((r) => r.seq === serverFlight[0].parentSeq)!;
+    assert.equal(record.layer, 'record');
+    assert.equal(record.direction, 'server->client');
+    assert.ok(serverFlight.every((r) => r.parentSeq === record.seq), 'one record carried the whole flight');
+
+    const helloRequest = rows.find((r) => r.title === 'HelloRequest')!;
+    const carrier = rows.find((r) => r.seq === helloRequest.parentSeq)!;
+    assert.equal(carrier.title, 'Record: encrypted handshake');
+    assert.equal(carrier.encrypted, true, 'the HelloRequest came inside a protected record');
+    assert.equal(rows.find((r) => r.title === 'ClientHello')!.parentSeq, 1);
+  });
+
+  it('draws the IIS failure: HelloRequest, a warning no_renegotiation from the client, then a reset by the server', () => {
+    const { rows } = buildDiagram(iisRustlsTrace().steps);
+    const tail = rows.slice(-5).filter((r) => r.layer !== 'record');
+    assert.deepEqual(
+      tail.map((r) => [r.title, r.kind, r.side]),
+      [
+        ['HelloRequest', 'message', 'server'],
+        ['Alert: no_renegotiation (warning)', 'message', 'client'],
+        ['Connection reset by peer', 'tcp', 'server'],
+      ],
+    );
+    assert.equal(tail[1].alertLevel, 'warning');
+    assert.equal(tail[1].tone, 'warning');
+    assert.equal(tail[2].tcp, 'reset');
+    assert.equal(tail[2].tone, 'bad');
+  });
+
+  it('shows key derivations and certificate checks as notes on the client side, not arrows', () => {
+    const { rows, counts } = buildDiagram(tls13OkTrace().steps);
+    const notes = rows.filter((r) => r.kind === 'note');
+    assert.ok(notes.length >= 9);
+    assert.ok(notes.every((r) => r.side === 'client' && (r.layer === 'key' || r.layer === 'certificate')));
+    assert.equal(rows.find((r) => r.layer === 'certificate')!.tone, 'good');
+    assert.equal(counts.notes, notes.length);
+  });
+
+  it('counts wire bytes once per record, not again for the messages inside', () => {
+    const trace = tls13OkTrace();
+    const { counts } = buildDiagram(trace.steps);
+    const recordBytes = (dir: string) =>
+      trace.steps.filter((s) => s.layer === 'record' && s.direction === dir).reduce((n, s) => n + s.bytes!.hex.length / 2, 0);
+    assert.equal(counts.bytesSent, recordBytes('client->server'));
+    assert.equal(counts.bytesReceived, recordBytes('server->client'));
+  });
+
+  it('marks a relay refusal as a TCP mark of its own', () => {
+    const { rows } = buildDiagram(relayRefusalTrace().steps);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].kind, 'tcp');
+    assert.equal(rows[0].tcp, 'relay-refusal');
+    assert.equal(rows[0].tone, 'bad');
+  });
+});
+
+describe('TCP mark classification', () => {
+  it('uses the transport event name and error code first', () => {
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'connected' })), 'connect');
+    assert.equal(classifyTcp(tcpStep('whatever', { type: 'fin' })), 'fin');
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ECONNREFUSED' })), 'refused');
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ETIMEDOUT' })), 'timeout');
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ECONNRESET' })), 'reset');
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'RATE' })), 'relay-refusal');
+    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ENOTFOUND' })), 'unreachable');
+  });
+
+  it('falls back to the title for traces without event data', () => {
+    assert.equal(classifyTcp(tcpStep('Connection reset by peer')), 'reset');
+    assert.equal(classifyTcp(tcpStep('Server closed its side (FIN)', undefined, 'server->client')), 'fin');
+    assert.equal(classifyTcp(tcpStep('Sent FIN', undefined, 'client->server')), 'shutdown');
+    assert.equal(classifyTcp(tcpStep('Timed out after 10 s')), 'timeout');
+    assert.equal(classifyTcp(tcpStep('Connected to 127.0.0.1:443')), 'connect');
+    assert.equal(classifyTcp(tcpStep('Relay refused the target')), 'relay-refusal');
+    assert.equal(classifyTcp(tcpStep('Connection refused')), 'refused');
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildCertificatePanel } from '../../lib/view/certificate';
+import { buildSummary, formatMs } from '../../lib/view/summary';
+import { rfcLink } from '../../lib/view/rfc';
+import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
+
+describe('certificate panel', () => {
+  it('shows a trusted chain leaf first, with each check under its certificate', () => {
+    const panel = buildCertificatePanel(tls13OkTrace())!;
+    assert.equal(panel.verdict, 'trusted');
+    assert.equal(panel.tone, 'good');
+    assert.deepEqual(panel.cards.map((c) => [c.role, c.entry.subject, c.checks.length, c.ok]), [
+      ['leaf', 'CN=tls13.test', 4, true],
+      ['root', 'CN=TLS Playground Demo CA', 1, true],
+    ]);
+    assert.deepEqual(panel.chainChecks.map((c) => c.check), ['chain']);
+    assert.equal(panel.cards[0].validity.state, 'valid');
+    assert.equal(panel.cards[0].validity.daysLeft, 336);
+    assert.equal(panel.cards[1].sourceLabel, 'from your CA list');
+    assert.equal(panel.stepSeqs.length, 1);
+  });
+
+  it('explains an untrusted certificate and marks "continue anyway" as insecure', () => {
+    const panel = buildCertificatePanel(iisRustlsTrace())!;
+    assert.equal(panel.verdict, 'untrusted');
+    assert.equal(panel.insecure, true);
+    assert.equal(panel.tone, 'warning');
+    assert.match(panel.headline, /^Certificate not trusted: expired on 2026-01-01\. You chose to continue anyway/);
+    assert.equal(panel.cards[0].validity.state, 'expired');
+    assert.equal(panel.cards[0].ok, false);
+    assert.deepEqual(panel.failed.map((c) => c.check), ['validity', 'chain']);
+    assert.equal(panel.alert, 'unknown_ca');
+  });
+
+  it('is absent when the run never got a certificate', () => {
+    assert.equal(buildCertificatePanel(relayRefusalTrace()), undefined);
+  });
+});
+
+describe('summary card', () => {
+  it('summarises a good run: negotiated parameters, verdict, HTTP status, timings', () => {
+    const card = buildSummary(tls13OkTrace());
+    assert.equal(card.outcomeLabel, 'Handshake complete');
+    assert.equal(card.tone, 'good');
+    assert.equal(card.host, 'tls13.test');
+    const items = Object.fromEntries(card.items.map((i) => [i.label, i.value]));
+    assert.deepEqual(items, {
+      Version: 'TLSv1.3',
+      'Cipher suite': 'TLS_AES_128_GCM_SHA256',
+      Group: 'x25519',
+      'Signature scheme': 'ecdsa_secp256r1_sha256',
+      ALPN: 'http/1.1',
+      Certificate: 'trusted',
+      HTTP: '200 OK',
+      Personality: 'rustls',
+    });
+    assert.deepEqual(card.timings.map((t) => t.value), ['1.2 ms', '9.8 ms', '12 ms', formatMs(tls13OkTrace().timings.totalMs)]);
+    assert.deepEqual(card.alerts, []);
+  });
+
+  it('summarises the IIS reset with the client’s warning alert', () => {
+    const card = buildSummary(iisRustlsTrace());
+    assert.equal(card.outcomeLabel, 'Connection reset');
+    assert.equal(card.tone, 'bad');
+    assert.deepEqual(card.alerts, [{ text: 'Client sent warning alert no_renegotiation', tone: 'warning' }]);
+    const cert = card.items.find((i) => i.label === 'Certificate')!;
+    assert.equal(cert.value, 'untrusted (unknown_ca), continued anyway');
+    assert.equal(cert.tone, 'warning');
+    assert.equal(card.items.find((i) => i.label === 'HTTP')!.value, '—');
+  });
+
+  it('shows dashes for what a failed run never negotiated', () => {
+    const card = buildSummary(relayRefusalTrace());
+    assert.equal(card.outcomeLabel, 'Failed');
+    assert.match(card.detail, /relay refused/i);
+    assert.equal(card.items.find((i) => i.label === 'Version')!.value, '—');
+    assert.equal(card.timings[0].value, '—');
+  });
+
+  it('formats durations for people', () => {
+    assert.deepEqual([formatMs(0.25), formatMs(42.4), formatMs(1534)], ['0.3 ms', '42 ms', '1.53 s']);
+  });
+});
+
+describe('RFC links', () => {
+  it('points at the section anchor of the RFC Editor rendering', () => {
+    assert.deepEqual(rfcLink('RFC 8446 §4.1.2'), { label: 'RFC 8446 §4.1.2', href: 'https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2' });
+    assert.equal(rfcLink('RFC 5246 §7.4.1.1')!.href, 'https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.1');
+    assert.equal(rfcLink('RFC 8446 §D.4')!.href, 'https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4');
+    assert.equal(rfcLink('RFC 5746')!.href, 'https://www.rfc-editor.org/rfc/rfc5746');
+  });
+
+  it('gives no link for text that is not an RFC reference', () => {
+    assert.equal(rfcLink(undefined), undefined);
+    assert.equal(rfcLink('see the manual'), undefined);
+  });
+});
