@@ -1,4 +1,4 @@
-import type { Field } from '../tls/wire/field';
+import type { CertificateSummary, StepContent } from '../tls/events';
 
 /**
  * The trace: the single serializable record of a run. Every view, export, share link and CLI
@@ -9,78 +9,18 @@ export const TRACE_SCHEMA = 'tls-playground/trace';
 export const TRACE_VERSION = 1;
 
 export type Outcome = 'ok' | 'alert' | 'reset' | 'closed' | 'timeout' | 'error';
-export type Direction = 'client->server' | 'server->client' | 'local';
-export type Layer =
-  | 'tcp'
-  | 'record'
-  | 'handshake'
-  | 'alert'
-  | 'application'
-  | 'key'
-  | 'certificate'
-  | 'verdict'
-  | 'http';
+export type { AnnotatedBytes, Direction, Layer, StepContent, CertificateCheck, ChainEntry, CertificateSummary } from '../tls/events';
 
-/** Bytes with the annotation tree laid over them (offsets are relative to these bytes). */
-export interface AnnotatedBytes {
-  hex: string;
-  field?: Field;
-}
-
-export interface Step {
+export interface Step extends StepContent {
   seq: number;
   /** Milliseconds since the run started. */
   timeMs: number;
-  direction: Direction;
-  layer: Layer;
-  /** Short title: "ServerHello", "Alert: no_renegotiation (warning)", "Connection reset by peer". */
-  title: string;
-  /** The exact bytes involved: for records, the wire bytes (ciphertext when protected). */
-  bytes?: AnnotatedBytes;
-  /** For protected records: the decrypted inner plaintext (TLSInnerPlaintext in TLS 1.3). */
-  plaintext?: AnnotatedBytes;
-  /** Plain-words explanation of what happened and why. */
-  explanation?: string;
-  /** RFC section: "RFC 8446 §4.1.3". */
-  rfc?: string;
-  /** Structured details, per layer (e.g. a key derivation's inputs, a certificate check's result). */
-  data?: Record<string, unknown>;
 }
 
 export interface AlertSummary {
   from: 'client' | 'server';
   level: 'warning' | 'fatal';
   description: string;
-}
-
-export interface CertificateCheck {
-  /** "signature", "validity", "hostname", "basicConstraints", "keyUsage", "extendedKeyUsage", "chain". */
-  check: string;
-  ok: boolean;
-  /** Which certificate (index in the built chain, 0 = leaf), when the check is about one. */
-  certificate?: number;
-  detail: string;
-}
-
-export interface ChainEntry {
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  serialNumber: string;
-  /** Where this certificate came from: the server's Certificate message, the root store, a user CA. */
-  source: 'server' | 'root-store' | 'user-ca';
-  sha256: string;
-}
-
-export interface CertificateSummary {
-  verdict: 'trusted' | 'untrusted' | 'not-checked';
-  /** The alert the check maps to when untrusted (unknown_ca, certificate_expired, …). */
-  alert?: string;
-  /** True when the user chose to continue despite a failed check. */
-  insecure?: boolean;
-  chain: ChainEntry[];
-  checks: CertificateCheck[];
 }
 
 export interface HttpSummary {

@@ -130,26 +130,33 @@ export class Reader {
    * exactly; the prefix appears as a child named "length".
    */
   vector<T>(name: string, lengthBytes: 1 | 2 | 3, body: (r: this) => T, describe?: Describe<T>): T {
-    return this.struct(
-      name,
-      () => {
-        const len = this.uint('length', lengthBytes, (n) => ({ value: `${n} bytes` }));
-        if (len > this.remaining) {
-          throw decodeError(`${this.where()}: length ${len} exceeds the ${this.remaining} bytes that remain`);
-        }
-        this.limits.push(this.pos + len);
-        try {
-          const value = body(this);
-          if (!this.atEnd) {
-            throw decodeError(`${this.where()}: ${this.remaining} bytes left over inside the length prefix`);
-          }
-          return value;
-        } finally {
-          this.limits.pop();
-        }
-      },
-      describe,
-    );
+    return this.struct(name, () => this.prefixed('length', lengthBytes, body), describe);
+  }
+
+  /** A length prefix named `lengthName` whose content `body` reads inline (no wrapping node). */
+  prefixed<T>(lengthName: string, lengthBytes: 1 | 2 | 3, body: (r: this) => T): T {
+    const len = this.uint(lengthName, lengthBytes, (n) => ({ value: `${n} bytes` }));
+    if (len > this.remaining) {
+      throw decodeError(`${this.where(lengthName)}: length ${len} exceeds the ${this.remaining} bytes that remain`);
+    }
+    this.limits.push(this.pos + len);
+    try {
+      const value = body(this);
+      if (!this.atEnd) throw decodeError(`${this.where()}: ${this.remaining} bytes left over after ${lengthName}`);
+      return value;
+    } finally {
+      this.limits.pop();
+    }
+  }
+
+  /** Consumes `n` bytes whose annotation was made elsewhere (a certificate's DER tree); `field` offsets are relative to them. */
+  embedded(name: string, n: number, annotate: (bytes: Uint8Array) => Field | undefined): Uint8Array {
+    const start = this.pos;
+    const bytes = this.take(name, n).slice();
+    const inner = annotate(bytes);
+    const shift = (f: Field): Field => ({ ...f, offset: f.offset + this.base + start, children: f.children?.map(shift) });
+    this.add(inner ? { ...shift(inner), name } : { name, offset: this.base + start, length: n });
+    return bytes;
   }
 
   /** An opaque vector: length prefix plus bytes, returned without the prefix. */
@@ -159,6 +166,17 @@ export class Reader {
       throw decodeError(`${this.where(name)}: length ${out.length} outside ${min}..${max}`);
     }
     return out;
+  }
+
+  /** A copy of bytes already read, by offsets into this reader's data (for signed parts). */
+  slice(start: number, end: number): Uint8Array {
+    return this.data.slice(start, end);
+  }
+
+  /** The next two bytes as a number, without consuming them (to dispatch on a type field). */
+  peekU16(): number {
+    if (this.remaining < 2) throw decodeError(`${this.where()}: truncated`);
+    return (this.data[this.pos] << 8) | this.data[this.pos + 1];
   }
 
   /** Sets or extends the description of the innermost open node. */

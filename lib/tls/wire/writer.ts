@@ -94,23 +94,21 @@ export class Writer {
 
   /** A vector with a `lengthBytes`-byte length prefix, patched after `body` has written the content. */
   vector(name: string, lengthBytes: 1 | 2 | 3, body: (w: this) => void, fi: FieldInfo = {}): this {
-    return this.struct(
-      name,
-      () => {
-        const lengthField: Field = { name: 'length', offset: this.len, length: lengthBytes };
-        this.add(lengthField);
-        this.put(new Uint8Array(lengthBytes));
-        const start = this.len;
-        body(this);
-        const n = this.len - start;
-        if (n >= 2 ** (8 * lengthBytes)) throw new RangeError(`${name}: ${n} bytes do not fit a ${lengthBytes}-byte length`);
-        for (let i = 0; i < lengthBytes; i++) {
-          this.buf[lengthField.offset + i] = (n >>> (8 * (lengthBytes - 1 - i))) & 0xff;
-        }
-        lengthField.value = `${n} bytes`;
-      },
-      fi,
-    );
+    return this.struct(name, () => this.prefixed('length', lengthBytes, body), fi);
+  }
+
+  /** A length prefix named `lengthName` whose content `body` writes inline (no wrapping node). */
+  prefixed(lengthName: string, lengthBytes: 1 | 2 | 3, body: (w: this) => void): this {
+    const lengthField: Field = { name: lengthName, offset: this.len, length: lengthBytes };
+    this.add(lengthField);
+    this.put(new Uint8Array(lengthBytes));
+    const start = this.len;
+    body(this);
+    const n = this.len - start;
+    if (n >= 2 ** (8 * lengthBytes)) throw new RangeError(`${lengthName}: ${n} bytes do not fit ${lengthBytes} bytes`);
+    for (let i = 0; i < lengthBytes; i++) this.buf[lengthField.offset + i] = (n >>> (8 * (lengthBytes - 1 - i))) & 0xff;
+    lengthField.value = `${n} bytes`;
+    return this;
   }
 
   /** An opaque vector: length prefix plus the bytes. */

@@ -1,0 +1,190 @@
+import { TlsAlertError } from '../errors';
+import { alertDescriptions, alertLevels } from '../registry/alerts';
+import { toHex } from '../wire/bytes';
+import type { Field } from '../wire/field';
+import { Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
+import type { ClientDeps, ClientOptions, ClientSink } from './options';
+import { startHandshake } from './tls13';
+
+/**
+ * The TLS client engine, sans-IO: bytes in (`receive`), bytes out (`sink.send`), steps out
+ * (`sink.step`). It never touches a socket, a timer or global randomness. Calls must not overlap:
+ * await each before the next (the driver serializes them).
+ */
+export class TlsClient {
+  private readonly c: Common;
+  private machine?: State;
+
+  constructor(options: ClientOptions, deps: ClientDeps, sink: ClientSink) {
+    this.c = new Common(options, deps, sink);
+  }
+
+  get state(): ConnectionState {
+    return this.c.state;
+  }
+
+  get summary(): NegotiatedSummary {
+    return this.c.summary;
+  }
+
+  get failure(): Failure | undefined {
+    return this.c.failure;
+  }
+
+  get peerClosed(): boolean {
+    return this.c.peerClosed;
+  }
+
+  /** Why the connection cannot carry data although it is open (set by a refusing personality). */
+  get unusable(): string | undefined {
+    return this.c.unusable;
+  }
+
+  /** Sends the ClientHello. */
+  async start(): Promise<void> {
+    if (this.c.state !== 'idle') throw new Error('already started');
+    this.c.state = 'handshaking';
+    try {
+      this.machine = await startHandshake(this.c);
+    } catch (e) {
+      await this.c.fail(e);
+    }
+  }
+
+  /** Feeds bytes from the server. */
+  async receive(bytes: Uint8Array): Promise<void> {
+    if (this.c.ended) return;
+    this.c.records.feed(bytes);
+    try {
+      while (!this.c.ended) {
+        const record = await this.c.records.next();
+        if (!record) break;
+        const segments = record.type === 22 ? handshakeSegments(record.content, this.c.pendingMessageMissing) : undefined;
+        this.c.emit(incomingRecordStep(record, segments));
+        await this.dispatch(record.type, record.content);
+      }
+    } catch (e) {
+      // Show what could not be parsed as a record before the alert goes out.
+      const rest = this.c.records.takeRemainder();
+      if (rest.length) {
+        this.c.emit({
+          direction: 'server->client',
+          layer: 'record',
+          title: `Unparseable bytes, ${rest.length} bytes`,
+          bytes: { hex: toHex(rest), field: { name: 'bytes', offset: 0, length: rest.length, meaning: 'not a valid TLS record' } },
+          explanation: e instanceof Error ? e.message : String(e),
+        });
+      }
+      await this.c.fail(e);
+    }
+  }
+
+  private async dispatch(type: number, content: Uint8Array): Promise<void> {
+    switch (type) {
+      case 22: {
+        for (const message of this.c.collectHandshake(content)) {
+          if (!this.machine) throw new TlsAlertError('unexpected_message', 'handshake message before the handshake started');
+          this.machine = await this.machine.handle(message);
+          if (this.c.ended) return;
+        }
+        return;
+      }
+      case 21:
+        return this.receiveAlert(content);
+      case 20:
+        return this.receiveChangeCipherSpec(content);
+      case 23:
+        if (this.c.state !== 'connected') throw new TlsAlertError('unexpected_message', 'application data before the handshake finished');
+        if (this.c.pendingHandshakeBytes) throw new TlsAlertError('unexpected_message', 'application data interleaved with a fragmented handshake message');
+        this.c.emit({
+          direction: 'server->client',
+          layer: 'application',
+          title: `Application data, ${content.length} bytes`,
+          bytes: { hex: toHex(content), field: { name: 'application_data', offset: 0, length: content.length } },
+        });
+        this.c.sink.applicationData(content);
+        return;
+      default:
+        throw new TlsAlertError('unexpected_message', `record of unknown content type ${type}`);
+    }
+  }
+
+  private async receiveChangeCipherSpec(content: Uint8Array): Promise<void> {
+    if (content.length !== 1 || content[0] !== 1) throw new TlsAlertError('unexpected_message', 'change_cipher_spec record must hold the single byte 0x01');
+    if (this.c.version === 'TLSv1.2' || this.c.expectChangeCipherSpec) {
+      if (!this.c.expectChangeCipherSpec) throw new TlsAlertError('unexpected_message', 'ChangeCipherSpec at the wrong point of the handshake');
+      await this.c.expectChangeCipherSpec();
+      return;
+    }
+    // RFC 8446 §5: in TLS 1.3 a CCS is a middlebox-compatibility no-op, allowed only during the handshake.
+    if (this.c.state === 'connected') throw new TlsAlertError('unexpected_message', 'change_cipher_spec after the TLS 1.3 handshake');
+    this.c.emit({ direction: 'local', layer: 'record', title: 'ChangeCipherSpec ignored (TLS 1.3 compatibility mode)', rfc: 'RFC 8446 §D.4', explanation: 'TLS 1.3 servers send a dummy ChangeCipherSpec so middleboxes that expect TLS 1.2 let the handshake through; it has no effect.' });
+  }
+
+  private async receiveAlert(content: Uint8Array): Promise<void> {
+    if (content.length !== 2) throw new TlsAlertError('decode_error', `alert record of ${content.length} bytes (an alert is exactly 2 bytes)`);
+    const [levelCode, code] = content;
+    const level = alertLevels.name(levelCode) ?? (levelCode === 1 ? 'warning' : 'fatal');
+    const description = alertDescriptions.name(code) ?? `unknown(${code})`;
+    const meaning = alertDescriptions.entry(code)?.meaning;
+    const field: Field = {
+      name: 'Alert',
+      offset: 0,
+      length: 2,
+      rfc: 'RFC 8446 §6',
+      children: [
+        { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode) },
+        { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning },
+      ],
+    };
+    this.c.summary.alerts.push({ from: 'server', level: level as 'warning' | 'fatal', description });
+    const closing = description === 'close_notify';
+    // RFC 8446 §6: in TLS 1.3 every alert but close_notify and user_canceled is fatal, whatever its level.
+    const fatal = !closing && (level === 'fatal' || (this.c.version !== 'TLSv1.2' && description !== 'user_canceled'));
+    this.c.emit({
+      direction: 'server->client',
+      layer: 'alert',
+      title: `Alert: ${description} (${level})`,
+      bytes: { hex: toHex(content), field },
+      rfc: 'RFC 8446 §6',
+      explanation: closing
+        ? 'The server will send nothing more on this connection (close_notify).'
+        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}`,
+      data: { level, description },
+    });
+    if (closing) {
+      this.c.peerClosed = true;
+      if (this.c.state === 'handshaking') {
+        this.c.state = 'failed';
+        this.c.failure = { by: 'server', alert: description, message: 'the server closed the connection during the handshake' };
+      } else {
+        this.c.state = 'closed';
+      }
+      return;
+    }
+    if (fatal) {
+      this.c.state = 'failed';
+      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert` };
+    }
+  }
+
+  /** Sends application data (after the handshake). */
+  async send(data: Uint8Array): Promise<void> {
+    if (this.c.state !== 'connected') throw new Error(`cannot send application data in state ${this.c.state}`);
+    this.c.emit({
+      direction: 'client->server',
+      layer: 'application',
+      title: `Application data, ${data.length} bytes`,
+      bytes: { hex: toHex(data), field: { name: 'application_data', offset: 0, length: data.length } },
+    });
+    await this.c.sendRecords(23, data);
+  }
+
+  /** Sends close_notify. */
+  async close(): Promise<void> {
+    if (this.c.state !== 'connected' && this.c.state !== 'handshaking') return;
+    const wasConnected = this.c.state === 'connected';
+    this.c.state = 'closed';
+    await this.c.sendAlert('warning', 'close_notify', wasConnected ? 'The client is done: it will send no more data.' : 'The client gives up on the handshake.');
+  }
+}

@@ -1,0 +1,291 @@
+import type { AlertDescription } from '../registry/alerts';
+import { alertDescriptions, alertLevels } from '../registry/alerts';
+import { TlsAlertError } from '../errors';
+import type { CertificateSummary, StepContent } from '../events';
+import { Transcript } from '../hash';
+import { handshakeTypes, type HandshakeType } from '../registry/protocol';
+import { messageRfc, messageTitle, type EncodedMessage } from '../handshake/messages';
+import { RecordLayer, MAX_FRAGMENT, recordHeaderFields, type IncomingRecord, type OutgoingRecord } from '../record/layer';
+import { concat, toHex } from '../wire/bytes';
+import type { Field } from '../wire/field';
+import { Reader } from '../wire/reader';
+import { explainMessage } from './explain';
+import type { ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
+import { personalities } from './personalities';
+
+export type ConnectionState = 'idle' | 'handshaking' | 'connected' | 'closed' | 'failed';
+
+/** What was negotiated, filled in as the handshake goes. */
+export interface NegotiatedSummary {
+  version?: TlsVersionName;
+  cipherSuite?: string;
+  group?: string;
+  signatureScheme?: string;
+  alpn?: string;
+  certificate?: CertificateSummary;
+  alerts: { from: 'client' | 'server'; level: 'warning' | 'fatal'; description: string }[];
+  secureRenegotiation?: boolean;
+  extendedMasterSecret?: boolean;
+  encryptThenMac?: boolean;
+  renegotiations: number;
+  helloRequests: number;
+  postHandshakeAuthRequested?: boolean;
+  handshakeCompleteAtMs?: number;
+}
+
+export interface Failure {
+  /** Who ended the connection with an alert, or 'local' for a local failure that sent nothing. */
+  by: 'client' | 'server' | 'local';
+  alert?: AlertDescription | string;
+  message: string;
+}
+
+/** A handshake message received, not yet parsed. */
+export interface HandshakeIn {
+  type: HandshakeType;
+  bytes: Uint8Array;
+}
+
+/** A handshake state: handles one message and returns the next state (rustls style). */
+export interface State {
+  readonly name: string;
+  handle(message: HandshakeIn): Promise<State>;
+}
+
+/**
+ * The state shared by every handshake state (rustls' CommonState): options, the record layer, the
+ * transcript, the sink, and the summary. The states hold only what the next step needs.
+ */
+export class Common {
+  readonly records = new RecordLayer();
+  transcript = new Transcript();
+  readonly summary: NegotiatedSummary = { alerts: [], renegotiations: 0, helloRequests: 0 };
+  state: ConnectionState = 'idle';
+  failure?: Failure;
+  /** The negotiated protocol once known. */
+  version?: TlsVersionName;
+  /** Set once the server has sent close_notify. */
+  peerClosed = false;
+  /** Set when the connection may no longer carry data even though it is open (Go's refusal). */
+  unusable?: string;
+  readonly startedAtMs: number;
+  /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
+  compatibilityCcsSent = false;
+  /** TLS 1.2: set by the state that expects the server's ChangeCipherSpec next (it switches read keys). */
+  expectChangeCipherSpec?: () => Promise<void>;
+
+  constructor(
+    readonly options: ClientOptions,
+    readonly deps: ClientDeps,
+    readonly sink: ClientSink,
+  ) {
+    this.startedAtMs = deps.now();
+  }
+
+  /** True once the connection failed or was closed: nothing more is processed. */
+  get ended(): boolean {
+    return this.state === 'failed' || this.state === 'closed';
+  }
+
+  get personality() {
+    return personalities[this.options.personality];
+  }
+
+  emit(step: StepContent): void {
+    this.sink.step(step);
+  }
+
+  /** Parses a received handshake message and emits its step, even when parsing fails part-way. */
+  parse<T>(m: HandshakeIn, body: (r: Reader) => T, extra: Partial<StepContent> = {}): T {
+    const code = handshakeTypes.code(m.type);
+    const r = new Reader(m.bytes, messageTitle(m.type), { meaning: handshakeTypes.entry(code)?.meaning, rfc: messageRfc(m.type) });
+    let ok = false;
+    try {
+      r.u8('msg_type', (v) => ({ value: handshakeTypes.describe(v) }));
+      const value = r.prefixed('length', 3, () => body(r));
+      r.end();
+      ok = true;
+      return value;
+    } finally {
+      this.emit({
+        direction: 'server->client',
+        layer: 'handshake',
+        title: messageTitle(m.type) + (ok ? '' : ' (malformed)'),
+        bytes: { hex: toHex(m.bytes), field: r.field },
+        rfc: messageRfc(m.type),
+        explanation: explainMessage(m.type, 'server', this.version),
+        ...extra,
+      });
+    }
+  }
+
+  /** Sends handshake messages, each in its own record(s), and adds them to the transcript. */
+  async sendHandshake(messages: EncodedMessage[], addToTranscript = true): Promise<void> {
+    for (const m of messages) {
+      if (addToTranscript) this.transcript.add(m.bytes);
+      this.emit({
+        direction: 'client->server',
+        layer: 'handshake',
+        title: messageTitle(m.type),
+        bytes: { hex: toHex(m.bytes), field: m.field },
+        rfc: messageRfc(m.type),
+        explanation: explainMessage(m.type, 'client', this.version),
+      });
+      await this.sendRecords(22, m.bytes, m.field);
+    }
+  }
+
+  /** Fragments `content` into records of at most 2^14 bytes and sends them. */
+  async sendRecords(type: number, content: Uint8Array, field?: Field): Promise<void> {
+    for (let off = 0; off < content.length || off === 0; off += MAX_FRAGMENT) {
+      const piece = content.subarray(off, off + MAX_FRAGMENT);
+      const record = await this.records.encode(type, piece);
+      this.emit(outgoingRecordStep(record, off === 0 && piece.length === content.length ? field : undefined));
+      this.sink.send(record.wire);
+      if (content.length === 0) break;
+    }
+  }
+
+  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: string): Promise<void> {
+    const code = alertDescriptions.code(description);
+    const levelCode = alertLevels.code(level);
+    const field: Field = {
+      name: 'Alert',
+      offset: 0,
+      length: 2,
+      rfc: 'RFC 8446 §6',
+      children: [
+        { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode), meaning: alertLevels.entry(levelCode)?.meaning },
+        { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning: alertDescriptions.entry(code)?.meaning },
+      ],
+    };
+    const content = new Uint8Array([levelCode, code]);
+    this.summary.alerts.push({ from: 'client', level, description });
+    this.emit({
+      direction: 'client->server',
+      layer: 'alert',
+      title: `Alert: ${description} (${level})`,
+      bytes: { hex: toHex(content), field },
+      rfc: description === 'no_renegotiation' ? 'RFC 5246 §7.2.2' : 'RFC 8446 §6',
+      explanation: why,
+      data: { level, description },
+    });
+    await this.sendRecords(21, content, field);
+  }
+
+  /** Ends the connection because of a local failure: sends the fatal alert it maps to. */
+  async fail(error: unknown): Promise<void> {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    const alertError =
+      error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    this.state = 'failed';
+    this.failure = { by: 'client', alert: alertError.alert, message: alertError.message };
+    this.emit({ direction: 'local', layer: 'verdict', title: `Error: ${alertError.message}`, explanation: alertError.message, data: { alert: alertError.alert } });
+    try {
+      await this.sendAlert('fatal', alertError.alert, `The client found a problem and ends the connection: ${alertError.message}`);
+    } catch {
+      // The alert could not be encoded (e.g. the record layer itself is broken): nothing more to send.
+    }
+  }
+
+  /** RFC 8446 §5.1: handshake messages must not span a key change. */
+  private handshakeBuffer: Uint8Array = new Uint8Array(0);
+
+  assertNoBufferedHandshake(): void {
+    if (this.handshakeBuffer.length) {
+      throw new TlsAlertError('unexpected_message', 'a handshake message spans a key change (RFC 8446 §5.1)');
+    }
+  }
+
+  /** Adds handshake bytes and returns the complete messages now available. */
+  collectHandshake(content: Uint8Array): HandshakeIn[] {
+    this.handshakeBuffer = this.handshakeBuffer.length ? concat(this.handshakeBuffer, content) : content;
+    const out: HandshakeIn[] = [];
+    while (this.handshakeBuffer.length >= 4) {
+      const b = this.handshakeBuffer;
+      const length = (b[1] << 16) | (b[2] << 8) | b[3];
+      // A bound on message size keeps a hostile server from making us buffer without end.
+      if (length > 0x20000) throw new TlsAlertError('decode_error', `handshake message of ${length} bytes is larger than this client accepts`);
+      if (b.length < 4 + length) break;
+      const type = handshakeTypes.name(b[0]);
+      if (!type) throw new TlsAlertError('unexpected_message', `unknown handshake message type ${b[0]}`);
+      out.push({ type, bytes: b.slice(0, 4 + length) });
+      this.handshakeBuffer = b.slice(4 + length);
+    }
+    return out;
+  }
+
+  get pendingHandshakeBytes(): number {
+    return this.handshakeBuffer.length;
+  }
+
+  /** Bytes still missing to complete the handshake message whose start is buffered. */
+  get pendingMessageMissing(): number {
+    const b = this.handshakeBuffer;
+    if (b.length < 4) return 0;
+    return 4 + ((b[1] << 16) | (b[2] << 8) | b[3]) - b.length;
+  }
+
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.sink.keyLog(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+  }
+}
+
+/** The step for a record the client sends. */
+export function outgoingRecordStep(record: OutgoingRecord, messageField?: Field): StepContent {
+  return recordStep('client->server', record, messageField);
+}
+
+/** The step for a record the server sent. `segments` label the handshake messages in it. */
+export function incomingRecordStep(record: IncomingRecord, segments?: Field[]): StepContent {
+  return recordStep('server->client', record, undefined, segments);
+}
+
+function recordStep(direction: 'client->server' | 'server->client', record: OutgoingRecord | IncomingRecord, messageField?: Field, segments?: Field[]): StepContent {
+  const typeName = ['change_cipher_spec', 'alert', 'handshake', 'application_data'][record.type - 20] ?? `type ${record.type}`;
+  const shift = (f: Field, by: number): Field => ({ ...f, offset: f.offset + by, children: f.children?.map((c) => shift(c, by)) });
+  const inner = messageField ? [shift(messageField, 0)] : (segments ?? []);
+  const header = recordHeaderFields(record);
+  let fragment: Field;
+  let plaintext: StepContent['plaintext'];
+  if (record.plaintext) {
+    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: record.fragmentFields.map((f) => shift(f, 5)), meaning: `protected with the ${record.protectedBy}` };
+    const pf = record.plaintext.field;
+    plaintext = {
+      hex: toHex(record.plaintext.bytes),
+      field: { ...pf, children: pf.children?.map((c) => (c.name === 'content' && inner.length ? { ...c, children: inner } : c)) },
+    };
+  } else {
+    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: inner.map((f) => shift(f, 5)) };
+  }
+  const protectedNote = record.protectedBy ? ' (encrypted)' : '';
+  return {
+    direction,
+    layer: 'record',
+    title: `Record: ${typeName}${protectedNote}, ${record.content.length} bytes`,
+    bytes: { hex: toHex(record.wire), field: { name: 'TLSPlaintext' + (record.protectedBy ? ' (TLSCiphertext)' : ''), offset: 0, length: record.wire.length, rfc: 'RFC 8446 §5.1', children: [...header, fragment] } },
+    plaintext,
+    rfc: record.protectedBy ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1',
+    data: { contentType: typeName, outerContentType: record.outerType, protectedBy: record.protectedBy ?? null, contentLength: record.content.length },
+  };
+}
+
+/** Labels the handshake messages (or pieces of them) inside a record's content. */
+export function handshakeSegments(content: Uint8Array, continuing: number): Field[] {
+  const out: Field[] = [];
+  let off = 0;
+  if (continuing > 0) {
+    const n = Math.min(continuing, content.length);
+    out.push({ name: 'handshake message (continued)', offset: 0, length: n, meaning: 'the rest of a message that began in an earlier record' });
+    off = n;
+  }
+  while (off < content.length) {
+    const type = handshakeTypes.name(content[off]);
+    const title = type ? messageTitle(type) : `handshake type ${content[off]}`;
+    const length = off + 4 <= content.length ? ((content[off + 1] << 16) | (content[off + 2] << 8) | content[off + 3]) + 4 : content.length - off;
+    const n = Math.min(length, content.length - off);
+    out.push({ name: title, offset: off, length: n, meaning: n < length ? 'first part of a message that continues in the next record' : undefined });
+    off += n;
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../crypto/provider';
+import type { AlertDescription } from '../registry/alerts';
+import { tls12Suites, tls13Suites, type CipherSuiteName } from '../registry/crypto';
+import type { CertificateSummary, StepContent } from '../events';
+import type { Field } from '../wire/field';
+import type { PersonalityName } from './personalities';
+
+export type TlsVersionName = 'TLSv1.3' | 'TLSv1.2';
+
+export interface ClientCertificate {
+  /** Leaf first. */
+  chainDer: Uint8Array[];
+  keyPkcs8Der: Uint8Array;
+  /** Signature schemes this key can make, best first (e.g. ['ecdsa_secp256r1_sha256']). */
+  schemes: SignatureSchemeName[];
+}
+
+export interface ClientOptions {
+  /** Host name for SNI and the certificate check (an IP literal disables SNI). */
+  serverName: string;
+  versions: TlsVersionName[];
+  cipherSuites: CipherSuiteName[];
+  groups: GroupName[];
+  /** Groups to send key shares for in the first ClientHello (default: the first group, plus x25519 after a hybrid). */
+  keyShareGroups?: GroupName[];
+  signatureSchemes: SignatureSchemeName[];
+  alpn: string[];
+  postHandshakeAuth: boolean;
+  /** Continue after a failed certificate check (marked insecure in the trace). */
+  insecure: boolean;
+  personality: PersonalityName;
+  clientCertificate?: ClientCertificate;
+  /** TLS 1.2: send extended_master_secret (RFC 7627). */
+  extendedMasterSecret: boolean;
+  /** TLS 1.2: send renegotiation_info (RFC 5746). */
+  renegotiationInfo: boolean;
+  /** TLS 1.2: offer encrypt_then_mac (RFC 7366). */
+  encryptThenMac: boolean;
+  /** TLS 1.2: offer an empty session_ticket extension (RFC 5077). */
+  sessionTicket: boolean;
+  /** HelloRequests honoured per connection before refusing (bounds renegotiation loops). */
+  maxRenegotiations: number;
+}
+
+export const defaultSignatureSchemes: SignatureSchemeName[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ed25519',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+];
+
+export function defaultClientOptions(serverName: string): ClientOptions {
+  return {
+    serverName,
+    versions: ['TLSv1.3', 'TLSv1.2'],
+    cipherSuites: [...tls13Suites, ...tls12Suites],
+    groups: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'],
+    signatureSchemes: defaultSignatureSchemes,
+    alpn: ['http/1.1'],
+    postHandshakeAuth: false,
+    insecure: false,
+    personality: 'openssl',
+    extendedMasterSecret: true,
+    renegotiationInfo: true,
+    encryptThenMac: true,
+    sessionTicket: true,
+    maxRenegotiations: 3,
+  };
+}
+
+/** The outcome of checking the server's certificates (lib/tls/x509 provides the real one). */
+export interface CertificateVerdict {
+  summary: CertificateSummary;
+  /** Set when a check failed: the alert a client sends for it. */
+  alert?: AlertDescription;
+  /** One sentence for the first failed check. */
+  message?: string;
+  /** SubjectPublicKeyInfo of the leaf, to verify CertificateVerify / ServerKeyExchange. */
+  leafSpki: Uint8Array;
+}
+
+/** Everything the engine needs from outside: it performs no I/O of its own. */
+export interface ClientDeps {
+  crypto: CryptoProvider;
+  random: RandomSource;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  verifyCertificates: (certificates: Uint8Array[], serverName: string, now: Date) => Promise<CertificateVerdict>;
+  /** Lays the X.509 annotation over a certificate's DER (optional: without it certificates are opaque). */
+  annotateCertificate?: (der: Uint8Array) => Field | undefined;
+}
+
+/** Where the engine's output goes. */
+export interface ClientSink {
+  /** Bytes to write to the transport, in order. */
+  send(bytes: Uint8Array): void;
+  step(step: StepContent): void;
+  applicationData(bytes: Uint8Array): void;
+  keyLog(line: string): void;
+}

@@ -1,0 +1,390 @@
+import type { GroupName, KeyShare } from '../crypto/provider';
+import { TlsAlertError } from '../errors';
+import { encodeClientHello, encodeMessage, readCertificate, readCertificateRequest13, readCertificateVerify, readFinished, readKeyUpdate, readNewSessionTicket, readServerHello, type CertificateRequest, type ServerHello } from '../handshake/messages';
+import { readExtensions } from '../handshake/extensions';
+import { certificateVerifyContent, derivationToData, Tls13KeySchedule, type Derivation } from '../keyschedule/tls13';
+import { Tls13Protection } from '../record/protection';
+import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
+import { equalBytes, toHex } from '../wire/bytes';
+import type { Common, HandshakeIn, State } from './connection';
+import { acceptServerCertificate, clientCertificateMessage, chooseClientScheme, verifyServerSignature } from './authentication';
+import { continueTls12 } from './tls12';
+
+/** What the first flight offered; the ServerHello is checked against it. */
+export interface Hello {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  suites: CipherSuiteName[];
+  shares: KeyShare[];
+  cookie?: Uint8Array;
+  retried: boolean;
+}
+
+function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+}
+
+function defaultKeyShareGroups(offered: GroupName[]): GroupName[] {
+  const first = offered[0];
+  // Like current browsers: a hybrid share goes with a classical x25519 share in case the server lacks ML-KEM.
+  if (first === 'X25519MLKEM768' && offered.includes('x25519')) return [first, 'x25519'];
+  return first ? [first] : [];
+}
+
+/** Builds and sends the first ClientHello; returns the state that waits for ServerHello. */
+export async function startHandshake(c: Common): Promise<State> {
+  const o = c.options;
+  const offers13 = o.versions.includes('TLSv1.3');
+  const offers12 = o.versions.includes('TLSv1.2');
+  if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
+  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && o.versions.includes(cipherSuiteInfo(s).version));
+  if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
+  const shareGroups = offers13 ? (o.keyShareGroups ?? defaultKeyShareGroups(o.groups)) : [];
+  const shares: KeyShare[] = [];
+  for (const g of shareGroups) shares.push(await c.deps.crypto.generateKeyShare(g, c.deps.random));
+  const random = c.deps.random(32);
+  // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
+  const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
+  const hello: Hello = { random, sessionId, suites, shares, retried: false };
+  await sendClientHello(c, hello);
+  return expectServerHello(c, hello);
+}
+
+async function sendClientHello(c: Common, hello: Hello): Promise<void> {
+  const o = c.options;
+  const message = encodeClientHello({
+    random: hello.random,
+    legacySessionId: hello.sessionId,
+    cipherSuites: hello.suites,
+    serverName: isIpLiteral(o.serverName) ? undefined : o.serverName,
+    versions: o.versions,
+    groups: o.groups,
+    keyShares: hello.shares.map((s) => ({ group: s.group, publicKey: s.publicKey })),
+    signatureSchemes: o.signatureSchemes,
+    alpn: o.alpn,
+    cookie: hello.cookie,
+    postHandshakeAuth: o.postHandshakeAuth && o.versions.includes('TLSv1.3'),
+    renegotiationInfo: o.renegotiationInfo && o.versions.includes('TLSv1.2') ? new Uint8Array(0) : undefined,
+    extendedMasterSecret: o.extendedMasterSecret,
+    encryptThenMac: o.encryptThenMac,
+    sessionTicket: o.sessionTicket,
+  });
+  await c.sendHandshake([message]);
+  c.records.outgoingVersion = 0x0303;
+}
+
+function expectServerHello(c: Common, hello: Hello): State {
+  return {
+    name: 'ExpectServerHello',
+    async handle(m: HandshakeIn): Promise<State> {
+      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
+      const sh = c.parse(m, (r) => readServerHello(r));
+      if (sh.extensions.supportedVersion === undefined) {
+        return continueTls12(c, hello, sh, m);
+      }
+      if (sh.extensions.supportedVersion !== 'TLSv1.3' || !c.options.versions.includes('TLSv1.3')) {
+        throw new TlsAlertError('illegal_parameter', `the server selected ${sh.extensions.supportedVersion}, which was not offered in supported_versions`);
+      }
+      if (sh.legacyVersion !== 0x0303) throw new TlsAlertError('illegal_parameter', 'TLS 1.3 ServerHello must carry legacy_version 0x0303 (RFC 8446 §4.1.3)');
+      if (!equalBytes(sh.sessionId, hello.sessionId)) throw new TlsAlertError('illegal_parameter', 'legacy_session_id_echo does not echo the client\u2019s session id (RFC 8446 §4.1.3)');
+      if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'legacy_compression_method must be 0');
+      const suite = cipherSuites.name(sh.cipherSuite);
+      if (!suite || !hello.suites.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.3') {
+        throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.3`);
+      }
+      c.version = 'TLSv1.3';
+      c.summary.version = 'TLSv1.3';
+      c.summary.cipherSuite = suite;
+      if (sh.isHelloRetryRequest) return handleHelloRetryRequest(c, hello, sh, suite, m);
+      return handleServerHello13(c, hello, sh, suite, m);
+    },
+  };
+}
+
+async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
+  // RFC 8446 §4.1.4: at most one HelloRetryRequest, and it must change something.
+  if (hello.retried) throw new TlsAlertError('unexpected_message', 'a second HelloRetryRequest');
+  const info = cipherSuiteInfo(suite);
+  const selected = hrr.extensions.selectedGroup;
+  let group: GroupName | undefined;
+  if (selected !== undefined) {
+    group = groups.name(selected);
+    if (!group || !c.options.groups.includes(group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for group ${groups.describe(selected)}, which was not offered`);
+    if (hello.shares.some((s) => s.group === group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
+  }
+  if (group === undefined && !hrr.extensions.cookie) throw new TlsAlertError('illegal_parameter', 'HelloRetryRequest that would not change the ClientHello');
+  // Transcript: ClientHello1 is replaced by message_hash(ClientHello1), then the HRR follows.
+  c.transcript.replaceWithMessageHash(info.hash);
+  c.transcript.add(m.bytes);
+  c.emit({
+    direction: 'local',
+    layer: 'handshake',
+    title: `HelloRetryRequest: retry${group ? ` with ${group}` : ''}${hrr.extensions.cookie ? ' and cookie' : ''}`,
+    rfc: 'RFC 8446 §4.1.4',
+    explanation: `The server cannot use any key share the client sent${group ? ` and asks for a ${group} share` : ''}. The client sends a second ClientHello; the transcript keeps only a hash of the first one (message_hash).`,
+  });
+  const shares = group ? [await c.deps.crypto.generateKeyShare(group, c.deps.random)] : hello.shares;
+  const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites };
+  // RFC 8446 §D.4: in compatibility mode the client sends its dummy CCS before the second ClientHello.
+  await sendCompatibilityCcs(c);
+  await sendClientHello(c, retry);
+  return expectServerHelloAfterRetry(c, retry, suite);
+}
+
+function expectServerHelloAfterRetry(c: Common, hello: Hello, hrrSuite: CipherSuiteName): State {
+  const inner = expectServerHello(c, hello);
+  return {
+    name: 'ExpectServerHello (after HelloRetryRequest)',
+    async handle(m) {
+      const next = await inner.handle(m);
+      // RFC 8446 §4.1.4: the ServerHello must use the cipher suite of the HelloRetryRequest.
+      if (c.summary.cipherSuite !== hrrSuite) throw new TlsAlertError('illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest\u2019s');
+      return next;
+    },
+  };
+}
+
+async function sendCompatibilityCcs(c: Common): Promise<void> {
+  if (c.compatibilityCcsSent) return;
+  c.compatibilityCcsSent = true;
+  c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec (compatibility)', rfc: 'RFC 8446 §D.4', explanation: 'A dummy ChangeCipherSpec that makes a TLS 1.3 handshake look like a resumed TLS 1.2 one to middleboxes. It has no cryptographic effect.' });
+  await c.sendRecords(20, new Uint8Array([1]));
+}
+
+async function handleServerHello13(c: Common, hello: Hello, sh: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
+  const info = cipherSuiteInfo(suite);
+  const serverShare = sh.extensions.keyShare;
+  if (!serverShare) throw new TlsAlertError('missing_extension', 'TLS 1.3 ServerHello without key_share (this client offers no PSK)');
+  const group = groups.name(serverShare.group);
+  const share = hello.shares.find((s) => s.group === group);
+  if (!group || !share) throw new TlsAlertError('illegal_parameter', `the server answered with a key share for ${groups.describe(serverShare.group)}, for which the client sent none`);
+  c.summary.group = group;
+  let shared: Uint8Array;
+  try {
+    shared = await c.deps.crypto.deriveSharedSecret(share, serverShare.keyExchange);
+  } catch (e) {
+    throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} key share is invalid: ${e instanceof Error ? e.message : e}`);
+  }
+  c.transcript.add(m.bytes);
+  const schedule = new Tls13KeySchedule(info.hash, keySink(c));
+  const hs = schedule.deriveHandshakeSecrets(shared, c.transcript.hash(info.hash));
+  c.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hello.random, hs.client);
+  c.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hello.random, hs.server);
+  c.assertNoBufferedHandshake();
+  const serverKeys = schedule.trafficKeys('server_handshake_traffic_secret', hs.server, info.keyLength);
+  c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(info), serverKeys.key, serverKeys.iv, 'server handshake traffic keys');
+  const ctx: Handshake13 = { hello, suite, info, schedule, hs, certificateRequest: undefined };
+  return expectEncryptedExtensions(c, ctx);
+}
+
+export function aeadOf(info: CipherSuiteInfo) {
+  if (info.cipher === 'AES-128-CBC' || info.cipher === 'AES-256-CBC') throw new Error('not an AEAD suite');
+  return info.cipher;
+}
+
+/** Reports each derived secret as a 'key' step. */
+export function keySink(c: Common): (d: Derivation) => void {
+  return (d) =>
+    c.emit({
+      direction: 'local',
+      layer: 'key',
+      title: d.label,
+      data: derivationToData(d),
+      rfc: 'RFC 8446 §7.1',
+    });
+}
+
+interface Handshake13 {
+  hello: Hello;
+  suite: CipherSuiteName;
+  info: CipherSuiteInfo;
+  schedule: Tls13KeySchedule;
+  hs: { client: Uint8Array; server: Uint8Array };
+  certificateRequest?: CertificateRequest;
+  leafSpki?: Uint8Array;
+}
+
+function expectEncryptedExtensions(c: Common, h: Handshake13): State {
+  return {
+    name: 'ExpectEncryptedExtensions',
+    async handle(m) {
+      if (m.type !== 'encrypted_extensions') throw new TlsAlertError('unexpected_message', `expected EncryptedExtensions, got ${m.type}`);
+      const ext = c.parse(m, (r) => readExtensions(r, 'encrypted_extensions'));
+      if (ext.alpn !== undefined) {
+        if (!c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
+        c.summary.alpn = ext.alpn;
+      }
+      c.transcript.add(m.bytes);
+      return expectCertificateOrRequest(c, h);
+    },
+  };
+}
+
+function expectCertificateOrRequest(c: Common, h: Handshake13): State {
+  return {
+    name: 'ExpectCertificateOrCertificateRequest',
+    async handle(m) {
+      if (m.type === 'certificate_request') {
+        h.certificateRequest = c.parse(m, (r) => readCertificateRequest13(r));
+        c.transcript.add(m.bytes);
+        return expectCertificate(c, h);
+      }
+      return expectCertificate(c, h).handle(m);
+    },
+  };
+}
+
+function expectCertificate(c: Common, h: Handshake13): State {
+  return {
+    name: 'ExpectCertificate',
+    async handle(m) {
+      if (m.type !== 'certificate') throw new TlsAlertError('unexpected_message', `expected Certificate, got ${m.type}`);
+      const cert = c.parse(m, (r) => readCertificate(r, true, (der) => c.deps.annotateCertificate?.(der)));
+      if (cert.context.length) throw new TlsAlertError('illegal_parameter', 'server Certificate with a non-empty certificate_request_context');
+      if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message (RFC 8446 §4.4.2.4)');
+      c.transcript.add(m.bytes);
+      h.leafSpki = await acceptServerCertificate(c, cert.entries.map((e) => e.der));
+      return expectCertificateVerify(c, h);
+    },
+  };
+}
+
+function expectCertificateVerify(c: Common, h: Handshake13): State {
+  return {
+    name: 'ExpectCertificateVerify',
+    async handle(m) {
+      if (m.type !== 'certificate_verify') throw new TlsAlertError('unexpected_message', `expected CertificateVerify, got ${m.type}`);
+      const cv = c.parse(m, (r) => readCertificateVerify(r));
+      const scheme = signatureSchemes.name(cv.scheme);
+      if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${signatureSchemes.describe(cv.scheme)}, which was not offered`);
+      // RFC 8446 §4.4.3: RSASSA-PKCS1-v1_5 and SHA-1 are not allowed in TLS 1.3 CertificateVerify.
+      if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', `${scheme} is not allowed in a TLS 1.3 CertificateVerify`);
+      const content = certificateVerifyContent(true, c.transcript.hash(h.info.hash));
+      await verifyServerSignature(c, scheme, h.leafSpki!, content, cv.signature, 'CertificateVerify');
+      c.summary.signatureScheme = scheme;
+      c.transcript.add(m.bytes);
+      return expectFinished(c, h);
+    },
+  };
+}
+
+function expectFinished(c: Common, h: Handshake13): State {
+  return {
+    name: 'ExpectFinished',
+    async handle(m) {
+      if (m.type !== 'finished') throw new TlsAlertError('unexpected_message', `expected Finished, got ${m.type}`);
+      const verifyData = c.parse(m, (r) => readFinished(r));
+      const expected = h.schedule.finished('server_handshake_traffic_secret', h.hs.server, c.transcript.hash(h.info.hash));
+      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
+      c.emit({ direction: 'local', layer: 'verdict', title: 'Server Finished verified', rfc: 'RFC 8446 §4.4.4', explanation: 'The server\u2019s Finished MAC matches the client\u2019s own transcript: both sides saw the same handshake.', data: { expected: toHex(expected) } });
+      c.transcript.add(m.bytes);
+      const app = h.schedule.deriveApplicationSecrets(c.transcript.hash(h.info.hash));
+      c.keyLog('CLIENT_TRAFFIC_SECRET_0', h.hello.random, app.client);
+      c.keyLog('SERVER_TRAFFIC_SECRET_0', h.hello.random, app.server);
+      c.keyLog('EXPORTER_SECRET', h.hello.random, app.exporter);
+      c.assertNoBufferedHandshake();
+      const serverApp = h.schedule.trafficKeys('server_application_traffic_secret_0', app.server, h.info.keyLength);
+      c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(h.info), serverApp.key, serverApp.iv, 'server application traffic keys');
+
+      await sendCompatibilityCcs(c);
+      const clientKeys = h.schedule.trafficKeys('client_handshake_traffic_secret', h.hs.client, h.info.keyLength);
+      c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientKeys.key, clientKeys.iv, 'client handshake traffic keys');
+      if (h.certificateRequest) await sendClientAuthentication(c, h.certificateRequest, h.info.hash);
+      const finished = encodeMessage('finished', (w) => {
+        const vd = h.schedule.finished('client_handshake_traffic_secret', h.hs.client, c.transcript.hash(h.info.hash));
+        w.bytes('verify_data', vd, { value: toHex(vd), meaning: 'HMAC of the transcript under the client finished key' });
+      });
+      await c.sendHandshake([finished]);
+      const clientApp = h.schedule.trafficKeys('client_application_traffic_secret_0', app.client, h.info.keyLength);
+      c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientApp.key, clientApp.iv, 'client application traffic keys');
+      c.state = 'connected';
+      c.summary.handshakeCompleteAtMs = c.deps.now();
+      c.emit({ direction: 'local', layer: 'verdict', title: 'Handshake complete', explanation: `TLS 1.3 with ${h.suite} over ${c.summary.group}. Application data is now protected by the application traffic keys.` });
+      return traffic13(c, { ...h, app: { client: app.client, server: app.server, generation: 0 } });
+    },
+  };
+}
+
+/** Client Certificate (+ CertificateVerify) for a TLS 1.3 CertificateRequest, during or after the handshake. */
+async function sendClientAuthentication(c: Common, request: CertificateRequest, hash: 'sha256' | 'sha384'): Promise<void> {
+  const cert = c.options.clientCertificate;
+  const scheme = cert ? chooseClientScheme(cert.schemes, request.signatureSchemes) : undefined;
+  const chain = cert && scheme ? cert.chainDer : [];
+  await c.sendHandshake([clientCertificateMessage(chain, request.context, true)]);
+  if (!cert || !scheme) {
+    c.emit({ direction: 'local', layer: 'verdict', title: cert ? 'No usable client certificate' : 'No client certificate configured', explanation: cert ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent.' : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message.' });
+    return;
+  }
+  const content = certificateVerifyContent(false, c.transcript.hash(hash));
+  const signature = await c.deps.crypto.sign(scheme, cert.keyPkcs8Der, content, c.deps.random);
+  await c.sendHandshake([
+    encodeMessage('certificate_verify', (w) => {
+      const code = signatureSchemes.code(scheme);
+      w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
+      w.opaque('signature', 2, signature, { value: `${signature.length} bytes` });
+    }),
+  ]);
+}
+
+interface Traffic13 extends Handshake13 {
+  app: { client: Uint8Array; server: Uint8Array; generation: number };
+}
+
+function traffic13(c: Common, t: Traffic13): State {
+  return {
+    name: 'Traffic',
+    async handle(m) {
+      switch (m.type) {
+        case 'new_session_ticket':
+          c.parse(m, (r) => readNewSessionTicket(r, true));
+          return this;
+        case 'key_update': {
+          const requested = c.parse(m, (r) => readKeyUpdate(r));
+          c.assertNoBufferedHandshake();
+          const n = t.app.generation;
+          t.app.server = t.schedule.nextTrafficSecret(`server_application_traffic_secret_${n + 1}`, t.app.server, `server_application_traffic_secret_${n}`);
+          const rk = t.schedule.trafficKeys(`server_application_traffic_secret_${n + 1}`, t.app.server, t.info.keyLength);
+          c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(t.info), rk.key, rk.iv, `server application traffic keys #${n + 1}`);
+          if (requested) {
+            await c.sendHandshake([encodeMessage('key_update', (w) => w.u8('request_update', 0, { value: 'update_not_requested (0)' }))], false);
+            t.app.client = t.schedule.nextTrafficSecret(`client_application_traffic_secret_${n + 1}`, t.app.client, `client_application_traffic_secret_${n}`);
+            const wk = t.schedule.trafficKeys(`client_application_traffic_secret_${n + 1}`, t.app.client, t.info.keyLength);
+            c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(t.info), wk.key, wk.iv, `client application traffic keys #${n + 1}`);
+          }
+          t.app.generation = n + 1;
+          return this;
+        }
+        case 'certificate_request':
+          return handlePostHandshakeCertificateRequest(c, t, m, this);
+        default:
+          throw new TlsAlertError('unexpected_message', `unexpected ${m.type} after the TLS 1.3 handshake`);
+      }
+    },
+  };
+}
+
+async function handlePostHandshakeCertificateRequest(c: Common, t: Traffic13, m: HandshakeIn, traffic: State): Promise<State> {
+  c.summary.postHandshakeAuthRequested = true;
+  const request = c.parse(m, (r) => readCertificateRequest13(r));
+  // RFC 8446 §4.6.2: without post_handshake_auth in the ClientHello this message is a protocol violation.
+  if (!c.options.postHandshakeAuth) {
+    throw new TlsAlertError('unexpected_message', 'the server sent a post-handshake CertificateRequest, but this client did not offer post_handshake_auth');
+  }
+  if (!request.context.length) throw new TlsAlertError('illegal_parameter', 'post-handshake CertificateRequest with an empty context (RFC 8446 §4.3.2)');
+  // The post-handshake transcript is the handshake transcript plus this exchange; the MAC key is the client application secret.
+  const saved = c.transcript;
+  c.transcript = saved.clone();
+  try {
+    c.transcript.add(m.bytes);
+    await sendClientAuthentication(c, request, t.info.hash);
+    const finished = encodeMessage('finished', (w) => {
+      const vd = t.schedule.finished(`client_application_traffic_secret_${t.app.generation}`, t.app.client, c.transcript.hash(t.info.hash));
+      w.bytes('verify_data', vd, { value: toHex(vd) });
+    });
+    await c.sendHandshake([finished]);
+  } finally {
+    c.transcript = saved;
+  }
+  return traffic;
+}
+

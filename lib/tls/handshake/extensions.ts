@@ -1,0 +1,266 @@
+import type { GroupName, SignatureSchemeName } from '../crypto/provider';
+import { decodeError, TlsAlertError } from '../errors';
+import { groups, signatureSchemes } from '../registry/crypto';
+import { extensionTypes, protocolVersions, type ExtensionType, type ProtocolVersion } from '../registry/protocol';
+import { fromUtf8, toHex, utf8 } from '../wire/bytes';
+import type { Reader } from '../wire/reader';
+import type { Writer } from '../wire/writer';
+
+/** Where an extension appears: its body format depends on the message (RFC 8446 §4.2 table). */
+export type ExtensionContext =
+  | 'client_hello'
+  | 'server_hello'
+  | 'hello_retry_request'
+  | 'encrypted_extensions'
+  | 'certificate_request'
+  | 'certificate'
+  | 'new_session_ticket';
+
+/** Extensions as decoded from a server message. Unknown ones are kept by codepoint. */
+export interface ServerExtensions {
+  /** Every extension type seen, in order (to detect duplicates and unsolicited ones). */
+  seen: number[];
+  supportedVersion?: ProtocolVersion;
+  keyShare?: { group: number; keyExchange: Uint8Array };
+  selectedGroup?: number;
+  cookie?: Uint8Array;
+  alpn?: string;
+  serverNameAck?: boolean;
+  renegotiationInfo?: Uint8Array;
+  extendedMasterSecret?: boolean;
+  encryptThenMac?: boolean;
+  sessionTicket?: boolean;
+  ecPointFormats?: number[];
+  signatureAlgorithms?: number[];
+  signatureAlgorithmsCert?: number[];
+  certificateAuthorities?: Uint8Array[];
+  supportedGroups?: number[];
+  earlyData?: boolean;
+  preSharedKey?: number;
+}
+
+function describeVersion(v: number) {
+  return { value: protocolVersions.describe(v) };
+}
+
+function describeGroup(g: number) {
+  return { value: groups.describe(g), meaning: groups.entry(g)?.meaning };
+}
+
+function describeScheme(s: number) {
+  return { value: signatureSchemes.describe(s) };
+}
+
+/** Reads an extensions block (RFC 8446 §4.2): a 2-byte length, then type/data pairs. */
+export function readExtensions(r: Reader, context: ExtensionContext): ServerExtensions {
+  const out: ServerExtensions = { seen: [] };
+  if (r.atEnd && context === 'server_hello') return out; // TLS 1.2 ServerHello may omit the block (RFC 5246 §7.4.1.3)
+  r.vector('extensions', 2, () => {
+    while (!r.atEnd) {
+      const type = r.peekU16();
+      const name = extensionTypes.name(type) ?? `unknown_${type}`;
+      r.struct(name, () => {
+        r.u16('extension_type', (v) => ({ value: extensionTypes.describe(v) }));
+        if (out.seen.includes(type)) {
+          throw new TlsAlertError('illegal_parameter', `the ${name} extension appears twice (RFC 8446 §4.2)`);
+        }
+        out.seen.push(type);
+        r.vector('extension_data', 2, () => readExtensionBody(r, type, context, out));
+      }, { meaning: extensionTypes.entry(type)?.meaning });
+    }
+  });
+  return out;
+}
+
+function readExtensionBody(r: Reader, type: number, context: ExtensionContext, out: ServerExtensions): void {
+  const name = extensionTypes.name(type);
+  switch (name) {
+    case 'supported_versions':
+      out.supportedVersion = protocolVersions.name(r.u16('selected_version', describeVersion));
+      if (!out.supportedVersion) throw new TlsAlertError('illegal_parameter', 'supported_versions selects an unknown version');
+      return;
+    case 'key_share':
+      if (context === 'hello_retry_request') {
+        out.selectedGroup = r.u16('selected_group', describeGroup);
+      } else {
+        r.struct('server_share', () => {
+          const group = r.u16('group', describeGroup);
+          const keyExchange = r.opaque('key_exchange', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'the server\u2019s ephemeral public key' }), 1);
+          out.keyShare = { group, keyExchange };
+        });
+      }
+      return;
+    case 'cookie':
+      out.cookie = r.opaque('cookie', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'echo this in the second ClientHello' }), 1);
+      return;
+    case 'application_layer_protocol_negotiation':
+      r.vector('protocol_name_list', 2, () => {
+        const proto = r.opaque('protocol_name', 1, (b) => ({ value: fromUtf8(b) }), 1);
+        out.alpn = fromUtf8(proto);
+      });
+      return;
+    case 'server_name':
+      out.serverNameAck = true; // RFC 6066 §3: the server's extension_data is empty
+      return;
+    case 'renegotiation_info':
+      out.renegotiationInfo = r.opaque('renegotiated_connection', 1, (b) => ({ value: b.length ? toHex(b) : 'empty (initial handshake)' }));
+      return;
+    case 'extended_master_secret':
+      out.extendedMasterSecret = true;
+      return;
+    case 'encrypt_then_mac':
+      out.encryptThenMac = true;
+      return;
+    case 'session_ticket':
+      out.sessionTicket = true;
+      if (!r.atEnd) r.rest('ticket');
+      return;
+    case 'ec_point_formats':
+      out.ecPointFormats = [];
+      r.vector('ec_point_format_list', 1, () => {
+        while (!r.atEnd) out.ecPointFormats!.push(r.u8('ec_point_format', (v) => ({ value: v === 0 ? 'uncompressed' : String(v) })));
+      });
+      return;
+    case 'signature_algorithms':
+    case 'signature_algorithms_cert': {
+      const list: number[] = [];
+      r.vector('supported_signature_algorithms', 2, () => {
+        while (!r.atEnd) list.push(r.u16('signature_scheme', describeScheme));
+      });
+      if (name === 'signature_algorithms') out.signatureAlgorithms = list;
+      else out.signatureAlgorithmsCert = list;
+      return;
+    }
+    case 'certificate_authorities':
+      out.certificateAuthorities = [];
+      r.vector('authorities', 2, () => {
+        while (!r.atEnd) out.certificateAuthorities!.push(r.opaque('DistinguishedName', 2, undefined, 1));
+      });
+      return;
+    case 'supported_groups':
+      out.supportedGroups = [];
+      r.vector('named_group_list', 2, () => {
+        while (!r.atEnd) out.supportedGroups!.push(r.u16('named_group', describeGroup));
+      });
+      return;
+    case 'early_data':
+      out.earlyData = true;
+      if (context === 'new_session_ticket') r.u32('max_early_data_size');
+      return;
+    case 'pre_shared_key':
+      out.preSharedKey = r.u16('selected_identity');
+      return;
+    default:
+      if (!r.atEnd) r.rest('data', (b) => ({ value: `${b.length} bytes` }));
+  }
+}
+
+/** What the client puts in a ClientHello. */
+export interface ClientHelloExtensions {
+  serverName?: string;
+  /** Offered in supported_versions when TLS 1.3 is among them (RFC 8446 §4.2.1). */
+  versions: ProtocolVersion[];
+  groups: GroupName[];
+  keyShares: { group: GroupName; publicKey: Uint8Array }[];
+  signatureSchemes: SignatureSchemeName[];
+  signatureSchemesCert?: SignatureSchemeName[];
+  alpn: string[];
+  cookie?: Uint8Array;
+  postHandshakeAuth: boolean;
+  /** RFC 5746: empty for an initial handshake, client_verify_data when renegotiating; absent = not sent. */
+  renegotiationInfo?: Uint8Array;
+  extendedMasterSecret: boolean;
+  encryptThenMac: boolean;
+  sessionTicket: boolean;
+}
+
+function writeExtension(w: Writer, name: ExtensionType, body: () => void): void {
+  const code = extensionTypes.code(name);
+  w.struct(
+    name,
+    () => {
+      w.u16('extension_type', code, { value: extensionTypes.describe(code) });
+      w.vector('extension_data', 2, body);
+    },
+    { meaning: extensionTypes.entry(code)?.meaning },
+  );
+}
+
+export function writeClientHelloExtensions(w: Writer, e: ClientHelloExtensions): void {
+  const tls13 = e.versions.includes('TLSv1.3');
+  const tls12 = e.versions.includes('TLSv1.2');
+  w.vector('extensions', 2, () => {
+    if (e.serverName) {
+      writeExtension(w, 'server_name', () =>
+        w.vector('server_name_list', 2, () =>
+          w.struct('ServerName', () => {
+            w.u8('name_type', 0, { value: 'host_name (0)' });
+            w.opaque('HostName', 2, utf8(e.serverName!), { value: e.serverName, meaning: 'the server this client wants to reach' });
+          }),
+        ),
+      );
+    }
+    if (tls12 && e.extendedMasterSecret) writeExtension(w, 'extended_master_secret', () => {});
+    if (e.renegotiationInfo) {
+      const ri = e.renegotiationInfo;
+      writeExtension(w, 'renegotiation_info', () =>
+        w.opaque('renegotiated_connection', 1, ri, {
+          value: ri.length ? toHex(ri) : 'empty (initial handshake)',
+          meaning: ri.length ? 'the client\u2019s previous Finished verify_data (RFC 5746 §3.5)' : 'signals support for secure renegotiation (RFC 5746 §3.4)',
+        }),
+      );
+    }
+    writeExtension(w, 'supported_groups', () =>
+      w.vector('named_group_list', 2, () => {
+        for (const g of e.groups) w.u16('named_group', groups.code(g), describeGroup(groups.code(g)));
+      }),
+    );
+    if (tls12) {
+      writeExtension(w, 'ec_point_formats', () => w.vector('ec_point_format_list', 1, () => w.u8('ec_point_format', 0, { value: 'uncompressed' })));
+      if (e.sessionTicket) writeExtension(w, 'session_ticket', () => {});
+      if (e.encryptThenMac) writeExtension(w, 'encrypt_then_mac', () => {});
+    }
+    if (e.alpn.length) {
+      writeExtension(w, 'application_layer_protocol_negotiation', () =>
+        w.vector('protocol_name_list', 2, () => {
+          for (const p of e.alpn) w.opaque('protocol_name', 1, utf8(p), { value: p });
+        }),
+      );
+    }
+    writeExtension(w, 'signature_algorithms', () =>
+      w.vector('supported_signature_algorithms', 2, () => {
+        for (const s of e.signatureSchemes) w.u16('signature_scheme', signatureSchemes.code(s), describeScheme(signatureSchemes.code(s)));
+      }),
+    );
+    if (e.signatureSchemesCert) {
+      writeExtension(w, 'signature_algorithms_cert', () =>
+        w.vector('supported_signature_algorithms', 2, () => {
+          for (const s of e.signatureSchemesCert!) w.u16('signature_scheme', signatureSchemes.code(s), describeScheme(signatureSchemes.code(s)));
+        }),
+      );
+    }
+    if (tls13) {
+      writeExtension(w, 'supported_versions', () =>
+        w.vector('versions', 1, () => {
+          for (const v of e.versions) w.u16('version', protocolVersions.code(v), describeVersion(protocolVersions.code(v)));
+        }),
+      );
+      if (e.cookie) writeExtension(w, 'cookie', () => w.opaque('cookie', 2, e.cookie!, { meaning: 'echoed from the HelloRetryRequest' }));
+      writeExtension(w, 'psk_key_exchange_modes', () =>
+        w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)', meaning: 'resumption must still do a fresh (EC)DHE exchange' })),
+      );
+      if (e.postHandshakeAuth) writeExtension(w, 'post_handshake_auth', () => {});
+      writeExtension(w, 'key_share', () =>
+        w.vector('client_shares', 2, () => {
+          for (const share of e.keyShares) {
+            w.struct('KeyShareEntry', () => {
+              const code = groups.code(share.group);
+              w.u16('group', code, describeGroup(code));
+              w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: 'the client\u2019s ephemeral public key' });
+            });
+          }
+        }),
+      );
+    }
+  });
+}

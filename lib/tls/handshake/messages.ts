@@ -1,0 +1,261 @@
+import { TlsAlertError } from '../errors';
+import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../registry/crypto';
+import { handshakeTypes, protocolVersions, type HandshakeType } from '../registry/protocol';
+import { equalBytes, toHex } from '../wire/bytes';
+import type { Field } from '../wire/field';
+import { Reader } from '../wire/reader';
+import { Writer } from '../wire/writer';
+import { readExtensions, writeClientHelloExtensions, type ClientHelloExtensions, type ServerExtensions } from './extensions';
+
+/** RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest. */
+export const HELLO_RETRY_REQUEST_RANDOM = new Uint8Array([
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+]);
+
+/** RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3 server negotiates 1.2 / 1.1. */
+export const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
+export const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
+
+/** A handshake message as it was on the wire: its bytes (header included) and their annotation. */
+export interface EncodedMessage {
+  type: HandshakeType;
+  bytes: Uint8Array;
+  field: Field;
+}
+
+const TITLES: Record<HandshakeType, string> = {
+  hello_request: 'HelloRequest',
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  new_session_ticket: 'NewSessionTicket',
+  end_of_early_data: 'EndOfEarlyData',
+  encrypted_extensions: 'EncryptedExtensions',
+  certificate: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  certificate_verify: 'CertificateVerify',
+  client_key_exchange: 'ClientKeyExchange',
+  finished: 'Finished',
+  key_update: 'KeyUpdate',
+  message_hash: 'message_hash',
+};
+
+export function messageTitle(type: HandshakeType): string {
+  return TITLES[type];
+}
+
+const RFC: Partial<Record<HandshakeType, string>> = {
+  hello_request: 'RFC 5246 §7.4.1.1',
+  client_hello: 'RFC 8446 §4.1.2',
+  server_hello: 'RFC 8446 §4.1.3',
+  new_session_ticket: 'RFC 8446 §4.6.1',
+  encrypted_extensions: 'RFC 8446 §4.3.1',
+  certificate: 'RFC 8446 §4.4.2',
+  server_key_exchange: 'RFC 8422 §5.4',
+  certificate_request: 'RFC 8446 §4.3.2',
+  server_hello_done: 'RFC 5246 §7.4.5',
+  certificate_verify: 'RFC 8446 §4.4.3',
+  client_key_exchange: 'RFC 5246 §7.4.7',
+  finished: 'RFC 8446 §4.4.4',
+  key_update: 'RFC 8446 §4.6.3',
+};
+
+export function messageRfc(type: HandshakeType): string | undefined {
+  return RFC[type];
+}
+
+/** Writes msg_type, the 3-byte length and the body (RFC 8446 §4). */
+export function encodeMessage(type: HandshakeType, body: (w: Writer) => void): EncodedMessage {
+  const code = handshakeTypes.code(type);
+  const w = new Writer(TITLES[type], { meaning: handshakeTypes.entry(code)?.meaning, rfc: RFC[type] });
+  w.u8('msg_type', code, { value: handshakeTypes.describe(code) });
+  w.prefixed('length', 3, body);
+  const { bytes, field } = w.finish();
+  return { type, bytes, field };
+}
+
+export interface ClientHelloParams extends ClientHelloExtensions {
+  random: Uint8Array;
+  legacySessionId: Uint8Array;
+  cipherSuites: CipherSuiteName[];
+}
+
+export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
+  return encodeMessage('client_hello', (w) => {
+    w.u16('legacy_version', 0x0303, { value: '0x0303 (TLS 1.2)', meaning: 'frozen at TLS 1.2; real versions are in supported_versions', rfc: 'RFC 8446 §4.1.2' });
+    w.bytes('random', p.random, { value: toHex(p.random), meaning: '32 fresh random bytes from the client' });
+    w.opaque('legacy_session_id', 1, p.legacySessionId, {
+      value: p.legacySessionId.length ? `${p.legacySessionId.length} bytes` : 'empty',
+      meaning: p.legacySessionId.length ? 'random in TLS 1.3 middlebox-compatibility mode (RFC 8446 §D.4)' : 'no session to resume',
+    });
+    w.vector('cipher_suites', 2, () => {
+      for (const s of p.cipherSuites) {
+        const code = cipherSuites.code(s);
+        w.u16('cipher_suite', code, {
+          value: cipherSuites.describe(code),
+          meaning: s === 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' ? 'signalling value: the client supports secure renegotiation (RFC 5746 §3.3)' : undefined,
+        });
+      }
+    });
+    w.vector('legacy_compression_methods', 1, () => w.u8('compression_method', 0, { value: 'null (0)' }));
+    writeClientHelloExtensions(w, p);
+  });
+}
+
+/** Splits a handshake message header; the reader is positioned at msg_type. */
+export function readMessage<T>(bytes: Uint8Array, annotateBody: (r: Reader, type: HandshakeType) => T): { type: HandshakeType; value: T; field: Field } {
+  const typeCode = bytes[0];
+  const type = handshakeTypes.name(typeCode);
+  if (!type) throw new TlsAlertError('unexpected_message', `unknown handshake message type ${typeCode}`);
+  const r = new Reader(bytes, TITLES[type], { meaning: handshakeTypes.entry(typeCode)?.meaning, rfc: RFC[type] });
+  r.u8('msg_type', (v) => ({ value: handshakeTypes.describe(v) }));
+  const value = r.prefixed('length', 3, () => annotateBody(r, type));
+  r.end();
+  return { type, value, field: r.field };
+}
+
+export interface ServerHello {
+  legacyVersion: number;
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  cipherSuite: number;
+  compression: number;
+  extensions: ServerExtensions;
+  isHelloRetryRequest: boolean;
+}
+
+export function readServerHello(r: Reader): ServerHello {
+  const legacyVersion = r.u16('legacy_version', (v) => ({ value: protocolVersions.describe(v) }));
+  const random = r.bytes('random', 32, (b) => ({
+    value: toHex(b),
+    meaning: equalBytes(b, HELLO_RETRY_REQUEST_RANDOM)
+      ? 'the special value SHA-256("HelloRetryRequest"): this is a HelloRetryRequest'
+      : '32 random bytes from the server',
+  }));
+  const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
+  const sessionId = r.opaque('legacy_session_id_echo', 1, (b) => ({ value: b.length ? `${b.length} bytes` : 'empty' }), 0, 32);
+  const cipherSuite = r.u16('cipher_suite', (v) => ({ value: cipherSuites.describe(v), meaning: 'the suite the server chose' }));
+  const compression = r.u8('legacy_compression_method', (v) => ({ value: v === 0 ? 'null (0)' : String(v) }));
+  const extensions = readExtensions(r, isHelloRetryRequest ? 'hello_retry_request' : 'server_hello');
+  return { legacyVersion, random, sessionId, cipherSuite, compression, extensions, isHelloRetryRequest };
+}
+
+export interface CertificateEntry {
+  der: Uint8Array;
+}
+
+export interface CertificateMessage {
+  context: Uint8Array;
+  entries: CertificateEntry[];
+}
+
+/** RFC 8446 §4.4.2 (tls13) / RFC 5246 §7.4.2. `annotateDer` lays the X.509 tree over each certificate. */
+export function readCertificate(r: Reader, tls13: boolean, annotateDer: (der: Uint8Array) => Field | undefined): CertificateMessage {
+  const context = tls13 ? r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' })) : new Uint8Array(0);
+  const entries: CertificateEntry[] = [];
+  r.vector('certificate_list', 3, () => {
+    while (!r.atEnd) {
+      r.struct(`CertificateEntry ${entries.length}`, () => {
+        const der = r.prefixed('cert_data_length', 3, () => r.embedded('cert_data', r.remaining, annotateDer));
+        if (der.length === 0) throw new TlsAlertError('decode_error', 'empty certificate in the certificate_list');
+        if (tls13) readExtensions(r, 'certificate');
+        entries.push({ der });
+      });
+    }
+  });
+  return { context, entries };
+}
+
+export interface CertificateRequest {
+  context: Uint8Array;
+  signatureSchemes: number[];
+  certificateTypes?: number[];
+  authorities: Uint8Array[];
+}
+
+export function readCertificateRequest13(r: Reader): CertificateRequest {
+  const context = r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty', meaning: 'echoed in the client\u2019s Certificate' }));
+  const ext = readExtensions(r, 'certificate_request');
+  if (!ext.signatureAlgorithms) throw new TlsAlertError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+  return { context, signatureSchemes: ext.signatureAlgorithms, authorities: ext.certificateAuthorities ?? [] };
+}
+
+export function readCertificateRequest12(r: Reader): CertificateRequest {
+  const certificateTypes: number[] = [];
+  r.vector('certificate_types', 1, () => {
+    while (!r.atEnd) certificateTypes.push(r.u8('certificate_type', (v) => ({ value: ({ 1: 'rsa_sign', 64: 'ecdsa_sign' } as Record<number, string>)[v] ?? String(v) })));
+  });
+  const schemes: number[] = [];
+  r.vector('supported_signature_algorithms', 2, () => {
+    while (!r.atEnd) schemes.push(r.u16('signature_scheme', (v) => ({ value: signatureSchemes.describe(v) })));
+  });
+  const authorities: Uint8Array[] = [];
+  r.vector('certificate_authorities', 2, () => {
+    while (!r.atEnd) authorities.push(r.opaque('DistinguishedName', 2, undefined, 1));
+  });
+  return { context: new Uint8Array(0), signatureSchemes: schemes, certificateTypes, authorities };
+}
+
+export interface CertificateVerify {
+  scheme: number;
+  signature: Uint8Array;
+}
+
+export function readCertificateVerify(r: Reader): CertificateVerify {
+  const scheme = r.u16('algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
+  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes` }), 1);
+  return { scheme, signature };
+}
+
+export function readFinished(r: Reader): Uint8Array {
+  return r.rest('verify_data', (b) => ({ value: toHex(b), meaning: 'HMAC of the transcript under the finished key' }));
+}
+
+export interface NewSessionTicket {
+  lifetimeSeconds: number;
+  ticket: Uint8Array;
+}
+
+export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicket {
+  const lifetimeSeconds = r.u32('ticket_lifetime', (v) => ({ value: `${v} s` }));
+  if (tls13) {
+    r.u32('ticket_age_add');
+    r.opaque('ticket_nonce', 1);
+  }
+  const ticket = r.opaque('ticket', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'opaque to the client; shown, not used (this client does not resume)' }), tls13 ? 1 : 0);
+  if (tls13) readExtensions(r, 'new_session_ticket');
+  return { lifetimeSeconds, ticket };
+}
+
+export function readKeyUpdate(r: Reader): boolean {
+  const v = r.u8('request_update', (v) => ({ value: v === 0 ? 'update_not_requested (0)' : v === 1 ? 'update_requested (1)' : String(v) }));
+  if (v > 1) throw new TlsAlertError('illegal_parameter', `KeyUpdate request_update must be 0 or 1, not ${v}`);
+  return v === 1;
+}
+
+export interface ServerKeyExchange {
+  group: number;
+  publicKey: Uint8Array;
+  /** The signed part: ServerECDHParams (RFC 8422 §5.4). */
+  params: Uint8Array;
+  scheme: number;
+  signature: Uint8Array;
+}
+
+export function readServerKeyExchange(r: Reader): ServerKeyExchange {
+  const start = r.offset;
+  let group = 0;
+  let publicKey: Uint8Array = new Uint8Array(0);
+  r.struct('params', () => {
+    const curveType = r.u8('curve_type', (v) => ({ value: v === 3 ? 'named_curve (3)' : String(v) }));
+    if (curveType !== 3) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
+    group = r.u16('named_curve', (v) => ({ value: groups.describe(v) }));
+    publicKey = r.opaque('public', 1, (b) => ({ value: `${b.length} bytes`, meaning: 'the server\u2019s ephemeral ECDH public key' }), 1);
+  });
+  const paramsEnd = r.offset;
+  const scheme = r.u16('signature_algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
+  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'signature over client_random ‖ server_random ‖ params' }), 1);
+  return { group, publicKey, params: r.slice(start, paramsEnd), scheme, signature };
+}

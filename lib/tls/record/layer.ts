@@ -1,0 +1,162 @@
+import { TlsAlertError } from '../errors';
+import { contentTypes, protocolVersions } from '../registry/protocol';
+import { concat, fromUtf8 } from '../wire/bytes';
+import type { Field } from '../wire/field';
+import type { RecordProtection } from './protection';
+
+/** RFC 8446 §5.1: a plaintext fragment is at most 2^14 bytes. */
+export const MAX_FRAGMENT = 16384;
+/** RFC 5246 §6.2.3: a TLS 1.2 protected fragment may be up to 2^14 + 2048 bytes. */
+const MAX_WIRE_FRAGMENT = 16384 + 2048;
+
+export interface WireRecord {
+  /** The record exactly as on the wire (header + fragment). */
+  wire: Uint8Array;
+  /** Content type from the header. */
+  outerType: number;
+  version: number;
+  fragment: Uint8Array;
+}
+
+/** A record read from the peer, after removing protection. */
+export interface IncomingRecord extends WireRecord {
+  type: number;
+  content: Uint8Array;
+  protectedBy?: string;
+  fragmentFields: Field[];
+  plaintext?: { bytes: Uint8Array; field: Field };
+}
+
+/** An encoded outgoing record. */
+export interface OutgoingRecord extends WireRecord {
+  type: number;
+  content: Uint8Array;
+  protectedBy?: string;
+  fragmentFields: Field[];
+  plaintext?: { bytes: Uint8Array; field: Field };
+}
+
+/**
+ * The record layer (RFC 8446 §5, RFC 5246 §6.2): frames the byte stream into records, checks their
+ * headers and sizes, and applies the current read/write protection.
+ */
+export class RecordLayer {
+  private inbox: Uint8Array = new Uint8Array(0);
+  read?: RecordProtection;
+  write?: RecordProtection;
+  /** legacy_record_version for outgoing records: 0x0301 for the first ClientHello (RFC 8446 §5.1). */
+  outgoingVersion = 0x0301;
+
+  feed(bytes: Uint8Array): void {
+    this.inbox = this.inbox.length ? concat(this.inbox, bytes) : bytes;
+  }
+
+  get buffered(): number {
+    return this.inbox.length;
+  }
+
+  /** Bytes received but not yet a complete record (shown when the connection ends mid-record). */
+  takeRemainder(): Uint8Array {
+    const rest = this.inbox;
+    this.inbox = new Uint8Array(0);
+    return rest;
+  }
+
+  /** Checks the header as soon as 5 bytes are here, so garbage fails fast instead of waiting. */
+  private checkHeader(): void {
+    const b = this.inbox;
+    const type = b[0];
+    if (contentTypes.name(type) === undefined) {
+      throw new TlsAlertError('unexpected_message', notTlsMessage(b));
+    }
+    if (b.length >= 3 && (b[1] !== 3 || b[2] > 4)) {
+      throw new TlsAlertError('decode_error', `record header has version 0x${b[1].toString(16).padStart(2, '0')}${b[2].toString(16).padStart(2, '0')}: ${notTlsMessage(b)}`);
+    }
+    if (b.length >= 5) {
+      const length = (b[3] << 8) | b[4];
+      if (length > MAX_WIRE_FRAGMENT) throw new TlsAlertError('record_overflow', `record length ${length} exceeds the maximum of ${MAX_WIRE_FRAGMENT}`);
+    }
+  }
+
+  /** The next complete record, unprotected, or null when more bytes are needed. */
+  async next(): Promise<IncomingRecord | null> {
+    if (this.inbox.length === 0) return null;
+    this.checkHeader();
+    if (this.inbox.length < 5) return null;
+    const length = (this.inbox[3] << 8) | this.inbox[4];
+    if (this.inbox.length < 5 + length) return null;
+    const wire = this.inbox.slice(0, 5 + length);
+    this.inbox = this.inbox.slice(5 + length);
+    const outerType = wire[0];
+    const version = (wire[1] << 8) | wire[2];
+    const fragment = wire.subarray(5);
+    const base = { wire, outerType, version, fragment };
+
+    const protection = this.read;
+    // RFC 8446 §5: a change_cipher_spec record may arrive unprotected during a TLS 1.3 handshake.
+    const passClear = !protection || (protection.hidesContentType && outerType === 20);
+    if (passClear) {
+      if (length === 0 && outerType !== 23) throw new TlsAlertError('unexpected_message', `empty ${contentTypes.name(outerType)} record (RFC 8446 §5.1)`);
+      if (length > MAX_FRAGMENT) throw new TlsAlertError('record_overflow', `plaintext record of ${length} bytes exceeds 2^14`);
+      return { ...base, type: outerType, content: fragment.slice(), fragmentFields: [] };
+    }
+    if (protection.hidesContentType && outerType !== 23) {
+      throw new TlsAlertError('unexpected_message', `unprotected ${contentTypes.name(outerType)} record after encryption started`);
+    }
+    const opened = await protection.open(wire.subarray(0, 5), fragment);
+    return {
+      ...base,
+      type: opened.type,
+      content: opened.content,
+      protectedBy: protection.description,
+      fragmentFields: opened.fragmentFields,
+      plaintext: { bytes: opened.plaintext, field: opened.plaintextField },
+    };
+  }
+
+  /** Encodes one record; `content` must be at most 2^14 bytes (callers fragment). */
+  async encode(type: number, content: Uint8Array): Promise<OutgoingRecord> {
+    if (content.length > MAX_FRAGMENT) throw new Error('fragment too large');
+    const version = this.outgoingVersion;
+    if (!this.write) {
+      const wire = concat(new Uint8Array([type, version >> 8, version & 0xff, content.length >> 8, content.length & 0xff]), content);
+      return { wire, outerType: type, version, fragment: wire.subarray(5), type, content, fragmentFields: [] };
+    }
+    const sealed = await this.write.seal(type, content);
+    const len = sealed.fragment.length;
+    const wire = concat(new Uint8Array([sealed.outerType, version >> 8, version & 0xff, len >> 8, len & 0xff]), sealed.fragment);
+    return {
+      wire,
+      outerType: sealed.outerType,
+      version,
+      fragment: wire.subarray(5),
+      type,
+      content,
+      protectedBy: this.write.description,
+      fragmentFields: sealed.fragmentFields,
+      plaintext: { bytes: sealed.plaintext, field: sealed.plaintextField },
+    };
+  }
+}
+
+/** The header fields of a record, for its annotation. */
+export function recordHeaderFields(record: WireRecord): Field[] {
+  return [
+    { name: 'content_type', offset: 0, length: 1, value: contentTypes.describe(record.outerType), meaning: contentTypes.entry(record.outerType)?.meaning, rfc: 'RFC 8446 §5.1' },
+    { name: 'legacy_record_version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'ignored by TLS 1.3 peers; 0x0301 in the first ClientHello for compatibility' },
+    { name: 'length', offset: 3, length: 2, value: `${record.fragment.length} bytes` },
+  ];
+}
+
+/** A clear sentence for bytes that are not TLS at all (a plain-HTTP server, an SSH banner…). */
+export function notTlsMessage(bytes: Uint8Array): string {
+  const head = fromUtf8(bytes.subarray(0, 64));
+  const printable = /^[\x20-\x7e\r\n\t]+$/.test(head);
+  if (printable && /^HTTP\/\d/.test(head)) {
+    return `the server answered in plain HTTP, not TLS ("${head.split(/\r?\n/)[0]}"): this port does not speak TLS`;
+  }
+  if (printable && head.length >= 3) {
+    return `the server sent text, not a TLS record ("${head.split(/\r?\n/)[0].slice(0, 40)}"): this port does not speak TLS`;
+  }
+  return `the server sent bytes that are not a TLS record (first byte 0x${bytes[0].toString(16).padStart(2, '0')})`;
+}

@@ -1,0 +1,130 @@
+import type { AeadName, CryptoProvider } from '../crypto/provider';
+import { TlsAlertError } from '../errors';
+import { contentTypes } from '../registry/protocol';
+import { concat } from '../wire/bytes';
+import type { Field } from '../wire/field';
+
+/** A record's content type, its payload, and how the payload looked before/after protection. */
+export interface SealedRecord {
+  /** Content type written in the record header (application_data for TLS 1.3 protected records). */
+  outerType: number;
+  /** The protected fragment as it goes on the wire. */
+  fragment: Uint8Array;
+  /** Annotation of the fragment (explicit nonce, ciphertext, tag, MAC…), offsets relative to the fragment. */
+  fragmentFields: Field[];
+  /** The plaintext that was protected (TLSInnerPlaintext in TLS 1.3) and its annotation. */
+  plaintext: Uint8Array;
+  plaintextField: Field;
+}
+
+export interface OpenedRecord {
+  /** The real content type (from TLSInnerPlaintext in TLS 1.3). */
+  type: number;
+  content: Uint8Array;
+  fragmentFields: Field[];
+  plaintext: Uint8Array;
+  plaintextField: Field;
+}
+
+/** The current read or write protection of one direction of the record layer. */
+export interface RecordProtection {
+  readonly description: string;
+  /** TLS 1.3 hides the real content type inside the encryption (outer type is always application_data). */
+  readonly hidesContentType: boolean;
+  /** Records protected so far (the implicit sequence number, RFC 8446 §5.3). */
+  readonly sequence: bigint;
+  seal(type: number, content: Uint8Array): Promise<SealedRecord>;
+  /** `header` is the 5-byte record header (additional data). Throws bad_record_mac on failure. */
+  open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord>;
+}
+
+export function nonceFor(iv: Uint8Array, sequence: bigint): Uint8Array {
+  const nonce = iv.slice();
+  let seq = sequence;
+  for (let i = nonce.length - 1; i >= nonce.length - 8; i--) {
+    nonce[i] ^= Number(seq & 0xffn);
+    seq >>= 8n;
+  }
+  return nonce;
+}
+
+const TAG_LENGTH = 16;
+// RFC 8446 §5.5: at most 2^24.5 full-size records under one AES-GCM key; we refuse to wrap the counter.
+const MAX_SEQUENCE = (1n << 64n) - 1n;
+
+/** RFC 8446 §5.2: AEAD with per-record nonce = iv XOR sequence, and TLSInnerPlaintext with the real type. */
+export class Tls13Protection implements RecordProtection {
+  sequence = 0n;
+  readonly hidesContentType = true;
+
+  constructor(
+    private readonly crypto: CryptoProvider,
+    private readonly aead: AeadName,
+    private readonly key: Uint8Array,
+    private readonly iv: Uint8Array,
+    readonly description: string,
+  ) {}
+
+  private nextNonce(): Uint8Array {
+    if (this.sequence >= MAX_SEQUENCE) throw new TlsAlertError('internal_error', 'record sequence number would wrap');
+    const nonce = nonceFor(this.iv, this.sequence);
+    this.sequence++;
+    return nonce;
+  }
+
+  async seal(type: number, content: Uint8Array): Promise<SealedRecord> {
+    const plaintext = concat(content, new Uint8Array([type]));
+    const length = plaintext.length + TAG_LENGTH;
+    const header = new Uint8Array([23, 3, 3, length >> 8, length & 0xff]);
+    const seq = this.sequence;
+    const fragment = await this.crypto.seal(this.aead, this.key, this.nextNonce(), header, plaintext);
+    return {
+      outerType: 23,
+      fragment,
+      fragmentFields: this.fragmentFields(fragment.length, seq),
+      plaintext,
+      plaintextField: innerPlaintextField(plaintext, content.length, type, 0),
+    };
+  }
+
+  async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
+    if (fragment.length < TAG_LENGTH + 1) throw new TlsAlertError('bad_record_mac', 'protected record too short to hold a tag');
+    // RFC 8446 §5.2: the ciphertext may not exceed 2^14 + 256 bytes.
+    if (fragment.length > 16384 + 256) throw new TlsAlertError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 256`);
+    const seq = this.sequence;
+    const plaintext = await this.crypto.open(this.aead, this.key, this.nextNonce(), header, fragment);
+    if (!plaintext) {
+      throw new TlsAlertError('bad_record_mac', `record ${seq} did not authenticate under the ${this.description} (wrong key, or the bytes were altered)`);
+    }
+    // RFC 8446 §5.4: strip zero padding; the last non-zero byte is the real content type.
+    let end = plaintext.length;
+    while (end > 0 && plaintext[end - 1] === 0) end--;
+    if (end === 0) throw new TlsAlertError('unexpected_message', 'protected record with no non-zero content type (all padding)');
+    const type = plaintext[end - 1];
+    const content = plaintext.slice(0, end - 1);
+    if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
+    return {
+      type,
+      content,
+      fragmentFields: this.fragmentFields(fragment.length, seq),
+      plaintext,
+      plaintextField: innerPlaintextField(plaintext, content.length, type, plaintext.length - end),
+    };
+  }
+
+  private fragmentFields(length: number, seq: bigint): Field[] {
+    return [
+      { name: 'encrypted_record', offset: 0, length: length - TAG_LENGTH, value: `${length - TAG_LENGTH} bytes`, meaning: `AEAD ciphertext (${this.aead}, sequence number ${seq}, ${this.description})`, rfc: 'RFC 8446 §5.2' },
+      { name: 'authentication_tag', offset: length - TAG_LENGTH, length: TAG_LENGTH, meaning: 'AEAD tag: proves the record was not altered', rfc: 'RFC 8446 §5.2' },
+    ];
+  }
+}
+
+function innerPlaintextField(plaintext: Uint8Array, contentLength: number, type: number, padding: number): Field {
+  const children: Field[] = [
+    { name: 'content', offset: 0, length: contentLength, value: `${contentLength} bytes` },
+    { name: 'type', offset: contentLength, length: 1, value: contentTypes.describe(type), meaning: 'the real content type, hidden inside the encryption' },
+  ];
+  if (padding) children.push({ name: 'zeros', offset: contentLength + 1, length: padding, meaning: 'padding to hide the length' });
+  return { name: 'TLSInnerPlaintext', offset: 0, length: plaintext.length, rfc: 'RFC 8446 §5.2', children };
+}
