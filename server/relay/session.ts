@@ -1,0 +1,391 @@
+/**
+ * One relayed session: a client's WebSocket joined to one TCP connection. The session plans the
+ * target (policy, DNS), dials only a checked address, then pipes bytes both ways with
+ * backpressure, reporting the TCP connection's life as JSON events in the order it happened.
+ */
+import type { Socket } from 'node:net';
+import { WebSocket, type RawData } from 'ws';
+import { RelayCloseCode, type RelayErrorCode, type RelayEvent } from '../../lib/transport/relayProtocol';
+import { checkClientHelloPrefix, CLIENT_HELLO_PREFIX_LENGTH } from './clientHello';
+import type { Dialer, Logger, RelayConfig } from './config';
+import type { RelayMetrics } from './metrics';
+import type { Refusal, TargetPlan, TargetPolicy } from './policy';
+
+export interface SessionDeps {
+  config: RelayConfig;
+  policy: TargetPolicy;
+  metrics: RelayMetrics;
+  log: Logger;
+  dial: Dialer;
+}
+
+export interface SessionInfo {
+  id: number;
+  client: string;
+  origin: string | undefined;
+  host: string | null;
+  port: string | null;
+}
+
+type Phase = 'planning' | 'connecting' | 'open' | 'done';
+
+const TCP_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function tcpErrorCode(err: NodeJS.ErrnoException): RelayErrorCode {
+  return err.code && TCP_ERROR_CODES.has(err.code) ? (err.code as RelayErrorCode) : 'UNKNOWN';
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+export class RelaySession {
+  /** Cleared on each ping, set by the pong; a client that misses one is gone. */
+  private alive = true;
+  private phase: Phase = 'planning';
+  private plan: TargetPlan | undefined;
+  private socket: Socket | undefined;
+  /** Client bytes held until the TCP connection is up and the ClientHello check has passed. */
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
+  private helloPrefix: Buffer = Buffer.alloc(0);
+  private helloChecked: boolean;
+  /** Bytes accepted from the client (counted against the cap as they arrive). */
+  private bytesAccepted = 0;
+  /** Bytes handed to the TCP socket. */
+  private bytesSent = 0;
+  /** Bytes read from the TCP socket. */
+  private bytesReceived = 0;
+  private clientShutdown = false;
+  private targetFin = false;
+  private socketPaused = false;
+  private remote: string | undefined;
+  private connectMs: number | undefined;
+  private lastError: { code: RelayErrorCode; reason: string } | undefined;
+  private readonly startedMs = performance.now();
+  private sessionTimer: NodeJS.Timeout | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly info: SessionInfo,
+    private readonly deps: SessionDeps,
+    private readonly onEnd: (session: RelaySession) => void,
+  ) {
+    this.helloChecked = !deps.config.requireClientHello;
+  }
+
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  start(): void {
+    this.ws.on('message', (data, isBinary) => this.onClientMessage(data, isBinary));
+    this.ws.on('close', () => this.finish(RelayCloseCode.normal, 'client-closed'));
+    this.ws.on('error', (err: Error & { code?: string }) => this.onClientError(err));
+    this.ws.on('pong', () => {
+      this.alive = true;
+    });
+    const { sessionTimeoutMs } = this.deps.config;
+    this.sessionTimer = setTimeout(() => this.limit('session-timeout', `the session reached its time limit of ${sessionTimeoutMs} ms`), sessionTimeoutMs);
+    void this.planAndDial();
+  }
+
+  /** Called every ping interval by the server. */
+  heartbeat(): void {
+    if (this.done) return;
+    if (!this.alive) {
+      this.ws.terminate();
+      this.finish(RelayCloseCode.goingAway, 'ping-timeout');
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  /** The relay is stopping and the drain time is over. */
+  shutdownNow(): void {
+    if (this.done) return;
+    this.sendError('RELAY', 'relay-shutdown', 'the relay is shutting down');
+    this.finish(RelayCloseCode.goingAway, 'relay-shutdown');
+  }
+
+  private send(event: RelayEvent): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(event));
+  }
+
+  private sendError(code: RelayErrorCode, reason: string, message: string): void {
+    this.lastError = { code, reason };
+    this.deps.metrics.errors.inc(code);
+    if (code === 'POLICY' || code === 'RATE' || code === 'LIMIT') this.deps.metrics.refusals.inc(reason);
+    this.send({ type: 'error', code, reason, message });
+  }
+
+  private refuse(refusal: Refusal): void {
+    this.sendError(refusal.code, refusal.reason, refusal.message);
+    this.finish(refusal.code === 'POLICY' ? RelayCloseCode.policyViolation : RelayCloseCode.normal, refusal.reason);
+  }
+
+  private limit(reason: string, message: string): void {
+    if (this.done) return;
+    this.sendError('LIMIT', reason, message);
+    this.finish(RelayCloseCode.sessionLimit, reason);
+  }
+
+  private protocolError(reason: string, message: string): void {
+    this.sendError('RELAY', reason, message);
+    this.finish(RelayCloseCode.protocolError, reason);
+  }
+
+  private async planAndDial(): Promise<void> {
+    let result;
+    try {
+      result = await this.deps.policy.plan(this.info.host, this.info.port);
+    } catch (err) {
+      if (this.done) return;
+      this.sendError('RELAY', 'internal', `the relay failed to plan the connection: ${(err as Error).message}`);
+      this.finish(RelayCloseCode.internalError, 'internal');
+      return;
+    }
+    if (this.done) return;
+    if (!result.ok) {
+      this.refuse(result.refusal);
+      return;
+    }
+    const plan = result.plan;
+    this.plan = plan;
+    if (plan.kind === 'demo') this.send({ type: 'resolved', host: plan.host, addresses: [plan.address] });
+    else if (!plan.literal) this.send({ type: 'resolved', host: plan.host, addresses: plan.addresses });
+    this.phase = 'connecting';
+    const addresses = plan.kind === 'demo' ? [plan.address] : plan.addresses;
+    this.dial(addresses, 0, Date.now() + this.deps.config.connectTimeoutMs);
+  }
+
+  /** Tries the checked addresses in order until one answers or the shared deadline passes. */
+  private dial(addresses: string[], index: number, deadline: number): void {
+    const address = addresses[index];
+    const port = this.plan!.port;
+    const startedMs = performance.now();
+    let socket: Socket;
+    try {
+      socket = this.deps.dial(address, port);
+    } catch (err) {
+      this.sendError('UNKNOWN', 'connect', `could not dial ${address} port ${port}: ${(err as Error).message}`);
+      this.finish(RelayCloseCode.normal, 'connect');
+      return;
+    }
+    this.socket = socket;
+    let connected = false;
+    this.connectTimer = setTimeout(
+      () => {
+        if (connected || this.socket !== socket) return;
+        socket.destroy();
+        this.sendError('ETIMEDOUT', 'connect-timeout', `no answer from ${address} port ${port} within ${this.deps.config.connectTimeoutMs} ms`);
+        this.finish(RelayCloseCode.normal, 'connect-timeout');
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+    socket.once('connect', () => {
+      clearTimeout(this.connectTimer);
+      connected = true;
+      this.onConnected(socket, performance.now() - startedMs);
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.socket !== socket || this.done) return;
+      if (!connected) {
+        clearTimeout(this.connectTimer);
+        if (index + 1 < addresses.length && Date.now() < deadline) {
+          socket.destroy();
+          this.dial(addresses, index + 1, deadline);
+          return;
+        }
+        this.sendError(tcpErrorCode(err), 'connect', `connecting to ${address} port ${port} failed: ${err.code ?? err.message}`);
+        this.finish(RelayCloseCode.normal, 'connect');
+        return;
+      }
+      if (err.code === 'ECONNRESET') this.sendError('ECONNRESET', 'reset', 'the server reset the connection (TCP RST)');
+      else this.sendError(tcpErrorCode(err), 'target-error', `the connection to the server failed: ${err.code ?? err.message}`);
+    });
+    socket.on('close', () => {
+      if (this.socket !== socket || !connected) return;
+      this.finish(RelayCloseCode.normal, this.lastError?.reason ?? (this.targetFin && this.clientShutdown ? 'completed' : 'target-closed'));
+    });
+  }
+
+  private onConnected(socket: Socket, connectMs: number): void {
+    if (this.done) {
+      socket.destroy();
+      return;
+    }
+    this.phase = 'open';
+    this.connectMs = Math.round(connectMs * 100) / 100;
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.deps.metrics.observeConnect(connectMs);
+    socket.setNoDelay(true);
+    this.send({ type: 'connected', remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, connectMs: this.connectMs });
+    const { idleTimeoutMs } = this.deps.config;
+    // Socket inactivity covers both directions: client bytes become writes on this socket.
+    socket.setTimeout(idleTimeoutMs, () => this.limit('idle-timeout', `no bytes either way for ${idleTimeoutMs} ms`));
+    socket.on('data', (chunk: Buffer) => this.onTargetData(chunk));
+    // 'end' is emitted after the last 'data', and ws sends in order: fin follows the last byte.
+    socket.on('end', () => {
+      this.targetFin = true;
+      this.send({ type: 'fin' });
+    });
+    socket.on('drain', () => {
+      if (this.ws.isPaused) this.ws.resume();
+    });
+    this.flushEarly();
+  }
+
+  private onTargetData(chunk: Buffer): void {
+    if (this.done) return;
+    const { maxBytesPerDirection, bufferHighWaterBytes } = this.deps.config;
+    if (this.bytesReceived + chunk.length > maxBytesPerDirection) {
+      this.limit('bytes-down', `the server sent more than ${maxBytesPerDirection} bytes`);
+      return;
+    }
+    this.bytesReceived += chunk.length;
+    this.deps.metrics.bytes.inc('target_to_client', chunk.length);
+    this.ws.send(chunk, { binary: true }, () => this.onSentToClient());
+    if (!this.socketPaused && this.ws.bufferedAmount > bufferHighWaterBytes) {
+      // The client reads slower than the server writes: stop reading; TCP flow control
+      // (RFC 9293 §3.8.6 window) then slows the server down.
+      this.socketPaused = true;
+      this.socket?.pause();
+    }
+  }
+
+  private onSentToClient(): void {
+    if (this.socketPaused && !this.done && this.ws.bufferedAmount <= this.deps.config.bufferHighWaterBytes / 2) {
+      this.socketPaused = false;
+      this.socket?.resume();
+    }
+  }
+
+  private onClientMessage(data: RawData, isBinary: boolean): void {
+    if (this.done) return;
+    const bytes = toBuffer(data);
+    if (!isBinary) {
+      this.onClientControl(bytes.toString('utf8'));
+      return;
+    }
+    if (this.clientShutdown) {
+      this.protocolError('data-after-shutdown', 'the client sent data after its half-close');
+      return;
+    }
+    const { maxBytesPerDirection, maxEarlyBytes } = this.deps.config;
+    if (this.bytesAccepted + bytes.length > maxBytesPerDirection) {
+      this.limit('bytes-up', `the client sent more than ${maxBytesPerDirection} bytes`);
+      return;
+    }
+    this.bytesAccepted += bytes.length;
+    if (!this.helloChecked && bytes.length > 0) {
+      const need = CLIENT_HELLO_PREFIX_LENGTH - this.helloPrefix.length;
+      this.helloPrefix = Buffer.concat([this.helloPrefix, bytes.subarray(0, need)]);
+      const verdict = checkClientHelloPrefix(this.helloPrefix);
+      if (verdict.kind === 'refused') {
+        this.refuse({ code: 'POLICY', reason: 'not-client-hello', message: verdict.message });
+        return;
+      }
+      if (verdict.kind === 'ok') this.helloChecked = true;
+    }
+    this.early.push(bytes);
+    this.earlyBytes += bytes.length;
+    if (this.phase === 'open' && this.helloChecked) this.flushEarly();
+    else if (this.earlyBytes > maxEarlyBytes) {
+      this.limit('early-bytes', `the client sent more than ${maxEarlyBytes} bytes before the connection was ready`);
+    }
+  }
+
+  private onClientControl(text: string): void {
+    let request: unknown;
+    try {
+      request = JSON.parse(text);
+    } catch {
+      this.protocolError('bad-control', 'a text frame from the client is not JSON');
+      return;
+    }
+    if (typeof request !== 'object' || request === null || (request as { type?: unknown }).type !== 'shutdown') {
+      this.protocolError('bad-control', 'the only request a client may send is {"type":"shutdown"}');
+      return;
+    }
+    if (this.clientShutdown) return;
+    if (!this.helloChecked) {
+      this.refuse({ code: 'POLICY', reason: 'not-client-hello', message: 'the client half-closed before sending a ClientHello' });
+      return;
+    }
+    this.clientShutdown = true;
+    if (this.phase === 'open') this.flushEarly();
+  }
+
+  /** Writes held client bytes to the server, then the half-close if the client asked for one. */
+  private flushEarly(): void {
+    const socket = this.socket;
+    if (!socket || !this.helloChecked) return;
+    let writable = true;
+    for (const chunk of this.early) {
+      this.bytesSent += chunk.length;
+      this.deps.metrics.bytes.inc('client_to_target', chunk.length);
+      writable = socket.write(chunk);
+    }
+    this.early = [];
+    this.earlyBytes = 0;
+    // The kernel and the socket buffer are full: stop reading WebSocket frames until 'drain'.
+    if (!writable && !this.ws.isPaused) this.ws.pause();
+    if (this.clientShutdown && !socket.writableEnded) socket.end();
+  }
+
+  private onClientError(err: Error & { code?: string }): void {
+    if (this.done) return;
+    // The ws library closes the connection itself after these (1009, 1002, 1007).
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.deps.metrics.errors.inc('LIMIT');
+      this.deps.metrics.refusals.inc('frame-too-large');
+      this.finish(RelayCloseCode.messageTooBig, 'frame-too-large');
+      return;
+    }
+    this.deps.metrics.errors.inc('RELAY');
+    this.finish(RelayCloseCode.protocolError, 'client-websocket-error');
+  }
+
+  /** Ends the session once: sends `closed`, closes both sides, logs, and releases limits. */
+  private finish(closeCode: number, reason: string): void {
+    if (this.done) return;
+    this.phase = 'done';
+    clearTimeout(this.sessionTimer);
+    clearTimeout(this.connectTimer);
+    if (this.socket && !this.socket.destroyed) this.socket.destroy();
+    if (this.ws.isPaused) this.ws.resume();
+    const durationMs = Math.round(performance.now() - this.startedMs);
+    if (this.ws.readyState === WebSocket.OPEN) {
+      this.send({ type: 'closed', bytesSent: this.bytesSent, bytesReceived: this.bytesReceived, durationMs });
+      this.ws.close(closeCode, reason.slice(0, 120));
+    }
+    this.deps.metrics.closes.inc(reason);
+    const plan = this.plan;
+    this.deps.log({
+      level: 'info',
+      event: 'session',
+      id: this.info.id,
+      client: this.info.client,
+      origin: this.info.origin,
+      host: this.info.host,
+      port: this.info.port,
+      demo: plan?.kind === 'demo' ? true : undefined,
+      resolved: plan?.kind === 'address' && !plan.literal ? plan.addresses : undefined,
+      remote: this.remote,
+      connectMs: this.connectMs,
+      bytesSent: this.bytesSent,
+      bytesReceived: this.bytesReceived,
+      durationMs,
+      targetFin: this.targetFin,
+      clientShutdown: this.clientShutdown,
+      error: this.lastError?.code,
+      close: reason,
+    });
+    this.onEnd(this);
+  }
+}
