@@ -15,7 +15,13 @@ export default tseslint.config(
     // The engine is sans-IO: no Node built-ins, no timers, no global randomness.
     files: ['lib/tls/**/*.ts', 'lib/trace/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'net', 'tls', 'crypto', 'os', 'path'], message: 'lib/tls is sans-IO: inject what you need.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['fs', 'net', 'tls', 'crypto', 'os', 'path', 'dns', 'http', 'https'].map((name) => ({ name, message: 'lib/tls is sans-IO: inject what you need.' })),
+          patterns: [{ group: ['node:*'], message: 'lib/tls is sans-IO: inject what you need.' }],
+        },
+      ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process', 'Buffer'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'randomness is injected' }, { object: 'Date', property: 'now', message: 'the clock is injected' }],
     },

@@ -1,5 +1,5 @@
 import type { GroupName, SignatureSchemeName } from '../crypto/provider';
-import { decodeError, TlsAlertError } from '../errors';
+import { TlsAlertError } from '../errors';
 import { groups, signatureSchemes } from '../registry/crypto';
 import { extensionTypes, protocolVersions, type ExtensionType, type ProtocolVersion } from '../registry/protocol';
 import { fromUtf8, toHex, utf8 } from '../wire/bytes';

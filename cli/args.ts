@@ -1,0 +1,127 @@
+/** Command-line parsing for the CLI: strict, with one clear message per mistake. */
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliArgs {
+  command: 'run' | 'demo-list' | 'diagnose' | 'help';
+  url?: string;
+  tls: string[];
+  suites: string[];
+  groups: string[];
+  sigalgs: string[];
+  ca: string[];
+  insecure: boolean;
+  clientCert?: string;
+  clientKey?: string;
+  connect?: string;
+  keylog?: string;
+  json: boolean;
+  verbose: boolean;
+  as?: string;
+  method?: string;
+  data?: string;
+  timeoutMs?: number;
+  postHandshakeAuth: boolean;
+  color: boolean;
+}
+
+const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--as', '--method', '--data', '--timeout']);
+const BOOLEAN_FLAGS = new Set(['--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h']);
+
+export function parseArgs(argv: string[], isTty: boolean): CliArgs {
+  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let inline: string | undefined;
+    if (arg.startsWith('--') && arg.includes('=')) {
+      inline = arg.slice(arg.indexOf('=') + 1);
+      arg = arg.slice(0, arg.indexOf('='));
+    }
+    if (FLAGS_WITH_VALUE.has(arg)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${arg} needs a value`);
+      switch (arg) {
+        case '--tls': {
+          const v = value.replace(/^TLSv?/i, '');
+          if (v !== '1.2' && v !== '1.3') throw new UsageError(`--tls takes 1.2 or 1.3, not "${value}"`);
+          a.tls.push(`TLSv${v}`);
+          break;
+        }
+        case '--suite': a.suites.push(value); break;
+        case '--group': a.groups.push(value); break;
+        case '--sigalg': a.sigalgs.push(value); break;
+        case '--ca': a.ca.push(value); break;
+        case '--client-cert': a.clientCert = value; break;
+        case '--client-key': a.clientKey = value; break;
+        case '--connect': a.connect = value; break;
+        case '--keylog': a.keylog = value; break;
+        case '--as': a.as = value; break;
+        case '--method': a.method = value.toUpperCase(); break;
+        case '--data': a.data = value; break;
+        case '--timeout': {
+          const n = Number(value);
+          if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not "${value}"`);
+          a.timeoutMs = n;
+          break;
+        }
+      }
+    } else if (BOOLEAN_FLAGS.has(arg)) {
+      if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
+      switch (arg) {
+        case '--insecure': a.insecure = true; break;
+        case '--json': a.json = true; break;
+        case '--verbose': case '-v': a.verbose = true; break;
+        case '--post-handshake-auth': a.postHandshakeAuth = true; break;
+        case '--no-color': a.color = false; break;
+        case '--help': case '-h': a.command = 'help'; break;
+      }
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option ${arg} (see --help)`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  if (a.command === 'help') return a;
+  if (positional[0] === 'demo') {
+    if (positional[1] !== 'list' || positional.length > 2) throw new UsageError('usage: demo list');
+    a.command = 'demo-list';
+    return a;
+  }
+  if (positional[0] === 'diagnose') {
+    a.command = 'diagnose';
+    positional.shift();
+  }
+  if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
+  if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
+  a.url = positional[0];
+  if ((a.clientCert === undefined) !== (a.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
+  return a;
+}
+
+export const USAGE = `TLS Playground CLI: a real TLS handshake, step by step.
+
+usage:
+  npm run -s cli -- https://HOST[:PORT]/PATH [options]
+  npm run -s cli -- diagnose https://HOST[:PORT]/PATH [options]
+  npm run -s cli -- demo list
+
+options:
+  --tls 1.2|1.3          offer only these versions (repeatable)
+  --suite NAME           cipher suite, IANA name (repeatable)
+  --group NAME           key-exchange group: x25519, secp256r1, secp384r1, X25519MLKEM768 (repeatable)
+  --sigalg NAME          signature scheme, IANA name (repeatable)
+  --as PERSONALITY       rustls | openssl | schannel | boringssl | boringssl-ignore | go
+  --ca FILE              extra trusted CA certificates (PEM; repeatable)
+  --insecure             continue after a failed certificate check (marked insecure)
+  --client-cert FILE     client certificate chain (PEM), with --client-key FILE (PKCS#8 or SEC1/PKCS#1 PEM)
+  --post-handshake-auth  offer TLS 1.3 post-handshake client authentication
+  --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
+  --method M --data S    HTTP method and request body
+  --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)
+  --timeout MS           whole-run limit (default 15000)
+  --json                 print the trace as JSON
+  -v, --verbose          also show records and key derivations
+`;

@@ -1,0 +1,44 @@
+import type { Step, Trace } from '../lib/trace/schema';
+
+/** The readable transcript: one line per step, colored on a TTY. */
+
+const COLORS = { dim: 2, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 } as const;
+type Color = keyof typeof COLORS;
+
+export function painter(enabled: boolean) {
+  return (color: Color, text: string) => (enabled ? `\x1b[${COLORS[color]}m${text}\x1b[0m` : text);
+}
+
+const ARROWS: Record<Step['direction'], string> = { 'client->server': '→', 'server->client': '←', local: '·' };
+
+/** Which steps the default (non-verbose) transcript shows. */
+export function isShown(step: Step, verbose: boolean): boolean {
+  if (verbose) return true;
+  return step.layer !== 'record' && step.layer !== 'key' && step.layer !== 'application';
+}
+
+export function formatStep(step: Step, paint: ReturnType<typeof painter>): string {
+  const time = paint('dim', `${step.timeMs.toFixed(1).padStart(8)} ms`);
+  const arrow = ARROWS[step.direction];
+  let color: Color | undefined;
+  if (step.layer === 'alert') color = 'red';
+  else if (step.layer === 'tcp') color = step.data?.event === 'reset' || step.data?.event === 'error' || step.data?.event === 'timeout' ? 'red' : 'cyan';
+  else if (step.layer === 'handshake') color = step.direction === 'client->server' ? 'blue' : 'magenta';
+  else if (step.layer === 'certificate') color = step.title.startsWith('Certificate rejected') ? 'red' : 'green';
+  else if (step.layer === 'verdict') color = step.title.startsWith('Error') || step.title.startsWith('Outcome: ') && !step.title.startsWith('Outcome: ok') ? 'red' : 'green';
+  else if (step.layer === 'http') color = 'yellow';
+  const title = color ? paint(color, step.title) : step.title;
+  return `${time} ${arrow} ${title}`;
+}
+
+export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>): string {
+  const lines: string[] = [];
+  const ok = trace.outcome === 'ok';
+  lines.push(paint(ok ? 'green' : 'red', `outcome: ${trace.outcome} (${trace.outcomeDetail})`));
+  if (trace.version) lines.push(`version: ${trace.version}   cipher suite: ${trace.cipherSuite ?? '-'}   group: ${trace.group ?? '-'}   signature: ${trace.signatureScheme ?? '-'}`);
+  if (trace.certificate) lines.push(`certificate: ${trace.certificate.verdict}${trace.certificate.insecure ? ' (INSECURE: continued anyway)' : ''}${trace.certificate.chain[0] ? ` — ${trace.certificate.chain[0].subject}` : ''}`);
+  if (trace.alerts.length) lines.push(`alerts: ${trace.alerts.map((a) => `${a.from} ${a.level} ${a.description}`).join(', ')}`);
+  if (trace.http) lines.push(`http: ${trace.http.status} ${trace.http.reason} (${trace.http.bodyBytes} body bytes)`);
+  lines.push(`personality: ${trace.personality}   total: ${trace.timings.totalMs.toFixed(1)} ms${trace.timings.handshakeMs !== undefined ? `   handshake: ${trace.timings.handshakeMs.toFixed(1)} ms` : ''}`);
+  return lines.join('\n');
+}

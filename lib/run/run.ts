@@ -1,0 +1,444 @@
+import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
+import { TlsClient } from '../tls/client/client';
+import { defaultClientOptions, type CertificateVerdict, type ClientCertificate, type ClientOptions, type TlsVersionName } from '../tls/client/options';
+import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
+import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
+import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
+import { toHex } from '../tls/wire/bytes';
+import type { Field } from '../tls/wire/field';
+import { TraceRecorder } from '../trace/recorder';
+import type { Outcome, RunOptions, Step, Trace } from '../trace/schema';
+import type { Connection, Transport, TransportEvent } from '../transport/types';
+import { ENGINE_VERSION } from './version';
+
+export interface RunRequest {
+  url: string;
+  /** Network address "host:port" when it differs from the URL (SNI and Host stay the URL's). */
+  connect?: string;
+  versions?: TlsVersionName[];
+  cipherSuites?: string[];
+  groups?: string[];
+  signatureSchemes?: string[];
+  personality?: string;
+  insecure?: boolean;
+  postHandshakeAuth?: boolean;
+  /** Use the client certificate given in deps when the server asks for one. */
+  clientCertificate?: boolean;
+  alpn?: string[];
+  method?: string;
+  body?: Uint8Array;
+}
+
+export interface RunDeps {
+  transport: Transport;
+  crypto: CryptoProvider;
+  verifyCertificates: (certificates: Uint8Array[], serverName: string, now: Date) => Promise<CertificateVerdict>;
+  annotateCertificate?: (der: Uint8Array) => Field | undefined;
+  clientCertificate?: ClientCertificate;
+  random?: RandomSource;
+  /** Milliseconds since the epoch (may be fractional). */
+  now?: () => number;
+  /** Whole-run limit. */
+  timeoutMs?: number;
+  onStep?: (step: Step, trace: Trace) => void;
+  /** Ends the run early (e.g. the user pressed Stop). */
+  signal?: AbortSignal;
+}
+
+/** A request that cannot be run: bad URL, unknown option value. One clear sentence. */
+export class RunInputError extends Error {
+  override name = 'RunInputError';
+}
+
+export interface ParsedTarget {
+  host: string;
+  port: number;
+  path: string;
+  /** Where to dial. */
+  connectHost: string;
+  connectPort: number;
+}
+
+export function parseTarget(url: string, connect?: string): ParsedTarget {
+  let u: URL;
+  try {
+    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`);
+  } catch {
+    throw new RunInputError(`"${url}" is not a valid URL (expected https://host[:port]/path)`);
+  }
+  if (u.protocol !== 'https:') throw new RunInputError(`only https:// URLs can be run (got ${u.protocol}//)`);
+  if (!u.hostname) throw new RunInputError(`"${url}" has no host name`);
+  if (u.username || u.password) throw new RunInputError('URLs with a user name or password are not supported');
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const port = u.port ? Number(u.port) : 443;
+  let connectHost = host;
+  let connectPort = port;
+  if (connect) {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(connect);
+    if (!m) throw new RunInputError(`--connect "${connect}" must be HOST or HOST:PORT`);
+    connectHost = m[1].replace(/^\[|\]$/g, '');
+    connectPort = m[2] ? Number(m[2]) : port;
+    if (connectPort < 1 || connectPort > 65535) throw new RunInputError(`--connect port ${m[2]} is out of range`);
+  }
+  return { host, port, path: (u.pathname || '/') + u.search, connectHost, connectPort };
+}
+
+function pick<T extends string>(kind: string, wanted: string[] | undefined, valid: readonly T[], fallback: T[]): T[] {
+  if (!wanted || wanted.length === 0) return fallback;
+  const bad = wanted.filter((w) => !valid.includes(w as T));
+  if (bad.length) throw new RunInputError(`unknown ${kind} ${bad.map((b) => `"${b}"`).join(', ')}; valid: ${valid.join(', ')}`);
+  return wanted as T[];
+}
+
+/** Turns a request into engine options, rejecting unknown names with the list of valid ones. */
+export function buildClientOptions(req: RunRequest, target: ParsedTarget, clientCertificate?: ClientCertificate): ClientOptions {
+  const base = defaultClientOptions(target.host);
+  const versions = pick('TLS version', req.versions, ['TLSv1.3', 'TLSv1.2'] as const, base.versions);
+  const suites = pick('cipher suite', req.cipherSuites, cipherSuites.names().filter((n) => n !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV'), base.cipherSuites) as CipherSuiteName[];
+  const groupList = pick('group', req.groups, groups.names(), base.groups) as GroupName[];
+  const schemes = pick('signature scheme', req.signatureSchemes, signatureSchemes.names(), base.signatureSchemes) as SignatureSchemeName[];
+  const personality = req.personality ?? base.personality;
+  if (!isPersonalityName(personality)) throw new RunInputError(`unknown client personality "${personality}"; valid: ${Object.keys(personalities).join(', ')}`);
+  return {
+    ...base,
+    versions,
+    cipherSuites: suites,
+    groups: groupList,
+    signatureSchemes: schemes,
+    personality: personality as PersonalityName,
+    insecure: req.insecure ?? false,
+    postHandshakeAuth: req.postHandshakeAuth ?? personalities[personality as PersonalityName].offersPostHandshakeAuth,
+    alpn: req.alpn ?? base.alpn,
+    clientCertificate: req.clientCertificate ? clientCertificate : undefined,
+  };
+}
+
+function defaultRandom(n: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+}
+
+/**
+ * Runs one experiment: connect, TLS handshake, one HTTP/1.1 request, close. Everything that happens
+ * becomes a step of the returned trace; the promise never rejects.
+ */
+export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
+  const now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now()));
+  const runOptions: RunOptions = {
+    url: req.url,
+    connect: req.connect,
+    versions: req.versions ?? ['TLSv1.3', 'TLSv1.2'],
+    cipherSuites: req.cipherSuites ?? [],
+    groups: req.groups ?? [],
+    signatureSchemes: req.signatureSchemes ?? [],
+    personality: req.personality ?? 'openssl',
+    insecure: req.insecure ?? false,
+    postHandshakeAuth: req.postHandshakeAuth ?? false,
+    clientCertificate: req.clientCertificate ?? false,
+    alpn: req.alpn ?? ['http/1.1'],
+    method: req.method ?? 'GET',
+  };
+  const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
+  const trace = recorder.trace;
+  const emit = (content: Parameters<TraceRecorder['add']>[0]) => {
+    const step = recorder.add(content);
+    deps.onStep?.(step, trace);
+    return step;
+  };
+
+  let target: ParsedTarget;
+  let options: ClientOptions;
+  try {
+    target = parseTarget(req.url, req.connect);
+    options = buildClientOptions(req, target, deps.clientCertificate);
+    if (req.clientCertificate && !deps.clientCertificate) throw new RunInputError('a client certificate was requested but none is configured');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    emit({ direction: 'local', layer: 'verdict', title: `Invalid input: ${message}`, explanation: message });
+    trace.outcome = 'error';
+    trace.outcomeDetail = message;
+    trace.timings.totalMs = recorder.elapsed();
+    return trace;
+  }
+  trace.personality = options.personality;
+  return new Run(req, deps, options, target, recorder, emit).execute();
+}
+
+class Run {
+  private connection?: Connection;
+  private client: TlsClient;
+  private chain: Promise<void> = Promise.resolve();
+  private http: HttpResponseParser;
+  private requestSent = false;
+  private done = false;
+  private finish!: () => void;
+  private outcome?: { outcome: Outcome; detail: string };
+  private transportEnded: 'fin' | 'reset' | 'error' | undefined;
+  private connectedAt?: number;
+  private firstByteAt?: number;
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly req: RunRequest,
+    private readonly deps: RunDeps,
+    private readonly options: ClientOptions,
+    private readonly target: ParsedTarget,
+    private readonly recorder: TraceRecorder,
+    private readonly emit: (content: Parameters<TraceRecorder['add']>[0]) => Step,
+  ) {
+    this.http = new HttpResponseParser(req.method ?? 'GET');
+    this.client = new TlsClient(
+      options,
+      {
+        crypto: deps.crypto,
+        random: deps.random ?? defaultRandom,
+        now: deps.now ?? Date.now,
+        verifyCertificates: deps.verifyCertificates,
+        annotateCertificate: deps.annotateCertificate,
+      },
+      {
+        send: (bytes) => this.connection?.write(bytes),
+        step: (step) => this.emit(step),
+        applicationData: (bytes) => this.onApplicationData(bytes),
+        keyLog: (line) => recorder.trace.keyLog.push(line),
+      },
+    );
+  }
+
+  private get trace(): Trace {
+    return this.recorder.trace;
+  }
+
+  execute(): Promise<Trace> {
+    return new Promise<Trace>((resolve) => {
+      this.finish = () => resolve(this.trace);
+      const timeoutMs = this.deps.timeoutMs ?? 15000;
+      this.timer = setTimeout(() => this.enqueue(() => this.onTimeout(timeoutMs)), timeoutMs);
+      this.deps.signal?.addEventListener('abort', () => this.enqueue(async () => this.end('error', 'the run was stopped')));
+      this.emit({
+        direction: 'local',
+        layer: 'tcp',
+        title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
+        data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
+      });
+      this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => this.enqueue(() => this.onTransport(event)));
+    });
+  }
+
+  /** Serializes everything that touches the engine: its calls must not overlap. */
+  private enqueue(task: () => Promise<void> | void): void {
+    this.chain = this.chain.then(async () => {
+      if (this.done) return;
+      try {
+        await task();
+      } catch (e) {
+        this.emit({ direction: 'local', layer: 'verdict', title: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
+        this.end('error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+
+  private async onTransport(event: TransportEvent): Promise<void> {
+    switch (event.type) {
+      case 'resolved':
+        this.emit({ direction: 'local', layer: 'tcp', title: `Resolved ${event.host} to ${event.addresses.join(', ')}`, data: { event: 'resolved', host: event.host, addresses: event.addresses } });
+        return;
+      case 'connected':
+        this.connectedAt = this.recorder.elapsed();
+        this.trace.timings.connectMs = Math.round(event.connectMs * 1000) / 1000;
+        this.emit({
+          direction: 'local',
+          layer: 'tcp',
+          title: `TCP connected to ${event.remoteAddress}:${event.remotePort} in ${event.connectMs.toFixed(1)} ms`,
+          explanation: 'The TCP three-way handshake finished; the TLS handshake starts with the ClientHello.',
+          data: { event: 'connected', remoteAddress: event.remoteAddress, remotePort: event.remotePort, connectMs: event.connectMs },
+        });
+        await this.client.start();
+        return this.afterEngine();
+      case 'data':
+        this.firstByteAt ??= this.recorder.elapsed();
+        await this.client.receive(event.bytes);
+        return this.afterEngine();
+      case 'fin':
+        this.transportEnded = 'fin';
+        this.emit({
+          direction: 'server->client',
+          layer: 'tcp',
+          title: 'Server closed the connection (FIN)',
+          explanation: 'The server closed its side of the TCP connection normally (a FIN packet). It will send nothing more.',
+          data: { event: 'fin' },
+        });
+        this.http.end();
+        return this.conclude();
+      case 'reset':
+        this.transportEnded = 'reset';
+        this.emit({
+          direction: 'server->client',
+          layer: 'tcp',
+          title: 'Connection reset by peer (RST)',
+          rfc: 'RFC 9293 §3.5.2',
+          explanation:
+            'The server aborted the TCP connection with a reset (RST) instead of closing it or sending a TLS alert. Applications see this as "Connection reset by peer" (ECONNRESET, errno 104), with no TLS-level reason.',
+          data: { event: 'reset' },
+        });
+        return this.conclude();
+      case 'error':
+        this.transportEnded = 'error';
+        this.emit({ direction: 'local', layer: 'tcp', title: transportErrorTitle(event.code, event.message), explanation: event.message, data: { event: 'error', code: event.code, message: event.message } });
+        return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', transportErrorTitle(event.code, event.message));
+      case 'closed':
+        if (!this.done) return this.conclude(true);
+        return;
+    }
+  }
+
+  private onApplicationData(bytes: Uint8Array): void {
+    this.http.feed(bytes);
+  }
+
+  /** After each engine call: send the request once connected, finish when the response is complete. */
+  private async afterEngine(): Promise<void> {
+    const c = this.client;
+    if (c.state === 'connected' && !this.requestSent) {
+      this.requestSent = true;
+      this.trace.timings.handshakeMs = this.recorder.elapsed() - (this.connectedAt ?? 0);
+      const { bytes, field } = encodeRequest({ method: this.req.method ?? 'GET', path: this.target.path, host: this.target.port === 443 ? this.target.host : `${hostForHeader(this.target.host)}:${this.target.port}`, body: this.req.body });
+      this.emit({ direction: 'client->server', layer: 'http', title: `HTTP request: ${this.req.method ?? 'GET'} ${this.target.path}`, bytes: { hex: toHex(bytes), field }, rfc: 'RFC 9112 §3' });
+      await c.send(bytes);
+    }
+    if (this.http.error) {
+      this.emit({ direction: 'local', layer: 'http', title: `Invalid HTTP response: ${this.http.error}` });
+      await c.close();
+      return this.end('error', `the server's HTTP response is invalid: ${this.http.error}`);
+    }
+    if (this.http.complete) {
+      this.recordResponse();
+      await c.close();
+      this.connection?.close();
+      return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
+    }
+    if (c.state === 'failed') {
+      const f = c.failure!;
+      this.connection?.close();
+      return this.end(f.alert ? 'alert' : 'error', f.by === 'server' ? `the server sent a fatal ${f.alert} alert` : `the client aborted: ${f.message}`);
+    }
+    if (c.unusable) {
+      this.connection?.close();
+      return this.end('error', c.unusable);
+    }
+    if (c.peerClosed && c.state === 'closed') {
+      this.http.end();
+      if (this.http.complete) return this.afterEngine();
+    }
+  }
+
+  private recordResponse(): void {
+    const r = this.http.result();
+    if (!r || this.trace.http) return;
+    const printable = new TextDecoder().decode(r.body.subarray(0, 512));
+    this.trace.http = {
+      status: r.status,
+      reason: r.reason,
+      headers: r.headers,
+      bodyBytes: r.bodyBytes,
+      chunked: r.chunked,
+      bodyPreview: isPrintable(printable) ? printable : undefined,
+    };
+    this.emit({ direction: 'server->client', layer: 'http', title: `HTTP response: ${r.status} ${r.reason}`.trim(), bytes: { hex: toHex(r.bytes), field: r.field }, rfc: 'RFC 9112 §4', data: { status: r.status } });
+  }
+
+  /** The transport ended: decide what that means given where the handshake and the response are. */
+  private async conclude(closedWithoutEvent = false): Promise<void> {
+    const c = this.client;
+    if (this.http.complete) {
+      this.recordResponse();
+      return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
+    }
+    if (c.state === 'failed' && c.failure?.alert) {
+      return this.end('alert', c.failure.by === 'server' ? `the server sent a fatal ${c.failure.alert} alert` : `the client aborted: ${c.failure.message}`);
+    }
+    if (this.transportEnded === 'reset') {
+      return this.end('reset', `connection reset by peer${this.describeWhere()}`);
+    }
+    if (this.transportEnded === 'fin' || closedWithoutEvent) {
+      if (c.state === 'closed' && c.peerClosed) return this.end('closed', `the server sent close_notify and closed the connection${this.describeWhere()}`);
+      return this.end('closed', `the server closed the connection${this.describeWhere()}`);
+    }
+  }
+
+  private describeWhere(): string {
+    const c = this.client;
+    if (c.state === 'handshaking') return ' during the handshake';
+    if (this.requestSent && !this.http.received) return ' after the HTTP request, before any response';
+    if (this.http.received) return ' in the middle of the HTTP response';
+    return '';
+  }
+
+  private async onTimeout(ms: number): Promise<void> {
+    const waiting = this.client.state === 'handshaking' ? 'the handshake' : this.requestSent ? 'the HTTP response' : 'the connection';
+    this.emit({
+      direction: 'local',
+      layer: 'tcp',
+      title: `Timed out after ${ms} ms waiting for ${waiting}`,
+      explanation: `Nothing completed within ${ms} ms. A server that waits for something the client will never send (for example a renegotiation the client silently ignored) looks exactly like this.`,
+      data: { event: 'timeout', timeoutMs: ms },
+    });
+    this.connection?.close();
+    this.end('timeout', `timed out after ${ms} ms waiting for ${waiting}`);
+  }
+
+  private end(outcome: Outcome, detail: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    const t = this.trace;
+    const s = this.client.summary;
+    t.outcome = outcome;
+    t.outcomeDetail = detail;
+    t.version = s.version;
+    t.cipherSuite = s.cipherSuite;
+    t.group = s.group;
+    t.signatureScheme = s.signatureScheme;
+    t.alpn = s.alpn;
+    t.alerts = s.alerts;
+    t.certificate = s.certificate;
+    t.timings.firstByteMs = this.firstByteAt;
+    t.timings.totalMs = this.recorder.elapsed();
+    this.emit({ direction: 'local', layer: 'verdict', title: `Outcome: ${outcome}: ${detail}`, data: { outcome, detail, personality: this.options.personality } });
+    this.connection?.close();
+    this.finish();
+  }
+}
+
+function isPrintable(text: string): boolean {
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) return false;
+    if (c === 0xfffd || c === 0x7f) return false;
+  }
+  return true;
+}
+
+function hostForHeader(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function transportErrorTitle(code: string, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'Connection refused (nothing listens on that port)';
+    case 'ENOTFOUND':
+      return 'Host not found (DNS lookup failed)';
+    case 'ETIMEDOUT':
+      return 'TCP connect timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'Host unreachable';
+    case 'POLICY':
+      return `Relay refused: ${message}`;
+    case 'RATE':
+    case 'LIMIT':
+      return `Relay limit: ${message}`;
+    default:
+      return `Transport error ${code}: ${message}`;
+  }
+}

@@ -1,0 +1,41 @@
+import type { StepContent } from '../tls/events';
+import { TRACE_SCHEMA, TRACE_VERSION, type RunOptions, type Step, type Trace } from './schema';
+
+/** Builds a trace step by step; the only writer of traces. */
+export class TraceRecorder {
+  readonly trace: Trace;
+  private readonly t0: number;
+
+  constructor(
+    options: RunOptions,
+    engine: Trace['engine'],
+    private readonly now: () => number,
+  ) {
+    this.t0 = now();
+    this.trace = {
+      schema: TRACE_SCHEMA,
+      schemaVersion: TRACE_VERSION,
+      engine,
+      startedAt: new Date(this.t0).toISOString(),
+      options,
+      outcome: 'error',
+      outcomeDetail: 'the run has not finished',
+      alerts: [],
+      personality: options.personality,
+      timings: { totalMs: 0 },
+      keyLog: [],
+      steps: [],
+    };
+  }
+
+  /** Milliseconds since the run started. */
+  elapsed(): number {
+    return Math.round((this.now() - this.t0) * 1000) / 1000;
+  }
+
+  add(content: StepContent): Step {
+    const step: Step = { seq: this.trace.steps.length + 1, timeMs: this.elapsed(), ...content };
+    this.trace.steps.push(step);
+    return step;
+  }
+}
