@@ -1,0 +1,194 @@
+/**
+ * The relay transport: the browser reaches TCP through the relay (server/relay) over one
+ * WebSocket per connection. Binary frames are TCP bytes; the relay's JSON text frames become
+ * TransportEvents. Runs wherever a WHATWG-style WebSocket exists (the browser global, or the
+ * `ws` package's class in Node tests); no Node built-ins here.
+ */
+import { RELAY_SUBPROTOCOL, RelayCloseCode, parseRelayEvent, type RelayErrorCode, type RelayEvent } from './relayProtocol';
+import type { Connection, Transport, TransportErrorCode, TransportEvent, TransportTarget } from './types';
+
+/** The part of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export interface RelayTransportOptions {
+  /** The relay endpoint, e.g. `wss://relay.example/relay`; host and port are added as query. */
+  url: string;
+  /** Default: the global WebSocket (browsers). In Node pass `ws`'s WebSocket. */
+  WebSocketImpl?: WebSocketConstructor;
+}
+
+/** WebSocket readyState values (WHATWG HTML §9.3). */
+const CONNECTING = 0;
+const OPEN = 1;
+
+const TRANSPORT_CODES: ReadonlySet<string> = new Set<TransportErrorCode>([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'POLICY',
+  'RATE',
+  'LIMIT',
+  'RELAY',
+]);
+
+function transportCode(code: RelayErrorCode | string): TransportErrorCode {
+  return TRANSPORT_CODES.has(code) ? (code as TransportErrorCode) : 'UNKNOWN';
+}
+
+/** What a WebSocket close code means when the relay could not say it with an event first. */
+function closeCodeError(code: number, reason: string, opened: boolean): { code: TransportErrorCode; message: string } {
+  const why = reason ? `: ${reason}` : '';
+  switch (code) {
+    case RelayCloseCode.messageTooBig:
+      return { code: 'LIMIT', message: `the relay refused a frame larger than its limit${why}` };
+    case RelayCloseCode.policyViolation:
+      return { code: 'POLICY', message: `relay refused${why}` };
+    case RelayCloseCode.tryAgainLater:
+      return { code: 'LIMIT', message: `the relay is busy; try again later${why}` };
+    case RelayCloseCode.sessionLimit:
+      return { code: 'LIMIT', message: `the relay ended the session at a limit${why}` };
+    case RelayCloseCode.goingAway:
+      return { code: 'RELAY', message: `the relay went away${why}` };
+    default:
+      return opened
+        ? { code: 'RELAY', message: `the connection to the relay was lost (WebSocket close ${code})${why}` }
+        : { code: 'RELAY', message: `could not open a WebSocket to the relay (close ${code}); it is unreachable or refused the request${why}` };
+  }
+}
+
+export function createRelayTransport(options: RelayTransportOptions): Transport {
+  return {
+    name: 'relay',
+    open(target: TransportTarget, onEvent: (event: TransportEvent) => void): Connection {
+      const Impl = options.WebSocketImpl ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (!Impl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
+      const url = new URL(options.url);
+      url.searchParams.set('host', target.host);
+      url.searchParams.set('port', String(target.port));
+      return new RelayConnection(new Impl(url.toString(), RELAY_SUBPROTOCOL), onEvent);
+    },
+  };
+}
+
+class RelayConnection implements Connection {
+  private pending: (Uint8Array | string)[] = [];
+  private opened = false;
+  private finished = false;
+  private closeRequested = false;
+  private sawError = false;
+  private bytesSent = 0;
+  private bytesReceived = 0;
+
+  constructor(
+    private readonly ws: WebSocketLike,
+    private readonly onEvent: (event: TransportEvent) => void,
+  ) {
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => {
+      this.opened = true;
+      for (const item of this.pending) ws.send(item);
+      this.pending = [];
+    };
+    ws.onmessage = (event) => this.onMessage(event.data);
+    ws.onclose = (event) => this.onClose(event.code, event.reason);
+    // An error is always followed by a close event, which carries what we can know.
+    ws.onerror = () => {};
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.finished || this.closeRequested || bytes.length === 0) return;
+    this.bytesSent += bytes.length;
+    this.sendOrQueue(bytes);
+  }
+
+  shutdown(): void {
+    if (this.finished || this.closeRequested) return;
+    this.sendOrQueue(JSON.stringify({ type: 'shutdown' }));
+  }
+
+  close(): void {
+    if (this.finished || this.closeRequested) return;
+    this.closeRequested = true;
+    this.pending = [];
+    if (this.ws.readyState === CONNECTING || this.ws.readyState === OPEN) this.ws.close(RelayCloseCode.normal);
+    else this.finish(this.bytesSent, this.bytesReceived);
+  }
+
+  private sendOrQueue(item: Uint8Array | string): void {
+    if (this.ws.readyState === OPEN) this.ws.send(item);
+    else if (this.ws.readyState === CONNECTING) this.pending.push(item);
+  }
+
+  private emit(event: TransportEvent): void {
+    if (!this.finished) this.onEvent(event);
+  }
+
+  private finish(bytesSent: number, bytesReceived: number): void {
+    if (this.finished) return;
+    this.emit({ type: 'closed', bytesSent, bytesReceived });
+    this.finished = true;
+  }
+
+  private onMessage(data: unknown): void {
+    if (this.finished || this.closeRequested) return;
+    if (typeof data === 'string') {
+      const event = parseRelayEvent(data);
+      if (event) this.onRelayEvent(event);
+      else {
+        this.sawError = true;
+        this.emit({ type: 'error', code: 'RELAY', message: 'the relay sent an event this client does not understand' });
+      }
+      return;
+    }
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
+    if (!bytes) return;
+    this.bytesReceived += bytes.length;
+    this.emit({ type: 'data', bytes });
+  }
+
+  private onRelayEvent(event: RelayEvent): void {
+    switch (event.type) {
+      case 'resolved':
+        this.emit({ type: 'resolved', host: event.host, addresses: event.addresses });
+        return;
+      case 'connected':
+        this.emit({ type: 'connected', remoteAddress: event.remoteAddress, remotePort: event.remotePort, connectMs: event.connectMs });
+        return;
+      case 'fin':
+        this.emit({ type: 'fin' });
+        return;
+      case 'error':
+        this.sawError = true;
+        if (event.code === 'ECONNRESET') this.emit({ type: 'reset' });
+        else this.emit({ type: 'error', code: transportCode(event.code), message: event.message });
+        return;
+      case 'closed':
+        // The relay's counts are what crossed the TCP connection.
+        this.finish(event.bytesSent, event.bytesReceived);
+        return;
+    }
+  }
+
+  private onClose(code: number, reason: string): void {
+    if (this.finished) return;
+    if (!this.closeRequested && !this.sawError) {
+      const error = closeCodeError(code, reason, this.opened);
+      this.emit({ type: 'error', ...error });
+    }
+    this.finish(this.bytesSent, this.bytesReceived);
+  }
+}
