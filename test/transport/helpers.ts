@@ -40,7 +40,12 @@ export function testCertificate(): KeyAndCertificate {
 
 /** Starts a node:net server on 127.0.0.1 with allowHalfOpen; resolves with its port. */
 export async function listenTcp(onConnection: (socket: Socket) => void): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
-  const server = createServer({ allowHalfOpen: true }, onConnection);
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -49,7 +54,7 @@ export async function listenTcp(onConnection: (socket: Socket) => void): Promise
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections?.();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
