@@ -71,10 +71,12 @@ describe('TCP transport', () => {
 
   test('the client can keep writing after the server half-closed', async () => {
     const received: string[] = [];
+    let serverSawFin: () => void = () => {};
+    const serverDone = new Promise<void>((resolve) => (serverSawFin = resolve));
     const server = await listenTcp((socket) => {
       socket.end('bye'); // server FIN first
       socket.on('data', (d) => received.push(d.toString()));
-      socket.on('end', () => socket.destroy());
+      socket.on('end', () => serverSawFin());
     });
     const { closed } = openAndRecord(tcp, { host: '127.0.0.1', port: server.port }, (event, conn) => {
       if (event.type === 'fin') {
@@ -83,6 +85,7 @@ describe('TCP transport', () => {
       }
     });
     const events = await closed;
+    await serverDone;
     await server.close();
     assert.deepEqual(eventTypes(events), ['connected', 'data', 'fin', 'closed']);
     assert.equal(received.join(''), 'late words');
