@@ -1,7 +1,7 @@
 import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, encodeMessage, readCertificate, readCertificateRequest13, readCertificateVerify, readFinished, readKeyUpdate, readNewSessionTicket, readServerHello, type CertificateRequest, type ServerHello } from '../handshake/messages';
-import { readExtensions } from '../handshake/extensions';
+import { clientHelloExtensionList, readExtensions } from '../handshake/extensions';
 import { certificateVerifyContent, derivationToData, Tls13KeySchedule, type Derivation } from '../keyschedule/tls13';
 import { Tls13Protection } from '../record/protection';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
@@ -52,10 +52,7 @@ export async function startHandshake(c: Common): Promise<State> {
 
 async function sendClientHello(c: Common, hello: Hello): Promise<void> {
   const o = c.options;
-  const message = encodeClientHello({
-    random: hello.random,
-    legacySessionId: hello.sessionId,
-    cipherSuites: hello.suites,
+  const extensions = clientHelloExtensionList({
     serverName: isIpLiteral(o.serverName) ? undefined : o.serverName,
     versions: o.versions,
     groups: o.groups,
@@ -69,6 +66,7 @@ async function sendClientHello(c: Common, hello: Hello): Promise<void> {
     encryptThenMac: o.encryptThenMac,
     sessionTicket: o.sessionTicket,
   });
+  const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
   await c.sendHandshake([message]);
   c.records.outgoingVersion = 0x0303;
 }

@@ -174,93 +174,126 @@ export interface ClientHelloExtensions {
   sessionTicket: boolean;
 }
 
-function writeExtension(w: Writer, name: ExtensionType, body: () => void): void {
-  const code = extensionTypes.code(name);
-  w.struct(
-    name,
-    () => {
-      w.u16('extension_type', code, { value: extensionTypes.describe(code) });
-      w.vector('extension_data', 2, body);
-    },
-    { meaning: extensionTypes.entry(code)?.meaning },
-  );
+/** One extension to write: its codepoint and a body writer. */
+export interface ExtensionWriter {
+  type: number;
+  body: (w: Writer) => void;
 }
 
-export function writeClientHelloExtensions(w: Writer, e: ClientHelloExtensions): void {
-  const tls13 = e.versions.includes('TLSv1.3');
-  const tls12 = e.versions.includes('TLSv1.2');
-  w.vector('extensions', 2, () => {
-    if (e.serverName) {
-      writeExtension(w, 'server_name', () =>
-        w.vector('server_name_list', 2, () =>
-          w.struct('ServerName', () => {
-            w.u8('name_type', 0, { value: 'host_name (0)' });
-            w.opaque('HostName', 2, utf8(e.serverName!), { value: e.serverName, meaning: 'the server this client wants to reach' });
-          }),
-        ),
-      );
-    }
-    if (tls12 && e.extendedMasterSecret) writeExtension(w, 'extended_master_secret', () => {});
-    if (e.renegotiationInfo) {
-      const ri = e.renegotiationInfo;
-      writeExtension(w, 'renegotiation_info', () =>
-        w.opaque('renegotiated_connection', 1, ri, {
-          value: ri.length ? toHex(ri) : 'empty (initial handshake)',
-          meaning: ri.length ? 'the client\u2019s previous Finished verify_data (RFC 5746 §3.5)' : 'signals support for secure renegotiation (RFC 5746 §3.4)',
+function ext(name: ExtensionType, body: (w: Writer) => void = () => {}): ExtensionWriter {
+  return { type: extensionTypes.code(name), body };
+}
+
+/**
+ * Builders for client extensions. They take raw codepoints where the RFC allows values this client
+ * does not implement (so a test can reproduce another client's ClientHello byte for byte).
+ */
+export const clientExtensions = {
+  serverName: (host: string) =>
+    ext('server_name', (w) =>
+      w.vector('server_name_list', 2, () =>
+        w.struct('ServerName', () => {
+          w.u8('name_type', 0, { value: 'host_name (0)' });
+          w.opaque('HostName', 2, utf8(host), { value: host, meaning: 'the server this client wants to reach' });
         }),
-      );
-    }
-    writeExtension(w, 'supported_groups', () =>
+      ),
+    ),
+  renegotiationInfo: (previous: Uint8Array) =>
+    ext('renegotiation_info', (w) =>
+      w.opaque('renegotiated_connection', 1, previous, {
+        value: previous.length ? toHex(previous) : 'empty (initial handshake)',
+        meaning: previous.length ? 'the client\u2019s previous Finished verify_data (RFC 5746 §3.5)' : 'signals support for secure renegotiation (RFC 5746 §3.4)',
+      }),
+    ),
+  supportedGroups: (codes: number[]) =>
+    ext('supported_groups', (w) =>
       w.vector('named_group_list', 2, () => {
-        for (const g of e.groups) w.u16('named_group', groups.code(g), describeGroup(groups.code(g)));
+        for (const g of codes) w.u16('named_group', g, describeGroup(g));
       }),
-    );
-    if (tls12) {
-      writeExtension(w, 'ec_point_formats', () => w.vector('ec_point_format_list', 1, () => w.u8('ec_point_format', 0, { value: 'uncompressed' })));
-      if (e.sessionTicket) writeExtension(w, 'session_ticket', () => {});
-      if (e.encryptThenMac) writeExtension(w, 'encrypt_then_mac', () => {});
-    }
-    if (e.alpn.length) {
-      writeExtension(w, 'application_layer_protocol_negotiation', () =>
-        w.vector('protocol_name_list', 2, () => {
-          for (const p of e.alpn) w.opaque('protocol_name', 1, utf8(p), { value: p });
-        }),
-      );
-    }
-    writeExtension(w, 'signature_algorithms', () =>
+    ),
+  ecPointFormats: () => ext('ec_point_formats', (w) => w.vector('ec_point_format_list', 1, () => w.u8('ec_point_format', 0, { value: 'uncompressed' }))),
+  sessionTicket: () => ext('session_ticket'),
+  extendedMasterSecret: () => ext('extended_master_secret'),
+  encryptThenMac: () => ext('encrypt_then_mac'),
+  alpn: (protocols: string[]) =>
+    ext('application_layer_protocol_negotiation', (w) =>
+      w.vector('protocol_name_list', 2, () => {
+        for (const p of protocols) w.opaque('protocol_name', 1, utf8(p), { value: p });
+      }),
+    ),
+  signatureAlgorithms: (codes: number[], name: 'signature_algorithms' | 'signature_algorithms_cert' = 'signature_algorithms') =>
+    ext(name, (w) =>
       w.vector('supported_signature_algorithms', 2, () => {
-        for (const s of e.signatureSchemes) w.u16('signature_scheme', signatureSchemes.code(s), describeScheme(signatureSchemes.code(s)));
+        for (const c of codes) w.u16('signature_scheme', c, describeScheme(c));
       }),
-    );
-    if (e.signatureSchemesCert) {
-      writeExtension(w, 'signature_algorithms_cert', () =>
-        w.vector('supported_signature_algorithms', 2, () => {
-          for (const s of e.signatureSchemesCert!) w.u16('signature_scheme', signatureSchemes.code(s), describeScheme(signatureSchemes.code(s)));
-        }),
-      );
-    }
-    if (tls13) {
-      writeExtension(w, 'supported_versions', () =>
-        w.vector('versions', 1, () => {
-          for (const v of e.versions) w.u16('version', protocolVersions.code(v), describeVersion(protocolVersions.code(v)));
-        }),
-      );
-      if (e.cookie) writeExtension(w, 'cookie', () => w.opaque('cookie', 2, e.cookie!, { meaning: 'echoed from the HelloRetryRequest' }));
-      writeExtension(w, 'psk_key_exchange_modes', () =>
-        w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)', meaning: 'resumption must still do a fresh (EC)DHE exchange' })),
-      );
-      if (e.postHandshakeAuth) writeExtension(w, 'post_handshake_auth', () => {});
-      writeExtension(w, 'key_share', () =>
-        w.vector('client_shares', 2, () => {
-          for (const share of e.keyShares) {
-            w.struct('KeyShareEntry', () => {
-              const code = groups.code(share.group);
-              w.u16('group', code, describeGroup(code));
-              w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: 'the client\u2019s ephemeral public key' });
-            });
-          }
-        }),
+    ),
+  supportedVersions: (codes: number[]) =>
+    ext('supported_versions', (w) =>
+      w.vector('versions', 1, () => {
+        for (const v of codes) w.u16('version', v, describeVersion(v));
+      }),
+    ),
+  cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { meaning: 'echoed from the HelloRetryRequest' })),
+  pskKeyExchangeModes: () =>
+    ext('psk_key_exchange_modes', (w) =>
+      w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)', meaning: 'resumption must still do a fresh (EC)DHE exchange' })),
+    ),
+  postHandshakeAuth: () => ext('post_handshake_auth'),
+  keyShare: (shares: { group: number; publicKey: Uint8Array }[]) =>
+    ext('key_share', (w) =>
+      w.vector('client_shares', 2, () => {
+        for (const share of shares) {
+          w.struct('KeyShareEntry', () => {
+            w.u16('group', share.group, describeGroup(share.group));
+            w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: 'the client\u2019s ephemeral public key' });
+          });
+        }
+      }),
+    ),
+  recordSizeLimit: (limit: number) => ext('record_size_limit', (w) => w.u16('record_size_limit', limit, { value: `${limit} bytes` })),
+};
+
+/** Writes an extensions block from a list of extension writers. */
+export function writeExtensionList(w: Writer, list: ExtensionWriter[]): void {
+  w.vector('extensions', 2, () => {
+    for (const e of list) {
+      const name = extensionTypes.name(e.type) ?? `unknown_${e.type}`;
+      w.struct(
+        name,
+        () => {
+          w.u16('extension_type', e.type, { value: extensionTypes.describe(e.type) });
+          w.vector('extension_data', 2, e.body);
+        },
+        { meaning: extensionTypes.entry(e.type)?.meaning },
       );
     }
   });
+}
+
+/** This client's extension list, in its own order. */
+export function clientHelloExtensionList(e: ClientHelloExtensions): ExtensionWriter[] {
+  const tls13 = e.versions.includes('TLSv1.3');
+  const tls12 = e.versions.includes('TLSv1.2');
+  const x = clientExtensions;
+  const list: ExtensionWriter[] = [];
+  if (e.serverName) list.push(x.serverName(e.serverName));
+  if (tls12 && e.extendedMasterSecret) list.push(x.extendedMasterSecret());
+  if (e.renegotiationInfo) list.push(x.renegotiationInfo(e.renegotiationInfo));
+  list.push(x.supportedGroups(e.groups.map((g) => groups.code(g))));
+  if (tls12) {
+    list.push(x.ecPointFormats());
+    if (e.sessionTicket) list.push(x.sessionTicket());
+    if (e.encryptThenMac) list.push(x.encryptThenMac());
+  }
+  if (e.alpn.length) list.push(x.alpn(e.alpn));
+  list.push(x.signatureAlgorithms(e.signatureSchemes.map((s) => signatureSchemes.code(s))));
+  if (e.signatureSchemesCert) list.push(x.signatureAlgorithms(e.signatureSchemesCert.map((s) => signatureSchemes.code(s)), 'signature_algorithms_cert'));
+  if (tls13) {
+    list.push(x.supportedVersions(e.versions.map((v) => protocolVersions.code(v))));
+    if (e.cookie) list.push(x.cookie(e.cookie));
+    list.push(x.pskKeyExchangeModes());
+    if (e.postHandshakeAuth) list.push(x.postHandshakeAuth());
+    list.push(x.keyShare(e.keyShares.map((s) => ({ group: groups.code(s.group), publicKey: s.publicKey }))));
+  }
+  return list;
 }

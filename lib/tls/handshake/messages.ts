@@ -5,7 +5,7 @@ import { equalBytes, toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
 import { Reader } from '../wire/reader';
 import { Writer } from '../wire/writer';
-import { readExtensions, writeClientHelloExtensions, type ClientHelloExtensions, type ServerExtensions } from './extensions';
+import { readExtensions, writeExtensionList, type ExtensionWriter, type ServerExtensions } from './extensions';
 
 /** RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest. */
 export const HELLO_RETRY_REQUEST_RANDOM = new Uint8Array([
@@ -76,10 +76,12 @@ export function encodeMessage(type: HandshakeType, body: (w: Writer) => void): E
   return { type, bytes, field };
 }
 
-export interface ClientHelloParams extends ClientHelloExtensions {
+export interface ClientHelloParams {
   random: Uint8Array;
   legacySessionId: Uint8Array;
-  cipherSuites: CipherSuiteName[];
+  /** Cipher suite codepoints (numbers allow reproducing another client's hello). */
+  cipherSuites: (CipherSuiteName | number)[];
+  extensions: ExtensionWriter[];
 }
 
 export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
@@ -92,15 +94,15 @@ export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
     });
     w.vector('cipher_suites', 2, () => {
       for (const s of p.cipherSuites) {
-        const code = cipherSuites.code(s);
+        const code = typeof s === 'number' ? s : cipherSuites.code(s);
         w.u16('cipher_suite', code, {
           value: cipherSuites.describe(code),
-          meaning: s === 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' ? 'signalling value: the client supports secure renegotiation (RFC 5746 §3.3)' : undefined,
+          meaning: code === 0x00ff ? 'signalling value: the client supports secure renegotiation (RFC 5746 §3.3)' : undefined,
         });
       }
     });
     w.vector('legacy_compression_methods', 1, () => w.u8('compression_method', 0, { value: 'null (0)' }));
-    writeClientHelloExtensions(w, p);
+    writeExtensionList(w, p.extensions);
   });
 }
 

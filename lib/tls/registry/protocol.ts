@@ -63,6 +63,7 @@ export const extensionTypes = new Registry(
     { code: 21, name: 'padding', meaning: 'padding to work around buggy middleboxes, RFC 7685' },
     { code: 22, name: 'encrypt_then_mac', meaning: 'MAC over the CBC ciphertext instead of the plaintext, RFC 7366' },
     { code: 23, name: 'extended_master_secret', meaning: 'binds the master secret to the whole handshake, RFC 7627' },
+    { code: 28, name: 'record_size_limit', meaning: 'the largest record the sender is willing to receive, RFC 8449' },
     { code: 35, name: 'session_ticket', meaning: 'stateless session resumption (TLS 1.2), RFC 5077' },
     { code: 41, name: 'pre_shared_key', meaning: 'PSK identities for resumption, RFC 8446 §4.2.11' },
     { code: 42, name: 'early_data', meaning: '0-RTT data, RFC 8446 §4.2.10' },
