@@ -24,8 +24,11 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export interface RelayTransportOptions {
   /** The relay endpoint, e.g. `wss://relay.example/relay`; host and port are added as query. */
   url: string;
-  /** Default: the global WebSocket (browsers). In Node pass `ws`'s WebSocket. */
-  WebSocketImpl?: WebSocketConstructor;
+  /**
+   * Default: the global WebSocket (browsers). In Node pass `ws`'s WebSocket. Typed loosely
+   * because `ws` declares extra constructor overloads; it must behave as WebSocketConstructor.
+   */
+  WebSocketImpl?: WebSocketConstructor | (new (...args: never[]) => unknown);
 }
 
 /** WebSocket readyState values (WHATWG HTML §9.3). */
@@ -74,7 +77,7 @@ export function createRelayTransport(options: RelayTransportOptions): Transport 
   return {
     name: 'relay',
     open(target: TransportTarget, onEvent: (event: TransportEvent) => void): Connection {
-      const Impl = options.WebSocketImpl ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
+      const Impl = (options.WebSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructor | undefined;
       if (!Impl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
       const url = new URL(options.url);
       url.searchParams.set('host', target.host);

@@ -17,7 +17,7 @@ export interface KeyAndCertificate {
 
 let cached: KeyAndCertificate | undefined;
 
-/** A fresh self-signed P-256 certificate for localhost, *.test and 127.0.0.1 (made by openssl). */
+/** A fresh self-signed P-256 certificate for localhost, echo.test, bench.test and 127.0.0.1 (made by openssl). */
 export function testCertificate(): KeyAndCertificate {
   if (cached) return cached;
   const dir = mkdtempSync(join(tmpdir(), 'relay-test-cert-'));
@@ -26,7 +26,7 @@ export function testCertificate(): KeyAndCertificate {
       'openssl',
       [
         'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,DNS:*.test,IP:127.0.0.1',
+        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,DNS:echo.test,DNS:bench.test,IP:127.0.0.1',
         '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
       ],
       { stdio: 'ignore' },

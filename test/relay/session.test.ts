@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import type { Server as NetServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { connect as tlsConnect, createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { TransportEvent } from '../../lib/transport/types';
+import { eventTypes, listenTcp, openAndRecord, receivedText, testCertificate, transportDuplex } from '../transport/helpers';
+import { CLIENT_HELLO_HEAD, PUBLIC_V4, startTestRelay, type TestRelay } from './helpers';
+
+/** Events, leaving out the data the TLS handshake moves (segmenting is not part of the contract). */
+function controlEvents(events: TransportEvent[]): TransportEvent[] {
+  return events.filter((e) => e.type !== 'data');
+}
+
+describe('relay: sessions end to end on loopback', () => {
+  let tlsServer: TlsServer;
+  let tlsPort = 0;
+  const plain: { close: () => Promise<void>; port: number; server: NetServer }[] = [];
+  let finPort = 0;
+  let rstPort = 0;
+  let bulkRstPort = 0;
+  let halfClosePort = 0;
+  let relay: TestRelay;
+  const serverSawHalfClose: string[] = [];
+
+  before(async () => {
+    const { key, cert } = testCertificate();
+    tlsServer = createTlsServer({ key, cert }, (socket) => {
+      socket.on('data', (d) => socket.write(`echo:${d.toString()}`));
+      socket.on('end', () => socket.end());
+    });
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    tlsPort = (tlsServer.address() as { port: number }).port;
+
+    // Plain TCP peers: they answer the first client bytes and then end the connection their way.
+    const fin = await listenTcp((s) => s.once('data', () => s.end('server bytes')));
+    const rst = await listenTcp((s) => s.once('data', () => s.write('server bytes', () => setTimeout(() => s.resetAndDestroy(), 30))));
+    const bulkRst = await listenTcp((s) =>
+      s.once('data', () => s.write(Buffer.alloc(200_000, 0x41), () => setTimeout(() => s.resetAndDestroy(), 100))),
+    );
+    const halfClose = await listenTcp((s) => {
+      let got = '';
+      s.on('data', (d) => (got += d.toString('latin1')));
+      s.on('end', () => {
+        serverSawHalfClose.push(got);
+        s.end('answer after your FIN');
+      });
+    });
+    plain.push(fin, rst, bulkRst, halfClose);
+    [finPort, rstPort, bulkRstPort, halfClosePort] = [fin.port, rst.port, bulkRst.port, halfClose.port];
+
+    relay = await startTestRelay(
+      {
+        demoTargets: {
+          echo: { host: '127.0.0.1', port: tlsPort },
+          fin: { host: '127.0.0.1', port: finPort },
+          rst: { host: '127.0.0.1', port: rstPort },
+          'bulk-rst': { host: '127.0.0.1', port: bulkRstPort },
+          'half-close': { host: '127.0.0.1', port: halfClosePort },
+        },
+      },
+      { dns: { 'www.example.com': [PUBLIC_V4] }, redirect: { [PUBLIC_V4]: tlsPort } },
+    );
+  });
+
+  after(async () => {
+    await relay.close();
+    await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
+    for (const p of plain) await p.close();
+  });
+
+  test("Node's TLS client completes a full handshake through the relay to a demo alias", async () => {
+    const socket = transportDuplex(relay.transport, { host: 'echo.test', port: 443 });
+    const tls = tlsConnect({ socket, servername: 'echo.test', ca: testCertificate().cert });
+    await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
+    assert.equal(tls.authorized, true);
+    assert.match(tls.getProtocol() ?? '', /^TLSv1\.[23]$/);
+    tls.write('hello through the relay');
+    const reply = await new Promise<string>((resolve) => tls.once('data', (d) => resolve(d.toString())));
+    assert.equal(reply, 'echo:hello through the relay');
+    tls.end();
+    await new Promise<void>((resolve) => socket.once('close', resolve));
+    const events = controlEvents(socket.events);
+    assert.deepEqual(events[0], { type: 'resolved', host: 'echo.test', addresses: ['127.0.0.1'] });
+    assert.equal(events[1].type, 'connected');
+    const connected = events[1] as Extract<TransportEvent, { type: 'connected' }>;
+    assert.equal(connected.remotePort, tlsPort);
+    assert.ok(connected.connectMs >= 0);
+    const closed = events.at(-1) as Extract<TransportEvent, { type: 'closed' }>;
+    assert.equal(closed.type, 'closed');
+    assert.ok(closed.bytesSent > 200 && closed.bytesReceived > 200, 'handshake bytes counted both ways');
+  });
+
+  test('a public name is resolved by the relay and only the checked address is dialed', async () => {
+    const dialsBefore = relay.dials.length;
+    const socket = transportDuplex(relay.transport, { host: 'www.example.com', port: 443 });
+    const tls = tlsConnect({ socket, servername: 'localhost', ca: testCertificate().cert });
+    await new Promise<void>((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
+    tls.destroy();
+    assert.deepEqual(controlEvents(socket.events)[0], { type: 'resolved', host: 'www.example.com', addresses: [PUBLIC_V4] });
+    assert.deepEqual(relay.dials.slice(dialsBefore), [{ address: PUBLIC_V4, port: 443 }]);
+  });
+
+  test('a server FIN arrives as fin, after the last data byte', async () => {
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'fin.test', port: 443 }, (event, conn) => {
+      if (event.type === 'fin') conn.close();
+    });
+    connection.write(CLIENT_HELLO_HEAD);
+    const events = await closed;
+    assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'fin', 'closed']);
+    assert.equal(receivedText(events), 'server bytes');
+  });
+
+  test('a server RST arrives as reset (not fin), after the last data byte', async () => {
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'rst.test', port: 443 });
+    connection.write(CLIENT_HELLO_HEAD);
+    const events = await closed;
+    assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);
+    assert.equal(receivedText(events), 'server bytes');
+  });
+
+  test('a reset after 200 kB of data comes after every one of those bytes', async () => {
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'bulk-rst.test', port: 443 });
+    connection.write(CLIENT_HELLO_HEAD);
+    const events = await closed;
+    assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);
+    assert.equal(receivedText(events).length, 200_000);
+    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: CLIENT_HELLO_HEAD.length, bytesReceived: 200_000 });
+  });
+
+  test('half-close: shutdown() delivers FIN after our bytes; the server answer and its fin still arrive', async () => {
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'half-close.test', port: 443 });
+    connection.write(CLIENT_HELLO_HEAD);
+    connection.write(new TextEncoder().encode('last words'));
+    connection.shutdown();
+    const events = await closed;
+    assert.deepEqual(serverSawHalfClose, [CLIENT_HELLO_HEAD.toString('latin1') + 'last words']);
+    assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'fin', 'closed']);
+    assert.equal(receivedText(events), 'answer after your FIN');
+    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: 16, bytesReceived: 21 });
+  });
+
+  test('the session log records target, address, bytes and close reason, never payload', async () => {
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'fin.test', port: 443 }, (event, conn) => {
+      if (event.type === 'fin') conn.close();
+    });
+    connection.write(Buffer.concat([CLIENT_HELLO_HEAD, Buffer.from('SECRET-PAYLOAD')]));
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const record = relay.logs.filter((r) => r.event === 'session' && r.host === 'fin.test').at(-1);
+    assert.ok(record, 'a session record');
+    assert.equal(record.client, '127.0.0.1');
+    assert.equal(record.remote, `127.0.0.1:${finPort}`);
+    assert.equal(record.bytesSent, 20);
+    assert.equal(record.bytesReceived, 12);
+    assert.equal(typeof record.durationMs, 'number');
+    assert.ok(typeof record.close === 'string');
+    const everything = JSON.stringify(relay.logs);
+    assert.ok(!everything.includes('SECRET') && !everything.includes('server bytes'), 'no payload in logs');
+  });
+});
