@@ -8,6 +8,7 @@ import type { Direction, Layer, Step } from '../trace/schema';
 
 /** TCP and relay events drawn as marks of their own, not as arrows of TLS messages. */
 export type TcpMarkKind =
+  | 'connecting'
   | 'resolved'
   | 'connect'
   | 'fin'
@@ -40,8 +41,18 @@ export interface DiagramRow {
   byteLength: number;
   /** A protected record (TLS 1.3 ciphertext, or TLS 1.2 after ChangeCipherSpec). */
   encrypted: boolean;
-  /** The record row that carried this handshake/alert/application message, when there is one. */
+  /**
+   * The record row above that carried this message (received records are reported before the
+   * messages they hold).
+   */
   parentSeq?: number;
+  /**
+   * The message rows above that this record carried (sent messages are reported before the record
+   * that carries them).
+   */
+  carries?: number[];
+  /** Drawn small under its partner row: a message inside a record, or a record after its messages. */
+  compact: boolean;
   tone: 'neutral' | 'good' | 'warning' | 'bad';
   /** Alert level when the step is an alert. */
   alertLevel?: 'warning' | 'fatal';
@@ -80,6 +91,8 @@ export function classifyTcp(step: Step): TcpMarkKind {
     if (code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
   }
   switch (event) {
+    case 'connecting':
+      return 'connecting';
     case 'resolved':
       return 'resolved';
     case 'connected':
@@ -105,6 +118,7 @@ export function classifyTcp(step: Step): TcpMarkKind {
   if (/relay/.test(title) && /refus|denied|policy|limit/.test(title)) return 'relay-refusal';
   if (/refused/.test(title)) return 'refused';
   if (/resolv|dns/.test(title)) return 'resolved';
+  if (/^connecting/.test(title)) return 'connecting';
   if (/\bfin\b|closed (its|the) (sending )?side|half-close/.test(title)) return step.direction === 'client->server' ? 'shutdown' : 'fin';
   if (/unreachable|not found/.test(title)) return 'unreachable';
   if (/closed/.test(title)) return 'closed';
@@ -113,6 +127,7 @@ export function classifyTcp(step: Step): TcpMarkKind {
 }
 
 const TCP_TONE: Record<TcpMarkKind, DiagramRow['tone']> = {
+  connecting: 'neutral',
   resolved: 'neutral',
   connect: 'good',
   fin: 'neutral',
@@ -134,6 +149,7 @@ function tcpSide(kind: TcpMarkKind, direction: Direction): DiagramRow['side'] {
     case 'reset':
       return 'server';
     case 'shutdown':
+    case 'connecting':
     case 'resolved':
     case 'relay-refusal':
       return 'client';
@@ -185,25 +201,50 @@ function containsBytes(haystack: string, needle: string): boolean {
   return false;
 }
 
-export function buildDiagramRow(step: Step, index: number, previous: Step | undefined, openRecords: Step[]): DiagramRow {
+function certificateTone(step: Step): DiagramRow['tone'] {
+  const ok = step.data?.ok;
+  if (ok === true) return 'good';
+  if (ok === false) return 'bad';
+  const summary = step.data?.summary as { verdict?: string; insecure?: boolean } | undefined;
+  if (summary?.verdict === 'trusted') return 'good';
+  if (summary?.verdict === 'untrusted') return summary.insecure ? 'warning' : 'bad';
+  if (step.layer === 'verdict' && /^(invalid input|internal error)/i.test(step.title)) return 'bad';
+  return 'neutral';
+}
+
+/** Messages reported but not yet tied to a record, per direction (sent ones wait for theirs). */
+type Pending = Map<Direction, Step[]>;
+
+function buildDiagramRow(step: Step, index: number, previous: Step | undefined, records: Step[], pending: Pending): DiagramRow {
   const phase = phaseOf(step.layer);
   const kind: DiagramRow['kind'] = phase === 'tcp' ? 'tcp' : step.direction === 'local' ? 'note' : 'message';
   const tcp = kind === 'tcp' ? classifyTcp(step) : undefined;
   const level = alertLevel(step);
 
   let parentSeq: number | undefined;
+  let carries: number[] | undefined;
   if (kind === 'message' && step.layer !== 'record' && step.bytes?.hex) {
     // A message belongs to the latest earlier record of the same direction whose bytes (or
     // decrypted plaintext) contain it: records can carry several messages (RFC 8446 §5.1).
     const hex = step.bytes.hex.toLowerCase();
-    for (let i = openRecords.length - 1; i >= 0; i--) {
-      const record = openRecords[i];
+    for (let i = records.length - 1; i >= 0; i--) {
+      const record = records[i];
       if (record.direction !== step.direction) continue;
-      if (carriedHex(record).some((h) => containsBytes(h, hex))) {
-        parentSeq = record.seq;
-        break;
-      }
+      if (carriedHex(record).some((h) => containsBytes(h, hex))) parentSeq = record.seq;
+      // Only the latest record of this direction can be the carrier.
+      break;
     }
+    if (parentSeq === undefined) {
+      const list = pending.get(step.direction) ?? [];
+      list.push(step);
+      pending.set(step.direction, list);
+    }
+  } else if (kind === 'message' && step.layer === 'record') {
+    const waiting = pending.get(step.direction) ?? [];
+    const hexes = carriedHex(step);
+    const carried = waiting.filter((m) => hexes.some((h) => containsBytes(h, m.bytes!.hex.toLowerCase())));
+    if (carried.length) carries = carried.map((m) => m.seq);
+    pending.set(step.direction, []);
   }
   const explicitParent = step.data?.recordSeq;
   if (typeof explicitParent === 'number') parentSeq = explicitParent;
@@ -211,11 +252,8 @@ export function buildDiagramRow(step: Step, index: number, previous: Step | unde
   let tone: DiagramRow['tone'] = 'neutral';
   if (tcp) tone = TCP_TONE[tcp];
   else if (level === 'fatal') tone = 'bad';
-  else if (level === 'warning') tone = 'warning';
-  else if (step.layer === 'verdict' || step.layer === 'certificate') {
-    const ok = step.data?.ok;
-    tone = ok === false ? 'bad' : ok === true ? 'good' : 'neutral';
-  }
+  else if (level === 'warning') tone = /close_notify/.test(step.title) ? 'neutral' : 'warning';
+  else if (step.layer === 'verdict' || step.layer === 'certificate') tone = certificateTone(step);
 
   return {
     seq: step.seq,
@@ -230,8 +268,10 @@ export function buildDiagramRow(step: Step, index: number, previous: Step | unde
     timeMs: step.timeMs,
     deltaMs: previous ? Math.max(0, step.timeMs - previous.timeMs) : 0,
     byteLength: byteLength(step),
-    encrypted: !!step.plaintext || step.data?.encrypted === true,
+    encrypted: !!step.plaintext || step.data?.encrypted === true || (typeof step.data?.protectedBy === 'string' && step.data.protectedBy !== ''),
     parentSeq,
+    carries,
+    compact: parentSeq !== undefined || carries !== undefined,
     tone,
     alertLevel: level,
   };
@@ -240,10 +280,11 @@ export function buildDiagramRow(step: Step, index: number, previous: Step | unde
 export function buildDiagram(steps: readonly Step[]): Diagram {
   const rows: DiagramRow[] = [];
   const records: Step[] = [];
+  const pending: Pending = new Map();
   const counts = { messages: 0, tcp: 0, notes: 0, bytesSent: 0, bytesReceived: 0 };
   steps.forEach((step, index) => {
-    const row = buildDiagramRow(step, index, steps[index - 1], records);
-    if (step.layer === 'record') records.push(step);
+    const row = buildDiagramRow(step, index, steps[index - 1], records, pending);
+    if (step.layer === 'record' && step.direction !== 'local') records.push(step);
     rows.push(row);
     if (row.kind === 'message') counts.messages++;
     else if (row.kind === 'tcp') counts.tcp++;
@@ -260,6 +301,7 @@ export function buildDiagram(steps: readonly Step[]): Diagram {
 
 /** Human label of a TCP mark, for the diagram and screen readers. */
 export const TCP_MARK_LABEL: Record<TcpMarkKind, string> = {
+  connecting: 'Connecting',
   resolved: 'DNS resolved',
   connect: 'TCP connected',
   fin: 'FIN (peer closed its side)',

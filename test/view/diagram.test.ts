@@ -45,6 +45,29 @@ describe('diagram rows', () => {
     assert.equal(rows.find((r) => r.title === 'ClientHello')!.parentSeq, 1);
   });
 
+  it('ties a sent message to the record reported after it, without touching the message row', () => {
+    const message: Step = { seq: 0, timeMs: 1, direction: 'client->server', layer: 'alert', title: 'Alert: no_renegotiation (warning)', bytes: { hex: '0164' } };
+    const record: Step = { seq: 1, timeMs: 1, direction: 'client->server', layer: 'record', title: 'Record: alert (encrypted)', bytes: { hex: '1703030002' + 'e1f2' }, plaintext: { hex: '0164' } };
+    const unrelated: Step = { seq: 2, timeMs: 2, direction: 'client->server', layer: 'record', title: 'Record: application_data', bytes: { hex: '17030300020000' } };
+    const before = buildDiagram([message]).rows[0];
+    const { rows } = buildDiagram([message, record, unrelated]);
+    assert.deepEqual(rows[0], before);
+    assert.equal(rows[0].compact, false);
+    assert.deepEqual(rows[1].carries, [0]);
+    assert.equal(rows[1].compact, true);
+    assert.equal(rows[1].encrypted, true);
+    assert.equal(rows[2].carries, undefined, 'a message is carried once');
+  });
+
+  it('matches carried bytes only at byte boundaries', () => {
+    const record: Step = { seq: 0, timeMs: 0, direction: 'server->client', layer: 'record', title: 'Record', bytes: { hex: '0abc0d' } };
+    const message: Step = { seq: 1, timeMs: 0, direction: 'server->client', layer: 'handshake', title: 'Odd', bytes: { hex: 'bc0d' } };
+    const shifted: Step = { seq: 2, timeMs: 0, direction: 'server->client', layer: 'handshake', title: 'Shifted', bytes: { hex: 'abc0' } };
+    const { rows } = buildDiagram([record, message, shifted]);
+    assert.equal(rows[1].parentSeq, 0);
+    assert.equal(rows[2].parentSeq, undefined);
+  });
+
   it('draws the IIS failure: HelloRequest, a warning no_renegotiation from the client, then a reset by the server', () => {
     const { rows } = buildDiagram(iisRustlsTrace().steps);
     const tail = rows.slice(-5).filter((r) => r.layer !== 'record');

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { connection } from 'next/server';
+import { DEFAULT_DEMO_DATA_DIR, demoCredentialPaths } from '@/server/demo/registry';
+
+/**
+ * What a run in the browser needs from this server, read at request time (so one build serves
+ * any deployment):
+ * - where the relay is: RELAY_PUBLIC_URL (or NEXT_PUBLIC_RELAY_URL) when set, else the page's host
+ *   on RELAY_PORT (default 8090);
+ * - the demo trust anchor and demo client certificate (PEM): the demo targets' certificates chain
+ *   to the demo root CA, which no real trust store contains, and the IIS-like targets accept the
+ *   demo client certificate. Both are generated when the demo targets first start and are
+ *   worthless outside this playground — which is why the key may be handed out.
+ */
+export interface RunConfig {
+  relayUrl?: string;
+  relayPort: number;
+  demo?: { rootCaPem: string; clientCertPem: string; clientKeyPem: string };
+  demoUnavailable?: string;
+}
+
+function relayPort(): number {
+  const port = Number(process.env.RELAY_PORT ?? 8090);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : 8090;
+}
+
+export async function GET() {
+  await connection();
+  const config: RunConfig = {
+    relayUrl: process.env.RELAY_PUBLIC_URL || process.env.NEXT_PUBLIC_RELAY_URL || undefined,
+    relayPort: relayPort(),
+  };
+  const paths = demoCredentialPaths(process.env.TLSPG_DEMO_DIR ?? process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
+  try {
+    const [rootCaPem, clientCertPem, clientKeyPem] = await Promise.all([
+      readFile(paths.caCert, 'utf8'),
+      readFile(paths.clientCert, 'utf8'),
+      readFile(paths.clientKey, 'utf8'),
+    ]);
+    config.demo = { rootCaPem, clientCertPem, clientKeyPem };
+  } catch (error) {
+    config.demoUnavailable =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'The demo targets have not been started on this server, so there is no demo CA or demo client certificate.'
+        : 'The demo credentials could not be read on the server.';
+  }
+  return Response.json(config, { headers: { 'Cache-Control': 'no-store' } });
+}

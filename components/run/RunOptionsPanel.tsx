@@ -1,0 +1,111 @@
+'use client';
+
+import { useId, type ReactNode } from 'react';
+import { CIPHER_SUITES, describeForm, GROUPS, PERSONALITIES, SIGNATURE_SCHEMES, VERSIONS, type RunForm, type VersionName } from '@/lib/view/runOptions';
+
+/** The folded options: versions, suites, groups, signature schemes, personality, client certificate. */
+export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
+  const set = <K extends keyof RunForm>(key: K, value: RunForm[K]) => onChange({ ...form, [key]: value });
+  const toggle = (list: string[], name: string) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
+  return (
+    <details className="group rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="run-options">
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-2 text-sm select-none hover:bg-zinc-50 dark:hover:bg-zinc-900 [&::-webkit-details-marker]:hidden">
+        <span aria-hidden="true" className="transition-transform group-open:rotate-90">▸</span>
+        <span className="font-medium">Options</span>
+        <span className="truncate text-zinc-500">{describeForm(form)}</span>
+      </summary>
+      <div className="grid gap-4 border-t border-zinc-200 p-3 md:grid-cols-2 xl:grid-cols-3 dark:border-zinc-800">
+        <Fieldset legend="TLS versions">
+          {VERSIONS.map((v) => (
+            <Check key={v} label={v} checked={form.versions.includes(v)} onChange={() => set('versions', toggle(form.versions, v) as VersionName[])} />
+          ))}
+          {form.versions.length === 0 && <p className="text-xs text-red-700 dark:text-red-400">Choose at least one version.</p>}
+        </Fieldset>
+
+        <Fieldset legend="Client personality" hint="How the client reacts when the server asks to renegotiate.">
+          {PERSONALITIES.map((p) => (
+            <label key={p.name} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="personality" className="mt-1" checked={form.personality === p.name} onChange={() => set('personality', p.name)} />
+              <span>
+                <span className="font-mono">{p.name}</span>
+                <span className="block text-xs text-zinc-500 dark:text-zinc-400">{p.description}</span>
+              </span>
+            </label>
+          ))}
+        </Fieldset>
+
+        <Fieldset legend="Client certificate">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="client-certificate" checked={form.clientCertificate === 'none'} onChange={() => set('clientCertificate', 'none')} />
+            None
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="client-certificate" checked={form.clientCertificate === 'demo'} onChange={() => set('clientCertificate', 'demo')} />
+            Demo certificate (CN=Demo Client)
+          </label>
+          <Check label="Offer post_handshake_auth (TLS 1.3)" checked={form.postHandshakeAuth} onChange={() => set('postHandshakeAuth', !form.postHandshakeAuth)} />
+          <Check
+            label="Continue on certificate errors (insecure)"
+            checked={form.insecure}
+            onChange={() => set('insecure', !form.insecure)}
+            hint="Shows the rest of the handshake; the connection is then not authenticated."
+          />
+        </Fieldset>
+
+        <Fieldset legend="Groups" hint="None checked: the personality's defaults.">
+          {GROUPS.map((g) => (
+            <Check key={g} label={g} mono checked={form.groups.includes(g)} onChange={() => set('groups', toggle(form.groups, g))} />
+          ))}
+        </Fieldset>
+
+        <Fieldset legend="Signature schemes" hint="None checked: the personality's defaults.">
+          <div className="max-h-48 space-y-1 overflow-y-auto pr-1">
+            {SIGNATURE_SCHEMES.map((s) => (
+              <Check key={s} label={s} mono checked={form.signatureSchemes.includes(s)} onChange={() => set('signatureSchemes', toggle(form.signatureSchemes, s))} />
+            ))}
+          </div>
+        </Fieldset>
+
+        <Fieldset legend="Cipher suites" hint="None checked: the personality's defaults.">
+          <div className="max-h-48 space-y-2 overflow-y-auto pr-1">
+            {CIPHER_SUITES.map((group) => (
+              <div key={group.version}>
+                <p className="text-xs font-medium text-zinc-500">{group.version}</p>
+                {group.names.map((s) => (
+                  <Check key={s} label={s} mono small checked={form.cipherSuites.includes(s)} onChange={() => set('cipherSuites', toggle(form.cipherSuites, s))} />
+                ))}
+              </div>
+            ))}
+          </div>
+        </Fieldset>
+      </div>
+    </details>
+  );
+}
+
+function Fieldset({ legend, hint, children }: { legend: string; hint?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <fieldset className="min-w-0 space-y-1" aria-describedby={hint ? id : undefined}>
+      <legend className="mb-1 text-sm font-semibold">{legend}</legend>
+      {hint && (
+        <p id={id} className="-mt-1 mb-1 text-xs text-zinc-500 dark:text-zinc-400">
+          {hint}
+        </p>
+      )}
+      {children}
+    </fieldset>
+  );
+}
+
+function Check({ label, checked, onChange, mono, small, hint }: { label: string; checked: boolean; onChange: () => void; mono?: boolean; small?: boolean; hint?: string }) {
+  return (
+    <label className={`flex items-start gap-2 ${small ? 'text-xs' : 'text-sm'}`}>
+      <input type="checkbox" className="mt-0.5" checked={checked} onChange={onChange} />
+      <span className="min-w-0 break-all">
+        <span className={mono ? 'font-mono' : ''}>{label}</span>
+        {hint && <span className="block text-xs text-zinc-500 dark:text-zinc-400">{hint}</span>}
+      </span>
+    </label>
+  );
+}

@@ -1,0 +1,72 @@
+import type { CertificateCheck } from '@/lib/trace/schema';
+import { buildCertificatePanel } from '@/lib/view/certificate';
+import type { Trace } from '@/lib/trace/schema';
+import { TONE_BADGE, TONE_SYMBOL, TONE_TEXT } from './tone';
+
+/** The chain as built (leaf first), each check with its verdict, and the decoded fields. */
+export function CertificatePanel({ trace }: { trace: Trace }) {
+  const panel = buildCertificatePanel(trace);
+  if (!panel) return <p className="text-sm text-zinc-500">The run did not get as far as the server’s certificate.</p>;
+  return (
+    <div className="space-y-3" data-testid="certificate-panel">
+      <p role="status" className={`rounded-md px-3 py-2 text-sm ring-1 ${TONE_BADGE[panel.tone]}`}>
+        <span aria-hidden="true">{TONE_SYMBOL[panel.tone]} </span>
+        {panel.headline}
+        {panel.alert && panel.verdict === 'untrusted' && <span className="block text-xs">Alert that maps to it: {panel.alert}</span>}
+      </p>
+      <ol className="space-y-3" aria-label="Certificate chain, leaf first">
+        {panel.cards.map((card) => (
+          <li key={card.index} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <h4 className="font-semibold">
+                <span className="mr-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-medium uppercase text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{card.role}</span>
+                <span className="break-all">{card.entry.subject}</span>
+              </h4>
+              <span className="text-xs text-zinc-500">{card.sourceLabel}</span>
+            </div>
+            <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-sm">
+              <dt className="text-zinc-500">Issuer</dt>
+              <dd className="break-all">{card.entry.issuer}</dd>
+              <dt className="text-zinc-500">Valid</dt>
+              <dd>
+                {card.entry.notBefore} → {card.entry.notAfter}{' '}
+                <span className={card.validity.state === 'valid' ? TONE_TEXT.good : card.validity.state === 'unknown' ? '' : TONE_TEXT.bad}>
+                  ({card.validity.state === 'valid' ? `${card.validity.daysLeft} days left` : card.validity.state.replace(/-/g, ' ')})
+                </span>
+              </dd>
+              <dt className="text-zinc-500">Serial</dt>
+              <dd className="break-all font-mono text-xs leading-5">{card.entry.serialNumber}</dd>
+              <dt className="text-zinc-500">SHA-256</dt>
+              <dd className="break-all font-mono text-xs leading-5">{card.entry.sha256}</dd>
+            </dl>
+            {card.checks.length > 0 && <CheckList checks={card.checks} />}
+          </li>
+        ))}
+      </ol>
+      {panel.chainChecks.length > 0 && (
+        <div>
+          <h4 className="text-sm font-semibold">Chain</h4>
+          <CheckList checks={panel.chainChecks} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function CheckList({ checks }: { checks: CertificateCheck[] }) {
+  return (
+    <ul className="mt-2 space-y-1 text-sm" aria-label="Checks">
+      {checks.map((check, i) => (
+        <li key={i} className="flex gap-2">
+          <span className={`shrink-0 font-semibold ${check.ok ? TONE_TEXT.good : TONE_TEXT.bad}`}>
+            {check.ok ? '✓' : '✕'}
+            <span className="sr-only">{check.ok ? ' passed' : ' failed'}</span>
+          </span>
+          <span>
+            <span className="font-mono text-xs">{check.check}</span> — {check.detail}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

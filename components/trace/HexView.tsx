@@ -1,0 +1,381 @@
+'use client';
+
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { AnnotatedBytes } from '@/lib/trace/schema';
+import { buildHexModel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
+import { RfcLink } from './RfcLink';
+
+/**
+ * The annotated hex view: a field tree and the bytes side by side. Hovering or focusing a field
+ * lights up its bytes; hovering a byte (or moving the byte cursor with the arrow keys) lights up the
+ * deepest field that owns it and reveals it in the tree.
+ */
+export function HexView({ data, label }: { data: AnnotatedBytes; label: string }) {
+  const model = useMemo(() => {
+    try {
+      return buildHexModel(data);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }, [data]);
+  if (model instanceof Error) {
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        These bytes cannot be shown: {model.message}
+      </p>
+    );
+  }
+  return <HexViewInner model={model} label={label} />;
+}
+
+function initiallyExpanded(model: HexModel): Set<string> {
+  // Records and messages open, their inner structures folded: the first screen stays readable.
+  return new Set(model.fields.filter((f) => f.depth < 2 && f.childIds.length > 0).map((f) => f.id));
+}
+
+function HexViewInner({ model, label }: { model: HexModel; label: string }) {
+  const uid = useId();
+  const [activeId, setActiveId] = useState<string | undefined>(undefined);
+  const [cursor, setCursor] = useState(0);
+  const [expanded, setExpanded] = useState<Set<string>>(() => initiallyExpanded(model));
+  const [focusedTreeId, setFocusedTreeId] = useState<string | undefined>(model.fields[0]?.id);
+  const treeRef = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    setExpanded(initiallyExpanded(model));
+    setActiveId(undefined);
+    setCursor(0);
+    setFocusedTreeId(model.fields[0]?.id);
+  }, [model]);
+
+  const active = activeId ? model.byId.get(activeId) : undefined;
+  const path = useMemo(() => fieldPath(model, activeId), [model, activeId]);
+
+  const revealInTree = useCallback(
+    (id: string | undefined) => {
+      if (!id) return;
+      const ancestors = fieldPath(model, id).slice(1);
+      setExpanded((prev) => {
+        if (ancestors.every((a) => prev.has(a.id))) return prev;
+        const next = new Set(prev);
+        for (const a of ancestors) next.add(a.id);
+        return next;
+      });
+      requestAnimationFrame(() => {
+        treeRef.current?.querySelector(`[data-field-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'nearest' });
+      });
+    },
+    [model],
+  );
+
+  const moveCursor = useCallback(
+    (index: number) => {
+      const clamped = Math.min(Math.max(index, 0), model.length - 1);
+      setCursor(clamped);
+      const id = model.byteField[clamped];
+      setActiveId(id);
+      revealInTree(id);
+    },
+    [model, revealInTree],
+  );
+
+  function onGridKey(event: KeyboardEvent<HTMLDivElement>) {
+    const perLine = 16;
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: perLine,
+      ArrowUp: -perLine,
+      PageDown: perLine * 8,
+      PageUp: -perLine * 8,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      moveCursor(cursor + moves[event.key]);
+    } else if (event.key === 'Home') {
+      event.preventDefault();
+      moveCursor(event.ctrlKey ? 0 : cursor - (cursor % perLine));
+    } else if (event.key === 'End') {
+      event.preventDefault();
+      moveCursor(event.ctrlKey ? model.length - 1 : Math.min(cursor - (cursor % perLine) + perLine - 1, model.length - 1));
+    }
+  }
+
+  const visibleTree = useMemo(() => {
+    const out: HexField[] = [];
+    const walk = (id: string) => {
+      const f = model.byId.get(id)!;
+      out.push(f);
+      if (expanded.has(id)) f.childIds.forEach(walk);
+    };
+    if (model.fields[0]) walk(model.fields[0].id);
+    return out;
+  }, [model, expanded]);
+
+  function onTreeKey(event: KeyboardEvent<HTMLUListElement>) {
+    const index = visibleTree.findIndex((f) => f.id === focusedTreeId);
+    const current = visibleTree[index];
+    if (!current) return;
+    let next: HexField | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = visibleTree[index + 1];
+        break;
+      case 'ArrowUp':
+        next = visibleTree[index - 1];
+        break;
+      case 'Home':
+        next = visibleTree[0];
+        break;
+      case 'End':
+        next = visibleTree[visibleTree.length - 1];
+        break;
+      case 'ArrowRight':
+        if (current.childIds.length && !expanded.has(current.id)) {
+          setExpanded(new Set(expanded).add(current.id));
+        } else if (current.childIds.length) {
+          next = model.byId.get(current.childIds[0]);
+        }
+        break;
+      case 'ArrowLeft':
+        if (expanded.has(current.id)) {
+          const copy = new Set(expanded);
+          copy.delete(current.id);
+          setExpanded(copy);
+        } else if (current.parentId) {
+          next = model.byId.get(current.parentId);
+        }
+        break;
+      case 'Enter':
+      case ' ':
+        if (current.childIds.length) {
+          const copy = new Set(expanded);
+          if (copy.has(current.id)) copy.delete(current.id);
+          else copy.add(current.id);
+          setExpanded(copy);
+        }
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    if (next) {
+      setFocusedTreeId(next.id);
+      setActiveId(next.id);
+      setCursor(next.start);
+      treeRef.current?.querySelector<HTMLElement>(`[data-field-id="${CSS.escape(next.id)}"]`)?.focus();
+    }
+  }
+
+  const toggle = (id: string) => {
+    const copy = new Set(expanded);
+    if (copy.has(id)) copy.delete(id);
+    else copy.add(id);
+    setExpanded(copy);
+  };
+
+  // Alternating shades per leaf span make field boundaries visible without hovering.
+  const spanShade = useMemo(() => {
+    const shade = new Uint8Array(model.length);
+    model.spans.forEach((span, i) => {
+      for (let b = span.start; b < span.end; b++) shade[b] = span.fieldId === undefined ? 2 : i % 2;
+    });
+    return shade;
+  }, [model]);
+
+  const activeStart = active?.start ?? -1;
+  const activeEnd = active?.end ?? -1;
+  const cellId = useCallback((i: number) => `${uid}-b${i}`, [uid]);
+  const onHoverByte = useCallback((i: number) => setActiveId(model.byteField[i]), [model]);
+
+  return (
+    <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.25fr)]" data-testid="hex-view">
+      <div className="min-w-0">
+        <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Fields</h4>
+        {model.fields.length === 0 ? (
+          <p className="text-sm text-zinc-500">No annotation for these bytes.</p>
+        ) : (
+          <ul
+            ref={treeRef}
+            role="tree"
+            aria-label={`Fields of ${label}`}
+            className="max-h-96 overflow-auto rounded border border-zinc-200 p-1 text-sm dark:border-zinc-800"
+            onKeyDown={onTreeKey}
+          >
+            {visibleTree.map((f) => {
+              const isActive = f.id === activeId;
+              const inPath = !isActive && path.some((p) => p.id === f.id);
+              const size = model.byId.get(f.id)!;
+              return (
+                <li
+                  key={f.id}
+                  role="treeitem"
+                  aria-level={f.depth + 1}
+                  aria-expanded={f.childIds.length ? expanded.has(f.id) : undefined}
+                  aria-selected={isActive}
+                  tabIndex={f.id === focusedTreeId ? 0 : -1}
+                  data-field-id={f.id}
+                  data-testid="hex-field"
+                  onFocus={() => {
+                    setFocusedTreeId(f.id);
+                    setActiveId(f.id);
+                  }}
+                  onMouseEnter={() => setActiveId(f.id)}
+                  onClick={() => {
+                    setFocusedTreeId(f.id);
+                    setActiveId(f.id);
+                    setCursor(f.start);
+                    if (f.childIds.length) toggle(f.id);
+                  }}
+                  className={`flex cursor-pointer items-baseline gap-1 rounded px-1 py-0.5 outline-offset-0 ${
+                    isActive ? 'bg-sky-100 dark:bg-sky-900/60' : inPath ? 'bg-sky-50 dark:bg-sky-950/40' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800/60'
+                  }`}
+                  style={{ paddingLeft: `${f.depth * 0.9 + 0.25}rem` }}
+                >
+                  <span aria-hidden="true" className="inline-block w-3 shrink-0 text-zinc-400">
+                    {f.childIds.length ? (expanded.has(f.id) ? '▾' : '▸') : ''}
+                  </span>
+                  <span className="font-mono text-[0.8rem] text-zinc-900 dark:text-zinc-100">{f.name}</span>
+                  {f.value !== undefined && (
+                    <span className="min-w-0 truncate font-mono text-[0.8rem] text-sky-800 dark:text-sky-300" title={f.value}>
+                      {f.value}
+                    </span>
+                  )}
+                  <span className="ml-auto shrink-0 pl-2 text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
+                    {size.end - size.start} B{f.clipped ? ' (clipped)' : ''}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        <FieldDetail field={active} path={path} />
+      </div>
+
+      <div className="min-w-0">
+        <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+          Bytes <span className="font-normal normal-case">({model.length})</span>
+        </h4>
+        <div
+          role="grid"
+          aria-label={`Bytes of ${label}`}
+          aria-readonly="true"
+          aria-activedescendant={model.length ? cellId(cursor) : undefined}
+          tabIndex={0}
+          onKeyDown={onGridKey}
+          onFocus={() => {
+            if (activeId === undefined && model.length) moveCursor(cursor);
+          }}
+          className="max-h-96 overflow-auto rounded border border-zinc-200 p-2 font-mono text-[0.78rem] leading-5 dark:border-zinc-800"
+          data-testid="hex-grid"
+        >
+          {model.lines.map((line) => {
+            const start = Math.max(activeStart, line.start);
+            const end = Math.min(activeEnd, line.end);
+            return (
+              <HexRow
+                key={line.offset}
+                line={line}
+                model={model}
+                shade={spanShade}
+                activeStart={start < end ? start : 0}
+                activeEnd={start < end ? end : 0}
+                cursor={cursor >= line.start && cursor < line.end ? cursor : -1}
+                cellId={cellId}
+                onHoverByte={onHoverByte}
+                onClickByte={moveCursor}
+              />
+            );
+          })}
+        </div>
+        <p className="mt-1 min-h-5 text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
+          {active
+            ? `Byte 0x${offsetLabel(cursor, model.length)} · ${path.map((p) => p.name).reverse().join(' › ')} · bytes ${active.start}–${active.end - 1}`
+            : 'Hover or focus a field or a byte.'}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function FieldDetail({ field, path }: { field?: HexField; path: HexField[] }) {
+  if (!field) return null;
+  return (
+    <div className="mt-2 rounded border border-zinc-200 bg-zinc-50 p-2 text-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="field-detail">
+      <div className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
+        {path
+          .map((p) => p.name)
+          .reverse()
+          .join(' › ')}
+      </div>
+      <div className="mt-0.5 flex flex-wrap items-baseline gap-x-2">
+        <span className="font-mono font-semibold">{field.name}</span>
+        {field.value !== undefined && <span className="break-all font-mono text-sky-800 dark:text-sky-300">{field.value}</span>}
+      </div>
+      {field.meaning && <p className="mt-1 text-zinc-700 dark:text-zinc-300">{field.meaning}</p>}
+      <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+        Offset {field.start}, {field.end - field.start} byte{field.end - field.start === 1 ? '' : 's'}
+        {field.rfc ? ' · ' : ''}
+        <RfcLink reference={field.rfc} />
+      </p>
+    </div>
+  );
+}
+
+interface HexRowProps {
+  line: HexLine;
+  model: HexModel;
+  shade: Uint8Array;
+  /** Highlighted byte range within this line ([start, end), empty when start >= end). */
+  activeStart: number;
+  activeEnd: number;
+  cursor: number;
+  cellId: (i: number) => string;
+  onHoverByte: (i: number) => void;
+  onClickByte: (i: number) => void;
+}
+
+/** One line of 16 bytes; memoised so hovering re-renders only the lines whose highlight changed. */
+const HexRow = memo(function HexRow({ line, model, shade, activeStart, activeEnd, cursor, cellId, onHoverByte, onClickByte }: HexRowProps) {
+  const cells = [];
+  for (let i = line.start; i < line.end; i++) {
+    const lit = i >= activeStart && i < activeEnd;
+    const base = shade[i] === 2 ? 'text-zinc-400 dark:text-zinc-600' : shade[i] === 1 ? 'bg-zinc-100 dark:bg-zinc-800/70' : '';
+    cells.push(
+      <span
+        key={i}
+        id={cellId(i)}
+        role="gridcell"
+        aria-selected={lit}
+        data-byte={i}
+        data-lit={lit ? 'true' : undefined}
+        onMouseEnter={() => onHoverByte(i)}
+        onClick={() => onClickByte(i)}
+        className={`inline-block w-[2.4ch] cursor-default text-center ${lit ? 'bg-sky-200 text-sky-950 dark:bg-sky-700 dark:text-white' : base} ${
+          i === cursor ? 'outline outline-1 -outline-offset-1 outline-sky-600 dark:outline-sky-300' : ''
+        } ${(i - line.start) % 8 === 7 && i !== line.end - 1 ? 'mr-[1ch]' : ''}`}
+      >
+        {model.cells[i]}
+      </span>,
+    );
+  }
+  return (
+    <div role="row" className="flex whitespace-nowrap">
+      <span role="rowheader" className="mr-2 select-none text-zinc-400 dark:text-zinc-500">
+        {offsetLabel(line.offset, model.length)}
+      </span>
+      {cells}
+      <span aria-hidden="true" className="ml-3 hidden select-none text-zinc-500 sm:inline dark:text-zinc-400">
+        {model.ascii.slice(line.start, line.end).map((ch, k) => {
+          const i = line.start + k;
+          const lit = i >= activeStart && i < activeEnd;
+          return (
+            <span key={i} className={lit ? 'bg-sky-200 text-sky-950 dark:bg-sky-700 dark:text-white' : ''}>
+              {ch}
+            </span>
+          );
+        })}
+      </span>
+    </div>
+  );
+});

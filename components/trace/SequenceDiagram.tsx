@@ -1,0 +1,241 @@
+'use client';
+
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { TCP_MARK_LABEL, type DiagramRow, type TcpMarkKind } from '@/lib/view/diagram';
+import { formatMs } from '@/lib/view/summary';
+import { TONE_BADGE, TONE_TEXT } from './tone';
+
+/**
+ * The live sequence diagram: client on the left, server on the right, one fixed-height row per
+ * step. Rows only ever append, so nothing already drawn moves while a run streams in. It is a
+ * listbox: arrow keys move the selection, which opens the step's detail.
+ */
+export interface SequenceDiagramProps {
+  rows: DiagramRow[];
+  selectedSeq?: number;
+  onSelect: (seq: number) => void;
+  running: boolean;
+  serverLabel: string;
+  /** Id of the element the selection controls (the step detail panel). */
+  controls?: string;
+}
+
+const TCP_ICON: Record<TcpMarkKind, string> = {
+  connecting: '…',
+  resolved: '⌖',
+  connect: '⇄',
+  fin: '⏏',
+  shutdown: '⏏',
+  reset: '⚡',
+  timeout: '⏱',
+  refused: '⛔',
+  'relay-refusal': '⛔',
+  unreachable: '⛔',
+  error: '✕',
+  closed: '■',
+};
+
+function rowLabel(row: DiagramRow): string {
+  const when = `at ${formatMs(row.timeMs)}`;
+  if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
+  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : 'Check'}: ${row.title}, ${when}`;
+  const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
+  const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
+  const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';
+  return `${row.title}, ${dir}${row.encrypted ? ', encrypted' : ''}${size}${inside}, ${when}`;
+}
+
+export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls }: SequenceDiagramProps) {
+  const listRef = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+
+  // Follow the stream while the user has not scrolled away from the bottom.
+  useEffect(() => {
+    const el = listRef.current;
+    if (el && running && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [rows.length, running]);
+
+  useEffect(() => {
+    if (selectedSeq === undefined) return;
+    listRef.current?.querySelector(`[data-seq="${selectedSeq}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selectedSeq]);
+
+  function onKey(event: KeyboardEvent<HTMLDivElement>) {
+    if (rows.length === 0) return;
+    const index = rows.findIndex((r) => r.seq === selectedSeq);
+    let next: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = index < 0 ? 0 : Math.min(index + 1, rows.length - 1);
+        break;
+      case 'ArrowUp':
+        next = index < 0 ? 0 : Math.max(index - 1, 0);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = rows.length - 1;
+        break;
+      case 'PageDown':
+        next = Math.min((index < 0 ? 0 : index) + 10, rows.length - 1);
+        break;
+      case 'PageUp':
+        next = Math.max((index < 0 ? 0 : index) - 10, 0);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    onSelect(rows[next].seq);
+  }
+
+  return (
+    <div className="rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="sequence-diagram">
+      <div className="grid grid-cols-[4.5rem_1fr] border-b border-zinc-200 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+        <span className="px-2 py-2">Time</span>
+        <div className="flex justify-between px-3 py-2">
+          <span>Client (this browser)</span>
+          <span className="truncate pl-2 normal-case" title={serverLabel}>
+            {serverLabel}
+          </span>
+        </div>
+      </div>
+      <div
+        ref={listRef}
+        role="listbox"
+        aria-label="Steps of the run"
+        aria-activedescendant={selectedSeq !== undefined ? `step-row-${selectedSeq}` : undefined}
+        aria-controls={controls}
+        aria-busy={running}
+        tabIndex={0}
+        onKeyDown={onKey}
+        onFocus={() => {
+          if (selectedSeq === undefined && rows.length) onSelect(rows[0].seq);
+        }}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+        className="relative max-h-[70vh] min-h-24 overflow-y-auto overscroll-contain py-1"
+      >
+        {rows.length === 0 && (
+          <p className="px-3 py-6 text-center text-sm text-zinc-500">{running ? 'Connecting…' : 'No steps yet.'}</p>
+        )}
+        {rows.map((row) => (
+          <Row key={row.seq} row={row} selected={row.seq === selectedSeq} onSelect={onSelect} />
+        ))}
+        {running && rows.length > 0 && (
+          <div className="flex h-8 items-center gap-2 px-3 text-xs text-zinc-500" aria-hidden="true">
+            <span className="inline-block size-2 animate-pulse rounded-full bg-sky-500" /> waiting for the next step…
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; selected: boolean; onSelect: (seq: number) => void }) {
+  const child = row.compact;
+  const height = row.kind === 'note' || child ? 'h-7' : 'h-10';
+  return (
+    <div
+      id={`step-row-${row.seq}`}
+      role="option"
+      aria-selected={selected}
+      aria-label={rowLabel(row)}
+      data-seq={row.seq}
+      data-kind={row.kind}
+      data-layer={row.layer}
+      data-tcp={row.tcp}
+      data-testid="step-row"
+      onClick={() => onSelect(row.seq)}
+      className={`grid cursor-pointer grid-cols-[4.5rem_1fr] items-center ${height} ${
+        selected ? 'bg-sky-100 ring-1 ring-sky-500 ring-inset dark:bg-sky-950/70' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'
+      }`}
+    >
+      <span className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-500 tabular-nums dark:text-zinc-400">
+        {formatMs(row.timeMs)}
+        {row.deltaMs >= 0.05 && !child && <span className="block text-zinc-400 dark:text-zinc-500">+{formatMs(row.deltaMs)}</span>}
+      </span>
+      <div className="relative h-full px-3">
+        {/* lifelines */}
+        <span aria-hidden="true" className="absolute inset-y-0 left-3 w-px bg-zinc-300 dark:bg-zinc-700" />
+        <span aria-hidden="true" className="absolute inset-y-0 right-3 w-px bg-zinc-300 dark:bg-zinc-700" />
+        {row.kind === 'message' && (child ? <ChildMessage row={row} /> : <Arrow row={row} />)}
+        {row.kind === 'tcp' && <TcpMark row={row} />}
+        {row.kind === 'note' && <Note row={row} />}
+      </div>
+    </div>
+  );
+});
+
+function arrowColours(row: DiagramRow): { line: string; head: string } {
+  if (row.tone === 'bad') return { line: 'bg-red-500', head: 'text-red-500' };
+  if (row.tone === 'warning') return { line: 'bg-amber-500', head: 'text-amber-500' };
+  if (row.direction === 'client->server') return { line: 'bg-sky-600 dark:bg-sky-400', head: 'text-sky-600 dark:text-sky-400' };
+  return { line: 'bg-violet-600 dark:bg-violet-400', head: 'text-violet-600 dark:text-violet-400' };
+}
+
+function Arrow({ row }: { row: DiagramRow }) {
+  const toServer = row.direction === 'client->server';
+  const colours = arrowColours(row);
+  return (
+    <div aria-hidden="true" className="absolute inset-x-3 top-[65%] -translate-y-1/2">
+      <div className={`relative mx-1 h-0.5 ${colours.line}`}>
+        <span className={`absolute -top-[6px] text-[11px] leading-none ${colours.head} ${toServer ? '-right-1.5' : '-left-1.5'}`}>
+          {toServer ? '▶' : '◀'}
+        </span>
+      </div>
+      <div className={`absolute -top-[1.1rem] flex w-full gap-2 px-3 text-xs ${toServer ? 'justify-start' : 'justify-end'}`}>
+        <span className={`truncate font-medium ${row.tone === 'neutral' ? 'text-zinc-800 dark:text-zinc-200' : TONE_TEXT[row.tone]}`}>
+          {row.encrypted && <span title="encrypted">🔒 </span>}
+          {row.title}
+        </span>
+        {row.byteLength > 0 && <span className="shrink-0 text-zinc-500 tabular-nums dark:text-zinc-400">{row.byteLength} B</span>}
+      </div>
+    </div>
+  );
+}
+
+function ChildMessage({ row }: { row: DiagramRow }) {
+  const toServer = row.direction === 'client->server';
+  return (
+    <div aria-hidden="true" className={`absolute inset-x-6 top-1/2 flex -translate-y-1/2 text-xs ${toServer ? 'justify-start pl-4' : 'justify-end pr-4'}`}>
+      <span
+        className={`truncate rounded border px-1.5 py-px ${
+          row.tone === 'neutral' ? 'border-zinc-300 bg-white text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200' : `${TONE_BADGE[row.tone]} ring-1`
+        }`}
+      >
+        <span className="text-zinc-400">↳ </span>
+        {row.encrypted && <span title="encrypted">🔒 </span>}
+        {row.title}
+        {row.carries && row.byteLength > 0 && <span className="text-zinc-500"> · {row.byteLength} B on the wire</span>}
+      </span>
+    </div>
+  );
+}
+
+function TcpMark({ row }: { row: DiagramRow }) {
+  const kind = row.tcp!;
+  const position = row.side === 'client' ? 'justify-start pl-2' : row.side === 'server' ? 'justify-end pr-2' : 'justify-center';
+  return (
+    <div aria-hidden="true" className={`absolute inset-x-3 top-1/2 flex -translate-y-1/2 ${position}`}>
+      <span className={`inline-flex max-w-full items-center gap-1 truncate rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${TONE_BADGE[row.tone]}`}>
+        <span>{TCP_ICON[kind]}</span>
+        <span className="truncate">{row.title}</span>
+      </span>
+    </div>
+  );
+}
+
+function Note({ row }: { row: DiagramRow }) {
+  const icon = row.layer === 'key' ? '🔑' : row.layer === 'certificate' ? '📜' : '⚖';
+  return (
+    <div aria-hidden="true" className="absolute inset-x-3 top-1/2 flex -translate-y-1/2 pl-3 text-xs">
+      <span className={`truncate ${row.tone === 'neutral' ? 'text-zinc-600 dark:text-zinc-400' : TONE_TEXT[row.tone]}`}>
+        {icon} <span className="font-mono">{row.title}</span>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Trace } from '@/lib/trace/schema';
+import { buildSummary } from '@/lib/view/summary';
+import { TONE_BADGE, TONE_BORDER, TONE_SYMBOL, TONE_TEXT } from './tone';
+
+/** Outcome, negotiated parameters, certificate verdict, HTTP status, timings and personality. */
+export function SummaryCard({ trace, running }: { trace: Trace; running?: boolean }) {
+  const card = buildSummary(trace);
+  return (
+    <section aria-labelledby="summary-title" className={`rounded-lg border-l-4 border ${TONE_BORDER[card.tone]} p-4`} data-testid="summary-card" data-outcome={card.outcome}>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="summary-title" className={`text-lg font-semibold ${TONE_TEXT[card.tone]}`}>
+          <span aria-hidden="true">{TONE_SYMBOL[card.tone]} </span>
+          {running ? 'Running…' : card.outcomeLabel}
+        </h2>
+        <span className="font-mono text-sm text-zinc-600 dark:text-zinc-400">{card.host}</span>
+      </div>
+      {!running && <p className="mt-1 text-sm">{card.detail}</p>}
+      {card.alerts.length > 0 && (
+        <ul className="mt-2 flex flex-wrap gap-2" aria-label="Alerts">
+          {card.alerts.map((a, i) => (
+            <li key={i} className={`rounded px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[a.tone]}`}>
+              {a.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+        {[...card.items, ...card.timings].map((item) => (
+          <div key={item.label} className="min-w-0">
+            <dt className="text-xs text-zinc-500 dark:text-zinc-400">{item.label}</dt>
+            <dd className={`truncate font-medium ${item.tone ? TONE_TEXT[item.tone] : ''}`} title={item.value}>
+              {item.value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

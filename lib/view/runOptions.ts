@@ -1,0 +1,140 @@
+import { cipherSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
+
+/**
+ * The playground's run form: what the user can choose, its defaults, and the translation into the
+ * request runTls takes. Lists left at "engine defaults" are sent as undefined, so the engine's own
+ * defaults (and its personality) decide.
+ */
+
+export const PERSONALITIES = [
+  { name: 'rustls', description: 'Never renegotiates: answers a HelloRequest with a warning no_renegotiation.' },
+  { name: 'openssl', description: 'Renegotiates (secure renegotiation only), like Node, curl and native-tls.' },
+  { name: 'schannel', description: 'Windows SChannel: renegotiates, like .NET and curl on Windows.' },
+  { name: 'boringssl', description: 'Refuses renegotiation with a fatal no_renegotiation alert.' },
+  { name: 'boringssl-ignore', description: 'BoringSSL with ssl_renegotiate_ignore: sends nothing; the request hangs.' },
+  { name: 'go', description: 'Go crypto/tls: warning no_renegotiation, then the connection is unusable.' },
+] as const;
+
+export type PersonalityName = (typeof PERSONALITIES)[number]['name'];
+export type VersionName = 'TLSv1.3' | 'TLSv1.2';
+
+export const VERSIONS: readonly VersionName[] = ['TLSv1.3', 'TLSv1.2'];
+export const GROUPS: readonly string[] = groups.names();
+export const SIGNATURE_SCHEMES: readonly string[] = signatureSchemes.names();
+export const CIPHER_SUITES: { version: VersionName; names: readonly string[] }[] = [
+  { version: 'TLSv1.3', names: tls13Suites },
+  { version: 'TLSv1.2', names: tls12Suites },
+];
+
+export interface RunForm {
+  url: string;
+  versions: VersionName[];
+  /** Empty: engine defaults. */
+  cipherSuites: string[];
+  groups: string[];
+  signatureSchemes: string[];
+  personality: PersonalityName;
+  clientCertificate: 'none' | 'demo';
+  postHandshakeAuth: boolean;
+  insecure: boolean;
+}
+
+export const DEFAULT_FORM: RunForm = {
+  url: '',
+  versions: ['TLSv1.3', 'TLSv1.2'],
+  cipherSuites: [],
+  groups: [],
+  signatureSchemes: [],
+  personality: 'rustls',
+  clientCertificate: 'none',
+  postHandshakeAuth: false,
+  insecure: false,
+};
+
+export interface RunRequest {
+  url: string;
+  versions?: VersionName[];
+  cipherSuites?: string[];
+  groups?: string[];
+  signatureSchemes?: string[];
+  personality?: string;
+  insecure?: boolean;
+  postHandshakeAuth?: boolean;
+  clientCertificate?: boolean;
+}
+
+export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
+
+/**
+ * Checks what the user typed before anything is sent: an https URL with a host. A bare host name
+ * ("example.com/path") gets https:// in front, since that is what people paste.
+ */
+export function checkTarget(input: string): TargetCheck {
+  const text = input.trim();
+  if (text === '') return { ok: false, message: 'Type an https URL, for example https://example.com/, or pick a demo target.' };
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return { ok: false, message: `“${text}” is not a URL. Try something like https://example.com/.` };
+  }
+  if (url.protocol !== 'https:') {
+    return { ok: false, message: `Only https URLs can be traced (this one is ${url.protocol.replace(':', '')}).` };
+  }
+  if (!url.hostname) return { ok: false, message: 'The URL has no host name.' };
+  if (url.username || url.password) return { ok: false, message: 'User names and passwords in the URL are not supported.' };
+  const port = url.port ? Number(url.port) : 443;
+  return { ok: true, url: url.toString(), host: url.hostname, port };
+}
+
+function listOrDefault(values: string[]): string[] | undefined {
+  return values.length > 0 ? [...values] : undefined;
+}
+
+/** What the form says, as runTls's request. Throws nothing: call checkTarget first for the URL. */
+export function toRunRequest(form: RunForm, url: string): RunRequest {
+  return {
+    url,
+    versions: form.versions.length > 0 ? [...form.versions] : undefined,
+    cipherSuites: listOrDefault(form.cipherSuites),
+    groups: listOrDefault(form.groups),
+    signatureSchemes: listOrDefault(form.signatureSchemes),
+    personality: form.personality,
+    insecure: form.insecure,
+    postHandshakeAuth: form.postHandshakeAuth,
+    clientCertificate: form.clientCertificate === 'demo',
+  };
+}
+
+/** A short line for the folded options' summary: what differs from the defaults. */
+export function describeForm(form: RunForm): string {
+  const parts: string[] = [];
+  if (form.versions.length === 1) parts.push(`${form.versions[0]} only`);
+  if (form.versions.length === 0) parts.push('no version selected');
+  if (form.cipherSuites.length) parts.push(`${form.cipherSuites.length} suite${form.cipherSuites.length > 1 ? 's' : ''}`);
+  if (form.groups.length) parts.push(form.groups.join(', '));
+  if (form.signatureSchemes.length) parts.push(`${form.signatureSchemes.length} signature scheme${form.signatureSchemes.length > 1 ? 's' : ''}`);
+  parts.push(`as ${form.personality}`);
+  if (form.clientCertificate === 'demo') parts.push('demo client certificate');
+  if (form.postHandshakeAuth) parts.push('post_handshake_auth');
+  if (form.insecure) parts.push('continue on certificate errors');
+  return parts.join(' · ');
+}
+
+/** Every name the form may hold is one the engine knows (registry tables are the single source). */
+export function isKnownSuite(name: string): boolean {
+  return cipherSuites.has(name);
+}
+
+/**
+ * The relay's public WebSocket URL: the configured one when the server names it, otherwise the
+ * page's host on the relay port (ws:// for http pages, wss:// for https pages), path /relay.
+ */
+export function relayUrl(configured: string | undefined, page: { protocol: string; hostname: string }, port = 8090): string {
+  if (configured && configured.trim() !== '') return configured.trim();
+  const scheme = page.protocol === 'https:' ? 'wss' : 'ws';
+  // location.hostname keeps the brackets of an IPv6 literal; a bare one needs them added.
+  const host = page.hostname.includes(':') && !page.hostname.startsWith('[') ? `[${page.hostname}]` : page.hostname;
+  return `${scheme}://${host}:${port}/relay`;
+}

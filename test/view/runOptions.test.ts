@@ -1,0 +1,68 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, GROUPS, isKnownSuite, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
+
+describe('run form', () => {
+  it('accepts https URLs with host, port and path, and adds https:// to a bare host', () => {
+    assert.deepEqual(checkTarget('https://example.com:8443/a?b=1'), { ok: true, url: 'https://example.com:8443/a?b=1', host: 'example.com', port: 8443 });
+    assert.deepEqual(checkTarget('  iis.test/secure '), { ok: true, url: 'https://iis.test/secure', host: 'iis.test', port: 443 });
+  });
+
+  it('explains what is wrong with input it cannot trace', () => {
+    const message = (input: string) => {
+      const result = checkTarget(input);
+      assert.equal(result.ok, false);
+      return (result as { message: string }).message;
+    };
+    assert.match(message(''), /Type an https URL/);
+    assert.match(message('http://example.com/'), /Only https URLs.*http\)/);
+    assert.match(message('https://exa mple.com'), /is not a URL/);
+    assert.match(message('https://user:pw@example.com/'), /passwords/);
+  });
+
+  it('sends engine defaults as undefined and the user’s choices as given', () => {
+    assert.deepEqual(toRunRequest(DEFAULT_FORM, 'https://tls13.test/'), {
+      url: 'https://tls13.test/',
+      versions: ['TLSv1.3', 'TLSv1.2'],
+      cipherSuites: undefined,
+      groups: undefined,
+      signatureSchemes: undefined,
+      personality: 'rustls',
+      insecure: false,
+      postHandshakeAuth: false,
+      clientCertificate: false,
+    });
+    const request = toRunRequest(
+      { ...DEFAULT_FORM, versions: ['TLSv1.2'], groups: ['X25519MLKEM768'], personality: 'openssl', clientCertificate: 'demo', insecure: true },
+      'https://iis.test/secure',
+    );
+    assert.deepEqual([request.versions, request.groups, request.personality, request.clientCertificate, request.insecure], [['TLSv1.2'], ['X25519MLKEM768'], 'openssl', true, true]);
+  });
+
+  it('offers the hybrid group, both versions’ suites and the six personalities', () => {
+    assert.ok(GROUPS.includes('X25519MLKEM768'));
+    assert.ok(CIPHER_SUITES[0].names.includes('TLS_AES_128_GCM_SHA256'));
+    assert.ok(CIPHER_SUITES[1].names.includes('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'));
+    assert.ok(CIPHER_SUITES.every((g) => g.names.every(isKnownSuite)));
+    assert.deepEqual(PERSONALITIES.map((p) => p.name), ['rustls', 'openssl', 'schannel', 'boringssl', 'boringssl-ignore', 'go']);
+  });
+
+  it('summarises the folded options', () => {
+    assert.equal(describeForm(DEFAULT_FORM), 'as rustls');
+    assert.equal(
+      describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: 'demo' }),
+      'TLSv1.2 only · as openssl · demo client certificate',
+    );
+  });
+});
+
+describe('relay URL', () => {
+  it('uses the configured URL, else the page host on the relay port (8090 by default)', () => {
+    assert.equal(relayUrl(undefined, { protocol: 'http:', hostname: 'localhost' }, 18090), 'ws://localhost:18090/relay');
+    assert.equal(relayUrl('wss://relay.example/relay', { protocol: 'https:', hostname: 'x' }), 'wss://relay.example/relay');
+    assert.equal(relayUrl(undefined, { protocol: 'http:', hostname: '127.0.0.1' }), 'ws://127.0.0.1:8090/relay');
+    assert.equal(relayUrl('', { protocol: 'https:', hostname: 'play.example' }), 'wss://play.example:8090/relay');
+    assert.equal(relayUrl(undefined, { protocol: 'http:', hostname: '::1' }), 'ws://[::1]:8090/relay');
+    assert.equal(relayUrl(undefined, { protocol: 'http:', hostname: '[::1]' }), 'ws://[::1]:8090/relay');
+  });
+});
