@@ -1,0 +1,100 @@
+/**
+ * Server identity check (RFC 6125 §6, as profiled for the web by the CA/Browser Forum): is the
+ * certificate valid for the host the user asked for?
+ */
+import { type Extensions, generalNameText } from './extensions';
+import { formatIp, parseIpLiteral } from './ip';
+import { type Name, commonNames } from './name';
+
+export interface HostnameResult {
+  ok: boolean;
+  /** One sentence saying what matched, or why nothing did. */
+  detail: string;
+}
+
+/** Lower-case ASCII, one trailing dot removed (an absolute name is the same name). */
+function normalize(name: string): string {
+  const lower = name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/**
+ * Why a presented DNS identifier does not match `host`, or undefined when it does. Both are
+ * compared as A-labels (RFC 6125 §6.4.2: no Unicode conversion is needed when both are ASCII).
+ */
+export function dnsNameMismatch(presented: string, host: string): string | undefined {
+  const pattern = normalize(presented);
+  const target = normalize(host);
+  if (!pattern.includes('*')) return pattern === target ? undefined : 'different name';
+  const labels = pattern.split('.');
+  // RFC 6125 §6.4.3 and CA/B BR §7.1.4.2.2: the wildcard is the whole left-most label, nowhere else.
+  if (labels[0] !== '*' || labels.slice(1).some((l) => l.includes('*'))) {
+    return `partial or misplaced wildcards like ${presented} are not honoured`;
+  }
+  // A wildcard directly over a one-label suffix (*.com) would cover a whole top-level domain.
+  if (labels.length < 3) return `a wildcard over a top-level domain (${presented}) is not honoured`;
+  const hostLabels = target.split('.');
+  if (hostLabels.length !== labels.length) {
+    return hostLabels.length > labels.length
+      ? `the wildcard in ${presented} stands for exactly one label, and ${host} has more`
+      : 'different name';
+  }
+  if (hostLabels[0] === '' || hostLabels.slice(1).join('.') !== labels.slice(1).join('.')) return 'different name';
+  return undefined;
+}
+
+/**
+ * Checks `hostname` against the certificate: IP literals against iPAddress entries, DNS names
+ * against dNSName entries, and the subject CN only when there is no subjectAltName at all
+ * (RFC 6125 §6.4.4).
+ */
+export function checkHostname(cert: { subject: Name; extensions: Extensions }, hostname: string): HostnameResult {
+  const host = normalize(hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname);
+  const san = cert.extensions.subjectAltName;
+  const sanText = san ? san.map(generalNameText).join(', ') || '(empty)' : undefined;
+  const ip = parseIpLiteral(host);
+
+  if (ip) {
+    const shown = formatIp(ip);
+    // RFC 6125 §3.1.1 / RFC 5280 §4.2.1.6: an IP address is matched octet for octet, never against a DNS name or CN.
+    const hit = san?.find((n) => n.type === 'iPAddress' && n.bytes.length === ip.length && n.bytes.every((b, i) => b === ip[i]));
+    if (hit) return { ok: true, detail: `${shown} matches the subjectAltName IP address ${shown}` };
+    if (!san) return { ok: false, detail: `${shown} is an IP address, and the certificate has no subjectAltName to list IP addresses in (its CN is not used for IP addresses)` };
+    return { ok: false, detail: `${shown} is not among the certificate's subjectAltName entries (${sanText}); an IP address must appear as an iPAddress entry` };
+  }
+
+  if (/[^\x21-\x7e]/.test(host)) {
+    return { ok: false, detail: `${hostname} is not in ASCII (A-label) form; certificates list internationalized names as xn-- labels` };
+  }
+  if (host === '' || !host.split('.').every((l) => LABEL.test(l))) {
+    return { ok: false, detail: `${JSON.stringify(hostname)} is not a valid DNS host name` };
+  }
+
+  if (san) {
+    const dnsNames = san.flatMap((n) => (n.type === 'dNSName' ? [n.value] : []));
+    const reasons: string[] = [];
+    for (const name of dnsNames) {
+      const why = dnsNameMismatch(name, host);
+      if (!why) {
+        return { ok: true, detail: name.includes('*') ? `${host} matches the subjectAltName wildcard ${name}` : `${host} matches the subjectAltName DNS name ${name}` };
+      }
+      if (why !== 'different name') reasons.push(why);
+    }
+    if (dnsNames.length === 0) return { ok: false, detail: `the certificate's subjectAltName (${sanText}) lists no DNS names, so it is not valid for ${host}` };
+    const hint = reasons.length ? `: ${reasons[0]}` : '';
+    return { ok: false, detail: `${host} does not match any name the certificate is valid for (${sanText})${hint}` };
+  }
+
+  const cns = commonNames(cert.subject);
+  for (const cn of cns) {
+    if (!dnsNameMismatch(cn, host)) {
+      return { ok: true, detail: `${host} matches the subject CN ${cn} — a fallback used only because the certificate has no subjectAltName (browsers no longer accept this, RFC 6125 §6.4.4)` };
+    }
+  }
+  return {
+    ok: false,
+    detail: `${host} does not match: the certificate has no subjectAltName, and its subject CN (${cns.join(', ') || 'none'}) does not match either`,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * X.501 distinguished names (RFC 5280 §4.1.2.4): decoding, display text and the key used to match
+ * an issuer name against a subject name.
+ */
+import type { Field } from '../wire/field';
+import { DerReader, Tag, type Tlv, badCertificate, decodeOid, tlvField } from './der';
+import { OIDS, describeOid } from './oids';
+
+export interface NameAttribute {
+  oid: string;
+  /** "CN", "O", … or the dotted OID. */
+  short: string;
+  value: string;
+}
+
+export interface Name {
+  /** The Name's DER encoding, as signed. */
+  der: Uint8Array;
+  /** RelativeDistinguishedNames in encoding order (country first, usually). */
+  rdns: NameAttribute[][];
+  /** RFC 4514 order, most specific first: "CN=R3, O=Let's Encrypt, C=US". */
+  display: string;
+  /**
+   * Comparison key: RFC 5280 §7.1 allows matching names case-insensitively with internal
+   * whitespace folded, which also absorbs PrintableString/UTF8String differences between a
+   * certificate's issuer and its CA's subject.
+   */
+  key: string;
+}
+
+const STRING_TYPES: Record<number, string> = {
+  [Tag.UTF8String]: 'UTF8String',
+  [Tag.PrintableString]: 'PrintableString',
+  [Tag.TeletexString]: 'TeletexString',
+  [Tag.IA5String]: 'IA5String',
+  [Tag.VisibleString]: 'VisibleString',
+  [Tag.UniversalString]: 'UniversalString',
+  [Tag.BMPString]: 'BMPString',
+  0x12: 'NumericString',
+};
+
+/** Text of a directory string (X.520 DirectoryString and the IA5/Printable forms). */
+export function decodeString(tlv: Tlv, path: string): { text: string; type: string } {
+  const type = STRING_TYPES[tlv.tag];
+  if (!type) throw badCertificate(`malformed certificate DER at ${path}: expected a string type, found tag 0x${tlv.tag.toString(16)}`);
+  const b = tlv.content;
+  let text = '';
+  if (tlv.tag === Tag.UTF8String) {
+    text = new TextDecoder('utf-8').decode(b);
+  } else if (tlv.tag === Tag.BMPString) {
+    if (b.length % 2) throw badCertificate(`malformed certificate DER at ${path}: BMPString of odd length`);
+    for (let i = 0; i < b.length; i += 2) text += String.fromCharCode((b[i] << 8) | b[i + 1]);
+  } else if (tlv.tag === Tag.UniversalString) {
+    if (b.length % 4) throw badCertificate(`malformed certificate DER at ${path}: UniversalString length not a multiple of 4`);
+    for (let i = 0; i < b.length; i += 4) text += String.fromCodePoint(((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0);
+  } else {
+    // Printable/IA5/Visible are ASCII; TeletexString is read as Latin-1, as OpenSSL does.
+    for (const c of b) text += String.fromCharCode(c);
+  }
+  return { text, type };
+}
+
+/** RFC 4514 §2.4 escaping of an attribute value. */
+function escapeValue(v: string): string {
+  let out = v.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`);
+  if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
+  if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;
+  return out;
+}
+
+function rdnText(rdn: NameAttribute[]): string {
+  return rdn.map((a) => `${a.short}=${escapeValue(a.value)}`).join('+');
+}
+
+/** Decodes a Name and annotates it: one node per RDN, one per attribute, with type and value. */
+export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { meaning?: string; rfc?: string } = {}): { name: Name; field: Field } {
+  if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: a Name is a SEQUENCE`);
+  const r = DerReader.inside(tlv, path);
+  const rdns: NameAttribute[][] = [];
+  const rdnFields: Field[] = [];
+  while (!r.atEnd) {
+    const set = r.next('RelativeDistinguishedName', Tag.SET);
+    const sr = DerReader.inside(set, r.at('RelativeDistinguishedName'));
+    const attrs: NameAttribute[] = [];
+    const attrFields: Field[] = [];
+    while (!sr.atEnd) {
+      const atv = sr.next('AttributeTypeAndValue', Tag.SEQUENCE);
+      const ar = DerReader.inside(atv, sr.at('AttributeTypeAndValue'));
+      const typeTlv = ar.next('type', Tag.OID);
+      const oid = decodeOid(typeTlv.content, ar.at('type'));
+      const valueTlv = ar.next('value');
+      ar.end();
+      const { text, type } = decodeString(valueTlv, ar.at('value'));
+      const short = OIDS[oid]?.short ?? oid;
+      attrs.push({ oid, short, value: text });
+      attrFields.push(
+        tlvField(atv, OIDS[oid]?.name ?? oid, { value: text }, [
+          tlvField(typeTlv, 'type', { value: describeOid(oid) }),
+          tlvField(valueTlv, 'value', { value: text, meaning: type }),
+        ]),
+      );
+    }
+    if (attrs.length === 0) throw badCertificate(`malformed certificate DER at ${sr.path}: empty RelativeDistinguishedName`);
+    rdns.push(attrs);
+    rdnFields.push(tlvField(set, 'RelativeDistinguishedName', { value: rdnText(attrs) }, attrFields));
+  }
+  const display = [...rdns].reverse().map(rdnText).join(', ');
+  const key = rdns
+    .map((rdn) =>
+      rdn
+        .map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`)
+        .sort()
+        .join('+'),
+    )
+    .join('/');
+  const name: Name = { der: tlv.bytes, rdns, display, key };
+  return { name, field: tlvField(tlv, fieldName, { value: display || '(empty)', ...info }, rdnFields) };
+}
+
+/** The first commonName in the name (for the RFC 6125 §6.4.4 fallback). */
+export function commonNames(name: Name): string[] {
+  return name.rdns.flat().filter((a) => a.oid === '2.5.4.3').map((a) => a.value);
+}

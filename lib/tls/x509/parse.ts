@@ -1,0 +1,263 @@
+/**
+ * X.509 v3 certificates (RFC 5280 §4.1): decoded for the checks and annotated byte by byte for the
+ * trace, by the same walk over the DER.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { TlsAlertError } from '../errors';
+import { toHex } from '../wire/bytes';
+import type { Field } from '../wire/field';
+import { type PublicKeyInfo, type SignatureAlgorithm, decodeSignatureAlgorithm, decodeSubjectPublicKeyInfo } from './algorithms';
+import { DerReader, Tag, type Tlv, badCertificate, contextTag, decodeBitString, decodeSmallInteger, readSingle, tlvField } from './der';
+import { type ExtensionEntry, type Extensions, decodeExtension } from './extensions';
+import { type Name, decodeName } from './name';
+
+export type { Name } from './name';
+export type { PublicKeyInfo, SignatureAlgorithm } from './algorithms';
+export type { ExtensionEntry, Extensions, GeneralName, KeyUsage } from './extensions';
+
+export interface Certificate {
+  der: Uint8Array;
+  /** Annotation of every byte of `der`, offsets relative to der[0]. */
+  field: Field;
+  /** The exact bytes the issuer signed (RFC 5280 §4.1.1.1). */
+  tbsDer: Uint8Array;
+  version: 1 | 2 | 3;
+  /** Hex of the serial number's content octets, without a leading 00 sign octet. */
+  serialNumber: string;
+  issuer: Name;
+  subject: Name;
+  notBefore: Date;
+  notAfter: Date;
+  /** SubjectPublicKeyInfo DER, as the crypto backends take it. */
+  spki: Uint8Array;
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: SignatureAlgorithm;
+  /** The signature bits (for ECDSA, the DER Ecdsa-Sig-Value). */
+  signature: Uint8Array;
+  extensions: Extensions;
+  extensionList: ExtensionEntry[];
+  /** Critical extensions this verifier does not process (the certificate must be rejected). */
+  unknownCriticalExtensions: string[];
+  /** SHA-256 of the DER, lowercase hex. */
+  sha256: string;
+}
+
+const RFC = 'RFC 5280';
+
+/**
+ * UTCTime (YYMMDDHHMMSSZ, years 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ), the forms
+ * RFC 5280 §4.1.2.5.1–2 allow: seconds present, always Zulu, no fractions.
+ */
+function decodeTime(tlv: Tlv, path: string): Date {
+  let s = '';
+  for (const c of tlv.content) s += String.fromCharCode(c);
+  let m: RegExpMatchArray | null;
+  let year: number;
+  if (tlv.tag === Tag.UTCTime && (m = s.match(/^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/))) {
+    const yy = Number(m[1]);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+  } else if (tlv.tag === Tag.GeneralizedTime && (m = s.match(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/))) {
+    year = Number(m[1]);
+  } else {
+    throw badCertificate(`malformed certificate DER at ${path}: ${JSON.stringify(s)} is not a UTCTime or GeneralizedTime in the RFC 5280 §4.1.2.5 form`);
+  }
+  const [month, day, hour, minute, second] = m.slice(2).map(Number);
+  const t = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(t);
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    throw badCertificate(`malformed certificate DER at ${path}: ${s} is not a valid date`);
+  }
+  return d;
+}
+
+function timeField(tlv: Tlv, name: string, date: Date, meaning: string): Field {
+  const form = tlv.tag === Tag.UTCTime ? 'UTCTime' : 'GeneralizedTime';
+  return tlvField(tlv, name, { value: `${date.toISOString().replace('.000Z', 'Z')} (${form})`, meaning, rfc: `${RFC} §4.1.2.5` });
+}
+
+/** Decodes and annotates a DER certificate. Malformed input → TlsAlertError('bad_certificate'). */
+export function parseCertificate(der: Uint8Array): Certificate {
+  try {
+    return parse(der);
+  } catch (err) {
+    if (err instanceof TlsAlertError) throw err;
+    throw badCertificate(`malformed certificate: ${(err as Error).message}`);
+  }
+}
+
+function parse(der: Uint8Array): Certificate {
+  const certTlv = readSingle(der, 'Certificate');
+  if (certTlv.tag !== Tag.SEQUENCE) throw badCertificate('malformed certificate DER: a Certificate is a SEQUENCE');
+  const top = DerReader.inside(certTlv, 'Certificate');
+  const tbs = top.next('tbsCertificate', Tag.SEQUENCE);
+  const outerAlgTlv = top.next('signatureAlgorithm', Tag.SEQUENCE);
+  const sigTlv = top.next('signatureValue', Tag.BIT_STRING);
+  top.end();
+
+  const t = DerReader.inside(tbs, top.at('tbsCertificate'));
+  const tbsFields: Field[] = [];
+
+  // RFC 5280 §4.1.2.1: version is [0] EXPLICIT, DEFAULT v1 (so absent for v1).
+  let version: 1 | 2 | 3 = 1;
+  const versionTlv = t.optional('version', contextTag(0, true));
+  if (versionTlv) {
+    const vr = DerReader.inside(versionTlv, t.at('version'));
+    const v = decodeSmallInteger(vr.next('', Tag.INTEGER).content, t.at('version'));
+    vr.end();
+    if (v > 2) throw badCertificate(`malformed certificate: version ${v} is not v1, v2 or v3`);
+    version = (v + 1) as 1 | 2 | 3;
+    tbsFields.push(tlvField(versionTlv, 'version', { value: `v${version} (${v})`, meaning: 'certificate format version; v3 allows extensions', rfc: `${RFC} §4.1.2.1` }));
+  }
+
+  const serialTlv = t.next('serialNumber', Tag.INTEGER);
+  if (serialTlv.content.length === 0) throw badCertificate('malformed certificate: empty serialNumber');
+  const serialBytes = serialTlv.content.length > 1 && serialTlv.content[0] === 0 ? serialTlv.content.subarray(1) : serialTlv.content;
+  const serialNumber = toHex(serialBytes);
+  tbsFields.push(tlvField(serialTlv, 'serialNumber', { value: serialNumber, meaning: 'unique per issuer; identifies the certificate in revocation lists', rfc: `${RFC} §4.1.2.2` }));
+
+  const innerAlgTlv = t.next('signature', Tag.SEQUENCE);
+  const innerAlg = decodeSignatureAlgorithm(innerAlgTlv, 'signature', t.at('signature'), {
+    meaning: 'the algorithm the issuer signed with (must equal signatureAlgorithm)',
+    rfc: `${RFC} §4.1.2.3`,
+  });
+  tbsFields.push(innerAlg.field);
+
+  const issuer = decodeName(t.next('issuer', Tag.SEQUENCE), 'issuer', t.at('issuer'), { meaning: 'who signed this certificate', rfc: `${RFC} §4.1.2.4` });
+  tbsFields.push(issuer.field);
+
+  const validityTlv = t.next('validity', Tag.SEQUENCE);
+  const vr = DerReader.inside(validityTlv, t.at('validity'));
+  const nbTlv = vr.next('notBefore');
+  const naTlv = vr.next('notAfter');
+  vr.end();
+  const notBefore = decodeTime(nbTlv, vr.at('notBefore'));
+  const notAfter = decodeTime(naTlv, vr.at('notAfter'));
+  tbsFields.push(
+    tlvField(validityTlv, 'validity', { value: `${notBefore.toISOString()} – ${notAfter.toISOString()}`, meaning: 'the period the certificate may be used in', rfc: `${RFC} §4.1.2.5` }, [
+      timeField(nbTlv, 'notBefore', notBefore, 'not valid before this instant'),
+      timeField(naTlv, 'notAfter', notAfter, 'not valid after this instant'),
+    ]),
+  );
+
+  const subject = decodeName(t.next('subject', Tag.SEQUENCE), 'subject', t.at('subject'), { meaning: 'whom this certificate is about', rfc: `${RFC} §4.1.2.6` });
+  tbsFields.push(subject.field);
+
+  const spkiTlv = t.next('subjectPublicKeyInfo', Tag.SEQUENCE);
+  const spki = decodeSubjectPublicKeyInfo(spkiTlv, t.at('subjectPublicKeyInfo'));
+  tbsFields.push(spki.field);
+
+  // RFC 5280 §4.1.2.8: unique identifiers, v2 and v3 only; rare, kept as bytes.
+  for (const [n, name] of [[1, 'issuerUniqueID'], [2, 'subjectUniqueID']] as const) {
+    const u = t.optional(name, contextTag(n, false));
+    if (!u) continue;
+    if (version === 1) throw badCertificate(`malformed certificate: ${name} in a v1 certificate`);
+    tbsFields.push(tlvField(u, name, { value: `${u.content.length} bytes`, rfc: `${RFC} §4.1.2.8` }));
+  }
+
+  const extensions: Extensions = {};
+  const extensionList: ExtensionEntry[] = [];
+  const extsTlv = t.optional('extensions', contextTag(3, true));
+  if (extsTlv) {
+    if (version !== 3) throw badCertificate(`malformed certificate: extensions in a v${version} certificate (RFC 5280 §4.1.2.9)`);
+    const er = DerReader.inside(extsTlv, t.at('extensions'));
+    const seq = er.next('Extensions', Tag.SEQUENCE);
+    er.end();
+    const sr = DerReader.inside(seq, er.at('Extensions'));
+    const extFields: Field[] = [];
+    while (!sr.atEnd) {
+      const { entry, field } = decodeExtension(sr.next('Extension', Tag.SEQUENCE), sr.at('Extension'), extensions);
+      if (extensionList.some((e) => e.oid === entry.oid)) {
+        throw badCertificate(`malformed certificate: the ${entry.name} extension appears twice (RFC 5280 §4.2)`);
+      }
+      extensionList.push(entry);
+      extFields.push(field);
+    }
+    if (extensionList.length === 0) throw badCertificate('malformed certificate: an empty extensions list (RFC 5280 §4.1: SIZE (1..MAX))');
+    tbsFields.push(
+      tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, meaning: 'v3 extensions: names, constraints, key usages…', rfc: `${RFC} §4.2` }, [
+        tlvField(seq, 'Extensions', { value: extensionList.map((e) => e.name).join(', ') }, extFields),
+      ]),
+    );
+  }
+  t.end();
+
+  const outerAlg = decodeSignatureAlgorithm(outerAlgTlv, 'signatureAlgorithm', 'Certificate.signatureAlgorithm', {
+    meaning: 'how the issuer signed tbsCertificate',
+    rfc: `${RFC} §4.1.1.2`,
+  });
+  // RFC 5280 §4.1.1.2: the signed copy must equal the unsigned one, or the algorithm could be swapped.
+  if (toHex(outerAlg.algorithm.der) !== toHex(innerAlg.algorithm.der)) {
+    throw badCertificate(`malformed certificate: signatureAlgorithm (${outerAlg.algorithm.name}) differs from tbsCertificate.signature (${innerAlg.algorithm.name})`);
+  }
+
+  const { unusedBits, bits: signature } = decodeBitString(sigTlv.content, 'Certificate.signatureValue');
+  if (unusedBits !== 0) throw badCertificate('malformed certificate: the signatureValue has unused bits');
+  const sigStart = sigTlv.offset + sigTlv.headerLength;
+  const sigChildren: Field[] = [{ name: 'unusedBits', offset: sigStart, length: 1, value: '0' }];
+  sigChildren.push(signatureField(signature, sigStart + 1, outerAlg.algorithm));
+
+  const unknownCriticalExtensions = extensionList.filter((e) => e.critical && !e.understood).map((e) => e.name);
+  const field = tlvField(certTlv, 'Certificate', { value: subject.name.display, meaning: 'an X.509 certificate: a public key bound to a name, signed by an issuer', rfc: `${RFC} §4.1` }, [
+    tlvField(tbs, 'tbsCertificate', { value: `${tbs.length} bytes signed by the issuer`, meaning: 'the signed part of the certificate', rfc: `${RFC} §4.1.1.1` }, tbsFields),
+    outerAlg.field,
+    tlvField(sigTlv, 'signatureValue', { value: `${signature.length} bytes`, meaning: 'the issuer’s signature over tbsCertificate', rfc: `${RFC} §4.1.1.3` }, sigChildren),
+  ]);
+
+  return {
+    der,
+    field,
+    tbsDer: tbs.bytes,
+    version,
+    serialNumber,
+    issuer: issuer.name,
+    subject: subject.name,
+    notBefore,
+    notAfter,
+    spki: spkiTlv.bytes,
+    publicKey: spki.key,
+    signatureAlgorithm: outerAlg.algorithm,
+    signature,
+    extensions,
+    extensionList,
+    unknownCriticalExtensions,
+    sha256: toHex(sha256(der)),
+  };
+}
+
+/** ECDSA signatures are a DER SEQUENCE { r, s } (RFC 3279 §2.2.3); annotate it when well formed. */
+function signatureField(signature: Uint8Array, offset: number, alg: SignatureAlgorithm): Field {
+  if (alg.family === 'ecdsa') {
+    try {
+      const seq = readSingle(signature, 'signatureValue', offset);
+      if (seq.tag === Tag.SEQUENCE) {
+        const r = DerReader.inside(seq, 'Ecdsa-Sig-Value');
+        const rTlv = r.next('r', Tag.INTEGER);
+        const sTlv = r.next('s', Tag.INTEGER);
+        r.end();
+        return tlvField(seq, 'Ecdsa-Sig-Value', { value: 'ECDSA signature (r, s)', rfc: 'RFC 3279 §2.2.3' }, [
+          tlvField(rTlv, 'r', { value: `${rTlv.content.length} bytes` }),
+          tlvField(sTlv, 's', { value: `${sTlv.content.length} bytes` }),
+        ]);
+      }
+    } catch {
+      // A malformed ECDSA signature is shown as bytes; verification will reject it.
+    }
+  }
+  return { name: 'signature', offset, length: signature.length, value: `${signature.length} bytes` };
+}
+
+/**
+ * The subject Name of a certificate without decoding the rest, for indexing a root store cheaply.
+ * Throws bad_certificate on malformed DER.
+ */
+export function readSubject(der: Uint8Array): Name {
+  const certTlv = readSingle(der, 'Certificate');
+  const tbs = DerReader.inside(certTlv, 'Certificate').next('tbsCertificate', Tag.SEQUENCE);
+  const t = DerReader.inside(tbs, 'Certificate.tbsCertificate');
+  t.optional('version', contextTag(0, true));
+  t.next('serialNumber', Tag.INTEGER);
+  t.next('signature', Tag.SEQUENCE);
+  t.next('issuer', Tag.SEQUENCE);
+  t.next('validity', Tag.SEQUENCE);
+  return decodeName(t.next('subject', Tag.SEQUENCE), 'subject', 'Certificate.tbsCertificate.subject').name;
+}
