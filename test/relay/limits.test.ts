@@ -6,7 +6,7 @@ import { RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
 import { clientAddress, ClientLimiter, limitKey } from '../../server/relay/limits';
 import { parseRuleList } from '../../server/relay/policy';
 import { eventTypes, listenTcp, openAndRecord, startUnresponsiveListener, unusedPort } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, errorEvent, rawSession, startTestRelay, upgradeStatus, waitFor, type RawSession, type TestRelay } from './helpers';
+import { CLIENT_HELLO_HEAD, errorEvent, rawSession, startTestRelay, upgradeStatus, waitFor, type RawSession } from './helpers';
 
 type Peer = Awaited<ReturnType<typeof listenTcp>>;
 
