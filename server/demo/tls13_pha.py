@@ -67,6 +67,10 @@ def make_context(args):
     ctx.verify_mode = ssl.CERT_OPTIONAL
     ctx.post_handshake_auth = True
     ctx.set_alpn_protocols(["http/1.1"])
+    # The message callback (a private but long-standing hook, Python 3.8+) is the only way Python
+    # lets us see when the client's post-handshake Finished has been processed.
+    if not hasattr(ctx, "_msg_callback") or not hasattr(ssl, "_TLSMessageType"):
+        sys.exit("tls13_pha.py: this Python's ssl module has no TLS message callback (need CPython 3.8+)")
     ctx._msg_callback = on_tls_message
     return ctx
 
@@ -292,6 +296,7 @@ def main():
     parser.add_argument("--name", default="tls13-pha")
     args = parser.parse_args()
     ctx = make_context(args)
+    Server.address_family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     server = Server((args.host, args.port), make_handler(ctx, args.name))
     threading.Thread(target=exit_when_parent_goes, daemon=True).start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
