@@ -84,6 +84,11 @@ export class TlsClient {
       case 22: {
         for (const message of this.c.collectHandshake(content)) {
           if (!this.machine) throw new TlsAlertError('unexpected_message', 'handshake message before the handshake started');
+          // RFC 5246 §7.4.1.1: a HelloRequest that arrives while a handshake is under way is ignored.
+          if (message.type === 'hello_request' && this.c.version !== 'TLSv1.3' && this.c.state === 'handshaking') {
+            this.c.parse(message, () => undefined, { explanation: 'A HelloRequest during a handshake is ignored (RFC 5246 §7.4.1.1).' });
+            continue;
+          }
           this.machine = await this.machine.handle(message);
           if (this.c.ended) return;
         }
@@ -111,9 +116,9 @@ export class TlsClient {
 
   private async receiveChangeCipherSpec(content: Uint8Array): Promise<void> {
     if (content.length !== 1 || content[0] !== 1) throw new TlsAlertError('unexpected_message', 'change_cipher_spec record must hold the single byte 0x01');
-    if (this.c.version === 'TLSv1.2' || this.c.expectChangeCipherSpec) {
-      if (!this.c.expectChangeCipherSpec) throw new TlsAlertError('unexpected_message', 'ChangeCipherSpec at the wrong point of the handshake');
-      await this.c.expectChangeCipherSpec();
+    if (this.c.version === 'TLSv1.2') {
+      if (!this.machine?.changeCipherSpec) throw new TlsAlertError('unexpected_message', 'ChangeCipherSpec at the wrong point of the handshake');
+      this.machine = await this.machine.changeCipherSpec();
       return;
     }
     // RFC 8446 §5: in TLS 1.3 a CCS is a middlebox-compatibility no-op, allowed only during the handshake.

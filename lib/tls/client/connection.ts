@@ -50,6 +50,8 @@ export interface HandshakeIn {
 export interface State {
   readonly name: string;
   handle(message: HandshakeIn): Promise<State>;
+  /** TLS 1.2 only: the state that expects the server's ChangeCipherSpec switches the read keys here. */
+  changeCipherSpec?(): Promise<State>;
 }
 
 /**
@@ -71,8 +73,6 @@ export class Common {
   readonly startedAtMs: number;
   /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
   compatibilityCcsSent = false;
-  /** TLS 1.2: set by the state that expects the server's ChangeCipherSpec next (it switches read keys). */
-  expectChangeCipherSpec?: () => Promise<void>;
 
   constructor(
     readonly options: ClientOptions,

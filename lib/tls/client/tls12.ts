@@ -1,8 +1,407 @@
+import type { GroupName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
-import type { ServerHello } from '../handshake/messages';
+import { Transcript } from '../hash';
+import { clientHelloExtensionList } from '../handshake/extensions';
+import {
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  encodeClientHello,
+  encodeMessage,
+  readCertificate,
+  readCertificateRequest12,
+  readFinished,
+  readNewSessionTicket,
+  readServerHello,
+  readServerKeyExchange,
+  type CertificateRequest,
+  type ServerHello,
+  type ServerKeyExchange,
+} from '../handshake/messages';
+import { Tls12KeySchedule } from '../keyschedule/tls12';
+import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
+import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
+import { concat, equalBytes, toHex } from '../wire/bytes';
+import { acceptServerCertificate, chooseClientScheme, clientCertificateMessage, verifyServerSignature } from './authentication';
 import type { Common, HandshakeIn, State } from './connection';
 import type { Hello } from './tls13';
+import { keySink } from './tls13';
 
-export async function continueTls12(_c: Common, _hello: Hello, _sh: ServerHello, _m: HandshakeIn): Promise<State> {
-  throw new TlsAlertError('protocol_version', 'TLS 1.2 is not implemented yet');
+/** What a renegotiation is bound to (RFC 5746 §3.5) and checked against (triple handshake). */
+interface PreviousHandshake {
+  clientVerifyData: Uint8Array;
+  serverVerifyData: Uint8Array;
+  leafDer: Uint8Array;
+}
+
+interface Handshake12 {
+  clientRandom: Uint8Array;
+  serverRandom: Uint8Array;
+  suite: CipherSuiteName;
+  info: CipherSuiteInfo;
+  extendedMasterSecret: boolean;
+  encryptThenMac: boolean;
+  secureRenegotiation: boolean;
+  sessionTicket: boolean;
+  previous?: PreviousHandshake;
+  schedule: Tls12KeySchedule;
+  leafDer?: Uint8Array;
+  leafSpki?: Uint8Array;
+  serverKeyExchange?: ServerKeyExchange;
+  certificateRequest?: CertificateRequest;
+  master?: Uint8Array;
+  clientVerifyData?: Uint8Array;
+}
+
+/** Continues after a ServerHello that selected TLS 1.2 in the first handshake. */
+export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m: HandshakeIn): Promise<State> {
+  if (!c.options.versions.includes('TLSv1.2')) {
+    throw new TlsAlertError('protocol_version', `the server chose ${versionName(sh.legacyVersion)}, but only TLS 1.3 was offered`);
+  }
+  if (sh.legacyVersion !== 0x0303) {
+    throw new TlsAlertError('protocol_version', `the server chose ${versionName(sh.legacyVersion)}, which this client does not support (TLS 1.2 or 1.3 only)`);
+  }
+  // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates down marks its random; seeing the mark means an attacker removed 1.3.
+  if (c.options.versions.includes('TLSv1.3')) {
+    const tail = sh.random.subarray(24);
+    if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) {
+      throw new TlsAlertError('illegal_parameter', 'downgrade detected: the ServerHello random carries the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3)');
+    }
+    c.emit({ direction: 'local', layer: 'verdict', title: 'No downgrade sentinel: TLS 1.2 is the server\u2019s real choice', rfc: 'RFC 8446 §4.1.3', explanation: 'A TLS 1.3 server that answers with TLS 1.2 puts "DOWNGRD" in the last bytes of its random. It is absent, so the server does not support TLS 1.3 (or was configured without it) — no attacker removed it.' });
+  }
+  const ri = sh.extensions.renegotiationInfo;
+  if (ri && ri.length) throw new TlsAlertError('handshake_failure', 'renegotiation_info must be empty in an initial handshake (RFC 5746 §3.4)');
+  return afterServerHello(c, hello.random, hello.suites, sh, m, undefined);
+}
+
+function versionName(v: number): string {
+  return { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' }[v] ?? `version 0x${v.toString(16)}`;
+}
+
+async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: CipherSuiteName[], sh: ServerHello, m: HandshakeIn, previous: PreviousHandshake | undefined): Promise<State> {
+  const suite = cipherSuites.name(sh.cipherSuite);
+  if (!suite || !offered.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.2') {
+    throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.2`);
+  }
+  if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'compression method must be null');
+  const info = cipherSuiteInfo(suite);
+  const ext = sh.extensions;
+  if (ext.alpn !== undefined && !c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
+  if (ext.supportedVersion !== undefined) throw new TlsAlertError('illegal_parameter', 'supported_versions in a TLS 1.2 ServerHello');
+  c.version = 'TLSv1.2';
+  c.summary.version = 'TLSv1.2';
+  c.summary.cipherSuite = suite;
+  if (ext.alpn) c.summary.alpn = ext.alpn;
+  const secureRenegotiation = ext.renegotiationInfo !== undefined;
+  c.summary.secureRenegotiation = secureRenegotiation;
+  c.summary.extendedMasterSecret = Boolean(ext.extendedMasterSecret);
+  const encryptThenMac = Boolean(ext.encryptThenMac) && info.cipher.endsWith('CBC');
+  if (ext.encryptThenMac && !info.cipher.endsWith('CBC')) {
+    // RFC 7366 §3: a server must not echo encrypt_then_mac for an AEAD suite.
+    throw new TlsAlertError('illegal_parameter', 'encrypt_then_mac echoed for a non-CBC cipher suite (RFC 7366 §3)');
+  }
+  c.summary.encryptThenMac = encryptThenMac;
+  c.transcript.add(m.bytes);
+  c.emit({
+    direction: 'local',
+    layer: 'verdict',
+    title: `TLS 1.2 with ${suite}`,
+    explanation: [
+      secureRenegotiation ? 'The server supports secure renegotiation (RFC 5746).' : 'The server did not answer renegotiation_info: it does not support secure renegotiation (RFC 5746), so this client will never renegotiate with it.',
+      ext.extendedMasterSecret ? 'Extended master secret (RFC 7627) is on: the master secret is bound to the whole handshake.' : 'No extended master secret (RFC 7627): the master secret depends only on the randoms and the key exchange.',
+      info.cipher.endsWith('CBC') ? (encryptThenMac ? 'CBC records use encrypt-then-MAC (RFC 7366).' : 'CBC records use the classic MAC-then-encrypt construction.') : '',
+    ].filter(Boolean).join(' '),
+    data: { secureRenegotiation, extendedMasterSecret: Boolean(ext.extendedMasterSecret), encryptThenMac, sessionId: toHex(sh.sessionId) },
+  });
+  const h: Handshake12 = {
+    clientRandom,
+    serverRandom: sh.random,
+    suite,
+    info,
+    extendedMasterSecret: Boolean(ext.extendedMasterSecret),
+    encryptThenMac,
+    secureRenegotiation,
+    sessionTicket: Boolean(ext.sessionTicket),
+    previous,
+    schedule: new Tls12KeySchedule(info.hash, keySink(c)),
+  };
+  return expectCertificate(c, h);
+}
+
+function expectCertificate(c: Common, h: Handshake12): State {
+  return {
+    name: 'ExpectCertificate (TLS 1.2)',
+    async handle(m) {
+      if (m.type !== 'certificate') throw new TlsAlertError('unexpected_message', `expected Certificate, got ${m.type}`);
+      const cert = c.parse(m, (r) => readCertificate(r, false, (der) => c.deps.annotateCertificate?.(der)));
+      if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message');
+      const leaf = cert.entries[0].der;
+      // Triple-handshake defence: the server's identity must not change across a renegotiation.
+      if (h.previous && !equalBytes(leaf, h.previous.leafDer)) {
+        throw new TlsAlertError('handshake_failure', 'the server presented a different certificate in the renegotiation (refused: triple handshake defence)');
+      }
+      c.transcript.add(m.bytes);
+      h.leafDer = leaf;
+      h.leafSpki = await acceptServerCertificate(c, cert.entries.map((e) => e.der));
+      return h.info.keyExchange === 'RSA' ? expectCertificateRequestOrDone(c, h) : expectServerKeyExchange(c, h);
+    },
+  };
+}
+
+function expectServerKeyExchange(c: Common, h: Handshake12): State {
+  return {
+    name: 'ExpectServerKeyExchange',
+    async handle(m) {
+      if (m.type !== 'server_key_exchange') throw new TlsAlertError('unexpected_message', `expected ServerKeyExchange, got ${m.type}`);
+      const ske = c.parse(m, (r) => readServerKeyExchange(r));
+      const group = groups.name(ske.group);
+      if (!group || group === 'X25519MLKEM768' || !c.options.groups.includes(group)) {
+        throw new TlsAlertError('illegal_parameter', `ServerKeyExchange uses group ${groups.describe(ske.group)}, which was not offered`);
+      }
+      const scheme = signatureSchemes.name(ske.scheme);
+      if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange signed with ${signatureSchemes.describe(ske.scheme)}, which was not offered`);
+      const wantsRsa = h.info.keyExchange === 'ECDHE_RSA';
+      if (wantsRsa !== scheme.startsWith('rsa')) throw new TlsAlertError('illegal_parameter', `${scheme} does not match the ${h.info.keyExchange} key exchange`);
+      const signed = concat(h.clientRandom, h.serverRandom, ske.params);
+      await verifyServerSignature(c, scheme, h.leafSpki!, signed, ske.signature, 'ServerKeyExchange');
+      c.summary.group = group;
+      c.summary.signatureScheme = scheme;
+      c.transcript.add(m.bytes);
+      h.serverKeyExchange = ske;
+      return expectCertificateRequestOrDone(c, h);
+    },
+  };
+}
+
+function expectCertificateRequestOrDone(c: Common, h: Handshake12): State {
+  return {
+    name: 'ExpectCertificateRequestOrServerHelloDone',
+    async handle(m) {
+      if (m.type === 'certificate_request' && !h.certificateRequest) {
+        h.certificateRequest = c.parse(m, (r) => readCertificateRequest12(r));
+        c.transcript.add(m.bytes);
+        return this;
+      }
+      if (m.type !== 'server_hello_done') throw new TlsAlertError('unexpected_message', `expected ServerHelloDone, got ${m.type}`);
+      c.parse(m, () => undefined);
+      c.transcript.add(m.bytes);
+      return sendClientFlight(c, h);
+    },
+  };
+}
+
+async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
+  const cert = c.options.clientCertificate;
+  const request = h.certificateRequest;
+  const scheme = request && cert ? chooseClientScheme(cert.schemes, request.signatureSchemes) : undefined;
+  if (request) {
+    await c.sendHandshake([clientCertificateMessage(scheme ? cert!.chainDer : [], new Uint8Array(0), false)]);
+    if (!scheme) {
+      c.emit({ direction: 'local', layer: 'verdict', title: cert ? 'No usable client certificate' : 'No client certificate configured', explanation: 'The server asked for a client certificate; the client answers with an empty Certificate message, and the server decides whether to continue.' });
+    }
+  }
+
+  let preMaster: Uint8Array;
+  if (h.info.keyExchange === 'RSA') {
+    // RFC 5246 §7.4.7.1: 48 bytes, the first two the offered version, encrypted to the server's RSA key.
+    preMaster = concat(new Uint8Array([3, 3]), c.deps.random(46));
+    const encrypted = await c.deps.crypto.rsaEncryptPkcs1(h.leafSpki!, preMaster, c.deps.random);
+    await c.sendHandshake([
+      encodeMessage('client_key_exchange', (w) =>
+        w.opaque('EncryptedPreMasterSecret', 2, encrypted, { value: `${encrypted.length} bytes`, meaning: 'the pre-master secret, RSA-encrypted with the server certificate\u2019s public key (no forward secrecy)' }),
+      ),
+    ]);
+  } else {
+    const ske = h.serverKeyExchange!;
+    const group = groups.name(ske.group) as GroupName;
+    const share = await c.deps.crypto.generateKeyShare(group, c.deps.random);
+    try {
+      preMaster = await c.deps.crypto.deriveSharedSecret(share, ske.publicKey);
+    } catch (e) {
+      throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} public key is invalid: ${e instanceof Error ? e.message : e}`);
+    }
+    await c.sendHandshake([
+      encodeMessage('client_key_exchange', (w) =>
+        w.opaque('ecdh_Yc', 1, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: `the client\u2019s ephemeral ${group} public key` }),
+      ),
+    ]);
+  }
+
+  const sessionHash = h.extendedMasterSecret ? c.transcript.hash(h.info.hash) : undefined;
+  const master = h.schedule.masterSecret(preMaster, h.clientRandom, h.serverRandom, sessionHash);
+  h.master = master;
+  c.keyLog('CLIENT_RANDOM', h.clientRandom, master);
+  const keys = h.schedule.keyBlock(master, h.clientRandom, h.serverRandom, h.info);
+
+  if (request && scheme) {
+    const signature = await c.deps.crypto.sign(scheme, cert!.keyPkcs8Der, c.transcript.bytes(), c.deps.random);
+    await c.sendHandshake([
+      encodeMessage('certificate_verify', (w) => {
+        const code = signatureSchemes.code(scheme);
+        w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
+        w.opaque('signature', 2, signature, { value: `${signature.length} bytes`, meaning: 'signature over all handshake messages so far' });
+      }),
+    ]);
+  }
+
+  c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec', rfc: 'RFC 5246 §7.1', explanation: 'From the next record on, the client encrypts with the keys just derived.' });
+  await c.sendRecords(20, new Uint8Array([1]));
+  c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
+  const verifyData = h.schedule.finished(master, 'client finished', c.transcript.hash(h.info.hash));
+  h.clientVerifyData = verifyData;
+  await c.sendHandshake([encodeMessage('finished', (w) => w.bytes('verify_data', verifyData, { value: toHex(verifyData), meaning: 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]' }))]);
+  const serverProtection = protection(c, h, keys.serverKey, keys.serverIv, keys.serverMacKey, 'server write keys');
+  return expectTicketOrChangeCipherSpec(c, h, serverProtection);
+}
+
+function protection(c: Common, h: Handshake12, key: Uint8Array, iv: Uint8Array, macKey: Uint8Array, label: string) {
+  const description = `${label}${h.previous ? ' (renegotiated)' : ''}`;
+  if (h.info.cipher.endsWith('CBC')) return new Tls12CbcProtection(c.deps.crypto, h.info.mac!, macKey, key, c.deps.random, h.encryptThenMac, description);
+  return new Tls12AeadProtection(c.deps.crypto, h.info, key, iv, description);
+}
+
+function expectTicketOrChangeCipherSpec(c: Common, h: Handshake12, serverProtection: Tls12AeadProtection | Tls12CbcProtection): State {
+  return {
+    name: 'ExpectChangeCipherSpec',
+    async handle(m) {
+      if (m.type !== 'new_session_ticket' || !h.sessionTicket) throw new TlsAlertError('unexpected_message', `expected ChangeCipherSpec, got ${m.type}`);
+      c.parse(m, (r) => readNewSessionTicket(r, false));
+      c.transcript.add(m.bytes);
+      h.sessionTicket = false;
+      return this;
+    },
+    async changeCipherSpec() {
+      c.assertNoBufferedHandshake();
+      c.records.read = serverProtection;
+      c.emit({ direction: 'local', layer: 'record', title: 'Server switched to the new keys (ChangeCipherSpec)', rfc: 'RFC 5246 §7.1' });
+      return expectFinished(c, h);
+    },
+  };
+}
+
+function expectFinished(c: Common, h: Handshake12): State {
+  return {
+    name: 'ExpectFinished (TLS 1.2)',
+    async handle(m) {
+      if (m.type !== 'finished') throw new TlsAlertError('unexpected_message', `expected Finished, got ${m.type}`);
+      const verifyData = c.parse(m, (r) => readFinished(r));
+      const expected = h.schedule.finished(h.master!, 'server finished', c.transcript.hash(h.info.hash));
+      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
+      c.transcript.add(m.bytes);
+      c.emit({ direction: 'local', layer: 'verdict', title: 'Server Finished verified', rfc: 'RFC 5246 §7.4.9', explanation: 'The server\u2019s Finished matches: both sides saw the same handshake and hold the same master secret.' });
+      const previous: PreviousHandshake = { clientVerifyData: h.clientVerifyData!, serverVerifyData: verifyData, leafDer: h.leafDer! };
+      if (h.previous) {
+        c.summary.renegotiations++;
+        c.emit({ direction: 'local', layer: 'verdict', title: 'Renegotiation complete', rfc: 'RFC 5746 §3.5', explanation: 'The new handshake finished; it is bound to the previous one by renegotiation_info, and the server kept its certificate. Application data continues under the new keys.' });
+      } else {
+        c.state = 'connected';
+        c.summary.handshakeCompleteAtMs = c.deps.now();
+        c.emit({ direction: 'local', layer: 'verdict', title: 'Handshake complete', explanation: `TLS 1.2 with ${h.suite}${c.summary.group ? ` over ${c.summary.group}` : ' (static RSA key exchange)'}.` });
+      }
+      return traffic12(c, h, previous);
+    },
+  };
+}
+
+function traffic12(c: Common, h: Handshake12, previous: PreviousHandshake): State {
+  return {
+    name: 'Traffic (TLS 1.2)',
+    async handle(m) {
+      if (m.type !== 'hello_request') throw new TlsAlertError('unexpected_message', `unexpected ${m.type} after the TLS 1.2 handshake`);
+      return onHelloRequest(c, h, previous, m, this);
+    },
+  };
+}
+
+/** RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript; the client's personality decides. */
+async function onHelloRequest(c: Common, h: Handshake12, previous: PreviousHandshake, m: HandshakeIn, traffic: State): Promise<State> {
+  c.summary.helloRequests++;
+  c.parse(m, () => undefined);
+  const p = c.personality;
+  let reaction = p.onHelloRequest;
+  let why = p.onHelloRequestText;
+  if (reaction === 'renegotiate' && !h.secureRenegotiation) {
+    reaction = 'refuse-warning';
+    why = `${p.title} renegotiates only with servers that support secure renegotiation (RFC 5746); this server does not, so it refuses.`;
+  } else if (reaction === 'renegotiate' && c.summary.renegotiations >= c.options.maxRenegotiations) {
+    reaction = 'refuse-warning';
+    why = `This client already renegotiated ${c.summary.renegotiations} times on this connection and refuses more (a bound against renegotiation loops).`;
+  }
+  c.emit({ direction: 'local', layer: 'verdict', title: `${p.title} on HelloRequest: ${reactionTitle(reaction)}`, explanation: why, data: { personality: p.name, reaction } });
+  switch (reaction) {
+    case 'ignore':
+      return traffic;
+    case 'refuse-warning':
+      await c.sendAlert('warning', 'no_renegotiation', `${why} A warning-level alert: per RFC 5246 the connection may continue; what happens next is up to the server.`);
+      return traffic;
+    case 'refuse-warning-then-fail':
+      await c.sendAlert('warning', 'no_renegotiation', why);
+      c.unusable = 'tls: no renegotiation (Go refuses the renegotiation and the connection can no longer be used)';
+      return traffic;
+    case 'refuse-fatal':
+      await c.sendAlert('fatal', 'no_renegotiation', `${why} A fatal alert ends the connection.`);
+      c.state = 'failed';
+      c.failure = { by: 'client', alert: 'no_renegotiation', message: `${p.title} refuses renegotiation with a fatal alert` };
+      return traffic;
+    case 'renegotiate':
+      return startRenegotiation(c, h, previous);
+  }
+}
+
+function reactionTitle(reaction: string): string {
+  return {
+    renegotiate: 'renegotiate',
+    'refuse-warning': 'refuse (warning no_renegotiation)',
+    'refuse-fatal': 'refuse (fatal no_renegotiation)',
+    ignore: 'ignore it',
+    'refuse-warning-then-fail': 'refuse (warning), then fail',
+  }[reaction]!;
+}
+
+/** RFC 5746 §3.5: a new full handshake, encrypted under the current keys, bound to the previous one. */
+async function startRenegotiation(c: Common, h: Handshake12, previous: PreviousHandshake): Promise<State> {
+  const o = c.options;
+  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && cipherSuiteInfo(s).version === 'TLSv1.2');
+  const random = c.deps.random(32);
+  c.transcript = new Transcript();
+  const extensions = clientHelloExtensionList({
+    serverName: /^\d{1,3}(\.\d{1,3}){3}$/.test(o.serverName) || o.serverName.includes(':') ? undefined : o.serverName,
+    // Never TLS 1.3 in a renegotiation ClientHello, no resumption (no session id, no ticket).
+    versions: ['TLSv1.2'],
+    groups: o.groups.filter((g) => g !== 'X25519MLKEM768'),
+    keyShares: [],
+    signatureSchemes: o.signatureSchemes,
+    alpn: o.alpn,
+    postHandshakeAuth: false,
+    renegotiationInfo: previous.clientVerifyData,
+    extendedMasterSecret: true,
+    encryptThenMac: o.encryptThenMac,
+    sessionTicket: false,
+  });
+  const hello = encodeClientHello({ random, legacySessionId: new Uint8Array(0), cipherSuites: suites, extensions });
+  c.emit({ direction: 'local', layer: 'handshake', title: 'Renegotiation: new ClientHello under the current keys', rfc: 'RFC 5746 §3.5', explanation: 'The client starts a complete new handshake inside the encrypted connection. renegotiation_info carries its previous Finished value, binding the new handshake to the old one (the fix for CVE-2009-3555). No session is offered for resumption, so the server does a full handshake and can ask for a certificate.' });
+  await c.sendHandshake([hello]);
+  return expectRenegotiationServerHello(c, random, suites, previous);
+}
+
+function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, suites: CipherSuiteName[], previous: PreviousHandshake): State {
+  return {
+    name: 'ExpectServerHello (renegotiation)',
+    async handle(m) {
+      if (m.type === 'hello_request') {
+        // RFC 5246 §7.4.1.1: ignore HelloRequest while negotiating.
+        c.parse(m, () => undefined);
+        return this;
+      }
+      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
+      const sh = c.parse(m, (r) => readServerHello(r));
+      if (sh.legacyVersion !== 0x0303 || sh.extensions.supportedVersion) throw new TlsAlertError('protocol_version', 'the renegotiation must stay on TLS 1.2');
+      const expected = concat(previous.clientVerifyData, previous.serverVerifyData);
+      const got = sh.extensions.renegotiationInfo;
+      if (!got || !equalBytes(got, expected)) {
+        throw new TlsAlertError('handshake_failure', 'the server\u2019s renegotiation_info does not carry client_verify_data ‖ server_verify_data (RFC 5746 §3.5)');
+      }
+      c.emit({ direction: 'local', layer: 'verdict', title: 'renegotiation_info verified', rfc: 'RFC 5746 §3.5', explanation: 'The server echoed both previous Finished values: this renegotiation continues the same connection, not a spliced one.' });
+      return afterServerHello(c, clientRandom, suites, sh, m, previous);
+    },
+  };
 }
