@@ -101,8 +101,9 @@ export const demoTargets: DemoTarget[] = [
       { path: '/secure/', note: 'Post-handshake CertificateRequest if post_handshake_auth was offered: 200 with the demo client certificate, 403.7 with an empty Certificate; 403 if post_handshake_auth was not offered.' },
     ],
     expected:
-      'Clients that offer post_handshake_auth (OpenSSL with it enabled, SChannel): CertificateRequest after the request, ' +
-      'then 200 with the demo client certificate. Clients that do not (rustls, BoringSSL, Go): 403 without any CertificateRequest.',
+      'Clients that offer post_handshake_auth (OpenSSL-based clients that enable it: curl, Python ssl, openssl s_client -enable_pha): ' +
+      'CertificateRequest after the request, then 200 with the demo client certificate, 403.7 with an empty Certificate. ' +
+      'Clients that do not offer it (rustls, BoringSSL, Go, Node): 403 without any CertificateRequest.',
   }),
   target({
     name: 'legacy-tls12',
