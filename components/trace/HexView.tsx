@@ -189,8 +189,8 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
   const onHoverByte = useCallback((i: number) => setActiveId(model.byteField[i]), [model]);
 
   return (
-    <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.25fr)]" data-testid="hex-view">
-      <div className="min-w-0">
+    <div className="grid gap-3 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]" data-testid="hex-view">
+      <div className="min-w-0 2xl:order-first order-last">
         <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Fields</h4>
         {model.fields.length === 0 ? (
           <p className="text-sm text-zinc-500">No annotation for these bytes.</p>
@@ -266,7 +266,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
           onFocus={() => {
             if (activeId === undefined && model.length) moveCursor(cursor);
           }}
-          className="max-h-96 overflow-auto rounded border border-zinc-200 p-2 font-mono text-[0.78rem] leading-5 dark:border-zinc-800"
+          className="max-h-72 overflow-auto rounded border border-zinc-200 p-2 font-mono text-[0.78rem] leading-5 dark:border-zinc-800"
           data-testid="hex-grid"
         >
           {model.lines.map((line) => {
@@ -351,9 +351,9 @@ const HexRow = memo(function HexRow({ line, model, shade, activeStart, activeEnd
         data-lit={lit ? 'true' : undefined}
         onMouseEnter={() => onHoverByte(i)}
         onClick={() => onClickByte(i)}
-        className={`inline-block w-[2.4ch] cursor-default text-center ${lit ? 'bg-sky-200 text-sky-950 dark:bg-sky-700 dark:text-white' : base} ${
+        className={`inline-block w-[3ch] cursor-default text-center ${lit ? 'bg-sky-200 text-sky-950 dark:bg-sky-700 dark:text-white' : base} ${
           i === cursor ? 'outline outline-1 -outline-offset-1 outline-sky-600 dark:outline-sky-300' : ''
-        } ${(i - line.start) % 8 === 7 && i !== line.end - 1 ? 'mr-[1ch]' : ''}`}
+        } ${(i - line.start) % 8 === 7 && i !== line.end - 1 ? 'mr-[0.75ch]' : ''}`}
       >
         {model.cells[i]}
       </span>,

@@ -17,7 +17,7 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
   if (graph.nodes.length === 0) {
     return <p className="text-sm text-zinc-500">No keys were derived in this run (yet).</p>;
   }
-  const columnTitle = (i: number) => (i === 0 ? 'Inputs' : `Step ${i}`);
+  const columnTitle = (i: number) => (i === 0 ? 'Inputs' : `Derived, level ${i}`);
   return (
     <div className="space-y-3" data-testid="key-schedule">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">

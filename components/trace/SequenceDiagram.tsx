@@ -3,6 +3,7 @@
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { TCP_MARK_LABEL, type DiagramRow, type TcpMarkKind } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
+import { CertificateIcon, CheckIcon, KeyIcon, LockIcon } from './icons';
 import { TONE_BADGE, TONE_TEXT } from './tone';
 
 /**
@@ -189,7 +190,7 @@ function Arrow({ row }: { row: DiagramRow }) {
       </div>
       <div className={`absolute -top-[1.1rem] flex w-full gap-2 px-3 text-xs ${toServer ? 'justify-start' : 'justify-end'}`}>
         <span className={`truncate font-medium ${row.tone === 'neutral' ? 'text-zinc-800 dark:text-zinc-200' : TONE_TEXT[row.tone]}`}>
-          {row.encrypted && <span title="encrypted">🔒 </span>}
+          {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
         {row.byteLength > 0 && <span className="shrink-0 text-zinc-500 tabular-nums dark:text-zinc-400">{row.byteLength} B</span>}
@@ -208,7 +209,7 @@ function ChildMessage({ row }: { row: DiagramRow }) {
         }`}
       >
         <span className="text-zinc-400">↳ </span>
-        {row.encrypted && <span title="encrypted">🔒 </span>}
+        {row.encrypted && <LockIcon className="mr-1" />}
         {row.title}
         {row.carries && row.byteLength > 0 && <span className="text-zinc-500"> · {row.byteLength} B on the wire</span>}
       </span>
@@ -230,11 +231,11 @@ function TcpMark({ row }: { row: DiagramRow }) {
 }
 
 function Note({ row }: { row: DiagramRow }) {
-  const icon = row.layer === 'key' ? '🔑' : row.layer === 'certificate' ? '📜' : '⚖';
+  const icon = row.layer === 'key' ? <KeyIcon /> : row.layer === 'certificate' ? <CertificateIcon /> : <CheckIcon />;
   return (
     <div aria-hidden="true" className="absolute inset-x-3 top-1/2 flex -translate-y-1/2 pl-3 text-xs">
-      <span className={`truncate ${row.tone === 'neutral' ? 'text-zinc-600 dark:text-zinc-400' : TONE_TEXT[row.tone]}`}>
-        {icon} <span className="font-mono">{row.title}</span>
+      <span className={`flex min-w-0 items-center gap-1.5 ${row.tone === 'neutral' ? 'text-zinc-600 dark:text-zinc-400' : TONE_TEXT[row.tone]}`}>
+        {icon} <span className="truncate font-mono">{row.title}</span>
       </span>
     </div>
   );

@@ -41,7 +41,7 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value, null, 1);
 }
 
-export function StepDetail({ step, trace, isLast }: { step: Step; trace: Trace; isLast: boolean }) {
+export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace: Trace; explainsOutcome: boolean }) {
   const failure = isFailure(step, trace);
   const dataEntries = Object.entries(step.data ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return (
@@ -71,7 +71,7 @@ export function StepDetail({ step, trace, isLast }: { step: Step; trace: Trace; 
         <div className={`rounded-md border p-3 text-sm ${failure ? 'border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/50' : 'border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900'}`}>
           {failure && <h4 className="mb-1 font-semibold text-red-800 dark:text-red-300">Why did this happen?</h4>}
           {step.explanation && <p className="leading-relaxed">{step.explanation}</p>}
-          {failure && isLast && trace.outcomeDetail && trace.outcomeDetail !== step.explanation && (
+          {failure && explainsOutcome && trace.outcomeDetail && trace.outcomeDetail !== step.explanation && (
             <p className="mt-1 leading-relaxed">{trace.outcomeDetail}</p>
           )}
           {step.rfc && (

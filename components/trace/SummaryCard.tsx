@@ -28,7 +28,7 @@ export function SummaryCard({ trace, running }: { trace: Trace; running?: boolea
         {[...card.items, ...card.timings].map((item) => (
           <div key={item.label} className="min-w-0">
             <dt className="text-xs text-zinc-500 dark:text-zinc-400">{item.label}</dt>
-            <dd className={`truncate font-medium ${item.tone ? TONE_TEXT[item.tone] : ''}`} title={item.value}>
+            <dd className={`font-medium break-words ${item.tone ? TONE_TEXT[item.tone] : ''}`}>
               {item.value}
             </dd>
           </div>

@@ -98,3 +98,23 @@ export function buildSummary(trace: Trace): SummaryCard {
     alerts,
   };
 }
+
+/**
+ * The step that explains how a run ended, to open when it is over: the last reset, timeout,
+ * transport error, non-closing alert or failed certificate check; else the last step.
+ */
+export function explainingStep(trace: Pick<Trace, 'steps' | 'outcome'>): number | undefined {
+  const steps = trace.steps;
+  if (steps.length === 0) return undefined;
+  if (trace.outcome !== 'ok') {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const s = steps[i];
+      const event = typeof s.data?.event === 'string' ? s.data.event : '';
+      if (s.layer === 'tcp' && ['reset', 'timeout', 'error'].includes(event)) return s.seq;
+      if (s.layer === 'tcp' && /reset|timed out|refused/i.test(s.title)) return s.seq;
+      if (s.layer === 'alert' && !/close_notify/.test(s.title)) return s.seq;
+      if (s.layer === 'certificate' && /rejected/i.test(s.title)) return s.seq;
+    }
+  }
+  return steps[steps.length - 1].seq;
+}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCertificatePanel } from '../../lib/view/certificate';
-import { buildSummary, formatMs } from '../../lib/view/summary';
+import { buildSummary, explainingStep, formatMs } from '../../lib/view/summary';
 import { rfcLink } from '../../lib/view/rfc';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 
@@ -76,6 +76,17 @@ describe('summary card', () => {
     assert.match(card.detail, /relay refused/i);
     assert.equal(card.items.find((i) => i.label === 'Version')!.value, '—');
     assert.equal(card.timings[0].value, '—');
+  });
+
+  it('opens the step that explains a failure, not the closing notes after it', () => {
+    const iis = iisRustlsTrace();
+    iis.steps.push({ seq: iis.steps.length, timeMs: 20, direction: 'local', layer: 'verdict', title: 'Outcome: reset' });
+    assert.equal(iis.steps[explainingStep(iis)!].title, 'Connection reset by peer');
+    const relay = relayRefusalTrace();
+    assert.equal(explainingStep(relay), 0);
+    const ok = tls13OkTrace();
+    assert.equal(explainingStep(ok), ok.steps.length - 1);
+    assert.equal(explainingStep({ steps: [], outcome: 'error' }), undefined);
   });
 
   it('formats durations for people', () => {

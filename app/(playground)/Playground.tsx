@@ -1,0 +1,329 @@
+'use client';
+
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
+import { buildDiagram } from '@/lib/view/diagram';
+import { loadTrace, traceFileName } from '@/lib/view/loadTrace';
+import { checkTarget, DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { explainingStep } from '@/lib/view/summary';
+import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
+import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
+import { CertificatePanel } from '@/components/trace/CertificatePanel';
+import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
+import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
+import { StepDetail } from '@/components/trace/StepDetail';
+import { SummaryCard } from '@/components/trace/SummaryCard';
+
+type Tab = 'step' | 'keys' | 'certificate';
+
+interface RunState {
+  /** Increases with every run; callbacks of an older run are ignored. */
+  id: number;
+  status: 'running' | 'done';
+  /** The trace as it grows (a snapshot per animation frame while running). */
+  trace: Trace;
+  source: 'run' | 'file';
+}
+
+/**
+ * The playground: URL input, demo targets and options; then the live diagram, the selected step's
+ * detail, the key schedule and the certificate. Runs happen in this browser: the engine is loaded on
+ * the first Run (so the first page load stays small) and talks to the server through the relay.
+ */
+export function Playground({ targets }: { targets: DemoTargetCard[] }) {
+  const [form, setForm] = useState<RunForm>(DEFAULT_FORM);
+  const [formError, setFormError] = useState<string | undefined>(undefined);
+  const [run, setRun] = useState<RunState | undefined>(undefined);
+  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(undefined);
+  const [tab, setTab] = useState<Tab>('step');
+  const [showKeys, setShowKeys] = useState(false);
+  const runCounter = useRef(0);
+  const abort = useRef<AbortController | undefined>(undefined);
+  const urlInput = useRef<HTMLInputElement>(null);
+  const detailId = useId();
+  const errorId = useId();
+
+  const running = run?.status === 'running';
+
+  const start = useCallback(
+    async (url: string, currentForm: RunForm) => {
+      const target = checkTarget(url);
+      if (!target.ok) {
+        setFormError(target.message);
+        urlInput.current?.focus();
+        return;
+      }
+      if (currentForm.versions.length === 0) {
+        setFormError('Choose at least one TLS version in the options.');
+        return;
+      }
+      setFormError(undefined);
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      const id = ++runCounter.current;
+      const request = toRunRequest(currentForm, target.url);
+      setSelectedSeq(undefined);
+      setTab('step');
+
+      // Steps arrive in bursts (a record and its messages at once): render once per frame.
+      let latest: Trace | undefined;
+      let frame = 0;
+      const flush = () => {
+        frame = 0;
+        if (latest && runCounter.current === id) {
+          const snapshot = { ...latest, steps: latest.steps.slice() };
+          setRun((prev) => (prev?.id === id && prev.status === 'running' ? { ...prev, trace: snapshot } : prev));
+        }
+      };
+      const onStep = (_step: Step, trace: Trace) => {
+        latest = trace;
+        if (!frame) frame = requestAnimationFrame(flush);
+      };
+
+      setRun({ id, status: 'running', source: 'run', trace: placeholderTrace(request.url, currentForm.personality) });
+      try {
+        const { startRun } = await import('./engine');
+        const trace = await startRun(request, { onStep, signal: controller.signal });
+        if (frame) cancelAnimationFrame(frame);
+        if (runCounter.current === id) setRun({ id, status: 'done', source: 'run', trace: { ...trace, steps: trace.steps.slice() } });
+      } catch (error) {
+        if (frame) cancelAnimationFrame(frame);
+        if (runCounter.current !== id) return;
+        const message = error instanceof Error ? error.message : String(error);
+        setRun({ id, status: 'done', source: 'run', trace: failedTrace(request.url, currentForm.personality, message) });
+      }
+    },
+    [],
+  );
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void start(form.url, form);
+  }
+
+  function runDemo(url: string) {
+    const next = { ...form, url };
+    setForm(next);
+    void start(url, next);
+  }
+
+  function stop() {
+    abort.current?.abort();
+  }
+
+  async function openFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    const loaded = loadTrace(await file.text());
+    if (!loaded.ok) {
+      setFormError(loaded.message);
+      return;
+    }
+    abort.current?.abort();
+    setFormError(undefined);
+    const id = ++runCounter.current;
+    setRun({ id, status: 'done', source: 'file', trace: loaded.trace });
+    setSelectedSeq(undefined);
+    setTab('step');
+  }
+
+  function saveTrace() {
+    if (!run) return;
+    const blob = new Blob([JSON.stringify(run.trace, null, 1)], { type: 'application/json' });
+    const href = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = traceFileName(run.trace);
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(href), 1000);
+  }
+
+  const steps = run?.trace.steps;
+  const diagram = useMemo(() => buildDiagram(steps ?? []), [steps]);
+  const visibleRows = useMemo(() => (showKeys ? diagram.rows : diagram.rows.filter((r) => r.layer !== 'key')), [diagram, showKeys]);
+  const keyCount = diagram.rows.length - diagram.rows.filter((r) => r.layer !== 'key').length;
+  const selectedStep = selectedSeq !== undefined ? steps?.find((s) => s.seq === selectedSeq) : undefined;
+
+  // When a run fails, open the step that explains why, unless the user already chose one.
+  useEffect(() => {
+    if (run?.status === 'done' && selectedSeq === undefined && run.trace.outcome !== 'ok') {
+      const seq = explainingStep(run.trace);
+      if (seq !== undefined) setSelectedSeq(seq);
+    }
+  }, [run, selectedSeq]);
+
+  const selectStep = useCallback((seq: number) => {
+    setSelectedSeq(seq);
+    setTab('step');
+  }, []);
+
+  let host = '';
+  try {
+    host = run ? new URL(run.trace.options.url).host : '';
+  } catch {
+    host = run?.trace.options.url ?? '';
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Run a TLS handshake">
+        <div className="flex flex-col gap-2 sm:flex-row">
+          <label htmlFor="target-url" className="sr-only">
+            https URL
+          </label>
+          <input
+            ref={urlInput}
+            id="target-url"
+            name="url"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            spellCheck={false}
+            placeholder="https://example.com/"
+            value={form.url}
+            onChange={(e) => setForm({ ...form, url: e.target.value })}
+            aria-invalid={formError !== undefined}
+            aria-describedby={formError ? errorId : undefined}
+            className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm shadow-sm placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900"
+            data-testid="url-input"
+          />
+          <div className="flex gap-2">
+            <button
+              type="submit"
+              disabled={running}
+              className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-sky-600 dark:hover:bg-sky-500"
+              data-testid="run-button"
+            >
+              {running ? 'Running…' : 'Run'}
+            </button>
+            {running && (
+              <button type="button" onClick={stop} className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700" data-testid="stop-button">
+                Stop
+              </button>
+            )}
+          </div>
+        </div>
+        {formError && (
+          <p id={errorId} role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300" data-testid="form-error">
+            {formError}
+          </p>
+        )}
+        <RunOptionsPanel form={form} onChange={setForm} />
+      </form>
+
+      {run && (
+        <section aria-label="Run" className="space-y-4" data-testid="run" data-status={run.status}>
+          <SummaryCard trace={run.trace} running={running} />
+          <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+            <div className="min-w-0 space-y-2">
+              <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+                <span aria-live="polite">
+                  {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
+                </span>
+                {keyCount > 0 && (
+                  <label className="flex items-center gap-1">
+                    <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
+                    Show {keyCount} key derivations
+                  </label>
+                )}
+              </div>
+              <SequenceDiagram rows={visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={host} controls={detailId} />
+            </div>
+            <div className="min-w-0">
+              <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+                {(
+                  [
+                    ['step', 'Step'],
+                    ['keys', 'Key schedule'],
+                    ['certificate', 'Certificate'],
+                  ] as [Tab, string][]
+                ).map(([value, label]) => (
+                  <button
+                    key={value}
+                    type="button"
+                    role="tab"
+                    id={`${detailId}-tab-${value}`}
+                    aria-selected={tab === value}
+                    aria-controls={detailId}
+                    tabIndex={tab === value ? 0 : -1}
+                    onClick={() => setTab(value)}
+                    onKeyDown={(e) => {
+                      const order: Tab[] = ['step', 'keys', 'certificate'];
+                      const i = order.indexOf(tab);
+                      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                        e.preventDefault();
+                        const next = order[(i + (e.key === 'ArrowRight' ? 1 : order.length - 1)) % order.length];
+                        setTab(next);
+                        document.getElementById(`${detailId}-tab-${next}`)?.focus();
+                      }
+                    }}
+                    className={`-mb-px rounded-t border-b-2 px-3 py-1.5 text-sm ${
+                      tab === value ? 'border-sky-600 font-semibold text-sky-800 dark:border-sky-400 dark:text-sky-300' : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
+                    }`}
+                    data-testid={`tab-${value}`}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+              <div id={detailId} role="tabpanel" aria-labelledby={`${detailId}-tab-${tab}`} className="min-w-0">
+                {tab === 'step' &&
+                  (selectedStep ? (
+                    <StepDetail step={selectedStep} trace={run.trace} explainsOutcome={run.status === 'done' && selectedStep.seq === explainingStep(run.trace)} />
+                  ) : (
+                    <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+                      Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
+                    </p>
+                  ))}
+                {tab === 'keys' && <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { setShowKeys(true); selectStep(seq); }} />}
+                {tab === 'certificate' && <CertificatePanel trace={run.trace} />}
+              </div>
+            </div>
+          </div>
+        </section>
+      )}
+
+      <DemoTargets targets={targets} onRun={runDemo} disabled={running} />
+
+      <div className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+        <label className="cursor-pointer rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 focus-within:outline-2 focus-within:outline-sky-600 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          Open a saved trace…
+          <input type="file" accept="application/json,.json" className="sr-only" onChange={openFile} data-testid="open-trace" />
+        </label>
+        {run && run.status === 'done' && (
+          <button type="button" onClick={saveTrace} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+            Save this trace
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function placeholderTrace(url: string, personality: string): Trace {
+  return {
+    schema: TRACE_SCHEMA,
+    schemaVersion: TRACE_VERSION,
+    engine: { name: 'tls-playground', version: '', crypto: '' },
+    startedAt: new Date().toISOString(),
+    options: { url, versions: [], cipherSuites: [], groups: [], signatureSchemes: [], personality, insecure: false, postHandshakeAuth: false, clientCertificate: false, alpn: [], method: 'GET' },
+    outcome: 'error',
+    outcomeDetail: '',
+    alerts: [],
+    personality,
+    timings: { totalMs: 0 },
+    keyLog: [],
+    steps: [],
+  };
+}
+
+/** The engine itself failed to load or threw: still a trace, so the page shows a message, not a blank. */
+function failedTrace(url: string, personality: string, message: string): Trace {
+  return {
+    ...placeholderTrace(url, personality),
+    outcomeDetail: `The run could not start: ${message}`,
+    steps: [{ seq: 0, timeMs: 0, direction: 'local', layer: 'verdict', title: `Could not start: ${message}`, explanation: message }],
+  };
+}

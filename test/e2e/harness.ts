@@ -1,0 +1,162 @@
+/**
+ * The end-to-end stack: the production build served by `next start`, the relay and the demo targets
+ * (both in this process, on loopback, ephemeral ports), and Debian's chromium driven by
+ * playwright-core. Nothing here reaches beyond 127.0.0.1.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRelay, type RelayServer } from '../../server/relay';
+import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const RESULTS_DIR = join(ROOT, 'test-results', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Debian's chromium, installed on first use when we are root (the test machine's setup). */
+export function ensureChromium(): string {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing; install it with: apt-get install -y chromium`);
+  execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${CHROMIUM}`);
+  return CHROMIUM;
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Builds the app unless .next holds a build newer than every source it is made of. */
+export function ensureBuild(): void {
+  const buildId = join(ROOT, '.next', 'BUILD_ID');
+  const sources = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs'];
+  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const newest = Math.max(...sources.map((s) => newestMtime(join(ROOT, s))));
+  if (built > newest && process.env.E2E_REBUILD !== '1') return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export interface Stack {
+  baseUrl: string;
+  relay: RelayServer;
+  demo: RunningDemo;
+  browser: Browser;
+  /** Console errors and page errors seen by any page from newPage(). */
+  consoleErrors: string[];
+  newPage(options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const executablePath = ensureChromium();
+  ensureBuild();
+
+  const dataDir = join(ROOT, 'data', 'e2e-demo');
+  const demo = await startDemoTargets({ dataDir, log: () => undefined });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
+  const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0 });
+
+  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let nextOutput = '';
+  next.stdout?.on('data', (d) => (nextOutput += d));
+  next.stderr?.on('data', (d) => (nextOutput += d));
+  try {
+    await waitForHttp(baseUrl, next, 30_000);
+  } catch (error) {
+    next.kill();
+    await relay.close();
+    await demo.close();
+    throw new Error(`${(error as Error).message}\n${nextOutput}`);
+  }
+
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const contexts: BrowserContext[] = [];
+  const consoleErrors: string[] = [];
+
+  return {
+    baseUrl,
+    relay,
+    demo,
+    browser,
+    consoleErrors,
+    async newPage({ colorScheme = 'light', width = 1280, height = 900 } = {}) {
+      const context = await browser.newContext({ colorScheme, viewport: { width, height } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      next.kill('SIGTERM');
+      await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
+      await relay.close();
+      await demo.close();
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  return join(RESULTS_DIR, `${name}.png`);
+}
