@@ -1,6 +1,6 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
 import { TlsClient } from '../tls/client/client';
-import { defaultClientOptions, type CertificateVerdict, type ClientCertificate, type ClientOptions, type TlsVersionName } from '../tls/client/options';
+import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions, type TlsVersionName } from '../tls/client/options';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
 import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
@@ -10,6 +10,8 @@ import { TraceRecorder } from '../trace/recorder';
 import type { Outcome, RunOptions, Step, Trace } from '../trace/schema';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
 import { ENGINE_VERSION } from './version';
+
+type ClientDepsVerify = ClientDeps['verifyCertificates'];
 
 export interface RunRequest {
   url: string;
@@ -32,7 +34,7 @@ export interface RunRequest {
 export interface RunDeps {
   transport: Transport;
   crypto: CryptoProvider;
-  verifyCertificates: (certificates: Uint8Array[], serverName: string, now: Date) => Promise<CertificateVerdict>;
+  verifyCertificates: ClientDepsVerify;
   annotateCertificate?: (der: Uint8Array) => Field | undefined;
   clientCertificate?: ClientCertificate;
   random?: RandomSource;

@@ -8,8 +8,8 @@ import type { Common } from './connection';
  * Checks the server's certificates through the injected verifier, reports every check as a step, and
  * aborts with the check's alert unless the user chose to continue anyway. Returns the leaf's SPKI.
  */
-export async function acceptServerCertificate(c: Common, certificates: Uint8Array[]): Promise<Uint8Array> {
-  const verdict = await c.deps.verifyCertificates(certificates, c.options.serverName, new Date(c.deps.now()));
+export async function acceptServerCertificate(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): Promise<Uint8Array> {
+  const verdict = await c.deps.verifyCertificates(certificates, c.options.serverName, new Date(c.deps.now()), leafKeyUsage);
   const failed = verdict.summary.checks.filter((k) => !k.ok);
   const insecure = Boolean(verdict.alert) && c.options.insecure;
   c.summary.certificate = { ...verdict.summary, insecure: insecure || undefined };

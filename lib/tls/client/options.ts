@@ -90,7 +90,8 @@ export interface ClientDeps {
   random: RandomSource;
   /** Milliseconds since the epoch. */
   now: () => number;
-  verifyCertificates: (certificates: Uint8Array[], serverName: string, now: Date) => Promise<CertificateVerdict>;
+  /** `leafKeyUsage`: what the leaf's key must be allowed to do (keyEncipherment for TLS 1.2 static RSA). */
+  verifyCertificates: (certificates: Uint8Array[], serverName: string, now: Date, leafKeyUsage: 'digitalSignature' | 'keyEncipherment') => Promise<CertificateVerdict>;
   /** Lays the X.509 annotation over a certificate's DER (optional: without it certificates are opaque). */
   annotateCertificate?: (der: Uint8Array) => Field | undefined;
 }

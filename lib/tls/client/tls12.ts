@@ -141,7 +141,7 @@ function expectCertificate(c: Common, h: Handshake12): State {
       }
       c.transcript.add(m.bytes);
       h.leafDer = leaf;
-      h.leafSpki = await acceptServerCertificate(c, cert.entries.map((e) => e.der));
+      h.leafSpki = await acceptServerCertificate(c, cert.entries.map((e) => e.der), h.info.keyExchange === 'RSA' ? 'keyEncipherment' : 'digitalSignature');
       return h.info.keyExchange === 'RSA' ? expectCertificateRequestOrDone(c, h) : expectServerKeyExchange(c, h);
     },
   };

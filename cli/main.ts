@@ -1,0 +1,80 @@
+/** The CLI: the same engine and trace as the web app, over a plain TCP transport. */
+import { appendFile } from 'node:fs/promises';
+import { demoTargets } from '../server/demo/catalog';
+import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../server/demo/registry';
+import { nodeRunDeps } from '../lib/run/node';
+import { runTls, RunInputError, type RunRequest } from '../lib/run/run';
+import type { Trace } from '../lib/trace/schema';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { formatStep, formatSummary, isShown, painter } from './format';
+
+function requestFrom(a: CliArgs): RunRequest {
+  return {
+    url: a.url!,
+    connect: a.connect,
+    versions: a.tls.length ? (a.tls as RunRequest['versions']) : undefined,
+    cipherSuites: a.suites.length ? a.suites : undefined,
+    groups: a.groups.length ? a.groups : undefined,
+    signatureSchemes: a.sigalgs.length ? a.sigalgs : undefined,
+    personality: a.as,
+    insecure: a.insecure,
+    postHandshakeAuth: a.postHandshakeAuth || undefined,
+    method: a.method,
+    body: a.data !== undefined ? new TextEncoder().encode(a.data) : undefined,
+  };
+}
+
+async function listDemos(a: CliArgs): Promise<number> {
+  const registry = await readDemoRegistry(process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
+  if (a.json) {
+    process.stdout.write(JSON.stringify(demoTargets.map((t) => ({ ...t, running: registry?.[t.name] ?? null })), null, 2) + '\n');
+    return 0;
+  }
+  for (const t of demoTargets) {
+    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : 'not running (npm start)';
+    process.stdout.write(`https://${t.host}/  ${t.description}\n    ${where}\n`);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let a: CliArgs;
+  try {
+    a = parseArgs(argv, Boolean(process.stdout.isTTY));
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (a.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (a.command === 'demo-list') return listDemos(a);
+  const paint = painter(a.color && !a.json);
+  try {
+    const setup = { caFiles: a.ca, clientCertFile: a.clientCert, clientKeyFile: a.clientKey, timeoutMs: a.timeoutMs };
+    if (a.command === 'diagnose') throw new UsageError('diagnose: not available in this build');
+    const { req, deps } = await nodeRunDeps(requestFrom(a), setup);
+    const trace: Trace = await runTls(req, {
+      ...deps,
+      onStep: a.json ? undefined : (step) => {
+        if (isShown(step, a.verbose)) process.stdout.write(formatStep(step, paint) + '\n');
+      },
+    });
+    if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');
+    if (a.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
+    else process.stdout.write('\n' + formatSummary(trace, paint) + '\n');
+    return trace.outcome === 'ok' ? 0 : 1;
+  } catch (e) {
+    if (e instanceof RunInputError || e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(e as Error).message ?? e}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,117 @@
+/**
+ * Node-side wiring for runs (CLI, tests, benchmarks): TCP transport, crypto, the Mozilla root store
+ * plus user CAs, client certificates from PEM files, and the built-in demo targets by alias.
+ */
+import { readFile } from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { createTcpTransport } from '../transport/tcp';
+import { defaultCrypto } from '../tls/crypto/index';
+import type { CryptoProvider } from '../tls/crypto/provider';
+import type { ClientCertificate } from '../tls/client/options';
+import { mozillaRoots, RootStore } from '../tls/x509/roots';
+import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from './certificates';
+import { RunInputError, type RunDeps, type RunRequest } from './run';
+import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../../server/demo/registry';
+import { demoPkiDir } from '../../server/demo/certificates';
+
+export interface NodeRunSetup {
+  /** PEM files with extra trusted CAs. */
+  caFiles?: string[];
+  /** PEM certificate chain and key; the special value "demo" uses the demo client certificate. */
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  /** Where the demo targets keep their registry and PKI. */
+  demoDataDir?: string;
+  crypto?: CryptoProvider;
+  timeoutMs?: number;
+}
+
+/** Splits a PEM bundle into DER certificates. */
+export function pemCertificates(pem: string, what: string): Uint8Array[] {
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
+  if (!blocks.length) throw new RunInputError(`${what} contains no PEM certificate`);
+  return blocks.map((m) => new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')));
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new RunInputError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
+export async function loadClientCertificate(certFile: string, keyFile: string): Promise<ClientCertificate> {
+  const chainDer = pemCertificates(await readText(certFile, 'client certificate'), certFile);
+  let keyPkcs8Der: Uint8Array;
+  try {
+    // Any PEM private key form (PKCS#8, SEC1, PKCS#1) becomes PKCS#8 DER for the engine.
+    keyPkcs8Der = new Uint8Array(createPrivateKey(await readText(keyFile, 'client key')).export({ type: 'pkcs8', format: 'der' }));
+  } catch (e) {
+    if (e instanceof RunInputError) throw e;
+    throw new RunInputError(`${keyFile} is not a usable private key: ${(e as Error).message}`);
+  }
+  const cert = new X509Certificate(Buffer.from(chainDer[0]));
+  if (!cert.checkPrivateKey(createPrivateKey({ key: Buffer.from(keyPkcs8Der), format: 'der', type: 'pkcs8' }))) {
+    throw new RunInputError(`the key in ${keyFile} does not belong to the certificate in ${certFile}`);
+  }
+  return { chainDer, keyPkcs8Der, schemes: schemesForCertificate(chainDer[0]) };
+}
+
+/** `https://<name>.test/...` → the loopback port of a running demo target, and its CA to trust. */
+export async function resolveDemoTarget(url: string, dataDir: string): Promise<{ connect: string; caDer: Uint8Array[] } | undefined> {
+  let host: string;
+  try {
+    host = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).hostname;
+  } catch {
+    return undefined;
+  }
+  const m = /^([a-z0-9-]+)\.test$/.exec(host);
+  if (!m) return undefined;
+  const registry = await readDemoRegistry(dataDir);
+  const endpoint = registry?.[m[1]];
+  if (!endpoint) {
+    throw new RunInputError(registry ? `no demo target named "${m[1]}" (see: npm run -s cli -- demo list)` : `${host} is a demo target, but the demo targets are not running (start them with: npm start)`);
+  }
+  const caDer = pemCertificates(await readText(join(demoPkiDir(dataDir), 'demo-root-ca.crt'), 'demo CA'), 'demo CA');
+  return { connect: `${endpoint.host}:${endpoint.port}`, caDer };
+}
+
+let roots: Promise<RootStore> | undefined;
+
+/** Everything a run needs on Node, for a given request (resolves demo aliases into `connect`). */
+export async function nodeRunDeps(req: RunRequest, setup: NodeRunSetup = {}): Promise<{ req: RunRequest; deps: RunDeps }> {
+  const crypto = setup.crypto ?? defaultCrypto();
+  const userCAs: Uint8Array[] = [];
+  for (const f of setup.caFiles ?? []) userCAs.push(...pemCertificates(await readText(f, 'CA file'), f));
+  const dataDir = setup.demoDataDir ?? process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR;
+  let request = req;
+  if (!req.connect) {
+    const demo = await resolveDemoTarget(req.url, dataDir);
+    if (demo) {
+      request = { ...req, connect: demo.connect };
+      userCAs.push(...demo.caDer);
+    }
+  }
+  let clientCertificate: ClientCertificate | undefined;
+  if (setup.clientCertFile === 'demo') {
+    const dir = demoPkiDir(dataDir);
+    clientCertificate = await loadClientCertificate(join(dir, 'demo-client.crt'), join(dir, 'demo-client.key'));
+  } else if (setup.clientCertFile && setup.clientKeyFile) {
+    clientCertificate = await loadClientCertificate(setup.clientCertFile, setup.clientKeyFile);
+  }
+  roots ??= mozillaRoots();
+  const store = await roots;
+  return {
+    req: clientCertificate ? { ...request, clientCertificate: request.clientCertificate ?? true } : request,
+    deps: {
+      transport: createTcpTransport(),
+      crypto,
+      verifyCertificates: createCertificateVerifier({ roots: store, userCAs, crypto }),
+      annotateCertificate,
+      clientCertificate,
+      timeoutMs: setup.timeoutMs,
+    },
+  };
+}
