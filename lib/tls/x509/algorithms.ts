@@ -221,10 +221,10 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
 
 /**
  * The TLS SignatureScheme that verifies a signature made with `algorithm` by a holder of
- * `issuerKey`, or why none does. ECDSA schemes name the curve in TLS 1.3, so the issuer's curve
- * decides (ecdsa-with-SHA384 by a P-384 key is ecdsa_secp384r1_sha384).
+ * `issuerKey`, or why none does. `description` is set when the scheme's name alone would mislead
+ * (an ECDSA hash and curve that TLS 1.3 would not pair: ecdsa-with-SHA384 by a P-256 key).
  */
-export function signatureSchemeFor(algorithm: SignatureAlgorithm, issuerKey: PublicKeyInfo): { scheme: SignatureSchemeName } | { reason: string } {
+export function signatureSchemeFor(algorithm: SignatureAlgorithm, issuerKey: PublicKeyInfo): { scheme: SignatureSchemeName; description?: string } | { reason: string } {
   const mismatch = { reason: `${algorithm.name} cannot be made with the issuer's ${issuerKey.description} key` };
   switch (algorithm.family) {
     case 'rsa-pkcs1': {
@@ -244,18 +244,20 @@ export function signatureSchemeFor(algorithm: SignatureAlgorithm, issuerKey: Pub
     }
     case 'ecdsa': {
       if (issuerKey.algorithm !== 'ec') return mismatch;
-      if (algorithm.hash === 'sha1') return { scheme: 'ecdsa_sha1' };
-      const pairs: Record<string, [HashAlgorithmName, SignatureSchemeName]> = {
-        secp256r1: ['sha256', 'ecdsa_secp256r1_sha256'],
-        secp384r1: ['sha384', 'ecdsa_secp384r1_sha384'],
-        secp521r1: ['sha512', 'ecdsa_secp521r1_sha512'],
+      if (!issuerKey.curve || !CURVE_LABEL[issuerKey.curve]) return { reason: `the issuer's curve ${issuerKey.curve ?? '(explicit parameters)'} is not supported` };
+      // X.509 pairs any hash with any curve (RFC 5758 §3.2). TLS 1.3 names bind a curve, but the
+      // backends read an ECDSA scheme as "ECDSA with this hash" for certificates (as TLS 1.2 does),
+      // so the hash picks the scheme and the key brings its own curve.
+      const byHash: Partial<Record<HashAlgorithmName, SignatureSchemeName>> = {
+        sha1: 'ecdsa_sha1',
+        sha256: 'ecdsa_secp256r1_sha256',
+        sha384: 'ecdsa_secp384r1_sha384',
+        sha512: 'ecdsa_secp521r1_sha512',
       };
-      const pair = issuerKey.curve ? pairs[issuerKey.curve] : undefined;
-      if (!pair) return { reason: `the issuer's curve ${issuerKey.curve ?? '(explicit parameters)'} is not supported` };
-      if (pair[0] !== algorithm.hash) {
-        return { reason: `${algorithm.name} over ${CURVE_LABEL[issuerKey.curve!]} pairs a hash and a curve that no TLS signature scheme combines` };
-      }
-      return { scheme: pair[1] };
+      const scheme = algorithm.hash && byHash[algorithm.hash];
+      if (!scheme) return { reason: `${algorithm.name} is not supported` };
+      const natural = { secp256r1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' }[issuerKey.curve];
+      return natural === algorithm.hash || algorithm.hash === 'sha1' ? { scheme } : { scheme, description: `${algorithm.name} with a ${CURVE_LABEL[issuerKey.curve]} key` };
     }
     case 'ed25519':
       return issuerKey.algorithm === 'ed25519' ? { scheme: 'ed25519' } : mismatch;

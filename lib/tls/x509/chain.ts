@@ -10,6 +10,7 @@ import type { CertificateCheck, CertificateSummary, ChainEntry } from '../events
 import type { AlertDescription } from '../registry/alerts';
 import { signatureSchemeFor } from './algorithms';
 import { checkHostname } from './hostname';
+import { type Name, commonNames } from './name';
 import { nameConstraintViolation } from './nameConstraints';
 import { type Certificate, parseCertificate } from './parse';
 import { type AnchorSource, RootStore } from './roots';
@@ -88,8 +89,13 @@ function selfIssued(c: Certificate): boolean {
   return c.subject.key === c.issuer.key;
 }
 
+/** A certificate's name for sentences: its CN when it has one, else the whole subject. */
+function label(name: Name): string {
+  return `"${commonNames(name)[0] ?? (name.display || '(empty name)')}"`;
+}
+
 function quote(c: Certificate): string {
-  return c.subject.display || '(empty subject)';
+  return label(c.subject);
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -126,6 +132,7 @@ class SignatureChecker {
       return { ok: false, alert: 'unsupported_certificate', detail: `the signature ${by} cannot be verified: ${resolved.reason}` };
     }
     const scheme = resolved.scheme;
+    const how = resolved.description ? `${resolved.description}, verified as ${scheme}` : scheme;
     if (alg.hash === 'sha1') {
       // SHA-1 collisions are practical (SHAttered, 2017); browsers and OpenSSL's default level reject it.
       return { ok: false, scheme, alert: 'bad_certificate', detail: `signed ${by} with ${alg.name}: SHA-1 signatures on certificates are no longer accepted` };
@@ -134,11 +141,11 @@ class SignatureChecker {
     try {
       ok = await this.crypto.verify(scheme, issuer.spki, child.tbsDer, child.signature);
     } catch (err) {
-      return { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${scheme}) could not be checked: ${(err as Error).message}` };
+      return { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) could not be checked: ${(err as Error).message}` };
     }
     return ok
-      ? { ok: true, scheme, detail: `signed ${by} (${scheme}): the signature verifies` }
-      : { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${scheme}) does not verify: the certificate was altered or was not issued by this CA` };
+      ? { ok: true, scheme, detail: `signed ${by} (${how}): the signature verifies` }
+      : { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) does not verify: the certificate was altered or was not issued by this CA` };
   }
 }
 
@@ -323,7 +330,7 @@ async function evaluate(
       'chain',
       undefined,
       false,
-      `no path to a trusted root: the issuer of ${quote(last.cert)}, ${last.cert.issuer.display}, was not sent by the server and is not a trusted root${hint}`,
+      `no path to a trusted root: ${label(last.cert.issuer)}, the issuer of ${quote(last.cert)}, was not sent by the server and is not a trusted root${hint}`,
       'unknown_ca',
     );
   }
