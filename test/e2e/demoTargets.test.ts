@@ -1,0 +1,228 @@
+/**
+ * Every demo target run from the page, in chromium, with the TLS client running in the page and
+ * its bytes going through the relay to the demo servers on loopback. The steps the diagram shows
+ * are asserted, in order.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { screenshotPath, startStack, type Stack } from './harness';
+
+let stack: Stack;
+let page: Page;
+
+before(async () => {
+  stack = await startStack();
+  page = await stack.newPage();
+  await page.goto(stack.baseUrl);
+  await page.locator('[data-testid=run-options] summary').click();
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+interface RunSettings {
+  personality?: string;
+  clientCertificate?: boolean;
+  postHandshakeAuth?: boolean;
+  insecure?: boolean;
+}
+
+interface RunResult {
+  outcome: string | null;
+  summary: string;
+  /** The diagram rows' accessible labels, records left out (they repeat their messages). */
+  steps: string[];
+}
+
+async function setCheckbox(name: RegExp, checked: boolean) {
+  const box = page.getByRole('checkbox', { name });
+  if ((await box.isChecked()) !== checked) await box.click();
+}
+
+async function configure({ personality = 'rustls', clientCertificate = false, postHandshakeAuth = false, insecure = false }: RunSettings) {
+  await page.getByRole('radio', { name: new RegExp(`^${personality}\\b`) }).check();
+  await page.getByRole('radio', { name: clientCertificate ? /^Demo certificate/ : /^None$/ }).check();
+  await setCheckbox(/post_handshake_auth/, postHandshakeAuth);
+  await setCheckbox(/Continue on certificate errors/, insecure);
+}
+
+async function result(): Promise<RunResult> {
+  await page.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 40_000 });
+  const card = page.getByTestId('summary-card');
+  const labels = await page.locator('[data-testid=step-row]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  return { outcome: await card.getAttribute('data-outcome'), summary: await card.innerText(), steps: labels.filter((l) => !l.startsWith('Record:')) };
+}
+
+async function runUrl(url: string, settings: RunSettings = {}): Promise<RunResult> {
+  await configure(settings);
+  await page.getByTestId('url-input').fill(url);
+  await page.getByTestId('run-button').click();
+  return result();
+}
+
+async function runDemo(name: string, settings: RunSettings = {}): Promise<RunResult> {
+  await configure(settings);
+  await page.locator(`[data-testid=demo-target][data-target="${name}"]`).click();
+  return result();
+}
+
+/** Asserts that steps matching `patterns` appear in this order (other steps may come between). */
+function assertInOrder(steps: string[], patterns: RegExp[]) {
+  let at = 0;
+  for (const pattern of patterns) {
+    const found = steps.findIndex((s, i) => i >= at && pattern.test(s));
+    assert.ok(found >= 0, `expected a step matching ${pattern} after step ${at}; steps:\n${steps.join('\n')}`);
+    at = found + 1;
+  }
+}
+
+function assertAbsent(steps: string[], pattern: RegExp) {
+  assert.ok(!steps.some((s) => pattern.test(s)), `no step should match ${pattern}; steps:\n${steps.join('\n')}`);
+}
+
+describe('demo targets run from the page', () => {
+  it('IIS renegotiation as rustls: HelloRequest, warning no_renegotiation, connection reset', async () => {
+    const run = await runDemo('iis-renegotiation', { personality: 'rustls' });
+    assert.equal(run.outcome, 'reset');
+    assertInOrder(run.steps, [
+      /^TCP connected/,
+      /^ClientHello, client to server/,
+      /^ServerHello, server to client/,
+      /^Finished, server to client/,
+      /^HTTP request: GET \/secure\//,
+      /^HelloRequest, server to client, encrypted|^HelloRequest, server to client/,
+      /^Alert: no_renegotiation \(warning\), client to server/,
+      /^RST \(connection reset\)/,
+    ]);
+    assertAbsent(run.steps, /^HTTP response/);
+    assert.match(run.summary, /Client sent warning alert no_renegotiation/);
+    // The failed run opens the reset and says why.
+    const detail = page.getByTestId('step-detail');
+    assert.match(await detail.locator('h3').innerText(), /Connection reset by peer/);
+    await detail.getByText('Why did this happen?').waitFor();
+    await page.screenshot({ path: screenshotPath('demo-iis-rustls-reset'), fullPage: true });
+  });
+
+  it('IIS renegotiation as OpenSSL: renegotiates with a CertificateRequest; 403 without a certificate', async () => {
+    const run = await runUrl('https://iis-renegotiation.test/secure/', { personality: 'openssl' });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [
+      /^HTTP request: GET \/secure\//,
+      /^HelloRequest/,
+      /^ClientHello, client to server/,
+      /^ServerHello, server to client/,
+      /^CertificateRequest, server to client/,
+      /^Certificate, client to server/,
+      /^Finished, server to client/,
+      /^HTTP response: 403/,
+    ]);
+    assertAbsent(run.steps, /^CertificateVerify, client to server/);
+  });
+
+  it('IIS renegotiation as OpenSSL with the demo certificate: 200', async () => {
+    const run = await runUrl('https://iis-renegotiation.test/secure/', { personality: 'openssl', clientCertificate: true });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [/^HelloRequest/, /^CertificateRequest/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
+    await page.screenshot({ path: screenshotPath('demo-iis-openssl-200'), fullPage: true });
+  });
+
+  it('IIS fixed: the certificate is requested in the first handshake, so rustls gets 200', async () => {
+    const run = await runDemo('iis-fixed', { personality: 'rustls', clientCertificate: true });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [/^ServerHello/, /^CertificateRequest, server to client/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP request/, /^HTTP response: 200/]);
+    assertAbsent(run.steps, /^HelloRequest/);
+  });
+
+  it('TLS 1.3: one round trip, everything after ServerHello encrypted, keys derived', async () => {
+    const run = await runDemo('tls13');
+    assert.equal(run.outcome, 'ok');
+    assert.match(run.summary, /TLSv1\.3/);
+    assertInOrder(run.steps, [/^ClientHello/, /^ServerHello/, /^EncryptedExtensions/, /^Certificate, server to client/, /^CertificateVerify, server to client/, /^Finished, server to client/, /^Finished, client to server/, /^HTTP response: 200/]);
+    await page.getByTestId('tab-keys').click();
+    const secrets = await page.locator('[data-testid=key-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key-id')));
+    for (const label of ['handshake_secret', 'client_handshake_traffic_secret', 'server_handshake_traffic_secret', 'master_secret']) {
+      assert.ok(secrets.some((id) => id?.startsWith(`${label}#`) || id?.includes(label)), `key schedule shows ${label}: ${secrets.join(', ')}`);
+    }
+    await page.screenshot({ path: screenshotPath('demo-tls13-key-schedule'), fullPage: true });
+    await page.getByTestId('tab-certificate').click();
+    assert.match(await page.getByTestId('certificate-panel').innerText(), /Certificate trusted/);
+    await page.getByTestId('tab-step').click();
+  });
+
+  it('TLS 1.3 post-handshake auth: a client that offers it is asked for a certificate after the request', async () => {
+    const run = await runDemo('tls13-pha', { personality: 'openssl', postHandshakeAuth: true, clientCertificate: true });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [/^HTTP request: GET \/secure\//, /^CertificateRequest, server to client/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^Finished, client to server/, /^HTTP response: 200/]);
+  });
+
+  it('TLS 1.3 post-handshake auth: rustls does not offer it and gets 403 without a CertificateRequest', async () => {
+    const run = await runDemo('tls13-pha', { personality: 'rustls' });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [/^HTTP request: GET \/secure\//, /^HTTP response: 403/]);
+    assertAbsent(run.steps, /^CertificateRequest/);
+  });
+
+  it('legacy TLS 1.2: static RSA key exchange with a CBC suite', async () => {
+    const run = await runDemo('legacy-tls12', { personality: 'openssl' });
+    assert.equal(run.outcome, 'ok');
+    assert.match(run.summary, /TLS_RSA_WITH_AES_\d+_CBC_SHA/);
+    assertInOrder(run.steps, [/^ServerHello/, /^Certificate, server to client/, /^ServerHelloDone/, /^ClientKeyExchange/, /^HTTP response: 200/]);
+    assertAbsent(run.steps, /^ServerKeyExchange/);
+  });
+
+  const certificateFailures: [string, RegExp][] = [
+    ['expired', /^Alert: certificate_expired \(fatal\), client to server/],
+    ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), client to server/],
+    ['self-signed', /^Alert: (unknown_ca|bad_certificate) \(fatal\), client to server/],
+    ['untrusted-root', /^Alert: unknown_ca \(fatal\), client to server/],
+    ['incomplete-chain', /^Alert: unknown_ca \(fatal\), client to server/],
+  ];
+  for (const [name, alert] of certificateFailures) {
+    it(`${name}: the certificate is rejected and the client sends the alert it maps to`, async () => {
+      const run = await runDemo(name);
+      assert.equal(run.outcome, 'alert');
+      assertInOrder(run.steps, [/^Certificate, server to client/, /^Check: Certificate rejected/, alert]);
+      assertAbsent(run.steps, /^HTTP request/);
+      await page.getByTestId('tab-certificate').click();
+      assert.match(await page.getByTestId('certificate-panel').innerText(), /Certificate not trusted/);
+      if (name === 'expired') await page.screenshot({ path: screenshotPath('demo-expired-certificate'), fullPage: true });
+      await page.getByTestId('tab-step').click();
+    });
+  }
+
+  it('expired, continuing anyway: the rest of the handshake runs and is marked insecure', async () => {
+    const run = await runDemo('expired', { insecure: true });
+    assert.equal(run.outcome, 'ok');
+    assert.match(run.summary, /untrusted.*continued anyway/);
+    assertInOrder(run.steps, [/^Check: Certificate rejected/, /^HTTP response: 200/]);
+  });
+});
+
+describe('errors the user can cause', () => {
+  it('a URL that is not https is refused in the form', async () => {
+    await page.getByTestId('url-input').fill('ftp://example.com/');
+    await page.getByTestId('run-button').click();
+    assert.match(await page.getByTestId('form-error').innerText(), /Only https URLs/);
+  });
+
+  it('a target the relay refuses ends the run with the relay’s reason', async () => {
+    const run = await runUrl('https://10.0.0.1/');
+    assert.equal(run.outcome, 'error');
+    assertInOrder(run.steps, [/^Relay refused/]);
+    assert.match(run.summary, /relay only connects to host names/);
+    assert.match(await page.getByTestId('step-detail').innerText(), /Why did this happen\?/);
+    await page.screenshot({ path: screenshotPath('error-relay-refused'), fullPage: true });
+  });
+
+  it('a port the relay does not allow is refused with the list of allowed ports', async () => {
+    const run = await runUrl('https://tls13.test:1/');
+    assert.equal(run.outcome, 'error');
+    assert.match(run.summary, /port 1 is not allowed/);
+  });
+
+  it('leaves no console errors behind', () => {
+    assert.deepEqual(stack.consoleErrors, []);
+  });
+});
