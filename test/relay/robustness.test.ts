@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { connect as netConnect, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { Connection, TransportEvent } from '../../lib/transport/types';
+import { listenTcp, startUnresponsiveListener } from '../transport/helpers';
+import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+
+type Peer = Awaited<ReturnType<typeof listenTcp>>;
+
+/**
+ * A session opened before the abuse and checked after each case: it must still carry bytes both
+ * ways, proving one client's garbage does not disturb another's session.
+ */
+class Witness {
+  private received = '';
+  private connection!: Connection;
+  private events: TransportEvent[] = [];
+  private counter = 0;
+
+  constructor(private readonly relay: TestRelay) {}
+
+  async open(): Promise<void> {
+    this.connection = this.relay.transport.open({ host: 'echo.test', port: 443 }, (event) => {
+      this.events.push(event);
+      if (event.type === 'data') this.received += Buffer.from(event.bytes).toString('latin1');
+    });
+    this.connection.write(CLIENT_HELLO_HEAD);
+    await waitFor(() => this.received.length >= CLIENT_HELLO_HEAD.length, 3000, 'witness echo');
+  }
+
+  async assertAlive(): Promise<void> {
+    const token = `still-here-${this.counter++};`;
+    this.connection.write(new TextEncoder().encode(token));
+    await waitFor(() => this.received.endsWith(token), 3000, 'witness round trip');
+    assert.ok(!this.events.some((e) => e.type === 'closed' || e.type === 'error' || e.type === 'reset'));
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
+
+describe('relay robustness: malformed input leaves the relay up and other sessions unaffected', () => {
+  let echo: Peer;
+  let unresponsive: Awaited<ReturnType<typeof startUnresponsiveListener>>;
+  let relay: TestRelay;
+  let witness: Witness;
+  let release: () => void = () => {};
+
+  before(async () => {
+    echo = await listenTcp((s) => s.pipe(s));
+    unresponsive = await startUnresponsiveListener();
+    const slow = new Promise<void>((r) => (release = r));
+    relay = await startTestRelay(
+      {
+        headersTimeoutMs: 500,
+        maxFrameBytes: 4096,
+        maxSessionsPerClient: 50,
+        newSessionsPerMinute: 10_000,
+        demoTargets: { echo: { host: '127.0.0.1', port: echo.port }, blackhole: { host: '127.0.0.1', port: unresponsive.port } },
+      },
+      { dns: { 'slow.example': async () => (await slow, ['93.184.215.14']) } },
+    );
+    witness = new Witness(relay);
+    await witness.open();
+  });
+
+  after(async () => {
+    witness.close();
+    await relay.close();
+    await echo.close();
+    unresponsive.stop();
+  });
+
+  test('a text frame that is not JSON, or JSON that is not a request, ends that session with 1002', async () => {
+    for (const text of ['hello', '{"type":"shutdown"', '[]', '{"type":"connect","host":"10.0.0.1"}', 'null']) {
+      const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
+      s.ws.once('open', () => s.ws.send(text));
+      const { code } = await s.closed;
+      assert.equal(code, 1002, text);
+      assert.equal(errorEvent(s.events)?.code, 'RELAY', text);
+    }
+    await witness.assertAlive();
+  });
+
+  test('a text frame with invalid UTF-8 is closed by the WebSocket layer (1007)', async () => {
+    const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
+    s.ws.once('open', () => s.ws.send(Buffer.from([0xc3, 0x28, 0xff]), { binary: false }));
+    const { code } = await s.closed;
+    assert.equal(code, 1007);
+    await witness.assertAlive();
+  });
+
+  test('random binary garbage is not a ClientHello: POLICY, and the server never sees it', async () => {
+    const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
+    s.ws.once('open', () => s.ws.send(Buffer.from('\x00\xff garbage \x16\x03')));
+    await s.closed;
+    assert.equal(errorEvent(s.events)?.reason, 'not-client-hello');
+    assert.equal(s.binary.length, 0);
+    await witness.assertAlive();
+  });
+
+  test('oversized frames close only their own session (1009)', async () => {
+    const closes = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
+        s.ws.once('open', () => s.ws.send(Buffer.alloc(1024 * 1024)));
+        return (await s.closed).code;
+      }),
+    );
+    assert.deepEqual(closes, [1009, 1009, 1009, 1009, 1009]);
+    await witness.assertAlive();
+  });
+
+  test('data with no target, or a malformed target, is refused without dialing', async () => {
+    const dialsBefore = relay.dials.length;
+    for (const target of [undefined, { host: '', port: 443 }, { host: 'echo.test', port: 'https' }, { host: 'a'.repeat(300), port: 443 }]) {
+      const s = rawSession(relay.url, target);
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      await s.closed;
+      assert.equal(errorEvent(s.events)?.code, 'POLICY', JSON.stringify(target));
+    }
+    assert.equal(relay.dials.length, dialsBefore);
+    await witness.assertAlive();
+  });
+
+  test('a client that leaves during DNS or during connect leaves nothing behind, and nothing is dialed late', async () => {
+    const dialsBefore = relay.dials.length;
+    const duringDns = rawSession(relay.url, { host: 'slow.example', port: 443 });
+    await duringDns.opened;
+    duringDns.ws.terminate();
+    const duringConnect = rawSession(relay.url, { host: 'blackhole.test', port: 443 });
+    await waitFor(() => duringConnect.events.some((e) => e.type === 'resolved'), 2000, 'resolved');
+    duringConnect.ws.close();
+    await duringConnect.closed;
+    release(); // the DNS answer arrives after the client is gone
+    await waitFor(() => relay.relay.activeSessions() === 1, 2000, 'only the witness left');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(
+      relay.dials.slice(dialsBefore).map((d) => d.port),
+      [unresponsive.port],
+      'only the blackhole dial happened; the slow name was never dialed',
+    );
+    await witness.assertAlive();
+  });
+
+  test('a client dropping mid-session (no close frame) closes the server connection too', async () => {
+    let serverClosed = false;
+    const peer = await listenTcp((s) => {
+      s.resume();
+      // allowHalfOpen peer: the relay's FIN shows up as 'end'.
+      s.on('end', () => (serverClosed = true));
+    });
+    const r = await startTestRelay({ demoTargets: { peer: { host: '127.0.0.1', port: peer.port } } });
+    try {
+      const s = rawSession(r.url, { host: 'peer.test', port: 443 });
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      await waitFor(() => s.events.some((e) => e.type === 'connected'), 2000, 'connected');
+      s.ws.terminate();
+      await waitFor(() => serverClosed, 2000, 'server side closed');
+      await waitFor(() => r.relay.activeSessions() === 0, 2000, 'session gone');
+    } finally {
+      await r.close();
+      await peer.close();
+    }
+  });
+
+  test('a thousand half-sent upgrade requests are cut by the headers timeout; new sessions still work meanwhile', async () => {
+    const sockets: Socket[] = [];
+    let closedByRelay = 0;
+    for (let i = 0; i < 1000; i++) {
+      const s = netConnect(relay.relay.port, '127.0.0.1');
+      s.on('error', () => {});
+      s.on('close', () => closedByRelay++);
+      s.resume(); // read the relay's 400/408 so its FIN is seen
+      s.write(i % 2 === 0 ? 'GET /relay?host=echo.test&port=443 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n' : '\x16\x03\x01 not http at all');
+      sockets.push(s);
+    }
+    // While they hang, the relay still serves health checks, new sessions and the witness.
+    assert.equal((await httpGet(`http://127.0.0.1:${relay.relay.port}/healthz`)).status, 200);
+    const fresh = rawSession(relay.url, { host: 'echo.test', port: 443 });
+    fresh.ws.once('open', () => fresh.ws.send(CLIENT_HELLO_HEAD));
+    await waitFor(() => Buffer.concat(fresh.binary).equals(CLIENT_HELLO_HEAD), 3000, 'fresh session echo');
+    fresh.ws.close();
+    await witness.assertAlive();
+    await waitFor(() => closedByRelay === 1000, 5000, 'the relay to close every half-open socket');
+    await witness.assertAlive();
+  });
+
+  test('plain HTTP on the relay path is answered 426, unknown paths 404', async () => {
+    assert.equal((await httpGet(`http://127.0.0.1:${relay.relay.port}/relay?host=echo.test&port=443`)).status, 426);
+    assert.equal((await httpGet(`http://127.0.0.1:${relay.relay.port}/nope`)).status, 404);
+    await witness.assertAlive();
+  });
+});
