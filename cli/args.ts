@@ -97,7 +97,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
   a.url = positional[0];
-  if ((a.clientCert === undefined) !== (a.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
+  if (a.clientCert !== 'demo' && (a.clientCert === undefined) !== (a.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
   return a;
 }
 
@@ -116,7 +116,8 @@ options:
   --as PERSONALITY       rustls | openssl | schannel | boringssl | boringssl-ignore | go
   --ca FILE              extra trusted CA certificates (PEM; repeatable)
   --insecure             continue after a failed certificate check (marked insecure)
-  --client-cert FILE     client certificate chain (PEM), with --client-key FILE (PKCS#8 or SEC1/PKCS#1 PEM)
+  --client-cert FILE     client certificate chain (PEM), with --client-key FILE (PKCS#8 or SEC1/PKCS#1 PEM);
+                         --client-cert demo uses the demo client certificate
   --post-handshake-auth  offer TLS 1.3 post-handshake client authentication
   --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
   --method M --data S    HTTP method and request body

@@ -7,6 +7,8 @@ import { runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
+import { diagnose } from '../lib/doctor/diagnose';
+import { diagnosisForJson, formatDiagnosis } from './doctor';
 
 function requestFrom(a: CliArgs): RunRequest {
   return {
@@ -53,7 +55,15 @@ async function main(argv: string[]): Promise<number> {
   const paint = painter(a.color && !a.json);
   try {
     const setup = { caFiles: a.ca, clientCertFile: a.clientCert, clientKeyFile: a.clientKey, timeoutMs: a.timeoutMs };
-    if (a.command === 'diagnose') throw new UsageError('diagnose: not available in this build');
+    if (a.command === 'diagnose') {
+      const report = await diagnose(requestFrom(a), (req) => nodeRunDeps(req, setup), {
+        probeTimeoutMs: a.timeoutMs,
+        onProbe: a.json ? undefined : (p) => process.stderr.write(paint('dim', `probe: ${p.label}: ${p.outcome}\n`)),
+      });
+      if (a.json) process.stdout.write(JSON.stringify(diagnosisForJson(report), null, 2) + '\n');
+      else process.stdout.write(formatDiagnosis(report, paint) + '\n');
+      return 0;
+    }
     const { req, deps } = await nodeRunDeps(requestFrom(a), setup);
     const trace: Trace = await runTls(req, {
       ...deps,
