@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
 import Script from 'next/script';
 import type { ReactNode } from 'react';
 import { ThemeToggle } from '@/components/theme/ThemeToggle';
@@ -32,12 +33,23 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </a>
         <header className="border-b border-zinc-200 dark:border-zinc-800">
           <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
-            <a href="/" className="flex items-baseline gap-2 font-semibold tracking-tight">
+            <Link href="/" className="flex shrink-0 items-baseline gap-2 font-semibold tracking-tight">
               <span aria-hidden="true" className="font-mono text-sky-700 dark:text-sky-400">
                 ⟨tls⟩
               </span>
-              TLS Playground
-            </a>
+              <span className="hidden sm:inline">TLS Playground</span>
+            </Link>
+            <nav aria-label="Main" className="flex min-w-0 flex-1 gap-3 overflow-x-auto text-sm sm:gap-4">
+              <Link href="/" className="whitespace-nowrap hover:underline">
+                Playground
+              </Link>
+              <Link href="/renegotiation" className="whitespace-nowrap hover:underline">
+                The IIS story
+              </Link>
+              <Link href="/compare" className="whitespace-nowrap hover:underline">
+                Compare
+              </Link>
+            </nav>
             <ThemeToggle />
           </div>
         </header>

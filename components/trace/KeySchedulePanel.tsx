@@ -17,30 +17,32 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
   if (graph.nodes.length === 0) {
     return <p className="text-sm text-zinc-500">No keys were derived in this run (yet).</p>;
   }
-  const columnTitle = (i: number) => (i === 0 ? 'Inputs' : `Derived, level ${i}`);
+  const columnTitle = (i: number) => (i === 0 ? 'Inputs' : i === 1 ? 'Derived from the inputs' : `Derived, ${i} steps from the inputs`);
   return (
     <div className="space-y-3" data-testid="key-schedule">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         Select a secret to light up the inputs it was derived from (RFC 8446 §7.1 for TLS 1.3, RFC 5246 §8.1 for TLS 1.2).
       </p>
-      <div className="flex gap-3 overflow-x-auto pb-2" role="list" aria-label="Key schedule">
-        {graph.columns.map((ids, column) => (
-          <div key={column} className="w-64 shrink-0 space-y-2" role="listitem" aria-label={columnTitle(column)}>
-            <h4 className="text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{columnTitle(column)}</h4>
-            <ul className="space-y-2">
-              {ids.map((id) => (
-                <KeyCard
-                  key={id}
-                  node={graph.byId.get(id)!}
-                  state={id === selected ? 'selected' : upstream.has(id) ? 'upstream' : 'idle'}
-                  onSelect={() => setSelected(id === selected ? undefined : id)}
-                  labelOf={(i) => graph.byId.get(i)?.label ?? i}
-                  onShowStep={onShowStep}
-                />
-              ))}
-            </ul>
-          </div>
-        ))}
+      <div className="space-y-4" aria-label="Key schedule">
+        {graph.columns.map((ids, column) =>
+          ids.length === 0 ? null : (
+            <section key={column} aria-label={columnTitle(column)}>
+              <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{columnTitle(column)}</h4>
+              <ul className="grid gap-2 sm:grid-cols-2">
+                {ids.map((id) => (
+                  <KeyCard
+                    key={id}
+                    node={graph.byId.get(id)!}
+                    state={id === selected ? 'selected' : upstream.has(id) ? 'upstream' : 'idle'}
+                    onSelect={() => setSelected(id === selected ? undefined : id)}
+                    labelOf={(i) => graph.byId.get(i)?.label ?? i}
+                    onShowStep={onShowStep}
+                  />
+                ))}
+              </ul>
+            </section>
+          ),
+        )}
       </div>
       {keyLog.length > 0 && (
         <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -74,7 +76,7 @@ function KeyCard({
           ? 'border-dashed border-zinc-300 dark:border-zinc-700'
           : 'border-zinc-200 dark:border-zinc-800';
   return (
-    <li className={`rounded-md border p-2 text-xs ${ring}`} data-testid="key-node" data-key-id={node.id}>
+    <li className={`min-w-0 rounded-md border p-2 text-xs ${ring}`} data-testid="key-node" data-key-id={node.id}>
       <button type="button" onClick={onSelect} aria-pressed={state === 'selected'} className="w-full text-left">
         <span className="block font-mono text-[0.8rem] font-semibold break-all">{node.label}</span>
         {node.kind === 'input' && <span className="text-zinc-500">input (not derived here)</span>}

@@ -82,7 +82,8 @@ export function buildSummary(trace: Trace): SummaryCard {
     { label: 'Total', value: formatMs(trace.timings.totalMs) },
   ];
 
-  const alerts = trace.alerts.map((a) => ({
+  // close_notify is the normal end of a connection, not something to warn about.
+  const alerts = trace.alerts.filter((a) => a.description !== 'close_notify').map((a) => ({
     text: `${a.from === 'client' ? 'Client' : 'Server'} sent ${a.level} alert ${a.description}`,
     tone: (a.level === 'fatal' ? 'bad' : 'warning') as 'bad' | 'warning',
   }));

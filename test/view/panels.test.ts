@@ -59,6 +59,12 @@ describe('summary card', () => {
     assert.deepEqual(card.alerts, []);
   });
 
+  it('does not list close_notify among the alerts: it is how a connection ends normally', () => {
+    const trace = tls13OkTrace();
+    trace.alerts = [{ from: 'server', level: 'warning', description: 'close_notify' }];
+    assert.deepEqual(buildSummary(trace).alerts, []);
+  });
+
   it('summarises the IIS reset with the client’s warning alert', () => {
     const card = buildSummary(iisRustlsTrace());
     assert.equal(card.outcomeLabel, 'Connection reset');

@@ -1,0 +1,107 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { ComparisonView } from '@/components/compare/ComparisonView';
+import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
+import { useTraceRuns, type TraceRun } from '../useTraceRun';
+
+/** Runs one URL with two client personalities and shows the runs side by side. */
+export function Compare({ initialUrl }: { initialUrl: string }) {
+  const [url, setUrl] = useState(initialUrl);
+  const [a, setA] = useState<PersonalityName>('rustls');
+  const [b, setB] = useState<PersonalityName>('openssl');
+  const [clientCertificate, setClientCertificate] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const { runs, runAll } = useTraceRuns(2);
+  const running = runs.some((r) => r.status === 'running');
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const target = checkTarget(url);
+    if (!target.ok) {
+      setError(target.message);
+      return;
+    }
+    setError(undefined);
+    const base = { ...DEFAULT_FORM, clientCertificate: clientCertificate ? ('demo' as const) : ('none' as const) };
+    void runAll([toRunRequest({ ...base, personality: a }, target.url), toRunRequest({ ...base, personality: b }, target.url)]);
+  }
+
+  const [runA, runB] = runs;
+  return (
+    <div className="space-y-5">
+      <form onSubmit={onSubmit} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label="Compare two clients" noValidate>
+        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
+          <span className="font-medium">https URL</span>
+          <input
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            className="rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            spellCheck={false}
+            data-testid="compare-url"
+          />
+        </label>
+        <PersonalitySelect label="Client A" value={a} onChange={setA} testId="compare-a" />
+        <PersonalitySelect label="Client B" value={b} onChange={setB} testId="compare-b" />
+        <label className="flex items-center gap-2 text-sm lg:pb-2">
+          <input type="checkbox" checked={clientCertificate} onChange={() => setClientCertificate(!clientCertificate)} />
+          Demo client certificate
+        </label>
+        <button
+          type="submit"
+          disabled={running}
+          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
+          data-testid="compare-run"
+        >
+          {running ? 'Running…' : 'Run both'}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      <RunResult runA={runA} runB={runB} labelA={`A: ${a}`} labelB={`B: ${b}`} />
+    </div>
+  );
+}
+
+export function RunResult({ runA, runB, labelA, labelB }: { runA: TraceRun; runB: TraceRun; labelA: string; labelB: string }) {
+  if (runA.status === 'done' && runB.status === 'done') return <ComparisonView a={runA.trace} b={runB.trace} labelA={labelA} labelB={labelB} />;
+  const failed = [runA, runB].find((r): r is Extract<TraceRun, { status: 'failed' }> => r.status === 'failed');
+  if (failed) {
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        A run could not start: {failed.message}
+      </p>
+    );
+  }
+  if (runA.status === 'running' || runB.status === 'running') {
+    return (
+      <p className="text-sm text-zinc-500" role="status">
+        Running {runA.status === 'running' ? labelA : labelB}…
+      </p>
+    );
+  }
+  return null;
+}
+
+function PersonalitySelect({ label, value, onChange, testId }: { label: string; value: PersonalityName; onChange: (p: PersonalityName) => void; testId: string }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      <span className="font-medium">{label}</span>
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value as PersonalityName)}
+        className="rounded-md border border-zinc-300 bg-white px-2 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        data-testid={testId}
+      >
+        {PERSONALITIES.map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

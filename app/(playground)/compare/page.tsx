@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { Compare } from './Compare';
+
+export const metadata: Metadata = { title: 'Compare two clients — TLS Playground' };
+
+export default function ComparePage() {
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight">Compare two clients</h1>
+      <p className="max-w-3xl text-zinc-600 dark:text-zinc-400">
+        The same URL, two client personalities, run one after the other from this browser. Their steps are aligned; where
+        they part ways is highlighted.
+      </p>
+      <Compare initialUrl="https://iis-renegotiation.test/secure/" />
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+'use client';
+
+import { ComparisonView } from '@/components/compare/ComparisonView';
+import { RfcLink } from '@/components/trace/RfcLink';
+import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
+import type { Trace } from '@/lib/trace/schema';
+import { DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { keyMoments } from '@/lib/view/story';
+import { buildSummary } from '@/lib/view/summary';
+import { useTraceRuns, type TraceRun } from '../useTraceRun';
+
+const URL_SECURE = 'https://iis-renegotiation.test/secure/';
+
+interface Chapter {
+  title: string;
+  intro: string;
+  form: RunForm;
+  label: string;
+}
+
+const CHAPTERS: Chapter[] = [
+  {
+    title: '1. A client that never renegotiates (rustls)',
+    intro:
+      'The handshake succeeds without any CertificateRequest. Only when the request for /secure/ arrives does the server ask to renegotiate — and rustls refuses, legally, with a warning alert. Watch what the server does next.',
+    form: { ...DEFAULT_FORM, personality: 'rustls' },
+    label: 'rustls',
+  },
+  {
+    title: '2. A client that renegotiates (OpenSSL), without a certificate',
+    intro:
+      'OpenSSL answers the HelloRequest with a new ClientHello, encrypted under the current keys. The server now sends a CertificateRequest; the client has no certificate and sends an empty Certificate message. The server answers 403, like IIS 403.7.',
+    form: { ...DEFAULT_FORM, personality: 'openssl' },
+    label: 'OpenSSL, no certificate',
+  },
+  {
+    title: '3. The same, with the demo client certificate',
+    intro: 'This time the client sends its certificate and proves it holds the key (CertificateVerify). The server answers 200.',
+    form: { ...DEFAULT_FORM, personality: 'openssl', clientCertificate: 'demo' },
+    label: 'OpenSSL, demo certificate',
+  },
+];
+
+/** The guided IIS story: three runs, their key moments explained, then rustls and OpenSSL side by side. */
+export function Story() {
+  const { runs, runAll, runOne } = useTraceRuns(CHAPTERS.length);
+  const running = runs.some((r) => r.status === 'running');
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap gap-2">
+        <button
+          type="button"
+          disabled={running}
+          onClick={() => void runAll(CHAPTERS.map((c) => toRunRequest(c.form, URL_SECURE)))}
+          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
+          data-testid="story-run-all"
+        >
+          {running ? 'Running…' : 'Run all three'}
+        </button>
+      </div>
+      {CHAPTERS.map((chapter, i) => (
+        <section key={chapter.title} aria-labelledby={`chapter-${i}`} className="space-y-3" data-testid={`chapter-${i}`}>
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 id={`chapter-${i}`} className="text-lg font-semibold">
+              {chapter.title}
+            </h2>
+            <button
+              type="button"
+              disabled={running}
+              onClick={() => void runOne(i, toRunRequest(chapter.form, URL_SECURE))}
+              className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            >
+              Run as {chapter.label}
+            </button>
+          </div>
+          <p className="max-w-3xl text-zinc-700 dark:text-zinc-300">{chapter.intro}</p>
+          <ChapterResult run={runs[i]} />
+        </section>
+      ))}
+      {runs[0].status === 'done' && runs[2].status === 'done' && (
+        <section aria-labelledby="side-by-side" className="space-y-3">
+          <h2 id="side-by-side" className="text-lg font-semibold">
+            rustls and OpenSSL, side by side
+          </h2>
+          <ComparisonView a={runs[0].trace} b={runs[2].trace} labelA={CHAPTERS[0].label} labelB={CHAPTERS[2].label} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ChapterResult({ run }: { run: TraceRun }) {
+  if (run.status === 'idle') return null;
+  if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500">Running…</p>;
+  if (run.status === 'failed') return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The run could not start: {run.message}</p>;
+  return <Moments trace={run.trace} />;
+}
+
+function Moments({ trace }: { trace: Trace }) {
+  const summary = buildSummary(trace);
+  const moments = keyMoments(trace);
+  return (
+    <div className="space-y-2" data-testid="chapter-result" data-outcome={trace.outcome}>
+      <p className={`inline-block rounded px-2 py-1 text-sm font-medium ring-1 ${TONE_BADGE[summary.tone]}`}>
+        {summary.outcomeLabel}: {summary.detail}
+      </p>
+      <ol className="space-y-2 border-l-2 border-zinc-200 pl-4 dark:border-zinc-800">
+        {moments.map((m) => (
+          <li key={m.seq} data-testid="moment">
+            <span className={`font-medium ${m.tone === 'neutral' ? '' : TONE_TEXT[m.tone]}`}>{m.title}</span>
+            {m.explanation && <p className="text-sm text-zinc-700 dark:text-zinc-300">{m.explanation}</p>}
+            {m.rfc && (
+              <p className="text-xs">
+                <RfcLink reference={m.rfc} />
+              </p>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

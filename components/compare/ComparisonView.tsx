@@ -1,0 +1,88 @@
+import type { Step, Trace } from '@/lib/trace/schema';
+import { compareRuns } from '@/lib/view/compare';
+import { buildSummary } from '@/lib/view/summary';
+import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
+
+const ARROW: Record<Step['direction'], string> = { 'client->server': '→', 'server->client': '←', local: '·' };
+const DIRECTION: Record<Step['direction'], string> = { 'client->server': 'client to server', 'server->client': 'server to client', local: 'in the client' };
+
+/**
+ * Two runs side by side, aligned step by step; rows where only one run has a step are highlighted
+ * and the first of them is marked: that is where the two clients parted ways.
+ */
+export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; labelA: string; labelB: string }) {
+  const comparison = compareRuns(a, b);
+  const summaries = [buildSummary(a), buildSummary(b)];
+  return (
+    <div className="space-y-3" data-testid="comparison">
+      <div className="grid grid-cols-2 gap-2 sm:gap-4">
+        {[labelA, labelB].map((label, i) => (
+          <div key={label} className={`rounded-md px-3 py-2 ring-1 ${TONE_BADGE[summaries[i].tone]}`} data-testid={`comparison-outcome-${i === 0 ? 'a' : 'b'}`}>
+            <div className="text-xs font-semibold uppercase tracking-wide">{label}</div>
+            <div className="font-semibold">{summaries[i].outcomeLabel}</div>
+            <div className="text-sm break-words">{summaries[i].detail}</div>
+          </div>
+        ))}
+      </div>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+        {comparison.differences === 0
+          ? 'The two runs took exactly the same steps.'
+          : `${comparison.rows.length - comparison.differences} steps in common, ${comparison.differences} different. The first difference is highlighted.`}
+      </p>
+      <table className="w-full table-fixed border-collapse text-sm">
+        <caption className="sr-only">
+          Steps of {labelA} and {labelB}, aligned; rows with a step on one side only are differences.
+        </caption>
+        <thead>
+          <tr className="text-left text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+            <th scope="col" className="w-1/2 border-b border-zinc-200 px-2 py-1 dark:border-zinc-800">
+              {labelA}
+            </th>
+            <th scope="col" className="w-1/2 border-b border-zinc-200 px-2 py-1 dark:border-zinc-800">
+              {labelB}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {comparison.rows.map((row, i) => {
+            const first = i === comparison.firstDifference;
+            return (
+              <tr
+                key={i}
+                data-testid="comparison-row"
+                data-same={row.same ? 'true' : 'false'}
+                className={row.same ? '' : first ? 'bg-amber-100 dark:bg-amber-900/40' : 'bg-amber-50 dark:bg-amber-950/30'}
+              >
+                <Cell step={row.a} missing={!row.same && !row.a} first={first} />
+                <Cell step={row.b} missing={!row.same && !row.b} first={first} />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: boolean }) {
+  if (!step) {
+    return (
+      <td className="border-b border-zinc-100 px-2 py-1 text-zinc-400 dark:border-zinc-900">
+        {missing ? <span className="sr-only">no such step in this run</span> : null}
+        <span aria-hidden="true">—</span>
+      </td>
+    );
+  }
+  const bad = /reset|timed out|refused|\(fatal\)|rejected/i.test(step.title);
+  const warn = /\(warning\)/.test(step.title) && !/close_notify/.test(step.title);
+  return (
+    <td className="border-b border-zinc-100 px-2 py-1 align-top dark:border-zinc-900">
+      {first && <span className="sr-only">First difference: </span>}
+      <span className="mr-1 font-mono text-zinc-400" aria-hidden="true">
+        {ARROW[step.direction]}
+      </span>
+      <span className="sr-only">{DIRECTION[step.direction]}: </span>
+      <span className={`break-words ${bad ? TONE_TEXT.bad : warn ? TONE_TEXT.warning : ''}`}>{step.title}</span>
+    </td>
+  );
+}
