@@ -4,6 +4,7 @@
  * verify with (RFC 8446 §4.2.3).
  */
 import type { SignatureSchemeName } from '../crypto/provider';
+import type { EcCurve } from '../crypto/spki';
 import type { Field } from '../wire/field';
 import { DerReader, Tag, type Tlv, badCertificate, decodeBitString, decodeOid, decodeSmallInteger, contextTag, tlvField } from './der';
 import { OIDS, describeOid, oidName } from './oids';
@@ -25,8 +26,8 @@ export interface SignatureAlgorithm {
 export interface PublicKeyInfo {
   algorithm: 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'unknown';
   oid: string;
-  /** Named curve for EC keys: "secp256r1", "secp384r1", "secp521r1" (or the dotted OID). */
-  curve?: string;
+  /** Named curve for EC keys, named as lib/tls/crypto names them ("P-256"), else the curve's OID name. */
+  curve?: EcCurve | string;
   /** Modulus size for RSA, field size for EC and EdDSA. */
   bits?: number;
   /** "RSA 2048 bits", "ECDSA P-256", "Ed25519". */
@@ -60,8 +61,10 @@ const SIGNATURE_ALGORITHMS: Record<string, Pick<SignatureAlgorithm, 'family' | '
   '1.3.101.113': { family: 'ed448' },
 };
 
-const CURVE_BITS: Record<string, number> = { secp256r1: 256, secp384r1: 384, secp521r1: 521 };
-const CURVE_LABEL: Record<string, string> = { secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const CURVE_BY_OID: Record<string, EcCurve> = { '1.2.840.10045.3.1.7': 'P-256', '1.3.132.0.34': 'P-384', '1.3.132.0.35': 'P-521' };
+const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
+/** The hash each NIST curve is paired with in TLS 1.3 (RFC 8446 §4.2.3). */
+const CURVE_HASH: Record<string, HashAlgorithmName> = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' };
 
 /** Reads `SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }`. */
 function readAlgorithmIdentifier(tlv: Tlv, path: string): { oid: string; oidTlv: Tlv; params?: Tlv } {
@@ -166,7 +169,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
   if (params) {
     if (key.algorithm === 'ec' && params.tag === Tag.OID) {
       const curveOid = decodeOid(params.content, `${r.at('algorithm')}.parameters`);
-      key.curve = oidName(curveOid);
+      key.curve = CURVE_BY_OID[curveOid] ?? oidName(curveOid);
       algChildren.push(tlvField(params, 'namedCurve', { value: describeOid(curveOid), meaning: 'the curve the key lives on', rfc: 'RFC 5480 §2.1.1' }));
     } else if (key.algorithm === 'rsa-pss') {
       const { field } = decodePssParams(params, `${r.at('algorithm')}.parameters`);
@@ -201,7 +204,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     );
   } else if (key.algorithm === 'ec') {
     key.bits = key.curve ? CURVE_BITS[key.curve] : undefined;
-    key.description = `ECDSA ${key.curve ? (CURVE_LABEL[key.curve] ?? key.curve) : '(explicit curve parameters)'}`;
+    key.description = `ECDSA ${key.curve ?? '(explicit curve parameters)'}`;
     const form = bits[0] === 4 ? 'uncompressed' : bits[0] === 2 || bits[0] === 3 ? 'compressed' : 'invalid';
     keyChildren.push(bitsField('ecPoint', `${form} point (${bits.length} bytes)`, 'the public point Q, SEC 1 §2.3.3 encoding'));
   } else if (key.algorithm === 'ed25519' || key.algorithm === 'ed448') {
@@ -244,7 +247,7 @@ export function signatureSchemeFor(algorithm: SignatureAlgorithm, issuerKey: Pub
     }
     case 'ecdsa': {
       if (issuerKey.algorithm !== 'ec') return mismatch;
-      if (!issuerKey.curve || !CURVE_LABEL[issuerKey.curve]) return { reason: `the issuer's curve ${issuerKey.curve ?? '(explicit parameters)'} is not supported` };
+      if (!issuerKey.curve || !CURVE_HASH[issuerKey.curve]) return { reason: `the issuer's curve ${issuerKey.curve ?? '(explicit parameters)'} is not supported` };
       // X.509 pairs any hash with any curve (RFC 5758 §3.2). TLS 1.3 names bind a curve, but the
       // backends read an ECDSA scheme as "ECDSA with this hash" for certificates (as TLS 1.2 does),
       // so the hash picks the scheme and the key brings its own curve.
@@ -256,8 +259,7 @@ export function signatureSchemeFor(algorithm: SignatureAlgorithm, issuerKey: Pub
       };
       const scheme = algorithm.hash && byHash[algorithm.hash];
       if (!scheme) return { reason: `${algorithm.name} is not supported` };
-      const natural = { secp256r1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' }[issuerKey.curve];
-      return natural === algorithm.hash || algorithm.hash === 'sha1' ? { scheme } : { scheme, description: `${algorithm.name} with a ${CURVE_LABEL[issuerKey.curve]} key` };
+      return CURVE_HASH[issuerKey.curve] === algorithm.hash || algorithm.hash === 'sha1' ? { scheme } : { scheme, description: `${algorithm.name} with a ${issuerKey.curve} key` };
     }
     case 'ed25519':
       return issuerKey.algorithm === 'ed25519' ? { scheme: 'ed25519' } : mismatch;

@@ -39,6 +39,8 @@ const STRING_TYPES: Record<number, string> = {
   0x12: 'NumericString',
 };
 
+const utf8Decoder = new TextDecoder('utf-8');
+
 /** Text of a directory string (X.520 DirectoryString and the IA5/Printable forms). */
 export function decodeString(tlv: Tlv, path: string): { text: string; type: string } {
   const type = STRING_TYPES[tlv.tag];
@@ -46,13 +48,17 @@ export function decodeString(tlv: Tlv, path: string): { text: string; type: stri
   const b = tlv.content;
   let text = '';
   if (tlv.tag === Tag.UTF8String) {
-    text = new TextDecoder('utf-8').decode(b);
+    text = utf8Decoder.decode(b);
   } else if (tlv.tag === Tag.BMPString) {
     if (b.length % 2) throw badCertificate(`malformed certificate DER at ${path}: BMPString of odd length`);
     for (let i = 0; i < b.length; i += 2) text += String.fromCharCode((b[i] << 8) | b[i + 1]);
   } else if (tlv.tag === Tag.UniversalString) {
     if (b.length % 4) throw badCertificate(`malformed certificate DER at ${path}: UniversalString length not a multiple of 4`);
-    for (let i = 0; i < b.length; i += 4) text += String.fromCodePoint(((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0);
+    for (let i = 0; i < b.length; i += 4) {
+      const cp = ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+      if (cp > 0x10ffff) throw badCertificate(`malformed certificate DER at ${path}: UniversalString holds 0x${cp.toString(16)}, not a Unicode code point`);
+      text += String.fromCodePoint(cp);
+    }
   } else {
     // Printable/IA5/Visible are ASCII; TeletexString is read as Latin-1, as OpenSSL does.
     for (const c of b) text += String.fromCharCode(c);

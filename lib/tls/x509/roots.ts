@@ -109,6 +109,11 @@ export class RootStore {
  * engine's bundle does not carry ~200 KB of certificates unless the caller asks for them.
  */
 export async function mozillaRoots(): Promise<RootStore> {
-  const { MOZILLA_ROOTS } = await import('./roots.generated');
-  return new RootStore(MOZILLA_ROOTS, 'root-store');
+  let roots: readonly string[];
+  try {
+    roots = (await import('./roots.generated')).MOZILLA_ROOTS;
+  } catch (err) {
+    throw new Error(`the Mozilla root store has not been generated (run npm run gen:roots): ${(err as Error).message}`);
+  }
+  return new RootStore(roots, 'root-store');
 }
