@@ -70,12 +70,12 @@ function pair(kp: { publicKey: KeyObject; privateKey: KeyObject }): NodeKeyPair 
 function generateNodeKeys() {
   return {
     rsa2048: pair(generateKeyPairSync('rsa', { modulusLength: 2048 })),
-    /** An odd modulus size: 2049 bits exercises the PSS emBits/emLen corner (RFC 8017 §9.1). */
-    rsa2049: pair(generateKeyPairSync('rsa', { modulusLength: 2049 })),
+    /** 1025 bits (≡ 1 mod 8): EM is one byte shorter than the modulus, the PSS emBits/emLen corner (RFC 8017 §9.1). */
+    rsa1025: pair(generateKeyPairSync('rsa', { modulusLength: 1025 })),
     /** id-RSASSA-PSS key without parameters. */
     rsaPss: pair(generateKeyPairSync('rsa-pss', { modulusLength: 2048 })),
     /** id-RSASSA-PSS key restricted to SHA-256 (RFC 4055 parameters). */
-    rsaPssSha256: pair(generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256', saltLength: 32 })),
+    rsaPssSha256: pair(generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' })),
     p256: pair(generateKeyPairSync('ec', { namedCurve: 'P-256' })),
     p384: pair(generateKeyPairSync('ec', { namedCurve: 'P-384' })),
     p521: pair(generateKeyPairSync('ec', { namedCurve: 'P-521' })),

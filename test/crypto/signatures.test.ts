@@ -47,8 +47,8 @@ const verifyCases: [SignatureSchemeName, KeyName][] = [
   ['rsa_pss_rsae_sha256', 'rsa2048'],
   ['rsa_pss_rsae_sha384', 'rsa2048'],
   ['rsa_pss_rsae_sha512', 'rsa2048'],
-  ['rsa_pss_rsae_sha256', 'rsa2049'],
-  ['rsa_pss_rsae_sha512', 'rsa2049'],
+  ['rsa_pss_rsae_sha256', 'rsa1025'],
+  ['rsa_pss_rsae_sha384', 'rsa1025'],
   ['rsa_pss_pss_sha256', 'rsaPss'],
   ['rsa_pss_pss_sha384', 'rsaPss'],
   ['rsa_pss_pss_sha512', 'rsaPss'],
@@ -57,7 +57,7 @@ const verifyCases: [SignatureSchemeName, KeyName][] = [
   ['rsa_pkcs1_sha384', 'rsa2048'],
   ['rsa_pkcs1_sha512', 'rsa2048'],
   ['rsa_pkcs1_sha1', 'rsa2048'],
-  ['rsa_pkcs1_sha256', 'rsa2049'],
+  ['rsa_pkcs1_sha256', 'rsa1025'],
   ['ed25519', 'ed25519'],
 ];
 
@@ -142,6 +142,12 @@ for (const crypto of backends) {
       }
     });
 
+    it('returns false (does not throw) for RSA-PSS SHA-512 with a key too small to hold it (RFC 8017 §9.1.2 step 3)', async () => {
+      const keys = nodeKeys().rsa1025;
+      const signature = new Uint8Array(129).fill(0x11);
+      assert.equal(await crypto.verify('rsa_pss_rsae_sha512', keys.spki, message, signature), false);
+    });
+
     it('rejects an RSA signature one byte short, and a PKCS#1 signature offered as PSS', async () => {
       const keys = nodeKeys().rsa2048;
       const signature = opensslSign('rsa_pkcs1_sha256', keys);
@@ -176,12 +182,12 @@ for (const crypto of backends) {
       ['ecdsa_secp384r1_sha384', 'p384'],
       ['ecdsa_secp521r1_sha512', 'p521'],
       ['rsa_pss_rsae_sha256', 'rsa2048'],
-      ['rsa_pss_rsae_sha384', 'rsa2049'],
+      ['rsa_pss_rsae_sha384', 'rsa1025'],
       ['rsa_pss_rsae_sha512', 'rsa2048'],
       ['rsa_pss_pss_sha256', 'rsaPss'],
       ['rsa_pss_pss_sha256', 'rsaPssSha256'],
       ['rsa_pkcs1_sha256', 'rsa2048'],
-      ['rsa_pkcs1_sha384', 'rsa2049'],
+      ['rsa_pkcs1_sha384', 'rsa1025'],
       ['rsa_pkcs1_sha1', 'rsa2048'],
       ['ed25519', 'ed25519'],
     ];
@@ -208,7 +214,7 @@ for (const crypto of backends) {
 describe('deterministic signatures are identical everywhere', () => {
   for (const [scheme, keyName] of [
     ['rsa_pkcs1_sha256', 'rsa2048'],
-    ['rsa_pkcs1_sha512', 'rsa2049'],
+    ['rsa_pkcs1_sha512', 'rsa1025'],
     ['ed25519', 'ed25519'],
   ] as [SignatureSchemeName, KeyName][]) {
     it(`${scheme}: noble, webcrypto and OpenSSL produce the same bytes`, async () => {

@@ -15,12 +15,19 @@ export { parsePkcs8, type PrivateKeyInfo } from './pkcs8';
 export { serverShareLength } from './groups';
 export type * from './provider';
 
+/**
+ * The backend for a global scope: SubtleCrypto when `crypto.subtle` exists, else noble (browsers
+ * leave `crypto.subtle` undefined outside secure contexts, e.g. a plain-http LAN address).
+ */
+export function cryptoFor(scope: { crypto?: { subtle?: SubtleCrypto } }): CryptoProvider {
+  const subtle = scope.crypto?.subtle;
+  return subtle ? createWebCrypto(subtle) : nobleCrypto;
+}
+
 let shared: CryptoProvider | undefined;
 
-/** SubtleCrypto when `globalThis.crypto.subtle` exists (absent in non-secure browser contexts), else noble. */
+/** `cryptoFor(globalThis)`, made once so that its caches (imported keys, detected support) are shared. */
 export function defaultCrypto(): CryptoProvider {
-  if (shared) return shared;
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  shared = subtle ? createWebCrypto(subtle) : nobleCrypto;
+  shared ??= cryptoFor(globalThis as { crypto?: { subtle?: SubtleCrypto } });
   return shared;
 }

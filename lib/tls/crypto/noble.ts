@@ -23,7 +23,7 @@ import {
 import { parsePkcs8, type PrivateKeyInfo } from './pkcs8';
 import type { AeadName, CryptoProvider, GroupName, KeyShare, RandomSource, SignatureSchemeName } from './provider';
 import * as rsa from './rsa';
-import { hashLengthBytes, schemeFamily, schemeHash, schemeKeyMismatch, type SignatureHash } from './schemes';
+import { describeKey, hashLengthBytes, schemeFamily, schemeHash, schemeKeyMismatch, type SignatureHash } from './schemes';
 import { curveFieldLength, parseSpki, type PublicKeyInfo } from './spki';
 
 /** The secret half of a key share made by this backend. */
@@ -177,11 +177,15 @@ export function nobleSignWithKey(scheme: SignatureSchemeName, key: PrivateKeyInf
   }
 }
 
-export function rsaKeyForEncryption(spki: Uint8Array): { n: bigint; e: bigint } {
+export function rsaKeyForEncryption(spki: Uint8Array, plaintextLength: number): { n: bigint; e: bigint } {
   const key = parseSpki(spki);
   // RFC 5246 §7.4.7.1: the premaster secret is encrypted to the server certificate's RSA key.
   if (key.algorithm !== 'rsa') {
-    throw new TlsAlertError('unsupported_certificate', 'RSA key exchange needs a server certificate with an rsaEncryption key.');
+    throw new TlsAlertError('unsupported_certificate', `RSA key exchange needs a server certificate with an rsaEncryption key, not ${describeKey(key)}.`);
+  }
+  // RFC 8017 §7.2.1: the message is at most k − 11 bytes.
+  if (plaintextLength > rsa.modulusLength(key.n) - 11) {
+    throw new TlsAlertError('unsupported_certificate', `The server's ${key.bits}-bit RSA key is too small to encrypt ${plaintextLength} bytes.`);
   }
   return key;
 }
@@ -249,7 +253,7 @@ export const nobleCrypto: CryptoProvider = {
     return nobleSignWithKey(scheme, privateKeyForScheme(scheme, pkcs8), message, random);
   },
   async rsaEncryptPkcs1(spki, plaintext, random) {
-    return rsa.encryptPkcs1(rsaKeyForEncryption(spki), plaintext, random);
+    return rsa.encryptPkcs1(rsaKeyForEncryption(spki, plaintext.length), plaintext, random);
   },
   async seal(aead, key, nonce, aad, plaintext) {
     return nobleSeal(aead, key, nonce, aad, plaintext);
