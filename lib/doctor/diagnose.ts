@@ -113,9 +113,12 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
   const failing = byPersonality.filter((p) => p.helloRequest && p.outcome !== 'ok');
   const succeeding = byPersonality.filter((p) => p.helloRequest && p.outcome === 'ok');
 
-  if (!tls13Available && !tls12Available) {
+  const completed = probes.some((p) => p.trace.steps.some((s) => s.title === 'Handshake complete'));
+  if (!completed) {
     severity = 'unreachable';
-    verdict = `No TLS handshake completed with this server: ${rustls.detail}. The renegotiation diagnosis needs a working TLS 1.2 or 1.3 handshake first.`;
+    const certificate = probes.map((p) => p.trace.certificate).find((c) => c?.verdict === 'untrusted');
+    verdict = `No TLS handshake completed with this server: ${certificate ? `its certificate is rejected (${certificate.checks.find((k) => !k.ok)?.detail ?? certificate.alert})` : (t13.version ? t13.detail : rustls.detail)}. The renegotiation diagnosis needs a working TLS 1.2 or 1.3 handshake first.`;
+    if (certificate) fixes.push({ who: 'server', title: 'Fix the server certificate', detail: 'Clients reject it before any request is sent; install a certificate that is valid now, names this host and chains (with its intermediates sent) to a public root.' });
   } else if (helloRequest) {
     severity = 'problem';
     const names = (ps: ProbeResult[]) => ps.map((p) => personalities[p.personality].title).join(', ');
