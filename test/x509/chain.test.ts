@@ -424,3 +424,35 @@ describe('RootStore and the Mozilla roots', () => {
     assert.throws(() => store.add(new Uint8Array([0x30, 0x00])), (err: unknown) => err instanceof TlsAlertError && err.alert === 'bad_certificate');
   });
 });
+
+describe('verifyServerCertificates: a hostile certificate list', () => {
+  test('many same-named issuers with wrong keys cost a bounded number of signature checks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tlspg-x509-hostile-'));
+    try {
+      // One leaf, and 60 self-signed impostors that all carry its issuer's name but not its key.
+      const ca = make(dir, { name: 'real-ca', subjectCN: 'Popular Name CA', extensions: CA_EXTENSIONS });
+      const leaf = make(dir, { name: 'leaf', subjectCN: 'localhost', issuer: ca, extensions: LOCALHOST_LEAF_EXTENSIONS });
+      const impostor = make(dir, { name: 'impostor', subjectCN: 'Popular Name CA', extensions: CA_EXTENSIONS });
+      // The same impostor, re-signed so that each copy has a distinct fingerprint but the same name.
+      const copies = Array.from({ length: 60 }, (_, i) => {
+        const der = impostor.certDer.slice();
+        der[der.length - 1] ^= i + 1;
+        return der;
+      });
+      let verifications = 0;
+      const counting: CryptoProvider = {
+        ...nobleCrypto,
+        verify: async (...args) => {
+          verifications++;
+          return nobleCrypto.verify(...args);
+        },
+      };
+      const r = await verifyServerCertificates({ certificates: [leaf.certDer, ...copies], hostname: 'localhost', now: new Date(), roots: new RootStore(), crypto: counting });
+      assert.equal(r.alert, 'unknown_ca');
+      assert.ok(verifications <= 48, `${verifications} signature checks`);
+      assert.match(only(r, 'chain').detail, /within 48 signature checks: the server sent too many candidate certificates/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -320,6 +320,8 @@ async function evaluate(
   } else if (isComplete) {
     const where = last.source === 'user-ca' ? 'from your CA list' : 'from the root store';
     add('chain', undefined, true, `a path of ${path.length} certificates leads to the trusted root ${quote(last.cert)} (${where})${extras}`, 'unknown_ca');
+  } else if (signatures.exhausted) {
+    add('chain', undefined, false, `no path to a trusted root was found within ${MAX_SIGNATURE_CHECKS} signature checks: the server sent too many candidate certificates`, 'unknown_ca');
   } else if (path.length === 1 && selfIssued(leaf)) {
     add('chain', undefined, false, `the certificate is self-signed and is neither in the root store nor in your CA list, so nothing vouches for it`, 'unknown_ca');
   } else if (selfIssued(last.cert)) {

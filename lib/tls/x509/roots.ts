@@ -97,11 +97,6 @@ export class RootStore {
       (a) => a.certificate.spki.length === spki.length && a.certificate.spki.every((b, i) => b === spki[i]),
     );
   }
-
-  /** Every anchor, decoded (for listings and tests). */
-  all(): TrustAnchor[] {
-    return this.anchors(this.entries);
-  }
 }
 
 /**
