@@ -4,7 +4,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEv
 import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
 import { buildDiagram } from '@/lib/view/diagram';
 import { loadTrace, traceFileName } from '@/lib/view/loadTrace';
-import { checkTarget, DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
 import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
@@ -44,6 +44,15 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const errorId = useId();
 
   const running = run?.status === 'running';
+
+  // Links may prefill the form: /?url=https://host/path&as=openssl (nothing runs until Run is pressed).
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const url = params.get('url');
+    const personality = params.get('as');
+    const known = PERSONALITIES.find((p) => p.name === personality)?.name;
+    if (url || known) setForm((f) => ({ ...f, url: url ?? f.url, personality: known ?? f.personality }));
+  }, []);
 
   const start = useCallback(
     async (url: string, currentForm: RunForm) => {

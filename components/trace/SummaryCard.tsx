@@ -14,7 +14,7 @@ export function SummaryCard({ trace, running }: { trace: Trace; running?: boolea
         </h2>
         <span className="font-mono text-sm text-zinc-600 dark:text-zinc-400">{card.host}</span>
       </div>
-      {!running && <p className="mt-1 text-sm">{card.detail}</p>}
+      <p className="mt-1 text-sm">{running ? 'Steps appear below as they happen.' : card.detail}</p>
       {card.alerts.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Alerts">
           {card.alerts.map((a, i) => (

@@ -84,7 +84,24 @@ function assertAbsent(steps: string[], pattern: RegExp) {
 
 describe('demo targets run from the page', () => {
   it('IIS renegotiation as rustls: HelloRequest, warning no_renegotiation, connection reset', async () => {
+    // While steps stream in, rows already drawn must not move: watch the first rows' positions.
+    await page.evaluate(() => {
+      const positions: Record<string, number[]> = {};
+      (window as unknown as { __rowPositions: typeof positions }).__rowPositions = positions;
+      new MutationObserver(() => {
+        for (const row of document.querySelectorAll<HTMLElement>('[data-testid=step-row]')) {
+          const seq = row.dataset.seq!;
+          if (Number(seq) > 5) continue;
+          (positions[seq] ??= []).push(row.offsetTop);
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     const run = await runDemo('iis-renegotiation', { personality: 'rustls' });
+    const positions = await page.evaluate(() => (window as unknown as { __rowPositions: Record<string, number[]> }).__rowPositions);
+    assert.ok(Object.keys(positions).length >= 3, 'rows were observed while streaming');
+    for (const [seq, tops] of Object.entries(positions)) {
+      assert.equal(new Set(tops).size, 1, `row ${seq} stayed in place while later steps arrived (offsets ${[...new Set(tops)].join(', ')})`);
+    }
     assert.equal(run.outcome, 'reset');
     assertInOrder(run.steps, [
       /^TCP connected/,
