@@ -3,7 +3,7 @@ import { appendFile } from 'node:fs/promises';
 import { demoTargets } from '../server/demo/catalog';
 import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../server/demo/registry';
 import { nodeRunDeps } from '../lib/run/node';
-import { runTls, RunInputError, type RunRequest } from '../lib/run/run';
+import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
@@ -54,6 +54,9 @@ async function main(argv: string[]): Promise<number> {
   if (a.command === 'demo-list') return listDemos(a);
   const paint = painter(a.color && !a.json);
   try {
+    // Bad input is the user's to fix: say so before any connection is attempted.
+    const request = requestFrom(a);
+    buildClientOptions(request, parseTarget(request.url, request.connect));
     const setup = { caFiles: a.ca, clientCertFile: a.clientCert, clientKeyFile: a.clientKey, timeoutMs: a.timeoutMs };
     if (a.command === 'diagnose') {
       const report = await diagnose(requestFrom(a), (req) => nodeRunDeps(req, setup), {

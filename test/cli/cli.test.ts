@@ -1,0 +1,141 @@
+/** The CLI as a user runs it: one clear message and a non-zero exit for every kind of bad input. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { sharedTestPki } from '../helpers/pki';
+import type { TestPki } from '../../server/pki/testPki';
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { timeout: 60000, env: { ...process.env, DEMO_DATA_DIR: '/nonexistent-demo-dir' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function listen(server: Server | TlsServer): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+let pki: TestPki;
+let tlsServer: TlsServer;
+let tlsPort: number;
+let plainHttp: Server;
+let plainPort: number;
+let garbage: Server;
+let garbagePort: number;
+
+before(async () => {
+  pki = await sharedTestPki();
+  tlsServer = createTlsServer({ key: pki.leaves.p256.keyPem, cert: pki.leaves.p256.certPem + pki.intermediate.certPem }, (s) => {
+    s.on('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+  });
+  tlsPort = await listen(tlsServer);
+  plainHttp = createServer((s) => s.on('error', () => {}).on('data', () => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')));
+  plainPort = await listen(plainHttp);
+  // A ServerHello whose 2-byte body stops after legacy_version: the random is missing.
+  garbage = createServer((s) => {
+    s.on('error', () => {});
+    s.end(Buffer.from([0x16, 0x03, 0x03, 0x00, 0x06, 0x02, 0x00, 0x00, 0x02, 0x03, 0x03]));
+  });
+  garbagePort = await listen(garbage);
+});
+
+after(() => {
+  tlsServer?.close();
+  plainHttp?.close();
+  garbage?.close();
+});
+
+const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+\(.*:\d+:\d+\)/, 'no stack trace');
+
+describe('the CLI', () => {
+  it('runs a handshake and prints the trace contract with --json (exit 0)', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.outcome, 'ok');
+    assert.equal(t.version, 'TLSv1.3');
+    assert.match(t.cipherSuite, /^TLS_AES_(128|256)_GCM_SHA(256|384)$/);
+    assert.equal(t.group, 'x25519');
+    assert.equal(t.http.status, 200);
+    assert.equal(t.certificate.verdict, 'trusted');
+    assert.ok(Array.isArray(t.alerts) && Array.isArray(t.steps));
+  });
+
+  it('honours --tls, --suite, --group and --sigalg with IANA names', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json', '--tls', '1.2', '--suite', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', '--group', 'secp256r1', '--sigalg', 'ecdsa_secp256r1_sha256']);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.version, 'TLSv1.2');
+    assert.equal(t.cipherSuite, 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256');
+    assert.equal(t.group, 'secp256r1');
+    assert.equal(t.signatureScheme, 'ecdsa_secp256r1_sha256');
+  });
+
+  it('prints a readable transcript without --json', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath]);
+    assert.match(r.stdout, /→ ClientHello/);
+    assert.match(r.stdout, /← ServerHello/);
+    assert.match(r.stdout, /outcome: ok/);
+  });
+
+  it('an unknown option is one message and exit 2', async () => {
+    const r = await cli(['https://localhost/', '--frobnicate']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), 'error: unknown option --frobnicate (see --help)');
+  });
+
+  it('a malformed URL is one message and exit 2', async () => {
+    const r = await cli(['https://exa mple.com:99999/']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is not a valid URL/);
+    noStack(r.stderr);
+  });
+
+  it('an unknown suite name lists the valid ones', async () => {
+    const r = await cli(['https://localhost/', '--suite', 'TLS_FOO']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown cipher suite "TLS_FOO"; valid: TLS_AES_128_GCM_SHA256, /);
+  });
+
+  it('a refused port says so, exit 1, no stack trace', async () => {
+    const s = createServer();
+    const port = await listen(s);
+    s.close();
+    const r = await cli([`https://127.0.0.1:${port}/`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /Connection refused/);
+    assert.match(r.stdout, /outcome: error/);
+    noStack(r.stdout + r.stderr);
+  });
+
+  it('a plain-HTTP server on the port is recognised', async () => {
+    const r = await cli([`https://127.0.0.1:${plainPort}/`, '--json']);
+    assert.equal(r.code, 1);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.outcome, 'alert');
+    assert.match(JSON.stringify(t.steps), /plain HTTP, not TLS/);
+  });
+
+  it('garbage from the server ends in the right alert, exit 1', async () => {
+    const r = await cli([`https://127.0.0.1:${garbagePort}/`, '--json']);
+    assert.equal(r.code, 1);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.outcome, 'alert');
+    assert.deepEqual(t.alerts[0], { from: 'client', level: 'fatal', description: 'decode_error' });
+  });
+
+  it('demo list shows every target', async () => {
+    const r = await cli(['demo', 'list']);
+    assert.equal(r.code, 0);
+    for (const name of ['iis-renegotiation', 'iis-fixed', 'tls13', 'legacy-tls12', 'expired']) assert.match(r.stdout, new RegExp(`https://${name}\\.test/`));
+  });
+
+  it('a demo alias while the demo targets are not running is a clear error', async () => {
+    const r = await cli(['https://tls13.test/']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /demo targets are not running/);
+  });
+});
