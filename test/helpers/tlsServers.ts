@@ -1,0 +1,237 @@
+/**
+ * Real TLS peers on loopback for the engine's interop tests: `openssl s_server` processes, Node
+ * tls/https servers and scripted TCP servers, each on a free 127.0.0.1 port, each stopped by the
+ * test that started it. Also a recording TCP proxy and a one-call runner over lib/run. Nothing
+ * here dials or listens outside 127.0.0.0/8.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type tls from 'node:tls';
+import { nodeRunDeps, type NodeRunSetup } from '../../lib/run/node';
+import { runTls, type RunRequest } from '../../lib/run/run';
+import type { Step, Trace } from '../../lib/trace/schema';
+
+export const LOOPBACK = '127.0.0.1';
+const OPENSSL = process.env.TLSPG_OPENSSL ?? 'openssl';
+
+/** Tracks a server's sockets so close() does not wait for keep-alive clients. */
+function closer(server: Server): () => Promise<void> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export interface OpensslServer {
+  port: number;
+  /** Everything s_server printed so far (stdout and stderr interleaved). */
+  output(): string;
+  /** Resolves with the output once `pattern` appears in it. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Writes to s_server's stdin: commands ("R\n", "r\n") or data for the connected client. */
+  write(text: string): void;
+  /** The NSS key log s_server wrote (only with `keyLog: true`). */
+  keyLog(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * `openssl s_server -accept 127.0.0.1:0 <args>`: the port is read from its "ACCEPT" line. s_server
+ * serves one connection at a time, so a test file can loop over many runs against one process.
+ */
+export async function startOpensslServer(args: string[], options: { keyLog?: boolean } = {}): Promise<OpensslServer> {
+  const dir = options.keyLog ? await mkdtemp(join(tmpdir(), 'tlspg-sserver-')) : undefined;
+  const keyLogPath = dir ? join(dir, 'keylog.txt') : undefined;
+  const full = ['s_server', '-accept', `${LOOPBACK}:0`, ...(keyLogPath ? ['-keylogfile', keyLogPath] : []), ...args];
+  const child: ChildProcessWithoutNullStreams = spawn(OPENSSL, full, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString('latin1');
+    for (const l of [...listeners]) l();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  // A write after the process died must not crash the test process.
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let alive = true;
+  child.once('exit', () => {
+    alive = false;
+    for (const l of [...listeners]) l();
+  });
+
+  const waitFor = (pattern: RegExp, timeoutMs = 5000) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(out)) {
+          done();
+          resolve(out);
+        } else if (!alive) {
+          done();
+          reject(new Error(`openssl s_server exited before printing ${pattern}; output:\n${out}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`openssl s_server did not print ${pattern} within ${timeoutMs} ms; output:\n${out}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      check();
+    });
+
+  const accept = await waitFor(/ACCEPT [^\n]*:(\d+)\s/, 10_000).catch(async (e) => {
+    child.kill();
+    throw e;
+  });
+  const port = Number(/ACCEPT [^\n]*:(\d+)\s/.exec(accept)![1]);
+  return {
+    port,
+    output: () => out,
+    waitFor,
+    write: (text) => {
+      if (alive) child.stdin.write(text);
+    },
+    keyLog: async () => (keyLogPath ? readFile(keyLogPath, 'utf8').catch(() => '') : ''),
+    close: async () => {
+      if (alive) child.kill('SIGTERM');
+      await exited;
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A Node https server (OpenSSL inside Node) on a free loopback port. `handler` defaults to a
+ * 200 "hello from node tls" with Content-Length.
+ */
+export async function startNodeHttpsServer(options: https.ServerOptions, handler?: Parameters<typeof https.createServer>[1]): Promise<RunningServer & { server: https.Server }> {
+  const server = https.createServer(options, handler ?? ((_req, res) => res.end('hello from node tls')));
+  // Errors from clients that abort on purpose (bad alerts, resets) belong to the test, not to Node.
+  server.on('tlsClientError', () => undefined);
+  const close = closer(server);
+  return { server, port: await listen(server), close };
+}
+
+/** A plain TCP server whose connections the test scripts byte by byte. */
+export async function startScriptedServer(onConnection: (socket: Socket) => void): Promise<RunningServer> {
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  const close = closer(server);
+  return { port: await listen(server), close };
+}
+
+/** A free loopback port with nothing listening on it (bound, then released). */
+export async function refusedPort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface RecordingProxy extends RunningServer {
+  /** Bytes the proxy passed, per direction, for each connection in order. */
+  connections: { clientToServer: Buffer[]; serverToClient: Buffer[] }[];
+}
+
+/**
+ * A TCP proxy to `127.0.0.1:targetPort` that records every byte in both directions; `rewrite`
+ * may change server bytes before they reach the client (to inject faults into a real handshake).
+ */
+export async function startRecordingProxy(targetPort: number, rewrite?: (chunk: Buffer, state: { serverBytes: number }) => Buffer): Promise<RecordingProxy> {
+  const connections: RecordingProxy['connections'] = [];
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const record = { clientToServer: [] as Buffer[], serverToClient: [] as Buffer[] };
+    connections.push(record);
+    const state = { serverBytes: 0 };
+    const upstream = netConnect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
+    client.on('data', (d: Buffer) => {
+      record.clientToServer.push(d);
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => {
+      const out = rewrite ? rewrite(d, state) : d;
+      state.serverBytes += d.length;
+      record.serverToClient.push(out);
+      client.write(out);
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const close = closer(server);
+  return { connections, port: await listen(server), close };
+}
+
+export interface RunOptions extends Omit<RunRequest, 'url' | 'connect'> {
+  /** Path of the URL; default "/". */
+  path?: string;
+  /** Host name in the URL (SNI, certificate check); default "localhost". */
+  host?: string;
+  timeoutMs?: number;
+  setup?: Omit<NodeRunSetup, 'timeoutMs'>;
+}
+
+/** One run of the engine against 127.0.0.1:port, through lib/run exactly as the CLI does. */
+export async function runAgainst(port: number, options: RunOptions = {}): Promise<Trace> {
+  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, ...request } = options;
+  const { req, deps } = await nodeRunDeps({ ...request, url: `https://${host}:${port}${path}`, connect: `${LOOPBACK}:${port}` }, { ...setup, timeoutMs });
+  return runTls(req, deps);
+}
+
+/** Step titles, in order. */
+export function titles(trace: Trace): string[] {
+  return trace.steps.map((s) => s.title);
+}
+
+/** The steps after the first one whose title matches `from`. */
+export function stepsFrom(trace: Trace, from: RegExp): Step[] {
+  const i = trace.steps.findIndex((s) => from.test(s.title));
+  return i < 0 ? [] : trace.steps.slice(i);
+}
+
+/** A readable dump for assertion messages. */
+export function describeTrace(trace: Trace): string {
+  return `outcome ${trace.outcome} (${trace.outcomeDetail})\n${trace.steps.map((s) => `  ${s.direction} ${s.layer}: ${s.title}`).join('\n')}`;
+}
+
+/** The wire bytes of every record step in one direction, concatenated. */
+export function recordBytes(trace: Trace, direction: 'client->server' | 'server->client'): Buffer {
+  return Buffer.concat(trace.steps.filter((s) => s.layer === 'record' && s.direction === direction && s.bytes).map((s) => Buffer.from(s.bytes!.hex, 'hex')));
+}
+
+export type TlsServerOptions = tls.TlsOptions;
