@@ -55,17 +55,20 @@ export class TlsClient {
   async receive(bytes: Uint8Array): Promise<void> {
     if (this.c.ended) return;
     this.c.records.feed(bytes);
+    let framing = false;
     try {
       while (!this.c.ended) {
+        framing = true;
         const record = await this.c.records.next();
+        framing = false;
         if (!record) break;
         const segments = record.type === 22 ? handshakeSegments(record.content, this.c.pendingMessageMissing) : undefined;
         this.c.emit(incomingRecordStep(record, segments));
         await this.dispatch(record.type, record.content);
       }
     } catch (e) {
-      // Show what could not be parsed as a record before the alert goes out.
-      const rest = this.c.records.takeRemainder();
+      // When the bytes themselves are not a record, show them before the alert goes out.
+      const rest = framing ? this.c.records.takeRemainder() : new Uint8Array(0);
       if (rest.length) {
         this.c.emit({
           direction: 'server->client',
