@@ -124,7 +124,7 @@ export function upgradeStatus(url: string, options: { origin?: string; protocol?
       ws.terminate();
       reject(new Error('the upgrade was accepted'));
     });
-    ws.on('error', () => {});
+    ws.on('error', (err) => reject(err));
   });
 }
 
