@@ -77,9 +77,11 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
     });
   }
 
-  const schemes: [SignatureSchemeName, 'p256' | 'p384' | 'rsa2048' | 'rsaPss' | 'ed25519', string][] = [
+  const schemes: [SignatureSchemeName, 'p256' | 'p384' | 'p521' | 'rsa2048' | 'rsaPss' | 'rsaPssSha256' | 'ed25519', string][] = [
     ['ecdsa_secp256r1_sha256', 'p256', 'ECDSA'],
     ['ecdsa_secp384r1_sha384', 'p384', 'ECDSA'],
+    ['ecdsa_secp521r1_sha512', 'p521', 'ECDSA'],
+    ['rsa_pss_pss_sha256', 'rsaPssSha256', 'RSA-PSS'],
     ['rsa_pss_rsae_sha256', 'rsa2048', 'RSA-PSS'],
     ['rsa_pss_pss_sha256', 'rsaPss', 'RSA-PSS'],
     ['rsa_pkcs1_sha256', 'rsa2048', 'RSASSA-PKCS1-v1_5'],

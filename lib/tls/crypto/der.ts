@@ -192,27 +192,38 @@ function hex(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
+const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex; through a table because RSA moduli and cache keys make this hot. */
+export function hexOf(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += hexByte[b[i]];
+  return s;
+}
+
+/** OS2IP (RFC 8017 §4.2). Via a hex string: an order of magnitude faster than shifting per byte. */
 export function bytesToBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
+  return b.length === 0 ? 0n : BigInt('0x' + hexOf(b));
 }
 
 /** I2OSP (RFC 8017 §4.1): `value` as exactly `length` big-endian bytes; throws if it does not fit. */
 export function bigIntToBytes(value: bigint, length: number): Uint8Array {
   if (value < 0n) throw new RangeError('negative integer');
+  const hex = value.toString(16);
+  const digits = hex.length;
+  if (digits > 2 * length) throw new RangeError(`integer does not fit in ${length} bytes`);
   const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+  // Walk from the least significant end; an odd digit count leaves a lone high nibble.
+  for (let i = length - 1, end = digits; end > 0; i--, end -= 2) {
+    out[i] = parseInt(hex.slice(Math.max(0, end - 2), end), 16);
   }
-  if (v !== 0n) throw new RangeError(`integer does not fit in ${length} bytes`);
   return out;
 }
 
 export function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
+  if (v === 0n) return 0;
+  const hex = v.toString(16);
+  return (hex.length - 1) * 4 + parseInt(hex[0], 16).toString(2).length;
 }
 
 // --- writer: only what ECDSA-Sig-Value and the webcrypto key encodings need ---

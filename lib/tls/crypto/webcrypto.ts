@@ -14,9 +14,9 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { TlsAlertError } from '../errors';
-import { concat, equalBytes, toHex } from '../wire/bytes';
+import { concat, equalBytes } from '../wire/bytes';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsaSignature';
-import { bigIntToBytes, bitLength } from './der';
+import { bigIntToBytes, bitLength, hexOf } from './der';
 import {
   checkServerShareShape,
   checkX25519Output,
@@ -224,7 +224,13 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
   }
 
   async function nativeX25519(group: GroupName, privateKey: CryptoKey, peer: Uint8Array): Promise<Uint8Array> {
-    const peerKey = await subtle.importKey('raw', bs(peer), { name: 'X25519' }, false, []);
+    let peerKey: CryptoKey;
+    try {
+      peerKey = await subtle.importKey('raw', bs(peer), { name: 'X25519' }, false, []);
+    } catch {
+      // Any 32 bytes are a valid X25519 public key (RFC 7748 §5); a refusal here is the platform's.
+      throw invalidKeyShare(group, 'the platform refused it as an X25519 public key');
+    }
     let shared: Uint8Array;
     try {
       shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peerKey } as EcdhKeyDeriveParams, privateKey, 256));
@@ -271,7 +277,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
   const verifyKeys = new KeyCache<CryptoKey>(64);
 
   async function importVerifyKey(key: PublicKeyInfo, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
-    const cacheKey = `${JSON.stringify(algorithm)}|${toHex(spki)}`;
+    const cacheKey = `${JSON.stringify(algorithm)}|${hexOf(spki)}`;
     const cached = verifyKeys.get(cacheKey);
     if (cached) return cached;
     let imported: CryptoKey;
