@@ -49,6 +49,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/compare" className="whitespace-nowrap hover:underline">
                 Compare
               </Link>
+              <Link href="/doctor" className="whitespace-nowrap hover:underline">
+                Doctor
+              </Link>
             </nav>
             <ThemeToggle />
           </div>

@@ -3,7 +3,10 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
 import { buildDiagram } from '@/lib/view/diagram';
-import { loadTrace, traceFileName } from '@/lib/view/loadTrace';
+import { parseTraceJson, traceToJson } from '@/lib/export/json';
+import { keyLogText } from '@/lib/export/keylog';
+import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
+import { traceFileName } from '@/lib/view/fileNames';
 import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
@@ -125,28 +128,36 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    const loaded = loadTrace(await file.text());
-    if (!loaded.ok) {
-      setFormError(loaded.message);
+    let trace: Trace;
+    try {
+      trace = parseTraceJson(await file.text());
+    } catch (error) {
+      setFormError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     abort.current?.abort();
     setFormError(undefined);
     const id = ++runCounter.current;
-    setRun({ id, status: 'done', source: 'file', trace: loaded.trace });
+    setRun({ id, status: 'done', source: 'file', trace });
     setSelectedSeq(undefined);
     setTab('step');
   }
 
-  function saveTrace() {
-    if (!run) return;
-    const blob = new Blob([JSON.stringify(run.trace, null, 1)], { type: 'application/json' });
-    const href = URL.createObjectURL(blob);
+  function download(content: BlobPart, type: string, name: string) {
+    const href = URL.createObjectURL(new Blob([content], { type }));
     const a = document.createElement('a');
     a.href = href;
-    a.download = traceFileName(run.trace);
+    a.download = name;
     a.click();
     setTimeout(() => URL.revokeObjectURL(href), 1000);
+  }
+
+  function saveTrace(format: 'json' | 'pcapng' | 'keylog.txt') {
+    if (!run) return;
+    const trace = run.trace;
+    if (format === 'json') download(traceToJson(trace), 'application/json', traceFileName(trace, 'json'));
+    else if (format === 'pcapng') download(traceToPcapng(trace) as Uint8Array<ArrayBuffer>, PCAPNG_MEDIA_TYPE, traceFileName(trace, 'pcapng'));
+    else download(keyLogText(trace), 'text/plain', traceFileName(trace, 'keylog.txt'));
   }
 
   const steps = run?.trace.steps;
@@ -302,9 +313,29 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
           <input type="file" accept="application/json,.json" className="sr-only" onChange={openFile} data-testid="open-trace" />
         </label>
         {run && run.status === 'done' && (
-          <button type="button" onClick={saveTrace} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
-            Save this trace
-          </button>
+          <>
+            <button type="button" onClick={() => saveTrace('json')} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+              Save this trace
+            </button>
+            <button
+              type="button"
+              onClick={() => saveTrace('pcapng')}
+              className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              title="A capture file for Wireshark, with packets rebuilt from the trace"
+            >
+              Download pcapng
+            </button>
+            {run.trace.keyLog.length > 0 && (
+              <button
+                type="button"
+                onClick={() => saveTrace('keylog.txt')}
+                className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                title="SSLKEYLOGFILE lines, so Wireshark can decrypt the capture"
+              >
+                Download key log
+              </button>
+            )}
+          </>
         )}
       </div>
     </div>

@@ -3,11 +3,11 @@
  * missing), the Mozilla root store, and the demo CA for the demo targets. Loaded with import() on
  * the first Run, so none of this weighs on the first page load.
  */
-import { runTls, type RunRequest as EngineRequest } from '@/lib/run/run';
-import type { ClientCertificate, CertificateVerdict } from '@/lib/tls/client/options';
-import { defaultCrypto, parsePkcs8, type CryptoProvider, type SignatureSchemeName } from '@/lib/tls/crypto';
-import { verifyServerCertificates } from '@/lib/tls/x509/chain';
-import { parseCertificate } from '@/lib/tls/x509/parse';
+import { diagnose, type Diagnosis, type ProbeResult } from '@/lib/doctor/diagnose';
+import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '@/lib/run/certificates';
+import { runTls, type RunDeps, type RunRequest as EngineRequest } from '@/lib/run/run';
+import type { ClientCertificate } from '@/lib/tls/client/options';
+import { defaultCrypto } from '@/lib/tls/crypto';
 import { mozillaRoots, type RootStore } from '@/lib/tls/x509/roots';
 import type { Step, Trace } from '@/lib/trace/schema';
 import { createRelayTransport } from '@/lib/transport/relay';
@@ -16,6 +16,7 @@ import type { RunConfig } from '../api/run-config/route';
 import { pemBlocks } from './pem';
 
 let roots: Promise<RootStore> | undefined;
+let runConfig: Promise<RunConfig> | undefined;
 
 async function fetchRunConfig(): Promise<RunConfig> {
   let response: Response;
@@ -31,24 +32,9 @@ async function fetchRunConfig(): Promise<RunConfig> {
 /** The demo CA is trusted only for the demo targets (*.test), never for real sites. */
 function isDemoHost(url: string): boolean {
   try {
-    return new URL(url).hostname.toLowerCase().endsWith('.test');
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`).hostname.toLowerCase().endsWith('.test');
   } catch {
     return false;
-  }
-}
-
-/** The schemes a client key can sign with, best first (RFC 8446 §4.2.3 names). */
-function schemesFor(keyPkcs8Der: Uint8Array): SignatureSchemeName[] {
-  const key = parsePkcs8(keyPkcs8Der);
-  switch (key.algorithm) {
-    case 'ec':
-      return key.curve === 'P-384' ? ['ecdsa_secp384r1_sha384'] : key.curve === 'P-521' ? ['ecdsa_secp521r1_sha512'] : ['ecdsa_secp256r1_sha256'];
-    case 'ed25519':
-      return ['ed25519'];
-    case 'rsa-pss':
-      return ['rsa_pss_pss_sha256'];
-    case 'rsa':
-      return ['rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256'];
   }
 }
 
@@ -57,48 +43,44 @@ function demoClientCertificate(config: RunConfig): ClientCertificate {
   const chainDer = pemBlocks(config.demo.clientCertPem, 'CERTIFICATE');
   const [keyPkcs8Der] = pemBlocks(config.demo.clientKeyPem, 'PRIVATE KEY');
   if (chainDer.length === 0 || !keyPkcs8Der) throw new Error('the demo client certificate on the server is not in PEM (CERTIFICATE + PRIVATE KEY)');
-  return { chainDer, keyPkcs8Der, schemes: schemesFor(keyPkcs8Der) };
-}
-
-function certificateVerifier(crypto: CryptoProvider, store: RootStore, userCAs: Uint8Array[]) {
-  return async (certificates: Uint8Array[], hostname: string, now: Date): Promise<CertificateVerdict> => {
-    const result = await verifyServerCertificates({ certificates, hostname, now, roots: store, userCAs, crypto });
-    const failed = result.summary.checks.find((c) => !c.ok);
-    return { summary: result.summary, alert: result.alert, message: failed?.detail, leafSpki: result.leaf.spki };
-  };
-}
-
-function annotateCertificate(der: Uint8Array) {
-  try {
-    return parseCertificate(der).field;
-  } catch {
-    // The chain check reports an undecodable certificate; here the bytes just stay unannotated.
-    return undefined;
-  }
+  return { chainDer, keyPkcs8Der, schemes: schemesForCertificate(chainDer[0]) };
 }
 
 export interface StartRunOptions {
-  onStep: (step: Step, trace: Trace) => void;
-  signal: AbortSignal;
+  onStep?: (step: Step, trace: Trace) => void;
+  signal?: AbortSignal;
 }
 
-/** Runs one request in this browser; resolves with the trace (runTls itself never rejects). */
-export async function startRun(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<Trace> {
-  const config = await fetchRunConfig();
-  const demo = isDemoHost(request.url);
-  const userCAs = demo && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
+/** Everything runTls needs in this browser for `request`. */
+async function browserDeps(request: EngineRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
+  // The configuration is fetched once per page: where the relay is does not change under us.
+  runConfig ??= fetchRunConfig().catch((error: unknown) => {
+    runConfig = undefined;
+    throw error;
+  });
+  const config = await runConfig;
+  const userCAs = isDemoHost(request.url) && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
   roots ??= mozillaRoots();
-  const store = await roots;
   const crypto = defaultCrypto();
-  const transport = createRelayTransport({ url: relayUrl(config.relayUrl, window.location, config.relayPort) });
-  return runTls(request as EngineRequest, {
-    transport,
+  return {
+    transport: createRelayTransport({ url: relayUrl(config.relayUrl, window.location, config.relayPort) }),
     crypto,
-    verifyCertificates: certificateVerifier(crypto, store, userCAs),
+    verifyCertificates: createCertificateVerifier({ roots: await roots, userCAs, crypto }),
     annotateCertificate,
     clientCertificate,
     onStep,
     signal,
-  });
+  };
+}
+
+/** Runs one request in this browser; resolves with the trace (runTls itself never rejects). */
+export async function startRun(request: RunRequest, options: StartRunOptions = {}): Promise<Trace> {
+  const engineRequest = request as EngineRequest;
+  return runTls(engineRequest, await browserDeps(engineRequest, options));
+}
+
+/** The renegotiation doctor, probing from this browser through the relay. */
+export async function startDiagnosis(request: RunRequest, onProbe: (probe: ProbeResult) => void): Promise<Diagnosis> {
+  return diagnose(request as EngineRequest, async (req) => ({ req, deps: await browserDeps(req, {}) }), { onProbe });
 }

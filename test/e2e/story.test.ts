@@ -62,3 +62,20 @@ describe('comparing two clients', () => {
     assert.deepEqual(stack.consoleErrors, []);
   });
 });
+
+describe('the renegotiation doctor', () => {
+  it('diagnoses the IIS target from the browser: the verdict names the failing clients and the netsh fix', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.baseUrl}/doctor`);
+    await page.getByTestId('doctor-run').click();
+    const verdict = page.getByTestId('doctor-verdict');
+    await verdict.waitFor({ timeout: 90_000 });
+    assert.equal(await verdict.getAttribute('data-severity'), 'problem');
+    assert.match(await verdict.innerText(), /renegotiation/);
+    assert.match(await verdict.innerText(), /connection reset by peer/i);
+    assert.ok((await page.getByTestId('doctor-probe').count()) >= 6);
+    const fixes = await page.getByTestId('doctor-fix').allInnerTexts();
+    assert.ok(fixes.some((f) => /clientcertnegotiation=enable/.test(f)), fixes.join('\n'));
+    await page.screenshot({ path: screenshotPath('doctor-iis'), fullPage: true });
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { iisRustlsTrace, tls13OkTrace } from '../view/fixtures/traces';
@@ -134,6 +134,19 @@ describe('viewing a saved trace', () => {
     assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`);
     await phone.screenshot({ path: screenshotPath('viewer-phone'), fullPage: true });
     assert.deepEqual(stack.consoleErrors, []);
+  });
+
+  it('saves the trace back as JSON and as a pcapng capture', async () => {
+    const page = await stack.newPage();
+    await openTrace(page, 'tls13-ok', tls13OkTrace());
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save this trace' }).click()]);
+    const jsonPath = join(RESULTS_DIR, 'saved.json');
+    await json.saveAs(jsonPath);
+    assert.equal(JSON.parse(readFileSync(jsonPath, 'utf8')).steps.length, tls13OkTrace().steps.length);
+    const [pcap] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download pcapng' }).click()]);
+    const pcapPath = join(RESULTS_DIR, 'saved.pcapng');
+    await pcap.saveAs(pcapPath);
+    assert.deepEqual([...readFileSync(pcapPath).subarray(0, 4)], [0x0a, 0x0d, 0x0d, 0x0a], 'a pcapng Section Header Block');
   });
 
   it('says so when the file is not a trace', async () => {
