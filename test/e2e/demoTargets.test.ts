@@ -217,6 +217,53 @@ describe('demo targets run from the page', () => {
   });
 });
 
+describe('keyboard only', () => {
+  it('types a URL, runs it, walks the steps and reads a field, without the mouse', async () => {
+    const kb = await stack.newPage();
+    await kb.goto(stack.baseUrl);
+    // Skip link first, then the header links and the theme toggle, then the URL field.
+    let focused = '';
+    for (let presses = 0; presses < 12 && focused !== 'url-input'; presses++) {
+      await kb.keyboard.press('Tab');
+      focused = await kb.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    }
+    assert.equal(focused, 'url-input');
+    await kb.keyboard.type('https://iis-renegotiation.test/secure/');
+    await kb.keyboard.press('Enter');
+    await kb.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 40_000 });
+
+    // Focus the diagram with Tab, walk to the HelloRequest with the arrow keys.
+    let role = '';
+    for (let presses = 0; presses < 30 && role !== 'listbox'; presses++) {
+      await kb.keyboard.press('Tab');
+      role = await kb.evaluate(() => document.activeElement?.getAttribute('role') ?? '');
+    }
+    assert.equal(role, 'listbox');
+    await kb.keyboard.press('Home');
+    let label = '';
+    for (let presses = 0; presses < 80 && !label.startsWith('HelloRequest'); presses++) {
+      await kb.keyboard.press('ArrowDown');
+      label = await kb.evaluate(() => {
+        const id = document.activeElement?.getAttribute('aria-activedescendant');
+        return (id && document.getElementById(id)?.getAttribute('aria-label')) || '';
+      });
+    }
+    assert.match(label, /^HelloRequest, server to client/);
+    assert.equal(await kb.getByTestId('step-detail').locator('h3').innerText(), 'HelloRequest');
+
+    // On into the field tree: the HelloRequest's msg_type is 0.
+    let treeItem = '';
+    for (let presses = 0; presses < 8 && !treeItem; presses++) {
+      await kb.keyboard.press('Tab');
+      treeItem = await kb.evaluate(() => (document.activeElement?.getAttribute('role') === 'treeitem' ? document.activeElement.textContent ?? '' : ''));
+    }
+    assert.ok(treeItem, 'the field tree is reachable by Tab');
+    await kb.keyboard.press('ArrowDown');
+    assert.match(await kb.getByTestId('field-detail').innerText(), /msg_type/);
+    await kb.screenshot({ path: screenshotPath('keyboard-hello-request'), fullPage: true });
+  });
+});
+
 describe('errors the user can cause', () => {
   it('a URL that is not https is refused in the form', async () => {
     await page.getByTestId('url-input').fill('ftp://example.com/');
