@@ -54,3 +54,25 @@ export async function tsharkFields(file: string, fields: string[], filter?: stri
       return Object.fromEntries(fields.map((f, i) => [f, values[i] ? values[i].split(',') : []]));
     });
 }
+
+/**
+ * The decrypted application data of the capture's first TLS stream, per direction, as tshark
+ * reassembles it (`-z follow,tls,raw`): what each side's application wrote. tshark prints one
+ * side's data flush left and the other's indented by a tab; "Node 0" names the flush-left side.
+ */
+export async function tsharkFollowTls(file: string, serverPort: number): Promise<{ clientToServer: Buffer; serverToClient: Buffer }> {
+  const out = await tshark(file, ['-q', '-z', 'follow,tls,raw,0']);
+  const lines = out.split('\n');
+  const node0 = lines.findIndex((line) => line.startsWith('Node 0:'));
+  const port = node0 === -1 ? NaN : Number(/:(\d+)\s*$/.exec(lines[node0])?.[1]);
+  if (Number.isNaN(port)) throw new Error(`unexpected tshark follow output:\n${out}`);
+  let flushLeft = '';
+  let indented = '';
+  for (const line of lines.slice(node0 + 2)) {
+    if (line.startsWith('====')) break;
+    if (line.startsWith('\t')) indented += line.trim();
+    else flushLeft += line.trim();
+  }
+  const [server, client] = port === serverPort ? [flushLeft, indented] : [indented, flushLeft];
+  return { clientToServer: Buffer.from(client, 'hex'), serverToClient: Buffer.from(server, 'hex') };
+}

@@ -193,7 +193,9 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
   function startClient(proxyPort: number): void {
     const socket = tls.connect({ ...opts.client, host: '127.0.0.1', port: proxyPort });
     socket.on('keylog', (line: Buffer) => trace.keyLog.push(line.toString('latin1').trim()));
-    socket.on('secureConnect', () => {
+    // once: after a refused renegotiation (HelloRequest answered with no_renegotiation) Node emits
+    // secureConnect a second time; the request must still go out only once.
+    socket.once('secureConnect', () => {
       protocol = socket.getProtocol() ?? undefined;
       if (opts.request !== undefined) {
         add({ direction: 'client->server', layer: 'http', title: 'HTTP request', bytes: { hex: Buffer.from(opts.request).toString('hex') } });
