@@ -181,9 +181,14 @@ export class TargetPolicy {
       options.ownAddresses.filter((a) => ipaddr.isValid(a)).map((a) => normalizeAddress(ipaddr.parse(a.replace(/%.*$/, ''))).toString()),
     );
     this.demo = new Map();
-    for (const [name, target] of Object.entries(options.demoTargets)) {
-      const alias = name.toLowerCase().replace(/\.test$/, '') + '.test';
-      this.demo.set(alias, target);
+    this.setDemoTargets(options.demoTargets);
+  }
+
+  /** Replaces the demo aliases (the demo servers may start, move or stop while the relay runs). */
+  setDemoTargets(targets: Record<string, DemoTarget>): void {
+    this.demo.clear();
+    for (const [name, target] of Object.entries(targets)) {
+      this.demo.set(`${name.toLowerCase().replace(/\.test$/, '')}.test`, { host: target.host, port: target.port });
     }
   }
 

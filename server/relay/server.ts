@@ -10,7 +10,7 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RELAY_PATH, RELAY_SUBPROTOCOL, RelayCloseCode, type RelayEvent } from '../../lib/transport/relayProtocol';
-import { resolveConfig, type Dialer, type RelayConfig } from './config';
+import { resolveConfig, type DemoTarget, type Dialer, type RelayConfig } from './config';
 import { ClientLimiter, clientAddress } from './limits';
 import { jsonLineLogger } from './log';
 import { RelayMetrics } from './metrics';
@@ -25,6 +25,8 @@ export interface RelayServer {
   readonly url: string;
   readonly metrics: RelayMetrics;
   activeSessions(): number;
+  /** Replaces the `<name>.test` demo aliases. */
+  setDemoTargets(targets: Record<string, DemoTarget>): void;
   /** Stops accepting, lets sessions finish for drainTimeoutMs, then cuts the rest. */
   close(): Promise<void>;
 }
@@ -209,6 +211,7 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     url: `ws://${host}:${address.port}${RELAY_PATH}`,
     metrics,
     activeSessions: () => sessions.size,
+    setDemoTargets: (targets) => policy.setDemoTargets(targets),
     close: () => (closing ??= close()),
   };
 }

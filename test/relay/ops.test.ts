@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, DEFAULT_RELAY_CONFIG, relayConfigFromEnv } from '../../server/relay/config';
 import { eventTypes, listenTcp, openAndRecord } from '../transport/helpers';
@@ -169,9 +172,11 @@ describe('relay operations', () => {
     assert.throws(() => relayConfigFromEnv({ RELAY_REQUIRE_CLIENT_HELLO: 'maybe' }), /RELAY_REQUIRE_CLIENT_HELLO/);
   });
 
-  test('main.ts runs the relay from the environment and drains on SIGTERM', async () => {
+  test('main.ts runs the relay from the environment, picks up demo aliases from the registry, and drains on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-demo-'));
+    const peer = await listenTcp((s) => s.once('data', () => s.end('demo answer')));
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/relay/main.ts'], {
-      env: { ...process.env, RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', DEMO_DATA_DIR: '/nonexistent-demo-dir' },
+      env: { ...process.env, RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', DEMO_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -179,14 +184,25 @@ describe('relay operations', () => {
     try {
       await waitFor(() => out.includes('"event":"ready"'), 15_000, 'ready line');
       const ready = JSON.parse(out.split('\n').find((l) => l.includes('"event":"ready"'))!);
+      assert.deepEqual(ready.demoTargets, []);
       const port = new URL(ready.url).port;
       assert.equal((await httpGet(`http://127.0.0.1:${port}/healthz`)).status, 200);
+      // The demo servers start later and write their registry; the relay notices.
+      writeFileSync(join(dataDir, 'targets.json'), JSON.stringify({ hello: { host: '127.0.0.1', port: peer.port } }));
+      await waitFor(() => out.includes('"event":"demo-targets"'), 10_000, 'registry refresh');
+      const s = rawSession(ready.url, { host: 'hello.test', port: 443 });
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      await waitFor(() => s.events.some((e) => e.type === 'fin'), 3000, 'demo answer');
+      assert.equal(Buffer.concat(s.binary).toString(), 'demo answer');
+      s.ws.close();
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
       assert.match(out, /"event":"closed"/);
     } finally {
       child.kill('SIGKILL');
+      await peer.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
