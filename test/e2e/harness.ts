@@ -4,7 +4,7 @@
  * playwright-core. Nothing here reaches beyond 127.0.0.1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -45,18 +45,40 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Builds the app unless .next holds a build newer than every source it is made of. */
-export function ensureBuild(): void {
+function buildIsFresh(): boolean {
   const buildId = join(ROOT, '.next', 'BUILD_ID');
-  const sources = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs'];
+  const sources = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.next.json'];
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const newest = Math.max(...sources.map((s) => newestMtime(join(ROOT, s))));
-  if (built > newest && process.env.E2E_REBUILD !== '1') return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  return built > Math.max(...sources.map((s) => newestMtime(join(ROOT, s))));
+}
+
+/**
+ * Builds the app unless .next holds a build newer than every source it is made of. Test files run
+ * in parallel processes: a lock directory makes one of them build while the others wait.
+ */
+export async function ensureBuild(): Promise<void> {
+  const lock = join(RESULTS_DIR, 'build.lock');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another process is building; a lock older than ten minutes was left by a crash.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (buildIsFresh() && process.env.E2E_REBUILD !== '1') return;
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function freePort(): Promise<number> {
@@ -100,9 +122,11 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const executablePath = ensureChromium();
-  ensureBuild();
+  await ensureBuild();
 
-  const dataDir = join(ROOT, 'data', 'e2e-demo');
+  // Each stack gets its own demo data (keys and certificates are made at start, never committed).
+  mkdirSync(join(ROOT, 'data'), { recursive: true });
+  const dataDir = mkdtempSync(join(ROOT, 'data', 'e2e-demo-'));
   const demo = await startDemoTargets({ dataDir, log: () => undefined });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -123,6 +147,7 @@ export async function startStack(): Promise<Stack> {
     next.kill();
     await relay.close();
     await demo.close();
+    rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n${nextOutput}`);
   }
 
@@ -153,6 +178,7 @@ export async function startStack(): Promise<Stack> {
       await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
       await relay.close();
       await demo.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
