@@ -1,0 +1,218 @@
+/**
+ * Section "page" (issue 5), against the production build in .next (this section never builds it):
+ * - first-load JS of `/`: every script the page loads before any interaction (headless chromium,
+ *   until the network is idle), each gzipped (level 9), summed;
+ * - Run → last step rendered: the TLS 1.3 demo target run from the page (engine in the page, over
+ *   the relay, to the demo server on loopback), timed inside the page from the click on Run to the
+ *   first animation frame after the run is marked done (every step row is in the DOM by then).
+ *   The first run also loads the engine chunk and the root store; it is reported on its own.
+ * Everything listens on 127.0.0.1 (next start, relay, demo targets); chromium loads nothing else.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { startRelay } from '../server/relay';
+import { startDemoTargets } from '../server/demo/start';
+import { BENCH_TMP } from './peers';
+import { round, summarize, type Summary } from './stats';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Sources the production build is made from (as test/e2e/harness.ts checks them). */
+const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs'];
+
+export interface PageOptions {
+  /** Runs after the first (cold) one. */
+  runs: number;
+  /** Demo target run from the page. */
+  target: string;
+}
+
+export interface PageResult {
+  build: { builtAt: string; staleSources: string[] };
+  firstLoadJs: { scripts: number; rawBytes: number; gzipBytes: number; gzipKB: number; files: { url: string; gzipBytes: number }[]; targetGzipKB: number; withinTarget: boolean };
+  runToLastStep: {
+    target: string;
+    url: string;
+    steps: number;
+    outcome: string | null;
+    coldMs: number;
+    warm: Summary;
+    targetMs: number;
+    withinTarget: boolean;
+  };
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Why the page section cannot run here, or undefined when it can. */
+export function pageUnavailable(): string | undefined {
+  if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) return 'no production build in .next (run `npm run build` first; the benchmark does not build the app)';
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}:\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Installed before the page's own scripts: timestamps for the click on Run and for the run being done. */
+const TIMING_PROBE = `
+  window.__benchRun = { clickAt: 0, running: false, doneAt: 0, steps: 0 };
+  document.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('[data-testid=run-button]')) {
+      window.__benchRun = { clickAt: performance.now(), running: false, doneAt: 0, steps: 0 };
+    }
+  }, true);
+  new MutationObserver(() => {
+    const b = window.__benchRun;
+    const status = document.querySelector('[data-testid=run]')?.getAttribute('data-status');
+    // The previous run's section still says "done" until this run replaces it.
+    if (b.clickAt && status === 'running') b.running = true;
+    if (b.running && !b.doneAt && status === 'done') {
+      b.doneAt = -1;
+      requestAnimationFrame(() => {
+        b.doneAt = performance.now();
+        b.steps = document.querySelectorAll('[data-testid=step-row]').length;
+      });
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+`;
+
+async function timedRun(page: Page, url: string): Promise<{ ms: number; steps: number; outcome: string | null }> {
+  await page.getByTestId('url-input').fill(url);
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => (window as unknown as { __benchRun: { doneAt: number } }).__benchRun.doneAt > 0, undefined, { timeout: 30_000, polling: 50 });
+  const b = await page.evaluate(() => (window as unknown as { __benchRun: { clickAt: number; doneAt: number; steps: number } }).__benchRun);
+  const outcome = await page.getByTestId('summary-card').getAttribute('data-outcome');
+  return { ms: b.doneAt - b.clickAt, steps: b.steps, outcome };
+}
+
+export async function benchPage(opts: PageOptions): Promise<PageResult> {
+  const unavailable = pageUnavailable();
+  if (unavailable) throw new Error(unavailable);
+  const builtAtMs = statSync(join(ROOT, '.next', 'BUILD_ID')).mtimeMs;
+  const staleSources = BUILD_SOURCES.filter((s) => newestMtime(join(ROOT, s)) > builtAtMs);
+
+  const dataDir = join(BENCH_TMP, 'demo');
+  const demo = await startDemoTargets({ dataDir, log: () => undefined });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
+  const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0, newSessionsPerMinute: 10_000 });
+  let nextOutput = '';
+  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  next.stdout?.on('data', (d) => (nextOutput = (nextOutput + d).slice(-4000)));
+  next.stderr?.on('data', (d) => (nextOutput = (nextOutput + d).slice(-4000)));
+  const browser = await (async () => {
+    await waitForHttp(baseUrl, next, () => nextOutput, 30_000);
+    return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  })().catch(async (e) => {
+    next.kill('SIGTERM');
+    await relay.close();
+    await demo.close();
+    throw e;
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Loopback only: anything else the page asks for is refused, not fetched.
+    await context.route((u) => !/^(http|ws)s?:\/\/127\.0\.0\.1[:/]/.test(u.toString()), (route) => route.abort());
+    const page = await context.newPage();
+    await page.addInitScript(TIMING_PROBE);
+
+    const scripts = new Map<string, Promise<Buffer | undefined>>();
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.set(response.url(), response.body().catch(() => undefined));
+    });
+    await page.goto(baseUrl, { waitUntil: 'networkidle' });
+    page.removeAllListeners('response');
+    const files: { url: string; gzipBytes: number; rawBytes: number }[] = [];
+    for (const [url, body] of scripts) {
+      const bytes = await body;
+      if (bytes) files.push({ url: url.replace(baseUrl, ''), rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
+    }
+    const gzipBytes = files.reduce((a, f) => a + f.gzipBytes, 0);
+    const firstLoadTargetKB = 250;
+
+    const url = `https://${opts.target}.test/`;
+    const cold = await timedRun(page, url);
+    if (cold.outcome !== 'ok') throw new Error(`the ${opts.target} demo run from the page ended "${cold.outcome}"`);
+    const warm: number[] = [];
+    let last = cold;
+    for (let i = 0; i < opts.runs; i++) {
+      last = await timedRun(page, url);
+      if (last.outcome !== 'ok') throw new Error(`run ${i + 2} of the ${opts.target} demo ended "${last.outcome}"`);
+      warm.push(last.ms);
+    }
+    const warmSummary = summarize(warm);
+    const targetMs = 500;
+    return {
+      build: { builtAt: new Date(builtAtMs).toISOString(), staleSources },
+      firstLoadJs: {
+        scripts: files.length,
+        rawBytes: files.reduce((a, f) => a + f.rawBytes, 0),
+        gzipBytes,
+        gzipKB: round(gzipBytes / 1024, 1),
+        files: files.map(({ url: u, gzipBytes: g }) => ({ url: u, gzipBytes: g })),
+        targetGzipKB: firstLoadTargetKB,
+        withinTarget: gzipBytes / 1024 <= firstLoadTargetKB,
+      },
+      runToLastStep: {
+        target: opts.target,
+        url,
+        steps: last.steps,
+        outcome: last.outcome,
+        coldMs: round(cold.ms, 1),
+        warm: warmSummary,
+        targetMs,
+        withinTarget: cold.ms <= targetMs && warmSummary.medianMs <= targetMs,
+      },
+    };
+  } finally {
+    await browser.close().catch(() => undefined);
+    next.kill('SIGTERM');
+    await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
+    await relay.close();
+    await demo.close();
+  }
+}

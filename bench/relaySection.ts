@@ -1,0 +1,42 @@
+/**
+ * Section "relay" (issue 4): the added latency (bench/relayLatency.ts) and the load test
+ * (benchRelayLoad in bench/relay.ts). Each half records its own error, so one failing does not
+ * lose the other's numbers.
+ */
+import { benchRelayLatency, type RelayLatencyResult } from './relayLatency';
+
+export interface RelaySectionOptions {
+  iterations: number;
+  warmup: number;
+  /** The full load (1000 sessions × 30 s) instead of the reduced default. */
+  full: boolean;
+}
+
+/** The load sizes: the issue's full run, and the default one that keeps `npm run bench` to a few minutes. */
+export const RELAY_LOAD = {
+  full: { sessions: 1000, holdMs: 30_000 },
+  reduced: { sessions: 250, holdMs: 10_000 },
+} as const;
+
+type Half<T> = { status: 'ok'; result: T } | { status: 'error'; error: string };
+
+async function attempt<T>(work: () => Promise<T>): Promise<Half<T>> {
+  try {
+    return { status: 'ok', result: await work() };
+  } catch (e) {
+    return { status: 'error', error: e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 6).join('\n') : String(e) };
+  }
+}
+
+export async function benchRelay(opts: RelaySectionOptions): Promise<{ latency: Half<RelayLatencyResult>; load: Half<unknown> & { run: 'full' | 'reduced'; sessions: number; holdMs: number } }> {
+  const latency = await attempt(() => benchRelayLatency({ iterations: opts.iterations, warmup: opts.warmup }));
+  const size = opts.full ? RELAY_LOAD.full : RELAY_LOAD.reduced;
+  const load = await attempt(async () => {
+    // bench/relay.ts belongs to the relay's owner; loaded by URL so this file compiles without it.
+    const relayModule = new URL('./relay.ts', import.meta.url);
+    const { benchRelayLoad } = (await import(relayModule.href)) as { benchRelayLoad?: (options: { sessions: number; holdMs: number }) => Promise<unknown> };
+    if (typeof benchRelayLoad !== 'function') throw new Error('bench/relay.ts does not export benchRelayLoad');
+    return benchRelayLoad({ sessions: size.sessions, holdMs: size.holdMs });
+  });
+  return { latency, load: { ...load, run: opts.full ? 'full' : 'reduced', ...size } };
+}

@@ -1,0 +1,101 @@
+/** The table `npm run bench` prints: a function of bench/results.json, nothing else. */
+import type { HandshakeResult } from './handshake';
+import type { BundleSizeResult } from '../scripts/bundle-size';
+import type { RelayLatencyResult } from './relayLatency';
+import type { PageResult } from './page';
+
+interface Results {
+  generatedAt: string;
+  mode: string;
+  machine: { node: string; cpus: number; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  durationMs: number;
+  sections: Record<string, { status: string; result?: unknown; error?: string; reason?: string; durationMs?: number }>;
+}
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+function handshake(r: HandshakeResult): string {
+  const rows = [['client', 'median', 'p90', 'min', 'CPU median', 'n', 'errors']];
+  for (const [name, s] of Object.entries(r.clients)) rows.push([name, ms(s.wall.medianMs), ms(s.wall.p90Ms), ms(s.wall.minMs), ms(s.cpu.medianMs), String(s.wall.n), String(s.errors)]);
+  const ratios = Object.entries(r.ratios).map(([k, v]) => `  ${k.padEnd(28)} ${v.toFixed(2)}×   (CPU ${r.cpuRatios[k].toFixed(2)}×)`);
+  return [
+    `${r.suite} + ${r.group}, ${r.certificate}; ${r.server}; ${r.iterations} interleaved runs each after ${r.warmup} warm-up rounds`,
+    table(rows),
+    'ratios, wall-clock median over median (this process’s CPU time in parentheses):',
+    ...ratios,
+    `target engine ≤ 1.5× node-tls: ${met(r.verdict.engineWithin1_5xNode)}; engine faster than subtls: ${met(r.verdict.engineFasterThanSubtls)} (${r.verdict.backend})`,
+  ].join('\n');
+}
+
+function bundle(r: BundleSizeResult): string {
+  return [
+    `engine without root store: ${kb(r.engine.minifiedBytes)} minified, ${kb(r.engine.gzipBytes)} gzip, ${kb(r.engine.brotliBytes)} brotli — target ≤ ${r.targetGzipKB} KB gzip: ${met(r.withinTarget)}`,
+    `root store (${r.rootStore.certificates} certificates, loaded on demand): ${kb(r.rootStore.minifiedBytes)} minified, ${kb(r.rootStore.gzipBytes)} gzip`,
+  ].join('\n');
+}
+
+function crypto(r: Record<string, { noble_ms: number; webcrypto_ms: number }>): string {
+  const rows = [['operation', 'noble', 'webcrypto', 'noble/webcrypto']];
+  for (const [op, v] of Object.entries(r)) rows.push([op, ms(v.noble_ms), ms(v.webcrypto_ms), `${(v.noble_ms / v.webcrypto_ms).toFixed(1)}×`]);
+  return table(rows);
+}
+
+function relay(r: { latency: { status: string; result?: RelayLatencyResult; error?: string }; load: { status: string; result?: unknown; error?: string; run: string; sessions: number; holdMs: number } }): string {
+  const out: string[] = [];
+  if (r.latency.status === 'ok' && r.latency.result) {
+    const l = r.latency.result;
+    out.push(
+      `added latency (${l.iterations} interleaved runs each; ${l.relayPlacement}):`,
+      table([
+        ['path', 'median', 'p99', 'min', 'CPU median', 'errors'],
+        ['direct TCP', ms(l.direct.wall.medianMs), ms(l.direct.wall.p99Ms), ms(l.direct.wall.minMs), ms(l.direct.cpu.medianMs), String(l.direct.errors)],
+        ['via relay', ms(l.relay.wall.medianMs), ms(l.relay.wall.p99Ms), ms(l.relay.wall.minMs), ms(l.relay.cpu.medianMs), String(l.relay.errors)],
+      ]),
+      `added: ${ms(l.addedMs.median)} at the median (ratio ${l.ratio.median.toFixed(3)}), ${ms(l.addedMs.p99)} at p99 (ratio ${l.ratio.p99.toFixed(3)}); median of paired differences ${ms(l.addedMedianOfPairedDifferencesMs)}; CPU ${ms(l.addedCpuMs)}`,
+      `target ≤ ${l.targetAddedMedianMs} ms added at the median: ${met(l.withinTarget)}`,
+    );
+  } else out.push(`added latency: error: ${r.latency.error}`);
+  const size = `${r.load.sessions} sessions × ${r.load.holdMs / 1000} s (${r.load.run})`;
+  if (r.load.status === 'ok') out.push(`load, ${size}:`, JSON.stringify(r.load.result, null, 2));
+  else out.push(`load, ${size}: error: ${r.load.error?.split('\n')[0]}`);
+  return out.join('\n');
+}
+
+function page(r: PageResult): string {
+  const run = r.runToLastStep;
+  return [
+    `first-load JS of /: ${r.firstLoadJs.scripts} scripts, ${kb(r.firstLoadJs.rawBytes)} raw, ${kb(r.firstLoadJs.gzipBytes)} gzip — target ≤ ${r.firstLoadJs.targetGzipKB} KB: ${met(r.firstLoadJs.withinTarget)}`,
+    `Run → last step rendered (${run.url}, ${run.steps} steps, outcome ${run.outcome}): first run ${ms(run.coldMs)} (loads the engine), then median ${ms(run.warm.medianMs)}, p90 ${ms(run.warm.p90Ms)} over ${run.warm.n} — target ≤ ${run.targetMs} ms: ${met(run.withinTarget)}`,
+    r.build.staleSources.length ? `note: the build in .next (${r.build.builtAt}) is older than ${r.build.staleSources.join(', ')}` : `build: ${r.build.builtAt}`,
+  ].join('\n');
+}
+
+const FORMATTERS: Record<string, (r: never) => string> = { handshake, bundle, crypto, relay, page };
+
+export function formatReport(results: Results): string {
+  const m = results.machine;
+  const out = [
+    `TLS Playground benchmarks — ${results.generatedAt}, ${results.mode} run, ${Math.round(results.durationMs / 1000)} s`,
+    `Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverageBefore.join(' ')} before / ${m.loadAverageAfter.join(' ')} after`,
+  ];
+  for (const [name, s] of Object.entries(results.sections)) {
+    out.push('', `== ${name} ==`);
+    if (s.status === 'skipped') out.push(`skipped: ${s.reason}`);
+    else if (s.status === 'error') out.push(`error: ${s.error}`);
+    else {
+      try {
+        out.push(FORMATTERS[name](s.result as never));
+      } catch {
+        out.push(JSON.stringify(s.result, null, 2));
+      }
+    }
+  }
+  return out.join('\n');
+}
