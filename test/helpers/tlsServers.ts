@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type tls from 'node:tls';
 import { nodeRunDeps, type NodeRunSetup } from '../../lib/run/node';
-import { runTls, type RunRequest } from '../../lib/run/run';
+import { buildClientOptions, parseTarget, runTls, type RunRequest } from '../../lib/run/run';
+import { TlsClient } from '../../lib/tls/client/client';
+import type { NegotiatedSummary, Failure } from '../../lib/tls/client/connection';
+import type { ClientOptions } from '../../lib/tls/client/options';
+import type { StepContent } from '../../lib/tls/events';
 import type { Step, Trace } from '../../lib/trace/schema';
 
 export const LOOPBACK = '127.0.0.1';
@@ -235,3 +239,89 @@ export function recordBytes(trace: Trace, direction: 'client->server' | 'server-
 }
 
 export type TlsServerOptions = tls.TlsOptions;
+
+export interface EngineRun {
+  steps: StepContent[];
+  summary: NegotiatedSummary;
+  state: TlsClient['state'];
+  failure?: Failure;
+  unusable?: string;
+  keyLog: string[];
+  /** The decrypted application data from the server, as latin1 text. */
+  response: string;
+  /** The status code of the HTTP response, when one arrived. */
+  status?: number;
+  /** How the TCP connection ended. */
+  ended: 'fin' | 'reset' | 'timeout' | 'closed';
+}
+
+/**
+ * Drives the engine (TlsClient) directly over a socket, for engine options that lib/run does not
+ * expose (extendedMasterSecret, renegotiationInfo, encryptThenMac, sessionTicket,
+ * maxRenegotiations, keyShareGroups). Sends `GET path` with "Connection: close" once connected and
+ * collects the answer until the server closes, the engine fails, or the timeout.
+ */
+export async function runEngine(port: number, overrides: Partial<ClientOptions>, options: RunOptions = {}): Promise<EngineRun> {
+  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, ...request } = options;
+  const url = `https://${host}:${port}${path}`;
+  const { req, deps } = await nodeRunDeps({ ...request, url, connect: `${LOOPBACK}:${port}` }, setup);
+  const clientOptions = { ...buildClientOptions(req, parseTarget(url, req.connect), deps.clientCertificate), ...overrides };
+  const steps: StepContent[] = [];
+  const keyLog: string[] = [];
+  let response = Buffer.alloc(0);
+  const socket = netConnect({ host: LOOPBACK, port, allowHalfOpen: true });
+  const client = new TlsClient(
+    clientOptions,
+    { crypto: deps.crypto, random: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)), now: Date.now, verifyCertificates: deps.verifyCertificates },
+    {
+      send: (bytes) => socket.write(bytes),
+      step: (step) => steps.push(step),
+      applicationData: (bytes) => {
+        response = Buffer.concat([response, bytes]);
+      },
+      keyLog: (line) => keyLog.push(line),
+    },
+  );
+  // The engine's calls must not overlap: every event goes through one promise chain.
+  let chain: Promise<void> = Promise.resolve();
+  let requestSent = false;
+  const afterEngine = async () => {
+    if (client.state === 'connected' && !requestSent) {
+      requestSent = true;
+      await client.send(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n\r\n`, 'latin1'));
+    }
+  };
+  const ended = await new Promise<EngineRun['ended']>((resolve) => {
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    const finish = (how: EngineRun['ended']) => {
+      clearTimeout(timer);
+      chain = chain.then(() => {
+        socket.destroy();
+        resolve(how);
+      });
+    };
+    const enqueue = (task: () => Promise<void>) => {
+      chain = chain.then(task).then(afterEngine);
+    };
+    socket.on('connect', () => enqueue(() => client.start()));
+    socket.on('data', (d: Buffer) =>
+      enqueue(async () => {
+        await client.receive(new Uint8Array(d));
+        // The server's close_notify ends the response (s_server -www keeps the socket open after it).
+        if (client.state === 'failed' || client.state === 'closed' || client.unusable) finish('closed');
+      }),
+    );
+    socket.on('end', () => finish('fin'));
+    socket.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNRESET' ? 'reset' : 'closed'));
+    socket.on('close', () => finish('closed'));
+  });
+  await chain;
+  const text = response.toString('latin1');
+  const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
+  return { steps, summary: client.summary, state: client.state, failure: client.failure, unusable: client.unusable, keyLog, response: text, status: status ? Number(status) : undefined, ended };
+}
+
+/** A readable dump of an engine run for assertion messages. */
+export function describeEngineRun(run: EngineRun): string {
+  return `ended ${run.ended}, state ${run.state}${run.failure ? ` (${run.failure.by}: ${run.failure.message})` : ''}\n${run.steps.map((s) => `  ${s.direction} ${s.layer}: ${s.title}`).join('\n')}`;
+}
