@@ -207,8 +207,12 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
         // draft-ietf-tls-ecdhe-mlkem §3: ML-KEM-768 encapsulation key ‖ X25519 public key. ML-KEM is
         // noble's (no WebCrypto yet); randomness is drawn in wire order, as in the noble backend.
         const r = fork?.random ?? random;
-        const { publicKey: encapsulationKey, secretKey } = ml_kem768.keygen(r(mlKem768.seedLength));
-        const pair = await nativeKeyPair('x25519', r);
+        const seed = r(mlKem768.seedLength);
+        // SubtleCrypto works off the main thread: start X25519 first, run ML-KEM meanwhile.
+        const pending = nativeKeyPair('x25519', r);
+        pending.catch(() => undefined); // awaited below; keep an early failure from going unhandled
+        const { publicKey: encapsulationKey, secretKey } = ml_kem768.keygen(seed);
+        const pair = await pending;
         const secret: WebCryptoKeyShareSecret = { backend: 'webcrypto', privateKey: pair.privateKey, mlKemDecapsulationKey: secretKey };
         return { group, publicKey: concat(encapsulationKey, pair.publicKey), secret };
       }
@@ -266,8 +270,11 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
       }
       case 'X25519MLKEM768': {
         const { ciphertext, x25519 } = splitHybridServerShare(peer);
+        // As in generateKeyShare: X25519 off the main thread while ML-KEM decapsulates here.
+        const pending = nativeX25519(group, secret.privateKey, x25519);
+        pending.catch(() => undefined);
         const mlKemSecret = ml_kem768.decapsulate(ciphertext, secret.mlKemDecapsulationKey as Uint8Array);
-        return concat(mlKemSecret, await nativeX25519(group, secret.privateKey, x25519));
+        return concat(mlKemSecret, await pending);
       }
     }
   }
