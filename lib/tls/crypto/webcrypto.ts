@@ -156,9 +156,6 @@ class KeyCache<V> {
     this.entries.set(k, v);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
-  delete(k: string): void {
-    this.entries.delete(k);
-  }
 }
 
 export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions = {}): CryptoProvider {
