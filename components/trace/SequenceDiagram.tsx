@@ -137,8 +137,9 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
 }
 
 const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; selected: boolean; onSelect: (seq: number) => void }) {
-  const child = row.compact;
-  const height = row.kind === 'note' || child ? 'h-7' : 'h-10';
+  // Records are the envelopes: thin rows next to the messages they carry, which get the arrows.
+  const envelope = row.kind === 'message' && row.layer === 'record';
+  const height = row.kind === 'note' || envelope ? 'h-7' : 'h-10';
   return (
     <div
       id={`step-row-${row.seq}`}
@@ -157,13 +158,13 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; se
     >
       <span className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-500 tabular-nums dark:text-zinc-400">
         {formatMs(row.timeMs)}
-        {row.deltaMs >= 0.05 && !child && <span className="block text-zinc-400 dark:text-zinc-500">+{formatMs(row.deltaMs)}</span>}
+        {row.deltaMs >= 0.05 && !envelope && <span className="block text-zinc-400 dark:text-zinc-500">+{formatMs(row.deltaMs)}</span>}
       </span>
       <div className="relative h-full px-3">
         {/* lifelines */}
         <span aria-hidden="true" className="absolute inset-y-0 left-3 w-px bg-zinc-300 dark:bg-zinc-700" />
         <span aria-hidden="true" className="absolute inset-y-0 right-3 w-px bg-zinc-300 dark:bg-zinc-700" />
-        {row.kind === 'message' && (child ? <ChildMessage row={row} /> : <Arrow row={row} />)}
+        {row.kind === 'message' && (envelope ? <RecordArrow row={row} /> : <Arrow row={row} />)}
         {row.kind === 'tcp' && <TcpMark row={row} />}
         {row.kind === 'note' && <Note row={row} />}
       </div>
@@ -171,11 +172,11 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; se
   );
 });
 
-function arrowColours(row: DiagramRow): { line: string; head: string } {
-  if (row.tone === 'bad') return { line: 'bg-red-500', head: 'text-red-500' };
-  if (row.tone === 'warning') return { line: 'bg-amber-500', head: 'text-amber-500' };
-  if (row.direction === 'client->server') return { line: 'bg-sky-600 dark:bg-sky-400', head: 'text-sky-600 dark:text-sky-400' };
-  return { line: 'bg-violet-600 dark:bg-violet-400', head: 'text-violet-600 dark:text-violet-400' };
+function arrowColours(row: DiagramRow): { line: string; head: string; dashed: string } {
+  if (row.tone === 'bad') return { line: 'bg-red-500', head: 'text-red-500', dashed: 'border-red-500' };
+  if (row.tone === 'warning') return { line: 'bg-amber-500', head: 'text-amber-500', dashed: 'border-amber-500' };
+  if (row.direction === 'client->server') return { line: 'bg-sky-600 dark:bg-sky-400', head: 'text-sky-600 dark:text-sky-400', dashed: 'border-sky-600 dark:border-sky-400' };
+  return { line: 'bg-violet-600 dark:bg-violet-400', head: 'text-violet-600 dark:text-violet-400', dashed: 'border-violet-600 dark:border-violet-400' };
 }
 
 function Arrow({ row }: { row: DiagramRow }) {
@@ -199,20 +200,22 @@ function Arrow({ row }: { row: DiagramRow }) {
   );
 }
 
-function ChildMessage({ row }: { row: DiagramRow }) {
+/** A record on the wire: a thin dashed arrow, its content type and its size with the header. */
+function RecordArrow({ row }: { row: DiagramRow }) {
   const toServer = row.direction === 'client->server';
+  const colours = arrowColours(row);
   return (
-    <div aria-hidden="true" className={`absolute inset-x-6 top-1/2 flex -translate-y-1/2 text-xs ${toServer ? 'justify-start pl-4' : 'justify-end pr-4'}`}>
-      <span
-        className={`truncate rounded border px-1.5 py-px ${
-          row.tone === 'neutral' ? 'border-zinc-300 bg-white text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200' : `${TONE_BADGE[row.tone]} ring-1`
-        }`}
-      >
-        <span className="text-zinc-400">↳ </span>
-        {row.encrypted && <LockIcon className="mr-1" />}
-        {row.title}
-        {row.carries && row.byteLength > 0 && <span className="text-zinc-500"> · {row.byteLength} B on the wire</span>}
-      </span>
+    <div aria-hidden="true" className="absolute inset-x-3 top-[70%] -translate-y-1/2 opacity-70">
+      <div className={`relative mx-6 border-t border-dashed ${colours.dashed}`}>
+        <span className={`absolute -top-[6px] text-[9px] leading-none ${colours.head} ${toServer ? '-right-1' : '-left-1'}`}>{toServer ? '▶' : '◀'}</span>
+      </div>
+      <div className={`absolute -top-[0.95rem] flex w-full gap-2 px-7 text-[0.7rem] text-zinc-500 dark:text-zinc-400 ${toServer ? 'justify-start' : 'justify-end'}`}>
+        <span className="truncate">
+          {row.encrypted && <LockIcon className="mr-1" />}
+          {row.title}
+        </span>
+        {row.byteLength > 0 && <span className="shrink-0 tabular-nums">{row.byteLength} B on the wire</span>}
+      </div>
     </div>
   );
 }
