@@ -73,6 +73,13 @@ function closeCodeError(code: number, reason: string, opened: boolean): { code: 
   }
 }
 
+/** Says who decided: the relay's own refusals and limits read differently from TCP failures. */
+function relayMessage(code: RelayErrorCode | string, message: string): string {
+  if (code === 'POLICY' || code === 'RATE') return `relay refused: ${message}`;
+  if (code === 'LIMIT') return `relay limit: ${message}`;
+  return message;
+}
+
 export function createRelayTransport(options: RelayTransportOptions): Transport {
   return {
     name: 'relay',
@@ -177,7 +184,7 @@ class RelayConnection implements Connection {
       case 'error':
         this.sawError = true;
         if (event.code === 'ECONNRESET') this.emit({ type: 'reset' });
-        else this.emit({ type: 'error', code: transportCode(event.code), message: event.message });
+        else this.emit({ type: 'error', code: transportCode(event.code), message: relayMessage(event.code, event.message) });
         return;
       case 'closed':
         // The relay's counts are what crossed the TCP connection.
