@@ -179,7 +179,8 @@ class TcpConnection implements Connection {
         this.emit({ type: 'error', code: errorCodeOf(err), message: `connect to ${address} port ${port} failed: ${err.message}` });
         return;
       }
-      if (err.code === 'ECONNRESET') this.emit({ type: 'reset' });
+      // EPIPE on a write is the same news as ECONNRESET on a read: the peer sent RST.
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') this.emit({ type: 'reset' });
       else this.emit({ type: 'error', code: errorCodeOf(err), message: err.message });
     });
     socket.on('close', () => {

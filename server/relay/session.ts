@@ -205,7 +205,9 @@ export class RelaySession {
         this.finish(RelayCloseCode.normal, 'connect');
         return;
       }
-      if (err.code === 'ECONNRESET') this.sendError('ECONNRESET', 'reset', 'the server reset the connection (TCP RST)');
+      // EPIPE on a write means the same as ECONNRESET on a read: an RST arrived (we never write
+      // after our own FIN), so both are the server's reset.
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') this.sendError('ECONNRESET', 'reset', 'the server reset the connection (TCP RST)');
       else this.sendError(tcpErrorCode(err), 'target-error', `the connection to the server failed: ${err.code ?? err.message}`);
     });
     socket.on('close', () => {
