@@ -3,6 +3,7 @@
  * (benchRelayLoad in bench/relay.ts). Each half records its own error, so one failing does not
  * lose the other's numbers.
  */
+import type { RelayLoadResult } from './relay';
 import { benchRelayLatency, type RelayLatencyResult } from './relayLatency';
 
 export interface RelaySectionOptions {
@@ -28,14 +29,11 @@ async function attempt<T>(work: () => Promise<T>): Promise<Half<T>> {
   }
 }
 
-export async function benchRelay(opts: RelaySectionOptions): Promise<{ latency: Half<RelayLatencyResult>; load: Half<unknown> & { run: 'full' | 'reduced'; sessions: number; holdMs: number } }> {
+export async function benchRelay(opts: RelaySectionOptions): Promise<{ latency: Half<RelayLatencyResult>; load: Half<RelayLoadResult> & { run: 'full' | 'reduced'; sessions: number; holdMs: number } }> {
   const latency = await attempt(() => benchRelayLatency({ iterations: opts.iterations, warmup: opts.warmup }));
   const size = opts.full ? RELAY_LOAD.full : RELAY_LOAD.reduced;
   const load = await attempt(async () => {
-    // bench/relay.ts belongs to the relay's owner; loaded by URL so this file compiles without it.
-    const relayModule = new URL('./relay.ts', import.meta.url);
-    const { benchRelayLoad } = (await import(relayModule.href)) as { benchRelayLoad?: (options: { sessions: number; holdMs: number }) => Promise<unknown> };
-    if (typeof benchRelayLoad !== 'function') throw new Error('bench/relay.ts does not export benchRelayLoad');
+    const { benchRelayLoad } = await import('./relay');
     return benchRelayLoad({ sessions: size.sessions, holdMs: size.holdMs });
   });
   return { latency, load: { ...load, run: opts.full ? 'full' : 'reduced', ...size } };
