@@ -298,7 +298,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
                     </p>
                   ))}
                 {tab === 'keys' && <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { setShowKeys(true); selectStep(seq); }} />}
-                {tab === 'certificate' && <CertificatePanel trace={run.trace} />}
+                {tab === 'certificate' && <CertificatePanel trace={run.trace} onShowStep={selectStep} />}
               </div>
             </div>
           </div>

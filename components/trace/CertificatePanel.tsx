@@ -1,10 +1,12 @@
+'use client';
+
 import type { CertificateCheck } from '@/lib/trace/schema';
 import { buildCertificatePanel } from '@/lib/view/certificate';
 import type { Trace } from '@/lib/trace/schema';
 import { TONE_BADGE, TONE_SYMBOL, TONE_TEXT } from './tone';
 
 /** The chain as built (leaf first), each check with its verdict, and the decoded fields. */
-export function CertificatePanel({ trace }: { trace: Trace }) {
+export function CertificatePanel({ trace, onShowStep }: { trace: Trace; onShowStep?: (seq: number) => void }) {
   const panel = buildCertificatePanel(trace);
   if (!panel) return <p className="text-sm text-zinc-500">The run did not get as far as the server’s certificate.</p>;
   return (
@@ -14,6 +16,15 @@ export function CertificatePanel({ trace }: { trace: Trace }) {
         {panel.headline}
         {panel.alert && panel.verdict === 'untrusted' && <span className="block text-xs">Alert that maps to it: {panel.alert}</span>}
       </p>
+      {panel.certificateMessageSeq !== undefined && onShowStep && (
+        <button
+          type="button"
+          onClick={() => onShowStep(panel.certificateMessageSeq!)}
+          className="text-sm text-sky-700 underline underline-offset-2 dark:text-sky-400"
+        >
+          Show the server’s Certificate message, every DER field decoded
+        </button>
+      )}
       <ol className="space-y-3" aria-label="Certificate chain, leaf first">
         {panel.cards.map((card) => (
           <li key={card.index} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">

@@ -28,6 +28,8 @@ export interface CertificatePanel {
   failed: CertificateCheck[];
   /** Seq of the certificate-layer steps, to jump to them in the diagram. */
   stepSeqs: number[];
+  /** Seq of the server's Certificate message, whose hex view decodes every certificate's DER. */
+  certificateMessageSeq?: number;
 }
 
 const SOURCE_LABEL: Record<ChainEntry['source'], string> = {
@@ -54,7 +56,15 @@ function role(index: number, length: number, entry: ChainEntry): CertificateCard
   return 'intermediate';
 }
 
-export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'startedAt' | 'steps'>): CertificatePanel | undefined {
+function isDemoHost(url: string): boolean {
+  try {
+    return new URL(url).hostname.endsWith('.test');
+  } catch {
+    return false;
+  }
+}
+
+export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'startedAt' | 'steps' | 'options'>): CertificatePanel | undefined {
   const summary = trace.certificate;
   if (!summary) return undefined;
   const at = Date.parse(trace.startedAt);
@@ -67,7 +77,8 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
       checks,
       ok: checks.every((c) => c.ok),
       validity: validityAt(entry, at),
-      sourceLabel: SOURCE_LABEL[entry.source] ?? entry.source,
+      // The page trusts the demo CA for the demo targets (*.test) only, as an extra CA.
+      sourceLabel: entry.source === 'user-ca' && isDemoHost(trace.options.url) ? 'the demo CA, trusted for the demo targets only' : (SOURCE_LABEL[entry.source] ?? entry.source),
     };
   });
   const chainChecks = summary.checks.filter((c) => c.certificate === undefined || c.certificate >= summary.chain.length);
@@ -99,5 +110,6 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
     chainChecks,
     failed,
     stepSeqs: trace.steps.filter((s) => s.layer === 'certificate').map((s) => s.seq),
+    certificateMessageSeq: trace.steps.find((s) => s.layer === 'handshake' && s.direction === 'server->client' && s.title === 'Certificate')?.seq,
   };
 }

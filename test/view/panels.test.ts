@@ -17,8 +17,9 @@ describe('certificate panel', () => {
     assert.deepEqual(panel.chainChecks.map((c) => c.check), ['chain']);
     assert.equal(panel.cards[0].validity.state, 'valid');
     assert.equal(panel.cards[0].validity.daysLeft, 336);
-    assert.equal(panel.cards[1].sourceLabel, 'from your CA list');
+    assert.equal(panel.cards[1].sourceLabel, 'the demo CA, trusted for the demo targets only');
     assert.equal(panel.stepSeqs.length, 1);
+    assert.equal(tls13OkTrace().steps[panel.certificateMessageSeq!].title, 'Certificate');
   });
 
   it('explains an untrusted certificate and marks "continue anyway" as insecure', () => {
@@ -31,6 +32,9 @@ describe('certificate panel', () => {
     assert.equal(panel.cards[0].ok, false);
     assert.deepEqual(panel.failed.map((c) => c.check), ['validity', 'chain']);
     assert.equal(panel.alert, 'unknown_ca');
+    const real = { ...iisRustlsTrace(), options: { ...iisRustlsTrace().options, url: 'https://example.com/' } };
+    real.certificate!.chain[0].source = 'user-ca';
+    assert.equal(buildCertificatePanel(real)!.cards[0].sourceLabel, 'from your CA list', 'only demo hosts name the demo CA');
   });
 
   it('is absent when the run never got a certificate', () => {
