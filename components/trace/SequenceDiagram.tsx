@@ -21,17 +21,18 @@ export interface SequenceDiagramProps {
   controls?: string;
 }
 
+/** Glyphs every common font has (fancier symbols render as empty boxes on many systems). */
 const TCP_ICON: Record<TcpMarkKind, string> = {
   connecting: '…',
-  resolved: '⌖',
+  resolved: '•',
   connect: '⇄',
-  fin: '⏏',
-  shutdown: '⏏',
+  fin: '■',
+  shutdown: '■',
   reset: '⚡',
-  timeout: '⏱',
-  refused: '⛔',
-  'relay-refusal': '⛔',
-  unreachable: '⛔',
+  timeout: '✕',
+  refused: '✕',
+  'relay-refusal': '✕',
+  unreachable: '✕',
   error: '✕',
   closed: '■',
 };
