@@ -1,0 +1,48 @@
+import type { Trace } from '../../lib/trace/schema';
+
+/**
+ * Saved results: immutable snapshots of traces, named by their content. One interface, two
+ * implementations: SQLite (sqlite.ts, the embedded default) and PostgreSQL (postgres.ts, shared by
+ * several app instances). index.ts picks one from the environment.
+ */
+export interface SavedResult {
+  /** Content address: the same trace always gets the same id (see snapshot.ts). */
+  id: string;
+  /** False when this exact trace was already saved (by anyone); the id is the same. */
+  created: boolean;
+}
+
+export interface ResultStore {
+  readonly kind: 'sqlite' | 'postgresql';
+  /** Saves a trace object (validated here: callers pass whatever they received). */
+  save(trace: unknown): Promise<SavedResult>;
+  /** Saves a trace uploaded as JSON text; the size cap applies to the text before it is parsed. */
+  saveJson(text: string): Promise<SavedResult>;
+  /** The saved trace, or null when no result has this id (including ids that cannot exist). */
+  get(id: string): Promise<Trace | null>;
+  /** Releases the database; later calls fail with StoreError UNAVAILABLE. */
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'TOO_LARGE' | 'INVALID' | 'UNAVAILABLE';
+
+/** The HTTP status each failure maps to, for the routes that expose the store. */
+const STATUS: Record<StoreErrorCode, number> = { TOO_LARGE: 413, INVALID: 400, UNAVAILABLE: 503 };
+
+/** A failure the user (or operator) can act on, with one sentence saying what went wrong. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly status: number;
+
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = STATUS[code];
+  }
+}
+
+/** Default size cap for one saved result: 2 MiB of canonical JSON. */
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
