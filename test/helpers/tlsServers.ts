@@ -50,8 +50,8 @@ export interface OpensslServer {
   port: number;
   /** Everything s_server printed so far (stdout and stderr interleaved). */
   output(): string;
-  /** Resolves with the output once `pattern` appears in it. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the output once `pattern` appears in it (after the first `from` characters). */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<string>;
   /** Writes to s_server's stdin: commands ("R\n", "r\n") or data for the connected client. */
   write(text: string): void;
   /** The NSS key log s_server wrote (only with `keyLog: true`). */
@@ -85,10 +85,10 @@ export async function startOpensslServer(args: string[], options: { keyLog?: boo
     for (const l of [...listeners]) l();
   });
 
-  const waitFor = (pattern: RegExp, timeoutMs = 5000) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 5000, from = 0) =>
     new Promise<string>((resolve, reject) => {
       const check = () => {
-        if (pattern.test(out)) {
+        if (pattern.test(out.slice(from))) {
           done();
           resolve(out);
         } else if (!alive) {
@@ -208,13 +208,15 @@ export interface RunOptions extends Omit<RunRequest, 'url' | 'connect'> {
   host?: string;
   timeoutMs?: number;
   setup?: Omit<NodeRunSetup, 'timeoutMs'>;
+  /** Called with every step as it happens (to drive a server in step with the client). */
+  onStep?: (step: StepContent) => void;
 }
 
 /** One run of the engine against 127.0.0.1:port, through lib/run exactly as the CLI does. */
 export async function runAgainst(port: number, options: RunOptions = {}): Promise<Trace> {
-  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, ...request } = options;
+  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, onStep, ...request } = options;
   const { req, deps } = await nodeRunDeps({ ...request, url: `https://${host}:${port}${path}`, connect: `${LOOPBACK}:${port}` }, { ...setup, timeoutMs });
-  return runTls(req, deps);
+  return runTls(req, { ...deps, onStep });
 }
 
 /** Step titles, in order. */
@@ -262,7 +264,7 @@ export interface EngineRun {
  * collects the answer until the server closes, the engine fails, or the timeout.
  */
 export async function runEngine(port: number, overrides: Partial<ClientOptions>, options: RunOptions = {}): Promise<EngineRun> {
-  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, ...request } = options;
+  const { path = '/', host = 'localhost', timeoutMs = 8000, setup = {}, onStep, ...request } = options;
   const url = `https://${host}:${port}${path}`;
   const { req, deps } = await nodeRunDeps({ ...request, url, connect: `${LOOPBACK}:${port}` }, setup);
   const clientOptions = { ...buildClientOptions(req, parseTarget(url, req.connect), deps.clientCertificate), ...overrides };
@@ -275,7 +277,10 @@ export async function runEngine(port: number, overrides: Partial<ClientOptions>,
     { crypto: deps.crypto, random: (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)), now: Date.now, verifyCertificates: deps.verifyCertificates },
     {
       send: (bytes) => socket.write(bytes),
-      step: (step) => steps.push(step),
+      step: (step) => {
+        steps.push(step);
+        onStep?.(step);
+      },
       applicationData: (bytes) => {
         response = Buffer.concat([response, bytes]);
       },
