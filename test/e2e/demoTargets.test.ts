@@ -42,7 +42,7 @@ async function setCheckbox(name: RegExp, checked: boolean) {
 }
 
 async function configure({ personality = 'rustls', clientCertificate = false, postHandshakeAuth = false, insecure = false }: RunSettings) {
-  await page.getByRole('radio', { name: new RegExp(`^${personality}\\b`) }).check();
+  await page.getByRole('radio', { name: new RegExp(`^${personality}\\s`) }).check();
   await page.getByRole('radio', { name: clientCertificate ? /^Demo certificate/ : /^None$/ }).check();
   await setCheckbox(/post_handshake_auth/, postHandshakeAuth);
   await setCheckbox(/Continue on certificate errors/, insecure);
@@ -143,6 +143,33 @@ describe('demo targets run from the page', () => {
     assert.equal(run.outcome, 'ok');
     assertInOrder(run.steps, [/^HelloRequest/, /^CertificateRequest/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
     await page.screenshot({ path: screenshotPath('demo-iis-openssl-200'), fullPage: true });
+  });
+
+  it('IIS renegotiation as BoringSSL (ignore): nothing is sent back and the request hangs until the timeout', async () => {
+    const run = await runDemo('iis-renegotiation', { personality: 'boringssl-ignore' });
+    assert.equal(run.outcome, 'timeout');
+    assertInOrder(run.steps, [/^HTTP request: GET \/secure\//, /^HelloRequest/, /^Timeout: Timed out after \d+ ms waiting for the HTTP response/]);
+    assertAbsent(run.steps, /^Alert: no_renegotiation/);
+  });
+
+  it('IIS renegotiation as BoringSSL: a fatal no_renegotiation alert ends it', async () => {
+    const run = await runDemo('iis-renegotiation', { personality: 'boringssl' });
+    assert.equal(run.outcome, 'alert');
+    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(fatal\), client to server/]);
+    assertAbsent(run.steps, /^HTTP response/);
+  });
+
+  it('IIS renegotiation as Go: a warning no_renegotiation, then the connection is unusable', async () => {
+    const run = await runDemo('iis-renegotiation', { personality: 'go' });
+    assert.equal(run.outcome, 'error');
+    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(warning\), client to server/]);
+    assert.match(run.summary, /no renegotiation/);
+  });
+
+  it('IIS renegotiation as SChannel: renegotiates like OpenSSL', async () => {
+    const run = await runDemo('iis-renegotiation', { personality: 'schannel', clientCertificate: true });
+    assert.equal(run.outcome, 'ok');
+    assertInOrder(run.steps, [/^HelloRequest/, /^ClientHello, client to server/, /^CertificateRequest/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
   });
 
   it('IIS fixed: the certificate is requested in the first handshake, so rustls gets 200', async () => {
