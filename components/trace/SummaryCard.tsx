@@ -34,6 +34,24 @@ export function SummaryCard({ trace, running }: { trace: Trace; running?: boolea
           </div>
         ))}
       </dl>
+      {trace.http && !running && (
+        <details className="mt-3 text-sm" data-testid="http-response">
+          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">
+            HTTP response: {trace.http.headers.length} headers, {trace.http.bodyBytes} body bytes{trace.http.chunked ? ' (chunked)' : ''}
+          </summary>
+          <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 font-mono text-xs">
+            {trace.http.headers.map(([name, value], i) => (
+              <div key={i} className="contents">
+                <dt className="text-zinc-500 dark:text-zinc-400">{name}</dt>
+                <dd className="break-all">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {trace.http.bodyPreview !== undefined && (
+            <pre className="mt-2 max-h-48 overflow-auto rounded bg-zinc-100 p-2 text-xs whitespace-pre-wrap break-all dark:bg-zinc-900">{trace.http.bodyPreview}</pre>
+          )}
+        </details>
+      )}
     </section>
   );
 }
