@@ -9,7 +9,7 @@
  * Everything listens on 127.0.0.1 (next start, relay, demo targets); chromium loads nothing else.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,7 @@ import { chromium, type Page } from 'playwright-core';
 import { startRelay } from '../server/relay';
 import { startDemoTargets } from '../server/demo/start';
 import { BENCH_TMP } from './peers';
+import { SkipSection } from './skip';
 import { round, summarize, type Summary } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -59,10 +60,38 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Why the page section cannot run here, or undefined when it can. */
-export function pageUnavailable(): string | undefined {
-  if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) return 'no production build in .next (run `npm run build` first; the benchmark does not build the app)';
+/** Whether some process on this machine is running `next build` right now (reads /proc, Linux). */
+function nextBuildRunning(): boolean {
+  try {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .some((pid) => {
+        try {
+          const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return argv.some((a) => a.endsWith('next') || a.includes('/next/dist/bin/next')) && argv.includes('build');
+        } catch {
+          return false;
+        }
+      });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why the page section cannot run here, or undefined when it can. A build that is in progress
+ * (another `next build` running) is waited for, up to `waitMs`.
+ */
+export async function pageUnavailable(waitMs = 180_000): Promise<string | undefined> {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  const buildId = join(ROOT, '.next', 'BUILD_ID');
+  const deadline = Date.now() + waitMs;
+  while (!existsSync(buildId) && nextBuildRunning() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
+  if (!existsSync(buildId)) {
+    return nextBuildRunning()
+      ? `a \`next build\` was still running after ${Math.round(waitMs / 1000)} s, so there was no production build to measure`
+      : 'no production build in .next (run `npm run build` first; the benchmark does not build the app)';
+  }
   return undefined;
 }
 
@@ -125,8 +154,8 @@ async function timedRun(page: Page, url: string): Promise<{ ms: number; steps: n
 }
 
 export async function benchPage(opts: PageOptions): Promise<PageResult> {
-  const unavailable = pageUnavailable();
-  if (unavailable) throw new Error(unavailable);
+  const unavailable = await pageUnavailable();
+  if (unavailable) throw new SkipSection(unavailable);
   const builtAtMs = statSync(join(ROOT, '.next', 'BUILD_ID')).mtimeMs;
   const staleSources = BUILD_SOURCES.filter((s) => newestMtime(join(ROOT, s)) > builtAtMs);
 

@@ -4,14 +4,20 @@
  * file and by function. The raw profile is written to bench/tmp/engine.cpuprofile (open it in
  * Chrome DevTools → Performance, or speedscope).
  *
- *   npx tsx bench/profile.ts [--runs N] [--backend webcrypto|noble]
+ *   npx tsx bench/profile.ts [--runs N] [--backend webcrypto|noble] [--transport tcp|relay]
+ *
+ * --transport relay profiles the relay path of bench/relayLatency.ts instead: the relay in this
+ * process, reached by alias with `ws`'s WebSocket, so its share of the CPU shows up too.
  */
 import { Session } from 'node:inspector/promises';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { nobleCrypto } from '../lib/tls/crypto/noble';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
-import { engineClient } from './clients';
+import { WebSocket } from 'ws';
+import { createRelayTransport } from '../lib/transport/relay';
+import { startRelay } from '../server/relay';
+import { engineDeps, engineOnce, engineRequest } from './clients';
 import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
 
 interface ProfileNode {
@@ -71,6 +77,7 @@ function totalTime(profile: Profile, key: (node: ProfileNode) => string | undefi
 export interface ProfileSummary {
   runs: number;
   backend: string;
+  transport: 'tcp' | 'relay';
   profiledMs: number;
   byFile: [string, number][];
   byFunction: [string, number][];
@@ -78,14 +85,20 @@ export interface ProfileSummary {
   inclusiveOwn: [string, number][];
 }
 
-export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'): Promise<ProfileSummary> {
+export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble', transport: 'tcp' | 'relay' = 'tcp'): Promise<ProfileSummary> {
   const pki = await makeBenchPki();
   const server = await startOpensslServer(pki);
+  const relay =
+    transport === 'relay'
+      ? await startRelay({ host: '127.0.0.1', port: 0, demoTargets: { bench: { host: '127.0.0.1', port: server.port } }, maxSessionsPerClient: 100, newSessionsPerMinute: 1_000_000, log: () => {}, drainTimeoutMs: 0 })
+      : undefined;
   const session = new Session();
   session.connect();
   try {
     const crypto = backend === 'noble' ? nobleCrypto : createWebCrypto(globalThis.crypto.subtle);
-    const client = await engineClient(`engine-${backend}`, pki, server.port, crypto);
+    const deps = await engineDeps(pki, crypto, relay ? createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket }) : undefined);
+    const req = relay ? engineRequest('https://bench.test/', undefined) : engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
+    const client = { once: () => engineOnce(req, deps) };
     for (let i = 0; i < 20; i++) await client.once(); // warm-up, not profiled
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
@@ -97,18 +110,20 @@ export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'
     return {
       runs,
       backend,
+      transport,
       profiledMs: Math.round((profile.endTime - profile.startTime) / 1000),
       byFile: ms(selfTime(profile, (n) => where(n.callFrame.url))),
       byFunction: ms(selfTime(profile, (n) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}`)),
       inclusiveOwn: ms(
         totalTime(profile, (n) => {
           const file = where(n.callFrame.url);
-          return file.startsWith('lib/') && n.callFrame.functionName ? `${n.callFrame.functionName} ${file}` : undefined;
+          return (file.startsWith('lib/') || file.startsWith('server/')) && n.callFrame.functionName ? `${n.callFrame.functionName} ${file}` : undefined;
         }),
       ),
     };
   } finally {
     session.disconnect();
+    await relay?.close();
     await server.close();
   }
 }
@@ -117,12 +132,13 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const argv = process.argv.slice(2);
   const runs = Number(argv[argv.indexOf('--runs') + 1]) || 100;
   const backend = argv.includes('--backend') && argv[argv.indexOf('--backend') + 1] === 'noble' ? 'noble' : 'webcrypto';
-  const s = await profileEngine(runs, backend);
+  const transport = argv.includes('--transport') && argv[argv.indexOf('--transport') + 1] === 'relay' ? 'relay' : 'tcp';
+  const s = await profileEngine(runs, backend, transport);
   const print = (title: string, rows: [string, number][]) => {
     process.stdout.write(`\n${title} (self time, ms over ${s.runs} runs; per run = ÷ ${s.runs})\n`);
     for (const [k, v] of rows) process.stdout.write(`${v.toFixed(1).padStart(9)}  ${(v / s.runs).toFixed(3).padStart(7)}  ${k}\n`);
   };
-  process.stdout.write(`engine-${s.backend}: ${s.runs} runs profiled in ${s.profiledMs} ms wall (${(s.profiledMs / s.runs).toFixed(2)} ms per run)\n`);
+  process.stdout.write(`engine-${s.backend} over ${s.transport}: ${s.runs} runs profiled in ${s.profiledMs} ms wall (${(s.profiledMs / s.runs).toFixed(2)} ms per run)\n`);
   print('by file', s.byFile);
   print('by function', s.byFunction);
   print('inclusive, own named functions', s.inclusiveOwn);

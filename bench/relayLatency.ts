@@ -1,21 +1,24 @@
 /**
  * Section "relay latency" (issue 4): what the relay adds to a run. The engine (WebCrypto backend)
- * does a full TLS 1.3 handshake + GET against one `openssl s_server -www` on loopback, alternately
- * over the relay (lib/transport/relay.ts with `ws`'s WebSocket, to the relay's demo alias
- * bench.test) and over direct TCP (lib/transport/tcp.ts). Same SNI, certificate and options on both
- * paths; the only difference is the transport.
- *
- * The relay runs in this process, so its CPU time (WebSocket framing both ways, policy, piping)
- * lands serially on the same event loop as the client: the difference measures the relay's whole
- * cost rather than hiding it behind a second core.
+ * does a full TLS 1.3 handshake + GET against one `openssl s_server -www` on loopback, in turns:
+ * - directly over TCP (lib/transport/tcp.ts);
+ * - through the relay as shipped: server/relay/main.ts in its own process (its JSON logs on), with
+ *   lib/transport/relay.ts over `ws`'s WebSocket reaching the server by the demo alias bench.test;
+ * - through a relay started in this process, whose CPU time therefore lands serially on the
+ *   client's event loop: an upper bound that does not depend on a second core being free.
+ * Same SNI, certificate and TLS options on every path; only the transport differs. The target is
+ * judged on the relay in its own process, the deployment the issue describes.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
 import { createRelayTransport } from '../lib/transport/relay';
 import { startRelay } from '../server/relay';
 import { engineDeps, engineOnce, engineRequest, type BenchClient } from './clients';
 import { interleave, summarizeClient, type ClientSummary } from './handshake';
-import { makeBenchPki, startOpensslServer } from './peers';
+import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
 import { median, round } from './stats';
 
 export interface RelayLatencyOptions {
@@ -29,7 +32,10 @@ export interface RelayLatencyResult {
   iterations: number;
   warmup: number;
   direct: ClientSummary;
+  /** Through server/relay/main.ts in its own process. */
   relay: ClientSummary;
+  /** Through a relay in the benchmark process. */
+  relayInProcess: ClientSummary & { addedMedianMs: number; addedCpuMs: number };
   /** Relay minus direct, wall clock: difference of the medians and of the p99s. */
   addedMs: { median: number; p99: number };
   /** Relay over direct, wall clock. */
@@ -39,7 +45,7 @@ export interface RelayLatencyResult {
    * less sensitive than the difference of medians to load that drifts during the run.
    */
   addedMedianOfPairedDifferencesMs: number;
-  /** What the relay path costs this process in CPU per run (relay + ws client), median over median. */
+  /** What the relay path costs the client process in CPU per run (the ws client side), median over median. */
   addedCpuMs: number;
   targetAddedMedianMs: number;
   withinTarget: boolean;
@@ -47,34 +53,94 @@ export interface RelayLatencyResult {
 
 /** The relay's alias for the loopback server; the relay dials it without DNS or address checks. */
 const ALIAS = 'bench';
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Limits lifted for one client making hundreds of sessions a minute from 127.0.0.1; the rest as shipped. */
+const BENCH_RELAY_ENV = { RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', RELAY_MAX_PER_IP: '100', RELAY_RATE_PER_MIN: '1000000', RELAY_DRAIN_TIMEOUT_MS: '0' };
+
+/**
+ * server/relay/main.ts as its own process, configured by environment variables, with the demo
+ * alias read from a registry file as in production. Resolves once it logs "ready".
+ */
+async function startRelayProcess(serverPort: number): Promise<{ url: string; child: ChildProcess; close: () => Promise<void> }> {
+  const dataDir = join(BENCH_TMP, 'relay-latency-demo');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(join(dataDir, 'targets.json'), JSON.stringify({ [ALIAS]: { host: '127.0.0.1', port: serverPort } }));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/relay/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...BENCH_RELAY_ENV, DEMO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the relay process did not get ready within 20 s:\n${output.slice(-2000)}`)), 20_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /"event":"ready","url":"([^"]+)"/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the relay process exited with code ${code}:\n${output.slice(-2000)}`));
+    });
+  });
+  // Its per-session log lines keep coming; read and drop them so the pipe never blocks it.
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return {
+    url,
+    child,
+    close: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<RelayLatencyResult> {
   const pki = await makeBenchPki();
-  const server = await startOpensslServer(pki);
-  const relay = await startRelay({
-    host: '127.0.0.1',
-    port: 0,
-    demoTargets: { [ALIAS]: { host: '127.0.0.1', port: server.port } },
-    // One benchmark client makes hundreds of sessions a minute from 127.0.0.1.
-    maxSessionsPerClient: 100,
-    newSessionsPerMinute: 1_000_000,
-    log: () => {},
-    drainTimeoutMs: 0,
-  });
+  // Whatever started is stopped again, however far the setup got.
+  const cleanup: (() => Promise<void>)[] = [];
   try {
+    const server = await startOpensslServer(pki);
+    cleanup.unshift(() => server.close());
+    const relayProcess = await startRelayProcess(server.port);
+    cleanup.unshift(() => relayProcess.close());
+    const relay = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      demoTargets: { [ALIAS]: { host: '127.0.0.1', port: server.port } },
+      maxSessionsPerClient: 100,
+      newSessionsPerMinute: 1_000_000,
+      log: () => {},
+      drainTimeoutMs: 0,
+    });
+    cleanup.unshift(() => relay.close());
     const crypto = createWebCrypto(globalThis.crypto.subtle);
     const directDeps = await engineDeps(pki, crypto);
-    const relayDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket }));
-    // Both paths present SNI bench.test; the relay reaches the server by alias on port 443.
+    const relayDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relayProcess.url, WebSocketImpl: WebSocket }));
+    const inProcessDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket }));
+    // Every path presents SNI bench.test; the relays reach the server by alias on port 443.
     const directReq = engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
     const relayReq = engineRequest('https://bench.test/', undefined);
     const clients: BenchClient[] = [
       { name: 'direct', once: () => engineOnce(directReq, directDeps) },
       { name: 'relay', once: () => engineOnce(relayReq, relayDeps) },
+      { name: 'relay-in-process', once: () => engineOnce(relayReq, inProcessDeps) },
     ];
     const results = await interleave(clients, opts.iterations, opts.warmup);
     const direct = summarizeClient('direct', results.get('direct')!);
     const viaRelay = summarizeClient('relay', results.get('relay')!);
+    const inProcess = summarizeClient('relay-in-process', results.get('relay-in-process')!);
     const addedMedian = round(viaRelay.wall.medianMs - direct.wall.medianMs);
     // Rounds in which both runs succeeded pair up by index only when neither failed.
     const d = results.get('direct')!;
@@ -83,11 +149,12 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
     const targetAddedMedianMs = 0.3;
     return {
       server: 'openssl s_server -tls1_3 -www (loopback), ECDSA P-256; engine TLS_AES_128_GCM_SHA256 + secp256r1, WebCrypto backend',
-      relayPlacement: 'relay in the benchmark process (its CPU cost is added serially), ws client in Node',
+      relayPlacement: 'relay: server/relay/main.ts in its own process (JSON logs on); relay-in-process: startRelay() in the benchmark process; ws client in Node',
       iterations: opts.iterations,
       warmup: opts.warmup,
       direct,
       relay: viaRelay,
+      relayInProcess: { ...inProcess, addedMedianMs: round(inProcess.wall.medianMs - direct.wall.medianMs), addedCpuMs: round(inProcess.cpu.medianMs - direct.cpu.medianMs) },
       addedMs: { median: addedMedian, p99: round(viaRelay.wall.p99Ms - direct.wall.p99Ms) },
       ratio: { median: round(viaRelay.wall.medianMs / direct.wall.medianMs, 3), p99: round(viaRelay.wall.p99Ms / direct.wall.p99Ms, 3) },
       addedMedianOfPairedDifferencesMs: paired,
@@ -96,7 +163,6 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
       withinTarget: addedMedian <= targetAddedMedianMs,
     };
   } finally {
-    await relay.close();
-    await server.close();
+    for (const stop of cleanup) await stop().catch(() => undefined);
   }
 }

@@ -16,7 +16,7 @@ export interface RelaySectionOptions {
 /** The load sizes: the issue's full run, and the default one that keeps `npm run bench` to a few minutes. */
 export const RELAY_LOAD = {
   full: { sessions: 1000, holdMs: 30_000 },
-  reduced: { sessions: 250, holdMs: 10_000 },
+  reduced: { sessions: 500, holdMs: 15_000 },
 } as const;
 
 type Half<T> = { status: 'ok'; result: T } | { status: 'error'; error: string };

@@ -56,9 +56,11 @@ function relay(r: { latency: { status: string; result?: RelayLatencyResult; erro
       table([
         ['path', 'median', 'p99', 'min', 'CPU median', 'errors'],
         ['direct TCP', ms(l.direct.wall.medianMs), ms(l.direct.wall.p99Ms), ms(l.direct.wall.minMs), ms(l.direct.cpu.medianMs), String(l.direct.errors)],
-        ['via relay', ms(l.relay.wall.medianMs), ms(l.relay.wall.p99Ms), ms(l.relay.wall.minMs), ms(l.relay.cpu.medianMs), String(l.relay.errors)],
+        ['via relay (own process)', ms(l.relay.wall.medianMs), ms(l.relay.wall.p99Ms), ms(l.relay.wall.minMs), ms(l.relay.cpu.medianMs), String(l.relay.errors)],
+        ['via relay (in process)', ms(l.relayInProcess.wall.medianMs), ms(l.relayInProcess.wall.p99Ms), ms(l.relayInProcess.wall.minMs), ms(l.relayInProcess.cpu.medianMs), String(l.relayInProcess.errors)],
       ]),
-      `added: ${ms(l.addedMs.median)} at the median (ratio ${l.ratio.median.toFixed(3)}), ${ms(l.addedMs.p99)} at p99 (ratio ${l.ratio.p99.toFixed(3)}); median of paired differences ${ms(l.addedMedianOfPairedDifferencesMs)}; CPU ${ms(l.addedCpuMs)}`,
+      `relay in process: ${ms(l.relayInProcess.addedMedianMs)} added at the median, ${ms(l.relayInProcess.addedCpuMs)} CPU (relay + client in one process)`,
+      `relay in its own process: ${ms(l.addedMs.median)} added at the median (ratio ${l.ratio.median.toFixed(3)}), ${ms(l.addedMs.p99)} at p99 (ratio ${l.ratio.p99.toFixed(3)}); median of paired differences ${ms(l.addedMedianOfPairedDifferencesMs)}; client-process CPU ${ms(l.addedCpuMs)}`,
       `target ≤ ${l.targetAddedMedianMs} ms added at the median: ${met(l.withinTarget)}`,
     );
   } else out.push(`added latency: error: ${r.latency.error}`);

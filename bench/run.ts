@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCH_DIR } from './peers';
+import { SkipSection } from './skip';
 import { round } from './stats';
 
 const SECTIONS = ['handshake', 'bundle', 'crypto', 'relay', 'page'] as const;
@@ -30,7 +31,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { full: false, sections: [...SECTIONS], iterations: 60, relayIterations: 200, pageRuns: 10, out: join(BENCH_DIR, 'results.json') };
+  const args: Args = { full: false, sections: [...SECTIONS], iterations: 150, relayIterations: 300, pageRuns: 10, out: join(BENCH_DIR, 'results.json') };
   const list = (v: string | undefined, flag: string): SectionName[] => {
     const names = (v ?? '').split(',').filter(Boolean);
     const bad = names.filter((n) => !SECTIONS.includes(n as SectionName));
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
       const result = await runSection(name, args);
       sections[name] = { status: 'ok', durationMs: Math.round(performance.now() - t0), result };
     } catch (e) {
-      sections[name] = { status: 'error', durationMs: Math.round(performance.now() - t0), error: errorText(e) };
+      sections[name] =
+        e instanceof SkipSection ? { status: 'skipped', reason: e.message } : { status: 'error', durationMs: Math.round(performance.now() - t0), error: errorText(e) };
     }
     process.stderr.write(`bench: ${name} ${sections[name]!.status} (${Math.round((performance.now() - t0) / 1000)} s)\n`);
   }
