@@ -110,6 +110,21 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
     assert.equal(count(observed.calls, 'verify', 'ECDSA'), 3);
   });
 
+  it('imports a client-certificate signing key once across signatures', async () => {
+    const observed = observedSubtle();
+    const crypto = createWebCrypto(observed.subtle);
+    const keys = nodeKeys().p256;
+    for (let i = 0; i < 3; i++) {
+      const signature = await crypto.sign('ecdsa_secp256r1_sha256', keys.pkcs8, message, secureRandom);
+      assert.equal(await nobleCrypto.verify('ecdsa_secp256r1_sha256', keys.spki, message, signature), true);
+    }
+    assert.equal(count(observed.calls, 'importKey', 'ECDSA'), 1);
+    assert.equal(count(observed.calls, 'sign', 'ECDSA'), 3);
+    // A different key is a different cache entry.
+    await crypto.sign('ecdsa_secp384r1_sha384', nodeKeys().p384.pkcs8, message, secureRandom);
+    assert.equal(count(observed.calls, 'importKey', 'ECDSA'), 2);
+  });
+
   it('AES-GCM records go to SubtleCrypto with one key import; ChaCha20-Poly1305 stays on noble', async () => {
     const observed = observedSubtle();
     const crypto = createWebCrypto(observed.subtle);

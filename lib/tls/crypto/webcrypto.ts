@@ -12,6 +12,7 @@
  * `replayableKeyShares: true` to draw the private keys exactly as noble does.
  */
 import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { TlsAlertError } from '../errors';
 import { concat, equalBytes } from '../wire/bytes';
@@ -360,6 +361,8 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
     );
   }
 
+  const signKeys = new KeyCache<CryptoKey>(8);
+
   async function sign(scheme: SignatureSchemeName, pkcs8: Uint8Array, message: Uint8Array, random: RandomSource): Promise<Uint8Array> {
     const key = privateKeyForScheme(scheme, pkcs8);
     const hash = schemeHash(scheme) as SignatureHash;
@@ -401,10 +404,17 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
       async () => {
         let signature: Uint8Array;
         try {
-          const cryptoKey =
-            importFormat === 'jwk'
-              ? await subtle.importKey('jwk', keyData as JsonWebKey, importParams, false, ['sign'])
-              : await subtle.importKey('pkcs8', keyData as Uint8Array<ArrayBuffer>, importParams, false, ['sign']);
+          // The client-certificate key recurs across runs; its import (PKCS#8 EC import is the slow
+          // part) is cached under a digest of the key, so the cache holds no copy of it.
+          const cacheKey = `${JSON.stringify(importParams)}|${hexOf(sha256(pkcs8))}`;
+          let cryptoKey = signKeys.get(cacheKey);
+          if (!cryptoKey) {
+            cryptoKey =
+              importFormat === 'jwk'
+                ? await subtle.importKey('jwk', keyData as JsonWebKey, importParams, false, ['sign'])
+                : await subtle.importKey('pkcs8', keyData as Uint8Array<ArrayBuffer>, importParams, false, ['sign']);
+            signKeys.set(cacheKey, cryptoKey);
+          }
           signature = new Uint8Array(await subtle.sign(signParams, cryptoKey, bs(message)));
         } catch (e) {
           if (isNotSupported(e)) throw e;
