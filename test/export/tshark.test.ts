@@ -3,7 +3,8 @@
  * tls client and server, and the IIS renegotiation demo target) are captured as traces, exported,
  * and must open decrypted — with no key log file, only the Decryption Secrets Block inside the
  * capture — showing the handshake messages, the alerts, the HTTP request and response and the
- * TCP FIN/RST where the run saw them, with valid checksums and no TCP analysis warnings.
+ * TCP FIN/RST where the run saw them, with valid checksums and no TCP analysis warnings. The same
+ * holds for runs of our own engine (lib/run) against the demo targets, the IIS story included.
  */
 import assert from 'node:assert/strict';
 import { constants as cryptoConstants } from 'node:crypto';
@@ -14,6 +15,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
 import { traceToPcapng } from '../../lib/export/pcapng';
+import { nodeRunDeps } from '../../lib/run/node';
+import { type RunRequest, runTls } from '../../lib/run/run';
 import type { Trace } from '../../lib/trace/schema';
 import { type RunningDemo, startDemoTargets } from '../../server/demo/start';
 import type { TestPki } from '../../server/pki';
@@ -253,5 +256,67 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     const alertRow = p.rows.findIndex((r) => r['tls.alert_message.desc'].length > 0);
     assert.ok(helloRequestRow < alertRow, 'the alert answers the HelloRequest');
     await assertCleanTcp(file);
+  });
+});
+
+describe('pcapng export of runs by our own engine (lib/run) against the demo targets', () => {
+  async function engineRun(request: RunRequest): Promise<{ trace: Trace; port: number }> {
+    const { req, deps } = await nodeRunDeps(request, { demoDataDir: join(dir, 'demo'), timeoutMs: 10_000 });
+    const trace = await runTls(req, deps);
+    const port = Number(req.connect?.split(':').at(-1));
+    return { trace, port };
+  }
+
+  /** The capture's TCP payload, per direction, is exactly the run's record steps' bytes. */
+  async function assertPayloadIsTheRecords(file: string, trace: Trace, port: number): Promise<void> {
+    const rows = await tsharkFields(file, ['tcp.srcport', 'tcp.payload']);
+    for (const [direction, fromServer] of [['client->server', true], ['server->client', false]] as const) {
+      const expected = trace.steps.filter((s) => s.layer === 'record' && s.direction === direction && s.bytes).map((s) => s.bytes!.hex).join('');
+      const sent = rows.filter((r) => (Number(r['tcp.srcport'][0]) === port) !== fromServer).map((r) => r['tcp.payload'].join('')).join('');
+      assert.equal(sent, expected, direction);
+    }
+  }
+
+  test('IIS renegotiation (rustls personality): HelloRequest, warning no_renegotiation, then RST — decrypted', async () => {
+    const { trace, port } = await engineRun({ url: 'https://iis-renegotiation.test/secure/', personality: 'rustls', versions: ['TLSv1.2'] });
+    assert.equal(trace.outcome, 'reset', trace.outcomeDetail);
+    const file = await exportCapture(trace);
+    const p = await read(file, port);
+    assert.equal(p.handshakeTypes.at(-1), HANDSHAKE.hello_request);
+    assert.deepEqual(values(p.fromClient, 'http.request.uri'), ['/secure/']);
+    assert.deepEqual(values(p.fromClient, 'tls.alert_message.level').map(Number), [1]);
+    assert.deepEqual(values(p.fromClient, 'tls.alert_message.desc').map(Number), [ALERT.no_renegotiation]);
+    assert.deepEqual(values(p.rows, 'http.response.code'), []);
+    const last = p.rows.at(-1)!;
+    assert.equal(Number(last['tcp.srcport'][0]), port);
+    assert.equal(flagged([last], 'tcp.flags.reset'), 1, 'the capture ends with the server\'s RST');
+    await assertCleanTcp(file);
+    await assertPayloadIsTheRecords(file, trace, port);
+  });
+
+  test('TLS 1.3 to the tls13 target: every handshake message and the HTTP 200, decrypted', async () => {
+    const { trace, port } = await engineRun({ url: 'https://tls13.test/' });
+    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    const file = await exportCapture(trace);
+    const p = await read(file, port);
+    for (const type of [HANDSHAKE.client_hello, HANDSHAKE.server_hello, HANDSHAKE.encrypted_extensions, HANDSHAKE.certificate, HANDSHAKE.certificate_verify, HANDSHAKE.finished]) {
+      assert.ok(p.handshakeTypes.includes(type), `handshake type ${type}`);
+    }
+    assert.equal(p.handshakeTypes.filter((t) => t === HANDSHAKE.finished).length, 2);
+    assert.deepEqual(values(p.fromClient, 'http.request.method'), ['GET']);
+    assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
+    await assertCleanTcp(file);
+    await assertPayloadIsTheRecords(file, trace, port);
+  });
+
+  test('TLS 1.2 with static RSA key exchange (legacy-tls12): the master secret decrypts CBC records too', async () => {
+    const { trace, port } = await engineRun({ url: 'https://legacy-tls12.test/' });
+    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    const file = await exportCapture(trace);
+    const p = await read(file, port);
+    assert.equal(p.handshakeTypes.filter((t) => t === HANDSHAKE.finished).length, 2, 'both encrypted Finished messages');
+    assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
+    await assertCleanTcp(file);
+    await assertPayloadIsTheRecords(file, trace, port);
   });
 });
