@@ -200,7 +200,7 @@ describe('parsePkcs8: client keys', () => {
   });
 
   it('an EC scalar written without its leading zero byte is left-padded, and signs correctly', async () => {
-    // d = 1 followed by 31 zero bytes is too regular for a real key but valid; encode it short.
+    // A scalar whose first byte is zero, written in 31 bytes as some encoders do.
     const d = new Uint8Array(32);
     d[1] = 7;
     d[31] = 1;
