@@ -14,8 +14,8 @@ export interface SqliteStoreOptions {
 /**
  * Saved results in one SQLite file (better-sqlite3): the embedded default for a single app instance.
  *
- * WAL mode lets readers proceed while a save commits, and survives a crash of the process (a
- * committed save is in the WAL file, replayed on the next open). Saves are INSERT OR IGNORE on the
+ * WAL mode lets readers proceed while a save commits; with synchronous=FULL a save that returned
+ * is on disk and survives a crash of the process or of the machine. Saves are INSERT OR IGNORE on the
  * content-addressed primary key, so concurrent saves of the same trace — from this process or
  * another one on the same file (busy_timeout waits for the write lock) — store it exactly once.
  */
@@ -39,6 +39,9 @@ export class SqliteResultStore implements ResultStore {
       mkdirSync(dirname(this.path), { recursive: true });
       const db = new Database(this.path);
       db.pragma('journal_mode = WAL');
+      // better-sqlite3 builds with WAL synchronous=NORMAL, which survives a process crash but may
+      // lose the last commits on a power cut; saves are rare, so pay one fsync each.
+      db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.exec(`CREATE TABLE IF NOT EXISTS saved_results (
         id TEXT PRIMARY KEY NOT NULL,
