@@ -401,6 +401,11 @@ describe('pcapng file', () => {
     assert.equal(packets.at(-1)!.comment, '#4 reset');
   });
 
+  test('a run that never connected is a valid capture with no packets', () => {
+    const never = traceOf([{ atMs: 1, direction: 'local', layer: 'tcp', title: 'Connection refused', data: { event: 'error', code: 'ECONNREFUSED' } }]);
+    assert.deepEqual(blocks(traceToPcapng(never)).map((b) => b.type), [0x0a0d0d0a, 0x00000001]);
+  });
+
   test('the same trace gives the same file', () => {
     assert.deepEqual(traceToPcapng(structuredClone(trace)), file);
   });

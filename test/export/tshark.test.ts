@@ -78,7 +78,7 @@ async function assertCleanTcp(file: string): Promise<void> {
 }
 
 /** A TLS server answering one HTTP/1.1 request with `body`, then closing (close_notify, FIN). */
-async function httpServer(options: tls.TlsOptions, body: string): Promise<{ port: number; close: () => Promise<void> }> {
+async function httpServer(options: tls.TlsOptions, body: string, host = '127.0.0.1'): Promise<{ port: number; close: () => Promise<void> }> {
   const server = tls.createServer({ ALPNProtocols: ['http/1.1'], ...options }, (socket) => {
     let request = '';
     socket.on('data', (chunk: Buffer) => {
@@ -88,7 +88,7 @@ async function httpServer(options: tls.TlsOptions, body: string): Promise<{ port
     socket.on('error', () => {});
   });
   server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
@@ -103,7 +103,7 @@ before(async () => {
 
 after(async () => {
   await demo?.close();
-  if (dir && !process.env.KEEP) await rm(dir, { recursive: true, force: true });
+  if (dir && !process.env.TLSPG_KEEP_CAPTURES) await rm(dir, { recursive: true, force: true });
 });
 
 describe('pcapng export read by tshark, decrypted by the embedded key log alone', () => {
@@ -187,6 +187,30 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     await assertCleanTcp(file);
 
     const streams = await tsharkFollowTls(file, port);
+    assert.equal(streams.serverToClient.toString('latin1'), capture.received);
+  });
+
+  test('over IPv6 (::1): IPv6 packets, decrypted just the same', async () => {
+    const server = await httpServer({ key: pki.leaves.p256.keyPem, cert: pki.leaves.p256.certPem + pki.intermediate.certPem }, body, '::1');
+    let capture: Capture;
+    try {
+      capture = await captureTls({
+        server: { host: '::1', port: server.port },
+        url: `https://localhost:${server.port}/hello`,
+        request: request('localhost', '/hello'),
+        client: { servername: 'localhost', ca: pki.root.certPem, ALPNProtocols: ['http/1.1'] },
+      });
+    } finally {
+      await server.close();
+    }
+    const file = await exportCapture(capture.trace);
+    const addresses = await tsharkFields(file, ['ipv6.src', 'ipv6.dst', 'ip.src']);
+    assert.ok(addresses.length > 10);
+    assert.ok(addresses.every((r) => r['ipv6.src'][0] === '::1' && r['ipv6.dst'][0] === '::1' && r['ip.src'].length === 0));
+    const p = await read(file, server.port);
+    assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
+    await assertCleanTcp(file);
+    const streams = await tsharkFollowTls(file, server.port);
     assert.equal(streams.serverToClient.toString('latin1'), capture.received);
   });
 
