@@ -269,7 +269,9 @@ class Run {
           explanation: 'The server closed its side of the TCP connection normally (a FIN packet). It will send nothing more.',
           data: { event: 'fin' },
         });
-        this.http.end();
+        // RFC 9112 §9.8: a body delimited by the connection close is complete only after close_notify
+        // (handled when the alert arrives); a bare FIN may be an attacker truncating the response.
+        if (this.client.peerClosed) this.http.end();
         return this.conclude();
       case 'reset':
         this.transportEnded = 'reset';
