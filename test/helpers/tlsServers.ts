@@ -201,6 +201,50 @@ export async function startRecordingProxy(targetPort: number, rewrite?: (chunk: 
   return { connections, port: await listen(server), close };
 }
 
+/** What a tampering proxy does with one server record: forward these bytes instead, or cut the connection here. */
+export type RecordTamper = (record: Buffer, index: number) => Buffer | { truncateTo: number };
+
+/**
+ * A TCP proxy to `127.0.0.1:targetPort` that forwards the server's bytes one whole TLS record at a
+ * time through `tamper` (index counts the server's records from 0). `{ truncateTo: n }` forwards
+ * only the first n bytes of that record and then closes the client side with a FIN.
+ */
+export async function startTamperingProxy(targetPort: number, tamper: RecordTamper): Promise<RunningServer> {
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = netConnect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
+    let pending = Buffer.alloc(0);
+    let index = 0;
+    let cut = false;
+    client.on('data', (d: Buffer) => upstream.write(d));
+    upstream.on('data', (d: Buffer) => {
+      if (cut) return;
+      pending = Buffer.concat([pending, d]);
+      while (pending.length >= 5 && pending.length >= 5 + pending.readUInt16BE(3)) {
+        const length = 5 + pending.readUInt16BE(3);
+        const record = pending.subarray(0, length);
+        const out = tamper(record, index++);
+        pending = pending.subarray(length);
+        if (Buffer.isBuffer(out)) {
+          client.write(out);
+        } else {
+          // The server's side is dropped; the client sees part of the record and then a FIN.
+          cut = true;
+          client.end(record.subarray(0, out.truncateTo));
+          upstream.destroy();
+          return;
+        }
+      }
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  const close = closer(server);
+  return { port: await listen(server), close };
+}
+
 export interface RunOptions extends Omit<RunRequest, 'url' | 'connect'> {
   /** Path of the URL; default "/". */
   path?: string;
