@@ -407,6 +407,10 @@ class Run {
     t.certificate = s.certificate;
     t.timings.firstByteMs = this.firstByteAt;
     t.timings.totalMs = this.recorder.elapsed();
+    if (this.connectedAt !== undefined && this.transportEnded === undefined) {
+      // The client tears the TCP connection down itself (its FIN): the capture and the diagram show it.
+      this.emit({ direction: 'client->server', layer: 'tcp', title: 'Client closed the connection', data: { event: 'close' } });
+    }
     this.emit({ direction: 'local', layer: 'verdict', title: `Outcome: ${outcome}: ${detail}`, data: { outcome, detail, personality: this.options.personality } });
     this.connection?.close();
     this.finish();
