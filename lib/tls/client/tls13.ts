@@ -1,5 +1,7 @@
 import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
+import { parseSpki } from '../crypto/spki';
+import { schemeCurve } from '../crypto/schemes';
 import { encodeClientHello, encodeMessage, readCertificate, readCertificateRequest13, readCertificateVerify, readFinished, readKeyUpdate, readNewSessionTicket, readServerHello, type CertificateRequest, type ServerHello } from '../handshake/messages';
 import { clientHelloExtensionList, readExtensions } from '../handshake/extensions';
 import { certificateVerifyContent, derivationToData, Tls13KeySchedule, type Derivation } from '../keyschedule/tls13';
@@ -257,6 +259,12 @@ function expectCertificateVerify(c: Common, h: Handshake13): State {
       if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${signatureSchemes.describe(cv.scheme)}, which was not offered`);
       // RFC 8446 §4.4.3: RSASSA-PKCS1-v1_5 and SHA-1 are not allowed in TLS 1.3 CertificateVerify.
       if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', `${scheme} is not allowed in a TLS 1.3 CertificateVerify`);
+      // RFC 8446 §4.2.3: in TLS 1.3 an ECDSA scheme names the curve too; it must be the certificate key's.
+      const curve = schemeCurve(scheme);
+      if (curve) {
+        const key = parseSpki(h.leafSpki!);
+        if (key.algorithm !== 'ec' || key.curve !== curve) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${scheme}, but the certificate key is ${key.algorithm === 'ec' ? key.curve : key.algorithm}`);
+      }
       const content = certificateVerifyContent(true, c.transcript.hash(h.info.hash));
       await verifyServerSignature(c, scheme, h.leafSpki!, content, cv.signature, 'CertificateVerify');
       c.summary.signatureScheme = scheme;
