@@ -115,7 +115,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   }
 
   function runDemo(url: string) {
-    const next = { ...form, url };
+    // The upload paths are about request bodies: they are meant to be POSTed.
+    const next: RunForm = { ...form, url, method: new URL(url).pathname.endsWith('/upload') ? 'POST' : form.method };
     setForm(next);
     void start(url, next);
   }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, type ReactNode } from 'react';
-import { CIPHER_SUITES, describeForm, GROUPS, PERSONALITIES, SIGNATURE_SCHEMES, VERSIONS, type RunForm, type VersionName } from '@/lib/view/runOptions';
+import { CIPHER_SUITES, describeForm, GROUPS, MAX_BODY_BYTES, PERSONALITIES, SIGNATURE_SCHEMES, VERSIONS, type RunForm, type VersionName } from '@/lib/view/runOptions';
 
 /** The folded options: versions, suites, groups, signature schemes, personality, client certificate. */
 export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
@@ -50,6 +50,28 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
             onChange={() => set('insecure', !form.insecure)}
             hint="Shows the rest of the handshake; the connection is then not authenticated."
           />
+        </Fieldset>
+
+        <Fieldset legend="HTTP request">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="method" checked={form.method === 'GET'} onChange={() => set('method', 'GET')} />
+            GET
+          </label>
+          <label className="flex flex-wrap items-center gap-2 text-sm">
+            <input type="radio" name="method" checked={form.method === 'POST'} onChange={() => set('method', 'POST')} />
+            POST with a body of
+            <input
+              type="number"
+              min={0}
+              max={MAX_BODY_BYTES}
+              value={form.bodyBytes}
+              onChange={(e) => onChange({ ...form, method: 'POST', bodyBytes: Number(e.target.value) })}
+              aria-label="Body size in bytes"
+              className="w-24 rounded border border-zinc-300 bg-white px-1 py-0.5 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            />
+            bytes
+          </label>
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">IIS buffers at most 48 KB (49152 bytes) of a body while it renegotiates; more gets 413.</p>
         </Fieldset>
 
         <Fieldset legend="Groups" hint="None checked: the personality's defaults.">

@@ -37,6 +37,9 @@ export interface RunForm {
   clientCertificate: 'none' | 'demo';
   postHandshakeAuth: boolean;
   insecure: boolean;
+  method: 'GET' | 'POST';
+  /** POST only: the request body is this many bytes of 'a' (IIS buffers at most 48 KB while it renegotiates). */
+  bodyBytes: number;
 }
 
 export const DEFAULT_FORM: RunForm = {
@@ -49,7 +52,12 @@ export const DEFAULT_FORM: RunForm = {
   clientCertificate: 'none',
   postHandshakeAuth: false,
   insecure: false,
+  method: 'GET',
+  bodyBytes: 1024,
 };
+
+/** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RunRequest {
   url: string;
@@ -61,6 +69,8 @@ export interface RunRequest {
   insecure?: boolean;
   postHandshakeAuth?: boolean;
   clientCertificate?: boolean;
+  method?: string;
+  body?: Uint8Array;
 }
 
 export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
@@ -104,6 +114,8 @@ export function toRunRequest(form: RunForm, url: string): RunRequest {
     insecure: form.insecure,
     postHandshakeAuth: form.postHandshakeAuth,
     clientCertificate: form.clientCertificate === 'demo',
+    method: form.method,
+    body: form.method === 'POST' ? new Uint8Array(Math.min(Math.max(Math.floor(form.bodyBytes) || 0, 0), MAX_BODY_BYTES)).fill(0x61) : undefined,
   };
 }
 
@@ -119,6 +131,7 @@ export function describeForm(form: RunForm): string {
   if (form.clientCertificate === 'demo') parts.push('demo client certificate');
   if (form.postHandshakeAuth) parts.push('post_handshake_auth');
   if (form.insecure) parts.push('continue on certificate errors');
+  if (form.method === 'POST') parts.push(`POST ${form.bodyBytes} bytes`);
   return parts.join(' · ');
 }
 

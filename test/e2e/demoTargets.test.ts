@@ -145,6 +145,18 @@ describe('demo targets run from the page', () => {
     await page.screenshot({ path: screenshotPath('demo-iis-openssl-200'), fullPage: true });
   });
 
+  it('IIS renegotiation with a request body: up to 48 KB is buffered while renegotiating, more gets 413', async () => {
+    await page.getByRole('radio', { name: /POST/ }).check();
+    const bodySize = page.getByRole('spinbutton', { name: 'Body size in bytes' });
+    await bodySize.fill('1024');
+    let run = await runUrl('https://iis-renegotiation.test/secure/upload', { personality: 'openssl', clientCertificate: true });
+    assertInOrder(run.steps, [/^HTTP request: POST \/secure\/upload/, /^HelloRequest/, /^HTTP response: 200/]);
+    await bodySize.fill('60000');
+    run = await runUrl('https://iis-renegotiation.test/secure/upload', { personality: 'openssl', clientCertificate: true });
+    assertInOrder(run.steps, [/^HTTP request: POST \/secure\/upload/, /^HTTP response: 413/]);
+    await page.getByRole('radio', { name: 'GET' }).check();
+  });
+
   it('IIS renegotiation as BoringSSL (ignore): nothing is sent back and the request hangs until the timeout', async () => {
     const run = await runDemo('iis-renegotiation', { personality: 'boringssl-ignore' });
     assert.equal(run.outcome, 'timeout');

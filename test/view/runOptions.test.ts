@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, GROUPS, isKnownSuite, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
+import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
 
 describe('run form', () => {
   it('accepts https URLs with host, port and path, and adds https:// to a bare host', () => {
@@ -31,12 +31,23 @@ describe('run form', () => {
       insecure: false,
       postHandshakeAuth: false,
       clientCertificate: false,
+      method: 'GET',
+      body: undefined,
     });
     const request = toRunRequest(
       { ...DEFAULT_FORM, versions: ['TLSv1.2'], groups: ['X25519MLKEM768'], personality: 'openssl', clientCertificate: 'demo', insecure: true },
       'https://iis.test/secure',
     );
     assert.deepEqual([request.versions, request.groups, request.personality, request.clientCertificate, request.insecure], [['TLSv1.2'], ['X25519MLKEM768'], 'openssl', true, true]);
+  });
+
+  it('sends a POST body of the chosen size, within the limit', () => {
+    const post = toRunRequest({ ...DEFAULT_FORM, method: 'POST', bodyBytes: 49153 }, 'https://iis-renegotiation.test/secure/upload');
+    assert.equal(post.method, 'POST');
+    assert.equal(post.body!.length, 49153);
+    assert.equal(post.body![0], 0x61);
+    assert.equal(toRunRequest({ ...DEFAULT_FORM, method: 'POST', bodyBytes: 10 ** 9 }, 'https://x.test/').body!.length, MAX_BODY_BYTES);
+    assert.equal(toRunRequest({ ...DEFAULT_FORM, method: 'POST', bodyBytes: -5 }, 'https://x.test/').body!.length, 0);
   });
 
   it('offers the hybrid group, both versions’ suites and the six personalities', () => {
