@@ -11,6 +11,8 @@ const dataDir = process.env.DEMO_DATA_DIR ?? 'data/demo';
 const appPort = process.env.PORT ?? '3000';
 const relayPort = process.env.RELAY_PORT ?? '8090';
 const children: ChildProcess[] = [];
+// Next.js telemetry would try to reach the internet; this app runs offline.
+process.env.NEXT_TELEMETRY_DISABLED = '1';
 
 function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

@@ -13,7 +13,7 @@ import { mozillaRoots, RootStore } from '../tls/x509/roots';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from './certificates';
 import { RunInputError, type RunDeps, type RunRequest } from './run';
 import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../../server/demo/registry';
-import { demoPkiDir } from '../../server/demo/certificates';
+import { demoPkiDir } from '../../server/demo/paths';
 
 export interface NodeRunSetup {
   /** PEM files with extra trusted CAs. */

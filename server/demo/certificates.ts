@@ -4,8 +4,8 @@
  * broken certificates of the certificate-failure targets. Generated at first start into
  * `<dataDir>/pki` and reused afterwards (server/pki loadOrIssue); never committed.
  */
-import { join } from 'node:path';
 import { type Issued, type KeyType, loadOrIssue } from '../pki';
+import { demoPkiDir } from './paths';
 
 export interface ServerIdentity {
   key: string;
@@ -27,9 +27,7 @@ export interface DemoPki {
   servers: Record<string, ServerIdentity>;
 }
 
-export function demoPkiDir(dataDir: string): string {
-  return join(dataDir, 'pki');
-}
+export { demoPkiDir } from './paths';
 
 export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
   const dir = demoPkiDir(dataDir);

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { demoPkiDir } from './certificates';
+import { demoPkiDir } from './paths';
 
 export interface DemoEndpoint {
   host: string;
