@@ -7,29 +7,15 @@
  */
 
 /** The WebSocket subprotocol (RFC 6455 §1.9). A new major version gets a new name. */
+import type { TransportErrorCode } from './types';
+
 export const RELAY_SUBPROTOCOL = 'tls-playground.relay.v1';
 
 /** The HTTP path the relay accepts upgrades on; the target goes in the query (`?host=H&port=P`). */
 export const RELAY_PATH = '/relay';
 
-/** Error codes the relay reports: the TCP ones are Node's errno names, the rest are relay-made. */
-export type RelayErrorCode =
-  | 'ECONNREFUSED'
-  | 'ECONNRESET'
-  | 'ETIMEDOUT'
-  | 'ENOTFOUND'
-  | 'EHOSTUNREACH'
-  | 'ENETUNREACH'
-  | 'EPIPE'
-  /** The target (host, address, port, first bytes) is not allowed. */
-  | 'POLICY'
-  /** Too many new sessions from this client in the rate window. */
-  | 'RATE'
-  /** A size, count or time limit was reached. */
-  | 'LIMIT'
-  /** The client broke this protocol (garbage text frame, bad query), or the relay failed. */
-  | 'RELAY'
-  | 'UNKNOWN';
+/** Error codes the relay reports: the same codes every transport reports (lib/transport/types.ts). */
+export type RelayErrorCode = TransportErrorCode;
 
 export type RelayEvent =
   /** The relay resolved the host name itself; it will dial only one of these (checked) addresses. */

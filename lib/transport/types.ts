@@ -11,9 +11,13 @@ export type TransportErrorCode =
   | 'EHOSTUNREACH'
   | 'ENETUNREACH'
   | 'EPIPE'
+  /** Relay: the target (host, address, port, first bytes) is not allowed. */
   | 'POLICY'
+  /** Relay: too many new sessions from this client in the rate window. */
   | 'RATE'
+  /** Relay: a size, count or time limit was reached. */
   | 'LIMIT'
+  /** Relay: the client broke the relay protocol, or the relay failed. */
   | 'RELAY'
   | 'UNKNOWN';
 
