@@ -6,9 +6,9 @@
  * control events from the relay to the client, and control requests from the client.
  */
 
-/** The WebSocket subprotocol (RFC 6455 §1.9). A new major version gets a new name. */
 import type { TransportErrorCode } from './types';
 
+/** The WebSocket subprotocol (RFC 6455 §1.9). A new major version gets a new name. */
 export const RELAY_SUBPROTOCOL = 'tls-playground.relay.v1';
 
 /** The HTTP path the relay accepts upgrades on; the target goes in the query (`?host=H&port=P`). */
