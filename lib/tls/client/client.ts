@@ -166,7 +166,10 @@ export class TlsClient {
         this.c.state = 'failed';
         this.c.failure = { by: 'server', alert: description, message: 'the server closed the connection during the handshake' };
       } else {
+        const wasConnected = this.c.state === 'connected';
         this.c.state = 'closed';
+        // RFC 5246 §7.2.1, RFC 8446 §6.1: each side sends its own close_notify before closing its write side.
+        if (wasConnected) await this.c.sendAlert('warning', 'close_notify', 'The client answers the server’s close_notify with its own: it will send nothing more either.');
       }
       return;
     }
