@@ -186,6 +186,15 @@ describe('TLS 1.2 against openssl s_server', () => {
     });
   });
 
+  test('the server’s close_notify is answered with the client’s own (RFC 5246 §7.2.1)', async () => {
+    const trace = await runAgainst(servers.rsa2048!.port, { versions: ['TLSv1.2'], setup: { caFiles } });
+    assert.equal(trace.outcome, 'ok', describeTrace(trace));
+    assert.deepEqual(trace.alerts, [
+      { from: 'server', level: 'warning', description: 'close_notify' },
+      { from: 'client', level: 'warning', description: 'close_notify' },
+    ]);
+  });
+
   test('a TLS 1.3-capable OpenSSL restricted with -tls1_2 answers TLS 1.2 without the downgrade sentinel', async () => {
     const trace = await runAgainst(servers.rsa2048!.port, { setup: { caFiles } });
     const why = describeTrace(trace);

@@ -208,6 +208,24 @@ describe('TLS 1.3 against openssl s_server', () => {
     }
   });
 
+  test('the server’s close_notify is answered with the client’s own (RFC 8446 §6.1)', async () => {
+    const leaf = pki.leaves.p256;
+    const server = await startOpensslServer(['-tls1_3', '-www', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath]);
+    try {
+      const trace = await runAgainst(server.port, { versions: ['TLSv1.3'], setup: { caFiles } });
+      assert.equal(trace.outcome, 'ok', describeTrace(trace));
+      // s_server -www answers HTTP/1.0 without Content-Length: its close_notify ends the response.
+      assert.deepEqual(trace.alerts, [
+        { from: 'server', level: 'warning', description: 'close_notify' },
+        { from: 'client', level: 'warning', description: 'close_notify' },
+      ]);
+      const alerts = trace.steps.filter((s) => s.layer === 'alert').map((s) => `${s.direction} ${s.title}`);
+      assert.deepEqual(alerts, ['server->client Alert: close_notify (warning)', 'client->server Alert: close_notify (warning)']);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('every record step holds exactly the bytes a TCP proxy saw, in both directions', async () => {
     const leaf = pki.leaves.rsa2048;
     const server = await startOpensslServer(['-tls1_3', '-www', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath]);

@@ -50,6 +50,9 @@ function tail(trace: Trace): string[] {
     .map((s) => `${arrow(s.direction)} ${s.title}`);
 }
 
+/** The client tears down TCP itself at the end of every run the server did not end first. */
+const CLIENT_CLOSE = '→ Client closed the connection';
+
 function arrow(direction: string): string {
   return direction === 'client->server' ? '→' : direction === 'server->client' ? '←' : '·';
 }
@@ -113,6 +116,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       '← HelloRequest',
       '· Go crypto/tls on HelloRequest: refuse (warning), then fail',
       '→ Alert: no_renegotiation (warning)',
+      '→ Client closed the connection',
       `· Outcome: error: ${trace.outcomeDetail}`,
     ]);
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'warning', description: 'no_renegotiation' }]);
@@ -126,6 +130,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       '← HelloRequest',
       '· BoringSSL on HelloRequest: refuse (fatal no_renegotiation)',
       '→ Alert: no_renegotiation (fatal)',
+      '→ Client closed the connection',
       '· Outcome: alert: the client aborted: BoringSSL refuses renegotiation with a fatal alert',
     ]);
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'no_renegotiation' }]);
@@ -139,6 +144,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       '← HelloRequest',
       '· BoringSSL (ignore) on HelloRequest: ignore it',
       '· Timed out after 1500 ms waiting for the HTTP response',
+      '→ Client closed the connection',
       '· Outcome: timeout: timed out after 1500 ms waiting for the HTTP response',
     ]);
     assert.deepEqual(trace.alerts, []);
@@ -151,7 +157,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
     test(`${personality}: renegotiates; an empty Certificate gets 403, the demo client certificate 200`, async () => {
       const without = await run(url, personality);
       assert.equal(without.outcome, 'ok', describeTrace(without));
-      assert.deepEqual(tail(without), ['→ HTTP request: GET /secure/', ...renegotiation(title, false), '← HTTP response: 403 Forbidden', '· Outcome: ok: HTTP 403 Forbidden']);
+      assert.deepEqual(tail(without), ['→ HTTP request: GET /secure/', ...renegotiation(title, false), '← HTTP response: 403 Forbidden', CLIENT_CLOSE, '· Outcome: ok: HTTP 403 Forbidden']);
       assert.deepEqual(problemAlerts(without), []);
       assert.equal(without.http?.status, 403);
       const emptyCertificate = without.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1);
@@ -159,7 +165,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
 
       const withCert = await run(url, personality, { clientCertificate: true });
       assert.equal(withCert.outcome, 'ok', describeTrace(withCert));
-      assert.deepEqual(tail(withCert), ['→ HTTP request: GET /secure/', ...renegotiation(title, true), '← HTTP response: 200 OK', '· Outcome: ok: HTTP 200 OK']);
+      assert.deepEqual(tail(withCert), ['→ HTTP request: GET /secure/', ...renegotiation(title, true), '← HTTP response: 200 OK', CLIENT_CLOSE, '· Outcome: ok: HTTP 200 OK']);
       assert.equal(withCert.http?.status, 200);
       // The initial handshake had no CertificateRequest: the certificate went only into the renegotiation.
       const requests = withCert.steps.filter((s) => s.title === 'CertificateRequest');
@@ -174,7 +180,7 @@ describe('every personality on the paths that need no renegotiation', () => {
     test(`${personality}: iis-renegotiation / answers 200 without a HelloRequest`, async () => {
       const trace = await run('https://iis-renegotiation.test/', personality);
       assert.equal(trace.outcome, 'ok', describeTrace(trace));
-      assert.deepEqual(tail(trace), ['→ HTTP request: GET /', '← HTTP response: 200 OK', '· Outcome: ok: HTTP 200 OK']);
+      assert.deepEqual(tail(trace), ['→ HTTP request: GET /', '← HTTP response: 200 OK', CLIENT_CLOSE, '· Outcome: ok: HTTP 200 OK']);
       assert.equal(trace.version, 'TLSv1.2');
       assert.deepEqual(problemAlerts(trace), []);
     });
@@ -186,7 +192,7 @@ describe('every personality on the paths that need no renegotiation', () => {
       ] as const) {
         const trace = await run('https://iis-fixed.test/secure/', personality, { clientCertificate });
         assert.equal(trace.outcome, 'ok', describeTrace(trace));
-        assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', `← HTTP response: ${status} ${reason}`, `· Outcome: ok: HTTP ${status} ${reason}`]);
+        assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', `← HTTP response: ${status} ${reason}`, CLIENT_CLOSE, `· Outcome: ok: HTTP ${status} ${reason}`]);
         const handshake = trace.steps.filter((s) => s.layer === 'handshake').map((s) => `${arrow(s.direction)} ${s.title}`);
         assert.deepEqual(handshake, [
           '→ ClientHello',
@@ -209,7 +215,7 @@ describe('every personality on the paths that need no renegotiation', () => {
       const trace = await run('https://tls13-pha.test/secure/', personality, { clientCertificate: true });
       assert.equal(trace.outcome, 'ok', describeTrace(trace));
       assert.equal(trace.version, 'TLSv1.3');
-      assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', '← HTTP response: 403 Forbidden', '· Outcome: ok: HTTP 403 Forbidden']);
+      assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', '← HTTP response: 403 Forbidden', CLIENT_CLOSE, '· Outcome: ok: HTTP 403 Forbidden']);
       assert.ok(!titles(trace).includes('CertificateRequest'));
     });
   }
@@ -223,7 +229,7 @@ describe('tls13-pha /secure/ with post_handshake_auth offered (RFC 8446 §4.6.2)
     ] as const) {
       const trace = await run('https://tls13-pha.test/secure/', 'openssl', { clientCertificate, postHandshakeAuth: true });
       assert.equal(trace.outcome, 'ok', describeTrace(trace));
-      assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', '← CertificateRequest', ...answer, `← HTTP response: ${status} ${reason}`, `· Outcome: ok: HTTP ${status} ${reason}`]);
+      assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', '← CertificateRequest', ...answer, `← HTTP response: ${status} ${reason}`, CLIENT_CLOSE, `· Outcome: ok: HTTP ${status} ${reason}`]);
       assert.deepEqual(problemAlerts(trace), []);
     }
   });

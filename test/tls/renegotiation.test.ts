@@ -92,6 +92,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
       '· rustls on HelloRequest: refuse (warning no_renegotiation)',
       '→ Alert: no_renegotiation (warning)',
       '← Alert: handshake_failure (fatal)',
+      '→ Client closed the connection',
       '· Outcome: alert: the server sent a fatal handshake_failure alert',
     ]);
   });
@@ -132,6 +133,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
       '· Server Finished verified',
       '· Renegotiation complete',
       '← HTTP response: 200 OK',
+      '→ Client closed the connection',
       '· Outcome: ok: HTTP 200 OK',
     ]);
     assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1)?.bytes?.hex, '0b000003000000');
@@ -165,7 +167,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
     assert.equal(trace.http?.bodyPreview, 'renegotiated!');
     const sent = messages(trace.steps, /^Renegotiation: new ClientHello/).filter((t) => t.startsWith('→'));
-    assert.deepEqual(sent, ['→ ClientHello', '→ Certificate', '→ ClientKeyExchange', '→ CertificateVerify', '→ ChangeCipherSpec', '→ Finished']);
+    assert.deepEqual(sent, ['→ ClientHello', '→ Certificate', '→ ClientKeyExchange', '→ CertificateVerify', '→ ChangeCipherSpec', '→ Finished', '→ Client closed the connection']);
     const certificate = trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1)!;
     assert.ok(certificate.bytes!.hex.includes(Buffer.from(pki.client.certDer).toString('hex')));
   });
