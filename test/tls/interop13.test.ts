@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import { nobleCrypto, createWebCrypto } from '../../lib/tls/crypto';
 import type { Trace } from '../../lib/trace/schema';
+import type { Field } from '../../lib/tls/wire/field';
 import { keyTypes, type KeyType, type TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
 import {
@@ -341,4 +342,68 @@ describe('HelloRetryRequest with a cookie (scripted server)', () => {
       }
     });
   }
+});
+
+describe('record layer variations from real servers', () => {
+  test('s_server -max_send_frag 512: handshake messages spanning records are reassembled (TLS 1.3 and 1.2)', async () => {
+    const leaf = pki.leaves.rsa2048;
+    for (const version of ['-tls1_3', '-tls1_2'] as const) {
+      const server = await startOpensslServer([version, '-www', '-max_send_frag', '512', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath]);
+      try {
+        const trace = await runAgainst(server.port, { setup: { caFiles } });
+        const why = describeTrace(trace);
+        assert.equal(trace.outcome, 'ok', why);
+        assert.equal(trace.version, version === '-tls1_3' ? 'TLSv1.3' : 'TLSv1.2');
+        const incoming = trace.steps.filter((s) => s.layer === 'record' && s.direction === 'server->client' && s.bytes);
+        assert.ok(incoming.every((s) => Number(s.data?.contentLength) <= 512), why);
+        // The Certificate (about 1.3 KB) needs at least three records; its step comes after the last one.
+        const certificate = trace.steps.findIndex((s) => s.title === 'Certificate' && s.direction === 'server->client');
+        const continued = (f?: Field): boolean => f?.name === 'handshake message (continued)' || Boolean(f?.children?.some(continued));
+        const pieces = trace.steps.slice(0, certificate).filter((s) => s.layer === 'record' && (continued(s.bytes?.field) || continued(s.plaintext?.field)));
+        assert.ok(pieces.length >= 2, `the Certificate's later records are labelled as its continuation\n${why}`);
+        assert.match(trace.http?.bodyPreview ?? '', /s_server/);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  test('s_server -record_padding 512: TLS 1.3 records padded with zeros decode to the same messages (RFC 8446 §5.4)', async () => {
+    const leaf = pki.leaves.p256;
+    const server = await startOpensslServer(['-tls1_3', '-www', '-record_padding', '512', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath]);
+    try {
+      const trace = await runAgainst(server.port, { setup: { caFiles } });
+      assertTls13Success(trace, { suite: 'TLS_AES_128_GCM_SHA256', group: 'x25519', scheme: 'ecdsa_secp256r1_sha256' });
+      const protectedRecords = trace.steps.filter((s) => s.layer === 'record' && s.direction === 'server->client' && s.plaintext);
+      assert.ok(protectedRecords.length >= 4);
+      for (const r of protectedRecords) {
+        const inner = Buffer.from(r.plaintext!.hex, 'hex');
+        assert.equal(inner.length % 512, 0, `${r.title}: inner plaintext padded to a multiple of 512`);
+        assert.ok(r.plaintext!.field?.children?.some((c) => c.name === 'zeros') || inner.at(-1) !== 0);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a 200 KB response arrives in full-size records and is counted exactly', async () => {
+    const leaf = pki.leaves.p256;
+    const body = Buffer.alloc(200 * 1024, 'x');
+    const server = await startNodeHttpsServer({ key: await readFile(leaf.keyPath), cert: (await readFile(leaf.certPath, 'utf8')) + (await readFile(pki.intermediate.certPath, 'utf8')) }, (_req, res) => {
+      res.setHeader('content-length', body.length);
+      res.end(body);
+    });
+    try {
+      for (const versions of [['TLSv1.3'], ['TLSv1.2']] as const) {
+        const trace = await runAgainst(server.port, { versions: [...versions], setup: { caFiles } });
+        assert.equal(trace.outcome, 'ok', describeTrace(trace));
+        assert.equal(trace.http?.bodyBytes, body.length);
+        const records = trace.steps.filter((s) => s.layer === 'record' && s.direction === 'server->client' && s.data?.contentType === 'application_data');
+        assert.ok(records.length >= 13, `${records.length} application data records`);
+        assert.ok(records.some((s) => s.data?.contentLength === 16384));
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
