@@ -1,0 +1,27 @@
+import { DEFAULT_MAX_BYTES, openStore, type ResultStore } from '@/server/store';
+
+/**
+ * The process's one result store, opened on first use from the environment (DATABASE_URL →
+ * PostgreSQL, else SQLite at RESULTS_DB). Shared by the results API, /r pages, embeds, oEmbed and
+ * preview images. A failed open is not cached, so a database that comes up later is picked up.
+ */
+let store: Promise<ResultStore> | undefined;
+
+export function resultStore(): Promise<ResultStore> {
+  store ??= openStore(process.env).catch((error: unknown) => {
+    store = undefined;
+    throw error;
+  });
+  return store;
+}
+
+/** The upload size cap the store applies (RESULTS_MAX_BYTES, default 2 MiB), for reading bodies. */
+export function maxUploadBytes(): number {
+  const configured = Number(process.env.RESULTS_MAX_BYTES);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_BYTES;
+}
+
+/** The saved trace with this id, or null when there is none (any string is safe to ask about). */
+export async function getResult(id: string) {
+  return (await resultStore()).get(id);
+}

@@ -1,0 +1,101 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { notFound } from 'next/navigation';
+import { ExportMenu } from '@/components/share/ExportMenu';
+import { EmbedCode } from '@/components/share/EmbedCode';
+import { RecordedRun } from '@/components/share/RecordedRun';
+import { CopyButton } from '@/components/trace/CopyButton';
+import { runDescription, runTitle } from '@/lib/share/describe';
+import { embedPath, previewImagePath, resultPath } from '@/lib/share/embed';
+import { publicOrigin } from '@/lib/share/origin';
+import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
+import { formFromTrace, recipeHref } from '@/lib/share/recipe';
+import { savedResult } from './savedResult';
+
+interface Props {
+  params: Promise<{ id: string }>;
+}
+
+/**
+ * Share-card tags (Open Graph, Twitter) with the generated preview image, and the oEmbed discovery
+ * link (oEmbed §4) so docs tools can turn a pasted /r/… link into the embed.
+ */
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { id } = await params;
+  const trace = await savedResult(id);
+  if (!trace) return { title: 'No such saved run · TLS Playground' };
+  const origin = publicOrigin(await headers(), process.env);
+  const url = `${origin}${resultPath(id)}`;
+  const title = runTitle(trace);
+  const description = runDescription(trace);
+  const image = { url: `${origin}${previewImagePath(id)}`, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, alt: title, type: 'image/png' };
+  return {
+    title: `${title} · TLS Playground`,
+    description,
+    alternates: {
+      canonical: url,
+      types: { 'application/json+oembed': `${origin}/api/oembed?url=${encodeURIComponent(url)}&format=json` },
+    },
+    openGraph: { type: 'website', siteName: 'TLS Playground', url, title, description, images: [image] },
+    twitter: { card: 'summary_large_image', title, description, images: [image] },
+  };
+}
+
+function formatStarted(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/**
+ * /r/{id}: a saved run, exactly as it was recorded (no re-run), with its downloads, share link, embed
+ * code, and "Run again live": a recipe link to the playground with the same target and options.
+ */
+export default async function SavedRunPage({ params }: Props) {
+  const { id } = await params;
+  const trace = await savedResult(id);
+  if (!trace) notFound();
+  const origin = publicOrigin(await headers(), process.env);
+  const shareUrl = `${origin}${resultPath(id)}`;
+  const runAgain = recipeHref('/', formFromTrace(trace), { run: true });
+
+  return (
+    <div className="space-y-4">
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 space-y-1">
+          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{runTitle(trace)}</h1>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
+            Recorded {formatStarted(trace.startedAt)} by {trace.engine.name} {trace.engine.version || '(unknown version)'}
+            {trace.engine.crypto ? ` (${trace.engine.crypto})` : ''}. This is the run as it happened; nothing is re-run.
+          </p>
+        </div>
+        <a
+          href={runAgain}
+          className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
+          data-testid="run-again"
+          title="Opens the playground with the same target and options and runs it now, from your browser"
+        >
+          Run again live
+        </a>
+      </header>
+
+      <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-zinc-500 dark:text-zinc-400">Share link</span>
+          <code className="font-mono break-all" data-testid="share-url">
+            {shareUrl}
+          </code>
+          <CopyButton value={shareUrl} label="share link" />
+        </div>
+        <ExportMenu trace={trace} />
+        <details className="text-sm">
+          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this run in a page</summary>
+          <div className="mt-2">
+            <EmbedCode src={`${origin}${embedPath(id)}`} title={runTitle(trace)} />
+          </div>
+        </details>
+      </div>
+
+      <RecordedRun trace={trace} />
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+'use client';
+
+import { useCallback, useId, useMemo, useState } from 'react';
+import type { Trace } from '@/lib/trace/schema';
+import { buildDiagram } from '@/lib/view/diagram';
+import { explainingStep } from '@/lib/view/summary';
+import { CertificatePanel } from '@/components/trace/CertificatePanel';
+import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
+import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
+import { StepDetail } from '@/components/trace/StepDetail';
+import { SummaryCard } from '@/components/trace/SummaryCard';
+
+type Tab = 'step' | 'keys' | 'certificate';
+const TABS: [Tab, string][] = [
+  ['step', 'Step'],
+  ['keys', 'Key schedule'],
+  ['certificate', 'Certificate'],
+];
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A finished run, read-only: the same summary card, sequence diagram and step detail the playground
+ * shows after a live run, drawn from the recorded trace alone (nothing is re-run). `compact` is the
+ * embed's layout: one column, the step detail under the diagram, no key schedule or certificate tabs.
+ * `running` draws a live embed's run as it grows (remount with a new key when it ends, so a failed run
+ * opens on its explaining step).
+ */
+export function RecordedRun({ trace, compact = false, running = false }: { trace: Trace; compact?: boolean; running?: boolean }) {
+  // A failed run opens on the step that explains why, as the playground does after a live run.
+  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => (trace.outcome !== 'ok' ? explainingStep(trace) : undefined));
+  const [tab, setTab] = useState<Tab>('step');
+  const [showKeys, setShowKeys] = useState(false);
+  const detailId = useId();
+
+  const diagram = useMemo(() => buildDiagram(trace.steps), [trace.steps]);
+  const visibleRows = useMemo(() => (showKeys ? diagram.rows : diagram.rows.filter((r) => r.layer !== 'key')), [diagram, showKeys]);
+  const keyCount = diagram.rows.length - diagram.rows.filter((r) => r.layer !== 'key').length;
+  const selectedStep = selectedSeq !== undefined ? trace.steps.find((s) => s.seq === selectedSeq) : undefined;
+  const explaining = useMemo(() => (running ? undefined : explainingStep(trace)), [trace, running]);
+
+  const selectStep = useCallback((seq: number) => {
+    setSelectedSeq(seq);
+    setTab('step');
+  }, []);
+
+  const stepDetail = selectedStep ? (
+    <StepDetail step={selectedStep} trace={trace} explainsOutcome={selectedStep.seq === explaining} />
+  ) : (
+    <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+      Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
+    </p>
+  );
+
+  const counts = (
+    <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+      <span>
+        {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
+      </span>
+      {keyCount > 0 && (
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
+          Show {keyCount} key derivations
+        </label>
+      )}
+    </div>
+  );
+
+  const diagramView = (
+    <SequenceDiagram rows={visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
+  );
+
+  if (compact) {
+    return (
+      <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-3" data-testid="run" data-status={running ? 'running' : 'done'}>
+        <SummaryCard trace={trace} running={running} />
+        <div className="min-w-0 space-y-2">
+          {counts}
+          {diagramView}
+        </div>
+        <div id={detailId} className="min-w-0">
+          {stepDetail}
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-4" data-testid="run" data-status={running ? 'running' : 'done'}>
+      <SummaryCard trace={trace} running={running} />
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="min-w-0 space-y-2">
+          {counts}
+          {diagramView}
+        </div>
+        <div className="min-w-0">
+          <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+            {TABS.map(([value, label]) => (
+              <button
+                key={value}
+                type="button"
+                role="tab"
+                id={`${detailId}-tab-${value}`}
+                aria-selected={tab === value}
+                aria-controls={detailId}
+                tabIndex={tab === value ? 0 : -1}
+                onClick={() => setTab(value)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+                  e.preventDefault();
+                  const i = TABS.findIndex(([t]) => t === tab);
+                  const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length][0];
+                  setTab(next);
+                  document.getElementById(`${detailId}-tab-${next}`)?.focus();
+                }}
+                className={`-mb-px rounded-t border-b-2 px-3 py-1.5 text-sm ${
+                  tab === value ? 'border-sky-600 font-semibold text-sky-800 dark:border-sky-400 dark:text-sky-300' : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
+                }`}
+                data-testid={`tab-${value}`}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          <div id={detailId} role="tabpanel" aria-labelledby={`${detailId}-tab-${tab}`} className="min-w-0">
+            {tab === 'step' && stepDetail}
+            {tab === 'keys' && (
+              <KeySchedulePanel
+                steps={trace.steps}
+                keyLog={trace.keyLog}
+                onShowStep={(seq) => {
+                  setShowKeys(true);
+                  selectStep(seq);
+                }}
+              />
+            )}
+            {tab === 'certificate' && <CertificatePanel trace={trace} onShowStep={selectStep} />}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+
+import { useState } from 'react';
+import type { Trace } from '@/lib/trace/schema';
+import { CopyButton } from '@/components/trace/CopyButton';
+import { embedPath } from '@/lib/share/embed';
+import { runTitle } from '@/lib/share/describe';
+import { EmbedCode } from './EmbedCode';
+
+type SaveState =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'saved'; id: string; url: string }
+  | { status: 'failed'; message: string };
+
+interface SaveResponse {
+  id?: string;
+  url?: string;
+  error?: string;
+}
+
+/**
+ * Saves the run on this server (POST /api/results) and shows its share link and embed code. The
+ * server names the result by its content, so saving the same run again gives the same link.
+ */
+export async function saveTrace(trace: Trace): Promise<{ id: string; url: string }> {
+  let response: Response;
+  try {
+    response = await fetch('/api/results', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(trace) });
+  } catch {
+    throw new Error('The server did not answer; the run was not saved.');
+  }
+  let body: SaveResponse = {};
+  try {
+    body = (await response.json()) as SaveResponse;
+  } catch {
+    // Handled below: a failure without a JSON body still gets a sentence.
+  }
+  if (!response.ok || !body.id || !body.url) throw new Error(body.error ?? `The server answered ${response.status}; the run was not saved.`);
+  return { id: body.id, url: body.url };
+}
+
+export function SaveButton({ trace }: { trace: Trace }) {
+  const [state, setState] = useState<SaveState>({ status: 'idle' });
+
+  async function save() {
+    setState({ status: 'saving' });
+    try {
+      const { id, url } = await saveTrace(trace);
+      setState({ status: 'saved', id, url });
+    } catch (error) {
+      setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return (
+    <div className="space-y-2" data-testid="save-result" data-status={state.status}>
+      {state.status !== 'saved' && (
+        <button
+          type="button"
+          onClick={save}
+          disabled={state.status === 'saving'}
+          className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600 dark:hover:bg-sky-500"
+          data-testid="save-button"
+        >
+          {state.status === 'saving' ? 'Saving…' : 'Save and share'}
+        </button>
+      )}
+      {state.status === 'failed' && (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300" data-testid="save-error">
+          {state.message}
+        </p>
+      )}
+      {state.status === 'saved' && (
+        <div className="space-y-2" aria-live="polite">
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <span className="text-zinc-500 dark:text-zinc-400">Saved:</span>
+            <a href={state.url} className="font-mono break-all text-sky-800 underline dark:text-sky-300" data-testid="result-link">
+              {state.url}
+            </a>
+            <CopyButton value={state.url} label="share link" />
+          </div>
+          <details className="text-sm">
+            <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this run in a page</summary>
+            <div className="mt-2">
+              <EmbedCode src={new URL(embedPath(state.id), state.url).toString()} title={runTitle(trace)} />
+            </div>
+          </details>
+        </div>
+      )}
+    </div>
+  );
+}

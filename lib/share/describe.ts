@@ -1,0 +1,34 @@
+import type { Trace } from '../trace/schema';
+import { buildSummary } from '../view/summary';
+
+/**
+ * How a saved run names itself outside the page: the document title, the share card's title and
+ * description, the oEmbed title. Built from the same summary as the page's summary card, so a link
+ * preview never disagrees with what the link opens.
+ */
+
+export function targetOf(trace: Pick<Trace, 'options'>): string {
+  try {
+    const url = new URL(trace.options.url);
+    return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return trace.options.url;
+  }
+}
+
+/** "TLS handshake with iis.test/secure/: Connection reset" */
+export function runTitle(trace: Trace): string {
+  return `TLS handshake with ${targetOf(trace)}: ${buildSummary(trace).outcomeLabel}`;
+}
+
+/** One line of what was negotiated and how it ended: version, suite, HTTP status, alerts, personality. */
+export function runDescription(trace: Trace): string {
+  const parts: string[] = [];
+  if (trace.version) parts.push(trace.version);
+  if (trace.cipherSuite) parts.push(trace.cipherSuite);
+  if (trace.http) parts.push(`HTTP ${trace.http.status}${trace.http.reason ? ` ${trace.http.reason}` : ''}`);
+  for (const alert of trace.alerts) parts.push(`${alert.from} alert ${alert.description} (${alert.level})`);
+  parts.push(`client as ${trace.personality}`);
+  const detail = trace.outcomeDetail ? ` ${trace.outcomeDetail}` : '';
+  return `${parts.join(' · ')}.${detail}`;
+}
