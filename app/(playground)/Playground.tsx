@@ -7,7 +7,9 @@ import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
 import { traceFileName } from '@/lib/view/fileNames';
-import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { checkTarget, DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
+import { ShareBar } from '@/components/share/ShareBar';
 import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
 import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
@@ -48,15 +50,6 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
   const running = run?.status === 'running';
 
-  // Links may prefill the form: /?url=https://host/path&as=openssl (nothing runs until Run is pressed).
-  useEffect(() => {
-    const params = new URLSearchParams(window.location.search);
-    const url = params.get('url');
-    const personality = params.get('as');
-    const known = PERSONALITIES.find((p) => p.name === personality)?.name;
-    if (url || known) setForm((f) => ({ ...f, url: url ?? f.url, personality: known ?? f.personality }));
-  }, []);
-
   const start = useCallback(
     async (url: string, currentForm: RunForm) => {
       const target = checkTarget(url);
@@ -75,6 +68,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       abort.current = controller;
       const id = ++runCounter.current;
       const request = toRunRequest(currentForm, target.url);
+      // The address bar becomes this experiment's recipe link (lib/share/recipe), so it can be shared.
+      window.history.replaceState(null, '', recipeHref(window.location.pathname, { ...currentForm, url: target.url }));
       setSelectedSeq(undefined);
       setTab('step');
 
@@ -108,6 +103,15 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     },
     [],
   );
+
+  // Recipe links (lib/share/recipe) prefill the form: /?url=https://host/path&as=openssl&versions=…;
+  // with run=1 the run starts at once, otherwise nothing runs until Run is pressed.
+  useEffect(() => {
+    const recipe = decodeRecipe(window.location.search);
+    if (!recipe) return;
+    setForm(recipe.form);
+    if (recipe.run) void start(recipe.form.url, recipe.form);
+  }, [start]);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -237,6 +241,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       {run && (
         <section aria-label="Run" className="space-y-4" data-testid="run" data-status={run.status}>
           <SummaryCard trace={run.trace} running={running} />
+          {run.status === 'done' && <ShareBar trace={run.trace} />}
           <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
             <div className="min-w-0 space-y-2">
               <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
