@@ -15,8 +15,9 @@ import type { StepContent } from '../../lib/tls/events';
 import type { Trace } from '../../lib/trace/schema';
 import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
-import { describeEngineRun, describeTrace, runAgainst, runEngine, startNodeHttpsServer, startOpensslServer, titles, type OpensslServer, type RunOptions } from '../helpers/tlsServers';
-import { EXTENSION, parseClientHello } from './wire';
+import { describeEngineRun, describeTrace, runAgainst, runEngine, startNodeHttpsServer, startOpensslServer, startScriptedServer, titles, type OpensslServer, type RunOptions } from '../helpers/tlsServers';
+import { Tls12ServerConnection } from './tls12Server';
+import { CONTENT, EXTENSION, HANDSHAKE, parseClientHello } from './wire';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -302,5 +303,123 @@ describe('a Node tls server calling socket.renegotiate()', () => {
     assert.equal(withCert.outcome, 'ok', describeTrace(withCert));
     assert.equal(withCert.http?.status, 200);
     assert.equal(withCert.http?.bodyPreview, 'hello Test Client, authorized=true');
+  });
+});
+
+describe('a scripted TLS 1.2 server that misbehaves in the renegotiation (test/tls/tls12Server.ts)', () => {
+  const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nscripted!', 'latin1');
+  const identity = (issued: { keyPem: string; certDer: Uint8Array }) => ({ keyPem: issued.keyPem, chainDer: [issued.certDer, pki.intermediate.certDer] });
+
+  /** Runs the openssl personality against a Tls12ServerConnection playing `script`; returns the trace and the script's error, if any. */
+  async function against(script: (conn: Tls12ServerConnection) => Promise<void>, personality = 'openssl'): Promise<{ trace: Trace; scriptError?: Error }> {
+    let scriptError: Error | undefined;
+    const server = await startScriptedServer((socket) => {
+      const conn = new Tls12ServerConnection(socket);
+      script(conn).then(
+        () => socket.end(),
+        (e: Error) => {
+          scriptError = e;
+          socket.end();
+        },
+      );
+    });
+    try {
+      const trace = await runAgainst(server.port, { personality, versions: ['TLSv1.2'], setup: { caFiles }, timeoutMs: 4000 });
+      return { trace, scriptError };
+    } finally {
+      await server.close();
+    }
+  }
+
+  /** The initial handshake (with RFC 5746 unless told otherwise), then the request, then a HelloRequest; resolves with the renegotiation ClientHello. */
+  async function untilRenegotiation(conn: Tls12ServerConnection, secureRenegotiation = true): Promise<Buffer> {
+    await conn.handshake(identity(pki.leaves.rsa2048), await conn.readClientHello(), secureRenegotiation ? Buffer.alloc(0) : undefined);
+    await conn.readApplicationData();
+    conn.sendHelloRequest();
+    return conn.readHandshake(HANDSHAKE.client_hello);
+  }
+
+  test('control: a correct renegotiation with this server completes and the response arrives under the new keys', async () => {
+    let renegotiationHello: ReturnType<typeof parseClientHello> | undefined;
+    let verifyData: Buffer[] = [];
+    const { trace, scriptError } = await against(async (conn) => {
+      const hello = await untilRenegotiation(conn);
+      renegotiationHello = parseClientHello(hello);
+      verifyData = [conn.clientVerifyData, conn.serverVerifyData];
+      await conn.handshake(identity(pki.leaves.rsa2048), hello, Buffer.concat(verifyData));
+      conn.writeRecord(CONTENT.application_data, RESPONSE);
+    });
+    assert.equal(scriptError, undefined, String(scriptError));
+    assert.equal(trace.outcome, 'ok', describeTrace(trace));
+    assert.equal(trace.http?.bodyPreview, 'scripted!');
+    assert.ok(titles(trace).includes('Renegotiation complete'));
+    assert.deepEqual(renegotiationHello?.extensions.get(EXTENSION.renegotiation_info), Buffer.concat([Buffer.from([12]), verifyData[0]]));
+  });
+
+  test('a renegotiation ServerHello whose renegotiation_info is not client ‖ server verify_data → fatal handshake_failure (RFC 5746 §3.5)', async () => {
+    const { trace } = await against(async (conn) => {
+      const hello = await untilRenegotiation(conn);
+      // Only the client's half: what a server that ignores the server's own Finished would echo.
+      await conn.handshake(identity(pki.leaves.rsa2048), hello, conn.clientVerifyData);
+    });
+    assert.equal(trace.outcome, 'alert', describeTrace(trace));
+    assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'handshake_failure' }]);
+    assert.match(trace.outcomeDetail, /renegotiation_info/);
+    assert.ok(!titles(trace).includes('renegotiation_info verified'));
+  });
+
+  test('a renegotiation ServerHello without renegotiation_info → fatal handshake_failure', async () => {
+    const { trace } = await against(async (conn) => {
+      await conn.handshake(identity(pki.leaves.rsa2048), await untilRenegotiation(conn), undefined);
+    });
+    assert.equal(trace.outcome, 'alert', describeTrace(trace));
+    assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'handshake_failure' }]);
+  });
+
+  test('a different server certificate in the renegotiation → fatal handshake_failure (triple-handshake defence)', async () => {
+    const { trace } = await against(async (conn) => {
+      const hello = await untilRenegotiation(conn);
+      // A valid certificate for another name from the same CA: only the change itself is wrong.
+      await conn.handshake(identity(pki.wrongHost), hello, Buffer.concat([conn.clientVerifyData, conn.serverVerifyData]));
+    });
+    assert.equal(trace.outcome, 'alert', describeTrace(trace));
+    assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'handshake_failure' }]);
+    assert.match(trace.outcomeDetail, /different certificate/);
+    const t = titles(trace);
+    assert.ok(t.includes('renegotiation_info verified'), describeTrace(trace));
+    // Rejected before any certificate check runs on the new chain.
+    assert.equal(t.filter((x) => x === 'Certificate chain trusted').length, 1);
+  });
+
+  test('a HelloRequest while the renegotiation is under way is ignored (RFC 5246 §7.4.1.1)', async () => {
+    const { trace, scriptError } = await against(async (conn) => {
+      const hello = await untilRenegotiation(conn);
+      conn.sendHelloRequest();
+      await conn.handshake(identity(pki.leaves.rsa2048), hello, Buffer.concat([conn.clientVerifyData, conn.serverVerifyData]));
+      conn.writeRecord(CONTENT.application_data, RESPONSE);
+    });
+    assert.equal(scriptError, undefined, String(scriptError));
+    assert.equal(trace.outcome, 'ok', describeTrace(trace));
+    assert.equal(trace.steps.filter((s) => s.title === 'HelloRequest').length, 2);
+    assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'ClientHello').length, 2, 'no third ClientHello');
+  });
+
+  test('a server without RFC 5746: openssl refuses with a warning, and a lenient server can still answer → ok', async () => {
+    let alertRecord: { type: number; body: Buffer } | undefined;
+    const { trace, scriptError } = await against(async (conn) => {
+      await conn.handshake(identity(pki.leaves.rsa2048), await conn.readClientHello(), undefined);
+      await conn.readApplicationData();
+      conn.sendHelloRequest();
+      alertRecord = await conn.readRecord();
+      conn.writeRecord(CONTENT.application_data, RESPONSE);
+    });
+    assert.equal(scriptError, undefined, String(scriptError));
+    assert.equal(trace.outcome, 'ok', describeTrace(trace));
+    assert.equal(trace.http?.bodyPreview, 'scripted!');
+    // The warning no_renegotiation (level 1, description 100), encrypted under the current keys.
+    assert.deepEqual(alertRecord, { type: CONTENT.alert, body: Buffer.from([1, 100]) });
+    const refusal = trace.steps.find((s) => s.title === 'OpenSSL on HelloRequest: refuse (warning no_renegotiation)');
+    assert.match(refusal?.explanation ?? '', /RFC 5746/);
+    assert.deepEqual(trace.alerts.filter((a) => a.description !== 'close_notify'), [{ from: 'client', level: 'warning', description: 'no_renegotiation' }]);
   });
 });
