@@ -47,10 +47,10 @@ export class Tls12ServerConnection {
   private read?: Direction;
   private write?: Direction;
   private transcript: Buffer[] = [];
-  clientRandom = Buffer.alloc(0);
-  serverRandom = Buffer.alloc(0);
-  clientVerifyData = Buffer.alloc(0);
-  serverVerifyData = Buffer.alloc(0);
+  clientRandom: Buffer = Buffer.alloc(0);
+  serverRandom: Buffer = Buffer.alloc(0);
+  clientVerifyData: Buffer = Buffer.alloc(0);
+  serverVerifyData: Buffer = Buffer.alloc(0);
   clientHello?: ClientHelloView;
 
   constructor(readonly socket: Socket) {
