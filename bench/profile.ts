@@ -74,14 +74,17 @@ function totalTime(profile: Profile, key: (node: ProfileNode) => string | undefi
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
 
+/** Every list is [where, milliseconds per run], largest first. */
 export interface ProfileSummary {
   runs: number;
   backend: string;
   transport: 'tcp' | 'relay';
-  profiledMs: number;
+  wallMsPerRun: number;
+  /** Self time by source file ("(native / V8)" holds idle time, GC and native code). */
   byFile: [string, number][];
+  /** Self time by function, including "(garbage collector)" and "(idle)" (waiting for I/O or threads). */
   byFunction: [string, number][];
-  /** Inclusive time of the project's own functions (lib/, bench/): which phase costs what. */
+  /** Inclusive time of the project's own named functions (lib/, server/): which phase costs what. */
   inclusiveOwn: [string, number][];
 }
 
@@ -106,12 +109,12 @@ export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'
     for (let i = 0; i < runs; i++) await client.once();
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
     await writeFile(join(BENCH_TMP, 'engine.cpuprofile'), JSON.stringify(profile));
-    const ms = (rows: [string, number][]) => rows.slice(0, 40).map(([k, v]) => [k, Math.round(v * 100) / 100] as [string, number]);
+    const ms = (rows: [string, number][]) => rows.slice(0, 30).map(([k, v]) => [k, Math.round((v / runs) * 1000) / 1000] as [string, number]);
     return {
       runs,
       backend,
       transport,
-      profiledMs: Math.round((profile.endTime - profile.startTime) / 1000),
+      wallMsPerRun: Math.round((profile.endTime - profile.startTime) / 1000 / runs * 100) / 100,
       byFile: ms(selfTime(profile, (n) => where(n.callFrame.url))),
       byFunction: ms(selfTime(profile, (n) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}`)),
       inclusiveOwn: ms(
@@ -135,11 +138,11 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const transport = argv.includes('--transport') && argv[argv.indexOf('--transport') + 1] === 'relay' ? 'relay' : 'tcp';
   const s = await profileEngine(runs, backend, transport);
   const print = (title: string, rows: [string, number][]) => {
-    process.stdout.write(`\n${title} (self time, ms over ${s.runs} runs; per run = ÷ ${s.runs})\n`);
-    for (const [k, v] of rows) process.stdout.write(`${v.toFixed(1).padStart(9)}  ${(v / s.runs).toFixed(3).padStart(7)}  ${k}\n`);
+    process.stdout.write(`\n${title}, ms per run\n`);
+    for (const [k, v] of rows) process.stdout.write(`${v.toFixed(3).padStart(8)}  ${k}\n`);
   };
-  process.stdout.write(`engine-${s.backend} over ${s.transport}: ${s.runs} runs profiled in ${s.profiledMs} ms wall (${(s.profiledMs / s.runs).toFixed(2)} ms per run)\n`);
-  print('by file', s.byFile);
-  print('by function', s.byFunction);
-  print('inclusive, own named functions', s.inclusiveOwn);
+  process.stdout.write(`engine-${s.backend} over ${s.transport}: ${s.runs} runs profiled, ${s.wallMsPerRun} ms wall per run\n`);
+  print('self time by file', s.byFile);
+  print('self time by function', s.byFunction);
+  print('inclusive time, own named functions', s.inclusiveOwn);
 }

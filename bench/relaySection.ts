@@ -9,11 +9,11 @@ import { benchRelayLatency, type RelayLatencyResult } from './relayLatency';
 export interface RelaySectionOptions {
   iterations: number;
   warmup: number;
-  /** The full load (1000 sessions × 30 s) instead of the reduced default. */
+  /** The full load (1000 sessions × 30 s), or the reduced one (--quick). */
   full: boolean;
 }
 
-/** The load sizes: the issue's full run, and the default one that keeps `npm run bench` to a few minutes. */
+/** The load sizes: the issue's full run (the default), and a reduced one for quick runs. */
 export const RELAY_LOAD = {
   full: { sessions: 1000, holdMs: 30_000 },
   reduced: { sessions: 500, holdMs: 15_000 },

@@ -3,6 +3,7 @@ import type { HandshakeResult } from './handshake';
 import type { BundleSizeResult } from '../scripts/bundle-size';
 import type { RelayLatencyResult } from './relayLatency';
 import type { PageResult } from './page';
+import type { ProfileSummary } from './profile';
 
 interface Results {
   generatedAt: string;
@@ -21,7 +22,20 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
-function handshake(r: HandshakeResult): string {
+function profileLines(p: ProfileSummary | { error: string } | undefined): string[] {
+  if (!p) return [];
+  if ('error' in p) return [`profile: error: ${p.error.split('\n')[0]}`];
+  const top = (rows: [string, number][], n: number) => rows.slice(0, n).map(([k, v]) => `    ${v.toFixed(2).padStart(6)} ms  ${k}`);
+  return [
+    `where the engine's time goes (${p.backend}, ${p.runs} profiled runs, ${p.wallMsPerRun} ms wall per run; full lists in results.json):`,
+    '  self time by function:',
+    ...top(p.byFunction, 8),
+    '  inclusive time of own functions:',
+    ...top(p.inclusiveOwn, 10),
+  ];
+}
+
+function handshake(r: HandshakeResult & { profile?: ProfileSummary | { error: string } }): string {
   const rows = [['client', 'median', 'p90', 'min', 'CPU median', 'n', 'errors']];
   for (const [name, s] of Object.entries(r.clients)) rows.push([name, ms(s.wall.medianMs), ms(s.wall.p90Ms), ms(s.wall.minMs), ms(s.cpu.medianMs), String(s.wall.n), String(s.errors)]);
   const ratios = Object.entries(r.ratios).map(([k, v]) => `  ${k.padEnd(28)} ${v.toFixed(2)}×   (CPU ${r.cpuRatios[k].toFixed(2)}×)`);
@@ -31,6 +45,7 @@ function handshake(r: HandshakeResult): string {
     'ratios, wall-clock median over median (this process’s CPU time in parentheses):',
     ...ratios,
     `target engine ≤ 1.5× node-tls: ${met(r.verdict.engineWithin1_5xNode)}; engine faster than subtls: ${met(r.verdict.engineFasterThanSubtls)} (${r.verdict.backend})`,
+    ...profileLines(r.profile),
   ].join('\n');
 }
 
