@@ -231,6 +231,18 @@ describe('scripted servers: handshake messages', () => {
     assert.ok(t.includes('ServerHello') && t.includes('Certificate chain trusted'), describeTrace(trace));
   });
 
+  test('a HelloRequest before the ServerHello is ignored (RFC 5246 §7.4.1.1); the handshake goes on', async () => {
+    const trace = await against((s) => {
+      s.end(record(CONTENT.handshake, Buffer.concat([handshake(HANDSHAKE.hello_request, Buffer.alloc(0)), GOOD_SERVER_HELLO, certificateMessage()])));
+    });
+    const why = describeTrace(trace);
+    assert.equal(trace.outcome, 'closed', why);
+    assert.deepEqual(trace.alerts, [], why);
+    const helloRequest = trace.steps.find((s) => s.title === 'HelloRequest');
+    assert.match(helloRequest?.explanation ?? '', /ignored/, why);
+    assert.ok(titles(trace).includes('Certificate chain trusted'), why);
+  });
+
   test('a second HelloRetryRequest → unexpected_message (RFC 8446 §4.1.4)', async () => {
     const hrr = (sessionId: Buffer, group: number) =>
       record(

@@ -234,3 +234,21 @@ describe('tls13-pha /secure/ with post_handshake_auth offered (RFC 8446 §4.6.2)
     }
   });
 });
+
+describe('iis-renegotiation /secure/upload: the request body is buffered during the renegotiation (uploadReadAheadSize 48 KB)', () => {
+  for (const [size, status, renegotiates] of [
+    [49152, 200, true],
+    [49153, 413, false],
+  ] as const) {
+    test(`POST of ${size} bytes with the openssl personality → ${status}${renegotiates ? ' after the renegotiation' : ', without asking for a certificate'}`, async () => {
+      const trace = await run('https://iis-renegotiation.test/secure/upload', 'openssl', { clientCertificate: true, method: 'POST', body: new Uint8Array(size).fill(0x61) });
+      assert.equal(trace.outcome, 'ok', describeTrace(trace));
+      assert.equal(trace.http?.status, status);
+      assert.equal(titles(trace).includes('Renegotiation complete'), renegotiates);
+      // The body crossed the wire in full-size records (at most 2^14 bytes each) before any HelloRequest.
+      const sent = trace.steps.filter((s) => s.direction === 'client->server' && s.layer === 'record' && s.data?.contentType === 'application_data');
+      assert.ok(sent.every((s) => Number(s.data?.contentLength) <= 16384));
+      assert.ok(sent.reduce((n, s) => n + Number(s.data?.contentLength), 0) > size);
+    });
+  }
+});
