@@ -163,9 +163,12 @@ export function requestBodyBytes(trace: Pick<Trace, 'steps'>): number | undefine
   return match ? Number(match[1]) : undefined;
 }
 
-/** The form that re-runs a recorded trace (its options, and for a POST the body size it sent). */
-export function formFromTrace(trace: Pick<Trace, 'options' | 'steps'>): RunForm {
-  const form = formFromRunOptions(trace.options);
+/**
+ * The form that re-runs a recorded trace: its options, and for a POST the body size it sent. A trace
+ * whose options predate the personality field still names it at the top level.
+ */
+export function formFromTrace(trace: Pick<Trace, 'options' | 'steps'> & Partial<Pick<Trace, 'personality'>>): RunForm {
+  const form = formFromRunOptions({ ...trace.options, personality: trace.options.personality ?? trace.personality ?? '' });
   if (form.method === 'POST') {
     const bytes = requestBodyBytes(trace);
     if (bytes !== undefined && bytes <= MAX_BODY_BYTES) form.bodyBytes = bytes;

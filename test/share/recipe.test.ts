@@ -101,6 +101,12 @@ describe('re-running a recorded trace', () => {
     assert.equal(form.method, 'POST');
   });
 
+  it('takes the personality from the trace when its options do not name one (older traces)', () => {
+    const trace = { ...tls13OkTrace(), personality: 'go' };
+    trace.options = { ...trace.options, personality: undefined as unknown as string };
+    assert.equal(formFromTrace(trace).personality, 'go');
+  });
+
   it('takes a POST’s body size from the Content-Length the request carried', () => {
     const trace = tls13OkTrace();
     trace.options.method = 'POST';
