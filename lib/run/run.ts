@@ -323,7 +323,7 @@ class Run {
     if (c.state === 'failed') {
       const f = c.failure!;
       this.connection?.close();
-      return this.end(f.alert ? 'alert' : 'error', f.by === 'server' ? `the server sent a fatal ${f.alert} alert` : `the client aborted: ${f.message}`);
+      return this.end(f.alert ? 'alert' : 'error', f.by === 'server' ? f.message : `the client aborted: ${f.message}`);
     }
     if (c.unusable) {
       this.connection?.close();
@@ -358,7 +358,7 @@ class Run {
       return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
     }
     if (c.state === 'failed' && c.failure?.alert) {
-      return this.end('alert', c.failure.by === 'server' ? `the server sent a fatal ${c.failure.alert} alert` : `the client aborted: ${c.failure.message}`);
+      return this.end('alert', c.failure.by === 'server' ? c.failure.message : `the client aborted: ${c.failure.message}`);
     }
     if (this.transportEnded === 'reset') {
       return this.end('reset', `connection reset by peer${this.describeWhere()}`);
