@@ -142,6 +142,17 @@ describe('scripted servers: record layer', () => {
     assertClientAlert(trace, 'unexpected_message');
   });
 
+  test('a close_notify during the handshake ends the run, and is not called fatal', async () => {
+    const trace = await against((s) => {
+      s.write(record(CONTENT.alert, Buffer.from([1, 0])));
+    });
+    const why = describeTrace(trace);
+    assert.equal(trace.outcome, 'alert', why);
+    assert.deepEqual(trace.alerts, [{ from: 'server', level: 'warning', description: 'close_notify' }], why);
+    assert.doesNotMatch(trace.outcomeDetail, /fatal/, why);
+    assert.match(trace.outcomeDetail, /closed the connection during the handshake/, why);
+  });
+
   test('the server\u2019s own fatal alert during the handshake → outcome alert, from the server', async () => {
     const trace = await against((s) => {
       s.end(record(CONTENT.alert, Buffer.from([2, 40])));
