@@ -25,6 +25,7 @@ import {
   type OpensslServer,
   type RecordTamper,
 } from '../helpers/tlsServers';
+import { Tls12ServerConnection, type HandshakeFaults } from './tls12Server';
 import { CONTENT, EXTENSION, HANDSHAKE, extension, handshake, readClientHello, record, serverHello, u16, u24, u8, vec24 } from './wire';
 
 let pki: TestPki;
@@ -282,6 +283,59 @@ describe('scripted servers: handshake messages', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('scripted TLS 1.2 server: the integrity of the server\u2019s handshake', () => {
+  async function withFaults(faults: HandshakeFaults): Promise<Trace> {
+    const server = await startScriptedServer((socket) => {
+      const conn = new Tls12ServerConnection(socket);
+      const identity = { keyPem: pki.leaves.rsa2048.keyPem, chainDer: [pki.leaves.rsa2048.certDer, pki.intermediate.certDer] };
+      conn
+        .readClientHello()
+        .then((hello) => conn.handshake(identity, hello, Buffer.alloc(0), faults))
+        .then(() => conn.readApplicationData())
+        .then(() => conn.writeRecord(CONTENT.application_data, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'latin1')))
+        .catch(() => socket.end());
+    });
+    try {
+      return await runAgainst(server.port, { versions: ['TLSv1.2'], setup: { caFiles }, timeoutMs: 3000 });
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('control: without faults the scripted handshake completes', async () => {
+    const trace = await withFaults({});
+    assert.equal(trace.outcome, 'ok', describeTrace(trace));
+    assert.equal(trace.http?.bodyPreview, 'ok');
+  });
+
+  test('a ServerKeyExchange signature that does not verify → decrypt_error', async () => {
+    assertClientAlert(await withFaults({ corruptSignature: true }), 'decrypt_error', /ServerKeyExchange signature/);
+  });
+
+  test('a ServerKeyExchange for a group the client did not offer (secp521r1) → illegal_parameter', async () => {
+    assertClientAlert(await withFaults({ group: 0x0019 }), 'illegal_parameter');
+  });
+
+  test('an ECDSA signature scheme in an ECDHE_RSA ServerKeyExchange → illegal_parameter', async () => {
+    assertClientAlert(await withFaults({ scheme: 0x0403 }), 'illegal_parameter');
+  });
+
+  test('a server Finished that does not match the transcript → decrypt_error', async () => {
+    const trace = await withFaults({ corruptFinished: true });
+    assertClientAlert(trace, 'decrypt_error', /Finished/);
+    assert.ok(!titles(trace).includes('Handshake complete'));
+  });
+
+  test('encrypt_then_mac echoed for an AEAD suite → illegal_parameter (RFC 7366 §3)', async () => {
+    assertClientAlert(await withFaults({ extensions: [extension(0x0016, Buffer.alloc(0))] }), 'illegal_parameter');
+  });
+
+  test('an ALPN protocol the client did not offer → illegal_parameter', async () => {
+    const h2 = Buffer.concat([u16(3), u8(2), Buffer.from('h2')]);
+    assertClientAlert(await withFaults({ extensions: [extension(EXTENSION.alpn, h2)] }), 'illegal_parameter');
   });
 });
 

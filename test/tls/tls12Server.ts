@@ -33,6 +33,20 @@ interface Direction {
   seq: bigint;
 }
 
+/** Deliberate faults in the server's side of the handshake. */
+export interface HandshakeFaults {
+  /** Flip a bit in the ServerKeyExchange signature. */
+  corruptSignature?: boolean;
+  /** The named group written in ServerKeyExchange (the share stays x25519). */
+  group?: number;
+  /** The signature scheme written in ServerKeyExchange (the signature stays RSA-PSS). */
+  scheme?: number;
+  /** Flip a bit in the server's Finished verify_data. */
+  corruptFinished?: boolean;
+  /** Extra ServerHello extensions. */
+  extensions?: Buffer[];
+}
+
 export interface Tls12Identity {
   keyPem: string;
   /** Leaf first. */
@@ -122,16 +136,16 @@ export class Tls12ServerConnection {
    * (with the given renegotiation_info, or none), Certificate, ServerKeyExchange, ServerHelloDone;
    * then the client's flight, ChangeCipherSpec and Finished.
    */
-  async handshake(identity: Tls12Identity, clientHelloMessage: Buffer, renegotiationInfo: Buffer | undefined): Promise<void> {
+  async handshake(identity: Tls12Identity, clientHelloMessage: Buffer, renegotiationInfo: Buffer | undefined, faults: HandshakeFaults = {}): Promise<void> {
     this.transcript = [clientHelloMessage];
     this.clientHello = parseClientHello(clientHelloMessage);
     this.clientRandom = this.clientHello.random;
     this.serverRandom = randomBytes(32);
-    const extensions = [extension(EXTENSION.extended_master_secret, Buffer.alloc(0))];
+    const extensions = [extension(EXTENSION.extended_master_secret, Buffer.alloc(0)), ...(faults.extensions ?? [])];
     if (renegotiationInfo) extensions.unshift(extension(EXTENSION.renegotiation_info, vec8(renegotiationInfo)));
     const { publicKey, privateKey } = generateKeyPairSync('x25519');
     const share = publicKey.export({ type: 'spki', format: 'der' }).subarray(X25519_SPKI_PREFIX.length);
-    const params = Buffer.concat([u8(3), u16(0x001d), vec8(share)]);
+    const params = Buffer.concat([u8(3), u16(faults.group ?? 0x001d), vec8(share)]);
     const signature = sign('sha256', Buffer.concat([this.clientRandom, this.serverRandom, params]), {
       key: createPrivateKey(identity.keyPem),
       padding: constants.RSA_PKCS1_PSS_PADDING,
@@ -140,7 +154,7 @@ export class Tls12ServerConnection {
     this.sendHandshake([
       serverHello({ random: this.serverRandom, cipherSuite: SUITE, extensions }),
       handshake(HANDSHAKE.certificate, vec24(...identity.chainDer.map((der) => vec24(Buffer.from(der))))),
-      handshake(HANDSHAKE.server_key_exchange, Buffer.concat([params, u16(0x0804), vec16(signature)])),
+      handshake(HANDSHAKE.server_key_exchange, Buffer.concat([params, u16(faults.scheme ?? 0x0804), vec16(faults.corruptSignature ? flipLastBit(signature) : signature)])),
       handshake(HANDSHAKE.server_hello_done, Buffer.alloc(0)),
     ]);
 
@@ -165,7 +179,7 @@ export class Tls12ServerConnection {
     this.writeRecord(CONTENT.change_cipher_spec, Buffer.from([1]));
     this.write = serverDirection;
     this.serverVerifyData = prf(master, 'server finished', this.hash(), 12);
-    this.sendHandshake([handshake(HANDSHAKE.finished, this.serverVerifyData)]);
+    this.sendHandshake([handshake(HANDSHAKE.finished, faults.corruptFinished ? flipLastBit(this.serverVerifyData) : this.serverVerifyData)]);
   }
 
   private hash(): Buffer {
@@ -188,6 +202,12 @@ export class Tls12ServerConnection {
     if (r.type !== CONTENT.application_data) throw new Error(`expected application data, got record ${r.type}`);
     return r.body;
   }
+}
+
+function flipLastBit(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  out[out.length - 1] ^= 1;
+  return out;
 }
 
 function additionalData(seq: bigint, type: number, length: number): Buffer {
