@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { createWebCrypto, nobleCrypto } from '../../lib/tls/crypto';
 import { cipherSuiteInfo, tls12Suites, type CipherSuiteName } from '../../lib/tls/registry/crypto';
 import type { Trace } from '../../lib/trace/schema';
 import type { KeyType, TestPki } from '../../server/pki';
@@ -128,6 +129,21 @@ describe('TLS 1.2 against openssl s_server', () => {
 
   // With an RSA certificate: for ECDSA certificates supported_groups also lists the curves the
   // client accepts in certificates (RFC 8422 §5.1.1), so a single-group list would exclude P-256 keys.
+  test('both crypto backends (noble and WebCrypto) complete ECDHE-GCM, ECDHE-ChaCha20, static RSA and CBC handshakes', async () => {
+    for (const crypto of [nobleCrypto, createWebCrypto(globalThis.crypto.subtle)]) {
+      for (const [suite, keyType] of [
+        ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'rsa2048'],
+        ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'p384'],
+        ['TLS_RSA_WITH_AES_128_CBC_SHA256', 'rsa2048'],
+        ['TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384', 'p256'],
+      ] as const) {
+        const trace = await runAgainst(servers[keyType]!.port, { versions: ['TLSv1.2'], cipherSuites: [suite], setup: { caFiles, crypto } });
+        assert.equal(trace.engine.crypto, crypto.name);
+        assertTls12Success(trace, suite, keyType);
+      }
+    }
+  });
+
   test('ECDHE over each group: x25519, secp256r1, secp384r1', async () => {
     for (const group of ['x25519', 'secp256r1', 'secp384r1']) {
       const trace = await runAgainst(servers.rsa2048!.port, { versions: ['TLSv1.2'], groups: [group], cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'], setup: { caFiles } });
