@@ -407,3 +407,23 @@ describe('record layer variations from real servers', () => {
     }
   });
 });
+
+describe('version negotiation failures', () => {
+  for (const [serverVersion, clientVersion] of [
+    ['-tls1_2', 'TLSv1.3'],
+    ['-tls1_3', 'TLSv1.2'],
+  ] as const) {
+    test(`s_server ${serverVersion} and a client that offers only ${clientVersion} → the server's fatal protocol_version`, async () => {
+      const leaf = pki.leaves.p256;
+      const server = await startOpensslServer([serverVersion, '-www', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath]);
+      try {
+        const trace = await runAgainst(server.port, { versions: [clientVersion], setup: { caFiles } });
+        assert.equal(trace.outcome, 'alert', describeTrace(trace));
+        assert.deepEqual(trace.alerts, [{ from: 'server', level: 'fatal', description: 'protocol_version' }]);
+        assert.equal(trace.version, undefined);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
