@@ -169,6 +169,12 @@ class TcpConnection implements Connection {
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (errored) return;
       errored = true;
+      if (!connected && err.code === 'ECONNRESET') {
+        // The server accepted and reset at once, before Node reported the connection: still a reset.
+        clearTimeout(timer);
+        this.emit({ type: 'reset' });
+        return;
+      }
       if (!connected) {
         clearTimeout(timer);
         if (index + 1 < addresses.length && Date.now() < deadline && !this.closeRequested) {
