@@ -77,12 +77,16 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
   );
 
   if (compact) {
+    // In someone else's page the diagram scrolls in a box of its own, so the embed stays a sensible
+    // height; the selected step's detail opens below it.
     return (
       <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-3" data-testid="run" data-status={running ? 'running' : 'done'}>
         <SummaryCard trace={trace} running={running} />
         <div className="min-w-0 space-y-2">
           {counts}
-          {diagramView}
+          <div className="max-h-[32rem] overflow-y-auto rounded-md" data-testid="embed-diagram">
+            {diagramView}
+          </div>
         </div>
         <div id={detailId} className="min-w-0">
           {stepDetail}

@@ -81,6 +81,19 @@ async function downloaded(page: Page, testId: string): Promise<{ download: Downl
   return { download, text: readFileSync(path) };
 }
 
+/** The frame whose document comes from `urlPrefix`, once it has loaded (embed snippets load lazily). */
+async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
+  for (let tries = 0; tries < 100; tries++) {
+    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
+    if (frame) {
+      await frame.waitForLoadState('load');
+      return frame;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no frame from ${urlPrefix}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+}
+
 /** Removes and returns the console errors a test expects (a refused upload, a refused frame). */
 function takeConsoleErrors(pattern: RegExp): string[] {
   const taken = stack.consoleErrors.filter((e) => pattern.test(e));
@@ -90,6 +103,8 @@ function takeConsoleErrors(pattern: RegExp): string[] {
 
 /** Filled in by the first test: the saved TLS 1.3 run that the later tests share, embed and export. */
 let saved: { id: string; url: string; live: Shown };
+/** The "embed this experiment, run live" code offered beside that live run. */
+let liveEmbedSnippet: string;
 
 describe('saving a run and opening its link', () => {
   it('saves a live run, and the link shows the same steps and summary in a fresh browser context', async () => {
@@ -100,6 +115,10 @@ describe('saving a run and opening its link', () => {
     assert.equal(live.outcome, 'ok');
     // The address bar now holds the experiment as a recipe link.
     assert.equal(new URL(page.url()).searchParams.get('url'), 'https://tls13.test/');
+
+    await page.getByTestId('live-embed-code').locator('summary').click();
+    liveEmbedSnippet = await page.getByTestId('live-embed-code').getByTestId('embed-snippet').inputValue();
+    assert.match(liveEmbedSnippet, new RegExp(`^<iframe src="${stack.baseUrl}/embed\\?url=https://tls13\\.test/" .*sandbox="allow-scripts allow-same-origin[^"]*"></iframe>$`));
 
     await page.getByTestId('save-button').click();
     const link = page.getByTestId('result-link');
@@ -240,10 +259,10 @@ ${snippet.replace('<iframe ', '<iframe id="embed" ')}
     document.getElementById('embed').style.height = e.data.height + 'px';
   });
 </script>`;
-    const page = await stack.newPage();
+    // Tall enough that the screenshot shows the whole frame (frames outside the viewport are not painted).
+    const page = await stack.newPage({ height: 2400 });
     await page.goto(`${host.origin}/`);
-    const frame = page.frame({ url: `${stack.baseUrl}/embed/r/${saved.id}` });
-    assert.ok(frame, 'the embed frame loaded');
+    const frame = await frameAt(page, `${stack.baseUrl}/embed/r/${saved.id}`);
     const embedded = await shownRun(frame);
     assert.deepEqual(embedded.steps, saved.live.steps);
     assert.equal(embedded.outcome, 'ok');
@@ -280,13 +299,23 @@ ${snippet.replace('<iframe ', '<iframe id="embed" ')}
     }
   });
 
-  it('runs a recipe embed live inside an iframe on another origin', async () => {
+  it('runs the experiment live from its embed code inside an iframe on another origin', async () => {
+    host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title>\n${liveEmbedSnippet}`;
+    const page = await stack.newPage();
+    await page.goto(`${host.origin}/`);
+    const frame = await frameAt(page, `${stack.baseUrl}/embed?`);
+    await frame.getByTestId('run-button').click();
+    const run = await shownRun(frame);
+    assert.equal(run.outcome, 'ok');
+    assert.match(run.summary, /TLSv1\.3/);
+  });
+
+  it('runs a recipe embed with run=1 as soon as it loads', async () => {
     host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title>
 <iframe sandbox="allow-scripts allow-same-origin" src="${stack.baseUrl}/embed?url=https://iis-renegotiation.test/secure/&run=1" style="width:720px;height:600px;border:0"></iframe>`;
     const page = await stack.newPage();
     await page.goto(`${host.origin}/`);
-    const frame = page.frames().find((f) => f.url().startsWith(`${stack.baseUrl}/embed?`));
-    assert.ok(frame);
+    const frame = await frameAt(page, `${stack.baseUrl}/embed?`);
     const run = await shownRun(frame);
     assert.equal(run.outcome, 'reset', 'rustls refuses to renegotiate and IIS resets the connection');
     assert.ok(run.steps.some((s) => s.startsWith('Alert: no_renegotiation (warning)')), run.steps.join('\n'));
