@@ -25,13 +25,17 @@ export interface CliArgs {
   timeoutMs?: number;
   postHandshakeAuth: boolean;
   color: boolean;
+  noEms: boolean;
+  noRenegotiationInfo: boolean;
+  noEtm: boolean;
+  noTicket: boolean;
 }
 
 const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--as', '--method', '--data', '--timeout']);
-const BOOLEAN_FLAGS = new Set(['--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
-  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty };
+  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -72,6 +76,10 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
       if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
       switch (arg) {
         case '--insecure': a.insecure = true; break;
+        case '--no-ems': a.noEms = true; break;
+        case '--no-reneg-info': a.noRenegotiationInfo = true; break;
+        case '--no-etm': a.noEtm = true; break;
+        case '--no-ticket': a.noTicket = true; break;
         case '--json': a.json = true; break;
         case '--verbose': case '-v': a.verbose = true; break;
         case '--post-handshake-auth': a.postHandshakeAuth = true; break;
@@ -119,6 +127,9 @@ options:
   --client-cert FILE     client certificate chain (PEM), with --client-key FILE (PKCS#8 or SEC1/PKCS#1 PEM);
                          --client-cert demo uses the demo client certificate
   --post-handshake-auth  offer TLS 1.3 post-handshake client authentication
+  --no-ems, --no-reneg-info, --no-etm, --no-ticket
+                         TLS 1.2: do not offer extended_master_secret / renegotiation_info /
+                         encrypt_then_mac / session_ticket
   --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
   --method M --data S    HTTP method and request body
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)

@@ -23,6 +23,10 @@ function requestFrom(a: CliArgs): RunRequest {
     postHandshakeAuth: a.postHandshakeAuth || undefined,
     method: a.method,
     body: a.data !== undefined ? new TextEncoder().encode(a.data) : undefined,
+    extendedMasterSecret: a.noEms ? false : undefined,
+    renegotiationInfo: a.noRenegotiationInfo ? false : undefined,
+    encryptThenMac: a.noEtm ? false : undefined,
+    sessionTicket: a.noTicket ? false : undefined,
   };
 }
 

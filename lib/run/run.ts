@@ -29,6 +29,13 @@ export interface RunRequest {
   alpn?: string[];
   method?: string;
   body?: Uint8Array;
+  /** TLS 1.2 extensions the client offers (all on by default). */
+  extendedMasterSecret?: boolean;
+  renegotiationInfo?: boolean;
+  encryptThenMac?: boolean;
+  sessionTicket?: boolean;
+  /** HelloRequests honoured per connection before refusing. */
+  maxRenegotiations?: number;
 }
 
 export interface RunDeps {
@@ -112,6 +119,11 @@ export function buildClientOptions(req: RunRequest, target: ParsedTarget, client
     postHandshakeAuth: req.postHandshakeAuth ?? personalities[personality as PersonalityName].offersPostHandshakeAuth,
     alpn: req.alpn ?? base.alpn,
     clientCertificate: req.clientCertificate ? clientCertificate : undefined,
+    extendedMasterSecret: req.extendedMasterSecret ?? base.extendedMasterSecret,
+    renegotiationInfo: req.renegotiationInfo ?? base.renegotiationInfo,
+    encryptThenMac: req.encryptThenMac ?? base.encryptThenMac,
+    sessionTicket: req.sessionTicket ?? base.sessionTicket,
+    maxRenegotiations: req.maxRenegotiations ?? base.maxRenegotiations,
   };
 }
 

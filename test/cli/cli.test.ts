@@ -74,6 +74,16 @@ describe('the CLI', () => {
     assert.equal(t.signatureScheme, 'ecdsa_secp256r1_sha256');
   });
 
+  it('--no-ems and --no-reneg-info leave those extensions out of the ClientHello', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json', '--tls', '1.2', '--no-ems', '--no-reneg-info']);
+    const t = JSON.parse(r.stdout);
+    const hello = t.steps.find((s: { title: string }) => s.title === 'ClientHello');
+    const names = JSON.stringify(hello.bytes.field);
+    assert.doesNotMatch(names, /extended_master_secret|renegotiation_info/);
+    assert.match(names, /supported_groups/);
+    assert.equal(t.outcome, 'ok');
+  });
+
   it('prints a readable transcript without --json', async () => {
     const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath]);
     assert.match(r.stdout, /→ ClientHello/);
