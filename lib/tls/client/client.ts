@@ -157,7 +157,7 @@ export class TlsClient {
       rfc: 'RFC 8446 §6',
       explanation: closing
         ? 'The server will send nothing more on this connection (close_notify).'
-        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}`,
+        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}${this.helloRejectionHint(description)}`,
       data: { level, description },
     });
     if (closing) {
@@ -177,6 +177,15 @@ export class TlsClient {
       this.c.state = 'failed';
       this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert` };
     }
+  }
+
+  /** Why a server may refuse a ClientHello outright: the likely mismatches, in plain words. */
+  private helloRejectionHint(description: string): string {
+    if (this.c.version || !['handshake_failure', 'protocol_version', 'insufficient_security'].includes(description)) return '';
+    return (
+      ' The server found nothing acceptable in the ClientHello: check the offered versions, cipher suites, groups and signature schemes.' +
+      ' Under TLS 1.2 an ECDSA server also needs its certificate\u2019s curve in supported_groups (RFC 8422 §5.1), so pinning a single group such as x25519 can make it refuse.'
+    );
   }
 
   /** Sends application data (after the handshake). */
