@@ -4,7 +4,7 @@ import { defaultClientOptions, type ClientDeps, type ClientCertificate, type Cli
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
 import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
-import { toHex } from '../tls/wire/bytes';
+import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
 import type { Outcome, RunOptions, Step, Trace } from '../trace/schema';
@@ -190,6 +190,8 @@ class Run {
   private connectedAt?: number;
   private firstByteAt?: number;
   private timer?: ReturnType<typeof setTimeout>;
+  /** Bytes the engine produced during the current task; written together, as one TCP write. */
+  private outbox: Uint8Array[] = [];
 
   constructor(
     private readonly req: RunRequest,
@@ -210,7 +212,7 @@ class Run {
         annotateCertificate: deps.annotateCertificate,
       },
       {
-        send: (bytes) => this.connection?.write(bytes),
+        send: (bytes) => this.outbox.push(bytes),
         step: (step) => this.emit(step),
         applicationData: (bytes) => this.onApplicationData(bytes),
         keyLog: (line) => recorder.trace.keyLog.push(line),
@@ -248,7 +250,21 @@ class Run {
         this.emit({ direction: 'local', layer: 'verdict', title: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
         this.end('error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
       }
+      this.flushWrites();
     });
+  }
+
+  /** One write per engine task: a flight of records leaves in one segment, as real stacks send it. */
+  private flushWrites(): void {
+    if (!this.outbox.length || !this.connection) return;
+    const parts = this.outbox;
+    this.outbox = [];
+    this.connection.write(parts.length === 1 ? parts[0] : concat(...parts));
+  }
+
+  private closeConnection(): void {
+    this.flushWrites();
+    this.connection?.close();
   }
 
   private async onTransport(event: TransportEvent): Promise<void> {
@@ -329,16 +345,16 @@ class Run {
     if (this.http.complete) {
       this.recordResponse();
       await c.close();
-      this.connection?.close();
+      this.closeConnection();
       return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
     }
     if (c.state === 'failed') {
       const f = c.failure!;
-      this.connection?.close();
+      this.closeConnection();
       return this.end(f.alert ? 'alert' : 'error', f.by === 'server' ? f.message : `the client aborted: ${f.message}`);
     }
     if (c.unusable) {
-      this.connection?.close();
+      this.closeConnection();
       return this.end('error', c.unusable);
     }
     if (c.peerClosed && c.state === 'closed') {
@@ -398,7 +414,7 @@ class Run {
       explanation: `Nothing completed within ${ms} ms. A server that waits for something the client will never send (for example a renegotiation the client silently ignored) looks exactly like this.`,
       data: { event: 'timeout', timeoutMs: ms },
     });
-    this.connection?.close();
+    this.closeConnection();
     this.end('timeout', `timed out after ${ms} ms waiting for ${waiting}`);
   }
 
@@ -424,7 +440,7 @@ class Run {
       this.emit({ direction: 'client->server', layer: 'tcp', title: 'Client closed the connection', data: { event: 'close' } });
     }
     this.emit({ direction: 'local', layer: 'verdict', title: `Outcome: ${outcome}: ${detail}`, data: { outcome, detail, personality: this.options.personality } });
-    this.connection?.close();
+    this.closeConnection();
     this.finish();
   }
 }

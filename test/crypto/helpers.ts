@@ -5,7 +5,7 @@ import type { CryptoProvider, RandomSource } from '../../lib/tls/crypto/provider
 import { createWebCrypto } from '../../lib/tls/crypto/webcrypto';
 
 export const subtle = webcrypto.subtle as SubtleCrypto;
-export const webCrypto = createWebCrypto(subtle);
+export const webCrypto = createWebCrypto(subtle, { gcmWebCryptoMinBytes: 0 });
 export const backends: CryptoProvider[] = [nobleCrypto, webCrypto];
 
 export const secureRandom: RandomSource = (n) => new Uint8Array(randomBytes(n));

@@ -60,7 +60,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
   for (const [group, algorithm] of groups) {
     it(`${group}: key generation and derivation call SubtleCrypto ${algorithm}`, async () => {
       const observed = observedSubtle();
-      const crypto = createWebCrypto(observed.subtle);
+      const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
       const share = await crypto.generateKeyShare(group, secureRandom);
       const peer = await nobleCrypto.generateKeyShare(group === 'X25519MLKEM768' ? 'x25519' : group, secureRandom);
       if (group === 'X25519MLKEM768') {
@@ -90,7 +90,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
   for (const [scheme, keyName, algorithm] of schemes) {
     it(`${scheme}: verify and sign call SubtleCrypto ${algorithm}, without falling back`, async () => {
       const observed = observedSubtle();
-      const crypto = createWebCrypto(observed.subtle);
+      const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
       const keys = nodeKeys()[keyName];
       const signature = await crypto.sign(scheme, keys.pkcs8, message, secureRandom);
       assert.equal(await crypto.verify(scheme, keys.spki, message, signature), true);
@@ -102,7 +102,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
 
   it('imports a verification key once and reuses it (chains repeat intermediate and root keys)', async () => {
     const observed = observedSubtle();
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const keys = nodeKeys().p256;
     const signature = new Uint8Array(nodeSign('sha256', message, keys.privateKey));
     for (let i = 0; i < 3; i++) assert.equal(await crypto.verify('ecdsa_secp256r1_sha256', keys.spki, message, signature), true);
@@ -112,7 +112,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
 
   it('imports a client-certificate signing key once across signatures', async () => {
     const observed = observedSubtle();
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const keys = nodeKeys().p256;
     for (let i = 0; i < 3; i++) {
       const signature = await crypto.sign('ecdsa_secp256r1_sha256', keys.pkcs8, message, secureRandom);
@@ -127,7 +127,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
 
   it('AES-GCM records go to SubtleCrypto with one key import; ChaCha20-Poly1305 stays on noble', async () => {
     const observed = observedSubtle();
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const key = new Uint8Array(16).fill(1);
     for (let seq = 0; seq < 3; seq++) {
       const nonce = new Uint8Array(12);
@@ -141,9 +141,24 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
     assert.equal(observed.calls.filter((c) => c.algorithm.startsWith('CHACHA')).length, 0);
   });
 
-  it('AES-CBC uses SubtleCrypto from 2048 bytes up, noble below', async () => {
+  it('by default, AES-GCM records under 1024 bytes stay on noble, longer ones go to SubtleCrypto, with the same bytes', async () => {
     const observed = observedSubtle();
     const crypto = createWebCrypto(observed.subtle);
+    const key = new Uint8Array(16).fill(2);
+    const nonce = new Uint8Array(12);
+    const short = new Uint8Array(100).fill(7);
+    const long = new Uint8Array(4096).fill(7);
+    const sealedShort = await crypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), short);
+    assert.equal(count(observed.calls, 'encrypt', 'AES-GCM'), 0);
+    const sealedLong = await crypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), long);
+    assert.equal(count(observed.calls, 'encrypt', 'AES-GCM'), 1);
+    assert.equal(toHex(sealedShort), toHex(await nobleCrypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), short)));
+    assert.equal(toHex(sealedLong), toHex(await nobleCrypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), long)));
+  });
+
+  it('AES-CBC uses SubtleCrypto from 2048 bytes up, noble below', async () => {
+    const observed = observedSubtle();
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const key = new Uint8Array(16).fill(2);
     const iv = new Uint8Array(16).fill(3);
     await crypto.cbcDecrypt(key, iv, await crypto.cbcEncrypt(key, iv, new Uint8Array(2032)));
@@ -158,7 +173,7 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
 describe('webcrypto backend: falls back to noble where the platform lacks an algorithm', () => {
   it('without X25519 (browsers before 2025): shares come from noble, SubtleCrypto is asked only once', async () => {
     const observed = observedSubtle(['X25519']);
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     for (const group of ['x25519', 'X25519MLKEM768', 'x25519'] as const) {
       const share = await crypto.generateKeyShare(group, secureRandom);
       assert.equal((share.secret as { backend: string }).backend, 'noble');
@@ -175,7 +190,7 @@ describe('webcrypto backend: falls back to noble where the platform lacks an alg
 
   it('without Ed25519: signatures are verified and made by noble, with the same results', async () => {
     const observed = observedSubtle(['Ed25519']);
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const keys = nodeKeys().ed25519;
     const expected = new Uint8Array(nodeSign(null, message, keys.privateKey));
     for (let i = 0; i < 2; i++) {
@@ -190,7 +205,7 @@ describe('webcrypto backend: falls back to noble where the platform lacks an alg
 
   it('without AES-GCM: the same ciphertext from noble', async () => {
     const observed = observedSubtle(['AES-GCM']);
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     const key = new Uint8Array(32).fill(9);
     const nonce = new Uint8Array(12).fill(1);
     const sealed = await crypto.seal('AES-256-GCM', key, nonce, new Uint8Array(0), message);
@@ -203,7 +218,7 @@ describe('webcrypto backend: falls back to noble where the platform lacks an alg
     spki[spki.length - 1] ^= 1; // last byte of Y
     const signature = new Uint8Array(nodeSign('sha256', message, nodeKeys().p256.privateKey));
     const observed = observedSubtle();
-    const crypto = createWebCrypto(observed.subtle);
+    const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });
     assert.equal(await crypto.verify('ecdsa_secp256r1_sha256', spki, message, signature), false);
     assert.equal(count(observed.failures, 'importKey', 'ECDSA'), 1, 'SubtleCrypto did refuse the key');
     assert.equal(await nobleCrypto.verify('ecdsa_secp256r1_sha256', spki, message, signature), false);

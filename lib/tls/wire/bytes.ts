@@ -12,10 +12,13 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex. Traces hold every byte as hex, so this is on the hot path: one table lookup per byte. */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = HEX_BYTE[b[i]];
+  return parts.join('');
 }
 
 export function fromHex(hex: string): Uint8Array {
