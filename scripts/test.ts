@@ -3,8 +3,8 @@
  * Protocol, relay, storage and export tests first (two at a time: this machine has two cores), then
  * the browser end-to-end tests one file at a time. Prints one closing line for the whole run.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function testFiles(dir: string): string[] {
@@ -26,26 +26,40 @@ mkdirSync('test-results', { recursive: true });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-function phase(name: string, files: string[], concurrency: number): void {
-  if (!files.length) return;
+
+/** Runs one phase, echoing the spec reporter live and reading its closing counts. */
+function phase(name: string, files: string[], concurrency: number): Promise<void> {
+  if (!files.length) return Promise.resolve();
   process.stdout.write(`\n== ${name}: ${files.length} files ==\n`);
-  const tap = join('test-results', `${name}.tap`);
-  const r = spawnSync(
+  const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000', '--test-force-exit', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR } },
+    // A per-test timeout and a forced exit: one stuck test or leaked handle cannot hang CI.
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000', '--test-force-exit', '--test-reporter=spec', ...files],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
   );
-  const text = readFileSync(tap, 'utf8');
-  const count = (label: string) => [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-  const p = count('pass');
-  const f = count('fail') + count('cancelled');
-  passed += p;
-  failed += f;
-  skipped += count('skipped') + count('todo');
-  if (r.status !== 0 && f === 0) failed += 1; // the runner itself failed (crash, bad file)
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
+  });
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      writeFileSync(join('test-results', `${name}.log`), output);
+      const count = (label: string) => [...output.matchAll(new RegExp(`^ℹ ${label} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+      const p = count('pass');
+      const f = count('fail') + count('cancelled');
+      passed += p;
+      failed += f;
+      skipped += count('skipped') + count('todo');
+      // The runner itself failed (a crash, a file that does not load) without counting a failure.
+      if (code !== 0 && f === 0) failed += 1;
+      if (p + f === 0) failed += 1;
+      resolve();
+    });
+  });
 }
 
-phase('unit-and-integration', rest, 2);
-phase('e2e', e2e, 1);
+await phase('unit-and-integration', rest, 2);
+await phase('e2e', e2e, 1);
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failed ? 1 : 0;
