@@ -75,10 +75,18 @@ function timeField(tlv: Tlv, name: string, date: Date, meaning: string): Field {
   return tlvField(tlv, name, { value: `${date.toISOString().replace('.000Z', 'Z')} (${form})`, meaning, rfc: `${RFC} §4.1.2.5` });
 }
 
+/** Certificates already parsed, by the identity of their DER bytes (callers do not mutate them). */
+const parsed = new WeakMap<Uint8Array, Certificate>();
+
 /** Decodes and annotates a DER certificate. Malformed input → TlsAlertError('bad_certificate'). */
 export function parseCertificate(der: Uint8Array): Certificate {
+  // The engine annotates a certificate and then verifies the same bytes: parse them once.
+  const cached = parsed.get(der);
+  if (cached) return cached;
   try {
-    return parse(der);
+    const certificate = parse(der);
+    parsed.set(der, certificate);
+    return certificate;
   } catch (err) {
     if (err instanceof TlsAlertError) throw err;
     throw badCertificate(`malformed certificate: ${(err as Error).message}`);
