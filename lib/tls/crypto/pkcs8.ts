@@ -1,5 +1,5 @@
 import { TlsAlertError } from '../errors';
-import { bigIntToBytes, bitLength, DerError, DerReader, Tag } from './der';
+import { bigIntToBytes, bitLength, contextTag, DerError, DerReader, Tag } from './der';
 import { checkRsaPublic, curveFieldLength, Oid, UnsupportedKey, type EcCurve } from './spki';
 
 export interface RsaPrivateKeyInfo {
@@ -63,19 +63,19 @@ function parsePkcs8Strict(der: Uint8Array): PrivateKeyInfo {
   const algorithm = alg.oid('algorithm');
   const privateKey = info.octetString('privateKey');
   // RFC 5958 §2: [0] attributes and [1] publicKey are optional and not needed to sign.
-  if (info.peekTag() === Tag.context(0)) info.read('attributes');
-  if (info.peekTag() === Tag.context(1, false)) info.read('publicKey');
+  if (info.peekTag() === contextTag(0, true)) info.next('attributes');
+  if (info.peekTag() === contextTag(1, false)) info.next('publicKey');
   info.end();
 
   switch (algorithm) {
     case Oid.rsaEncryption:
     case Oid.rsassaPss: {
       // The RSASSA-PSS parameters, if any, are not re-checked here: signing uses the scheme's hash.
-      if (algorithm === Oid.rsaEncryption && !alg.done) alg.null('parameters');
+      if (algorithm === Oid.rsaEncryption && !alg.atEnd) alg.null('parameters');
       return { algorithm: algorithm === Oid.rsaEncryption ? 'rsa' : 'rsa-pss', ...parseRsaPrivateKey(privateKey) };
     }
     case Oid.ecPublicKey: {
-      const curveOid = alg.peekTag() === Tag.OBJECT_IDENTIFIER ? alg.oid('namedCurve') : undefined;
+      const curveOid = alg.peekTag() === Tag.OID ? alg.oid('namedCurve') : undefined;
       alg.end();
       return parseEcPrivateKey(privateKey, curveOid);
     }
@@ -126,14 +126,14 @@ function parseEcPrivateKey(bytes: Uint8Array, curveOidFromAlgorithm: string | un
   if (version !== 1) throw new UnsupportedKey(`ECPrivateKey version ${version} is not 1`);
   const scalar = key.octetString('privateKey');
   let curveOid = curveOidFromAlgorithm;
-  const parameters = key.optional(Tag.context(0), 'parameters');
+  const parameters = key.optionalSequence('parameters', contextTag(0, true));
   if (parameters) {
     const inner = parameters.oid('namedCurve');
     parameters.end();
     if (curveOid && curveOid !== inner) throw new UnsupportedKey('the EC private key names two different curves');
     curveOid = inner;
   }
-  if (key.peekTag() === Tag.context(1)) key.read('publicKey');
+  if (key.peekTag() === contextTag(1, true)) key.next('publicKey');
   key.end();
   if (!curveOid) throw new UnsupportedKey('the EC private key does not name its curve');
   const curve = curveByOid[curveOid];

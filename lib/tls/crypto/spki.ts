@@ -1,5 +1,5 @@
 import { TlsAlertError } from '../errors';
-import { bitLength, DerError, DerReader, Tag } from './der';
+import { bitLength, contextTag, DerError, DerReader, Tag } from './der';
 import type { SignatureHash } from './schemes';
 
 /** Object identifiers of the key algorithms and hashes the client understands. */
@@ -99,18 +99,18 @@ function parseSpkiStrict(der: Uint8Array): PublicKeyInfo {
   switch (algorithm) {
     case Oid.rsaEncryption: {
       // RFC 3279 §2.3.1: the parameters MUST be NULL; some encoders omit them, which is harmless.
-      if (!algorithmIdentifier.done) algorithmIdentifier.null('parameters');
+      if (!algorithmIdentifier.atEnd) algorithmIdentifier.null('parameters');
       algorithmIdentifier.end();
       return { algorithm: 'rsa', ...parseRsaPublicKey(subjectPublicKey) };
     }
     case Oid.rsassaPss: {
-      const params = algorithmIdentifier.done ? undefined : parseRsassaPssParams(algorithmIdentifier.sequence('parameters'));
+      const params = algorithmIdentifier.atEnd ? undefined : parseRsassaPssParams(algorithmIdentifier.sequence('parameters'));
       algorithmIdentifier.end();
       return { algorithm: 'rsa-pss', ...parseRsaPublicKey(subjectPublicKey), ...params };
     }
     case Oid.ecPublicKey: {
       // RFC 5480 §2.1.1: only namedCurve is allowed in certificates (no implicit or explicit curves).
-      if (algorithmIdentifier.peekTag() !== Tag.OBJECT_IDENTIFIER) {
+      if (algorithmIdentifier.peekTag() !== Tag.OID) {
         throw new UnsupportedKey('the EC key does not name its curve (explicit or implicit curve parameters, forbidden by RFC 5480 §2.1.1)');
       }
       const curveOid = algorithmIdentifier.oid('namedCurve');
@@ -155,12 +155,12 @@ export function checkRsaPublic(n: bigint, e: bigint): void {
 function parseRsassaPssParams(params: DerReader): { pssHash: SignatureHash; pssMgf1Hash: SignatureHash } {
   let pssHash: SignatureHash = 'sha1';
   let pssMgf1Hash: SignatureHash = 'sha1';
-  const hashAlgorithm = params.optional(Tag.context(0), 'hashAlgorithm');
+  const hashAlgorithm = params.optionalSequence('hashAlgorithm', contextTag(0, true));
   if (hashAlgorithm) {
     pssHash = parseHashAlgorithm(hashAlgorithm.sequence('AlgorithmIdentifier'));
     hashAlgorithm.end();
   }
-  const maskGen = params.optional(Tag.context(1), 'maskGenAlgorithm');
+  const maskGen = params.optionalSequence('maskGenAlgorithm', contextTag(1, true));
   if (maskGen) {
     const alg = maskGen.sequence('AlgorithmIdentifier');
     maskGen.end();
@@ -169,12 +169,12 @@ function parseRsassaPssParams(params: DerReader): { pssHash: SignatureHash; pssM
     pssMgf1Hash = parseHashAlgorithm(alg.sequence('parameters'));
     alg.end();
   }
-  const saltLength = params.optional(Tag.context(2), 'saltLength');
+  const saltLength = params.optionalSequence('saltLength', contextTag(2, true));
   if (saltLength) {
     saltLength.unsignedInteger('INTEGER');
     saltLength.end();
   }
-  const trailerField = params.optional(Tag.context(3), 'trailerField');
+  const trailerField = params.optionalSequence('trailerField', contextTag(3, true));
   if (trailerField) {
     // RFC 4055 §3.1: trailerField MUST be 1 (0xbc).
     if (trailerField.unsignedInteger('INTEGER') !== 1n) throw new UnsupportedKey('its RSASSA-PSS trailerField is not 1');
@@ -187,7 +187,7 @@ function parseRsassaPssParams(params: DerReader): { pssHash: SignatureHash; pssM
 function parseHashAlgorithm(alg: DerReader): SignatureHash {
   const oid = alg.oid('algorithm');
   // RFC 4055 §2.1: the parameters are absent or NULL.
-  if (!alg.done) alg.null('parameters');
+  if (!alg.atEnd) alg.null('parameters');
   alg.end();
   const hash = hashByOid[oid];
   if (!hash) throw new UnsupportedKey(`its hash algorithm ${oid} is not SHA-1 or SHA-2`);

@@ -15,9 +15,9 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { TlsAlertError } from '../errors';
-import { concat, equalBytes } from '../wire/bytes';
+import { concat, equalBytes, toHex } from '../wire/bytes';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsaSignature';
-import { bigIntToBytes, bitLength, hexOf } from './der';
+import { bigIntToBytes, bitLength } from './der';
 import {
   checkServerShareShape,
   checkX25519Output,
@@ -292,7 +292,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
   const verifyKeys = new KeyCache<CryptoKey>(64);
 
   async function importVerifyKey(key: PublicKeyInfo, spki: Uint8Array, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm): Promise<CryptoKey> {
-    const cacheKey = `${JSON.stringify(algorithm)}|${hexOf(spki)}`;
+    const cacheKey = `${JSON.stringify(algorithm)}|${toHex(spki)}`;
     const cached = verifyKeys.get(cacheKey);
     if (cached) return cached;
     let imported: CryptoKey;
@@ -416,7 +416,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
         try {
           // The client-certificate key recurs across runs; its import (PKCS#8 EC import is the slow
           // part) is cached under a digest of the key, so the cache holds no copy of it.
-          const cacheKey = `${JSON.stringify(importParams)}|${hexOf(sha256(pkcs8))}`;
+          const cacheKey = `${JSON.stringify(importParams)}|${toHex(sha256(pkcs8))}`;
           let cryptoKey = signKeys.get(cacheKey);
           if (!cryptoKey) {
             cryptoKey =
