@@ -1,4 +1,5 @@
 import type { Step, Trace } from '../trace/schema';
+import { parseIPv4, parseIPv6 } from '../tls/x509/ip';
 import { keyLogText } from './keylog';
 
 /**
@@ -62,51 +63,17 @@ export interface IpAddress {
   bytes: Uint8Array;
 }
 
-function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return Uint8Array.from(parts.map(Number));
-}
-
 /**
- * Parses an IPv4 or IPv6 address as a socket reports it. An IPv4-mapped IPv6 address (::ffff:a.b.c.d,
- * what a dual-stack socket reports for an IPv4 peer) is the IPv4 address: that is what was on the wire.
+ * Parses an IPv4 or IPv6 address as a socket reports it (a zone index such as %eth0 is dropped). An
+ * IPv4-mapped IPv6 address (::ffff:a.b.c.d, what a dual-stack socket reports for an IPv4 peer) is the
+ * IPv4 address: that is what was on the wire.
  */
 export function parseIpAddress(input: string): IpAddress | undefined {
   const text = input.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
-  const v4 = parseIpv4(text);
+  const v4 = parseIPv4(text);
   if (v4) return { family: 4, bytes: v4 };
-  if (!text.includes(':')) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (half: string): number[] | undefined => {
-    if (half === '') return [];
-    const out: number[] = [];
-    const parts = half.split(':');
-    for (const [i, part] of parts.entries()) {
-      if (i === parts.length - 1 && part.includes('.')) {
-        const tail = parseIpv4(part);
-        if (!tail) return undefined;
-        out.push((tail[0] << 8) | tail[1], (tail[2] << 8) | tail[3]);
-      } else if (/^[0-9a-f]{1,4}$/i.test(part)) {
-        out.push(parseInt(part, 16));
-      } else {
-        return undefined;
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (!head || !tail) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
-  const bytes = new Uint8Array(16);
-  all.forEach((g, i) => {
-    bytes[2 * i] = g >> 8;
-    bytes[2 * i + 1] = g & 0xff;
-  });
+  const bytes = parseIPv6(text);
+  if (!bytes) return undefined;
   const mapped = bytes.subarray(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff));
   if (mapped) return { family: 4, bytes: bytes.slice(12) };
   return { family: 6, bytes };

@@ -1,6 +1,7 @@
 /**
  * IP address literals as they appear in URLs and in iPAddress GeneralNames (RFC 5280 §4.2.1.6:
- * four octets for IPv4, sixteen for IPv6, network byte order).
+ * four octets for IPv4, sixteen for IPv6, network byte order). The pcapng exporter parses the
+ * socket's peer address with these too.
  */
 
 /** The four octets of a dotted-quad IPv4 literal, or undefined if `s` is not one. */
