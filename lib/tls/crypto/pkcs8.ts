@@ -1,6 +1,6 @@
 import { TlsAlertError } from '../errors';
 import { bigIntToBytes, bitLength, contextTag, DerError, DerReader, Tag } from './der';
-import { checkRsaPublic, curveFieldLength, Oid, UnsupportedKey, type EcCurve } from './spki';
+import { checkRsaPublic, curveByOid, curveFieldLength, Oid, UnsupportedKey, type EcCurve } from './spki';
 
 export interface RsaPrivateKeyInfo {
   algorithm: 'rsa' | 'rsa-pss';
@@ -30,12 +30,6 @@ export interface Ed25519PrivateKeyInfo {
 }
 
 export type PrivateKeyInfo = RsaPrivateKeyInfo | EcPrivateKeyInfo | Ed25519PrivateKeyInfo;
-
-const curveByOid: Record<string, EcCurve> = {
-  [Oid.prime256v1]: 'P-256',
-  [Oid.secp384r1]: 'P-384',
-  [Oid.secp521r1]: 'P-521',
-};
 
 /**
  * Parses a PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5958 §2) holding an RSA (RFC 8017 App.

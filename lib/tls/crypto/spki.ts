@@ -20,7 +20,8 @@ export const Oid = {
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
 
-const curveByOid: Record<string, EcCurve> = {
+/** The named curves (RFC 5480 §2.1.1.1) of keys the client can use, public or private. */
+export const curveByOid: Record<string, EcCurve> = {
   [Oid.prime256v1]: 'P-256',
   [Oid.secp384r1]: 'P-384',
   [Oid.secp521r1]: 'P-521',
