@@ -1,8 +1,7 @@
 import { TlsAlertError } from '../errors';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
-import type { Field } from '../wire/field';
-import { Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
+import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
 import { startHandshake } from './tls13';
 
@@ -135,16 +134,7 @@ export class TlsClient {
     const level = alertLevels.name(levelCode) ?? (levelCode === 1 ? 'warning' : 'fatal');
     const description = alertDescriptions.name(code) ?? `unknown(${code})`;
     const meaning = alertDescriptions.entry(code)?.meaning;
-    const field: Field = {
-      name: 'Alert',
-      offset: 0,
-      length: 2,
-      rfc: 'RFC 8446 §6',
-      children: [
-        { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode) },
-        { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning },
-      ],
-    };
+    const field = alertField(levelCode, code);
     this.c.summary.alerts.push({ from: 'server', level: level as 'warning' | 'fatal', description });
     const closing = description === 'close_notify';
     // RFC 8446 §6: in TLS 1.3 every alert but close_notify and user_canceled is fatal, whatever its level.

@@ -149,16 +149,7 @@ export class Common {
   async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: string): Promise<void> {
     const code = alertDescriptions.code(description);
     const levelCode = alertLevels.code(level);
-    const field: Field = {
-      name: 'Alert',
-      offset: 0,
-      length: 2,
-      rfc: 'RFC 8446 §6',
-      children: [
-        { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode), meaning: alertLevels.entry(levelCode)?.meaning },
-        { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning: alertDescriptions.entry(code)?.meaning },
-      ],
-    };
+    const field = alertField(levelCode, code);
     const content = new Uint8Array([levelCode, code]);
     this.summary.alerts.push({ from: 'client', level, description });
     this.emit({
@@ -229,6 +220,20 @@ export class Common {
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.sink.keyLog(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
+}
+
+/** The annotation of an alert's two bytes (RFC 8446 §6), sent or received. */
+export function alertField(levelCode: number, code: number): Field {
+  return {
+    name: 'Alert',
+    offset: 0,
+    length: 2,
+    rfc: 'RFC 8446 §6',
+    children: [
+      { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode), meaning: alertLevels.entry(levelCode)?.meaning },
+      { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning: alertDescriptions.entry(code)?.meaning },
+    ],
+  };
 }
 
 /** The step for a record the client sends. */
