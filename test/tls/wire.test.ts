@@ -64,3 +64,11 @@ test('a truncated integer is decode_error naming the field path', () => {
   const r = new Reader(fromHex('01'), 'ServerHello');
   assert.throws(() => r.u16('legacy_version'), (e: unknown) => e instanceof TlsAlertError && /ServerHello\.legacy_version/.test(e.message));
 });
+
+test('toHex gives the same lowercase hex as Node for every byte value, and round-trips with fromHex', async () => {
+  const { toHex: hex, fromHex: unhex } = await import('../../lib/tls/wire/bytes');
+  const all = Uint8Array.from({ length: 512 }, (_, i) => i & 255);
+  assert.equal(hex(all), Buffer.from(all).toString('hex'));
+  assert.equal(hex(new Uint8Array(0)), '');
+  assert.deepEqual(unhex(hex(all)), all);
+});

@@ -12,13 +12,28 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = '0123456789abcdef';
+/** Each byte's two hex digits as one UTF-16 pair, laid out for this machine's byte order. */
+const HEX_PAIRS = (() => {
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const table = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    const hi = HEX_DIGITS.charCodeAt(i >> 4);
+    const lo = HEX_DIGITS.charCodeAt(i & 15);
+    table[i] = littleEndian ? hi | (lo << 8) : (hi << 8) | lo;
+  }
+  return table;
+})();
+const asciiDecoder = new TextDecoder('latin1');
 
-/** Lowercase hex. Traces hold every byte as hex, so this is on the hot path: one table lookup per byte. */
+/**
+ * Lowercase hex. Traces hold every byte as hex, so this is on the hot path: one table lookup per
+ * byte into a buffer of ASCII digits, decoded to a string once.
+ */
 export function toHex(b: Uint8Array): string {
-  const parts = new Array<string>(b.length);
-  for (let i = 0; i < b.length; i++) parts[i] = HEX_BYTE[b[i]];
-  return parts.join('');
+  const out = new Uint16Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = HEX_PAIRS[b[i]];
+  return asciiDecoder.decode(out);
 }
 
 export function fromHex(hex: string): Uint8Array {
