@@ -1,7 +1,8 @@
 /**
  * The end-to-end stack: the production build served by `next start`, the relay and the demo targets
  * (both in this process, on loopback, ephemeral ports), and Debian's chromium driven by
- * playwright-core. Nothing here reaches beyond 127.0.0.1.
+ * playwright-core (firefox.test.ts drives Debian's firefox-esr itself). Nothing here reaches beyond
+ * 127.0.0.1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -108,10 +109,15 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-export interface Stack {
+/** The app, the relay and the demo targets on loopback, without a browser. */
+export interface Servers {
   baseUrl: string;
   relay: RelayServer;
   demo: RunningDemo;
+  close(): Promise<void>;
+}
+
+export interface Stack extends Servers {
   browser: Browser;
   /** Console errors and page errors seen by any page from newPage(). */
   consoleErrors: string[];
@@ -119,9 +125,11 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/**
+ * The servers alone, for a test that drives a browser other than chromium (test/e2e/firefox.test.ts).
+ */
+export async function startServers(): Promise<Servers> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const executablePath = ensureChromium();
   await ensureBuild();
 
   // Each stack gets its own demo data (keys and certificates are made at start, never committed).
@@ -151,14 +159,32 @@ export async function startStack(): Promise<Stack> {
     throw new Error(`${(error as Error).message}\n${nextOutput}`);
   }
 
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  const contexts: BrowserContext[] = [];
-  const consoleErrors: string[] = [];
-
   return {
     baseUrl,
     relay,
     demo,
+    async close() {
+      next.kill('SIGTERM');
+      await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
+      await relay.close();
+      await demo.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startStack(): Promise<Stack> {
+  const executablePath = ensureChromium();
+  const servers = await startServers();
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS }).catch(async (error: unknown) => {
+    await servers.close();
+    throw error;
+  });
+  const contexts: BrowserContext[] = [];
+  const consoleErrors: string[] = [];
+
+  return {
+    ...servers,
     browser,
     consoleErrors,
     async newPage({ colorScheme = 'light', width = 1280, height = 900 } = {}) {
@@ -174,11 +200,7 @@ export async function startStack(): Promise<Stack> {
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
-      next.kill('SIGTERM');
-      await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
-      await relay.close();
-      await demo.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await servers.close();
     },
   };
 }
