@@ -1,5 +1,6 @@
 'use client';
 
+import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
 import { buildDiagram } from '@/lib/view/diagram';
@@ -19,7 +20,7 @@ import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 
-type Tab = 'step' | 'keys' | 'certificate';
+type Tab = DetailTab;
 
 interface RunState {
   /** Increases with every run; callbacks of an older run are ignored. */
@@ -258,54 +259,23 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
               <SequenceDiagram rows={visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={host} controls={detailId} />
             </div>
             <div className="min-w-0">
-              <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
-                {(
-                  [
-                    ['step', 'Step'],
-                    ['keys', 'Key schedule'],
-                    ['certificate', 'Certificate'],
-                  ] as [Tab, string][]
-                ).map(([value, label]) => (
-                  <button
-                    key={value}
-                    type="button"
-                    role="tab"
-                    id={`${detailId}-tab-${value}`}
-                    aria-selected={tab === value}
-                    aria-controls={detailId}
-                    tabIndex={tab === value ? 0 : -1}
-                    onClick={() => setTab(value)}
-                    onKeyDown={(e) => {
-                      const order: Tab[] = ['step', 'keys', 'certificate'];
-                      const i = order.indexOf(tab);
-                      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                        e.preventDefault();
-                        const next = order[(i + (e.key === 'ArrowRight' ? 1 : order.length - 1)) % order.length];
-                        setTab(next);
-                        document.getElementById(`${detailId}-tab-${next}`)?.focus();
-                      }
-                    }}
-                    className={`-mb-px rounded-t border-b-2 px-3 py-1.5 text-sm ${
-                      tab === value ? 'border-sky-600 font-semibold text-sky-800 dark:border-sky-400 dark:text-sky-300' : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
-                    }`}
-                    data-testid={`tab-${value}`}
-                  >
-                    {label}
-                  </button>
-                ))}
-              </div>
-              <div id={detailId} role="tabpanel" aria-labelledby={`${detailId}-tab-${tab}`} className="min-w-0">
-                {tab === 'step' &&
-                  (selectedStep ? (
-                    <StepDetail step={selectedStep} trace={run.trace} explainsOutcome={run.status === 'done' && selectedStep.seq === explainingStep(run.trace)} />
-                  ) : (
-                    <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
-                      Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
-                    </p>
-                  ))}
-                {tab === 'keys' && <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { setShowKeys(true); selectStep(seq); }} />}
-                {tab === 'certificate' && <CertificatePanel trace={run.trace} onShowStep={selectStep} />}
-              </div>
+              <DetailTabs
+                id={detailId}
+                tab={tab}
+                onTab={setTab}
+                panels={{
+                  step: () =>
+                    selectedStep ? (
+                      <StepDetail step={selectedStep} trace={run.trace} explainsOutcome={run.status === 'done' && selectedStep.seq === explainingStep(run.trace)} />
+                    ) : (
+                      <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+                        Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
+                      </p>
+                    ),
+                  keys: () => <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { setShowKeys(true); selectStep(seq); }} />,
+                  certificate: () => <CertificatePanel trace={run.trace} onShowStep={selectStep} />,
+                }}
+              />
             </div>
           </div>
         </section>

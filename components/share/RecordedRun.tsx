@@ -5,17 +5,13 @@ import type { Trace } from '@/lib/trace/schema';
 import { buildDiagram } from '@/lib/view/diagram';
 import { explainingStep } from '@/lib/view/summary';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
+import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 
-type Tab = 'step' | 'keys' | 'certificate';
-const TABS: [Tab, string][] = [
-  ['step', 'Step'],
-  ['keys', 'Key schedule'],
-  ['certificate', 'Certificate'],
-];
+type Tab = DetailTab;
 
 function hostOf(url: string): string {
   try {
@@ -104,48 +100,25 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
           {diagramView}
         </div>
         <div className="min-w-0">
-          <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
-            {TABS.map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="tab"
-                id={`${detailId}-tab-${value}`}
-                aria-selected={tab === value}
-                aria-controls={detailId}
-                tabIndex={tab === value ? 0 : -1}
-                onClick={() => setTab(value)}
-                onKeyDown={(e) => {
-                  if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-                  e.preventDefault();
-                  const i = TABS.findIndex(([t]) => t === tab);
-                  const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length][0];
-                  setTab(next);
-                  document.getElementById(`${detailId}-tab-${next}`)?.focus();
-                }}
-                className={`-mb-px rounded-t border-b-2 px-3 py-1.5 text-sm ${
-                  tab === value ? 'border-sky-600 font-semibold text-sky-800 dark:border-sky-400 dark:text-sky-300' : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
-                }`}
-                data-testid={`tab-${value}`}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          <div id={detailId} role="tabpanel" aria-labelledby={`${detailId}-tab-${tab}`} className="min-w-0">
-            {tab === 'step' && stepDetail}
-            {tab === 'keys' && (
-              <KeySchedulePanel
-                steps={trace.steps}
-                keyLog={trace.keyLog}
-                onShowStep={(seq) => {
-                  setShowKeys(true);
-                  selectStep(seq);
-                }}
-              />
-            )}
-            {tab === 'certificate' && <CertificatePanel trace={trace} onShowStep={selectStep} />}
-          </div>
+          <DetailTabs
+            id={detailId}
+            tab={tab}
+            onTab={setTab}
+            panels={{
+              step: () => stepDetail,
+              keys: () => (
+                <KeySchedulePanel
+                  steps={trace.steps}
+                  keyLog={trace.keyLog}
+                  onShowStep={(seq) => {
+                    setShowKeys(true);
+                    selectStep(seq);
+                  }}
+                />
+              ),
+              certificate: () => <CertificatePanel trace={trace} onShowStep={selectStep} />,
+            }}
+          />
         </div>
       </div>
     </section>

@@ -1,0 +1,53 @@
+'use client';
+
+import type { ReactNode } from 'react';
+
+export type DetailTab = 'step' | 'keys' | 'certificate';
+
+const TABS: [DetailTab, string][] = [
+  ['step', 'Step'],
+  ['keys', 'Key schedule'],
+  ['certificate', 'Certificate'],
+];
+
+/**
+ * The run's detail panels (step, key schedule, certificate) as an ARIA tab list: arrow keys move
+ * between tabs, the panel is labelled by its tab. Shared by the live playground and recorded runs.
+ */
+export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: DetailTab; onTab: (tab: DetailTab) => void; panels: Record<DetailTab, () => ReactNode> }) {
+  return (
+    <>
+      <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+        {TABS.map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            role="tab"
+            id={`${id}-tab-${value}`}
+            aria-selected={tab === value}
+            aria-controls={id}
+            tabIndex={tab === value ? 0 : -1}
+            onClick={() => onTab(value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+              e.preventDefault();
+              const i = TABS.findIndex(([t]) => t === tab);
+              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length][0];
+              onTab(next);
+              document.getElementById(`${id}-tab-${next}`)?.focus();
+            }}
+            className={`-mb-px rounded-t border-b-2 px-3 py-1.5 text-sm ${
+              tab === value ? 'border-sky-600 font-semibold text-sky-800 dark:border-sky-400 dark:text-sky-300' : 'border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
+            }`}
+            data-testid={`tab-${value}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div id={id} role="tabpanel" aria-labelledby={`${id}-tab-${tab}`} className="min-w-0">
+        {panels[tab]()}
+      </div>
+    </>
+  );
+}
