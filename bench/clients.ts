@@ -7,7 +7,7 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext } from 'node:tls';
 import { SocketReadQueue, startTls, TrustedCert, type RootCertsDatabase } from 'subtls/index.js';
-import { nodeRunDeps } from '../lib/run/node';
+import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { runTls, type RunDeps, type RunRequest } from '../lib/run/run';
 import type { CryptoProvider } from '../lib/tls/crypto/provider';
 import type { Transport } from '../lib/transport/types';

@@ -2,7 +2,7 @@
 import { appendFile } from 'node:fs/promises';
 import { demoTargets } from '../server/demo/catalog';
 import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../server/demo/registry';
-import { nodeRunDeps } from '../lib/run/node';
+import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import { diagnose, type Diagnosis } from '../../lib/doctor/diagnose';
-import { nodeRunDeps } from '../../lib/run/node';
+import { nodeRunDeps } from '../../server/runtime/nodeRun';
 
 let dir: string;
 let demo: RunningDemo;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
 import { traceToPcapng } from '../../lib/export/pcapng';
-import { nodeRunDeps } from '../../lib/run/node';
+import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { type RunRequest, runTls } from '../../lib/run/run';
 import type { Trace } from '../../lib/trace/schema';
 import { type RunningDemo, startDemoTargets } from '../../server/demo/start';

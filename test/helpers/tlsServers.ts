@@ -11,7 +11,7 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type tls from 'node:tls';
-import { nodeRunDeps, type NodeRunSetup } from '../../lib/run/node';
+import { nodeRunDeps, type NodeRunSetup } from '../../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, type RunRequest } from '../../lib/run/run';
 import { TlsClient } from '../../lib/tls/client/client';
 import type { NegotiatedSummary, Failure } from '../../lib/tls/client/connection';

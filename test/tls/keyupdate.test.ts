@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { sharedTestPki } from '../helpers/pki';
-import { nodeRunDeps } from '../../lib/run/node';
+import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { runTls } from '../../lib/run/run';
 
 async function freePort(): Promise<number> {

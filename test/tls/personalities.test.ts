@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { nodeRunDeps } from '../../lib/run/node';
+import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { runTls, type RunRequest } from '../../lib/run/run';
 import { personalityNames, type PersonalityName } from '../../lib/tls/client/personalities';
 import type { Trace } from '../../lib/trace/schema';

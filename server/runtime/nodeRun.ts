@@ -5,15 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { createTcpTransport } from '../transport/tcp';
-import { defaultCrypto } from '../tls/crypto/index';
-import type { CryptoProvider } from '../tls/crypto/provider';
-import type { ClientCertificate } from '../tls/client/options';
-import { mozillaRoots, RootStore } from '../tls/x509/roots';
-import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from './certificates';
-import { RunInputError, type RunDeps, type RunRequest } from './run';
-import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../../server/demo/registry';
-import { demoPkiDir } from '../../server/demo/paths';
+import { createTcpTransport } from '../../lib/transport/tcp';
+import { defaultCrypto } from '../../lib/tls/crypto/index';
+import type { CryptoProvider } from '../../lib/tls/crypto/provider';
+import type { ClientCertificate } from '../../lib/tls/client/options';
+import { mozillaRoots, RootStore } from '../../lib/tls/x509/roots';
+import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '../../lib/run/certificates';
+import { RunInputError, type RunDeps, type RunRequest } from '../../lib/run/run';
+import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../demo/registry';
+import { demoPkiDir } from '../demo/paths';
 
 export interface NodeRunSetup {
   /** PEM files with extra trusted CAs. */
