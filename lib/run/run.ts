@@ -151,6 +151,17 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
     alpn: req.alpn ?? ['http/1.1'],
     method: req.method ?? 'GET',
   };
+  const off = (
+    [
+      ['extended_master_secret', req.extendedMasterSecret],
+      ['renegotiation_info', req.renegotiationInfo],
+      ['encrypt_then_mac', req.encryptThenMac],
+      ['session_ticket', req.sessionTicket],
+    ] as const
+  )
+    .filter(([, on]) => on === false)
+    .map(([name]) => name);
+  if (off.length) runOptions.tls12Off = off;
   const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
   const trace = recorder.trace;
   const emit = (content: Parameters<TraceRecorder['add']>[0]) => {

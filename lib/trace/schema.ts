@@ -47,6 +47,8 @@ export interface RunOptions {
   clientCertificate: boolean;
   alpn: string[];
   method: string;
+  /** TLS 1.2 extensions switched off for this run (absent: all offered). */
+  tls12Off?: ('extended_master_secret' | 'renegotiation_info' | 'encrypt_then_mac' | 'session_ticket')[];
 }
 
 export interface Trace {

@@ -82,6 +82,7 @@ describe('the CLI', () => {
     assert.doesNotMatch(names, /extended_master_secret|renegotiation_info/);
     assert.match(names, /supported_groups/);
     assert.equal(t.outcome, 'ok');
+    assert.deepEqual(t.options.tls12Off, ['extended_master_secret', 'renegotiation_info']);
   });
 
   it('prints a readable transcript without --json', async () => {
