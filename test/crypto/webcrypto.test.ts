@@ -188,6 +188,29 @@ describe('webcrypto backend: falls back to noble where the platform lacks an alg
     assert.equal(count(observed.calls, 'generateKey', 'ECDH'), 1);
   });
 
+  it('a key SubtleCrypto fails to generate (WebKitGTK: one X25519 key in ~300) comes from noble; the next is native again', async () => {
+    let failuresLeft = 1;
+    const flaky = new Proxy(subtle, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (prop === 'generateKey' && algorithmOf('generateKey', args) === 'X25519' && failuresLeft-- > 0) {
+            throw new DOMException('The operation failed for an operation-specific reason', 'OperationError');
+          }
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      },
+    });
+    const crypto = createWebCrypto(flaky, { gcmWebCryptoMinBytes: 0 });
+    const share = await crypto.generateKeyShare('x25519', secureRandom);
+    assert.equal((share.secret as { backend: string }).backend, 'noble');
+    const peer = await nobleCrypto.generateKeyShare('x25519', secureRandom);
+    assert.equal(toHex(await crypto.deriveSharedSecret(share, peer.publicKey)), toHex(await nobleCrypto.deriveSharedSecret(peer, share.publicKey)));
+    const next = await crypto.generateKeyShare('x25519', secureRandom);
+    assert.equal((next.secret as { backend: string }).backend, 'webcrypto');
+  });
+
   it('without Ed25519: signatures are verified and made by noble, with the same results', async () => {
     const observed = observedSubtle(['Ed25519']);
     const crypto = createWebCrypto(observed.subtle, { gcmWebCryptoMinBytes: 0 });

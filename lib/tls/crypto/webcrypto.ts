@@ -229,7 +229,9 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
       return { group, publicKey: pair.publicKey, secret };
     } catch (e) {
       if (isNotSupported(e)) unsupported.add(feature);
-      else if (!fork) throw e;
+      // Any other failure is this one key's, not the algorithm's: WebKitGTK 2.50 (libgcrypt) fails
+      // about one X25519 generateKey in 300 with an OperationError. A share is fresh randomness
+      // either way, so noble's serves as well, and the next share tries SubtleCrypto again.
       // Replay the bytes the failed attempt drew so noble gets the same randomness.
       return fork ? nobleKeyShare(group, fork.replay()) : noble();
     }
