@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
@@ -19,12 +18,9 @@ import { startDemoTargets } from '../server/demo/start';
 import { BENCH_TMP } from './peers';
 import { SkipSection } from './skip';
 import { round, summarize, type Summary } from './stats';
+import { BUILD_SOURCES, CHROMIUM, CHROMIUM_ARGS, freePort, newestMtime } from '../test/e2e/harness';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** Sources the production build is made from (as test/e2e/harness.ts checks them). */
-const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs'];
 
 export interface PageOptions {
   /** Runs after the first (cold) one. */
@@ -48,18 +44,6 @@ export interface PageResult {
     targetMs: number;
     withinTarget: boolean;
   };
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
 }
 
 /** Whether some process on this machine is running `next build` right now (reads /proc, Linux). */
@@ -95,18 +79,6 @@ export async function pageUnavailable(waitMs = 180_000): Promise<string | undefi
       : 'no production build in .next (run `npm run build` first; the benchmark does not build the app)';
   }
   return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {

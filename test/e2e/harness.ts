@@ -14,8 +14,8 @@ import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--headless',
   '--disable-gpu',
@@ -34,7 +34,7 @@ export function ensureChromium(): string {
   return CHROMIUM;
 }
 
-function newestMtime(path: string): number {
+export function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
@@ -46,11 +46,13 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/** Sources the production build is made from: a build older than any of them is stale. */
+export const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'server/demo/paths.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.next.json'];
+
 function buildIsFresh(): boolean {
   const buildId = join(ROOT, '.next', 'BUILD_ID');
-  const sources = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.next.json'];
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  return built > Math.max(...sources.map((s) => newestMtime(join(ROOT, s))));
+  return built > Math.max(...BUILD_SOURCES.map((s) => newestMtime(join(ROOT, s))));
 }
 
 /**
