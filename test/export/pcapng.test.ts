@@ -26,6 +26,7 @@ import {
 } from '../../lib/export/pcapng';
 import { TraceRecorder } from '../../lib/trace/recorder';
 import type { StepContent, Trace } from '../../lib/trace/schema';
+import { runOptions } from '../helpers/runOptions';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: traces built with the real recorder and a clock the test controls.
@@ -37,19 +38,7 @@ type TimedStep = StepContent & { atMs: number };
 function traceOf(steps: TimedStep[], keyLog: string[] = []): Trace {
   let now = STARTED_AT_MS;
   const recorder = new TraceRecorder(
-    {
-      url: 'https://example.test/',
-      versions: ['TLSv1.3'],
-      cipherSuites: [],
-      groups: [],
-      signatureSchemes: [],
-      personality: 'rustls',
-      insecure: false,
-      postHandshakeAuth: false,
-      clientCertificate: false,
-      alpn: [],
-      method: 'GET',
-    },
+    runOptions({ url: 'https://example.test/' }),
     { name: 'tls-playground', version: 'test', crypto: 'noble' },
     () => now,
   );

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { TraceRecorder } from '../../lib/trace/recorder';
 import type { Outcome, RunOptions, StepContent, Trace } from '../../lib/trace/schema';
+import { runOptions } from './runOptions';
 
 export interface CaptureOptions {
   /** The TLS server to capture (loopback). */
@@ -81,23 +82,12 @@ function recordTitle(record: Buffer): string {
   return `TLS record: ${type} (${record.length - 5} bytes)`;
 }
 
-const RUN_OPTIONS_DEFAULTS: Omit<RunOptions, 'url' | 'versions'> = {
-  cipherSuites: [],
-  groups: [],
-  signatureSchemes: [],
-  personality: 'node-openssl',
-  insecure: false,
-  postHandshakeAuth: false,
-  clientCertificate: false,
-  alpn: [],
-  method: 'GET',
-};
 
 /** Runs one client connection through the recording proxy and returns what happened as a Trace. */
 export async function captureTls(opts: CaptureOptions): Promise<Capture> {
   const versions: RunOptions['versions'] = opts.client.minVersion === 'TLSv1.3' ? ['TLSv1.3'] : opts.client.maxVersion === 'TLSv1.2' ? ['TLSv1.2'] : ['TLSv1.3', 'TLSv1.2'];
   const recorder = new TraceRecorder(
-    { url: opts.url, versions, ...RUN_OPTIONS_DEFAULTS, alpn: (opts.client.ALPNProtocols as string[] | undefined) ?? [], clientCertificate: Boolean(opts.client.cert) },
+    runOptions({ url: opts.url, versions, personality: 'node-openssl', alpn: (opts.client.ALPNProtocols as string[] | undefined) ?? [], clientCertificate: Boolean(opts.client.cert) }),
     { name: 'node-tls-capture', version: process.version, crypto: `openssl ${process.versions.openssl}` },
     () => performance.now(),
   );

@@ -9,6 +9,7 @@ import { canonicalTraceJson, traceToJson } from '../../lib/export/json';
 import { TraceRecorder } from '../../lib/trace/recorder';
 import { TRACE_VERSION, type Trace } from '../../lib/trace/schema';
 import { DEFAULT_MAX_BYTES, type ResultStore, StoreError, type StoreErrorCode } from '../../server/store';
+import { runOptions } from '../helpers/runOptions';
 
 export interface Backend {
   /** Opens a store on this backend's database (the same database every time: a "restart"). */
@@ -19,19 +20,7 @@ export interface Backend {
 export function uniqueTrace(recordBytes = 64): Trace {
   let now = 0;
   const recorder = new TraceRecorder(
-    {
-      url: `https://${randomUUID()}.example.test/`,
-      versions: ['TLSv1.3'],
-      cipherSuites: [],
-      groups: [],
-      signatureSchemes: [],
-      personality: 'rustls',
-      insecure: false,
-      postHandshakeAuth: false,
-      clientCertificate: false,
-      alpn: [],
-      method: 'GET',
-    },
+    runOptions({ url: `https://${randomUUID()}.example.test/` }),
     { name: 'tls-playground', version: 'test', crypto: 'noble' },
     () => now,
   );
