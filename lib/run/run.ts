@@ -247,6 +247,8 @@ class Run {
         title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
         data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
       });
+      // The key shares are made while TCP connects: the ClientHello is ready when the connection is.
+      this.client.prepare();
       this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => this.enqueue(() => this.onTransport(event)));
     });
   }

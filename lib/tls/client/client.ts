@@ -3,7 +3,7 @@ import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
 import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
-import { startHandshake } from './tls13';
+import { makeKeyShares, startHandshake } from './tls13';
 
 /**
  * The TLS client engine, sans-IO: bytes in (`receive`), bytes out (`sink.send`), steps out
@@ -37,6 +37,17 @@ export class TlsClient {
   /** Why the connection cannot carry data although it is open (set by a refusing personality). */
   get unusable(): string | undefined {
     return this.c.unusable;
+  }
+
+  /**
+   * Starts making the ClientHello's key shares (its only slow part) so that start() finds them
+   * ready: a driver calls this while the transport connects. Optional; errors surface in start().
+   */
+  prepare(): void {
+    if (this.c.state !== 'idle' || this.c.preparedKeyShares) return;
+    const pending = makeKeyShares(this.c);
+    pending.catch(() => undefined); // awaited (and reported) by start()
+    this.c.preparedKeyShares = pending;
   }
 
   /** Sends the ClientHello. */

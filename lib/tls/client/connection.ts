@@ -1,3 +1,4 @@
+import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { TlsAlertError } from '../errors';
@@ -73,6 +74,8 @@ export class Common {
   readonly startedAtMs: number;
   /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
   compatibilityCcsSent = false;
+  /** The first ClientHello's key shares, when TlsClient.prepare() started making them early. */
+  preparedKeyShares?: Promise<KeyShare[]>;
 
   constructor(
     readonly options: ClientOptions,

@@ -33,6 +33,18 @@ function defaultKeyShareGroups(offered: GroupName[]): GroupName[] {
   return first ? [first] : [];
 }
 
+/**
+ * The first ClientHello's key shares, one per group the client guesses the server takes. Drawn
+ * from the injected randomness before anything else in the ClientHello, whenever this runs.
+ */
+export async function makeKeyShares(c: Common): Promise<KeyShare[]> {
+  const o = c.options;
+  if (!o.versions.includes('TLSv1.3')) return [];
+  const shares: KeyShare[] = [];
+  for (const g of o.keyShareGroups ?? defaultKeyShareGroups(o.groups)) shares.push(await c.deps.crypto.generateKeyShare(g, c.deps.random));
+  return shares;
+}
+
 /** Builds and sends the first ClientHello; returns the state that waits for ServerHello. */
 export async function startHandshake(c: Common): Promise<State> {
   const o = c.options;
@@ -41,9 +53,7 @@ export async function startHandshake(c: Common): Promise<State> {
   if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
   const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && o.versions.includes(cipherSuiteInfo(s).version));
   if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
-  const shareGroups = offers13 ? (o.keyShareGroups ?? defaultKeyShareGroups(o.groups)) : [];
-  const shares: KeyShare[] = [];
-  for (const g of shareGroups) shares.push(await c.deps.crypto.generateKeyShare(g, c.deps.random));
+  const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
   const random = c.deps.random(32);
   // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
   const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
