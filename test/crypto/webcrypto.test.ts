@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { cryptoFor, defaultCrypto } from '../../lib/tls/crypto/index';
 import { nobleCrypto } from '../../lib/tls/crypto/noble';
 import type { GroupName, SignatureSchemeName } from '../../lib/tls/crypto/provider';
-import { createWebCrypto } from '../../lib/tls/crypto/webcrypto';
+import { createWebCrypto, gcmWebCryptoMinBytesDefault } from '../../lib/tls/crypto/webcrypto';
 import { hex, nodeKeys, secureRandom, subtle, toHex } from './helpers';
 
 interface Call {
@@ -141,13 +141,13 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
     assert.equal(observed.calls.filter((c) => c.algorithm.startsWith('CHACHA')).length, 0);
   });
 
-  it('by default, AES-GCM records under 1024 bytes stay on noble, longer ones go to SubtleCrypto, with the same bytes', async () => {
+  it(`by default, AES-GCM records under ${gcmWebCryptoMinBytesDefault} bytes stay on noble, longer ones go to SubtleCrypto, with the same bytes`, async () => {
     const observed = observedSubtle();
     const crypto = createWebCrypto(observed.subtle);
     const key = new Uint8Array(16).fill(2);
     const nonce = new Uint8Array(12);
-    const short = new Uint8Array(100).fill(7);
-    const long = new Uint8Array(4096).fill(7);
+    const short = new Uint8Array(gcmWebCryptoMinBytesDefault - 1).fill(7);
+    const long = new Uint8Array(gcmWebCryptoMinBytesDefault).fill(7);
     const sealedShort = await crypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), short);
     assert.equal(count(observed.calls, 'encrypt', 'AES-GCM'), 0);
     const sealedLong = await crypto.seal('AES-128-GCM', key, nonce, new Uint8Array(0), long);

@@ -8,6 +8,8 @@ import type { RecordProtection } from './protection';
 export const MAX_FRAGMENT = 16384;
 /** RFC 5246 §6.2.3: a TLS 1.2 protected fragment may be up to 2^14 + 2048 bytes. */
 const MAX_WIRE_FRAGMENT = 16384 + 2048;
+/** How many buffered records past the current one openAhead() starts on. */
+const OPEN_AHEAD_RECORDS = 8;
 
 export interface WireRecord {
   /** The record exactly as on the wire (header + fragment). */
@@ -103,6 +105,7 @@ export class RecordLayer {
     if (protection.hidesContentType && outerType !== 23) {
       throw new TlsAlertError('unexpected_message', `unprotected ${contentTypes.name(outerType)} record after encryption started`);
     }
+    this.openAhead(protection);
     const opened = await protection.open(wire.subarray(0, 5), fragment);
     return {
       ...base,
@@ -112,6 +115,22 @@ export class RecordLayer {
       fragmentFields: opened.fragmentFields,
       plaintext: { bytes: opened.plaintext, field: opened.plaintextField },
     };
+  }
+
+  /**
+   * Lets the protection start on the protected records that are already complete in the inbox
+   * (a server's flight usually arrives in one read): their decryptions then run together.
+   */
+  private openAhead(protection: RecordProtection): void {
+    if (!protection.openAhead || !protection.hidesContentType) return;
+    const b = this.inbox;
+    let at = 0;
+    for (let distance = 1; distance <= OPEN_AHEAD_RECORDS && at + 5 <= b.length; distance++) {
+      const length = (b[at + 3] << 8) | b[at + 4];
+      if (b[at] !== 23 || at + 5 + length > b.length) return;
+      protection.openAhead(distance, b.subarray(at, at + 5), b.subarray(at + 5, at + 5 + length));
+      at += 5 + length;
+    }
   }
 
   /** Encodes one record; `content` must be at most 2^14 bytes (callers fragment). */

@@ -1,7 +1,7 @@
 import type { AeadName, CryptoProvider } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { contentTypes } from '../registry/protocol';
-import { concat } from '../wire/bytes';
+import { concat, equalBytes } from '../wire/bytes';
 import type { Field } from '../wire/field';
 
 /** A record's content type, its payload, and how the payload looked before/after protection. */
@@ -36,6 +36,12 @@ export interface RecordProtection {
   seal(type: number, content: Uint8Array): Promise<SealedRecord>;
   /** `header` is the 5-byte record header (additional data). Throws bad_record_mac on failure. */
   open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord>;
+  /**
+   * Optional: starts decrypting a record already received that will be opened `distance` records
+   * after the next one, so a flight's records decrypt together rather than one after another.
+   * open() uses the result only for exactly these bytes at that sequence number.
+   */
+  openAhead?(distance: number, header: Uint8Array, fragment: Uint8Array): void;
 }
 
 export function nonceFor(iv: Uint8Array, sequence: bigint): Uint8Array {
@@ -56,6 +62,8 @@ const MAX_SEQUENCE = (1n << 64n) - 1n;
 export class Tls13Protection implements RecordProtection {
   sequence = 0n;
   readonly hidesContentType = true;
+  /** Decryptions started by openAhead(), by sequence number. */
+  private readonly ahead = new Map<bigint, { header: Uint8Array; fragment: Uint8Array; plaintext: Promise<Uint8Array | null> }>();
 
   constructor(
     private readonly crypto: CryptoProvider,
@@ -92,7 +100,13 @@ export class Tls13Protection implements RecordProtection {
     // RFC 8446 §5.2: the ciphertext may not exceed 2^14 + 256 bytes.
     if (fragment.length > 16384 + 256) throw new TlsAlertError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 256`);
     const seq = this.sequence;
-    const plaintext = await this.crypto.open(this.aead, this.key, this.nextNonce(), header, fragment);
+    const early = this.ahead.get(seq);
+    this.ahead.delete(seq);
+    const nonce = this.nextNonce();
+    const plaintext =
+      early && equalBytes(early.header, header) && equalBytes(early.fragment, fragment)
+        ? await early.plaintext
+        : await this.crypto.open(this.aead, this.key, nonce, header, fragment);
     if (!plaintext) {
       throw new TlsAlertError('bad_record_mac', `record ${seq} did not authenticate under the ${this.description} (wrong key, or the bytes were altered)`);
     }
@@ -110,6 +124,17 @@ export class Tls13Protection implements RecordProtection {
       plaintext,
       plaintextField: innerPlaintextField(plaintext, content.length, type, plaintext.length - end),
     };
+  }
+
+  openAhead(distance: number, header: Uint8Array, fragment: Uint8Array): void {
+    // Records open() would refuse before decrypting are left to it.
+    if (fragment.length < TAG_LENGTH + 1 || fragment.length > 16384 + 256) return;
+    const seq = this.sequence + BigInt(distance);
+    if (seq >= MAX_SEQUENCE || this.ahead.has(seq)) return;
+    const plaintext = this.crypto.open(this.aead, this.key, nonceFor(this.iv, seq), header, fragment);
+    // Awaited by open(), or dropped with this object when the keys change first.
+    plaintext.catch(() => undefined);
+    this.ahead.set(seq, { header, fragment, plaintext });
   }
 
   private fragmentFields(length: number, seq: bigint): Field[] {
