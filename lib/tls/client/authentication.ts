@@ -3,13 +3,46 @@ import { TlsAlertError } from '../errors';
 import { encodeMessage, type EncodedMessage } from '../handshake/messages';
 import { signatureSchemes } from '../registry/crypto';
 import type { Common } from './connection';
+import type { CertificateVerdict } from './options';
+import { parseCertificate } from '../x509/parse';
 
 /**
- * Checks the server's certificates through the injected verifier, reports every check as a step, and
- * aborts with the check's alert unless the user chose to continue anyway. Returns the leaf's SPKI.
+ * A check of the server's certificates in progress: the verifier's verdict still to come, and the
+ * leaf's public key as sent (read without any check), so the handshake signature made with it can
+ * be verified meanwhile. Nothing relies on that key before the verdict vouches for it.
  */
-export async function acceptServerCertificate(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): Promise<Uint8Array> {
-  const verdict = await c.deps.verifyCertificates(certificates, c.options.serverName, new Date(c.deps.now()), leafKeyUsage);
+export interface CertificateCheck {
+  verdict: Promise<CertificateVerdict>;
+  /** The leaf's SubjectPublicKeyInfo as sent, when the leaf parses; undefined otherwise. */
+  leafSpki?: Uint8Array;
+  /** Once reported: the leaf key the verdict accepted, or the alert it ended in. */
+  concluded?: { leafSpki: Uint8Array } | { error: TlsAlertError };
+}
+
+/** Starts the injected verifier on the server's certificates (leaf first); conclude it with concludeCertificateCheck. */
+export function startCertificateCheck(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): CertificateCheck {
+  const verdict = c.deps.verifyCertificates(certificates, c.options.serverName, new Date(c.deps.now()), leafKeyUsage);
+  verdict.catch(() => undefined); // awaited by concludeCertificateCheck
+  let leafSpki: Uint8Array | undefined;
+  try {
+    leafSpki = parseCertificate(certificates[0]).spki;
+  } catch {
+    // The verifier reports why the leaf does not parse.
+  }
+  return { verdict, leafSpki };
+}
+
+/**
+ * Waits for the verdict, reports every check as a step, and aborts with the check's alert unless
+ * the user chose to continue anyway. Returns the leaf's SPKI. Reports once, however often called.
+ */
+export async function concludeCertificateCheck(c: Common, check: CertificateCheck): Promise<Uint8Array> {
+  check.concluded ??= reportVerdict(c, await check.verdict);
+  if ('error' in check.concluded) throw check.concluded.error;
+  return check.concluded.leafSpki;
+}
+
+function reportVerdict(c: Common, verdict: CertificateVerdict): { leafSpki: Uint8Array } | { error: TlsAlertError } {
   const failed = verdict.summary.checks.filter((k) => !k.ok);
   const insecure = Boolean(verdict.alert) && c.options.insecure;
   c.summary.certificate = { ...verdict.summary, insecure: insecure || undefined };
@@ -24,17 +57,37 @@ export async function acceptServerCertificate(c: Common, certificates: Uint8Arra
     data: { summary: c.summary.certificate },
   });
   if (verdict.alert && !c.options.insecure) {
-    throw new TlsAlertError(verdict.alert, verdict.message ?? `the server certificate was rejected (${verdict.alert})`);
+    return { error: new TlsAlertError(verdict.alert, verdict.message ?? `the server certificate was rejected (${verdict.alert})`) };
   }
-  return verdict.leafSpki;
+  return { leafSpki: verdict.leafSpki };
+}
+
+/** Checks the server's certificates and reports the verdict before returning the leaf's SPKI. */
+export function acceptServerCertificate(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): Promise<Uint8Array> {
+  return concludeCertificateCheck(c, startCertificateCheck(c, certificates, leafKeyUsage));
+}
+
+/** Reports a certificate verdict still pending: called when the engine has no more records to process. */
+export async function settleCertificateCheck(c: Common): Promise<void> {
+  const check = c.pendingCertificateCheck;
+  if (check && !check.concluded) await concludeCertificateCheck(c, check);
 }
 
 /** Verifies a handshake signature (CertificateVerify, ServerKeyExchange) with the leaf's key. */
-export async function verifyServerSignature(c: Common, scheme: SignatureSchemeName, spki: Uint8Array, content: Uint8Array, signature: Uint8Array, what: string): Promise<void> {
+export async function verifyServerSignature(
+  c: Common,
+  scheme: SignatureSchemeName,
+  spki: Uint8Array,
+  content: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+  /** The same verification already started (with the same key and inputs). */
+  started?: Promise<boolean>,
+): Promise<void> {
   let ok = false;
   let reason = '';
   try {
-    ok = await c.deps.crypto.verify(scheme, spki, content, signature);
+    ok = await (started ?? c.deps.crypto.verify(scheme, spki, content, signature));
   } catch (e) {
     reason = `: ${e instanceof Error ? e.message : e}`;
   }

@@ -4,6 +4,7 @@ import { toHex } from '../wire/bytes';
 import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
 import { makeKeyShares, startHandshake } from './tls13';
+import { settleCertificateCheck } from './authentication';
 
 /**
  * The TLS client engine, sans-IO: bytes in (`receive`), bytes out (`sink.send`), steps out
@@ -76,6 +77,8 @@ export class TlsClient {
         this.c.emit(incomingRecordStep(record, segments));
         await this.dispatch(record.type, record.content);
       }
+      // Nothing more to process until the server sends more: report what is still pending.
+      await settleCertificateCheck(this.c);
     } catch (e) {
       // When the bytes themselves are not a record, show them before the alert goes out.
       const rest = framing ? this.c.records.takeRemainder() : new Uint8Array(0);
@@ -88,7 +91,14 @@ export class TlsClient {
           explanation: e instanceof Error ? e.message : String(e),
         });
       }
-      await this.c.fail(e);
+      // A certificate verdict still pending is reported first, and a rejection's alert wins.
+      let error = e;
+      try {
+        await settleCertificateCheck(this.c);
+      } catch (certificateError) {
+        error = certificateError;
+      }
+      await this.c.fail(error);
     }
   }
 

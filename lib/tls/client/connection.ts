@@ -1,4 +1,5 @@
 import type { KeyShare } from '../crypto/provider';
+import type { CertificateCheck } from './authentication';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { TlsAlertError } from '../errors';
@@ -74,6 +75,8 @@ export class Common {
   readonly startedAtMs: number;
   /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
   compatibilityCcsSent = false;
+  /** A certificate verdict not reported yet (TLS 1.3: concluded with the CertificateVerify, or when the records run out). */
+  pendingCertificateCheck?: CertificateCheck;
   /** The first ClientHello's key shares, when TlsClient.prepare() started making them early. */
   preparedKeyShares?: Promise<KeyShare[]>;
 

@@ -1,4 +1,4 @@
-import type { GroupName, KeyShare } from '../crypto/provider';
+import type { GroupName, KeyShare, SignatureSchemeName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { parseSpki } from '../crypto/spki';
 import { schemeCurve } from '../crypto/schemes';
@@ -9,7 +9,7 @@ import { Tls13Protection } from '../record/protection';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
 import { equalBytes, toHex } from '../wire/bytes';
 import type { Common, HandshakeIn, State } from './connection';
-import { acceptServerCertificate, clientCertificateMessage, chooseClientScheme, verifyServerSignature } from './authentication';
+import { clientCertificateMessage, chooseClientScheme, concludeCertificateCheck, startCertificateCheck, verifyServerSignature, type CertificateCheck } from './authentication';
 import { continueTls12 } from './tls12';
 
 /** What the first flight offered; the ServerHello is checked against it. */
@@ -253,30 +253,66 @@ function expectCertificate(c: Common, h: Handshake13): State {
       if (cert.context.length) throw new TlsAlertError('illegal_parameter', 'server Certificate with a non-empty certificate_request_context');
       if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message (RFC 8446 §4.4.2.4)');
       c.transcript.add(m.bytes);
-      h.leafSpki = await acceptServerCertificate(c, cert.entries.map((e) => e.der));
-      return expectCertificateVerify(c, h);
+      // The verdict is reported with the CertificateVerify (whose signature is checked meanwhile),
+      // or as soon as no more records are at hand.
+      const check = startCertificateCheck(c, cert.entries.map((e) => e.der));
+      c.pendingCertificateCheck = check;
+      return expectCertificateVerify(c, h, check);
     },
   };
 }
 
-function expectCertificateVerify(c: Common, h: Handshake13): State {
+/**
+ * The CertificateVerify scheme for this leaf key (RFC 8446 §4.4.3), or the illegal_parameter it
+ * earns: offered by us, not PKCS#1 v1.5 or SHA-1, and for ECDSA the certificate key's curve.
+ */
+function certificateVerifyScheme(c: Common, code: number, leafSpki: Uint8Array): SignatureSchemeName {
+  const scheme = signatureSchemes.name(code);
+  if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${signatureSchemes.describe(code)}, which was not offered`);
+  if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', `${scheme} is not allowed in a TLS 1.3 CertificateVerify`);
+  // RFC 8446 §4.2.3: in TLS 1.3 an ECDSA scheme names the curve too; it must be the certificate key's.
+  const curve = schemeCurve(scheme);
+  if (curve) {
+    const key = parseSpki(leafSpki);
+    if (key.algorithm !== 'ec' || key.curve !== curve) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${scheme}, but the certificate key is ${key.algorithm === 'ec' ? key.curve : key.algorithm}`);
+  }
+  return scheme;
+}
+
+function expectCertificateVerify(c: Common, h: Handshake13, check: CertificateCheck): State {
   return {
     name: 'ExpectCertificateVerify',
     async handle(m) {
-      if (m.type !== 'certificate_verify') throw new TlsAlertError('unexpected_message', `expected CertificateVerify, got ${m.type}`);
-      const cv = c.parse(m, (r) => readCertificateVerify(r));
-      const scheme = signatureSchemes.name(cv.scheme);
-      if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${signatureSchemes.describe(cv.scheme)}, which was not offered`);
-      // RFC 8446 §4.4.3: RSASSA-PKCS1-v1_5 and SHA-1 are not allowed in TLS 1.3 CertificateVerify.
-      if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', `${scheme} is not allowed in a TLS 1.3 CertificateVerify`);
-      // RFC 8446 §4.2.3: in TLS 1.3 an ECDSA scheme names the curve too; it must be the certificate key's.
-      const curve = schemeCurve(scheme);
-      if (curve) {
-        const key = parseSpki(h.leafSpki!);
-        if (key.algorithm !== 'ec' || key.curve !== curve) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${scheme}, but the certificate key is ${key.algorithm === 'ec' ? key.curve : key.algorithm}`);
+      // Whatever happens to this message, the certificate verdict is reported (and wins) first.
+      if (m.type !== 'certificate_verify') {
+        await concludeCertificateCheck(c, check);
+        throw new TlsAlertError('unexpected_message', `expected CertificateVerify, got ${m.type}`);
+      }
+      let cv: ReturnType<typeof readCertificateVerify>;
+      try {
+        cv = c.parse(m, (r) => readCertificateVerify(r));
+      } catch (e) {
+        await concludeCertificateCheck(c, check);
+        throw e;
       }
       const content = certificateVerifyContent(true, c.transcript.hash(h.info.hash));
-      await verifyServerSignature(c, scheme, h.leafSpki!, content, cv.signature, 'CertificateVerify');
+      // With the leaf key as sent, the signature is verified while the chain still is; both must pass.
+      let early: { scheme: SignatureSchemeName; verified: Promise<boolean> } | undefined;
+      if (check.leafSpki) {
+        try {
+          const scheme = certificateVerifyScheme(c, cv.scheme, check.leafSpki);
+          const verified = c.deps.crypto.verify(scheme, check.leafSpki, content, cv.signature);
+          verified.catch(() => undefined); // awaited by verifyServerSignature
+          early = { scheme, verified };
+        } catch {
+          // Reported below, after the certificate verdict.
+        }
+      }
+      h.leafSpki = await concludeCertificateCheck(c, check);
+      c.pendingCertificateCheck = undefined;
+      const sameKey = early !== undefined && equalBytes(check.leafSpki!, h.leafSpki);
+      const scheme = sameKey ? early!.scheme : certificateVerifyScheme(c, cv.scheme, h.leafSpki);
+      await verifyServerSignature(c, scheme, h.leafSpki, content, cv.signature, 'CertificateVerify', sameKey ? early!.verified : undefined);
       c.summary.signatureScheme = scheme;
       c.transcript.add(m.bytes);
       return expectFinished(c, h);

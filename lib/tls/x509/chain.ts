@@ -222,6 +222,17 @@ export async function verifyServerCertificates(opts: VerifyServerCertificatesOpt
   // checks and the search stops at the first one that passes them all.
   const leafAnchor = trusted(leaf);
   const start: PathNode = { cert: leaf, source: 'server', anchor: leafAnchor !== undefined };
+  // The search's first way up (the best candidate at every step, as extend() below takes them)
+  // has all its signatures started together, so they run side by side; the search then finds
+  // them in the checker's cache. In the usual chain this is the only way it takes.
+  for (let path = [start]; path.length < MAX_PATH_LENGTH && !path[path.length - 1].anchor && !signatures.exhausted; ) {
+    const last = path[path.length - 1];
+    const next = candidates(last.cert, path)[0];
+    if (!next) break;
+    signatures.verify(last.cert, next.cert).catch(() => undefined);
+    path = [...path, next];
+  }
+
   let best: { path: PathNode[]; checks: Verdict[]; failures: number } | undefined;
   let longestPartial: PathNode[] = [start];
   let complete = 0;
