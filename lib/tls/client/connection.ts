@@ -255,7 +255,7 @@ export function incomingRecordStep(record: IncomingRecord, segments?: Field[]): 
 function recordStep(direction: 'client->server' | 'server->client', record: OutgoingRecord | IncomingRecord, messageField?: Field, segments?: Field[]): StepContent {
   const typeName = ['change_cipher_spec', 'alert', 'handshake', 'application_data'][record.type - 20] ?? `type ${record.type}`;
   const shift = (f: Field, by: number): Field => ({ ...f, offset: f.offset + by, children: f.children?.map((c) => shift(c, by)) });
-  const inner = messageField ? [shift(messageField, 0)] : (segments ?? []);
+  const inner = messageField ? [messageField] : (segments ?? []);
   const header = recordHeaderFields(record);
   let fragment: Field;
   let plaintext: StepContent['plaintext'];
