@@ -12,6 +12,7 @@ import { runTls, type RunDeps, type RunRequest } from '../lib/run/run';
 import type { CryptoProvider } from '../lib/tls/crypto/provider';
 import type { Transport } from '../lib/transport/types';
 import type { BenchPki } from './peers';
+import { WebSocket } from 'ws';
 import { nowMs } from './stats';
 
 /** A client ready to run: `once()` resolves with the elapsed milliseconds or rejects with why it failed. */
@@ -127,4 +128,16 @@ export async function subtlsClient(pki: BenchPki, port: number): Promise<BenchCl
       }
     },
   };
+}
+
+/**
+ * `ws`'s WebSocket standing in for the browser's in the relay benchmarks, without offering
+ * permessage-deflate: a browser's offer costs nothing measurable (its extension handling is native
+ * code), while `ws` sets up its deflate handling per connection, about 0.4 ms here (bench/README.md),
+ * only to hear the relay decline it.
+ */
+export class BrowserLikeWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { perMessageDeflate: false });
+  }
 }

@@ -14,10 +14,9 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { nobleCrypto } from '../lib/tls/crypto/noble';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
-import { WebSocket } from 'ws';
 import { createRelayTransport } from '../lib/transport/relay';
 import { startRelay } from '../server/relay';
-import { engineDeps, engineOnce, engineRequest } from './clients';
+import { BrowserLikeWebSocket, engineDeps, engineOnce, engineRequest } from './clients';
 import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
 
 interface ProfileNode {
@@ -99,7 +98,7 @@ export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'
   session.connect();
   try {
     const crypto = backend === 'noble' ? nobleCrypto : createWebCrypto(globalThis.crypto.subtle);
-    const deps = await engineDeps(pki, crypto, relay ? createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket }) : undefined);
+    const deps = await engineDeps(pki, crypto, relay ? createRelayTransport({ url: relay.url, WebSocketImpl: BrowserLikeWebSocket }) : undefined);
     const req = relay ? engineRequest('https://bench.test/', undefined) : engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
     const client = { once: () => engineOnce(req, deps) };
     for (let i = 0; i < 20; i++) await client.once(); // warm-up, not profiled

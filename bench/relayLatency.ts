@@ -12,11 +12,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { WebSocket } from 'ws';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
 import { createRelayTransport } from '../lib/transport/relay';
 import { startRelay } from '../server/relay';
-import { engineDeps, engineOnce, engineRequest, type BenchClient } from './clients';
+import { BrowserLikeWebSocket, engineDeps, engineOnce, engineRequest, type BenchClient } from './clients';
 import { interleave, summarizeClient, type ClientSummary } from './handshake';
 import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
 import { median, round } from './stats';
@@ -127,8 +126,8 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
     cleanup.unshift(() => relay.close());
     const crypto = createWebCrypto(globalThis.crypto.subtle);
     const directDeps = await engineDeps(pki, crypto);
-    const relayDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relayProcess.url, WebSocketImpl: WebSocket }));
-    const inProcessDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket }));
+    const relayDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relayProcess.url, WebSocketImpl: BrowserLikeWebSocket }));
+    const inProcessDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relay.url, WebSocketImpl: BrowserLikeWebSocket }));
     // Every path presents SNI bench.test; the relays reach the server by alias on port 443.
     const directReq = engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
     const relayReq = engineRequest('https://bench.test/', undefined);
