@@ -2,7 +2,8 @@
  * The relay's HTTP server: WebSocket upgrades on /relay become sessions; /healthz and /metrics
  * serve operations. Checks that need no session (path, Origin, subprotocol, draining) refuse the
  * upgrade with an HTTP status; admission limits are reported as relay events so the browser can
- * show why.
+ * show why. An admitted session plans and dials its target before the WebSocket handshake is
+ * answered, so the relay's work overlaps the 101's trip to the client.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect as netConnect, type AddressInfo } from 'node:net';
@@ -50,6 +51,8 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
   const trustedProxies = parseRuleList('RELAY_TRUSTED_PROXIES', config.trustedProxies).cidrs;
   const sessions = new Set<RelaySession>();
   const sockets = new Set<WebSocket>();
+  /** Upgrade sockets of admitted sessions whose WebSocket handshake has not been answered yet. */
+  const upgrading = new Set<Duplex>();
   let draining = false;
   let nextId = 1;
   let drained: (() => void) | undefined;
@@ -134,31 +137,28 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     if (!offered.includes(RELAY_SUBPROTOCOL)) {
       return rejectUpgrade(socket, 400, 'subprotocol', `offer the WebSocket subprotocol ${RELAY_SUBPROTOCOL}`, req);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onWebSocket(ws, req, url, origin));
-  });
-
-  function onWebSocket(ws: WebSocket, req: IncomingMessage, url: URL, origin: string | undefined): void {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
     const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
     const info = { id: nextId++, client, origin, host: url.searchParams.get('host'), port: url.searchParams.get('port') };
     const admission = limiter.admit(client);
     if (!admission.ok) {
-      ws.on('error', () => {});
       metrics.refusals.inc(admission.reason);
       metrics.errors.inc(admission.code);
-      const events: RelayEvent[] = [
-        { type: 'error', code: admission.code, reason: admission.reason, message: admission.message },
-        { type: 'closed', bytesSent: 0, bytesReceived: 0, durationMs: 0 },
-      ];
-      for (const event of events) ws.send(JSON.stringify(event));
-      ws.close(RelayCloseCode.tryAgainLater, admission.reason);
       log({ level: 'info', event: 'session-refused', id: info.id, client, origin, host: info.host, port: info.port, reason: admission.reason });
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        track(ws);
+        ws.on('error', () => {});
+        const events: RelayEvent[] = [
+          { type: 'error', code: admission.code, reason: admission.reason, message: admission.message },
+          { type: 'closed', bytesSent: 0, bytesReceived: 0, durationMs: 0 },
+        ];
+        for (const event of events) ws.send(JSON.stringify(event));
+        ws.close(RelayCloseCode.tryAgainLater, admission.reason);
+      });
       return;
     }
     metrics.sessionsTotal += 1;
     metrics.activeSessions += 1;
-    const session = new RelaySession(ws, info, deps, (ended) => {
+    const session = new RelaySession(info, deps, (ended) => {
       sessions.delete(ended);
       admission.release();
       metrics.activeSessions -= 1;
@@ -166,6 +166,32 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     });
     sessions.add(session);
     session.start();
+    // Every way ws can refuse the handshake (400 for a bad key or version, or a client gone
+    // already) ends with this socket closed and our callback never called.
+    const abandon = () => {
+      upgrading.delete(socket);
+      session.abandon();
+    };
+    upgrading.add(socket);
+    socket.once('close', abandon);
+    // ws answers the handshake synchronously. Answering it from setImmediate lets the plan's
+    // microtasks and net.connect's next tick run first, so a demo alias or an IP literal has its
+    // SYN out (and a name its DNS query, sent inside plan()) before the 101 is written. The 101
+    // leaves a little later for it; the client waits for 'connected' anyway, not for 'open'.
+    setImmediate(() =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('close', abandon);
+        upgrading.delete(socket);
+        track(ws);
+        session.attach(ws);
+      }),
+    );
+  });
+
+  /** WebSockets still open, so close() can cut them once the drain is over. */
+  function track(ws: WebSocket): void {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
   }
 
   const heartbeat = setInterval(() => {
@@ -196,10 +222,12 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
       });
     }
     for (const session of [...sessions]) session.shutdownNow();
-    // Give close frames a moment to go out, then drop whatever is left (including half-sent
-    // upgrade requests still owned by the HTTP server).
-    if (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    // Give close frames a moment to go out (sessions ended before their handshake was answered
+    // send theirs once it is), then drop whatever is left (including half-sent upgrade requests
+    // still owned by the HTTP server).
+    if (sockets.size > 0 || upgrading.size > 0) await new Promise((resolve) => setTimeout(resolve, 200));
     for (const ws of sockets) ws.terminate();
+    for (const socket of upgrading) socket.destroy();
     server.closeAllConnections();
     await serverClosed;
     log({ level: 'info', event: 'closed' });

@@ -2,6 +2,11 @@
  * One relayed session: a client's WebSocket joined to one TCP connection. The session plans the
  * target (policy, DNS), dials only a checked address, then pipes bytes both ways with
  * backpressure, reporting the TCP connection's life as JSON events in the order it happened.
+ *
+ * A session starts when the upgrade request is admitted, before the WebSocket handshake is
+ * answered, so planning and dialing overlap the 101 on its way to the client. Until the WebSocket
+ * is attached, what the session would send (events and server bytes) waits in an outbox, in order;
+ * if the handshake never completes the session is abandoned.
  */
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
@@ -29,6 +34,9 @@ export interface SessionInfo {
 
 type Phase = 'planning' | 'connecting' | 'open' | 'done';
 
+/** Something for the client: a JSON event or server bytes (a binary frame). */
+type Outgoing = RelayEvent | Buffer;
+
 const TCP_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 function tcpErrorCode(err: NodeJS.ErrnoException): RelayErrorCode {
@@ -42,6 +50,16 @@ function toBuffer(data: RawData): Buffer {
 }
 
 export class RelaySession {
+  /** The client's WebSocket, once its handshake has completed (attach). */
+  private ws: WebSocket | undefined;
+  /** What the session sent before attach, in order; attach delivers it. */
+  private outbox: Outgoing[] = [];
+  /** Server bytes in the outbox, counted against bufferHighWaterBytes like the WebSocket's buffer. */
+  private outboxBytes = 0;
+  /** The session ended before attach: the close the WebSocket gets right after the outbox. */
+  private closeOnAttach: { code: number; reason: string } | undefined;
+  /** The WebSocket handshake failed: there is no client to tell anything. */
+  private abandoned = false;
   /** Cleared on each ping, set by the pong; a client that misses one is gone. */
   private alive = true;
   private phase: Phase = 'planning';
@@ -69,7 +87,6 @@ export class RelaySession {
   private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
     readonly info: SessionInfo,
     private readonly deps: SessionDeps,
     private readonly onEnd: (session: RelaySession) => void,
@@ -81,21 +98,56 @@ export class RelaySession {
     return this.phase === 'done';
   }
 
+  /** Plans the target and dials it; the WebSocket may not exist yet. */
   start(): void {
-    this.ws.on('message', (data, isBinary) => this.onClientMessage(data, isBinary));
-    this.ws.on('close', () => this.finish(RelayCloseCode.normal, 'client-closed'));
-    this.ws.on('error', (err: Error & { code?: string }) => this.onClientError(err));
-    this.ws.on('pong', () => {
-      this.alive = true;
-    });
     const { sessionTimeoutMs } = this.deps.config;
     this.sessionTimer = setTimeout(() => this.limit('session-timeout', `the session reached its time limit of ${sessionTimeoutMs} ms`), sessionTimeoutMs);
     void this.planAndDial();
   }
 
+  /**
+   * The WebSocket handshake completed: deliver the outbox in order, then carry on as a live
+   * session — or, if the session already ended, close the WebSocket as finish() would have.
+   */
+  attach(ws: WebSocket): void {
+    if (this.ws) throw new Error(`relay session ${this.info.id} is already attached`);
+    if (this.abandoned) {
+      ws.terminate();
+      return;
+    }
+    this.ws = ws;
+    ws.on('message', (data, isBinary) => this.onClientMessage(data, isBinary));
+    ws.on('close', () => this.finish(RelayCloseCode.normal, 'client-closed'));
+    ws.on('error', (err: Error & { code?: string }) => this.onClientError(err));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    const outbox = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    for (const item of outbox) {
+      if (Buffer.isBuffer(item)) this.sendBytes(item);
+      else this.send(item);
+    }
+    if (this.closeOnAttach && ws.readyState === WebSocket.OPEN) ws.close(this.closeOnAttach.code, this.closeOnAttach.reason);
+  }
+
+  /**
+   * The WebSocket handshake will not complete (ws refused it, or the client left first): drop the
+   * TCP connection and whatever was meant for the client, and end (once) with close reason
+   * handshake-failed. Nothing to do once attached: the WebSocket's own close ends the session.
+   */
+  abandon(): void {
+    if (this.ws || this.abandoned) return;
+    this.abandoned = true;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    this.finish(RelayCloseCode.normal, 'handshake-failed');
+  }
+
   /** Called every ping interval by the server. */
   heartbeat(): void {
-    if (this.done) return;
+    if (this.done || !this.ws) return;
     if (!this.alive) {
       this.ws.terminate();
       this.finish(RelayCloseCode.goingAway, 'ping-timeout');
@@ -113,7 +165,21 @@ export class RelaySession {
   }
 
   private send(event: RelayEvent): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(event));
+    if (!this.ws) {
+      if (!this.abandoned) this.outbox.push(event);
+    } else if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(event));
+  }
+
+  private sendBytes(chunk: Buffer): void {
+    if (!this.ws) {
+      this.outbox.push(chunk);
+      this.outboxBytes += chunk.length;
+    } else this.ws.send(chunk, { binary: true }, () => this.onSentToClient());
+  }
+
+  /** Bytes on their way to the client that it has not taken yet. */
+  private get bufferedToClient(): number {
+    return this.ws ? this.ws.bufferedAmount : this.outboxBytes;
   }
 
   private sendError(code: RelayErrorCode, reason: string, message: string): void {
@@ -237,7 +303,7 @@ export class RelaySession {
       this.send({ type: 'fin' });
     });
     socket.on('drain', () => {
-      if (this.ws.isPaused) this.ws.resume();
+      if (this.ws?.isPaused) this.ws.resume();
     });
     this.flushEarly();
   }
@@ -251,8 +317,8 @@ export class RelaySession {
     }
     this.bytesReceived += chunk.length;
     this.deps.metrics.bytes.inc('target_to_client', chunk.length);
-    this.ws.send(chunk, { binary: true }, () => this.onSentToClient());
-    if (!this.socketPaused && this.ws.bufferedAmount > bufferHighWaterBytes) {
+    this.sendBytes(chunk);
+    if (!this.socketPaused && this.bufferedToClient > bufferHighWaterBytes) {
       // The client reads slower than the server writes: stop reading; TCP flow control
       // (RFC 9293 §3.8.6 window) then slows the server down.
       this.socketPaused = true;
@@ -261,7 +327,7 @@ export class RelaySession {
   }
 
   private onSentToClient(): void {
-    if (this.socketPaused && !this.done && this.ws.bufferedAmount <= this.deps.config.bufferHighWaterBytes / 2) {
+    if (this.socketPaused && !this.done && this.bufferedToClient <= this.deps.config.bufferHighWaterBytes / 2) {
       this.socketPaused = false;
       this.socket?.resume();
     }
@@ -336,7 +402,7 @@ export class RelaySession {
     this.early = [];
     this.earlyBytes = 0;
     // The kernel and the socket buffer are full: stop reading WebSocket frames until 'drain'.
-    if (!writable && !this.ws.isPaused) this.ws.pause();
+    if (!writable && this.ws && !this.ws.isPaused) this.ws.pause();
     if (this.clientShutdown && !socket.writableEnded) socket.end();
   }
 
@@ -360,10 +426,16 @@ export class RelaySession {
     clearTimeout(this.sessionTimer);
     clearTimeout(this.connectTimer);
     if (this.socket && !this.socket.destroyed) this.socket.destroy();
-    if (this.ws.isPaused) this.ws.resume();
+    if (this.ws?.isPaused) this.ws.resume();
     const durationMs = Math.round(performance.now() - this.startedMs);
-    if (this.ws.readyState === WebSocket.OPEN) {
-      this.send({ type: 'closed', bytesSent: this.bytesSent, bytesReceived: this.bytesReceived, durationMs });
+    const closed: RelayEvent = { type: 'closed', bytesSent: this.bytesSent, bytesReceived: this.bytesReceived, durationMs };
+    if (!this.ws) {
+      if (!this.abandoned) {
+        this.send(closed);
+        this.closeOnAttach = { code: closeCode, reason: reason.slice(0, 120) };
+      }
+    } else if (this.ws.readyState === WebSocket.OPEN) {
+      this.send(closed);
       this.ws.close(closeCode, reason.slice(0, 120));
     }
     this.deps.metrics.closes.inc(reason);
