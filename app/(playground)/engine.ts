@@ -10,13 +10,24 @@ import type { ClientCertificate } from '@/lib/tls/client/options';
 import { defaultCrypto } from '@/lib/tls/crypto';
 import { mozillaRoots, type RootStore } from '@/lib/tls/x509/roots';
 import type { Step, Trace } from '@/lib/trace/schema';
-import { createRelayTransport } from '@/lib/transport/relay';
+import { createRelayTransport, type RelayTransport } from '@/lib/transport/relay';
 import { relayUrl, type RunRequest } from '@/lib/view/runOptions';
 import type { RunConfig } from '../api/run-config/route';
 import { pemBlocks } from './pem';
 
 let roots: Promise<RootStore> | undefined;
 let runConfig: Promise<RunConfig> | undefined;
+/** One relay transport per relay URL for the page's life, so a WebSocket warmed after one run serves the next. */
+const transports = new Map<string, RelayTransport>();
+
+function relayTransport(url: string): RelayTransport {
+  let transport = transports.get(url);
+  if (!transport) {
+    transport = createRelayTransport({ url });
+    transports.set(url, transport);
+  }
+  return transport;
+}
 
 async function fetchRunConfig(): Promise<RunConfig> {
   let response: Response;
@@ -63,8 +74,18 @@ async function browserDeps(request: EngineRequest, { onStep, signal }: StartRunO
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
   roots ??= mozillaRoots();
   const crypto = defaultCrypto();
+  const transport = relayTransport(relayUrl(config.relayUrl, window.location, config.relayPort));
   return {
-    transport: createRelayTransport({ url: relayUrl(config.relayUrl, window.location, config.relayPort) }),
+    transport: {
+      name: transport.name,
+      // Each connection takes the warmed WebSocket (if any) and warms the next one behind it, so
+      // the compare page's and the doctor's runs after the first skip the WebSocket handshake.
+      open(target, onEvent) {
+        const connection = transport.open(target, onEvent);
+        void transport.warm();
+        return connection;
+      },
+    },
     crypto,
     verifyCertificates: createCertificateVerifier({ roots: await roots, userCAs, crypto }),
     annotateCertificate,

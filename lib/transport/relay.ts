@@ -4,7 +4,7 @@
  * TransportEvents. Runs wherever a WHATWG-style WebSocket exists (the browser global, or the
  * `ws` package's class in Node tests); no Node built-ins here.
  */
-import { RELAY_SUBPROTOCOL, RelayCloseCode, parseRelayEvent, type RelayErrorCode, type RelayEvent } from './relayProtocol';
+import { RELAY_SUBPROTOCOL, RelayCloseCode, parseRelayEvent, type RelayErrorCode, type RelayEvent, type RelayRequest } from './relayProtocol';
 import type { Connection, Transport, TransportErrorCode, TransportEvent, TransportTarget } from './types';
 
 /** The part of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
@@ -29,7 +29,26 @@ export interface RelayTransportOptions {
    * because `ws` declares extra constructor overloads; it must behave as WebSocketConstructor.
    */
   WebSocketImpl?: WebSocketConstructor | (new (...args: never[]) => unknown);
+  /**
+   * The oldest a WebSocket opened by warm() may be when open() takes it; older ones are closed and
+   * replaced, well before the relay drops unused ones (RELAY_PRECONNECT_TIMEOUT_MS, 30 s by
+   * default). Default 20 000 ms.
+   */
+  spareMaxAgeMs?: number;
 }
+
+/** The relay transport, plus a way to take the WebSocket handshake off a connection's critical path. */
+export interface RelayTransport extends Transport {
+  /**
+   * Opens a WebSocket to the relay ahead of the next open(), which then only names its target in
+   * it (a `connect` request): like a browser's preconnect, the WebSocket handshake is done before
+   * the connection is needed. Resolves once that WebSocket is open or has failed (open() then
+   * opens its own as usual). At most one is kept; calling again while it is fresh reuses it.
+   */
+  warm(): Promise<void>;
+}
+
+const DEFAULT_SPARE_MAX_AGE_MS = 20_000;
 
 /** WebSocket readyState values (WHATWG HTML §9.3). */
 const CONNECTING = 0;
@@ -80,16 +99,57 @@ function relayMessage(code: RelayErrorCode | string, message: string): string {
   return message;
 }
 
-export function createRelayTransport(options: RelayTransportOptions): Transport {
+export function createRelayTransport(options: RelayTransportOptions): RelayTransport {
+  const maxAgeMs = options.spareMaxAgeMs ?? DEFAULT_SPARE_MAX_AGE_MS;
+  let spare: { ws: WebSocketLike; openedAt: number; ready: Promise<void>; settle: () => void } | undefined;
+
+  function construct(url: string): WebSocketLike {
+    const Impl = (options.WebSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructor | undefined;
+    if (!Impl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
+    return new Impl(url, RELAY_SUBPROTOCOL);
+  }
+
+  const fresh = (s: NonNullable<typeof spare>) => (s.ws.readyState === CONNECTING || s.ws.readyState === OPEN) && Date.now() - s.openedAt < maxAgeMs;
+
+  /** The spare WebSocket if it can still carry a session; a stale one is closed. */
+  function takeSpare(): WebSocketLike | undefined {
+    const s = spare;
+    spare = undefined;
+    if (!s) return undefined;
+    s.settle();
+    if (fresh(s)) return s.ws;
+    if (s.ws.readyState === CONNECTING || s.ws.readyState === OPEN) s.ws.close(RelayCloseCode.normal);
+    return undefined;
+  }
+
   return {
     name: 'relay',
+    warm(): Promise<void> {
+      if (spare && fresh(spare)) return spare.ready;
+      takeSpare();
+      const ws = construct(options.url);
+      ws.binaryType = 'arraybuffer';
+      let settle = () => {};
+      const ready = new Promise<void>((resolve) => (settle = resolve));
+      const entry = { ws, openedAt: Date.now(), ready, settle };
+      ws.onopen = () => settle();
+      ws.onclose = () => {
+        if (spare === entry) spare = undefined;
+        settle();
+      };
+      ws.onerror = () => {};
+      // The relay says nothing on a session without a target; anything it does say ends it.
+      ws.onmessage = () => {};
+      spare = entry;
+      return ready;
+    },
     open(target: TransportTarget, onEvent: (event: TransportEvent) => void): Connection {
-      const Impl = (options.WebSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructor | undefined;
-      if (!Impl) throw new Error('no WebSocket implementation: pass WebSocketImpl');
+      const warmed = takeSpare();
+      if (warmed) return new RelayConnection(warmed, onEvent, { type: 'connect', host: target.host, port: target.port });
       const url = new URL(options.url);
       url.searchParams.set('host', target.host);
       url.searchParams.set('port', String(target.port));
-      return new RelayConnection(new Impl(url.toString(), RELAY_SUBPROTOCOL), onEvent);
+      return new RelayConnection(construct(url.toString()), onEvent);
     },
   };
 }
@@ -106,6 +166,8 @@ class RelayConnection implements Connection {
   constructor(
     private readonly ws: WebSocketLike,
     private readonly onEvent: (event: TransportEvent) => void,
+    /** For a WebSocket opened ahead (warm()): the request naming the target, sent before anything else. */
+    connect?: RelayRequest,
   ) {
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
@@ -113,6 +175,10 @@ class RelayConnection implements Connection {
       for (const item of this.pending) ws.send(item);
       this.pending = [];
     };
+    if (connect) {
+      this.opened = ws.readyState === OPEN;
+      this.sendOrQueue(JSON.stringify(connect));
+    }
     ws.onmessage = (event) => this.onMessage(event.data);
     ws.onclose = (event) => this.onClose(event.code, event.reason);
     // An error is always followed by a close event, which carries what we can know.

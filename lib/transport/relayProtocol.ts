@@ -11,7 +11,10 @@ import type { TransportErrorCode } from './types';
 /** The WebSocket subprotocol (RFC 6455 §1.9). A new major version gets a new name. */
 export const RELAY_SUBPROTOCOL = 'tls-playground.relay.v1';
 
-/** The HTTP path the relay accepts upgrades on; the target goes in the query (`?host=H&port=P`). */
+/**
+ * The HTTP path the relay accepts upgrades on. The target goes in the query (`?host=H&port=P`), or,
+ * for a WebSocket opened ahead of need (preconnect), in a `connect` request as its first frame.
+ */
 export const RELAY_PATH = '/relay';
 
 /** Error codes the relay reports: the same codes every transport reports (lib/transport/types.ts). */
@@ -34,8 +37,13 @@ export type RelayEvent =
 
 /** Requests the client may send as text frames. */
 export type RelayRequest =
+  /**
+   * Names the target of a session opened without one (no query): the first frame of such a
+   * session, and only there. Everything then goes as if the target had been in the query.
+   */
+  | { type: 'connect'; host: string; port: number }
   /** Half-close: the relay sends FIN to the server after every byte already sent, keeps reading. */
-  { type: 'shutdown' };
+  | { type: 'shutdown' };
 
 /**
  * WebSocket close codes the relay uses (RFC 6455 §7.4.1; 4000–4999 are private use). The JSON

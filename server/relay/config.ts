@@ -46,6 +46,8 @@ export interface RelayConfig {
   idleTimeoutMs: number;
   /** Total lifetime of a session. */
   sessionTimeoutMs: number;
+  /** A session opened without a target (preconnect) must name one within this long. */
+  preconnectTimeoutMs: number;
   /** Byte cap for each direction of a session. */
   maxBytesPerDirection: number;
   /** Largest WebSocket message accepted from a client (ws maxPayload). */
@@ -96,6 +98,7 @@ export const DEFAULT_RELAY_CONFIG: RelayConfig = {
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
   sessionTimeoutMs: 300_000,
+  preconnectTimeoutMs: 30_000,
   maxBytesPerDirection: 16 * 1024 * 1024,
   maxFrameBytes: 256 * 1024,
   maxEarlyBytes: 64 * 1024,
@@ -158,6 +161,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Par
     connectTimeoutMs: integer('RELAY_CONNECT_TIMEOUT_MS', env.RELAY_CONNECT_TIMEOUT_MS, 1),
     idleTimeoutMs: integer('RELAY_IDLE_TIMEOUT_MS', env.RELAY_IDLE_TIMEOUT_MS, 1),
     sessionTimeoutMs: integer('RELAY_SESSION_TIMEOUT_MS', env.RELAY_SESSION_TIMEOUT_MS, 1),
+    preconnectTimeoutMs: integer('RELAY_PRECONNECT_TIMEOUT_MS', env.RELAY_PRECONNECT_TIMEOUT_MS, 1),
     maxBytesPerDirection: integer('RELAY_MAX_BYTES', env.RELAY_MAX_BYTES, 1),
     maxFrameBytes: integer('RELAY_MAX_FRAME', env.RELAY_MAX_FRAME, 64),
     maxEarlyBytes: integer('RELAY_MAX_EARLY_BYTES', env.RELAY_MAX_EARLY_BYTES, 6),

@@ -174,18 +174,20 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     };
     upgrading.add(socket);
     socket.once('close', abandon);
-    // ws answers the handshake synchronously. Answering it from setImmediate lets the plan's
-    // microtasks and net.connect's next tick run first, so a demo alias or an IP literal has its
-    // SYN out (and a name its DNS query, sent inside plan()) before the 101 is written. The 101
-    // leaves a little later for it; the client waits for 'connected' anyway, not for 'open'.
-    setImmediate(() =>
+    const answer = () =>
       wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('close', abandon);
         upgrading.delete(socket);
         track(ws);
         session.attach(ws);
-      }),
-    );
+      });
+    // ws answers the handshake synchronously. Answering it from setImmediate lets the plan's
+    // microtasks and net.connect's next tick run first, so a demo alias or an IP literal has its
+    // SYN out (and a name its DNS query, sent inside plan()) before the 101 is written. The 101
+    // leaves a little later for it; the client waits for 'connected' anyway, not for 'open'.
+    // A session opened ahead of need has nothing to dial yet: its 101 goes at once.
+    if (session.awaitingTarget) answer();
+    else setImmediate(answer);
   });
 
   /** WebSockets still open, so close() can cut them once the drain is over. */

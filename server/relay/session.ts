@@ -32,7 +32,8 @@ export interface SessionInfo {
   port: string | null;
 }
 
-type Phase = 'planning' | 'connecting' | 'open' | 'done';
+/** awaiting-target: opened without a target (preconnect), waiting for the client's `connect`. */
+type Phase = 'awaiting-target' | 'planning' | 'connecting' | 'open' | 'done';
 
 /** Something for the client: a JSON event or server bytes (a binary frame). */
 type Outgoing = RelayEvent | Buffer;
@@ -85,6 +86,9 @@ export class RelaySession {
   private readonly startedMs = performance.now();
   private sessionTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
+  private preconnectTimer: NodeJS.Timeout | undefined;
+  /** Opened without a target, named later by a `connect` request. */
+  private readonly preconnected: boolean;
 
   constructor(
     readonly info: SessionInfo,
@@ -92,16 +96,49 @@ export class RelaySession {
     private readonly onEnd: (session: RelaySession) => void,
   ) {
     this.helloChecked = !deps.config.requireClientHello;
+    this.preconnected = info.host === null && info.port === null;
+  }
+
+  /** Opened ahead of need without a target: nothing to plan or dial until the client names one. */
+  get awaitingTarget(): boolean {
+    return this.phase === 'awaiting-target';
   }
 
   get done(): boolean {
     return this.phase === 'done';
   }
 
-  /** Plans the target and dials it; the WebSocket may not exist yet. */
+  /** Plans the target and dials it (the WebSocket may not exist yet), or waits to be told the target. */
   start(): void {
-    const { sessionTimeoutMs } = this.deps.config;
+    const { sessionTimeoutMs, preconnectTimeoutMs } = this.deps.config;
     this.sessionTimer = setTimeout(() => this.limit('session-timeout', `the session reached its time limit of ${sessionTimeoutMs} ms`), sessionTimeoutMs);
+    if (this.preconnected) {
+      this.phase = 'awaiting-target';
+      // Unused, it is just a held slot: give it back quietly (the client stops using it earlier).
+      this.preconnectTimer = setTimeout(() => this.finish(RelayCloseCode.normal, 'preconnect-timeout'), preconnectTimeoutMs);
+      return;
+    }
+    void this.planAndDial();
+  }
+
+  /** The first frame of a session opened without a target must be `{"type":"connect",host,port}`. */
+  private onConnectRequest(data: RawData, isBinary: boolean): void {
+    const refuse = (message: string) => this.protocolError('bad-control', message);
+    if (isBinary) return refuse('the client sent data before naming its target with a connect request');
+    let request: unknown;
+    try {
+      request = JSON.parse(toBuffer(data).toString('utf8'));
+    } catch {
+      return refuse('a text frame from the client is not JSON');
+    }
+    const r = request as { type?: unknown; host?: unknown; port?: unknown } | null;
+    if (typeof r !== 'object' || r === null || r.type !== 'connect') return refuse('a session opened without a target must name one first: {"type":"connect","host":…,"port":…}');
+    if (typeof r.host !== 'string' || typeof r.port !== 'number' || !Number.isInteger(r.port)) return refuse('connect needs a string host and an integer port');
+    clearTimeout(this.preconnectTimer);
+    // From here on exactly as if host and port had been in the upgrade's query.
+    this.info.host = r.host;
+    this.info.port = String(r.port);
+    this.phase = 'planning';
     void this.planAndDial();
   }
 
@@ -335,6 +372,7 @@ export class RelaySession {
 
   private onClientMessage(data: RawData, isBinary: boolean): void {
     if (this.done) return;
+    if (this.phase === 'awaiting-target') return this.onConnectRequest(data, isBinary);
     const bytes = toBuffer(data);
     if (!isBinary) {
       this.onClientControl(bytes.toString('utf8'));
@@ -376,8 +414,13 @@ export class RelaySession {
       this.protocolError('bad-control', 'a text frame from the client is not JSON');
       return;
     }
-    if (typeof request !== 'object' || request === null || (request as { type?: unknown }).type !== 'shutdown') {
-      this.protocolError('bad-control', 'the only request a client may send is {"type":"shutdown"}');
+    const type = typeof request === 'object' && request !== null ? (request as { type?: unknown }).type : undefined;
+    if (type === 'connect') {
+      this.protocolError('bad-control', 'connect names the target of a session opened without one, as its first frame only');
+      return;
+    }
+    if (type !== 'shutdown') {
+      this.protocolError('bad-control', 'the requests a client may send are {"type":"connect",…} (first, without a target) and {"type":"shutdown"}');
       return;
     }
     if (this.clientShutdown) return;
@@ -425,6 +468,7 @@ export class RelaySession {
     this.phase = 'done';
     clearTimeout(this.sessionTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.preconnectTimer);
     if (this.socket && !this.socket.destroyed) this.socket.destroy();
     if (this.ws?.isPaused) this.ws.resume();
     const durationMs = Math.round(performance.now() - this.startedMs);
@@ -448,6 +492,7 @@ export class RelaySession {
       origin: this.info.origin,
       host: this.info.host,
       port: this.info.port,
+      preconnected: this.preconnected || undefined,
       demo: plan?.kind === 'demo' ? true : undefined,
       resolved: plan?.kind === 'address' && !plan.literal ? plan.addresses : undefined,
       remote: this.remote,

@@ -157,3 +157,60 @@ describe('relay transport: relay frames to transport events', () => {
     assert.equal(events[0].type === 'error' && events[0].code, 'RELAY');
   });
 });
+
+describe('relay transport: a WebSocket opened ahead (warm)', () => {
+  test('warm() opens /relay without a target; open() then names it in a connect request, before any data', async () => {
+    const transport = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket });
+    const ready = transport.warm();
+    const ws = ScriptedWebSocket.last;
+    assert.equal(ws.url, 'wss://relay.example/relay');
+    assert.equal(ws.protocols, RELAY_SUBPROTOCOL);
+    ws.open();
+    await ready;
+    // A second warm() while the first is fresh reuses it.
+    await transport.warm();
+    assert.equal(ScriptedWebSocket.last, ws);
+    const events: TransportEvent[] = [];
+    const connection = transport.open({ host: 'www.example.com', port: 443 }, (e) => events.push(e));
+    assert.equal(ScriptedWebSocket.last, ws, 'open() took the warmed WebSocket');
+    connection.write(new TextEncoder().encode('hello'));
+    assert.deepEqual(ws.sent[0], JSON.stringify({ type: 'connect', host: 'www.example.com', port: 443 }));
+    assert.deepEqual(ws.sent[1], new TextEncoder().encode('hello'));
+    ws.event({ type: 'connected', remoteAddress: '93.184.215.14', remotePort: 443, connectMs: 3 });
+    assert.deepEqual(events, [{ type: 'connected', remoteAddress: '93.184.215.14', remotePort: 443, connectMs: 3 }]);
+    // The next open() has nothing warmed: it opens its own WebSocket with the target in the query.
+    transport.open({ host: 'other.example', port: 8443 }, () => {});
+    assert.equal(ScriptedWebSocket.last.url, 'wss://relay.example/relay?host=other.example&port=8443');
+  });
+
+  test('a warmed WebSocket still connecting is used too: the connect request goes first once it opens', () => {
+    const transport = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket });
+    void transport.warm();
+    const ws = ScriptedWebSocket.last;
+    const connection = transport.open({ host: 'www.example.com', port: 443 }, () => {});
+    connection.write(new Uint8Array([22, 3, 1]));
+    assert.deepEqual(ws.sent, []);
+    ws.open();
+    assert.deepEqual(ws.sent, [JSON.stringify({ type: 'connect', host: 'www.example.com', port: 443 }), new Uint8Array([22, 3, 1])]);
+  });
+
+  test('a warmed WebSocket that closed, or grew too old, is not used', async () => {
+    const transport = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket, spareMaxAgeMs: 0 });
+    const ready = transport.warm();
+    const stale = ScriptedWebSocket.last;
+    stale.open();
+    await ready;
+    transport.open({ host: 'www.example.com', port: 443 }, () => {});
+    assert.notEqual(ScriptedWebSocket.last, stale);
+    assert.equal(stale.closedWith, 1000, 'the stale one is closed');
+
+    const fresh = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket });
+    const warming = fresh.warm();
+    const gone = ScriptedWebSocket.last;
+    gone.closeFromRelay(1000, 'preconnect-timeout');
+    await warming; // settles on close as well as on open
+    fresh.open({ host: 'www.example.com', port: 443 }, () => {});
+    assert.notEqual(ScriptedWebSocket.last, gone);
+    assert.equal(ScriptedWebSocket.last.url, 'wss://relay.example/relay?host=www.example.com&port=443');
+  });
+});
