@@ -1,9 +1,21 @@
 'use client';
 
 import { useId, type ReactNode } from 'react';
-import { CIPHER_SUITES, describeForm, GROUPS, MAX_BODY_BYTES, PERSONALITIES, SIGNATURE_SCHEMES, VERSIONS, type RunForm, type VersionName } from '@/lib/view/runOptions';
+import {
+  CIPHER_SUITES,
+  describeForm,
+  GROUPS,
+  MAX_BODY_BYTES,
+  PERSONALITIES,
+  SIGNATURE_SCHEMES,
+  TLS12_EXTENSIONS,
+  VERSIONS,
+  type RunForm,
+  type Tls12Extension,
+  type VersionName,
+} from '@/lib/view/runOptions';
 
-/** The folded options: versions, suites, groups, signature schemes, personality, client certificate. */
+/** The folded options: versions, suites, groups, signature schemes, personality, client certificate, TLS 1.2 extensions. */
 export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
   const set = <K extends keyof RunForm>(key: K, value: RunForm[K]) => onChange({ ...form, [key]: value });
   const toggle = (list: string[], name: string) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
@@ -77,6 +89,19 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
         <Fieldset legend="Groups" hint="None checked: the personality's defaults.">
           {GROUPS.map((g) => (
             <Check key={g} label={g} mono checked={form.groups.includes(g)} onChange={() => set('groups', toggle(form.groups, g))} />
+          ))}
+        </Fieldset>
+
+        <Fieldset legend="TLS 1.2 extensions offered" hint="All on by default; switch one off to see what changes.">
+          {TLS12_EXTENSIONS.map((e) => (
+            <Check
+              key={e.name}
+              label={e.name}
+              mono
+              checked={!form.tls12Off.includes(e.name)}
+              onChange={() => set('tls12Off', toggle(form.tls12Off, e.name) as Tls12Extension[])}
+              hint={`${e.rfc}: ${e.description}`}
+            />
           ))}
         </Fieldset>
 

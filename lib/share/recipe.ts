@@ -1,5 +1,18 @@
 import type { RunOptions, Trace } from '../trace/schema';
-import { CIPHER_SUITES, DEFAULT_FORM, GROUPS, MAX_BODY_BYTES, PERSONALITIES, SIGNATURE_SCHEMES, VERSIONS, type PersonalityName, type RunForm, type VersionName } from '../view/runOptions';
+import {
+  CIPHER_SUITES,
+  DEFAULT_FORM,
+  GROUPS,
+  MAX_BODY_BYTES,
+  PERSONALITIES,
+  SIGNATURE_SCHEMES,
+  TLS12_EXTENSIONS,
+  VERSIONS,
+  type PersonalityName,
+  type RunForm,
+  type Tls12Extension,
+  type VersionName,
+} from '../view/runOptions';
 
 /**
  * Recipe links: the playground's target and options as a query string, so a link re-runs the same
@@ -14,6 +27,7 @@ import { CIPHER_SUITES, DEFAULT_FORM, GROUPS, MAX_BODY_BYTES, PERSONALITIES, SIG
  *   sigalgs   signature schemes       cert=demo  offer the demo client certificate
  *   pha=1     offer post_handshake_auth          insecure=1  continue on certificate errors
  *   method=POST  body=N  send a POST with an N-byte body (IIS buffers at most 48 KB while it renegotiates)
+ *   tls12off  TLS 1.2 extensions not offered (extended_master_secret, renegotiation_info, encrypt_then_mac, session_ticket)
  *   run=1     start the run as soon as the page opens
  *
  * Decoding never trusts the link: unknown names are dropped and reported, so a link made by a newer
@@ -30,6 +44,7 @@ export interface Recipe {
 
 const ALL_SUITES: readonly string[] = CIPHER_SUITES.flatMap((s) => s.names);
 const PERSONALITY_NAMES: readonly string[] = PERSONALITIES.map((p) => p.name);
+const TLS12_EXTENSION_NAMES: readonly Tls12Extension[] = TLS12_EXTENSIONS.map((e) => e.name);
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
@@ -51,6 +66,7 @@ export function encodeRecipe(form: RunForm, { run = false }: { run?: boolean } =
     params.set('method', 'POST');
     params.set('body', String(form.bodyBytes));
   }
+  if (form.tls12Off.length > 0) params.set('tls12off', form.tls12Off.join(','));
   if (run) params.set('run', '1');
   // Commas, colons and slashes are safe in a query; leaving them readable keeps links legible.
   return params.toString().replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2F/gi, '/');
@@ -123,6 +139,7 @@ export function decodeRecipe(query: string | URLSearchParams): Recipe | undefine
     if (/^\d+$/.test(body) && bytes <= MAX_BODY_BYTES) form.bodyBytes = bytes;
     else ignored.push(`“body=${body}” ignored (a number of bytes up to ${MAX_BODY_BYTES}).`);
   }
+  form.tls12Off = readList(params, 'tls12off', TLS12_EXTENSION_NAMES, 'TLS 1.2 extension', ignored) ?? [];
   const run = (readFlag(params, 'run', ignored) ?? false) && url !== '';
   return { form, run, ignored };
 }
@@ -148,6 +165,7 @@ export function formFromRunOptions(options: Partial<RunOptions> & Pick<RunOption
     insecure: options.insecure ?? false,
     method: options.method?.toUpperCase() === 'POST' ? 'POST' : 'GET',
     bodyBytes: DEFAULT_FORM.bodyBytes,
+    tls12Off: known(options.tls12Off, TLS12_EXTENSION_NAMES),
   };
 }
 

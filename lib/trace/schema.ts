@@ -48,8 +48,11 @@ export interface RunOptions {
   alpn: string[];
   method: string;
   /** TLS 1.2 extensions switched off for this run (absent: all offered). */
-  tls12Off?: ('extended_master_secret' | 'renegotiation_info' | 'encrypt_then_mac' | 'session_ticket')[];
+  tls12Off?: Tls12Extension[];
 }
+
+/** The TLS 1.2 extensions a run may switch off (RFC 7627, RFC 5746, RFC 7366, RFC 5077). */
+export type Tls12Extension = 'extended_master_secret' | 'renegotiation_info' | 'encrypt_then_mac' | 'session_ticket';
 
 export interface Trace {
   schema: typeof TRACE_SCHEMA;

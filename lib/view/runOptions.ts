@@ -1,4 +1,5 @@
 import { cipherSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
+import type { Tls12Extension } from '../trace/schema';
 
 /**
  * The playground's run form: what the user can choose, its defaults, and the translation into the
@@ -26,6 +27,16 @@ export const CIPHER_SUITES: { version: VersionName; names: readonly string[] }[]
   { version: 'TLSv1.2', names: tls12Suites },
 ];
 
+/** The TLS 1.2 extensions the client offers unless the form switches them off, and why one would. */
+export const TLS12_EXTENSIONS: readonly { name: Tls12Extension; rfc: string; description: string }[] = [
+  { name: 'extended_master_secret', rfc: 'RFC 7627', description: 'binds the master secret to the whole handshake (triple-handshake defence)' },
+  { name: 'renegotiation_info', rfc: 'RFC 5746', description: 'secure renegotiation; without it, renegotiating servers (IIS) refuse or stay insecure' },
+  { name: 'encrypt_then_mac', rfc: 'RFC 7366', description: 'MAC over the ciphertext for CBC suites (Lucky 13 defence)' },
+  { name: 'session_ticket', rfc: 'RFC 5077', description: 'asks for a ticket to resume the session later' },
+];
+
+export type { Tls12Extension };
+
 export interface RunForm {
   url: string;
   versions: VersionName[];
@@ -40,6 +51,8 @@ export interface RunForm {
   method: 'GET' | 'POST';
   /** POST only: the request body is this many bytes of 'a' (IIS buffers at most 48 KB while it renegotiates). */
   bodyBytes: number;
+  /** TLS 1.2 extensions not offered (empty: all of them, the engine's default). */
+  tls12Off: Tls12Extension[];
 }
 
 export const DEFAULT_FORM: RunForm = {
@@ -54,6 +67,7 @@ export const DEFAULT_FORM: RunForm = {
   insecure: false,
   method: 'GET',
   bodyBytes: 1024,
+  tls12Off: [],
 };
 
 /** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
@@ -71,6 +85,11 @@ export interface RunRequest {
   clientCertificate?: boolean;
   method?: string;
   body?: Uint8Array;
+  /** false switches the TLS 1.2 extension off; undefined leaves the engine's default (on). */
+  extendedMasterSecret?: boolean;
+  renegotiationInfo?: boolean;
+  encryptThenMac?: boolean;
+  sessionTicket?: boolean;
 }
 
 export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
@@ -116,6 +135,10 @@ export function toRunRequest(form: RunForm, url: string): RunRequest {
     clientCertificate: form.clientCertificate === 'demo',
     method: form.method,
     body: form.method === 'POST' ? new Uint8Array(Math.min(Math.max(Math.floor(form.bodyBytes) || 0, 0), MAX_BODY_BYTES)).fill(0x61) : undefined,
+    extendedMasterSecret: form.tls12Off.includes('extended_master_secret') ? false : undefined,
+    renegotiationInfo: form.tls12Off.includes('renegotiation_info') ? false : undefined,
+    encryptThenMac: form.tls12Off.includes('encrypt_then_mac') ? false : undefined,
+    sessionTicket: form.tls12Off.includes('session_ticket') ? false : undefined,
   };
 }
 
@@ -132,6 +155,7 @@ export function describeForm(form: RunForm): string {
   if (form.postHandshakeAuth) parts.push('post_handshake_auth');
   if (form.insecure) parts.push('continue on certificate errors');
   if (form.method === 'POST') parts.push(`POST ${form.bodyBytes} bytes`);
+  if (form.tls12Off.length) parts.push(`TLS 1.2 without ${form.tls12Off.join(', ')}`);
   return parts.join(' · ');
 }
 

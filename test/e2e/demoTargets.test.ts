@@ -228,6 +228,25 @@ describe('demo targets run from the page', () => {
     assertAbsent(run.steps, /^ServerKeyExchange/);
   });
 
+  it('legacy TLS 1.2 with extended_master_secret and encrypt_then_mac switched off in the options', async () => {
+    const extension = (name: string) => page.getByRole('checkbox', { name: new RegExp(`^${name}`) });
+    try {
+      for (const name of ['extended_master_secret', 'encrypt_then_mac']) await extension(name).uncheck();
+      assert.match(await page.locator('[data-testid=run-options] summary').innerText(), /TLS 1\.2 without extended_master_secret, encrypt_then_mac/);
+      const run = await runDemo('legacy-tls12', { personality: 'openssl' });
+      assert.equal(run.outcome, 'ok');
+      // A DOM click on the row itself: the diagram may still be settling after the run, and a
+      // click by coordinates can land on the row that moved into its place.
+      await page.locator('[data-testid=step-row][aria-label^="Check: TLS 1.2 with"]').first().dispatchEvent('click');
+      await page.waitForFunction(() => document.querySelector('[data-testid=step-detail] h3')?.textContent?.startsWith('TLS 1.2 with'));
+      const detail = await page.getByTestId('step-detail').innerText();
+      assert.match(detail, /No extended master secret \(RFC 7627\)/);
+      assert.match(detail, /classic MAC-then-encrypt/);
+    } finally {
+      for (const name of ['extended_master_secret', 'encrypt_then_mac']) await extension(name).check();
+    }
+  });
+
   const certificateFailures: [string, RegExp][] = [
     ['expired', /^Alert: certificate_expired \(fatal\), client to server/],
     ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), client to server/],

@@ -32,11 +32,12 @@ describe('recipe links', () => {
       insecure: true,
       method: 'POST',
       bodyBytes: 49153,
+      tls12Off: ['extended_master_secret', 'encrypt_then_mac'],
     };
     const query = encodeRecipe(form, { run: true });
     assert.match(query, /(^|&)versions=TLSv1\.2(&|$)/);
     assert.match(query, /(^|&)suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256(&|$)/);
-    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&run=1$/);
+    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&tls12off=extended_master_secret,encrypt_then_mac&run=1$/);
     const recipe = decodeRecipe(query);
     assert.deepEqual(recipe, { form, run: true, ignored: [] });
   });
@@ -49,7 +50,7 @@ describe('recipe links', () => {
   });
 
   it('open with what they understand and say what they ignored', () => {
-    const recipe = decodeRecipe('url=https://tls13.test/&as=nss&versions=TLSv1.4,TLSv1.3&groups=x25519,ffdhe9999&pha=maybe&cert=mine&method=PUT&body=-1');
+    const recipe = decodeRecipe('url=https://tls13.test/&as=nss&versions=TLSv1.4,TLSv1.3&groups=x25519,ffdhe9999&pha=maybe&cert=mine&method=PUT&body=-1&tls12off=session_ticket,heartbeat');
     assert.ok(recipe);
     assert.equal(recipe.form.personality, DEFAULT_FORM.personality);
     assert.deepEqual(recipe.form.versions, ['TLSv1.3']);
@@ -66,7 +67,9 @@ describe('recipe links', () => {
       '“pha=maybe” ignored (use pha=1).',
       'Method “PUT” ignored (GET or POST).',
       '“body=-1” ignored (a number of bytes up to 1048576).',
+      'Unknown TLS 1.2 extension “heartbeat” ignored.',
     ]);
+    assert.deepEqual(recipe.form.tls12Off, ['session_ticket']);
   });
 
   it('keep both versions when a link asks for none (an empty list cannot run)', () => {
@@ -99,6 +102,13 @@ describe('re-running a recorded trace', () => {
     assert.deepEqual(form.groups, ['x25519']);
     assert.equal(form.personality, 'rustls');
     assert.equal(form.method, 'POST');
+  });
+
+  it('switches off the TLS 1.2 extensions the trace recorded as off, and only known ones', () => {
+    const trace = tls13OkTrace();
+    assert.deepEqual(formFromTrace(trace).tls12Off, [], 'a trace without tls12Off offered them all');
+    trace.options = { ...trace.options, tls12Off: ['renegotiation_info', 'made_up' as never] };
+    assert.deepEqual(formFromTrace(trace).tls12Off, ['renegotiation_info']);
   });
 
   it('takes the personality from the trace when its options do not name one (older traces)', () => {

@@ -33,12 +33,22 @@ describe('run form', () => {
       clientCertificate: false,
       method: 'GET',
       body: undefined,
+      extendedMasterSecret: undefined,
+      renegotiationInfo: undefined,
+      encryptThenMac: undefined,
+      sessionTicket: undefined,
     });
     const request = toRunRequest(
       { ...DEFAULT_FORM, versions: ['TLSv1.2'], groups: ['X25519MLKEM768'], personality: 'openssl', clientCertificate: 'demo', insecure: true },
       'https://iis.test/secure',
     );
     assert.deepEqual([request.versions, request.groups, request.personality, request.clientCertificate, request.insecure], [['TLSv1.2'], ['X25519MLKEM768'], 'openssl', true, true]);
+  });
+
+  it('switches off exactly the TLS 1.2 extensions the form unchecked, leaving the rest to the engine', () => {
+    const request = toRunRequest({ ...DEFAULT_FORM, tls12Off: ['extended_master_secret', 'session_ticket'] }, 'https://legacy-tls12.test/');
+    assert.deepEqual([request.extendedMasterSecret, request.renegotiationInfo, request.encryptThenMac, request.sessionTicket], [false, undefined, undefined, false]);
+    assert.equal(describeForm({ ...DEFAULT_FORM, tls12Off: ['renegotiation_info'] }), 'as rustls · TLS 1.2 without renegotiation_info');
   });
 
   it('sends a POST body of the chosen size, within the limit', () => {
