@@ -407,10 +407,11 @@ describe('exports of a saved run', () => {
     await ensureTshark();
     const { download } = await downloaded(page, 'export-pcapng');
     const file = join(RESULTS_DIR, `share-${download.suggestedFilename()}`);
-    const handshake = await tsharkFields(file, ['tls.handshake.type'], 'tls.handshake.type');
+    const serverPort = trace.steps.find((s) => s.data?.event === 'connected')?.data?.remotePort as number | undefined;
+    const handshake = await tsharkFields(file, ['tls.handshake.type'], 'tls.handshake.type', serverPort);
     const types = handshake.flatMap((row) => row['tls.handshake.type']);
     for (const type of ['1', '2', '8', '11', '15', '20']) assert.ok(types.includes(type), `handshake type ${type} in ${types.join(',')}`);
-    const http = await tsharkFields(file, ['http.request.method', 'http.response.code'], 'http');
+    const http = await tsharkFields(file, ['http.request.method', 'http.response.code'], 'http', serverPort);
     assert.deepEqual(http.flatMap((row) => row['http.request.method']), ['GET']);
     assert.deepEqual(http.flatMap((row) => row['http.response.code']), [String(trace.http?.status)]);
   });

@@ -62,7 +62,7 @@ interface Packets {
 }
 
 async function read(file: string, serverPort: number): Promise<Packets> {
-  const rows = await tsharkFields(file, FIELDS);
+  const rows = await tsharkFields(file, FIELDS, undefined, serverPort);
   const fromServer = rows.filter((r) => Number(r['tcp.srcport'][0]) === serverPort);
   const fromClient = rows.filter((r) => Number(r['tcp.srcport'][0]) !== serverPort);
   return { rows, fromServer, fromClient, handshakeTypes: rows.flatMap((r) => r['tls.handshake.type'].map(Number)) };
@@ -72,8 +72,8 @@ const values = (rows: Record<string, string[]>[], field: string) => rows.flatMap
 const flagged = (rows: Record<string, string[]>[], field: string) => rows.filter((r) => r[field][0] === 'True' || r[field][0] === '1').length;
 
 /** Every capture must be clean TCP: good checksums, nothing Wireshark's TCP analysis complains about. */
-async function assertCleanTcp(file: string): Promise<void> {
-  const bad = await tsharkFields(file, ['frame.number', '_ws.expert.message'], 'tcp.checksum.status != 1 || ip.checksum.status == 2 || tcp.analysis.flags || _ws.malformed');
+async function assertCleanTcp(file: string, serverPort: number): Promise<void> {
+  const bad = await tsharkFields(file, ['frame.number', '_ws.expert.message'], 'tcp.checksum.status != 1 || ip.checksum.status == 2 || tcp.analysis.flags || _ws.malformed', serverPort);
   assert.deepEqual(bad, [], 'no bad checksums, malformed packets or TCP analysis warnings');
 }
 
@@ -154,7 +154,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     assert.equal(flagged(p.fromServer, 'tcp.flags.fin'), 1);
     assert.equal(flagged(p.fromClient, 'tcp.flags.fin'), 1);
     assert.equal(flagged(p.rows, 'tcp.flags.reset'), 0);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
 
     // The decrypted streams are exactly what the two applications wrote; the trace's http steps
     // (which carry plaintext, not wire bytes) added nothing.
@@ -184,7 +184,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     assert.deepEqual(values(p.fromServer, 'tls.alert_message.desc').map(Number), [ALERT.close_notify]);
     assert.equal(flagged(p.fromServer, 'tcp.flags.fin'), 1);
     assert.equal(flagged(p.rows, 'tcp.flags.reset'), 0);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
 
     const streams = await tsharkFollowTls(file, port);
     assert.equal(streams.serverToClient.toString('latin1'), capture.received);
@@ -209,7 +209,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     assert.ok(addresses.every((r) => r['ipv6.src'][0] === '::1' && r['ipv6.dst'][0] === '::1' && r['ip.src'].length === 0));
     const p = await read(file, server.port);
     assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, server.port);
     const streams = await tsharkFollowTls(file, server.port);
     assert.equal(streams.serverToClient.toString('latin1'), capture.received);
   });
@@ -221,7 +221,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     assert.deepEqual(p.handshakeTypes, [HANDSHAKE.client_hello, HANDSHAKE.server_hello], 'only the plaintext hellos');
     assert.deepEqual(values(p.rows, 'http.request.method'), []);
     assert.deepEqual(values(p.rows, 'http.response.code'), []);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
   });
 
   test('TLS 1.3, client certificate required but not sent: the server\'s encrypted fatal certificate_required alert, decrypted', async () => {
@@ -246,7 +246,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     assert.deepEqual(values(p.fromServer, 'tls.alert_message.level').map(Number), [2], 'fatal');
     assert.deepEqual(values(p.fromServer, 'tls.alert_message.desc').map(Number), [ALERT.certificate_required]);
     assert.deepEqual(values(p.rows, 'http.response.code'), []);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, server.port);
   });
 
   test('IIS renegotiation: HelloRequest after the request, warning no_renegotiation from the client, then the server\'s RST', async () => {
@@ -279,7 +279,7 @@ describe('pcapng export read by tshark, decrypted by the embedded key log alone'
     const helloRequestRow = p.rows.findIndex((r) => r['tls.handshake.type'].includes(String(HANDSHAKE.hello_request)));
     const alertRow = p.rows.findIndex((r) => r['tls.alert_message.desc'].length > 0);
     assert.ok(helloRequestRow < alertRow, 'the alert answers the HelloRequest');
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, target.port);
   });
 });
 
@@ -314,7 +314,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
     const last = p.rows.at(-1)!;
     assert.equal(Number(last['tcp.srcport'][0]), port);
     assert.equal(flagged([last], 'tcp.flags.reset'), 1, 'the capture ends with the server\'s RST');
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
     await assertPayloadIsTheRecords(file, trace, port);
   });
 
@@ -329,7 +329,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
     assert.equal(p.handshakeTypes.filter((t) => t === HANDSHAKE.finished).length, 2);
     assert.deepEqual(values(p.fromClient, 'http.request.method'), ['GET']);
     assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
     await assertPayloadIsTheRecords(file, trace, port);
   });
 
@@ -340,7 +340,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
     const p = await read(file, port);
     assert.equal(p.handshakeTypes.filter((t) => t === HANDSHAKE.finished).length, 2, 'both encrypted Finished messages');
     assert.deepEqual(values(p.fromServer, 'http.response.code'), ['200']);
-    await assertCleanTcp(file);
+    await assertCleanTcp(file, port);
     await assertPayloadIsTheRecords(file, trace, port);
   });
 });

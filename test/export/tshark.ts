@@ -29,10 +29,13 @@ export function ensureTshark(): Promise<void> {
 
 /**
  * Runs tshark with checksum validation on and no key log file: what it decrypts, it decrypts with
- * the secrets embedded in the capture (the Decryption Secrets Block).
+ * the secrets embedded in the capture (the Decryption Secrets Block). `tlsPort`: the server's port,
+ * decoded as TLS whatever it is. The tests' servers listen on ephemeral ports, and now and then one
+ * is a port Wireshark gives to another protocol, whose dissector then claims the stream.
  */
-export function tshark(file: string, args: string[]): Promise<string> {
+export function tshark(file: string, args: string[], tlsPort?: number): Promise<string> {
   const base = ['-r', file, '-n', '-o', 'tls.keylog_file:', '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+  if (tlsPort !== undefined) base.push('-d', `tcp.port==${tlsPort},tls`);
   return new Promise((resolve, reject) => {
     execFile(TSHARK, [...base, ...args], { maxBuffer: 64 << 20, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`tshark ${args.join(' ')} failed: ${stderr || err.message}`));
@@ -42,10 +45,10 @@ export function tshark(file: string, args: string[]): Promise<string> {
 }
 
 /** One row per packet: the named fields, each a list of values (tshark -T fields, all occurrences). */
-export async function tsharkFields(file: string, fields: string[], filter?: string): Promise<Record<string, string[]>[]> {
+export async function tsharkFields(file: string, fields: string[], filter?: string, tlsPort?: number): Promise<Record<string, string[]>[]> {
   const args = ['-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...fields.flatMap((f) => ['-e', f])];
   if (filter) args.push('-Y', filter);
-  const out = await tshark(file, args);
+  const out = await tshark(file, args, tlsPort);
   return out
     .split('\n')
     .filter((line) => line.length > 0)
@@ -61,7 +64,7 @@ export async function tsharkFields(file: string, fields: string[], filter?: stri
  * side's data flush left and the other's indented by a tab; "Node 0" names the flush-left side.
  */
 export async function tsharkFollowTls(file: string, serverPort: number): Promise<{ clientToServer: Buffer; serverToClient: Buffer }> {
-  const out = await tshark(file, ['-q', '-z', 'follow,tls,raw,0']);
+  const out = await tshark(file, ['-q', '-z', 'follow,tls,raw,0'], serverPort);
   const lines = out.split('\n');
   const node0 = lines.findIndex((line) => line.startsWith('Node 0:'));
   const port = node0 === -1 ? NaN : Number(/:(\d+)\s*$/.exec(lines[node0])?.[1]);
