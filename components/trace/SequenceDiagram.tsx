@@ -50,6 +50,8 @@ function rowLabel(row: DiagramRow): string {
 export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls }: SequenceDiagramProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
+  /** Set between a pointer press and the focus it causes: a click chooses its own row. */
+  const pressing = useRef(false);
 
   // Follow the stream while the user has not scrolled away from the bottom.
   useEffect(() => {
@@ -112,8 +114,20 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
         aria-busy={running}
         tabIndex={0}
         onKeyDown={onKey}
+        onPointerDown={() => {
+          pressing.current = true;
+        }}
+        onPointerUp={() => {
+          pressing.current = false;
+        }}
+        onPointerCancel={() => {
+          pressing.current = false;
+        }}
         onFocus={() => {
-          if (selectedSeq === undefined && rows.length) onSelect(rows[0].seq);
+          // Focus from the keyboard starts at the first step. Focus from a click must not: selecting
+          // (and scrolling to) the first row under the pressed button would move the clicked row
+          // away before the click completes, and the first row would be chosen instead.
+          if (!pressing.current && selectedSeq === undefined && rows.length) onSelect(rows[0].seq);
         }}
         onScroll={(e) => {
           const el = e.currentTarget;
