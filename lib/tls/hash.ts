@@ -33,27 +33,35 @@ export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: strin
 }
 
 /**
- * The running hash of the handshake messages (RFC 8446 §4.4.1). It keeps the messages, not a hash
- * state, because the hash is only known once the cipher suite is chosen, and a HelloRetryRequest
- * replaces ClientHello1 by a synthetic message_hash.
+ * The running hash of the handshake messages (RFC 8446 §4.4.1). It keeps the messages, because the
+ * hash is only known once the cipher suite is chosen and a HelloRetryRequest replaces ClientHello1
+ * by a synthetic message_hash; once a hash has been asked for, it also keeps that hash's running
+ * state, so each later digest costs only the messages added since.
  */
 export class Transcript {
   private messages: Uint8Array[] = [];
+  private readonly running = new Map<HashName, ReturnType<(typeof hashes)[HashName]['create']>>();
 
   add(message: Uint8Array): void {
     this.messages.push(message);
+    for (const state of this.running.values()) state.update(message);
   }
 
   hash(hash: HashName): Uint8Array {
-    const h = hashes[hash].create();
-    for (const m of this.messages) h.update(m);
-    return h.digest();
+    let state = this.running.get(hash);
+    if (!state) {
+      state = hashes[hash].create();
+      for (const m of this.messages) state.update(m);
+      this.running.set(hash, state);
+    }
+    return state.clone().digest();
   }
 
   /** RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 becomes message_hash(Hash(ClientHello1)). */
   replaceWithMessageHash(hash: HashName): void {
     const digestOfAll = this.hash(hash);
     this.messages = [concat(new Uint8Array([254, 0, 0, digestOfAll.length]), digestOfAll)];
+    this.running.clear();
   }
 
   /** All messages so far, concatenated (TLS 1.2 session hash and CertificateVerify). */
@@ -64,10 +72,12 @@ export class Transcript {
   clone(): Transcript {
     const copy = new Transcript();
     copy.messages = [...this.messages];
+    for (const [name, state] of this.running) copy.running.set(name, state.clone());
     return copy;
   }
 
   reset(): void {
     this.messages = [];
+    this.running.clear();
   }
 }
