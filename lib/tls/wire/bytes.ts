@@ -52,12 +52,15 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 export function utf8(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
+  return utf8Encoder.encode(s);
 }
 
 export function fromUtf8(b: Uint8Array): string {
-  return new TextDecoder().decode(b);
+  return utf8Decoder.decode(b);
 }
 
 /** Big-endian unsigned integer of `width` bytes. */
