@@ -1,9 +1,8 @@
 'use client';
 
 import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
-import { buildDiagram } from '@/lib/view/diagram';
 import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
@@ -17,6 +16,8 @@ import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
+import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
+import { FormError } from '@/components/run/FormParts';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 
@@ -31,6 +32,9 @@ interface RunState {
   source: 'run' | 'file';
 }
 
+/** No run yet: the diagram's steps (one array, so the diagram is built once). */
+const NO_STEPS: Step[] = [];
+
 /**
  * The playground: URL input, demo targets and options; then the live diagram, the selected step's
  * detail, the key schedule and the certificate. Runs happen in this browser: the engine is loaded on
@@ -42,7 +46,6 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const [run, setRun] = useState<RunState | undefined>(undefined);
   const [selectedSeq, setSelectedSeq] = useState<number | undefined>(undefined);
   const [tab, setTab] = useState<Tab>('step');
-  const [showKeys, setShowKeys] = useState(false);
   const runCounter = useRef(0);
   const abort = useRef<AbortController | undefined>(undefined);
   const urlInput = useRef<HTMLInputElement>(null);
@@ -167,9 +170,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   }
 
   const steps = run?.trace.steps;
-  const diagram = useMemo(() => buildDiagram(steps ?? []), [steps]);
-  const visibleRows = useMemo(() => (showKeys ? diagram.rows : diagram.rows.filter((r) => r.layer !== 'key')), [diagram, showKeys]);
-  const keyCount = diagram.rows.length - diagram.rows.filter((r) => r.layer !== 'key').length;
+  const diagramRows = useDiagramRows(steps ?? NO_STEPS);
   const selectedStep = selectedSeq !== undefined ? steps?.find((s) => s.seq === selectedSeq) : undefined;
 
   // When a run fails, open the step that explains why, unless the user already chose one.
@@ -232,9 +233,9 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
           </div>
         </div>
         {formError && (
-          <p id={errorId} role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300" data-testid="form-error">
+          <FormError id={errorId} testId="form-error">
             {formError}
-          </p>
+          </FormError>
         )}
         <RunOptionsPanel form={form} onChange={setForm} />
       </form>
@@ -245,18 +246,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
           {run.status === 'done' && <ShareBar trace={run.trace} />}
           <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
             <div className="min-w-0 space-y-2">
-              <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-                <span aria-live="polite">
-                  {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
-                </span>
-                {keyCount > 0 && (
-                  <label className="flex items-center gap-1">
-                    <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
-                    Show {keyCount} key derivations
-                  </label>
-                )}
-              </div>
-              <SequenceDiagram rows={visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={host} controls={detailId} />
+              <DiagramHeader rows={diagramRows} live />
+              <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={host} controls={detailId} />
             </div>
             <div className="min-w-0">
               <DetailTabs
@@ -272,7 +263,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
                         Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
                       </p>
                     ),
-                  keys: () => <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { setShowKeys(true); selectStep(seq); }} />,
+                  keys: () => <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { diagramRows.setShowKeys(true); selectStep(seq); }} />,
                   certificate: () => <CertificatePanel trace={run.trace} onShowStep={selectStep} />,
                 }}
               />

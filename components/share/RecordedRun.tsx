@@ -2,7 +2,7 @@
 
 import { useCallback, useId, useMemo, useState } from 'react';
 import type { Trace } from '@/lib/trace/schema';
-import { buildDiagram } from '@/lib/view/diagram';
+import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
 import { explainingStep } from '@/lib/view/summary';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
@@ -32,12 +32,9 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
   // A failed run opens on the step that explains why, as the playground does after a live run.
   const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => (trace.outcome !== 'ok' ? explainingStep(trace) : undefined));
   const [tab, setTab] = useState<Tab>('step');
-  const [showKeys, setShowKeys] = useState(false);
   const detailId = useId();
 
-  const diagram = useMemo(() => buildDiagram(trace.steps), [trace.steps]);
-  const visibleRows = useMemo(() => (showKeys ? diagram.rows : diagram.rows.filter((r) => r.layer !== 'key')), [diagram, showKeys]);
-  const keyCount = diagram.rows.length - diagram.rows.filter((r) => r.layer !== 'key').length;
+  const diagramRows = useDiagramRows(trace.steps);
   const selectedStep = selectedSeq !== undefined ? trace.steps.find((s) => s.seq === selectedSeq) : undefined;
   const explaining = useMemo(() => (running ? undefined : explainingStep(trace)), [trace, running]);
 
@@ -54,22 +51,10 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
     </p>
   );
 
-  const counts = (
-    <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-      <span>
-        {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
-      </span>
-      {keyCount > 0 && (
-        <label className="flex items-center gap-1">
-          <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
-          Show {keyCount} key derivations
-        </label>
-      )}
-    </div>
-  );
+  const counts = <DiagramHeader rows={diagramRows} />;
 
   const diagramView = (
-    <SequenceDiagram rows={visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
+    <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
   );
 
   if (compact) {
@@ -111,7 +96,7 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
                   steps={trace.steps}
                   keyLog={trace.keyLog}
                   onShowStep={(seq) => {
-                    setShowKeys(true);
+                    diagramRows.setShowKeys(true);
                     selectStep(seq);
                   }}
                 />

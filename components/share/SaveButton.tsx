@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { Trace } from '@/lib/trace/schema';
 import { CopyButton } from '@/components/trace/CopyButton';
+import { FormError } from '@/components/run/FormParts';
 import { embedPath } from '@/lib/share/embed';
 import { runTitle } from '@/lib/share/describe';
 import { EmbedCode } from './EmbedCode';
@@ -67,9 +68,7 @@ export function SaveButton({ trace }: { trace: Trace }) {
         </button>
       )}
       {state.status === 'failed' && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300" data-testid="save-error">
-          {state.message}
-        </p>
+        <FormError testId="save-error">{state.message}</FormError>
       )}
       {state.status === 'saved' && (
         <div className="space-y-2" aria-live="polite">

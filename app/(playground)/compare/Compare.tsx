@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { ComparisonView } from '@/components/compare/ComparisonView';
+import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
@@ -31,36 +32,13 @@ export function Compare({ initialUrl }: { initialUrl: string }) {
   return (
     <div className="space-y-5">
       <form onSubmit={onSubmit} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label="Compare two clients" noValidate>
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
-          <span className="font-medium">https URL</span>
-          <input
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            className="rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
-            spellCheck={false}
-            data-testid="compare-url"
-          />
-        </label>
+        <UrlField value={url} onChange={setUrl} testId="compare-url" />
         <PersonalitySelect label="Client A" value={a} onChange={setA} testId="compare-a" />
         <PersonalitySelect label="Client B" value={b} onChange={setB} testId="compare-b" />
-        <label className="flex items-center gap-2 text-sm lg:pb-2">
-          <input type="checkbox" checked={clientCertificate} onChange={() => setClientCertificate(!clientCertificate)} />
-          Demo client certificate
-        </label>
-        <button
-          type="submit"
-          disabled={running}
-          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
-          data-testid="compare-run"
-        >
-          {running ? 'Running…' : 'Run both'}
-        </button>
+        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label="Demo client certificate" className="lg:pb-2" />
+        <SubmitButton busy={running} label="Run both" busyLabel="Running…" testId="compare-run" />
       </form>
-      {error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300">
-          {error}
-        </p>
-      )}
+      {error && <FormError>{error}</FormError>}
       <RunResult runA={runA} runB={runB} labelA={`A: ${a}`} labelB={`B: ${b}`} />
     </div>
   );

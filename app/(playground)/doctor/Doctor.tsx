@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import type { Diagnosis, ProbeResult } from '@/lib/doctor/diagnose';
+import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
 import { checkTarget, DEFAULT_FORM, toRunRequest } from '@/lib/view/runOptions';
@@ -54,34 +55,11 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
   return (
     <div className="space-y-6">
       <form onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end" aria-label="Diagnose a URL" noValidate>
-        <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
-          <span className="font-medium">https URL</span>
-          <input
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            spellCheck={false}
-            className="rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
-            data-testid="doctor-url"
-          />
-        </label>
-        <label className="flex items-center gap-2 text-sm sm:pb-2">
-          <input type="checkbox" checked={clientCertificate} onChange={() => setClientCertificate(!clientCertificate)} />
-          With the demo client certificate
-        </label>
-        <button
-          type="submit"
-          disabled={state.status === 'running'}
-          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
-          data-testid="doctor-run"
-        >
-          {state.status === 'running' ? 'Probing…' : 'Diagnose'}
-        </button>
+        <UrlField value={url} onChange={setUrl} testId="doctor-url" />
+        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label="With the demo client certificate" className="sm:pb-2" />
+        <SubmitButton busy={state.status === 'running'} label="Diagnose" busyLabel="Probing…" testId="doctor-run" />
       </form>
-      {error && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300">
-          {error}
-        </p>
-      )}
+      {error && <FormError>{error}</FormError>}
       {state.status === 'failed' && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           The diagnosis could not run: {state.message}

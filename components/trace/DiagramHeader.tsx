@@ -1,0 +1,40 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import type { Step } from '@/lib/trace/schema';
+import { buildDiagram, type Diagram, type DiagramRow } from '@/lib/view/diagram';
+
+export interface DiagramRows {
+  diagram: Diagram;
+  /** The rows the diagram shows: key derivations only when the user asks for them. */
+  visibleRows: DiagramRow[];
+  keyCount: number;
+  showKeys: boolean;
+  setShowKeys: (show: boolean) => void;
+}
+
+/** The sequence diagram's rows for `steps`, with the "show key derivations" switch. */
+export function useDiagramRows(steps: Step[]): DiagramRows {
+  const [showKeys, setShowKeys] = useState(false);
+  const diagram = useMemo(() => buildDiagram(steps), [steps]);
+  const withoutKeys = useMemo(() => diagram.rows.filter((r) => r.layer !== 'key'), [diagram]);
+  return { diagram, visibleRows: showKeys ? diagram.rows : withoutKeys, keyCount: diagram.rows.length - withoutKeys.length, showKeys, setShowKeys };
+}
+
+/** The line above the diagram: steps and bytes each way, and the key derivations switch. */
+export function DiagramHeader({ rows, live = false }: { rows: DiagramRows; live?: boolean }) {
+  const { diagram, keyCount, showKeys, setShowKeys } = rows;
+  return (
+    <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+      <span aria-live={live ? 'polite' : undefined}>
+        {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
+      </span>
+      {keyCount > 0 && (
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
+          Show {keyCount} key derivations
+        </label>
+      )}
+    </div>
+  );
+}
