@@ -1,7 +1,5 @@
 import pg from 'pg';
-import type { Trace } from '../../lib/trace/schema';
-import { type Snapshot, checkMaxBytes, isResultId, snapshotOf, snapshotOfJson, traceOfStored } from './snapshot';
-import { DEFAULT_MAX_BYTES, type ResultStore, type SavedResult, StoreError } from './types';
+import { SnapshotStore, storeUnavailable, type Snapshot } from './snapshot';
 
 export interface PostgresStoreOptions {
   /** postgresql://user@host:port/database (DATABASE_URL). */
@@ -21,15 +19,13 @@ const SCHEMA_LOCK = 0x746c7370; // "tlsp"
  * concurrent save of the same trace gets the same id with created false. The trace is stored as
  * text, not jsonb, so it comes back byte for byte as it was hashed.
  */
-export class PostgresResultStore implements ResultStore {
+export class PostgresResultStore extends SnapshotStore {
   readonly kind = 'postgresql';
   private readonly pool: pg.Pool;
-  private readonly maxBytes: number;
   private schema: Promise<void> | undefined;
-  private closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    this.maxBytes = checkMaxBytes(options.maxBytes ?? DEFAULT_MAX_BYTES);
+    super(options.maxBytes);
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5 });
     // An idle connection dropped by the server (restart, failover) must not crash the app; the
     // next query opens a new one.
@@ -38,10 +34,9 @@ export class PostgresResultStore implements ResultStore {
 
   /** Creates the table once per instance; a failure is retried on the next call. */
   private ready(): Promise<void> {
-    if (this.closed) return Promise.reject(new StoreError('UNAVAILABLE', 'The result store is closed.'));
     this.schema ??= this.createSchema().catch((err: unknown) => {
       this.schema = undefined;
-      throw unavailable('cannot create the saved_results table', err);
+      throw storeUnavailable('cannot create the saved_results table', err);
     });
     return this.schema;
   }
@@ -68,48 +63,23 @@ export class PostgresResultStore implements ResultStore {
     }
   }
 
-  private async insert(snapshot: Snapshot): Promise<SavedResult> {
+  protected async insertSnapshot(snapshot: Snapshot): Promise<boolean> {
     await this.ready();
-    try {
-      const result = await this.pool.query('INSERT INTO saved_results (id, trace, size_bytes) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-        snapshot.id,
-        snapshot.json,
-        snapshot.sizeBytes,
-      ]);
-      return { id: snapshot.id, created: result.rowCount === 1 };
-    } catch (err) {
-      throw unavailable('cannot save the result', err);
-    }
+    const result = await this.pool.query('INSERT INTO saved_results (id, trace, size_bytes) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+      snapshot.id,
+      snapshot.json,
+      snapshot.sizeBytes,
+    ]);
+    return result.rowCount === 1;
   }
 
-  async save(trace: unknown): Promise<SavedResult> {
-    return this.insert(snapshotOf(trace, this.maxBytes));
-  }
-
-  async saveJson(text: string): Promise<SavedResult> {
-    return this.insert(snapshotOfJson(text, this.maxBytes));
-  }
-
-  async get(id: string): Promise<Trace | null> {
+  protected async readJson(id: string): Promise<string | undefined> {
     await this.ready();
-    if (!isResultId(id)) return null;
-    let rows: { trace: string }[];
-    try {
-      rows = (await this.pool.query<{ trace: string }>('SELECT trace FROM saved_results WHERE id = $1', [id])).rows;
-    } catch (err) {
-      throw unavailable('cannot read the result', err);
-    }
-    return rows.length > 0 ? traceOfStored(id, rows[0].trace) : null;
+    const { rows } = await this.pool.query<{ trace: string }>('SELECT trace FROM saved_results WHERE id = $1', [id]);
+    return rows[0]?.trace;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.end();
+  protected release(): Promise<void> {
+    return this.pool.end();
   }
-}
-
-function unavailable(what: string, err: unknown): StoreError {
-  if (err instanceof StoreError) return err;
-  return new StoreError('UNAVAILABLE', `The result store failed: ${what} (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalTraceJson, parseTraceJson } from '../../lib/export/json';
 import type { Trace } from '../../lib/trace/schema';
 import { TraceFormatError, validateTrace } from '../../lib/trace/validate';
-import { StoreError } from './types';
+import { DEFAULT_MAX_BYTES, StoreError, type ResultStore, type SavedResult } from './types';
 
 /**
  * What both stores do before and after touching their database: validate, canonicalize, cap the
@@ -84,4 +84,71 @@ export function traceOfStored(id: string, json: string): Trace {
 export function checkMaxBytes(maxBytes: number): number {
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new Error(`the size cap for saved results must be a positive number of bytes, not ${maxBytes}`);
   return maxBytes;
+}
+
+/** A database failure, as the one error the store reports (a StoreError passes through unchanged). */
+export function storeUnavailable(what: string, err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  return new StoreError('UNAVAILABLE', `The result store failed: ${what} (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+}
+
+/**
+ * What every store does, whatever its database: snapshots, ids, the size cap, the errors it
+ * reports, and refusing work once closed. A backend supplies three things: write a snapshot unless
+ * its id is stored already, read the stored text of an id, and release the database.
+ */
+export abstract class SnapshotStore implements ResultStore {
+  abstract readonly kind: ResultStore['kind'];
+  private readonly maxBytes: number;
+  private closed = false;
+
+  constructor(maxBytes = DEFAULT_MAX_BYTES) {
+    this.maxBytes = checkMaxBytes(maxBytes);
+  }
+
+  /** Stores the snapshot unless a row with its id exists; true when this call stored it. */
+  protected abstract insertSnapshot(snapshot: Snapshot): Promise<boolean> | boolean;
+  /** The stored JSON of `id`, or undefined when there is none. */
+  protected abstract readJson(id: string): Promise<string | undefined> | string | undefined;
+  protected abstract release(): Promise<void> | void;
+
+  save(trace: unknown): Promise<SavedResult> {
+    return this.store(() => snapshotOf(trace, this.maxBytes));
+  }
+
+  saveJson(text: string): Promise<SavedResult> {
+    return this.store(() => snapshotOfJson(text, this.maxBytes));
+  }
+
+  async get(id: string): Promise<Trace | null> {
+    this.checkOpen();
+    if (!isResultId(id)) return null;
+    let json: string | undefined;
+    try {
+      json = await this.readJson(id);
+    } catch (err) {
+      throw storeUnavailable('cannot read the result', err);
+    }
+    return json === undefined ? null : traceOfStored(id, json);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.release();
+  }
+
+  private async store(snapshot: () => Snapshot): Promise<SavedResult> {
+    this.checkOpen();
+    const s = snapshot();
+    try {
+      return { id: s.id, created: await this.insertSnapshot(s) };
+    } catch (err) {
+      throw storeUnavailable('cannot save the result', err);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreError('UNAVAILABLE', 'The result store is closed.');
+  }
 }
