@@ -5,7 +5,7 @@
  */
 import { diagnose, type Diagnosis, type ProbeResult } from '@/lib/doctor/diagnose';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '@/lib/run/certificates';
-import { runTls, type RunDeps, type RunRequest as EngineRequest } from '@/lib/run/run';
+import { runTls, type RunDeps } from '@/lib/run/run';
 import type { ClientCertificate } from '@/lib/tls/client/options';
 import { defaultCrypto } from '@/lib/tls/crypto';
 import { mozillaRoots, type RootStore } from '@/lib/tls/x509/roots';
@@ -63,7 +63,7 @@ export interface StartRunOptions {
 }
 
 /** Everything runTls needs in this browser for `request`. */
-async function browserDeps(request: EngineRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
+async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
   // The configuration is fetched once per page: where the relay is does not change under us.
   runConfig ??= fetchRunConfig().catch((error: unknown) => {
     runConfig = undefined;
@@ -97,11 +97,10 @@ async function browserDeps(request: EngineRequest, { onStep, signal }: StartRunO
 
 /** Runs one request in this browser; resolves with the trace (runTls itself never rejects). */
 export async function startRun(request: RunRequest, options: StartRunOptions = {}): Promise<Trace> {
-  const engineRequest = request as EngineRequest;
-  return runTls(engineRequest, await browserDeps(engineRequest, options));
+  return runTls(request, await browserDeps(request, options));
 }
 
 /** The renegotiation doctor, probing from this browser through the relay. */
 export async function startDiagnosis(request: RunRequest, onProbe: (probe: ProbeResult) => void): Promise<Diagnosis> {
-  return diagnose(request as EngineRequest, async (req) => ({ req, deps: await browserDeps(req, {}) }), { onProbe });
+  return diagnose(request, async (req) => ({ req, deps: await browserDeps(req, {}) }), { onProbe });
 }

@@ -1,4 +1,5 @@
 import { cipherSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
+import type { RunRequest as EngineRunRequest } from '../run/run';
 import type { Tls12Extension } from '../trace/schema';
 
 /**
@@ -73,24 +74,8 @@ export const DEFAULT_FORM: RunForm = {
 /** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface RunRequest {
-  url: string;
-  versions?: VersionName[];
-  cipherSuites?: string[];
-  groups?: string[];
-  signatureSchemes?: string[];
-  personality?: string;
-  insecure?: boolean;
-  postHandshakeAuth?: boolean;
-  clientCertificate?: boolean;
-  method?: string;
-  body?: Uint8Array;
-  /** false switches the TLS 1.2 extension off; undefined leaves the engine's default (on). */
-  extendedMasterSecret?: boolean;
-  renegotiationInfo?: boolean;
-  encryptThenMac?: boolean;
-  sessionTicket?: boolean;
-}
+/** The engine's request, as far as the form sets it (the network address and ALPN stay the engine's). */
+export type RunRequest = Omit<EngineRunRequest, 'connect' | 'alpn' | 'maxRenegotiations'>;
 
 export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
 
