@@ -1,18 +1,10 @@
+import type { RsaPrivateKey } from './rsa';
 import { TlsAlertError } from '../errors';
 import { bigIntToBytes, bitLength, contextTag, DerError, DerReader, Tag } from './der';
 import { checkRsaPublic, curveByOid, curveFieldLength, Oid, UnsupportedKey, type EcCurve } from './spki';
 
-export interface RsaPrivateKeyInfo {
+export interface RsaPrivateKeyInfo extends RsaPrivateKey {
   algorithm: 'rsa' | 'rsa-pss';
-  n: bigint;
-  e: bigint;
-  d: bigint;
-  p: bigint;
-  q: bigint;
-  /** d mod (p−1), d mod (q−1), q⁻¹ mod p: the CRT form of RFC 8017 §3.2. */
-  dp: bigint;
-  dq: bigint;
-  qi: bigint;
   bits: number;
 }
 

@@ -18,6 +18,7 @@ export interface RsaPublicKey {
   e: bigint;
 }
 
+/** RFC 8017 §3.2: the private exponent and the CRT form (dp = d mod (p−1), dq = d mod (q−1), qi = q⁻¹ mod p). */
 export interface RsaPrivateKey extends RsaPublicKey {
   d: bigint;
   p: bigint;
