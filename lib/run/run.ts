@@ -203,6 +203,11 @@ class Run {
   private timer?: ReturnType<typeof setTimeout>;
   /** Bytes the engine produced during the current task; written together, as one TCP write. */
   private outbox: Uint8Array[] = [];
+  /**
+   * The engine's steps from before TCP connected (the ClientHello, built while connecting): they
+   * join the trace right after the "TCP connected" step, when the transport puts their bytes on the wire.
+   */
+  private held: Parameters<TraceRecorder['add']>[0][] | undefined;
 
   constructor(
     private readonly req: RunRequest,
@@ -224,7 +229,10 @@ class Run {
       },
       {
         send: (bytes) => this.outbox.push(bytes),
-        step: (step) => this.emit(step),
+        step: (step) => {
+          if (this.held) this.held.push(step);
+          else this.emit(step);
+        },
         applicationData: (bytes) => this.onApplicationData(bytes),
         keyLog: (line) => recorder.trace.keyLog.push(line),
       },
@@ -247,9 +255,16 @@ class Run {
         title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
         data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
       });
-      // The key shares are made while TCP connects: the ClientHello is ready when the connection is.
+      // The ClientHello is built while TCP connects. Its bytes go to the transport at once, which
+      // sends them the moment the connection is up (the relay: right after the WebSocket opens, and
+      // it writes them to the server as soon as its own dial completes), saving a turn of the
+      // event loop here and a round trip to the relay. Its steps wait for "TCP connected".
       this.client.prepare();
       this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => this.enqueue(() => this.onTransport(event)));
+      this.enqueue(() => {
+        this.held = [];
+        return this.client.start();
+      });
     });
   }
 
@@ -295,7 +310,7 @@ class Run {
           explanation: 'The TCP three-way handshake finished; the TLS handshake starts with the ClientHello.',
           data: { event: 'connected', remoteAddress: event.remoteAddress, remotePort: event.remotePort, connectMs: event.connectMs },
         });
-        await this.client.start();
+        this.releaseHeldSteps();
         return this.afterEngine();
       case 'data':
         this.firstByteAt ??= this.recorder.elapsed();
@@ -334,6 +349,12 @@ class Run {
         if (!this.done) return this.conclude(true);
         return;
     }
+  }
+
+  private releaseHeldSteps(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const step of held) this.emit(step);
   }
 
   private onApplicationData(bytes: Uint8Array): void {
@@ -412,6 +433,7 @@ class Run {
 
   private describeWhere(): string {
     const c = this.client;
+    if (this.connectedAt === undefined) return '';
     if (c.state === 'handshaking') return ' during the handshake';
     if (this.requestSent && !this.http.received) return ' after the HTTP request, before any response';
     if (this.http.received) return ' in the middle of the HTTP response';
@@ -419,7 +441,7 @@ class Run {
   }
 
   private async onTimeout(ms: number): Promise<void> {
-    const waiting = this.client.state === 'handshaking' ? 'the handshake' : this.requestSent ? 'the HTTP response' : 'the connection';
+    const waiting = this.connectedAt === undefined ? 'the connection' : this.client.state === 'handshaking' ? 'the handshake' : this.requestSent ? 'the HTTP response' : 'the connection';
     this.emit({
       direction: 'local',
       layer: 'tcp',
