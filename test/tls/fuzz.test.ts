@@ -20,6 +20,7 @@ import { TlsClient } from '../../lib/tls/client/client';
 import type { ClientOptions } from '../../lib/tls/client/options';
 import { createWebCrypto } from '../../lib/tls/crypto/webcrypto';
 import type { StepContent } from '../../lib/tls/events';
+import { concat } from '../../lib/tls/wire/bytes';
 import type { Field } from '../../lib/tls/wire/field';
 import { RootStore } from '../../lib/tls/x509/roots';
 import type { TestPki } from '../../server/pki/testPki';
@@ -193,16 +194,6 @@ function rechunk(stream: Uint8Array, sizes: number[]): Uint8Array[] {
   return out;
 }
 
-function concatAll(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
-
 function describeOutcome(o: Outcome): string {
   return `state ${o.state}${o.failure ? ` (${o.failure.by} ${o.failure.alert}: ${o.failure.message})` : ''}, steps: ${o.steps.map((s) => s.title).join(' | ')}`;
 }
@@ -263,7 +254,7 @@ for (const [index, scenario] of SCENARIOS.entries()) {
       const recorded = await record(server.port, options, verify, now);
       assert.ok(recorded.outcome.handshakeDone && recorded.outcome.received > 0, `the recording did not complete: ${describeOutcome(recorded.outcome)}`);
       chunks = recorded.chunks;
-      stream = concatAll(chunks);
+      stream = concat(...chunks);
       headers = headerBytes(stream);
     });
 
@@ -335,19 +326,19 @@ for (const [index, scenario] of SCENARIOS.entries()) {
             break;
           case 3: {
             const extra = Uint8Array.from({ length: 1 + pick(40) }, () => pick(256));
-            mutated = concatAll([stream.subarray(0, at), extra, stream.subarray(at)]);
+            mutated = concat(stream.subarray(0, at), extra, stream.subarray(at));
             what = `${extra.length} random bytes inserted at ${at}`;
             break;
           }
           case 4: {
             const n = 1 + pick(64);
-            mutated = concatAll([stream.subarray(0, at), stream.subarray(at + n)]);
+            mutated = concat(stream.subarray(0, at), stream.subarray(at + n));
             what = `${n} bytes deleted at ${at}`;
             break;
           }
           case 5: {
             const n = 1 + pick(200);
-            mutated = concatAll([stream.subarray(0, at + n), stream.subarray(at, at + n), stream.subarray(at + n)]);
+            mutated = concat(stream.subarray(0, at + n), stream.subarray(at, at + n), stream.subarray(at + n));
             what = `${n} bytes at ${at} repeated`;
             break;
           }

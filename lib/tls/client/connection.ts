@@ -9,7 +9,7 @@ import { handshakeTypes, type HandshakeType } from '../registry/protocol';
 import { messageRfc, messageTitle, type EncodedMessage } from '../handshake/messages';
 import { RecordLayer, MAX_FRAGMENT, recordHeaderFields, type IncomingRecord, type OutgoingRecord } from '../record/layer';
 import { concat, toHex } from '../wire/bytes';
-import type { Field } from '../wire/field';
+import { shiftField, type Field } from '../wire/field';
 import { Reader } from '../wire/reader';
 import { explainMessage } from './explain';
 import type { ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
@@ -254,20 +254,19 @@ export function incomingRecordStep(record: IncomingRecord, segments?: Field[]): 
 
 function recordStep(direction: 'client->server' | 'server->client', record: OutgoingRecord | IncomingRecord, messageField?: Field, segments?: Field[]): StepContent {
   const typeName = ['change_cipher_spec', 'alert', 'handshake', 'application_data'][record.type - 20] ?? `type ${record.type}`;
-  const shift = (f: Field, by: number): Field => ({ ...f, offset: f.offset + by, children: f.children?.map((c) => shift(c, by)) });
   const inner = messageField ? [messageField] : (segments ?? []);
   const header = recordHeaderFields(record);
   let fragment: Field;
   let plaintext: StepContent['plaintext'];
   if (record.plaintext) {
-    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: record.fragmentFields.map((f) => shift(f, 5)), meaning: `protected with the ${record.protectedBy}` };
+    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: record.fragmentFields.map((f) => shiftField(f, 5)), meaning: `protected with the ${record.protectedBy}` };
     const pf = record.plaintext.field;
     plaintext = {
       hex: toHex(record.plaintext.bytes),
       field: { ...pf, children: pf.children?.map((c) => (c.name === 'content' && inner.length ? { ...c, children: inner } : c)) },
     };
   } else {
-    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: inner.map((f) => shift(f, 5)) };
+    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: inner.map((f) => shiftField(f, 5)) };
   }
   const protectedNote = record.protectedBy ? ' (encrypted)' : '';
   return {

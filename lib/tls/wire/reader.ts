@@ -1,5 +1,5 @@
 import { decodeError } from '../errors';
-import type { Field, FieldInfo } from './field';
+import { shiftField, type Field, type FieldInfo } from './field';
 
 type Describe<T> = FieldInfo | ((value: T) => FieldInfo) | undefined;
 
@@ -154,8 +154,7 @@ export class Reader {
     const start = this.pos;
     const bytes = this.take(name, n).slice();
     const inner = annotate(bytes);
-    const shift = (f: Field): Field => ({ ...f, offset: f.offset + this.base + start, children: f.children?.map(shift) });
-    this.add(inner ? { ...shift(inner), name } : { name, offset: this.base + start, length: n });
+    this.add(inner ? { ...shiftField(inner, this.base + start), name } : { name, offset: this.base + start, length: n });
     return bytes;
   }
 
