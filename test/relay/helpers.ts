@@ -3,13 +3,14 @@
  * packet anywhere but loopback (public test addresses are redirected to loopback servers), and
  * logs captured in memory.
  */
+import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import { WebSocket } from 'ws';
 import type { LogRecord, RelayConfig } from '../../server/relay/config';
 import { startRelay, type RelayServer } from '../../server/relay/server';
 import { createRelayTransport } from '../../lib/transport/relay';
 import { RELAY_SUBPROTOCOL, parseRelayEvent, type RelayEvent } from '../../lib/transport/relayProtocol';
-import type { Transport } from '../../lib/transport/types';
+import type { Connection, Transport, TransportEvent } from '../../lib/transport/types';
 
 /** The first six bytes of a TLS 1.3 ClientHello record (RFC 8446 §5.1, §4): enough for the check. */
 export const CLIENT_HELLO_HEAD = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]);
@@ -143,4 +144,37 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 3000, what =
 export async function httpGet(url: string): Promise<{ status: number; body: string; contentType: string }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' };
+}
+
+/**
+ * A session opened before the abuse and checked after each case: it must still carry bytes both
+ * ways, proving one client's garbage does not disturb another's session.
+ */
+export class Witness {
+  private received = '';
+  private connection!: Connection;
+  private events: TransportEvent[] = [];
+  private counter = 0;
+
+  constructor(private readonly relay: TestRelay) {}
+
+  async open(): Promise<void> {
+    this.connection = this.relay.transport.open({ host: 'echo.test', port: 443 }, (event) => {
+      this.events.push(event);
+      if (event.type === 'data') this.received += Buffer.from(event.bytes).toString('latin1');
+    });
+    this.connection.write(CLIENT_HELLO_HEAD);
+    await waitFor(() => this.received.length >= CLIENT_HELLO_HEAD.length, 3000, 'witness echo');
+  }
+
+  async assertAlive(): Promise<void> {
+    const token = `still-here-${this.counter++};`;
+    this.connection.write(new TextEncoder().encode(token));
+    await waitFor(() => this.received.endsWith(token), 3000, 'witness round trip');
+    assert.ok(!this.events.some((e) => e.type === 'closed' || e.type === 'error' || e.type === 'reset'));
+  }
+
+  close(): void {
+    this.connection.close();
+  }
 }

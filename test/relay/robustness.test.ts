@@ -1,44 +1,10 @@
 import assert from 'node:assert/strict';
 import { connect as netConnect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { Connection, TransportEvent } from '../../lib/transport/types';
 import { listenTcp, startUnresponsiveListener } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, waitFor, Witness, type TestRelay } from './helpers';
 
 type Peer = Awaited<ReturnType<typeof listenTcp>>;
-
-/**
- * A session opened before the abuse and checked after each case: it must still carry bytes both
- * ways, proving one client's garbage does not disturb another's session.
- */
-class Witness {
-  private received = '';
-  private connection!: Connection;
-  private events: TransportEvent[] = [];
-  private counter = 0;
-
-  constructor(private readonly relay: TestRelay) {}
-
-  async open(): Promise<void> {
-    this.connection = this.relay.transport.open({ host: 'echo.test', port: 443 }, (event) => {
-      this.events.push(event);
-      if (event.type === 'data') this.received += Buffer.from(event.bytes).toString('latin1');
-    });
-    this.connection.write(CLIENT_HELLO_HEAD);
-    await waitFor(() => this.received.length >= CLIENT_HELLO_HEAD.length, 3000, 'witness echo');
-  }
-
-  async assertAlive(): Promise<void> {
-    const token = `still-here-${this.counter++};`;
-    this.connection.write(new TextEncoder().encode(token));
-    await waitFor(() => this.received.endsWith(token), 3000, 'witness round trip');
-    assert.ok(!this.events.some((e) => e.type === 'closed' || e.type === 'error' || e.type === 'reset'));
-  }
-
-  close(): void {
-    this.connection.close();
-  }
-}
 
 describe('relay robustness: malformed input leaves the relay up and other sessions unaffected', () => {
   let echo: Peer;
