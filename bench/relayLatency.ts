@@ -13,7 +13,7 @@
  * judged on the relay in its own process, the deployment the issue describes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
 import { createRelayTransport } from '../lib/transport/relay';
@@ -64,50 +64,47 @@ const BENCH_RELAY_ENV = { RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', RELAY_MAX_PE
 
 /**
  * server/relay/main.ts as its own process, configured by environment variables, with the demo
- * alias read from a registry file as in production. Resolves once it logs "ready".
+ * alias read from a registry file as in production. Resolves once it logs "ready". Its logs (a
+ * line or two per session) go to a file, as a deployment's go to its log collector: read through a
+ * pipe, they would wake this process, the client's, in the middle of relayed runs only.
  */
 async function startRelayProcess(serverPort: number): Promise<{ url: string; child: ChildProcess; close: () => Promise<void> }> {
   const dataDir = join(BENCH_TMP, 'relay-latency-demo');
   await mkdir(dataDir, { recursive: true });
   await writeFile(join(dataDir, 'targets.json'), JSON.stringify({ [ALIAS]: { host: '127.0.0.1', port: serverPort } }));
+  const logPath = join(BENCH_TMP, 'relay-latency.log');
+  const logFile = await open(logPath, 'w');
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/relay/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...BENCH_RELAY_ENV, DEMO_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFile.fd, logFile.fd],
   });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the relay process did not get ready within 20 s:\n${output.slice(-2000)}`)), 20_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /"event":"ready","url":"([^"]+)"/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the relay process exited with code ${code}:\n${output.slice(-2000)}`));
-    });
-  });
-  // Its per-session log lines keep coming; read and drop them so the pipe never blocks it.
-  child.stdout!.removeAllListeners('data');
-  child.stderr!.removeAllListeners('data');
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return {
-    url,
-    child,
-    close: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
+  await logFile.close();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const output = await readFile(logPath, 'utf8');
+    const m = /"event":"ready","url":"([^"]+)"/.exec(output);
+    if (m) {
+      return {
+        url: m[1],
+        child,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    if (exited !== undefined) throw new Error(`the relay process exited with code ${exited}:\n${output.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the relay process did not get ready within 20 s:\n${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<RelayLatencyResult> {
