@@ -184,7 +184,8 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     // ws answers the handshake synchronously. Answering it from setImmediate lets the plan's
     // microtasks and net.connect's next tick run first, so a demo alias or an IP literal has its
     // SYN out (and a name its DNS query, sent inside plan()) before the 101 is written. The 101
-    // leaves a little later for it; the client waits for 'connected' anyway, not for 'open'.
+    // leaves a little later for it; the client's ClientHello, sent on 'open', waits in the session
+    // (early bytes) until the dial completes. Writing the 101 first measured no faster end to end.
     // A session opened ahead of need has nothing to dial yet: its 101 goes at once.
     if (session.awaitingTarget) answer();
     else setImmediate(answer);
