@@ -5,7 +5,7 @@
  * `ws` package's class in Node tests); no Node built-ins here.
  */
 import { RELAY_SUBPROTOCOL, RelayCloseCode, parseRelayEvent, type RelayErrorCode, type RelayEvent, type RelayRequest } from './relayProtocol';
-import type { Connection, Transport, TransportErrorCode, TransportEvent, TransportTarget } from './types';
+import { SOCKET_ERROR_CODES, type Connection, type Transport, type TransportErrorCode, type TransportEvent, type TransportTarget } from './types';
 
 /** The part of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
 export interface WebSocketLike {
@@ -54,18 +54,7 @@ const DEFAULT_SPARE_MAX_AGE_MS = 20_000;
 const CONNECTING = 0;
 const OPEN = 1;
 
-const TRANSPORT_CODES: ReadonlySet<string> = new Set<TransportErrorCode>([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'POLICY',
-  'RATE',
-  'LIMIT',
-  'RELAY',
-]);
+const TRANSPORT_CODES: ReadonlySet<string> = new Set<TransportErrorCode>([...SOCKET_ERROR_CODES, 'POLICY', 'RATE', 'LIMIT', 'RELAY']);
 
 function transportCode(code: RelayErrorCode | string): TransportErrorCode {
   return TRANSPORT_CODES.has(code) ? (code as TransportErrorCode) : 'UNKNOWN';

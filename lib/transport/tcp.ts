@@ -6,7 +6,7 @@
  */
 import { isIP, connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { Connection, Transport, TransportErrorCode, TransportEvent, TransportTarget } from './types';
+import { SOCKET_ERROR_CODES, type Connection, type Transport, type TransportErrorCode, type TransportEvent, type TransportTarget } from './types';
 
 export interface TcpTransportOptions {
   /** Time allowed for the TCP handshake over all resolved addresses together. Default 10 s. */
@@ -20,14 +20,7 @@ export interface TcpTransportOptions {
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Errno names that become their own TransportErrorCode; anything else is UNKNOWN. */
-const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set<TransportErrorCode>([
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
+const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(SOCKET_ERROR_CODES);
 
 export function createTcpTransport(options: TcpTransportOptions = {}): Transport {
   return {

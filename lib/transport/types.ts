@@ -21,6 +21,9 @@ export type TransportErrorCode =
   | 'RELAY'
   | 'UNKNOWN';
 
+/** The socket errors every transport reports by name (the rest are UNKNOWN, or the relay's own). */
+export const SOCKET_ERROR_CODES: readonly TransportErrorCode[] = ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
+
 export type TransportEvent =
   /** DNS answer, when the transport resolved the name itself. */
   | { type: 'resolved'; host: string; addresses: string[] }

@@ -14,24 +14,13 @@ import { after, before, describe, test } from 'node:test';
 import { RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
 import { listenTcp } from '../transport/helpers';
 import { CLIENT_HELLO_HEAD, startTestRelay, waitFor, Witness, type TestRelay } from './helpers';
+import { seeded } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 250);
 const MAX_FRAME = 4096;
 /** How long a fuzzing client waits for the relay's verdict before hanging up itself. */
 const SETTLE_MS = 300;
-
-/** mulberry32: a small seeded generator, so every run sends the same frames. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FrameSpec {
   fin: boolean;

@@ -26,22 +26,11 @@ import { RootStore } from '../../lib/tls/x509/roots';
 import type { TestPki } from '../../server/pki/testPki';
 import { sharedTestPki } from '../helpers/pki';
 import { LOOPBACK, startNodeHttpsServer, type RunningServer } from '../helpers/tlsServers';
+import { seeded } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 250);
 const REPLAY_LIMIT_MS = 10_000;
-
-/** mulberry32: a small seeded generator, so every mutation is reproducible from the seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The client's randomness: the same bytes in the same order on every run, so replays match the recording. */
 function replayableRandom(): (n: number) => Uint8Array {
