@@ -64,6 +64,14 @@ export interface StartRunOptions {
 
 /** Everything runTls needs in this browser for `request`. */
 async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
+  // The root store (a chunk of its own) loads while the configuration is fetched and the run
+  // connects; only the certificate check waits for it, and reports it if it failed to load (the
+  // next run tries again).
+  roots ??= mozillaRoots();
+  const rootStore = roots;
+  rootStore.catch(() => {
+    if (roots === rootStore) roots = undefined;
+  });
   // The configuration is fetched once per page: where the relay is does not change under us.
   runConfig ??= fetchRunConfig().catch((error: unknown) => {
     runConfig = undefined;
@@ -72,7 +80,6 @@ async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOpti
   const config = await runConfig;
   const userCAs = isDemoHost(request.url) && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
-  roots ??= mozillaRoots();
   const crypto = defaultCrypto();
   const transport = relayTransport(relayUrl(config.relayUrl, window.location, config.relayPort));
   return {
@@ -87,7 +94,7 @@ async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOpti
       },
     },
     crypto,
-    verifyCertificates: createCertificateVerifier({ roots: await roots, userCAs, crypto }),
+    verifyCertificates: createCertificateVerifier({ roots: rootStore, userCAs, crypto }),
     annotateCertificate,
     clientCertificate,
     onStep,

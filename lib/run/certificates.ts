@@ -5,10 +5,15 @@ import { verifyServerCertificates } from '../tls/x509/chain';
 import type { RootStore } from '../tls/x509/roots';
 import type { Field } from '../tls/wire/field';
 
-/** The engine's certificate check, backed by lib/tls/x509 (chain building, RFC 5280/6125 checks). */
-export function createCertificateVerifier(opts: { roots: RootStore; userCAs?: Uint8Array[]; crypto: CryptoProvider }): ClientDeps['verifyCertificates'] {
+/**
+ * The engine's certificate check, backed by lib/tls/x509 (chain building, RFC 5280/6125 checks).
+ * `roots` may still be loading (the page fetches the root store while the run connects): the
+ * check waits for it, the handshake up to the server's Certificate does not.
+ */
+export function createCertificateVerifier(opts: { roots: RootStore | Promise<RootStore>; userCAs?: Uint8Array[]; crypto: CryptoProvider }): ClientDeps['verifyCertificates'] {
   return async (certificates, hostname, now, leafKeyUsage): Promise<CertificateVerdict> => {
-    const result = await verifyServerCertificates({ certificates, hostname, now, roots: opts.roots, userCAs: opts.userCAs, crypto: opts.crypto, leafKeyUsage });
+    const roots = await opts.roots;
+    const result = await verifyServerCertificates({ certificates, hostname, now, roots, userCAs: opts.userCAs, crypto: opts.crypto, leafKeyUsage });
     const firstFailure = result.summary.checks.find((k) => !k.ok);
     return { summary: result.summary, alert: result.alert, message: firstFailure?.detail, leafSpki: result.leaf.spki };
   };
