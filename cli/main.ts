@@ -92,6 +92,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a program that stops reading (`| head`) ends the CLI quietly, as SIGPIPE ends
+// other command-line tools (exit status 128 + 13), instead of with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

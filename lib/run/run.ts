@@ -164,8 +164,8 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
   if (off.length) runOptions.tls12Off = off;
   const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
   const trace = recorder.trace;
-  const emit = (content: Parameters<TraceRecorder['add']>[0]) => {
-    const step = recorder.add(content);
+  const emit = (content: Parameters<TraceRecorder['add']>[0], atMs?: number) => {
+    const step = recorder.add(content, atMs);
     deps.onStep?.(step, trace);
     return step;
   };
@@ -215,7 +215,7 @@ class Run {
     private readonly options: ClientOptions,
     private readonly target: ParsedTarget,
     private readonly recorder: TraceRecorder,
-    private readonly emit: (content: Parameters<TraceRecorder['add']>[0]) => Step,
+    private readonly emit: (content: Parameters<TraceRecorder['add']>[0], atMs?: number) => Step,
   ) {
     this.http = new HttpResponseParser(req.method ?? 'GET');
     this.client = new TlsClient(
@@ -249,18 +249,23 @@ class Run {
       const timeoutMs = this.deps.timeoutMs ?? 15000;
       this.timer = setTimeout(() => this.enqueue(() => this.onTimeout(timeoutMs)), timeoutMs);
       this.deps.signal?.addEventListener('abort', () => this.enqueue(async () => this.end('error', 'the run was stopped')));
+      // The ClientHello is built while TCP connects. Its bytes go to the transport at once, which
+      // sends them the moment the connection is up (the relay: right after the WebSocket opens, and
+      // it writes them to the server as soon as its own dial completes), saving a turn of the
+      // event loop here and a round trip to the relay. Its steps wait for "TCP connected".
+      // prepare() may hold the thread for a while (ML-KEM key generation is plain JavaScript), so
+      // it goes first: a dial started before it would have its "connected" reported late.
+      this.client.prepare();
       this.emit({
         direction: 'local',
         layer: 'tcp',
         title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
         data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
       });
-      // The ClientHello is built while TCP connects. Its bytes go to the transport at once, which
-      // sends them the moment the connection is up (the relay: right after the WebSocket opens, and
-      // it writes them to the server as soon as its own dial completes), saving a turn of the
-      // event loop here and a round trip to the relay. Its steps wait for "TCP connected".
-      this.client.prepare();
-      this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => this.enqueue(() => this.onTransport(event)));
+      this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => {
+        const at = this.recorder.elapsed();
+        this.enqueue(() => this.onTransport(event, at));
+      });
       this.enqueue(() => {
         this.held = [];
         return this.client.start();
@@ -295,13 +300,14 @@ class Run {
     this.connection?.close();
   }
 
-  private async onTransport(event: TransportEvent): Promise<void> {
+  /** `at`: when the event arrived (the engine may have been busy building the ClientHello). */
+  private async onTransport(event: TransportEvent, at: number): Promise<void> {
     switch (event.type) {
       case 'resolved':
-        this.emit({ direction: 'local', layer: 'tcp', title: `Resolved ${event.host} to ${event.addresses.join(', ')}`, data: { event: 'resolved', host: event.host, addresses: event.addresses } });
+        this.emit({ direction: 'local', layer: 'tcp', title: `Resolved ${event.host} to ${event.addresses.join(', ')}`, data: { event: 'resolved', host: event.host, addresses: event.addresses } }, at);
         return;
       case 'connected':
-        this.connectedAt = this.recorder.elapsed();
+        this.connectedAt = at;
         this.trace.timings.connectMs = Math.round(event.connectMs * 1000) / 1000;
         this.emit({
           direction: 'local',
@@ -309,7 +315,7 @@ class Run {
           title: `TCP connected to ${event.remoteAddress}:${event.remotePort} in ${event.connectMs.toFixed(1)} ms`,
           explanation: 'The TCP three-way handshake finished; the TLS handshake starts with the ClientHello.',
           data: { event: 'connected', remoteAddress: event.remoteAddress, remotePort: event.remotePort, connectMs: event.connectMs },
-        });
+        }, at);
         this.releaseHeldSteps();
         return this.afterEngine();
       case 'data':

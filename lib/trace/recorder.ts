@@ -33,8 +33,14 @@ export class TraceRecorder {
     return Math.round((this.now() - this.t0) * 1000) / 1000;
   }
 
-  add(content: StepContent): Step {
-    const step: Step = { seq: this.trace.steps.length + 1, timeMs: this.elapsed(), ...content };
+  /**
+   * Appends a step, timed now, or at `atMs` (when it happened, if it is recorded later) but never
+   * before the step it follows.
+   */
+  add(content: StepContent, atMs?: number): Step {
+    const steps = this.trace.steps;
+    const timeMs = atMs === undefined ? this.elapsed() : Math.max(atMs, steps.length ? steps[steps.length - 1].timeMs : 0);
+    const step: Step = { seq: steps.length + 1, timeMs, ...content };
     this.trace.steps.push(step);
     return step;
   }

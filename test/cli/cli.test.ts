@@ -1,7 +1,7 @@
 /** The CLI as a user runs it: one clear message and a non-zero exit for every kind of bad input. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { sharedTestPki } from '../helpers/pki';
@@ -136,6 +136,27 @@ describe('the CLI', () => {
     const t = JSON.parse(r.stdout);
     assert.equal(t.outcome, 'alert');
     assert.deepEqual(t.alerts[0], { from: 'client', level: 'fatal', description: 'decode_error' });
+  });
+
+  it('output piped into a reader that stops early (| head) ends quietly with 141, no stack trace', async () => {
+    // A server that answers after 500 ms: the CLI is still writing steps when the reader leaves.
+    const slow = createTlsServer({ key: pki.leaves.p256.keyPem, cert: pki.leaves.p256.certPem + pki.intermediate.certPem }, (s) => {
+      s.on('error', () => {});
+      s.on('data', () => setTimeout(() => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 500));
+    });
+    const slowPort = await listen(slow);
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', `https://localhost:${slowPort}/`, '--ca', pki.root.certPath, '-v'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Read the first line, then close our end, as `head -1` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(code, 141, stderr);
+      assert.doesNotMatch(stderr, /EPIPE|at .*\.ts:\d+/);
+    } finally {
+      slow.close();
+    }
   });
 
   it('demo list shows every target', async () => {
