@@ -262,6 +262,10 @@ describe('client certificates (TLS 1.2, openssl s_server)', () => {
     const why = describeTrace(required);
     assert.equal(required.outcome, 'alert', why);
     assert.deepEqual(required.alerts, [{ from: 'server', level: 'fatal', description: 'handshake_failure' }], why);
+    // The refusal is explained by what came before it: the certificate the client did not send.
+    assert.equal(required.outcomeDetail, 'the server sent a fatal handshake_failure alert after the client sent no certificate: the server requires a client certificate', why);
+    const alertStep = required.steps.find((s) => s.title === 'Alert: handshake_failure (fatal)');
+    assert.match(alertStep?.explanation ?? '', /answered the server’s CertificateRequest with no certificate: this server requires a client certificate/, why);
   });
 });
 

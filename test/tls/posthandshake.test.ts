@@ -184,5 +184,6 @@ describe('client authentication inside the TLS 1.3 handshake (s_server -Verify 1
     const trace = await runAgainst(server.port, { versions: ['TLSv1.3'], setup: { caFiles } });
     assert.equal(trace.outcome, 'alert', describeTrace(trace));
     assert.deepEqual(trace.alerts, [{ from: 'server', level: 'fatal', description: 'certificate_required' }]);
+    assert.equal(trace.outcomeDetail, 'the server sent a fatal certificate_required alert after the client sent no certificate: the server requires a client certificate');
   });
 });

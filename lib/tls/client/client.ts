@@ -168,7 +168,7 @@ export class TlsClient {
       rfc: 'RFC 8446 §6',
       explanation: closing
         ? 'The server will send nothing more on this connection (close_notify).'
-        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}${this.helloRejectionHint(description)}`,
+        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}${this.helloRejectionHint(description)}${fatal && this.refusedForNoCertificate(description) ? ' It came after the client answered the server\u2019s CertificateRequest with no certificate: this server requires a client certificate.' : ''}`,
       data: { level, description },
     });
     if (closing) {
@@ -186,8 +186,14 @@ export class TlsClient {
     }
     if (fatal) {
       this.c.state = 'failed';
-      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert` };
+      const why = this.refusedForNoCertificate(description) ? ' after the client sent no certificate: the server requires a client certificate' : '';
+      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert${why}` };
     }
+  }
+
+  /** A refusal that, after an empty client Certificate, means the server wanted one (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6). */
+  private refusedForNoCertificate(description: string): boolean {
+    return this.c.sentNoClientCertificate && ['certificate_required', 'handshake_failure', 'bad_certificate', 'access_denied', 'unknown_ca'].includes(description);
   }
 
   /** Why a server may refuse a ClientHello outright: the likely mismatches, in plain words. */

@@ -79,6 +79,8 @@ export class Common {
   pendingCertificateCheck?: CertificateCheck;
   /** The first ClientHello's key shares, when TlsClient.prepare() started making them early. */
   preparedKeyShares?: Promise<KeyShare[]>;
+  /** The server asked for a client certificate and got an empty Certificate message. */
+  sentNoClientCertificate = false;
 
   constructor(
     readonly options: ClientOptions,
@@ -99,6 +101,19 @@ export class Common {
 
   emit(step: StepContent): void {
     this.sink.step(step);
+  }
+
+  /** After an empty client Certificate: says why, and remembers it to explain a refusal that follows. */
+  reportNoClientCertificate(configured: boolean): void {
+    this.sentNoClientCertificate = true;
+    this.emit({
+      direction: 'local',
+      layer: 'verdict',
+      title: configured ? 'No usable client certificate' : 'No client certificate configured',
+      explanation: configured
+        ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent; the server decides whether to continue.'
+        : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message and the server decides whether to continue.',
+    });
   }
 
   /** Parses a received handshake message and emits its step, even when parsing fails part-way. */

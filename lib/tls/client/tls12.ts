@@ -195,9 +195,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
   const scheme = request && cert ? chooseClientScheme(cert.schemes, request.signatureSchemes) : undefined;
   if (request) {
     await c.sendHandshake([clientCertificateMessage(scheme ? cert!.chainDer : [], new Uint8Array(0), false)]);
-    if (!scheme) {
-      c.emit({ direction: 'local', layer: 'verdict', title: cert ? 'No usable client certificate' : 'No client certificate configured', explanation: 'The server asked for a client certificate; the client answers with an empty Certificate message, and the server decides whether to continue.' });
-    }
+    if (!scheme) c.reportNoClientCertificate(cert !== undefined);
   }
 
   let preMaster: Uint8Array;

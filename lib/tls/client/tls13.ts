@@ -364,7 +364,7 @@ async function sendClientAuthentication(c: Common, request: CertificateRequest, 
   const chain = cert && scheme ? cert.chainDer : [];
   await c.sendHandshake([clientCertificateMessage(chain, request.context, true)]);
   if (!cert || !scheme) {
-    c.emit({ direction: 'local', layer: 'verdict', title: cert ? 'No usable client certificate' : 'No client certificate configured', explanation: cert ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent.' : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message.' });
+    c.reportNoClientCertificate(cert !== undefined);
     return;
   }
   const content = certificateVerifyContent(false, c.transcript.hash(hash));
