@@ -12,6 +12,7 @@ import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
 import { ShareBar } from '@/components/share/ShareBar';
 import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
+import { prepareRun } from './prepare';
 import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
@@ -195,7 +196,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Run a TLS handshake">
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="space-y-3" noValidate aria-label="Run a TLS handshake">
         <div className="flex flex-col gap-2 sm:flex-row">
           <label htmlFor="target-url" className="sr-only">
             https URL
@@ -272,7 +273,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         </section>
       )}
 
-      <DemoTargets targets={targets} onRun={runDemo} disabled={running} />
+      <DemoTargets targets={targets} onRun={runDemo} onIntent={prepareRun} disabled={running} />
 
       <div className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
         <label className="cursor-pointer rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 focus-within:outline-2 focus-within:outline-sky-600 dark:border-zinc-700 dark:hover:bg-zinc-800">

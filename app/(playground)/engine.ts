@@ -20,7 +20,9 @@ let runConfig: Promise<RunConfig> | undefined;
 /** One relay transport per relay URL for the page's life, so a WebSocket warmed after one run serves the next. */
 const transports = new Map<string, RelayTransport>();
 
-function relayTransport(url: string): RelayTransport {
+/** This page's relay transport, for the relay the configuration names. */
+function relayTransport(config: RunConfig): RelayTransport {
+  const url = relayUrl(config.relayUrl, window.location, config.relayPort);
   let transport = transports.get(url);
   if (!transport) {
     transport = createRelayTransport({ url });
@@ -62,26 +64,45 @@ export interface StartRunOptions {
   signal?: AbortSignal;
 }
 
-/** Everything runTls needs in this browser for `request`. */
-async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
-  // The root store (a chunk of its own) loads while the configuration is fetched and the run
-  // connects; only the certificate check waits for it, and reports it if it failed to load (the
-  // next run tries again).
-  roots ??= mozillaRoots();
-  const rootStore = roots;
-  rootStore.catch(() => {
-    if (roots === rootStore) roots = undefined;
+/**
+ * The root store (a chunk of its own), loading: only the certificate check waits for it, and
+ * reports it if it failed to load (the next run tries again).
+ */
+function rootStore(): Promise<RootStore> {
+  if (roots) return roots;
+  const loading = mozillaRoots();
+  loading.catch(() => {
+    if (roots === loading) roots = undefined;
   });
-  // The configuration is fetched once per page: where the relay is does not change under us.
+  return (roots = loading);
+}
+
+/** The configuration is fetched once per page: where the relay is does not change under us. */
+function pageConfig(): Promise<RunConfig> {
   runConfig ??= fetchRunConfig().catch((error: unknown) => {
     runConfig = undefined;
     throw error;
   });
-  const config = await runConfig;
+  return runConfig;
+}
+
+/**
+ * Readies what a first run would otherwise wait for: the configuration, the root store and a relay
+ * WebSocket opened ahead (preconnect). The page calls it when the user shows the intent to run.
+ */
+export async function prepareEngine(): Promise<void> {
+  void rootStore();
+  await relayTransport(await pageConfig()).warm();
+}
+
+/** Everything runTls needs in this browser for `request`. */
+async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
+  const store = rootStore();
+  const config = await pageConfig();
   const userCAs = isDemoHost(request.url) && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
   const crypto = defaultCrypto();
-  const transport = relayTransport(relayUrl(config.relayUrl, window.location, config.relayPort));
+  const transport = relayTransport(config);
   return {
     transport: {
       name: transport.name,
@@ -94,7 +115,7 @@ async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOpti
       },
     },
     crypto,
-    verifyCertificates: createCertificateVerifier({ roots: rootStore, userCAs, crypto }),
+    verifyCertificates: createCertificateVerifier({ roots: store, userCAs, crypto }),
     annotateCertificate,
     clientCertificate,
     onStep,

@@ -11,11 +11,14 @@ export interface DemoTargetCard {
   defaultPath: string;
 }
 
-/** One click runs the target on its most telling path; the other paths are one more click away. */
-export function DemoTargets({ targets, onRun, disabled }: { targets: DemoTargetCard[]; onRun: (url: string) => void; disabled: boolean }) {
+/**
+ * One click runs the target on its most telling path; the other paths are one more click away.
+ * `onIntent`: the pointer or the focus came over the targets (a run is likely to follow).
+ */
+export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: DemoTargetCard[]; onRun: (url: string) => void; onIntent?: () => void; disabled: boolean }) {
   if (targets.length === 0) return null;
   return (
-    <section aria-labelledby="demo-targets-title">
+    <section aria-labelledby="demo-targets-title" onPointerEnter={onIntent} onFocus={onIntent}>
       <h2 id="demo-targets-title" className="mb-2 text-sm font-semibold text-zinc-700 dark:text-zinc-300">
         Demo targets <span className="font-normal text-zinc-500">— real servers on this machine, one click each</span>
       </h2>

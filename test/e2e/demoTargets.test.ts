@@ -322,6 +322,30 @@ describe('keyboard only', () => {
   });
 });
 
+describe('the first run is prepared while the user gets ready', () => {
+  it('focus in the form loads the engine and opens the relay WebSocket ahead; the run then uses it', async () => {
+    const fresh = await stack.newPage();
+    const sockets: string[] = [];
+    fresh.on('websocket', (ws) => sockets.push(ws.url()));
+    await fresh.goto(stack.baseUrl);
+    assert.deepEqual(sockets, [], 'nothing is opened before the user shows the intent to run');
+    await fresh.getByTestId('url-input').focus();
+    for (const started = Date.now(); sockets.length === 0; await fresh.waitForTimeout(20)) {
+      assert.ok(Date.now() - started < 10_000, 'no WebSocket opened within 10 s of the focus');
+    }
+    // A preconnected WebSocket names its target later, in its first frame: no host in its URL.
+    assert.equal(sockets.length, 1);
+    assert.doesNotMatch(sockets[0], /[?&]host=/);
+    await fresh.getByTestId('url-input').fill('https://tls13.test/');
+    await fresh.getByTestId('run-button').click();
+    await fresh.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 20_000 });
+    assert.equal(await fresh.getByTestId('summary-card').getAttribute('data-outcome'), 'ok');
+    // The run took the prepared WebSocket (and warmed the next one): none was opened for a target.
+    assert.ok(sockets.every((url) => !/[?&]host=/.test(url)), sockets.join('\n'));
+    await fresh.close();
+  });
+});
+
 describe('errors the user can cause', () => {
   it('a URL that is not https is refused in the form', async () => {
     await page.getByTestId('url-input').fill('ftp://example.com/');

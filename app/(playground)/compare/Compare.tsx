@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
+import { prepareRun } from '../prepare';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
 /** Runs one URL with two client personalities and shows the runs side by side. */
@@ -31,7 +32,7 @@ export function Compare({ initialUrl }: { initialUrl: string }) {
   const [runA, runB] = runs;
   return (
     <div className="space-y-5">
-      <form onSubmit={onSubmit} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label="Compare two clients" noValidate>
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label="Compare two clients" noValidate>
         <UrlField value={url} onChange={setUrl} testId="compare-url" />
         <PersonalitySelect label="Client A" value={a} onChange={setA} testId="compare-a" />
         <PersonalitySelect label="Client B" value={b} onChange={setB} testId="compare-b" />

@@ -6,6 +6,7 @@ import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/compo
 import { CopyButton } from '@/components/trace/CopyButton';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
 import { checkTarget, DEFAULT_FORM, toRunRequest } from '@/lib/view/runOptions';
+import { prepareRun } from '../prepare';
 
 type State = { status: 'idle' } | { status: 'running'; probes: ProbeResult[] } | { status: 'done'; diagnosis: Diagnosis } | { status: 'failed'; message: string };
 
@@ -54,7 +55,7 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
   const probes = state.status === 'running' ? state.probes : state.status === 'done' ? state.diagnosis.probes : [];
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} className="flex flex-col gap-3 sm:flex-row sm:items-end" aria-label="Diagnose a URL" noValidate>
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 sm:flex-row sm:items-end" aria-label="Diagnose a URL" noValidate>
         <UrlField value={url} onChange={setUrl} testId="doctor-url" />
         <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label="With the demo client certificate" className="sm:pb-2" />
         <SubmitButton busy={state.status === 'running'} label="Diagnose" busyLabel="Probing…" testId="doctor-run" />

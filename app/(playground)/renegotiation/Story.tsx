@@ -7,6 +7,7 @@ import type { Trace } from '@/lib/trace/schema';
 import { DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { keyMoments } from '@/lib/view/story';
 import { buildSummary } from '@/lib/view/summary';
+import { prepareRun } from '../prepare';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
 const URL_SECURE = 'https://iis-renegotiation.test/secure/';
@@ -46,7 +47,7 @@ export function Story() {
   const { runs, runAll, runOne } = useTraceRuns(CHAPTERS.length);
   const running = runs.some((r) => r.status === 'running');
   return (
-    <div className="space-y-8">
+    <div className="space-y-8" onPointerEnter={prepareRun} onFocus={prepareRun}>
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
