@@ -262,14 +262,12 @@ class Run {
         title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
         data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
       });
+      this.held = [];
       this.connection = this.deps.transport.open({ host: this.target.connectHost, port: this.target.connectPort }, (event) => {
         const at = this.recorder.elapsed();
         this.enqueue(() => this.onTransport(event, at));
       });
-      this.enqueue(() => {
-        this.held = [];
-        return this.client.start();
-      });
+      this.enqueue(() => this.client.start());
     });
   }
 

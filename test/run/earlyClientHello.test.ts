@@ -90,6 +90,26 @@ test('when TCP connects before the key share is ready, the ClientHello follows a
   assert.equal(trace.outcome, 'reset');
 });
 
+test('a transport that reports "connected" from inside open() still gets the ClientHello, in order', async () => {
+  const written: number[] = [];
+  let finish: (e: TransportEvent) => void = () => {};
+  const eager: Transport = {
+    name: 'eager',
+    open(_target, onEvent) {
+      onEvent(connected);
+      finish = onEvent;
+      return { write: (bytes) => written.push(bytes[0]), shutdown: () => {}, close: () => {} };
+    },
+  };
+  const run = runTls({ url: 'https://example.test/' }, deps(eager));
+  for (let i = 0; i < 100 && written.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(written, [22], 'the ClientHello record was written');
+  finish({ type: 'reset' });
+  finish({ type: 'closed', bytesSent: 0, bytesReceived: 0 });
+  const trace = await run;
+  assert.deepEqual(titles(trace.steps).slice(0, 4), ['Connecting to example.test:443', 'TCP connected to 127.0.0.1:443', 'ClientHello', 'Record: handshake']);
+});
+
 test('a run that times out while connecting says it waited for the connection, not the handshake', async () => {
   const t = scriptedTransport();
   const trace = await runTls({ url: 'https://example.test/' }, deps(t.transport, nobleCrypto, 100));
