@@ -77,6 +77,33 @@ describe('webcrypto backend: the public-key work runs on SubtleCrypto', () => {
     });
   }
 
+  for (const [group, length] of [['x25519', 32], ['secp256r1', 65]] as const) {
+    it(`${group}: the public key is read from the JWK export; a malformed JWK falls back to the raw export`, async () => {
+      for (const jwkBroken of [false, true]) {
+        const exports: string[] = [];
+        const patched = new Proxy(subtle, {
+          get(target, prop) {
+            if (prop === 'exportKey') {
+              return async (format: 'jwk' | 'raw', key: CryptoKey) => {
+                exports.push(format);
+                const out = await target.exportKey(format as 'raw', key);
+                return format === 'jwk' && jwkBroken ? { ...(out as unknown as JsonWebKey), x: 'AAAA' } : out;
+              };
+            }
+            const value = Reflect.get(target, prop) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        const crypto = createWebCrypto(patched);
+        const share = await crypto.generateKeyShare(group, secureRandom);
+        assert.equal(share.publicKey.length, length);
+        assert.deepEqual(exports, jwkBroken ? ['jwk', 'raw'] : ['jwk']);
+        const peer = await nobleCrypto.generateKeyShare(group, secureRandom);
+        assert.equal(toHex(await crypto.deriveSharedSecret(share, peer.publicKey)), toHex(await nobleCrypto.deriveSharedSecret(peer, share.publicKey)));
+      }
+    });
+  }
+
   const schemes: [SignatureSchemeName, 'p256' | 'p384' | 'p521' | 'rsa2048' | 'rsaPss' | 'rsaPssSha256' | 'ed25519', string][] = [
     ['ecdsa_secp256r1_sha256', 'p256', 'ECDSA'],
     ['ecdsa_secp384r1_sha384', 'p384', 'ECDSA'],
