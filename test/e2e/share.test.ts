@@ -233,7 +233,7 @@ describe('saving a run and opening its link', () => {
     await page.getByTestId('save-button').click();
     const error = page.getByTestId('save-error');
     await error.waitFor();
-    assert.match(await error.innerText(), /larger than 2\.0 MiB, the limit for saved results/);
+    assert.match(await error.innerText(), /larger than 2\.0 MiB, the limit for saved results\. It is 2\.\d MiB: a large response body makes a large trace\. Keep it as a file instead \(Save this trace\)/);
     assert.equal(takeConsoleErrors(/status of 413/).length, 1, 'the refused upload, and nothing else');
   });
 });

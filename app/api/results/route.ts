@@ -21,12 +21,17 @@ function describeBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
-class TooLarge extends Error {}
+class TooLarge extends Error {
+  /** The size the request declared (Content-Length), when it did. */
+  constructor(readonly declared?: number) {
+    super('too large');
+  }
+}
 
 /** Reads the body as UTF-8 text, stopping as soon as it exceeds `maxBytes` (no unbounded buffering). */
 async function readBody(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge(declared);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -50,7 +55,10 @@ export async function POST(request: Request): Promise<Response> {
   try {
     text = await readBody(request, maxBytes);
   } catch (error) {
-    if (error instanceof TooLarge) return errorResponse(413, 'TOO_LARGE', `The upload is larger than ${describeBytes(maxBytes)}, the limit for saved results.`);
+    if (error instanceof TooLarge) {
+      const size = error.declared ? `It is ${describeBytes(error.declared)}: a large response body makes a large trace. ` : '';
+      return errorResponse(413, 'TOO_LARGE', `The upload is larger than ${describeBytes(maxBytes)}, the limit for saved results. ${size}Keep it as a file instead (Save this trace).`);
+    }
     return errorResponse(400, 'INVALID', 'The upload could not be read.');
   }
   if (text.trim() === '') return errorResponse(400, 'INVALID', 'The upload is empty; send the trace as JSON.');
