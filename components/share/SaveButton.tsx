@@ -21,13 +21,28 @@ interface SaveResponse {
 }
 
 /**
+ * The trace as the request body: gzip where the browser can make it (CompressionStream), since a
+ * trace is mostly hex and shrinks several times over; plain JSON otherwise.
+ */
+async function uploadBody(json: string): Promise<{ headers: Record<string, string>; body: BodyInit }> {
+  const plain = { headers: { 'Content-Type': 'application/json' }, body: json };
+  if (typeof CompressionStream === 'undefined') return plain;
+  try {
+    const gzip = await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+    return { headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gzip };
+  } catch {
+    return plain;
+  }
+}
+
+/**
  * Saves the run on this server (POST /api/results) and shows its share link and embed code. The
  * server names the result by its content, so saving the same run again gives the same link.
  */
 export async function saveTrace(trace: Trace): Promise<{ id: string; url: string }> {
   let response: Response;
   try {
-    response = await fetch('/api/results', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(trace) });
+    response = await fetch('/api/results', { method: 'POST', ...(await uploadBody(JSON.stringify(trace))) });
   } catch {
     throw new Error('The server did not answer; the run was not saved.');
   }

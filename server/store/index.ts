@@ -12,7 +12,7 @@ export interface StoreEnvironment {
   DATABASE_URL?: string;
   /** SQLite file when DATABASE_URL is not set. Default ./data/results.db. */
   RESULTS_DB?: string;
-  /** Size cap for one saved result in bytes. Default 2 MiB. */
+  /** Size cap for one saved result in bytes. Default 8 MiB. */
   RESULTS_MAX_BYTES?: string;
 }
 

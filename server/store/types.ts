@@ -44,5 +44,8 @@ export class StoreError extends Error {
   }
 }
 
-/** Default size cap for one saved result: 2 MiB of canonical JSON. */
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Default size cap for one saved result: 8 MiB of canonical JSON. A trace holds each response byte
+ * about four times as hex (~8.5 bytes of JSON per body byte), so this keeps responses up to ~950 KB.
+ */
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Download, Frame, Page } from 'playwright-core';
 import type { Trace } from '../../lib/trace/schema';
@@ -217,14 +218,35 @@ describe('saving a run and opening its link', () => {
     const notATrace = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify({ hello: 'world' }) });
     assert.equal(notATrace.status, 400);
     assert.match(((await notATrace.json()) as { error: string }).error, /not a TLS Playground trace/);
-    const oversized = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024 + 1) });
+    const oversized = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: 'x'.repeat(8 * 1024 * 1024 + 1) });
     assert.equal(oversized.status, 413);
-    assert.match(((await oversized.json()) as { error: string }).error, /larger than 2\.0 MiB/);
+    assert.match(((await oversized.json()) as { error: string }).error, /larger than 8\.0 MiB, the limit for saved results \(it is 8\.0 MiB\)/);
+  });
+
+  it('takes a gzip upload (as the page sends it), and refuses a gzip bomb, broken gzip and unknown encodings', async () => {
+    const trace = iisRustlsTrace();
+    const gzipped = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gzipSync(JSON.stringify(trace)) });
+    assert.ok(gzipped.status === 201 || gzipped.status === 200, String(gzipped.status));
+    const { id } = (await gzipped.json()) as { id: string };
+    const plain = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify(trace) });
+    assert.equal(((await plain.json()) as { id: string }).id, id, 'the same trace, however it was sent, is the same result');
+    // 9 MiB of JSON that packs into a few KB: refused after unpacking 8 MiB, not after unpacking it all.
+    const bomb = gzipSync(JSON.stringify({ ...trace, padding: ' '.repeat(9 * 1024 * 1024) }));
+    assert.ok(bomb.length < 64 * 1024);
+    const refused = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'gzip' }, body: bomb });
+    assert.equal(refused.status, 413);
+    assert.match(((await refused.json()) as { error: string }).error, /larger than 8\.0 MiB, the limit for saved results: a large response body/);
+    const broken = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'gzip' }, body: JSON.stringify(trace) });
+    assert.equal(broken.status, 400);
+    assert.match(((await broken.json()) as { error: string }).error, /says it is gzip but does not unpack/);
+    const brotli = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'br' }, body: 'x' });
+    assert.equal(brotli.status, 400);
+    assert.match(((await brotli.json()) as { error: string }).error, /Content-Encoding br is not supported/);
   });
 
   it('shows why a save failed: an oversized trace opened from a file is refused with 413', async () => {
     const big = iisRustlsTrace();
-    big.steps.push({ seq: big.steps.length, timeMs: 99, direction: 'server->client', layer: 'application', title: 'Application data (large)', bytes: { hex: 'ab'.repeat(1_200_000) } });
+    big.steps.push({ seq: big.steps.length, timeMs: 99, direction: 'server->client', layer: 'application', title: 'Application data (large)', bytes: { hex: 'ab'.repeat(4_300_000) } });
     const file = join(RESULTS_DIR, 'share-oversized.json');
     writeFileSync(file, JSON.stringify(big));
     const page = await stack.newPage();
@@ -233,7 +255,8 @@ describe('saving a run and opening its link', () => {
     await page.getByTestId('save-button').click();
     const error = page.getByTestId('save-error');
     await error.waitFor();
-    assert.match(await error.innerText(), /larger than 2\.0 MiB, the limit for saved results\. It is 2\.\d MiB: a large response body makes a large trace\. Keep it as a file instead \(Save this trace\)/);
+    // The page sends it gzipped (a few KB): the server refuses it once unpacked past the cap.
+    assert.match(await error.innerText(), /larger than 8\.0 MiB, the limit for saved results: a large response body makes a large trace\. Keep it as a file instead \(Save this trace\)/);
     assert.equal(takeConsoleErrors(/status of 413/).length, 1, 'the refused upload, and nothing else');
   });
 });

@@ -104,12 +104,12 @@ export function resultStoreContract(name: string, backend: () => Backend): void 
         assert.equal((await store.save(uniqueTrace(64))).created, true, 'a small trace still fits');
       }));
 
-    test(`the default cap is 2 MiB: 1.9 MiB is saved, 2.1 MiB is refused`, () =>
+    test(`the default cap is 8 MiB: 7.9 MiB is saved, 8.1 MiB is refused`, () =>
       using(backend().open(), async (store) => {
-        const fits = uniqueTrace(Math.floor((1.9 * DEFAULT_MAX_BYTES) / 2 / 2));
-        const tooBig = uniqueTrace(Math.floor((2.1 * DEFAULT_MAX_BYTES) / 2 / 2));
+        const fits = uniqueTrace(Math.floor((7.9 / 8) * (DEFAULT_MAX_BYTES / 2)));
+        const tooBig = uniqueTrace(Math.floor((8.1 / 8) * (DEFAULT_MAX_BYTES / 2)));
         assert.equal((await store.save(fits)).created, true);
-        await rejectsWith(store.save(tooBig), 'TOO_LARGE', /limited to 2\.0 MiB/);
+        await rejectsWith(store.save(tooBig), 'TOO_LARGE', /limited to 8\.0 MiB/);
       }));
 
     test('malformed JSON is refused with INVALID, saying it is not JSON', () =>

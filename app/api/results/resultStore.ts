@@ -15,7 +15,7 @@ export function resultStore(): Promise<ResultStore> {
   return store;
 }
 
-/** The upload size cap the store applies (RESULTS_MAX_BYTES, default 2 MiB), for reading bodies. */
+/** The upload size cap the store applies (RESULTS_MAX_BYTES, default 8 MiB), for reading bodies. */
 export function maxUploadBytes(): number {
   const configured = Number(process.env.RESULTS_MAX_BYTES);
   return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_BYTES;
