@@ -1,8 +1,8 @@
 'use client';
 
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AnnotatedBytes } from '@/lib/trace/schema';
-import { buildHexModel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
+import { BYTES_PER_LINE, buildHexModel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
 import { RfcLink } from './RfcLink';
 
 /**
@@ -28,6 +28,58 @@ export function HexView({ data, label }: { data: AnnotatedBytes; label: string }
   return <HexViewInner model={model} label={label} />;
 }
 
+/**
+ * Above this many lines (16 bytes each) the byte grid renders only the lines in view: a megabyte
+ * HTTP response would otherwise be two million elements and freeze the page.
+ */
+export const WINDOWED_LINES = 512;
+/** Lines rendered above and below the visible ones while scrolling. */
+const OVERSCAN_LINES = 24;
+
+/**
+ * Which lines of a long grid to render: those in view plus an overscan; all of a short one.
+ * `reveal(line)` scrolls a line into view (the byte cursor's, moved by the keyboard or the tree).
+ */
+function useLineWindow(lineCount: number) {
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [lineHeight, setLineHeight] = useState(20);
+  const [viewport, setViewport] = useState(288);
+  const windowed = lineCount > WINDOWED_LINES;
+
+  useLayoutEffect(() => {
+    const grid = gridRef.current;
+    if (!grid || !windowed) return;
+    setViewport(grid.clientHeight || 288);
+    const row = grid.querySelector<HTMLElement>('[role=row]');
+    if (row && row.offsetHeight > 0) setLineHeight(row.offsetHeight);
+  }, [windowed, lineCount]);
+
+  const reveal = useCallback(
+    (line: number) => {
+      const grid = gridRef.current;
+      if (!grid) return;
+      const top = line * lineHeight;
+      if (top < grid.scrollTop) grid.scrollTop = top;
+      else if (top + lineHeight > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + lineHeight - grid.clientHeight;
+      if (windowed) setScrollTop(grid.scrollTop);
+    },
+    [lineHeight, windowed],
+  );
+
+  const first = windowed ? Math.max(0, Math.floor(scrollTop / lineHeight) - OVERSCAN_LINES) : 0;
+  const last = windowed ? Math.min(lineCount, Math.ceil((scrollTop + viewport) / lineHeight) + OVERSCAN_LINES) : lineCount;
+  return {
+    gridRef,
+    reveal,
+    onScroll: windowed ? (top: number) => setScrollTop(top) : undefined,
+    first,
+    last,
+    padTop: first * lineHeight,
+    padBottom: (lineCount - last) * lineHeight,
+  };
+}
+
 function initiallyExpanded(model: HexModel): Set<string> {
   // Records and messages open, their inner structures folded: the first screen stays readable.
   return new Set(model.fields.filter((f) => f.depth < 2 && f.childIds.length > 0).map((f) => f.id));
@@ -48,6 +100,8 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
     setFocusedTreeId(model.fields[0]?.id);
   }, [model]);
 
+  const lineWindow = useLineWindow(model.lines.length);
+  const revealLine = lineWindow.reveal;
   const active = activeId ? model.byId.get(activeId) : undefined;
   const path = useMemo(() => fieldPath(model, activeId), [model, activeId]);
 
@@ -72,15 +126,16 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
     (index: number) => {
       const clamped = Math.min(Math.max(index, 0), model.length - 1);
       setCursor(clamped);
+      revealLine(Math.floor(clamped / BYTES_PER_LINE));
       const id = model.byteField[clamped];
       setActiveId(id);
       revealInTree(id);
     },
-    [model, revealInTree],
+    [model, revealInTree, revealLine],
   );
 
   function onGridKey(event: KeyboardEvent<HTMLDivElement>) {
-    const perLine = 16;
+    const perLine = BYTES_PER_LINE;
     const moves: Record<string, number> = {
       ArrowRight: 1,
       ArrowLeft: -1,
@@ -163,6 +218,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
       setFocusedTreeId(next.id);
       setActiveId(next.id);
       setCursor(next.start);
+      revealLine(Math.floor(next.start / BYTES_PER_LINE));
       treeRef.current?.querySelector<HTMLElement>(`[data-field-id="${CSS.escape(next.id)}"]`)?.focus();
     }
   }
@@ -225,6 +281,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
                     setFocusedTreeId(f.id);
                     setActiveId(f.id);
                     setCursor(f.start);
+                    revealLine(Math.floor(f.start / BYTES_PER_LINE));
                     if (f.childIds.length) toggle(f.id);
                   }}
                   className={`flex cursor-pointer items-baseline gap-1 rounded px-1 py-0.5 outline-offset-0 ${
@@ -257,25 +314,30 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
           Bytes <span className="font-normal normal-case">({model.length})</span>
         </h4>
         <div
+          ref={lineWindow.gridRef}
           role="grid"
           aria-label={`Bytes of ${label}`}
           aria-readonly="true"
+          aria-rowcount={model.lines.length}
           aria-activedescendant={model.length ? cellId(cursor) : undefined}
           tabIndex={0}
           onKeyDown={onGridKey}
+          onScroll={lineWindow.onScroll && ((e) => lineWindow.onScroll!(e.currentTarget.scrollTop))}
           onFocus={() => {
             if (activeId === undefined && model.length) moveCursor(cursor);
           }}
           className="max-h-72 overflow-auto rounded border border-zinc-200 p-2 font-mono text-[0.78rem] leading-5 dark:border-zinc-800"
           data-testid="hex-grid"
         >
-          {model.lines.map((line) => {
+          {lineWindow.padTop > 0 && <div aria-hidden="true" style={{ height: lineWindow.padTop }} />}
+          {model.lines.slice(lineWindow.first, lineWindow.last).map((line, k) => {
             const start = Math.max(activeStart, line.start);
             const end = Math.min(activeEnd, line.end);
             return (
               <HexRow
                 key={line.offset}
                 line={line}
+                rowIndex={lineWindow.first + k + 1}
                 model={model}
                 shade={spanShade}
                 activeStart={start < end ? start : 0}
@@ -287,6 +349,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
               />
             );
           })}
+          {lineWindow.padBottom > 0 && <div aria-hidden="true" style={{ height: lineWindow.padBottom }} />}
         </div>
         <p className="mt-1 min-h-5 text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
           {active
@@ -324,6 +387,8 @@ function FieldDetail({ field, path }: { field?: HexField; path: HexField[] }) {
 
 interface HexRowProps {
   line: HexLine;
+  /** 1-based, for the grid's aria-rowindex (long grids render only some of their rows). */
+  rowIndex: number;
   model: HexModel;
   shade: Uint8Array;
   /** Highlighted byte range within this line ([start, end), empty when start >= end). */
@@ -336,7 +401,7 @@ interface HexRowProps {
 }
 
 /** One line of 16 bytes; memoised so hovering re-renders only the lines whose highlight changed. */
-const HexRow = memo(function HexRow({ line, model, shade, activeStart, activeEnd, cursor, cellId, onHoverByte, onClickByte }: HexRowProps) {
+const HexRow = memo(function HexRow({ line, rowIndex, model, shade, activeStart, activeEnd, cursor, cellId, onHoverByte, onClickByte }: HexRowProps) {
   const cells = [];
   for (let i = line.start; i < line.end; i++) {
     const lit = i >= activeStart && i < activeEnd;
@@ -360,7 +425,7 @@ const HexRow = memo(function HexRow({ line, model, shade, activeStart, activeEnd
     );
   }
   return (
-    <div role="row" className="flex whitespace-nowrap">
+    <div role="row" aria-rowindex={rowIndex} className="flex whitespace-nowrap">
       <span role="rowheader" className="mr-2 select-none text-zinc-400 dark:text-zinc-500">
         {offsetLabel(line.offset, model.length)}
       </span>

@@ -86,6 +86,44 @@ describe('viewing a saved trace', () => {
     }
   });
 
+  it('shows a megabyte of bytes without freezing: only the lines in view are drawn, scrolling and the keyboard reach the end', async () => {
+    const trace = tls13OkTrace();
+    const size = 1024 * 1024;
+    const body = 'ab'.repeat(size);
+    trace.steps.push({
+      seq: trace.steps.length,
+      timeMs: 99,
+      direction: 'server->client',
+      layer: 'http',
+      title: 'HTTP response: 200 OK',
+      bytes: { hex: body, field: { name: 'HTTP response', offset: 0, length: size, children: [{ name: 'body', offset: 0, length: size, value: `${size} bytes` }] } },
+    });
+    const page = await stack.newPage();
+    await openTrace(page, 'megabyte-response', trace);
+    const started = Date.now();
+    await page.locator('[data-testid=step-row][data-layer=http]').last().click();
+    const grid = page.getByTestId('step-detail').getByTestId('hex-grid');
+    await grid.waitFor();
+    assert.ok(Date.now() - started < 10_000, `the detail took ${Date.now() - started} ms`);
+    assert.equal(await grid.getAttribute('aria-rowcount'), String(size / 16));
+    const drawn = await grid.locator('[data-byte]').count();
+    assert.ok(drawn > 0 && drawn < 4096, `${drawn} byte cells drawn for ${size} bytes`);
+    // Scrolling to the end draws the last line.
+    await grid.evaluate((g) => (g.scrollTop = g.scrollHeight));
+    await grid.locator(`[data-byte="${size - 1}"]`).waitFor();
+    // Ctrl+Home, then Ctrl+End: the byte cursor moves and its line is scrolled into view each time.
+    await grid.focus();
+    await page.keyboard.press('Control+Home');
+    await grid.locator('[data-byte="0"]').waitFor();
+    await page.keyboard.press('Control+End');
+    await grid.locator(`[data-byte="${size - 1}"]`).waitFor();
+    assert.equal(await grid.getAttribute('aria-activedescendant'), await grid.locator(`[data-byte="${size - 1}"]`).getAttribute('id'));
+    // Small byte views are drawn whole, as before.
+    await page.locator('[data-testid=step-row][data-layer=handshake]').first().click();
+    const small = page.getByTestId('step-detail').getByTestId('hex-grid').first();
+    assert.equal(await small.locator('[data-byte]').count(), Number((await page.getByTestId('step-detail').innerText()).match(/(\d+) bytes/)![1]));
+  });
+
   it('can be used with the keyboard alone', async () => {
     const page = await stack.newPage();
     await openTrace(page, 'tls13-ok', tls13OkTrace());
