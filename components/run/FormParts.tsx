@@ -17,6 +17,9 @@ export function UrlField({ value, onChange, testId }: { value: string; onChange:
     <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
       <span className="font-medium">https URL</span>
       <input
+        type="url"
+        inputMode="url"
+        autoComplete="url"
         value={value}
         onChange={(e) => onChange(e.target.value)}
         spellCheck={false}

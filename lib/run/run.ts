@@ -508,11 +508,12 @@ function transportErrorTitle(code: string, message: string): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'Host unreachable';
+    // The relay transport's messages already say who decided ("relay refused: …"): say it once.
     case 'POLICY':
-      return `Relay refused: ${message}`;
+      return `Relay refused: ${message.replace(/^relay refused:\s*/i, '')}`;
     case 'RATE':
     case 'LIMIT':
-      return `Relay limit: ${message}`;
+      return `Relay limit: ${message.replace(/^relay limit:\s*/i, '')}`;
     default:
       return `Transport error ${code}: ${message}`;
   }

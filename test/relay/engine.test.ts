@@ -69,5 +69,7 @@ test('the relay refuses a non-demo loopback target, and the refusal is a step wi
   assert.equal(trace.outcome, 'error');
   const refusal = trace.steps.find((s) => s.data?.event === 'error');
   assert.ok(refusal, 'an error step');
-  assert.match(refusal!.title, /Relay refused/);
+  // Who decided is said once: "Relay refused: …", not "Relay refused: relay refused: …".
+  assert.match(refusal!.title, /^Relay refused: (?!relay refused)/i);
+  assert.doesNotMatch(trace.outcomeDetail ?? '', /relay refused: relay refused/i);
 });
