@@ -347,7 +347,7 @@ class Run {
         return this.conclude();
       case 'error':
         this.transportEnded = 'error';
-        this.emit({ direction: 'local', layer: 'tcp', title: transportErrorTitle(event.code, event.message), explanation: event.message, data: { event: 'error', code: event.code, message: event.message } });
+        this.emit({ direction: 'local', layer: 'tcp', title: transportErrorTitle(event.code, event.message), explanation: transportErrorExplanation(event.code, event.message), data: { event: 'error', code: event.code, message: event.message } });
         return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', transportErrorTitle(event.code, event.message));
       case 'closed':
         if (!this.done) return this.conclude(true);
@@ -495,6 +495,29 @@ function isPrintable(text: string): boolean {
 
 function hostForHeader(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** What a transport failure means, in a sentence, with the transport's own words after it. */
+function transportErrorExplanation(code: string, message: string): string {
+  const detail = message.replace(/^relay (refused|limit):\s*/i, '').replace(/\.$/, '');
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start (${detail}).`;
+    case 'ENOTFOUND':
+      return `The host name has no address, so there is nothing to connect to: check the spelling, or whether the name exists (${detail}).`;
+    case 'ETIMEDOUT':
+      return `The connection attempt got no answer at all: the host is down, or a firewall drops the packets (${detail}).`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `There is no network route to that host (${detail}).`;
+    case 'POLICY':
+      return `The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: ${detail}.`;
+    case 'RATE':
+    case 'LIMIT':
+      return `The relay limits what each visitor may use, and this run reached a limit: ${detail}.`;
+    default:
+      return message;
+  }
 }
 
 function transportErrorTitle(code: string, message: string): string {

@@ -72,4 +72,5 @@ test('the relay refuses a non-demo loopback target, and the refusal is a step wi
   // Who decided is said once: "Relay refused: …", not "Relay refused: relay refused: …".
   assert.match(refusal!.title, /^Relay refused: (?!relay refused)/i);
   assert.doesNotMatch(trace.outcomeDetail ?? '', /relay refused: relay refused/i);
+  assert.match(refusal!.explanation ?? '', /^The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: .+\.$/);
 });

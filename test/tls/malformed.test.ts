@@ -381,6 +381,8 @@ describe('scripted servers: TCP-level endings', () => {
     const failure = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error');
     assert.equal(failure?.data?.code, 'ECONNREFUSED');
     assert.match(trace.outcomeDetail, /refused/i);
+    // The step explains it in a sentence, and keeps the system's own words.
+    assert.match(failure?.explanation ?? '', /^The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start \(.*ECONNREFUSED.*\)\.$/);
   });
 
   test('a server that never answers → timeout, after exactly the configured time', async () => {
