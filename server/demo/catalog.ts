@@ -26,6 +26,11 @@ export interface DemoTarget {
 /** The path prefix that needs a client certificate on the targets that ask for one. */
 export const PROTECTED_PATH_PREFIX = '/secure';
 
+/** A path whose answer is too large for one TLS record: it arrives in several (RFC 8446 §5.1). */
+export const LARGE_BODY_PATH = '/large';
+/** 64 KiB: four records' worth of plaintext at 2^14 bytes each, plus the headers in a fifth. */
+export const LARGE_BODY_BYTES = 65536;
+
 /** IIS's default uploadReadAheadSize: the request body it buffers while it renegotiates. */
 export const UPLOAD_READ_AHEAD_BYTES = 49152;
 
@@ -82,7 +87,13 @@ export const demoTargets: DemoTarget[] = [
       'A server that only speaks TLS 1.3 (RFC 8446). A client that offers only TLS 1.2 gets a protocol_version alert. ' +
       'Renegotiation does not exist in TLS 1.3; this target is the baseline to compare the other handshakes with: one ' +
       'round trip, everything after the ServerHello encrypted.',
-    paths: [{ path: '/', note: '200.' }],
+    paths: [
+      { path: '/', note: '200.' },
+      {
+        path: LARGE_BODY_PATH,
+        note: `200 with a ${LARGE_BODY_BYTES / 1024} KiB body, more than one record can carry (2^14 bytes of plaintext at most, RFC 8446 §5.1): the response arrives in several records.`,
+      },
+    ],
     expected: 'Every personality: TLS 1.3 handshake and 200. A TLS 1.2-only client: protocol_version alert.',
   }),
   target({

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { type DemoTarget, PROTECTED_PATH_PREFIX, UPLOAD_READ_AHEAD_BYTES } from './catalog';
+import { type DemoTarget, LARGE_BODY_BYTES, LARGE_BODY_PATH, PROTECTED_PATH_PREFIX, UPLOAD_READ_AHEAD_BYTES } from './catalog';
 
 /** Bodies on unprotected paths are read up to this size (a demo, not a file store). */
 export const MAX_BODY_BYTES = 1 << 20;
@@ -94,8 +94,26 @@ function answerForClientCertificate(target: DemoTarget, req: IncomingMessage, re
   ]);
 }
 
+/** A readable text body of exactly LARGE_BODY_BYTES bytes, numbered line by line. */
+function largeBody(): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  for (let n = 1; size < LARGE_BODY_BYTES; n++) {
+    const line = `line ${String(n).padStart(4, '0')}: part of a ${LARGE_BODY_BYTES} byte body, more than one TLS record can carry\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return Buffer.from(lines.join(''), 'ascii').subarray(0, LARGE_BODY_BYTES);
+}
+
 function answerUnprotected(target: DemoTarget, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   const socket = req.socket as TLSSocket;
+  if (new URL(req.url ?? '/', 'https://demo.test').pathname === LARGE_BODY_PATH && target.paths.some((p) => p.path === LARGE_BODY_PATH)) {
+    const large = largeBody();
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': large.length, 'cache-control': 'no-store' });
+    res.end(large);
+    return;
+  }
   send(res, 200, [
     `200 OK: ${target.title}`,
     `target: ${target.name}`,

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { UPLOAD_READ_AHEAD_BYTES, demoTargets, findDemoTarget } from '../../server/demo/catalog';
+import { LARGE_BODY_BYTES, LARGE_BODY_PATH, UPLOAD_READ_AHEAD_BYTES, demoTargets, findDemoTarget } from '../../server/demo/catalog';
+import { runTls } from '../../lib/run/run';
+import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { readDemoRegistry, resolveDemoHost, demoCredentialPaths } from '../../server/demo/registry';
 import { type RunningDemo, startDemoTargets } from '../../server/demo/start';
 import { issue } from '../../server/pki';
@@ -301,6 +303,17 @@ describe('tls13', () => {
     const reply = await request('tls13');
     assert.equal(reply.status, 200);
     assert.equal(reply.protocol, 'TLSv1.3');
+  });
+
+  test(`${LARGE_BODY_PATH} answers ${LARGE_BODY_BYTES} bytes, which the engine receives in several records of at most 2^14 bytes`, async () => {
+    const { req, deps } = await nodeRunDeps({ url: `https://tls13.test${LARGE_BODY_PATH}`, connect: `127.0.0.1:${portOf('tls13')}` }, { caFiles: [demo.ca.certPath] });
+    const trace = await runTls(req, deps);
+    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    assert.equal(trace.http?.bodyBytes, LARGE_BODY_BYTES);
+    const sizes = trace.steps.filter((s) => /^Application data, \d+ bytes$/.test(s.title) && s.direction === 'server->client').map((s) => Number(/(\d+) bytes/.exec(s.title)![1]));
+    assert.ok(sizes.length >= 4, `application data arrived in ${sizes.length} records: ${sizes.join(', ')}`);
+    assert.ok(sizes.every((n) => n <= 2 ** 14), sizes.join(', '));
+    assert.match(trace.http?.bodyPreview ?? '', /^line 0001: part of a 65536 byte body/);
   });
 
   test('a TLS 1.2-only client is refused with a protocol_version alert', async () => {
