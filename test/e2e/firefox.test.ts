@@ -202,6 +202,16 @@ describe('the playground in Firefox', () => {
     await page.screenshot({ path: screenshotPath('firefox-tls13'), fullPage: true });
   });
 
+  it('saves the run and gives its share link (the upload gzipped where the browser can)', async () => {
+    await page.click('[data-testid=save-button]');
+    await page.waitForSelector('[data-testid=save-result][data-status=saved]', { timeout: 20_000 });
+    const link = await page.$eval('[data-testid=result-link]', (a) => (a as HTMLAnchorElement).href);
+    const id = /\/r\/([A-Za-z0-9_-]+)$/.exec(link)?.[1];
+    assert.ok(id, link);
+    const saved = (await (await fetch(`${servers.baseUrl}/api/results/${id}`)).json()) as { options: { url: string } };
+    assert.equal(saved.options.url, 'https://tls13.test/');
+  });
+
   it('leaves no console errors behind', () => {
     assert.deepEqual(consoleErrors, []);
   });
