@@ -20,6 +20,18 @@ let runConfig: Promise<RunConfig> | undefined;
 /** One relay transport per relay URL for the page's life, so a WebSocket warmed after one run serves the next. */
 const transports = new Map<string, RelayTransport>();
 
+/** Whether this page is in the foreground: only then does it keep a WebSocket open ahead. */
+const visible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+
+// A page sent to the background gives its spare WebSocket back: the relay counts it against this
+// client's concurrency (RELAY_MAX_PER_IP), which other tabs and other people behind the same
+// address share. The next run opens its own, or the user's next intent warms one again.
+if (typeof document !== 'undefined') {
+  document.addEventListener('visibilitychange', () => {
+    if (!visible()) for (const transport of transports.values()) transport.release();
+  });
+}
+
 /** This page's relay transport, for the relay the configuration names. */
 function relayTransport(config: RunConfig): RelayTransport {
   const url = relayUrl(config.relayUrl, window.location, config.relayPort);
@@ -92,7 +104,8 @@ function pageConfig(): Promise<RunConfig> {
  */
 export async function prepareEngine(): Promise<void> {
   void rootStore();
-  await relayTransport(await pageConfig()).warm();
+  const transport = relayTransport(await pageConfig());
+  if (visible()) await transport.warm();
 }
 
 /** Everything runTls needs in this browser for `request`. */
@@ -110,7 +123,7 @@ async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOpti
       // the compare page's and the doctor's runs after the first skip the WebSocket handshake.
       open(target, onEvent) {
         const connection = transport.open(target, onEvent);
-        void transport.warm();
+        if (visible()) void transport.warm();
         return connection;
       },
     },

@@ -46,6 +46,11 @@ export interface RelayTransport extends Transport {
    * opens its own as usual). At most one is kept; calling again while it is fresh reuses it.
    */
   warm(): Promise<void>;
+  /**
+   * Closes the WebSocket opened ahead, if any (a page that goes to the background gives its spare
+   * back: the relay counts it against the client's concurrency). The next open() opens its own.
+   */
+  release(): void;
 }
 
 const DEFAULT_SPARE_MAX_AGE_MS = 20_000;
@@ -131,6 +136,13 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
       ws.onmessage = () => {};
       spare = entry;
       return ready;
+    },
+    release(): void {
+      const s = spare;
+      spare = undefined;
+      if (!s) return;
+      s.settle();
+      if (s.ws.readyState === CONNECTING || s.ws.readyState === OPEN) s.ws.close(RelayCloseCode.normal);
     },
     open(target: TransportTarget, onEvent: (event: TransportEvent) => void): Connection {
       const warmed = takeSpare();

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -326,7 +326,11 @@ describe('the first run is prepared while the user gets ready', () => {
   it('focus in the form loads the engine and opens the relay WebSocket ahead; the run then uses it', async () => {
     const fresh = await stack.newPage();
     const sockets: string[] = [];
-    fresh.on('websocket', (ws) => sockets.push(ws.url()));
+    const openSockets: WebSocket[] = [];
+    fresh.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      openSockets.push(ws);
+    });
     await fresh.goto(stack.baseUrl);
     assert.deepEqual(sockets, [], 'nothing is opened before the user shows the intent to run');
     await fresh.getByTestId('url-input').focus();
@@ -342,6 +346,28 @@ describe('the first run is prepared while the user gets ready', () => {
     assert.equal(await fresh.getByTestId('summary-card').getAttribute('data-outcome'), 'ok');
     // The run took the prepared WebSocket (and warmed the next one): none was opened for a target.
     assert.ok(sockets.every((url) => !/[?&]host=/.test(url)), sockets.join('\n'));
+
+    // Sent to the background, the page gives its spare back; the next intent opens a new one.
+    // Two WebSockets so far: the prepared one the run used, and the spare warmed behind it.
+    assert.equal(openSockets.length, 2, sockets.join('\n'));
+    const spare = openSockets[1];
+    assert.equal(spare.isClosed(), false, 'the spare is open while the page is in front');
+    const closed = new Promise<void>((resolve) => spare.on('close', () => resolve()));
+    await fresh.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await closed;
+    await fresh.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const before = sockets.length;
+    await fresh.getByTestId('url-input').blur();
+    await fresh.getByTestId('url-input').focus();
+    for (const started = Date.now(); sockets.length === before; await fresh.waitForTimeout(20)) {
+      assert.ok(Date.now() - started < 10_000, 'no new WebSocket after the page came back');
+    }
     await fresh.close();
   });
 });

@@ -194,6 +194,22 @@ describe('relay transport: a WebSocket opened ahead (warm)', () => {
     assert.deepEqual(ws.sent, [JSON.stringify({ type: 'connect', host: 'www.example.com', port: 443 }), new Uint8Array([22, 3, 1])]);
   });
 
+  test('release() closes the warmed WebSocket; the next open() opens its own, and warm() a new one', async () => {
+    const transport = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket });
+    const ready = transport.warm();
+    const spare = ScriptedWebSocket.last;
+    spare.open();
+    await ready;
+    transport.release();
+    assert.equal(spare.closedWith, 1000);
+    transport.release(); // nothing left: a no-op
+    transport.open({ host: 'www.example.com', port: 443 }, () => {});
+    assert.equal(ScriptedWebSocket.last.url, 'wss://relay.example/relay?host=www.example.com&port=443');
+    void transport.warm();
+    assert.notEqual(ScriptedWebSocket.last, spare);
+    assert.equal(ScriptedWebSocket.last.url, 'wss://relay.example/relay');
+  });
+
   test('a warmed WebSocket that closed, or grew too old, is not used', async () => {
     const transport = createRelayTransport({ url: 'wss://relay.example/relay', WebSocketImpl: ScriptedWebSocket, spareMaxAgeMs: 0 });
     const ready = transport.warm();
