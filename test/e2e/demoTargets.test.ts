@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, WebSocket } from 'playwright-core';
+import { assertIisRustlsReset, assertInOrder, runResult, type RunResult } from './expectations';
 import { screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -29,12 +30,6 @@ interface RunSettings {
   insecure?: boolean;
 }
 
-interface RunResult {
-  outcome: string | null;
-  summary: string;
-  /** The diagram rows' accessible labels, records left out (they repeat their messages). */
-  steps: string[];
-}
 
 async function setCheckbox(name: RegExp, checked: boolean) {
   const box = page.getByRole('checkbox', { name });
@@ -52,7 +47,7 @@ async function result(): Promise<RunResult> {
   await page.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 40_000 });
   const card = page.getByTestId('summary-card');
   const labels = await page.locator('[data-testid=step-row]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  return { outcome: await card.getAttribute('data-outcome'), summary: await card.innerText(), steps: labels.filter((l) => !l.startsWith('Record:')) };
+  return runResult(await card.getAttribute('data-outcome'), await card.innerText(), labels);
 }
 
 async function runUrl(url: string, settings: RunSettings = {}): Promise<RunResult> {
@@ -68,15 +63,6 @@ async function runDemo(name: string, settings: RunSettings = {}): Promise<RunRes
   return result();
 }
 
-/** Asserts that steps matching `patterns` appear in this order (other steps may come between). */
-function assertInOrder(steps: string[], patterns: RegExp[]) {
-  let at = 0;
-  for (const pattern of patterns) {
-    const found = steps.findIndex((s, i) => i >= at && pattern.test(s));
-    assert.ok(found >= 0, `expected a step matching ${pattern} after step ${at}; steps:\n${steps.join('\n')}`);
-    at = found + 1;
-  }
-}
 
 function assertAbsent(steps: string[], pattern: RegExp) {
   assert.ok(!steps.some((s) => pattern.test(s)), `no step should match ${pattern}; steps:\n${steps.join('\n')}`);
@@ -102,19 +88,7 @@ describe('demo targets run from the page', () => {
     for (const [seq, tops] of Object.entries(positions)) {
       assert.equal(new Set(tops).size, 1, `row ${seq} stayed in place while later steps arrived (offsets ${[...new Set(tops)].join(', ')})`);
     }
-    assert.equal(run.outcome, 'reset');
-    assertInOrder(run.steps, [
-      /^TCP connected/,
-      /^ClientHello, client to server/,
-      /^ServerHello, server to client/,
-      /^Finished, server to client/,
-      /^HTTP request: GET \/secure\//,
-      /^HelloRequest, server to client, encrypted|^HelloRequest, server to client/,
-      /^Alert: no_renegotiation \(warning\), client to server/,
-      /^RST \(connection reset\)/,
-    ]);
-    assertAbsent(run.steps, /^HTTP response/);
-    assert.match(run.summary, /Client sent warning alert no_renegotiation/);
+    assertIisRustlsReset(run);
     // The failed run opens the reset and says why.
     const detail = page.getByTestId('step-detail');
     assert.match(await detail.locator('h3').innerText(), /Connection reset by peer/);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { assertIisRustlsReset, assertTls13Ok, runResult, type RunResult } from './expectations';
 import { screenshotPath, startServers, type Servers } from './harness';
 
 const FIREFOX = '/usr/bin/firefox-esr';
@@ -101,12 +102,6 @@ async function checkRadio(group: string, label: RegExp) {
   assert.fail(`no ${group} radio labelled ${label}`);
 }
 
-interface RunResult {
-  outcome: string | null;
-  summary: string;
-  /** The diagram rows' accessible labels, records left out (they repeat their messages). */
-  steps: string[];
-}
 
 /** One click on a demo target; waits until the run for that target's host is done. */
 async function runDemo(name: string, host: string): Promise<RunResult> {
@@ -119,18 +114,9 @@ async function runDemo(name: string, host: string): Promise<RunResult> {
   );
   const summary = await page.$eval('[data-testid=summary-card]', (card) => ({ outcome: card.getAttribute('data-outcome'), text: (card as HTMLElement).innerText }));
   const labels = await page.$$eval('[data-testid=step-row]', (rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
-  return { outcome: summary.outcome, summary: summary.text, steps: labels.filter((l) => !l.startsWith('Record:')) };
+  return runResult(summary.outcome, summary.text, labels);
 }
 
-/** Asserts that steps matching `patterns` appear in this order (other steps may come between). */
-function assertInOrder(steps: string[], patterns: RegExp[]) {
-  let at = 0;
-  for (const pattern of patterns) {
-    const found = steps.findIndex((s, i) => i >= at && pattern.test(s));
-    assert.ok(found >= 0, `expected a step matching ${pattern} after step ${at}; steps:\n${steps.join('\n')}`);
-    at = found + 1;
-  }
-}
 
 describe('the playground in Firefox', () => {
   it('runs in Firefox itself, not in another browser', async () => {
@@ -141,19 +127,7 @@ describe('the playground in Firefox', () => {
     await checkRadio('personality', /^rustls\s/);
     await checkRadio('client-certificate', /^None$/);
     const run = await runDemo('iis-renegotiation', 'iis-renegotiation.test');
-    assert.equal(run.outcome, 'reset');
-    assertInOrder(run.steps, [
-      /^TCP connected/,
-      /^ClientHello, client to server/,
-      /^ServerHello, server to client/,
-      /^Finished, server to client/,
-      /^HTTP request: GET \/secure\//,
-      /^HelloRequest, server to client/,
-      /^Alert: no_renegotiation \(warning\), client to server/,
-      /^RST \(connection reset\)/,
-    ]);
-    assert.ok(!run.steps.some((s) => /^HTTP response/.test(s)), `no HTTP response after the reset; steps:\n${run.steps.join('\n')}`);
-    assert.match(run.summary, /Client sent warning alert no_renegotiation/);
+    assertIisRustlsReset(run);
     // The failed run opens the reset and says why.
     assert.match(await page.$eval('[data-testid=step-detail] h3', (h) => (h as HTMLElement).innerText), /Connection reset by peer/);
     assert.match(await page.$eval('[data-testid=step-detail]', (d) => (d as HTMLElement).innerText), /Why did this happen\?/);
@@ -187,18 +161,7 @@ describe('the playground in Firefox', () => {
 
   it('TLS 1.3: the handshake completes and the server answers 200', async () => {
     const run = await runDemo('tls13', 'tls13.test');
-    assert.equal(run.outcome, 'ok');
-    assert.match(run.summary, /TLSv1\.3/);
-    assertInOrder(run.steps, [
-      /^ClientHello/,
-      /^ServerHello/,
-      /^EncryptedExtensions/,
-      /^Certificate, server to client/,
-      /^CertificateVerify, server to client/,
-      /^Finished, server to client/,
-      /^Finished, client to server/,
-      /^HTTP response: 200/,
-    ]);
+    assertTls13Ok(run);
     await page.screenshot({ path: screenshotPath('firefox-tls13'), fullPage: true });
   });
 
