@@ -1,8 +1,8 @@
 /**
  * Mutation fuzzing of everything a server sends. A real handshake + HTTP exchange with a Node TLS
- * server (TLS 1.3; TLS 1.2 with AES-GCM; TLS 1.2 with CBC) is recorded once, with the client's
- * randomness and clock injected, so it can be replayed byte for byte into a fresh engine. Then
- * hundreds of seeded mutations of the server's bytes are replayed:
+ * server (TLS 1.3; TLS 1.3 after a HelloRetryRequest; TLS 1.2 with AES-GCM; TLS 1.2 with CBC) is
+ * recorded once, with the client's randomness and clock injected, so it can be replayed byte for
+ * byte into a fresh engine. Then hundreds of seeded mutations of the server's bytes are replayed:
  * - nothing escapes the engine as an exception, and every replay settles (no hang);
  * - every annotation stays inside its step's bytes, whatever the bytes were;
  * - a failure always names its alert, and the client's own failures send it as fatal;
@@ -43,10 +43,22 @@ interface Scenario {
   request: Omit<RunRequest, 'url'>;
   keyType: 'p256' | 'rsa2048';
   version: 'TLSv1.3' | 'TLSv1.2';
+  /** Extra server settings (e.g. its only group, to force a HelloRetryRequest). */
+  server?: { ecdhCurve?: string };
+  /** A step title the recording must contain, proving the scenario happened. */
+  shows?: string;
 }
 
 const SCENARIOS: Scenario[] = [
   { name: 'TLS 1.3, AES-128-GCM, ECDSA', request: { versions: ['TLSv1.3'], cipherSuites: ['TLS_AES_128_GCM_SHA256'], groups: ['x25519'] }, keyType: 'p256', version: 'TLSv1.3' },
+  {
+    name: 'TLS 1.3 after a HelloRetryRequest (the server wants secp384r1)',
+    request: { versions: ['TLSv1.3'], cipherSuites: ['TLS_AES_256_GCM_SHA384'], groups: ['x25519', 'secp384r1'] },
+    keyType: 'p256',
+    version: 'TLSv1.3',
+    server: { ecdhCurve: 'P-384' },
+    shows: 'HelloRetryRequest: retry with secp384r1',
+  },
   {
     name: 'TLS 1.2, ECDHE-ECDSA AES-128-GCM',
     request: { versions: ['TLSv1.2'], cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'], groups: ['secp256r1'] },
@@ -231,6 +243,7 @@ for (const [index, scenario] of SCENARIOS.entries()) {
           cert: (await readFile(leaf.certPath, 'utf8')) + (await readFile(pki.intermediate.certPath, 'utf8')),
           minVersion: scenario.version,
           maxVersion: scenario.version,
+          ...scenario.server,
         },
         (_req, res) => {
           res.setHeader('Connection', 'close');
@@ -242,6 +255,7 @@ for (const [index, scenario] of SCENARIOS.entries()) {
       options = buildClientOptions({ url, ...scenario.request }, parseTarget(url));
       const recorded = await record(server.port, options, verify, now);
       assert.ok(recorded.outcome.handshakeDone && recorded.outcome.received > 0, `the recording did not complete: ${describeOutcome(recorded.outcome)}`);
+      if (scenario.shows) assert.ok(recorded.outcome.steps.some((st) => st.title === scenario.shows), `the recording has no "${scenario.shows}": ${describeOutcome(recorded.outcome)}`);
       chunks = recorded.chunks;
       stream = concat(...chunks);
       headers = headerBytes(stream);
