@@ -16,7 +16,7 @@ import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_HELLO_HEAD, errorEvent, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+import { CLIENT_HELLO_HEAD, errorEvent, PUBLIC_V4, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
 
 /** A loopback TCP server that records what it receives (the stand-in target). */
 async function recordingTarget(): Promise<{ server: Server; port: number; received: Buffer[]; close: () => Promise<void> }> {
@@ -182,5 +182,49 @@ describe('relay transport: warm() through a real relay', () => {
     await waitFor(() => relay.logs.some((l) => l.event === 'session' && l.preconnected === true && l.host === 'tls13.test' && l.close !== 'preconnect-timeout'), 3000, 'the session log');
     // One WebSocket served the run: no other session was opened for it.
     assert.equal(relay.logs.filter((l) => l.event === 'session').length, 1);
+  });
+
+  test('the ClientHello follows the connect request at once; the relay holds it until its dial completes, and the run succeeds', async () => {
+    // The relay's DNS answer is held back until the client has sent its ClientHello, so the bytes
+    // are certainly early; the answer then leads (by redirect) to the tls13 demo server.
+    let answer: () => void = () => {};
+    const dnsHeld = new Promise<void>((resolve) => (answer = resolve));
+    const tls13 = demo.targets.find((t) => t.name === 'tls13')!;
+    const gated = await startTestRelay({}, { dns: { 'slow.example': async () => (await dnsHeld, [PUBLIC_V4]) }, redirect: { [PUBLIC_V4]: tls13.port } });
+    const order: string[] = [];
+    class RecordingWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        this.on('message', (data, isBinary) => order.push(isBinary ? 'server bytes' : `event ${(JSON.parse(String(data)) as { type: string }).type}`));
+      }
+      override send(data: unknown, ...rest: unknown[]): void {
+        order.push(typeof data === 'string' ? `request ${(JSON.parse(data) as { type: string }).type}` : 'client bytes');
+        if (typeof data !== 'string') answer();
+        (super.send as (...args: unknown[]) => void)(data, ...rest);
+      }
+    }
+    try {
+      const transport = createRelayTransport({ url: gated.url, WebSocketImpl: RecordingWebSocket });
+      await transport.warm();
+      const trace = await runTls(
+        { url: 'https://tls13.test/', connect: 'slow.example:443' },
+        {
+          transport,
+          crypto: nobleCrypto,
+          verifyCertificates: createCertificateVerifier({ roots: new RootStore([]), userCAs: [demo.ca.certDer], crypto: nobleCrypto }),
+          annotateCertificate,
+          timeoutMs: 10_000,
+        },
+      );
+      assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+      assert.deepEqual(order.slice(0, 2), ['request connect', 'client bytes'], order.join(', '));
+      assert.ok(order.indexOf('client bytes') < order.indexOf('event connected'), order.join(', '));
+      // The trace still tells it in wire order.
+      const titles = trace.steps.map((st) => st.title);
+      assert.ok(titles.findIndex((t) => t.startsWith('TCP connected')) < titles.indexOf('ClientHello'), titles.join(' | '));
+    } finally {
+      answer();
+      await gated.close();
+    }
   });
 });
