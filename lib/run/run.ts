@@ -499,7 +499,7 @@ function hostForHeader(host: string): string {
 
 /** What a transport failure means, in a sentence, with the transport's own words after it. */
 function transportErrorExplanation(code: string, message: string): string {
-  const detail = message.replace(/^relay (refused|limit):\s*/i, '').replace(/\.$/, '');
+  const detail = message.replace(/\.$/, '');
   switch (code) {
     case 'ECONNREFUSED':
       return `The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start (${detail}).`;
@@ -531,12 +531,11 @@ function transportErrorTitle(code: string, message: string): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'Host unreachable';
-    // The relay transport's messages already say who decided ("relay refused: …"): say it once.
     case 'POLICY':
-      return `Relay refused: ${message.replace(/^relay refused:\s*/i, '')}`;
+      return `Relay refused: ${message}`;
     case 'RATE':
     case 'LIMIT':
-      return `Relay limit: ${message.replace(/^relay limit:\s*/i, '')}`;
+      return `Relay limit: ${message}`;
     default:
       return `Transport error ${code}: ${message}`;
   }

@@ -72,7 +72,7 @@ function closeCodeError(code: number, reason: string, opened: boolean): { code: 
     case RelayCloseCode.messageTooBig:
       return { code: 'LIMIT', message: `the relay refused a frame larger than its limit${why}` };
     case RelayCloseCode.policyViolation:
-      return { code: 'POLICY', message: `relay refused${why}` };
+      return { code: 'POLICY', message: reason || 'the session broke the relay\u2019s policy (close 1008)' };
     case RelayCloseCode.tryAgainLater:
       return { code: 'LIMIT', message: `the relay is busy; try again later${why}` };
     case RelayCloseCode.sessionLimit:
@@ -84,13 +84,6 @@ function closeCodeError(code: number, reason: string, opened: boolean): { code: 
         ? { code: 'RELAY', message: `the connection to the relay was lost (WebSocket close ${code})${why}` }
         : { code: 'RELAY', message: `could not open a WebSocket to the relay (close ${code}); it is unreachable or refused the request${why}` };
   }
-}
-
-/** Says who decided: the relay's own refusals and limits read differently from TCP failures. */
-function relayMessage(code: RelayErrorCode | string, message: string): string {
-  if (code === 'POLICY' || code === 'RATE') return `relay refused: ${message}`;
-  if (code === 'LIMIT') return `relay limit: ${message}`;
-  return message;
 }
 
 export function createRelayTransport(options: RelayTransportOptions): RelayTransport {
@@ -251,7 +244,7 @@ class RelayConnection implements Connection {
       case 'error':
         this.sawError = true;
         if (event.code === 'ECONNRESET') this.emit({ type: 'reset' });
-        else this.emit({ type: 'error', code: transportCode(event.code), message: relayMessage(event.code, event.message) });
+        else this.emit({ type: 'error', code: transportCode(event.code), message: event.message });
         return;
       case 'closed':
         // The relay's counts are what crossed the TCP connection.

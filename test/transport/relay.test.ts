@@ -90,14 +90,14 @@ describe('relay transport: relay frames to transport events', () => {
     assert.deepEqual(events, [{ type: 'reset' }, { type: 'closed', bytesSent: 0, bytesReceived: 0 }]);
   });
 
-  test('relay refusals and limits keep their code and say the relay decided', () => {
+  test('relay refusals and limits keep their code and the relay\u2019s own words (the run\u2019s step says who decided)', () => {
     const { events, ws } = open();
     ws.open();
     ws.event({ type: 'error', code: 'POLICY', reason: 'address-private', message: 'www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' });
     ws.event({ type: 'closed', bytesSent: 0, bytesReceived: 0, durationMs: 1 });
     ws.closeFromRelay(1008);
     assert.deepEqual(events, [
-      { type: 'error', code: 'POLICY', message: 'relay refused: www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' },
+      { type: 'error', code: 'POLICY', message: 'www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' },
       { type: 'closed', bytesSent: 0, bytesReceived: 0 },
     ]);
     const second = open();
@@ -105,7 +105,7 @@ describe('relay transport: relay frames to transport events', () => {
     second.ws.event({ type: 'error', code: 'LIMIT', reason: 'idle-timeout', message: 'no bytes either way for 60000 ms' });
     second.ws.event({ type: 'error', code: 'EWHATEVER', reason: 'x', message: 'odd' });
     assert.deepEqual(second.events, [
-      { type: 'error', code: 'LIMIT', message: 'relay limit: no bytes either way for 60000 ms' },
+      { type: 'error', code: 'LIMIT', message: 'no bytes either way for 60000 ms' },
       { type: 'error', code: 'UNKNOWN', message: 'odd' },
     ]);
   });
