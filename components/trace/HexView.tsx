@@ -32,7 +32,7 @@ export function HexView({ data, label }: { data: AnnotatedBytes; label: string }
  * Above this many lines (16 bytes each) the byte grid renders only the lines in view: a megabyte
  * HTTP response would otherwise be two million elements and freeze the page.
  */
-export const WINDOWED_LINES = 512;
+const WINDOWED_LINES = 512;
 /** Lines rendered above and below the visible ones while scrolling. */
 const OVERSCAN_LINES = 24;
 
