@@ -12,8 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
-import { listenTcp } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, startTestRelay, waitFor, Witness, type TestRelay } from './helpers';
+import { CLIENT_HELLO_HEAD, startWitnessedRelay, waitFor, Witness, type TestRelay } from './helpers';
 import { seeded } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -158,27 +157,18 @@ function closeCodeIn(bytes: Buffer): number | undefined {
 }
 
 describe('relay: WebSocket framing fuzz', () => {
-  let echo: Awaited<ReturnType<typeof listenTcp>>;
+  let stage: Awaited<ReturnType<typeof startWitnessedRelay>>;
   let relay: TestRelay;
   let witness: Witness;
-  /** Bytes the echo server received from fuzzing sessions (the witness's are subtracted). */
+  /** Bytes the echo server received (the witness's included; see the test that reads them). */
   const serverSaw: Buffer[] = [];
 
   before(async () => {
-    echo = await listenTcp((s) => {
-      s.on('data', (d: Buffer) => serverSaw.push(d));
-      s.pipe(s);
-    });
-    relay = await startTestRelay({ maxFrameBytes: MAX_FRAME, maxSessionsPerClient: 200, newSessionsPerMinute: 1_000_000, demoTargets: { echo: { host: '127.0.0.1', port: echo.port } } });
-    witness = new Witness(relay);
-    await witness.open();
+    stage = await startWitnessedRelay({ maxFrameBytes: MAX_FRAME, maxSessionsPerClient: 200, newSessionsPerMinute: 1_000_000 }, {}, (d) => serverSaw.push(d));
+    ({ relay, witness } = stage);
   });
 
-  after(async () => {
-    witness.close();
-    await relay.close();
-    await echo.close();
-  });
+  after(() => stage.close());
 
   test(`${ROUNDS} malformed clients, four at a time: each is closed, none reaches the server with a bad frame, the witness carries on`, async () => {
     const random = seeded(SEED);

@@ -11,6 +11,7 @@ import { startRelay, type RelayServer } from '../../server/relay/server';
 import { createRelayTransport } from '../../lib/transport/relay';
 import { RELAY_SUBPROTOCOL, parseRelayEvent, type RelayEvent } from '../../lib/transport/relayProtocol';
 import type { Connection, Transport, TransportEvent } from '../../lib/transport/types';
+import { listenTcp } from '../transport/helpers';
 
 /** The first six bytes of a TLS 1.3 ClientHello record (RFC 8446 §5.1, §4): enough for the check. */
 export const CLIENT_HELLO_HEAD = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]);
@@ -177,4 +178,32 @@ export class Witness {
   close(): void {
     this.connection.close();
   }
+}
+
+/**
+ * A relay whose demo alias echo.test leads to a loopback echo server, with a witness session open
+ * through it: the stage for tests that abuse the relay and check that others are unaffected.
+ * `onEchoData` sees every byte the echo server receives.
+ */
+export async function startWitnessedRelay(
+  config: Partial<RelayConfig>,
+  options: TestRelayOptions = {},
+  onEchoData: (bytes: Buffer) => void = () => {},
+): Promise<{ relay: TestRelay; witness: Witness; close: () => Promise<void> }> {
+  const echo = await listenTcp((socket) => {
+    socket.on('data', onEchoData);
+    socket.pipe(socket);
+  });
+  const relay = await startTestRelay({ ...config, demoTargets: { echo: { host: '127.0.0.1', port: echo.port }, ...config.demoTargets } }, options);
+  const witness = new Witness(relay);
+  await witness.open();
+  return {
+    relay,
+    witness,
+    close: async () => {
+      witness.close();
+      await relay.close();
+      await echo.close();
+    },
+  };
 }

@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { nobleCrypto } from '../../lib/tls/crypto/index';
 import { annotateCertificate, createCertificateVerifier } from '../../lib/run/certificates';
-import { runTls } from '../../lib/run/run';
+import { runTls, type RunRequest } from '../../lib/run/run';
+import type { Transport } from '../../lib/transport/types';
 import { RootStore } from '../../lib/tls/x509/roots';
 import { createRelayTransport } from '../../lib/transport/relay';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
@@ -162,20 +163,21 @@ describe('relay transport: warm() through a real relay', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** One run of the engine over `transport`, trusting the demo CA. */
+  const runThrough = (transport: Transport, req: RunRequest) =>
+    runTls(req, {
+      transport,
+      crypto: nobleCrypto,
+      verifyCertificates: createCertificateVerifier({ roots: new RootStore([]), userCAs: [demo.ca.certDer], crypto: nobleCrypto }),
+      annotateCertificate,
+      timeoutMs: 10_000,
+    });
+
   test('a TLS 1.3 run over a warmed WebSocket is the same run: connected, 200, and the relay logged it as opened ahead', async () => {
     const transport = createRelayTransport({ url: relay.url, WebSocketImpl: WebSocket });
     await transport.warm();
     await waitFor(() => relay.relay.activeSessions() === 1, 3000, 'the warmed session');
-    const trace = await runTls(
-      { url: 'https://tls13.test/' },
-      {
-        transport,
-        crypto: nobleCrypto,
-        verifyCertificates: createCertificateVerifier({ roots: new RootStore([]), userCAs: [demo.ca.certDer], crypto: nobleCrypto }),
-        annotateCertificate,
-        timeoutMs: 10_000,
-      },
-    );
+    const trace = await runThrough(transport, { url: 'https://tls13.test/' });
     assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
     assert.equal(trace.http?.status, 200);
     assert.ok(trace.steps.some((s) => s.data?.event === 'connected'));
@@ -206,16 +208,7 @@ describe('relay transport: warm() through a real relay', () => {
     try {
       const transport = createRelayTransport({ url: gated.url, WebSocketImpl: RecordingWebSocket });
       await transport.warm();
-      const trace = await runTls(
-        { url: 'https://tls13.test/', connect: 'slow.example:443' },
-        {
-          transport,
-          crypto: nobleCrypto,
-          verifyCertificates: createCertificateVerifier({ roots: new RootStore([]), userCAs: [demo.ca.certDer], crypto: nobleCrypto }),
-          annotateCertificate,
-          timeoutMs: 10_000,
-        },
-      );
+      const trace = await runThrough(transport, { url: 'https://tls13.test/', connect: 'slow.example:443' });
       assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
       assert.deepEqual(order.slice(0, 2), ['request connect', 'client bytes'], order.join(', '));
       assert.ok(order.indexOf('client bytes') < order.indexOf('event connected'), order.join(', '));

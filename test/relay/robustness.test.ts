@@ -2,39 +2,27 @@ import assert from 'node:assert/strict';
 import { connect as netConnect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { listenTcp, startUnresponsiveListener } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, waitFor, Witness, type TestRelay } from './helpers';
-
-type Peer = Awaited<ReturnType<typeof listenTcp>>;
+import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, startWitnessedRelay, waitFor, type TestRelay, type Witness } from './helpers';
 
 describe('relay robustness: malformed input leaves the relay up and other sessions unaffected', () => {
-  let echo: Peer;
-  let unresponsive: Awaited<ReturnType<typeof startUnresponsiveListener>>;
+  let stage: Awaited<ReturnType<typeof startWitnessedRelay>>;
   let relay: TestRelay;
   let witness: Witness;
+  let unresponsive: Awaited<ReturnType<typeof startUnresponsiveListener>>;
   let release: () => void = () => {};
 
   before(async () => {
-    echo = await listenTcp((s) => s.pipe(s));
     unresponsive = await startUnresponsiveListener();
     const slow = new Promise<void>((r) => (release = r));
-    relay = await startTestRelay(
-      {
-        headersTimeoutMs: 500,
-        maxFrameBytes: 4096,
-        maxSessionsPerClient: 50,
-        newSessionsPerMinute: 10_000,
-        demoTargets: { echo: { host: '127.0.0.1', port: echo.port }, blackhole: { host: '127.0.0.1', port: unresponsive.port } },
-      },
+    stage = await startWitnessedRelay(
+      { headersTimeoutMs: 500, maxFrameBytes: 4096, maxSessionsPerClient: 50, newSessionsPerMinute: 10_000, demoTargets: { blackhole: { host: '127.0.0.1', port: unresponsive.port } } },
       { dns: { 'slow.example': async () => (await slow, ['93.184.215.14']) } },
     );
-    witness = new Witness(relay);
-    await witness.open();
+    ({ relay, witness } = stage);
   });
 
   after(async () => {
-    witness.close();
-    await relay.close();
-    await echo.close();
+    await stage.close();
     unresponsive.stop();
   });
 
