@@ -6,6 +6,7 @@
 import { nobleCrypto } from '../lib/tls/crypto/noble';
 import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
 import { engineClient, nodeTlsClient, subtlsClient, BENCH_GROUP, BENCH_SUITE, type BenchClient } from './clients';
+import { createNativeFloorCrypto } from './nativeFloor';
 import { makeBenchPki, startOpensslServer } from './peers';
 import { round, summarize, type Summary } from './stats';
 
@@ -26,6 +27,13 @@ export interface HandshakeResult {
   ratios: Record<string, number>;
   /** CPU-time median over median (this process only): the same comparison, robust to other load. */
   cpuRatios: Record<string, number>;
+  /**
+   * The engine's gap to Node's tls split in two with the native floor (bench/nativeFloor.ts: the
+   * engine with node:crypto's synchronous OpenSSL calls, which no browser has): what the crypto
+   * backend costs (WebCrypto backend minus floor) and what the engine's own code costs (floor minus
+   * Node), wall-clock medians in ms.
+   */
+  gap: { totalMs: number; cryptoBackendMs: number; engineCodeMs: number; floorOverNode: number };
   targets: { engineOverNodeMax: number; engineFasterThanSubtls: boolean };
   verdict: { engineWithin1_5xNode: boolean; engineFasterThanSubtls: boolean; backend: string };
 }
@@ -86,6 +94,7 @@ export async function benchHandshake(opts: HandshakeOptions): Promise<HandshakeR
     const clients: BenchClient[] = [
       await engineClient('engine-webcrypto', pki, server.port, createWebCrypto(globalThis.crypto.subtle)),
       await engineClient('engine-noble', pki, server.port, nobleCrypto),
+      await engineClient('engine-native-floor', pki, server.port, createNativeFloorCrypto()),
       nodeTlsClient(pki, server.port),
       await subtlsClient(pki, server.port),
     ];
@@ -104,10 +113,18 @@ export async function benchHandshake(opts: HandshakeOptions): Promise<HandshakeR
       ['engine-webcrypto', 'subtls'],
       ['engine-noble', 'subtls'],
       ['subtls', 'node-tls'],
+      ['engine-native-floor', 'node-tls'],
     ];
     const ratio = (kind: 'wall' | 'cpu') => Object.fromEntries(pairs.map(([a, b]) => [`${a}/${b}`, round(summaries[a][kind].medianMs / summaries[b][kind].medianMs, 2)]));
     const ratios = ratio('wall');
     const cpuRatios = ratio('cpu');
+    const median = (name: string) => summaries[name].wall.medianMs;
+    const gap = {
+      totalMs: round(median('engine-webcrypto') - median('node-tls')),
+      cryptoBackendMs: round(median('engine-webcrypto') - median('engine-native-floor')),
+      engineCodeMs: round(median('engine-native-floor') - median('node-tls')),
+      floorOverNode: ratios['engine-native-floor/node-tls'],
+    };
     return {
       server: 'openssl s_server -tls1_3 -www (loopback)',
       certificate: 'ECDSA P-256 leaf signed by an ECDSA P-256 root (ecdsa_secp256r1_sha256)',
@@ -118,6 +135,7 @@ export async function benchHandshake(opts: HandshakeOptions): Promise<HandshakeR
       clients: summaries,
       ratios,
       cpuRatios,
+      gap,
       targets: { engineOverNodeMax: 1.5, engineFasterThanSubtls: true },
       verdict: {
         // The default backend on Node and in secure browser contexts is WebCrypto.

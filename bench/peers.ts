@@ -2,7 +2,7 @@
  * What the benchmarks talk to: a fresh ECDSA P-256 PKI made at bench time in bench/tmp/ (never
  * committed), and `openssl s_server` on loopback serving its status page (-www) over TLS 1.3.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issue, type Issued } from '../server/pki';
@@ -31,6 +31,44 @@ export async function makeBenchPki(dir = join(BENCH_TMP, 'pki')): Promise<BenchP
   return { ca, leaf };
 }
 
+/**
+ * Collects a child's stdout and stderr until `pattern` matches them (its match is returned), the
+ * child exits, fails to start, or `timeoutMs` passes (both rejected with what it printed). The
+ * listeners are removed again either way; `seen` gets the text so far.
+ */
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  timeoutMs: number,
+  seen: (text: string) => void = () => {},
+): Promise<RegExpExecArray> {
+  let output = '';
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('error', onError);
+      child.off('exit', onExit);
+      settle();
+    };
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      seen(output);
+      const m = pattern.exec(output);
+      if (m) done(() => resolve(m));
+    };
+    const onError = (e: Error) => done(() => reject(new Error(`cannot run ${what}: ${e.message}`)));
+    const onExit = (code: number | null) => done(() => reject(new Error(`${what} exited with code ${code}:\n${output}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${output}`))), timeoutMs);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', onError);
+    child.once('exit', onExit);
+  });
+}
+
 export interface OpensslServer {
   port: number;
   /** Everything s_server printed, for error messages. */
@@ -46,30 +84,8 @@ export async function startOpensslServer(pki: BenchPki, extraArgs: string[] = []
   const args = ['s_server', '-accept', '127.0.0.1:0', '-cert', pki.leaf.certPath, '-key', pki.leaf.keyPath, '-www', '-tls1_3', ...extraArgs];
   const child: ChildProcessWithoutNullStreams = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`openssl s_server did not start within 5 s:\n${output}`)), 5000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /ACCEPT\s+\S*:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run openssl: ${e.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`openssl s_server exited with code ${code}:\n${output}`));
-    });
-  });
+  const port = Number((await waitForOutput(child, /ACCEPT\s+\S*:(\d+)/, 'openssl s_server', 5000, (text) => (output = text)))[1]);
   // Keep draining its output (it logs per connection) so the pipe never fills and blocks it.
-  child.stdout.removeAllListeners('data');
-  child.stderr.removeAllListeners('data');
   child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   return {

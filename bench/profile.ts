@@ -4,7 +4,7 @@
  * file and by function. The raw profile is written to bench/tmp/engine.cpuprofile (open it in
  * Chrome DevTools → Performance, or speedscope).
  *
- *   npx tsx bench/profile.ts [--runs N] [--backend webcrypto|noble] [--transport tcp|relay]
+ *   npx tsx bench/profile.ts [--runs N] [--backend webcrypto|noble|native-floor] [--transport tcp|relay]
  *
  * --transport relay profiles the relay path of bench/relayLatency.ts instead: the relay in this
  * process, reached by alias with `ws`'s WebSocket, so its share of the CPU shows up too.
@@ -17,6 +17,7 @@ import { createWebCrypto } from '../lib/tls/crypto/webcrypto';
 import { createRelayTransport } from '../lib/transport/relay';
 import { startRelay } from '../server/relay';
 import { BrowserLikeWebSocket, engineDeps, engineOnce, engineRequest } from './clients';
+import { createNativeFloorCrypto } from './nativeFloor';
 import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
 
 interface ProfileNode {
@@ -87,7 +88,9 @@ export interface ProfileSummary {
   inclusiveOwn: [string, number][];
 }
 
-export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble', transport: 'tcp' | 'relay' = 'tcp'): Promise<ProfileSummary> {
+export type ProfileBackend = 'webcrypto' | 'noble' | 'native-floor';
+
+export async function profileEngine(runs: number, backend: ProfileBackend, transport: 'tcp' | 'relay' = 'tcp'): Promise<ProfileSummary> {
   const pki = await makeBenchPki();
   const server = await startOpensslServer(pki);
   const relay =
@@ -97,7 +100,7 @@ export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'
   const session = new Session();
   session.connect();
   try {
-    const crypto = backend === 'noble' ? nobleCrypto : createWebCrypto(globalThis.crypto.subtle);
+    const crypto = backend === 'noble' ? nobleCrypto : backend === 'native-floor' ? createNativeFloorCrypto() : createWebCrypto(globalThis.crypto.subtle);
     const deps = await engineDeps(pki, crypto, relay ? createRelayTransport({ url: relay.url, WebSocketImpl: BrowserLikeWebSocket }) : undefined);
     const req = relay ? engineRequest('https://bench.test/', undefined) : engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
     const client = { once: () => engineOnce(req, deps) };
@@ -133,7 +136,8 @@ export async function profileEngine(runs: number, backend: 'webcrypto' | 'noble'
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const argv = process.argv.slice(2);
   const runs = Number(argv[argv.indexOf('--runs') + 1]) || 100;
-  const backend = argv.includes('--backend') && argv[argv.indexOf('--backend') + 1] === 'noble' ? 'noble' : 'webcrypto';
+  const named = argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'webcrypto';
+  const backend: ProfileBackend = named === 'noble' || named === 'native-floor' ? named : 'webcrypto';
   const transport = argv.includes('--transport') && argv[argv.indexOf('--transport') + 1] === 'relay' ? 'relay' : 'tcp';
   const s = await profileEngine(runs, backend, transport);
   const print = (title: string, rows: [string, number][]) => {

@@ -8,7 +8,9 @@
  * - the same, with the WebSocket opened ahead by RelayTransport.warm() before the timed run
  *   ("warm": preconnect, what the page does for every connection after its first);
  * - through a relay started in this process, whose CPU time therefore lands serially on the
- *   client's event loop: an upper bound that does not depend on a second core being free.
+ *   client's event loop: an upper bound that does not depend on a second core being free;
+ * - over TCP through a plain forwarder in its own process (bench/tcpProxy.ts): the floor, what an
+ *   extra process and two extra loopback hops per round trip cost any relay on this machine.
  * Same SNI, certificate and TLS options on every path; only the transport differs. The target is
  * judged on the relay in its own process, the deployment the issue describes.
  */
@@ -20,7 +22,7 @@ import { createRelayTransport } from '../lib/transport/relay';
 import { startRelay } from '../server/relay';
 import { BrowserLikeWebSocket, engineDeps, engineOnce, engineRequest, type BenchClient } from './clients';
 import { interleave, summarizeClient, type ClientSummary } from './handshake';
-import { BENCH_TMP, makeBenchPki, startOpensslServer } from './peers';
+import { BENCH_TMP, makeBenchPki, startOpensslServer, waitForOutput } from './peers';
 import { median, round } from './stats';
 
 export interface RelayLatencyOptions {
@@ -40,6 +42,10 @@ export interface RelayLatencyResult {
   relayWarm: ClientSummary & { addedMs: { median: number; p99: number }; withinTarget: boolean };
   /** Through a relay in the benchmark process. */
   relayInProcess: ClientSummary & { addedMedianMs: number; addedCpuMs: number };
+  /** Through bench/tcpProxy.ts (plain TCP forwarding, its own process): the floor of any relay. */
+  tcpProxy: ClientSummary & { addedMedianMs: number };
+  /** Warmed relay minus the TCP proxy, medians: what the WebSocket relay adds beyond the floor. */
+  relayWarmOverFloorMs: number;
   /** Relay minus direct, wall clock: difference of the medians and of the p99s. */
   addedMs: { median: number; p99: number };
   /** Relay over direct, wall clock. */
@@ -107,6 +113,22 @@ async function startRelayProcess(serverPort: number): Promise<{ url: string; chi
   }
 }
 
+/** bench/tcpProxy.ts in its own process, forwarding to the server; resolves with its port. */
+async function startTcpProxy(serverPort: number): Promise<{ port: number; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench/tcpProxy.ts'), String(serverPort)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const close = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  const port = Number((await waitForOutput(child, /"port":(\d+)/, 'the TCP proxy', 20_000).catch(async (e: Error) => {
+    await close();
+    throw e;
+  }))[1]);
+  return { port, close };
+}
+
 export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<RelayLatencyResult> {
   const pki = await makeBenchPki();
   // Whatever started is stopped again, however far the setup got.
@@ -126,6 +148,8 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
       drainTimeoutMs: 0,
     });
     cleanup.unshift(() => relay.close());
+    const proxy = await startTcpProxy(server.port);
+    cleanup.unshift(() => proxy.close());
     const crypto = createWebCrypto(globalThis.crypto.subtle);
     const directDeps = await engineDeps(pki, crypto);
     const relayDeps = await engineDeps(pki, crypto, createRelayTransport({ url: relayProcess.url, WebSocketImpl: BrowserLikeWebSocket }));
@@ -135,6 +159,7 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
     // Every path presents SNI bench.test; the relays reach the server by alias on port 443.
     const directReq = engineRequest('https://bench.test/', `127.0.0.1:${server.port}`);
     const relayReq = engineRequest('https://bench.test/', undefined);
+    const proxyReq = engineRequest('https://bench.test/', `127.0.0.1:${proxy.port}`);
     const clients: BenchClient[] = [
       { name: 'direct', once: () => engineOnce(directReq, directDeps) },
       { name: 'relay', once: () => engineOnce(relayReq, relayDeps) },
@@ -146,12 +171,14 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
         },
       },
       { name: 'relay-in-process', once: () => engineOnce(relayReq, inProcessDeps) },
+      { name: 'tcp-proxy', once: () => engineOnce(proxyReq, directDeps) },
     ];
     const results = await interleave(clients, opts.iterations, opts.warmup);
     const direct = summarizeClient('direct', results.get('direct')!);
     const viaRelay = summarizeClient('relay', results.get('relay')!);
     const warm = summarizeClient('relay-warm', results.get('relay-warm')!);
     const inProcess = summarizeClient('relay-in-process', results.get('relay-in-process')!);
+    const tcpProxy = summarizeClient('tcp-proxy', results.get('tcp-proxy')!);
     const addedMedian = round(viaRelay.wall.medianMs - direct.wall.medianMs);
     // Rounds in which both runs succeeded pair up by index only when neither failed.
     const d = results.get('direct')!;
@@ -171,6 +198,8 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
         withinTarget: warm.wall.medianMs - direct.wall.medianMs <= targetAddedMedianMs,
       },
       relayInProcess: { ...inProcess, addedMedianMs: round(inProcess.wall.medianMs - direct.wall.medianMs), addedCpuMs: round(inProcess.cpu.medianMs - direct.cpu.medianMs) },
+      tcpProxy: { ...tcpProxy, addedMedianMs: round(tcpProxy.wall.medianMs - direct.wall.medianMs) },
+      relayWarmOverFloorMs: round(warm.wall.medianMs - tcpProxy.wall.medianMs),
       addedMs: { median: addedMedian, p99: round(viaRelay.wall.p99Ms - direct.wall.p99Ms) },
       ratio: { median: round(viaRelay.wall.medianMs / direct.wall.medianMs, 3), p99: round(viaRelay.wall.p99Ms / direct.wall.p99Ms, 3) },
       addedMedianOfPairedDifferencesMs: paired,

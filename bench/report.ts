@@ -45,6 +45,11 @@ function handshake(r: HandshakeResult & { profile?: ProfileSummary | { error: st
     'ratios, wall-clock median over median (this process’s CPU time in parentheses):',
     ...ratios,
     `target engine ≤ 1.5× node-tls: ${met(r.verdict.engineWithin1_5xNode)}; engine faster than subtls: ${met(r.verdict.engineFasterThanSubtls)} (${r.verdict.backend})`,
+    ...(r.gap
+      ? [
+          `the engine's ${ms(r.gap.totalMs)} over node-tls: ${ms(r.gap.cryptoBackendMs)} crypto backend (engine-webcrypto − engine-native-floor), ${ms(r.gap.engineCodeMs)} the engine's own code (engine-native-floor − node-tls; floor ${r.gap.floorOverNode.toFixed(2)}× node-tls)`,
+        ]
+      : []),
     ...profileLines(r.profile),
   ].join('\n');
 }
@@ -74,7 +79,9 @@ function relay(r: { latency: { status: string; result?: RelayLatencyResult; erro
         ['via relay (own process)', ms(l.relay.wall.medianMs), ms(l.relay.wall.p99Ms), ms(l.relay.wall.minMs), ms(l.relay.cpu.medianMs), String(l.relay.errors)],
         ['via relay, warmed WebSocket', ms(l.relayWarm.wall.medianMs), ms(l.relayWarm.wall.p99Ms), ms(l.relayWarm.wall.minMs), ms(l.relayWarm.cpu.medianMs), String(l.relayWarm.errors)],
         ['via relay (in process)', ms(l.relayInProcess.wall.medianMs), ms(l.relayInProcess.wall.p99Ms), ms(l.relayInProcess.wall.minMs), ms(l.relayInProcess.cpu.medianMs), String(l.relayInProcess.errors)],
+        ...(l.tcpProxy ? [['via plain TCP proxy (floor)', ms(l.tcpProxy.wall.medianMs), ms(l.tcpProxy.wall.p99Ms), ms(l.tcpProxy.wall.minMs), ms(l.tcpProxy.cpu.medianMs), String(l.tcpProxy.errors)]] : []),
       ]),
+      ...(l.tcpProxy ? [`floor: a plain TCP forwarder in its own process adds ${ms(l.tcpProxy.addedMedianMs)} at the median; the warmed relay adds ${ms(l.relayWarmOverFloorMs)} beyond it`] : []),
       `relay in process: ${ms(l.relayInProcess.addedMedianMs)} added at the median, ${ms(l.relayInProcess.addedCpuMs)} CPU (relay + client in one process)`,
       `relay in its own process: ${ms(l.addedMs.median)} added at the median (ratio ${l.ratio.median.toFixed(3)}), ${ms(l.addedMs.p99)} at p99 (ratio ${l.ratio.p99.toFixed(3)}); median of paired differences ${ms(l.addedMedianOfPairedDifferencesMs)}; client-process CPU ${ms(l.addedCpuMs)}`,
       `relay in its own process over a warmed WebSocket (preconnect): ${ms(l.relayWarm.addedMs.median)} added at the median, ${ms(l.relayWarm.addedMs.p99)} at p99`,
