@@ -62,7 +62,7 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
     // height; the selected step's detail opens below it.
     return (
       <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-3" data-testid="run" data-status={running ? 'running' : 'done'}>
-        <SummaryCard trace={trace} running={running} />
+        <SummaryCard trace={trace} running={running} external />
         <div className="min-w-0 space-y-2">
           {counts}
           <div className="max-h-[32rem] overflow-y-auto rounded-md" data-testid="embed-diagram">

@@ -1,10 +1,16 @@
 import type { Trace } from '@/lib/trace/schema';
+import { renegotiationHint, type RenegotiationHint } from '@/lib/view/renegotiationHint';
 import { buildSummary } from '@/lib/view/summary';
 import { TONE_BADGE, TONE_BORDER, TONE_SYMBOL, TONE_TEXT } from './tone';
 
-/** Outcome, negotiated parameters, certificate verdict, HTTP status, timings and personality. */
-export function SummaryCard({ trace, running }: { trace: Trace; running?: boolean }) {
+/**
+ * Outcome, negotiated parameters, certificate verdict, HTTP status, timings and personality; for a
+ * run that failed on a renegotiation the client refused, why and how to fix it. `external`: its
+ * links open a new tab (the card is embedded in someone else's page).
+ */
+export function SummaryCard({ trace, running, external }: { trace: Trace; running?: boolean; external?: boolean }) {
   const card = buildSummary(trace);
+  const hint = running ? undefined : renegotiationHint(trace);
   return (
     <section aria-labelledby="summary-title" className={`rounded-lg border-l-4 border ${TONE_BORDER[card.tone]} p-4`} data-testid="summary-card" data-outcome={card.outcome}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -24,6 +30,7 @@ export function SummaryCard({ trace, running }: { trace: Trace; running?: boolea
           ))}
         </ul>
       )}
+      {hint && <HintCallout hint={hint} external={external} />}
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
         {[...card.items, ...card.timings].map((item) => (
           <div key={item.label} className="min-w-0">
@@ -53,5 +60,32 @@ export function SummaryCard({ trace, running }: { trace: Trace; running?: boolea
         </details>
       )}
     </section>
+  );
+}
+
+function HintCallout({ hint, external }: { hint: RenegotiationHint; external?: boolean }) {
+  return (
+    <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-300 dark:bg-amber-950/40 dark:ring-amber-800" data-testid="renegotiation-hint" role="note" aria-labelledby="renegotiation-hint-title">
+      <p id="renegotiation-hint-title" className="font-semibold">
+        {hint.title}
+      </p>
+      <p className="mt-1">{hint.explanation}</p>
+      <p className="mt-2 font-medium">How to fix it</p>
+      <ul className="mt-1 list-disc space-y-0.5 pl-5">
+        {hint.fixes.map((fix) => (
+          <li key={fix.text}>
+            <span className="text-zinc-600 dark:text-zinc-400">{fix.who === 'server' ? 'Server: ' : 'Client: '}</span>
+            {fix.text}
+          </li>
+        ))}
+      </ul>
+      <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+        {hint.links.map((link) => (
+          <a key={link.href} href={link.href} className="text-sky-800 underline dark:text-sky-300" {...(external ? { target: '_blank', rel: 'noopener' } : {})}>
+            {link.label} →
+          </a>
+        ))}
+      </p>
+    </div>
   );
 }

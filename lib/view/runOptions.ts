@@ -102,6 +102,16 @@ export function checkTarget(input: string): TargetCheck {
   return { ok: true, url: url.toString(), host: url.hostname, port };
 }
 
+/**
+ * A URL handed over in a query string (`?url=`), fit to prefill a form: a valid https URL, else
+ * undefined (the page keeps its default). Nothing is run with it until the user submits.
+ */
+export function formUrl(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== 'string' || value.length > 2048) return undefined;
+  const target = checkTarget(value);
+  return target.ok ? target.url : undefined;
+}
+
 function listOrDefault(values: string[]): string[] | undefined {
   return values.length > 0 ? [...values] : undefined;
 }

@@ -93,7 +93,28 @@ describe('demo targets run from the page', () => {
     const detail = page.getByTestId('step-detail');
     assert.match(await detail.locator('h3').innerText(), /Connection reset by peer/);
     await detail.getByText('Why did this happen?').waitFor();
+    // The summary names the renegotiation the client refused, the fixes, and where to dig further.
+    const hint = page.getByTestId('renegotiation-hint');
+    assert.match(await hint.innerText(), /rustls refused with a warning no_renegotiation alert[\s\S]*Connection reset by peer[\s\S]*clientcertnegotiation=enable/);
     await page.screenshot({ path: screenshotPath('demo-iis-rustls-reset'), fullPage: true });
+    // Its links open the comparison and the doctor with this URL (and client) filled in.
+    const links = hint.getByRole('link');
+    assert.deepEqual(await links.allInnerTexts(), ['Diagnose this URL with every client →', 'Compare rustls with OpenSSL →']);
+    const other = await stack.newPage();
+    try {
+      for (const href of await links.evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).href))) {
+        await other.goto(href);
+        assert.equal(await other.getByLabel('https URL').inputValue(), 'https://iis-renegotiation.test/secure/', href);
+        if (href.includes('/compare')) assert.deepEqual([await other.getByTestId('compare-a').inputValue(), await other.getByTestId('compare-b').inputValue()], ['rustls', 'openssl']);
+      }
+      // Another client in ?a= is compared with OpenSSL; an unknown one or a non-https URL is ignored.
+      await other.goto(`${stack.baseUrl}/compare?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}&a=go`);
+      assert.deepEqual([await other.getByTestId('compare-a').inputValue(), await other.getByTestId('compare-b').inputValue()], ['go', 'openssl']);
+      await other.goto(`${stack.baseUrl}/doctor?url=${encodeURIComponent('ftp://example.test/')}&a=nobody`);
+      assert.equal(await other.getByLabel('https URL').inputValue(), 'https://iis-renegotiation.test/secure/');
+    } finally {
+      await other.close();
+    }
   });
 
   it('IIS renegotiation as OpenSSL: renegotiates with a CertificateRequest; 403 without a certificate', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
+import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, formUrl, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
 
 describe('run form', () => {
   it('accepts https URLs with host, port and path, and adds https:// to a bare host', () => {
@@ -74,6 +74,16 @@ describe('run form', () => {
       describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: 'demo' }),
       'TLSv1.2 only · as openssl · demo client certificate',
     );
+  });
+});
+
+describe('a URL from a query string, to prefill a form', () => {
+  it('takes an https URL (or a bare host) and nothing else', () => {
+    assert.equal(formUrl('https://iis-renegotiation.test/secure/'), 'https://iis-renegotiation.test/secure/');
+    assert.equal(formUrl('example.com/a b'), 'https://example.com/a%20b');
+    for (const bad of [undefined, '', 'http://example.com/', 'ftp://x/', 'https://user:pw@example.com/', 'not a url at all', ['https://a.test/', 'https://b.test/'], `https://example.com/${'a'.repeat(2100)}`]) {
+      assert.equal(formUrl(bad), undefined, String(bad).slice(0, 40));
+    }
   });
 });
 

@@ -8,10 +8,10 @@ import { prepareRun } from '../prepare';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
 /** Runs one URL with two client personalities and shows the runs side by side. */
-export function Compare({ initialUrl }: { initialUrl: string }) {
+export function Compare({ initialUrl, initialA = 'rustls' }: { initialUrl: string; initialA?: PersonalityName }) {
   const [url, setUrl] = useState(initialUrl);
-  const [a, setA] = useState<PersonalityName>('rustls');
-  const [b, setB] = useState<PersonalityName>('openssl');
+  const [a, setA] = useState<PersonalityName>(initialA);
+  const [b, setB] = useState<PersonalityName>(initialA === 'openssl' ? 'rustls' : 'openssl');
   const [clientCertificate, setClientCertificate] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const { runs, runAll } = useTraceRuns(2);

@@ -1,9 +1,13 @@
 import type { Metadata } from 'next';
+import { formUrl, PERSONALITIES } from '@/lib/view/runOptions';
 import { Compare } from './Compare';
 
 export const metadata: Metadata = { title: 'Compare two clients — TLS Playground' };
 
-export default function ComparePage() {
+/** `?url=` and `?a=` (a personality) fill the form; nothing runs until Compare. */
+export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { url, a } = await searchParams;
+  const first = PERSONALITIES.find((p) => p.name === a)?.name;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Compare two clients</h1>
@@ -11,7 +15,7 @@ export default function ComparePage() {
         The same URL, two client personalities, run one after the other from this browser. Their steps are aligned; where
         they part ways is highlighted.
       </p>
-      <Compare initialUrl="https://iis-renegotiation.test/secure/" />
+      <Compare initialUrl={formUrl(url) ?? 'https://iis-renegotiation.test/secure/'} initialA={first} />
     </div>
   );
 }
