@@ -1,5 +1,5 @@
 import type { Step, Trace } from '../lib/trace/schema';
-import { renegotiationHint } from '../lib/view/renegotiationHint';
+import { adviceFor } from '../lib/view/advice';
 
 /** The readable transcript: one line per step, colored on a TTY. */
 
@@ -41,11 +41,11 @@ export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>): 
   if (trace.alerts.length) lines.push(`alerts: ${trace.alerts.map((a) => `${a.from} ${a.level} ${a.description}`).join(', ')}`);
   if (trace.http) lines.push(`http: ${trace.http.status} ${trace.http.reason} (${trace.http.bodyBytes} body bytes)`);
   lines.push(`personality: ${trace.personality}   total: ${trace.timings.totalMs.toFixed(1)} ms${trace.timings.handshakeMs !== undefined ? `   handshake: ${trace.timings.handshakeMs.toFixed(1)} ms` : ''}`);
-  const hint = renegotiationHint(trace);
-  if (hint) {
-    lines.push('', paint('yellow', `why: ${hint.title}.`), hint.explanation);
-    for (const fix of hint.fixes) lines.push(`fix (${fix.who}): ${fix.text}`);
-    lines.push(`more: npm run -s cli -- diagnose ${trace.options.url}   (every client against this URL, with the netsh commands)`);
+  const advice = adviceFor(trace);
+  if (advice) {
+    lines.push('', paint('yellow', `why: ${advice.title}.`), advice.explanation);
+    for (const fix of advice.fixes) lines.push(`fix (${fix.who === 'you' ? 'this run' : fix.who}): ${fix.text}`);
+    if (advice.kind === 'renegotiation') lines.push(`more: npm run -s cli -- diagnose ${trace.options.url}   (every client against this URL, with the netsh commands)`);
   }
   return lines.join('\n');
 }

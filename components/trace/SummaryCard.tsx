@@ -1,16 +1,16 @@
 import type { Trace } from '@/lib/trace/schema';
-import { renegotiationHint, type RenegotiationHint } from '@/lib/view/renegotiationHint';
+import { adviceFor, type Advice } from '@/lib/view/advice';
 import { buildSummary } from '@/lib/view/summary';
 import { TONE_BADGE, TONE_BORDER, TONE_SYMBOL, TONE_TEXT } from './tone';
 
 /**
- * Outcome, negotiated parameters, certificate verdict, HTTP status, timings and personality; for a
- * run that failed on a renegotiation the client refused, why and how to fix it. `external`: its
- * links open a new tab (the card is embedded in someone else's page).
+ * Outcome, negotiated parameters, certificate verdict, HTTP status, timings and personality; for the
+ * common failures (a refused renegotiation, a rejected certificate, nothing in common), why and how
+ * to fix it. `external`: its links open a new tab (the card is embedded in someone else's page).
  */
 export function SummaryCard({ trace, running, external }: { trace: Trace; running?: boolean; external?: boolean }) {
   const card = buildSummary(trace);
-  const hint = running ? undefined : renegotiationHint(trace);
+  const advice = running ? undefined : adviceFor(trace);
   return (
     <section aria-labelledby="summary-title" className={`rounded-lg border-l-4 border ${TONE_BORDER[card.tone]} p-4`} data-testid="summary-card" data-outcome={card.outcome}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -30,7 +30,7 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
           ))}
         </ul>
       )}
-      {hint && <HintCallout hint={hint} external={external} />}
+      {advice && <AdviceCallout advice={advice} external={external} />}
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
         {[...card.items, ...card.timings].map((item) => (
           <div key={item.label} className="min-w-0">
@@ -63,29 +63,33 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
   );
 }
 
-function HintCallout({ hint, external }: { hint: RenegotiationHint; external?: boolean }) {
+const WHO: Record<Advice['fixes'][number]['who'], string> = { server: 'Server: ', client: 'Client: ', you: 'This run: ' };
+
+function AdviceCallout({ advice, external }: { advice: Advice; external?: boolean }) {
   return (
-    <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-300 dark:bg-amber-950/40 dark:ring-amber-800" data-testid="renegotiation-hint" role="note" aria-labelledby="renegotiation-hint-title">
-      <p id="renegotiation-hint-title" className="font-semibold">
-        {hint.title}
+    <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-300 dark:bg-amber-950/40 dark:ring-amber-800" data-testid="advice" data-kind={advice.kind} role="note" aria-labelledby="advice-title">
+      <p id="advice-title" className="font-semibold">
+        {advice.title}
       </p>
-      <p className="mt-1">{hint.explanation}</p>
+      <p className="mt-1">{advice.explanation}</p>
       <p className="mt-2 font-medium">How to fix it</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
-        {hint.fixes.map((fix) => (
+        {advice.fixes.map((fix) => (
           <li key={fix.text}>
-            <span className="text-zinc-600 dark:text-zinc-400">{fix.who === 'server' ? 'Server: ' : 'Client: '}</span>
+            <span className="text-zinc-600 dark:text-zinc-400">{WHO[fix.who]}</span>
             {fix.text}
           </li>
         ))}
       </ul>
-      <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
-        {hint.links.map((link) => (
-          <a key={link.href} href={link.href} className="text-sky-800 underline dark:text-sky-300" {...(external ? { target: '_blank', rel: 'noopener' } : {})}>
-            {link.label} →
-          </a>
-        ))}
-      </p>
+      {advice.links.length > 0 && (
+        <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+          {advice.links.map((link) => (
+            <a key={link.href} href={link.href} className="text-sky-800 underline dark:text-sky-300" {...(external ? { target: '_blank', rel: 'noopener' } : {})}>
+              {link.label} →
+            </a>
+          ))}
+        </p>
+      )}
     </div>
   );
 }

@@ -94,7 +94,7 @@ describe('demo targets run from the page', () => {
     assert.match(await detail.locator('h3').innerText(), /Connection reset by peer/);
     await detail.getByText('Why did this happen?').waitFor();
     // The summary names the renegotiation the client refused, the fixes, and where to dig further.
-    const hint = page.getByTestId('renegotiation-hint');
+    const hint = page.getByTestId('advice');
     assert.match(await hint.innerText(), /rustls refused with a warning no_renegotiation alert[\s\S]*Connection reset by peer[\s\S]*clientcertnegotiation=enable/);
     await page.screenshot({ path: screenshotPath('demo-iis-rustls-reset'), fullPage: true });
     // Its links open the comparison and the doctor with this URL (and client) filled in.
@@ -242,25 +242,40 @@ describe('demo targets run from the page', () => {
     }
   });
 
-  const certificateFailures: [string, RegExp][] = [
-    ['expired', /^Alert: certificate_expired \(fatal\), client to server/],
-    ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), client to server/],
-    ['self-signed', /^Alert: (unknown_ca|bad_certificate) \(fatal\), client to server/],
-    ['untrusted-root', /^Alert: unknown_ca \(fatal\), client to server/],
-    ['incomplete-chain', /^Alert: unknown_ca \(fatal\), client to server/],
+  // Each failure with the alert it maps to and the advice the summary gives (title, then a fix).
+  const certificateFailures: [string, RegExp, RegExp][] = [
+    ['expired', /^Alert: certificate_expired \(fatal\), client to server/, /^The certificate has expired\n[\s\S]*Server: Renew the certificate/],
+    ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), client to server/, /^The certificate is for another name\n[\s\S]*other-host\.test[\s\S]*subjectAltName lists wrong-host\.test/],
+    ['self-signed', /^Alert: (unknown_ca|bad_certificate) \(fatal\), client to server/, /^The certificate is self-signed\n[\s\S]*Server: Use a certificate from a public CA/],
+    ['untrusted-root', /^Alert: unknown_ca \(fatal\), client to server/, /^The chain ends at a root nobody trusts\n/],
+    ['incomplete-chain', /^Alert: unknown_ca \(fatal\), client to server/, /^The server does not send its intermediate certificate\n[\s\S]*Server: Send the full chain/],
   ];
-  for (const [name, alert] of certificateFailures) {
-    it(`${name}: the certificate is rejected and the client sends the alert it maps to`, async () => {
+  for (const [name, alert, advice] of certificateFailures) {
+    it(`${name}: the certificate is rejected, the client sends the alert it maps to, and the summary says how to fix it`, async () => {
       const run = await runDemo(name);
       assert.equal(run.outcome, 'alert');
       assertInOrder(run.steps, [/^Certificate, server to client/, /^Check: Certificate rejected/, alert]);
       assertAbsent(run.steps, /^HTTP request/);
+      assert.match(await page.getByTestId('advice').innerText(), advice);
       await page.getByTestId('tab-certificate').click();
       assert.match(await page.getByTestId('certificate-panel').innerText(), /Certificate not trusted/);
       if (name === 'expired') await page.screenshot({ path: screenshotPath('demo-expired-certificate'), fullPage: true });
       await page.getByTestId('tab-step').click();
     });
   }
+
+  it('tls13 offered only TLS 1.2: the server refuses with protocol_version, and the summary says what to offer', async () => {
+    const tls13 = page.getByRole('checkbox', { name: 'TLSv1.3' });
+    await tls13.uncheck();
+    try {
+      const run = await runDemo('tls13');
+      assert.equal(run.outcome, 'alert');
+      assertInOrder(run.steps, [/^ClientHello, client to server/, /^Alert: protocol_version \(fatal\), server to client/]);
+      assert.match(await page.getByTestId('advice').innerText(), /^The server speaks none of the TLS versions offered\n[\s\S]*\(TLSv1\.2\)[\s\S]*This run: Offer both TLS 1\.3 and TLS 1\.2/);
+    } finally {
+      await tls13.check();
+    }
+  });
 
   it('expired, continuing anyway: the rest of the handshake runs and is marked insecure', async () => {
     const run = await runDemo('expired', { insecure: true });

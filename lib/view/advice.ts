@@ -1,0 +1,244 @@
+import { personalities, type HelloRequestReaction, type PersonalityName } from '../tls/client/personalities';
+import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
+
+/**
+ * What the summary of a failed run says beyond what went wrong: why, in the run's own terms, what
+ * fixes it and who can apply it, and where to look further. One piece of advice per run, for the
+ * failures people meet most: a renegotiation the client refused (the IIS reset,
+ * shared/design/RENEGOTIATION.md), a rejected certificate, and a ClientHello the server found
+ * nothing to agree with. The page's summary card and the CLI's closing lines both show it.
+ */
+export interface Advice {
+  kind: 'renegotiation' | 'certificate' | 'negotiation';
+  title: string;
+  /** What happened, in sentences. */
+  explanation: string;
+  /** `you`: what the person running this can change in the run itself. */
+  fixes: { who: 'server' | 'client' | 'you'; text: string }[];
+  /** Pages of this app with the run's URL filled in. */
+  links: { label: string; href: string }[];
+}
+
+export function adviceFor(trace: Trace): Advice | undefined {
+  return renegotiationAdvice(trace) ?? certificateAdvice(trace) ?? negotiationAdvice(trace);
+}
+
+// --- the client would not renegotiate ---
+
+const REFUSALS: Record<Exclude<HelloRequestReaction, 'renegotiate'>, string> = {
+  'refuse-warning': 'refused with a warning no_renegotiation alert, which RFC 5246 §7.4.1.1 allows',
+  'refuse-warning-then-fail': 'refused with a warning no_renegotiation alert and then stopped using the connection',
+  'refuse-fatal': 'refused with a fatal no_renegotiation alert, which ends the connection',
+  ignore: 'ignored it, as RFC 5246 §7.4.1.1 allows',
+};
+
+const ENDINGS: Partial<Record<Trace['outcome'], string>> = {
+  reset: 'The server treats that as fatal and resets the TCP connection without an alert, so applications see only “Connection reset by peer”.',
+  timeout: 'The server waits for a renegotiation that never comes, so the response never arrives.',
+  closed: 'The server closed the connection without sending the response.',
+  alert: 'The connection ended with an alert instead of the response.',
+  error: 'No response could be read on this connection.',
+};
+
+function refusalOf(trace: Trace): Exclude<HelloRequestReaction, 'renegotiate'> | undefined {
+  for (const step of trace.steps) {
+    const reaction = step.layer === 'verdict' ? step.data?.reaction : undefined;
+    if (typeof reaction === 'string') return reaction === 'renegotiate' ? undefined : (reaction as Exclude<HelloRequestReaction, 'renegotiate'>);
+  }
+  // A trace without the personality's verdict step still shows the refusal as the client's alert.
+  return trace.alerts.some((a) => a.from === 'client' && a.description === 'no_renegotiation') ? 'refuse-warning' : undefined;
+}
+
+export function renegotiationAdvice(trace: Trace): Advice | undefined {
+  if (trace.outcome === 'ok') return undefined;
+  const asked = trace.steps.some((s) => s.direction === 'server->client' && s.layer === 'handshake' && s.title === 'HelloRequest');
+  const refusal = asked ? refusalOf(trace) : undefined;
+  if (!refusal) return undefined;
+  const known = personalities[trace.personality as PersonalityName];
+  const client = known?.title ?? trace.personality;
+  const url = encodeURIComponent(trace.options.url);
+  return {
+    kind: 'renegotiation',
+    title: 'The server asked to renegotiate, and this client would not',
+    explanation:
+      `After the connection was set up, the server sent a TLS 1.2 HelloRequest: it wants a new handshake, which is how IIS asks for a client certificate on some paths only. ` +
+      `${client} ${REFUSALS[refusal]}. ${ENDINGS[trace.outcome] ?? ''}`.trim(),
+    fixes: [
+      { who: 'server', text: 'Ask for the client certificate in the initial handshake (IIS / http.sys: netsh http add sslcert … clientcertnegotiation=enable); then no renegotiation is needed and every client works.' },
+      { who: 'server', text: 'Enable TLS 1.3, which has no renegotiation (together with the fix above: many clients do not offer post-handshake authentication).' },
+      { who: 'client', text: 'Use a client that renegotiates: OpenSSL-based ones (curl, Python, Node) or SChannel. Run again as OpenSSL to see it succeed.' },
+    ],
+    links: [
+      { label: 'Diagnose this URL with every client', href: `/doctor?url=${url}` },
+      { label: `Compare ${client} with OpenSSL`, href: `/compare?url=${url}${known ? `&a=${known.name}` : ''}` },
+    ],
+  };
+}
+
+// --- the certificate was rejected ---
+
+const CONTINUE_ANYWAY: Advice['fixes'][number] = {
+  who: 'you',
+  text: 'To see the rest of the handshake anyway, continue on certificate errors (Options on the page, --insecure in the CLI); the connection is then not authenticated.',
+};
+
+/** Who vouches for whom along the chain the client could build, in words. */
+function chainProblem(chain: ChainEntry[]): Pick<Advice, 'title' | 'explanation' | 'fixes'> {
+  const last = chain[chain.length - 1];
+  if (!last) return { title: 'Nothing vouches for this certificate', explanation: 'No chain to a trusted root could be built.', fixes: [] };
+  const selfSigned = last.subject === last.issuer;
+  if (selfSigned && chain.length === 1) {
+    return {
+      title: 'The certificate is self-signed',
+      explanation: `${last.subject} signed its own certificate, and it is in no root store, so nothing vouches for it: any server could present one like it.`,
+      fixes: [
+        { who: 'server', text: 'Use a certificate from a public CA (Let’s Encrypt issues them free, renewed automatically).' },
+        { who: 'you', text: 'If the service is your own, trust its certificate explicitly (--ca FILE in the CLI) instead of turning checks off.' },
+      ],
+    };
+  }
+  if (selfSigned) {
+    return {
+      title: 'The chain ends at a root nobody trusts',
+      explanation: `The chain leads to ${last.subject}, a root the server sent itself but which is in no root store (a private or test CA).`,
+      fixes: [
+        { who: 'server', text: 'Use a certificate from a public CA, or give every client your CA to trust.' },
+        { who: 'you', text: 'If the CA is yours, trust it for this run (--ca FILE in the CLI).' },
+      ],
+    };
+  }
+  return {
+    title: chain.length === 1 ? 'The server does not send its intermediate certificate' : 'The chain is missing a certificate',
+    explanation:
+      `${last.subject} is signed by ${last.issuer}, which the server did not send and which is not a trusted root. ` +
+      'Browsers often hide this mistake (they cache intermediates or fetch them from the address in the certificate); curl, Node, Python, Java and Go fail.',
+    fixes: [{ who: 'server', text: 'Send the full chain: the certificate followed by its intermediate certificate(s) (nginx and Apache: the CA’s full-chain file; IIS: install the intermediate in the Intermediate Certification Authorities store).' }],
+  };
+}
+
+function checkProblem(check: CertificateCheck, trace: Trace): Pick<Advice, 'title' | 'explanation' | 'fixes'> | undefined {
+  const which = check.certificate ? 'A certificate in the chain' : 'The server’s certificate';
+  switch (check.check) {
+    case 'chain':
+      return chainProblem(trace.certificate?.chain ?? []);
+    case 'validity':
+      if (check.detail.startsWith('not valid before')) {
+        return {
+          title: 'The certificate is not valid yet',
+          explanation: `${which} is ${check.detail}.`,
+          fixes: [
+            { who: 'server', text: 'Install a certificate that is valid now; a freshly issued one with a future start date is usually a clock problem on the issuing side.' },
+            { who: 'you', text: 'Check this machine’s clock: a clock far behind makes valid certificates look premature.' },
+          ],
+        };
+      }
+      return {
+        title: check.certificate ? 'A certificate in the chain has expired' : 'The certificate has expired',
+        explanation: `${which} ${check.detail}. Clients refuse it from that moment on.`,
+        fixes: [
+          { who: 'server', text: check.certificate ? 'Install the CA’s current intermediate certificate in place of the expired one.' : 'Renew the certificate and install it with its chain; automate renewal (ACME) and watch the expiry date.' },
+          { who: 'you', text: 'If the dates look wrong, check this machine’s clock.' },
+        ],
+      };
+    case 'hostname':
+      return {
+        title: 'The certificate is for another name',
+        explanation: `Host name check: ${check.detail}. A certificate is only good for the names it lists.`,
+        fixes: [
+          { who: 'server', text: `Install a certificate whose subjectAltName lists ${hostOf(trace.options.url)} (a wildcard such as *.example.com covers exactly one label).` },
+          { who: 'you', text: 'Use a host name the certificate lists.' },
+        ],
+      };
+    case 'signature':
+      return {
+        title: 'A signature in the chain does not verify',
+        explanation: `${which}: ${check.detail}.`,
+        fixes: [{ who: 'server', text: 'Reinstall the certificate and its chain exactly as the CA issued them: a certificate paired with the wrong intermediate, or a damaged file, looks like this.' }],
+      };
+    case 'basicConstraints':
+    case 'keyUsage':
+    case 'extendedKeyUsage':
+    case 'nameConstraints':
+      return {
+        title: 'The certificate may not be used for this',
+        explanation: `${which}: ${check.detail}.`,
+        fixes: [{ who: 'server', text: 'Use a certificate issued for TLS server authentication (extKeyUsage serverAuth, keyUsage digitalSignature) by a CA allowed to issue it.' }],
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** The order in which failed checks are worth explaining: the first one found is the headline. */
+const CHECK_ORDER = ['chain', 'validity', 'hostname', 'signature', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints'];
+
+export function certificateAdvice(trace: Trace): Advice | undefined {
+  const cert = trace.certificate;
+  if (cert?.verdict !== 'untrusted') return undefined;
+  const failed = cert.checks.filter((k) => !k.ok).sort((a, b) => rank(a) - rank(b));
+  const problems = failed.map((k) => checkProblem(k, trace)).filter((p): p is NonNullable<typeof p> => p !== undefined);
+  const [first, ...others] = problems.filter((p, i, all) => all.findIndex((q) => q.title === p.title) === i);
+  if (!first) return undefined;
+  const fixes = [...first.fixes, ...others.flatMap((p) => p.fixes)].filter((f, i, all) => all.findIndex((g) => g.text === f.text) === i);
+  return {
+    kind: 'certificate',
+    title: first.title,
+    explanation: [first.explanation, ...others.map((p) => `Also: ${p.title.charAt(0).toLowerCase()}${p.title.slice(1)}.`)].join(' '),
+    fixes: cert.insecure ? fixes : [...fixes, CONTINUE_ANYWAY],
+    links: [],
+  };
+}
+
+function rank(check: CertificateCheck): number {
+  const i = CHECK_ORDER.indexOf(check.check);
+  return i === -1 ? CHECK_ORDER.length : i;
+}
+
+// --- nothing in common ---
+
+export function negotiationAdvice(trace: Trace): Advice | undefined {
+  if (trace.outcome !== 'alert') return undefined;
+  const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal');
+  const answered = trace.steps.some((s) => s.direction === 'server->client' && s.layer === 'handshake' && (s.title === 'ServerHello' || s.title.startsWith('HelloRetryRequest')));
+  if (!alert || answered) return undefined;
+  const o = trace.options;
+  if (alert.description === 'protocol_version') {
+    const both = o.versions.includes('TLSv1.3') && o.versions.includes('TLSv1.2');
+    return {
+      kind: 'negotiation',
+      title: 'The server speaks none of the TLS versions offered',
+      explanation: `The server answered the ClientHello with a protocol_version alert: it accepts none of the versions this client offered${o.versions.length ? ` (${o.versions.join(', ')})` : ''}.`,
+      fixes: [
+        ...(both ? [] : [{ who: 'you' as const, text: 'Offer both TLS 1.3 and TLS 1.2 (the default).' }]),
+        { who: 'server', text: 'Enable TLS 1.2 and TLS 1.3; TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current clients.' },
+      ],
+      links: [],
+    };
+  }
+  if (alert.description === 'handshake_failure' || alert.description === 'insufficient_security') {
+    // Empty lists mean the personality's defaults; anything listed is the user's narrower choice.
+    const chosen = (what: string, values: string[]) => (values.length ? `${what}: ${values.join(', ')}` : undefined);
+    const limits = [chosen('cipher suites', o.cipherSuites), chosen('groups', o.groups), chosen('signature schemes', o.signatureSchemes)].filter(Boolean);
+    return {
+      kind: 'negotiation',
+      title: 'The server found nothing to agree on',
+      explanation:
+        `The server answered the ClientHello with ${alert.description}: none of the cipher suites, groups or signature schemes offered is one it accepts.` +
+        (limits.length ? ` This run offered only ${limits.join('; ')}.` : ''),
+      fixes: [
+        ...(limits.length ? [{ who: 'you' as const, text: 'Clear the cipher suite, group and signature scheme choices to offer the defaults, which cover what current servers use.' }] : []),
+        { who: 'server', text: 'Enable what current clients offer: TLS_AES_128_GCM_SHA256 and TLS_AES_256_GCM_SHA384 in TLS 1.3, ECDHE with AES-GCM or ChaCha20-Poly1305 in TLS 1.2, and the groups x25519 and secp256r1.' },
+      ],
+      links: [],
+    };
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}

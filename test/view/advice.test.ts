@@ -1,0 +1,141 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { adviceFor, renegotiationAdvice } from '../../lib/view/advice';
+import type { CertificateCheck, ChainEntry, Step, Trace } from '../../lib/trace/schema';
+import { iisRustlsTrace, tls13OkTrace } from './fixtures/traces';
+
+/** The IIS run as another client: its verdict step on the HelloRequest, and how the run ended. */
+function asClient(personality: string, reaction: string, outcome: Trace['outcome']): Trace {
+  const base = iisRustlsTrace();
+  const at = base.steps.findIndex((s) => s.title === 'HelloRequest') + 1;
+  const verdict: Step = { seq: 0, timeMs: base.steps[at].timeMs, direction: 'local', layer: 'verdict', title: `${personality} on HelloRequest`, data: { personality, reaction } };
+  return { ...base, personality, outcome, alerts: [], steps: [...base.steps.slice(0, at), verdict, ...base.steps.slice(at)] };
+}
+
+describe('the summary’s renegotiation hint', () => {
+  it('explains the rustls reset, the fixes, and links to the doctor and the comparison for this URL', () => {
+    const hint = renegotiationAdvice(iisRustlsTrace())!;
+    assert.match(hint.explanation, /HelloRequest/);
+    assert.match(hint.explanation, /rustls refused with a warning no_renegotiation alert, which RFC 5246 §7\.4\.1\.1 allows/);
+    assert.match(hint.explanation, /resets the TCP connection[^.]*“Connection reset by peer”/);
+    assert.deepEqual(hint.fixes.map((f) => f.who), ['server', 'server', 'client']);
+    assert.match(hint.fixes[0].text, /clientcertnegotiation=enable/);
+    assert.match(hint.fixes[1].text, /TLS 1\.3/);
+    assert.deepEqual(hint.links, [
+      { label: 'Diagnose this URL with every client', href: '/doctor?url=https%3A%2F%2Fiis.test%2Fsecure' },
+      { label: 'Compare rustls with OpenSSL', href: '/compare?url=https%3A%2F%2Fiis.test%2Fsecure&a=rustls' },
+    ]);
+  });
+
+  it('says what each refusing client did and how the run ended', () => {
+    const cases: [string, string, Trace['outcome'], RegExp][] = [
+      ['boringssl-ignore', 'ignore', 'timeout', /BoringSSL \(ignore\) ignored it[\s\S]*never comes/],
+      ['boringssl', 'refuse-fatal', 'alert', /BoringSSL refused with a fatal no_renegotiation alert[\s\S]*ended with an alert/],
+      ['go', 'refuse-warning-then-fail', 'error', /Go crypto\/tls refused with a warning no_renegotiation alert and then stopped using the connection[\s\S]*No response/],
+    ];
+    for (const [personality, reaction, outcome, expected] of cases) {
+      const hint = renegotiationAdvice(asClient(personality, reaction, outcome));
+      assert.ok(hint, personality);
+      assert.match(hint.explanation, expected);
+      assert.match(hint.links[1].href, new RegExp(`&a=${personality}$`));
+    }
+  });
+
+  it('stays silent when the client renegotiated, when nothing asked it to, and when the run succeeded', () => {
+    assert.equal(renegotiationAdvice(asClient('openssl', 'renegotiate', 'alert')), undefined);
+    assert.equal(renegotiationAdvice(tls13OkTrace()), undefined);
+    const ok = { ...iisRustlsTrace(), outcome: 'ok' as const };
+    assert.equal(renegotiationAdvice(ok), undefined);
+    const noHelloRequest = iisRustlsTrace();
+    noHelloRequest.steps = noHelloRequest.steps.filter((s) => s.title !== 'HelloRequest');
+    assert.equal(renegotiationAdvice(noHelloRequest), undefined);
+  });
+});
+
+/** A TLS 1.3 run whose certificate failed these checks, ended by the client's alert (or continued). */
+function rejected(checks: CertificateCheck[], chain: ChainEntry[], insecure = false): Trace {
+  const base = tls13OkTrace();
+  return { ...base, outcome: insecure ? 'ok' : 'alert', certificate: { verdict: 'untrusted', alert: 'bad_certificate', insecure: insecure || undefined, chain, checks } };
+}
+const entry = (subject: string, issuer: string): ChainEntry => ({ subject, issuer, notBefore: '2025-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z', serialNumber: '01', source: 'server', sha256: 'ab'.repeat(32) });
+const fail = (check: string, detail: string, certificate?: number): CertificateCheck => ({ check, ok: false, certificate, detail });
+const pass = (check: string): CertificateCheck => ({ check, ok: true, detail: 'fine' });
+
+describe('advice on a rejected certificate', () => {
+  it('names a missing intermediate, a self-signed certificate and an unknown root apart', () => {
+    const chainFail = fail('chain', 'no path to a trusted root');
+    const incomplete = adviceFor(rejected([chainFail], [entry('CN=site.test', 'CN=Some Intermediate')]))!;
+    assert.equal(incomplete.kind, 'certificate');
+    assert.equal(incomplete.title, 'The server does not send its intermediate certificate');
+    assert.match(incomplete.explanation, /CN=site\.test is signed by CN=Some Intermediate, which the server did not send/);
+    assert.match(incomplete.fixes[0].text, /^Send the full chain/);
+    assert.equal(adviceFor(rejected([chainFail], [entry('CN=a', 'CN=i1'), entry('CN=i1', 'CN=i2')]))!.title, 'The chain is missing a certificate');
+    assert.equal(adviceFor(rejected([chainFail], [entry('CN=me', 'CN=me')]))!.title, 'The certificate is self-signed');
+    const root = adviceFor(rejected([chainFail], [entry('CN=site', 'CN=Private Root'), entry('CN=Private Root', 'CN=Private Root')]))!;
+    assert.equal(root.title, 'The chain ends at a root nobody trusts');
+    assert.match(root.explanation, /CN=Private Root/);
+  });
+
+  it('explains expiry of the certificate and of an intermediate, a future start, a wrong name, a bad signature and a wrong purpose', () => {
+    const chain = [entry('CN=site.test', 'CN=CA')];
+    const cases: [CertificateCheck, string, RegExp][] = [
+      [fail('validity', 'expired on 2024-01-01T00:00:00Z (700 days before this check)', 0), 'The certificate has expired', /^Renew the certificate/],
+      [fail('validity', 'expired on 2024-01-01T00:00:00Z (700 days before this check)', 1), 'A certificate in the chain has expired', /current intermediate/],
+      [fail('validity', 'not valid before 2030-01-01T00:00:00Z (1000 days after this check)', 0), 'The certificate is not valid yet', /valid now/],
+      [fail('hostname', 'site.test does not match any name the certificate is valid for (DNS:other.test)', 0), 'The certificate is for another name', /subjectAltName lists tls13\.test/],
+      [fail('signature', 'the signature by CN=CA does not verify', 0), 'A signature in the chain does not verify', /exactly as the CA issued them/],
+      [fail('extendedKeyUsage', 'its extKeyUsage (clientAuth) does not allow serverAuth', 0), 'The certificate may not be used for this', /serverAuth/],
+    ];
+    for (const [check, title, fix] of cases) {
+      const advice = adviceFor(rejected([pass('chain'), check], chain))!;
+      assert.equal(advice.title, title, check.detail);
+      assert.match(advice.fixes[0].text, fix, title);
+      assert.match(advice.fixes[advice.fixes.length - 1].text, /continue on certificate errors/, 'the way to look anyway comes last');
+    }
+  });
+
+  it('leads with the chain when several checks failed, mentions the others, and drops the "continue anyway" tip once chosen', () => {
+    const advice = adviceFor(rejected([fail('hostname', 'x does not match', 0), fail('chain', 'no path'), fail('validity', 'expired on 2024-01-01T00:00:00Z (1 day before this check)', 0)], [entry('CN=me', 'CN=me')], true))!;
+    assert.equal(advice.title, 'The certificate is self-signed');
+    assert.match(advice.explanation, /Also: the certificate has expired\. Also: the certificate is for another name\./);
+    assert.ok(!advice.fixes.some((f) => /continue on certificate errors/.test(f.text)));
+    assert.equal(adviceFor(tls13OkTrace()), undefined, 'a trusted certificate needs no advice');
+  });
+});
+
+describe('advice when the server finds nothing in common', () => {
+  const refused = (description: string, options: Partial<Trace['options']> = {}): Trace => {
+    const base = tls13OkTrace();
+    return {
+      ...base,
+      outcome: 'alert',
+      certificate: undefined,
+      options: { ...base.options, ...options },
+      alerts: [{ from: 'server', level: 'fatal', description }],
+      steps: base.steps.filter((s) => !(s.direction === 'server->client' && s.layer === 'handshake')),
+    };
+  };
+
+  it('protocol_version: says what was offered, and to offer both versions when the run narrowed them', () => {
+    const narrowed = adviceFor(refused('protocol_version', { versions: ['TLSv1.2'] }))!;
+    assert.equal(narrowed.title, 'The server speaks none of the TLS versions offered');
+    assert.match(narrowed.explanation, /\(TLSv1\.2\)/);
+    assert.deepEqual(narrowed.fixes.map((f) => f.who), ['you', 'server']);
+    assert.deepEqual(adviceFor(refused('protocol_version', { versions: ['TLSv1.3', 'TLSv1.2'] }))!.fixes.map((f) => f.who), ['server']);
+  });
+
+  it('handshake_failure: names the narrowed choices, if any', () => {
+    const narrowed = adviceFor(refused('handshake_failure', { cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'], groups: ['secp384r1'] }))!;
+    assert.equal(narrowed.title, 'The server found nothing to agree on');
+    assert.match(narrowed.explanation, /offered only cipher suites: TLS_CHACHA20_POLY1305_SHA256; groups: secp384r1\./);
+    assert.deepEqual(narrowed.fixes.map((f) => f.who), ['you', 'server']);
+    assert.deepEqual(adviceFor(refused('handshake_failure'))!.fixes.map((f) => f.who), ['server']);
+  });
+
+  it('says nothing once the server answered with a ServerHello, or for other alerts', () => {
+    const answered = refused('handshake_failure');
+    answered.steps = tls13OkTrace().steps;
+    assert.equal(adviceFor(answered), undefined);
+    assert.equal(adviceFor(refused('decode_error')), undefined);
+  });
+});
