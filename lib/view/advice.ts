@@ -9,7 +9,7 @@ import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
  * nothing to agree with. The page's summary card and the CLI's closing lines both show it.
  */
 export interface Advice {
-  kind: 'renegotiation' | 'certificate' | 'negotiation';
+  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation';
   title: string;
   /** What happened, in sentences. */
   explanation: string;
@@ -19,8 +19,18 @@ export interface Advice {
   links: { label: string; href: string }[];
 }
 
+/**
+ * Advice for a run, if it failed in a way worth explaining. Works on traces from any engine
+ * version: saved traces from older ones may lack lists that this version always records.
+ */
 export function adviceFor(trace: Trace): Advice | undefined {
-  return renegotiationAdvice(trace) ?? certificateAdvice(trace) ?? negotiationAdvice(trace);
+  const t: Trace = { ...trace, steps: trace.steps ?? [], alerts: trace.alerts ?? [] };
+  return renegotiationAdvice(t) ?? certificateAdvice(t) ?? clientCertificateAdvice(t) ?? negotiationAdvice(t);
+}
+
+/** A list option as recorded, or empty where an older trace did not record it. */
+function listed(values: readonly string[] | undefined): readonly string[] {
+  return values ?? [];
 }
 
 // --- the client would not renegotiate ---
@@ -175,7 +185,7 @@ const CHECK_ORDER = ['chain', 'validity', 'hostname', 'signature', 'basicConstra
 export function certificateAdvice(trace: Trace): Advice | undefined {
   const cert = trace.certificate;
   if (cert?.verdict !== 'untrusted') return undefined;
-  const failed = cert.checks.filter((k) => !k.ok).sort((a, b) => rank(a) - rank(b));
+  const failed = (cert.checks ?? []).filter((k) => !k.ok).sort((a, b) => rank(a) - rank(b));
   const problems = failed.map((k) => checkProblem(k, trace)).filter((p): p is NonNullable<typeof p> => p !== undefined);
   const [first, ...others] = problems.filter((p, i, all) => all.findIndex((q) => q.title === p.title) === i);
   if (!first) return undefined;
@@ -194,6 +204,35 @@ function rank(check: CertificateCheck): number {
   return i === -1 ? CHECK_ORDER.length : i;
 }
 
+// --- the server wanted a client certificate ---
+
+/** What servers answer an empty client Certificate with when they insist (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6). */
+const REFUSED_WITHOUT_CERTIFICATE = ['certificate_required', 'handshake_failure', 'bad_certificate', 'access_denied'];
+
+export function clientCertificateAdvice(trace: Trace): Advice | undefined {
+  const none = trace.steps.find((s) => s.layer === 'verdict' && (s.title === 'No client certificate configured' || s.title === 'No usable client certificate'));
+  if (!none) return undefined;
+  const status = trace.http?.status;
+  const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && REFUSED_WITHOUT_CERTIFICATE.includes(a.description));
+  if (!alert && status !== 401 && status !== 403) return undefined;
+  const configured = none.title === 'No usable client certificate';
+  const answer = alert ? `a fatal ${alert.description} alert` : `HTTP ${status}${trace.http?.reason ? ` ${trace.http.reason}` : ''}`;
+  return {
+    kind: 'client-certificate',
+    title: configured ? 'The server cannot use this client certificate' : 'The server wants a client certificate',
+    explanation:
+      `The server asked for a client certificate (a CertificateRequest) and ${configured ? 'the configured one cannot sign with any scheme the server accepts' : 'this run has none'}, so the client sent an empty Certificate message. ` +
+      `The server answered with ${answer}.`,
+    fixes: [
+      configured
+        ? { who: 'you', text: 'Use a client certificate whose key can sign with a scheme the server lists in its CertificateRequest (an RSA or ECDSA P-256 key is the safe choice).' }
+        : { who: 'you', text: 'Run again with a client certificate: Options → Client certificate on the page (the demo certificate works with the demo targets), --client-cert FILE --client-key FILE in the CLI.' },
+      { who: 'server', text: 'If this resource is meant to be public, stop requiring a client certificate for it.' },
+    ],
+    links: [],
+  };
+}
+
 // --- nothing in common ---
 
 export function negotiationAdvice(trace: Trace): Advice | undefined {
@@ -202,12 +241,13 @@ export function negotiationAdvice(trace: Trace): Advice | undefined {
   const answered = trace.steps.some((s) => s.direction === 'server->client' && s.layer === 'handshake' && (s.title === 'ServerHello' || s.title.startsWith('HelloRetryRequest')));
   if (!alert || answered) return undefined;
   const o = trace.options;
+  const versions = listed(o.versions);
   if (alert.description === 'protocol_version') {
-    const both = o.versions.includes('TLSv1.3') && o.versions.includes('TLSv1.2');
+    const both = versions.includes('TLSv1.3') && versions.includes('TLSv1.2');
     return {
       kind: 'negotiation',
       title: 'The server speaks none of the TLS versions offered',
-      explanation: `The server answered the ClientHello with a protocol_version alert: it accepts none of the versions this client offered${o.versions.length ? ` (${o.versions.join(', ')})` : ''}.`,
+      explanation: `The server answered the ClientHello with a protocol_version alert: it accepts none of the versions this client offered${versions.length ? ` (${versions.join(', ')})` : ''}.`,
       fixes: [
         ...(both ? [] : [{ who: 'you' as const, text: 'Offer both TLS 1.3 and TLS 1.2 (the default).' }]),
         { who: 'server', text: 'Enable TLS 1.2 and TLS 1.3; TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current clients.' },
@@ -217,7 +257,7 @@ export function negotiationAdvice(trace: Trace): Advice | undefined {
   }
   if (alert.description === 'handshake_failure' || alert.description === 'insufficient_security') {
     // Empty lists mean the personality's defaults; anything listed is the user's narrower choice.
-    const chosen = (what: string, values: string[]) => (values.length ? `${what}: ${values.join(', ')}` : undefined);
+    const chosen = (what: string, values: readonly string[] | undefined) => (listed(values).length ? `${what}: ${listed(values).join(', ')}` : undefined);
     const limits = [chosen('cipher suites', o.cipherSuites), chosen('groups', o.groups), chosen('signature schemes', o.signatureSchemes)].filter(Boolean);
     return {
       kind: 'negotiation',

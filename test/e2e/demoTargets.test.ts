@@ -131,12 +131,14 @@ describe('demo targets run from the page', () => {
       /^HTTP response: 403/,
     ]);
     assertAbsent(run.steps, /^CertificateVerify, client to server/);
+    assert.match(await page.getByTestId('advice').innerText(), /^The server wants a client certificate\n[\s\S]*The server answered with HTTP 403/);
   });
 
   it('IIS renegotiation as OpenSSL with the demo certificate: 200', async () => {
     const run = await runUrl('https://iis-renegotiation.test/secure/', { personality: 'openssl', clientCertificate: true });
     assert.equal(run.outcome, 'ok');
     assertInOrder(run.steps, [/^HelloRequest/, /^CertificateRequest/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
+    assert.equal(await page.getByTestId('advice').count(), 0, 'a run that worked needs no advice');
     await page.screenshot({ path: screenshotPath('demo-iis-openssl-200'), fullPage: true });
   });
 

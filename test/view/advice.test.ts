@@ -139,3 +139,38 @@ describe('advice when the server finds nothing in common', () => {
     assert.equal(adviceFor(refused('decode_error')), undefined);
   });
 });
+
+describe('advice when the server wanted a client certificate', () => {
+  const withoutCertificate = (title: string, end: Partial<Trace>): Trace => {
+    const base = tls13OkTrace();
+    const none: Step = { seq: 0, timeMs: 1, direction: 'local', layer: 'verdict', title };
+    return { ...base, steps: [...base.steps.slice(0, 8), none, ...base.steps.slice(8)], ...end };
+  };
+
+  it('says the server asked, the run had none, and how the server answered', () => {
+    const http403 = adviceFor(withoutCertificate('No client certificate configured', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
+    assert.equal(http403.kind, 'client-certificate');
+    assert.equal(http403.title, 'The server wants a client certificate');
+    assert.match(http403.explanation, /this run has none, so the client sent an empty Certificate message\. The server answered with HTTP 403 Forbidden\./);
+    assert.match(http403.fixes[0].text, /--client-cert FILE --client-key FILE/);
+    const alert = adviceFor(withoutCertificate('No client certificate configured', { outcome: 'alert', http: undefined, alerts: [{ from: 'server', level: 'fatal', description: 'certificate_required' }] }))!;
+    assert.match(alert.explanation, /answered with a fatal certificate_required alert/);
+    const unusable = adviceFor(withoutCertificate('No usable client certificate', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
+    assert.equal(unusable.title, 'The server cannot use this client certificate');
+  });
+
+  it('stays silent when the server let the run through, or never asked', () => {
+    assert.equal(adviceFor(withoutCertificate('No client certificate configured', {})), undefined, 'HTTP 200: the certificate was optional');
+    assert.equal(adviceFor({ ...tls13OkTrace(), http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }), undefined, 'a 403 that no certificate request explains');
+  });
+});
+
+describe('advice on a trace from an older engine', () => {
+  it('copes with the lists such a trace may lack', () => {
+    const old = { ...tls13OkTrace(), outcome: 'alert', options: { url: 'https://legacy.example/' }, alerts: [{ from: 'server', level: 'fatal', description: 'handshake_failure' }], steps: [], certificate: undefined } as unknown as Trace;
+    assert.equal(adviceFor(old)?.title, 'The server found nothing to agree on');
+    assert.equal(adviceFor({ ...old, alerts: undefined, steps: undefined } as unknown as Trace), undefined);
+    const cert = { ...old, certificate: { verdict: 'untrusted' } } as unknown as Trace;
+    assert.equal(adviceFor(cert)?.kind, 'negotiation', 'an untrusted verdict without checks says nothing of the certificate');
+  });
+});
