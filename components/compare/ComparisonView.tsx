@@ -1,4 +1,5 @@
 import type { Step, Trace } from '@/lib/trace/schema';
+import { adviceFor } from '@/lib/view/advice';
 import { compareRuns } from '@/lib/view/compare';
 import { buildSummary } from '@/lib/view/summary';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
@@ -13,6 +14,7 @@ const DIRECTION: Record<Step['direction'], string> = { 'client->server': 'client
 export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; labelA: string; labelB: string }) {
   const comparison = compareRuns(a, b);
   const summaries = [buildSummary(a), buildSummary(b)];
+  const advice = [adviceFor(a), adviceFor(b)];
   return (
     <div className="space-y-3" data-testid="comparison">
       <div className="grid grid-cols-2 gap-2 sm:gap-4">
@@ -21,6 +23,12 @@ export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; l
             <div className="text-xs font-semibold uppercase tracking-wide">{label}</div>
             <div className="font-semibold">{summaries[i].outcomeLabel}</div>
             <div className="text-sm break-words">{summaries[i].detail}</div>
+            {advice[i] && (
+              <div className="mt-1 text-sm" data-testid={`comparison-advice-${i === 0 ? 'a' : 'b'}`}>
+                <span className="font-medium">Why: </span>
+                {advice[i].title}.
+              </div>
+            )}
           </div>
         ))}
       </div>

@@ -43,7 +43,9 @@ describe('the IIS renegotiation story', () => {
     assert.match(cells[firstDifferent - 1][1], /HelloRequest/);
     assert.match(cells[firstDifferent - 1][2], /HelloRequest/);
     assert.match(await page.getByTestId('comparison-outcome-a').innerText(), /Connection reset/);
+    assert.match(await page.getByTestId('comparison-advice-a').innerText(), /^Why: The server asked to renegotiate, and this client would not\.$/);
     assert.match(await page.getByTestId('comparison-outcome-b').innerText(), /HTTP 200/);
+    assert.equal(await page.getByTestId('comparison-advice-b').count(), 0);
     await page.screenshot({ path: screenshotPath('story-iis'), fullPage: true });
   });
 });
