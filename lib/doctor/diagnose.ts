@@ -134,12 +134,12 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
       who: 'server',
       title: 'Ask for the client certificate in the initial handshake (IIS / http.sys: clientcertnegotiation=enable)',
       detail:
-        'Then the CertificateRequest is part of the first handshake and no renegotiation is needed; every client works. Note the current binding first (ipport or hostnameport, certhash, appid, certstorename and any non-default flags) and re-create it with the same values plus clientcertnegotiation=enable. Certificate renewal tools may later re-create the binding without the flag: check it after each renewal.',
+        'Then the CertificateRequest is part of the first handshake and no renegotiation is needed; every client works. Note the current binding first (ipport or hostnameport, certhash, appid, certstorename and any non-default flags) and re-create it with the same values plus clientcertnegotiation=enable. Then check that the binding says “Negotiate Client Certificate : Enabled”. Certificate renewal tools may later re-create the binding without the flag: check it after each renewal.',
       commands: [
         'netsh http show sslcert',
         `netsh http delete sslcert ipport=0.0.0.0:${port}`,
         `netsh http add sslcert ipport=0.0.0.0:${port} certhash=<certificate thumbprint> appid={<application GUID>} certstorename=MY clientcertnegotiation=enable`,
-        'netsh http show sslcert   (check: Negotiate Client Certificate : Enabled)',
+        `netsh http show sslcert ipport=0.0.0.0:${port}`,
       ],
     });
     fixes.push({

@@ -41,6 +41,10 @@ describe('the renegotiation doctor', () => {
     const serverFix = d.fixes.find((f) => f.who === 'server')!;
     assert.ok(serverFix.commands!.some((c) => /clientcertnegotiation=enable/.test(c)));
     assert.ok(serverFix.commands!.some((c) => c.startsWith('netsh http show sslcert')));
+    // Every command can be pasted as it is: no notes in parentheses after it.
+    for (const c of serverFix.commands!) assert.doesNotMatch(c, /\(|\s{2}/, c);
+    assert.ok(serverFix.commands!.includes('netsh http show sslcert ipport=0.0.0.0:443'));
+    assert.match(serverFix.detail, /Negotiate Client Certificate : Enabled/);
   });
 
   it('with the demo client certificate, renegotiating clients get 200', async () => {
