@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { compactTrace } from '@/lib/trace/compact';
 import type { Trace } from '@/lib/trace/schema';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { FormError } from '@/components/run/FormParts';
@@ -21,8 +22,9 @@ interface SaveResponse {
 }
 
 /**
- * The trace as the request body: gzip where the browser can make it (CompressionStream), since a
- * trace is mostly hex and shrinks several times over; plain JSON otherwise.
+ * The trace as the request body, in its compact form (a response's bytes once, not three times):
+ * gzip where the browser can make it (CompressionStream), since a trace is mostly hex and shrinks
+ * several times over; plain JSON otherwise.
  */
 async function uploadBody(json: string): Promise<{ headers: Record<string, string>; body: BodyInit }> {
   const plain = { headers: { 'Content-Type': 'application/json' }, body: json };
@@ -42,7 +44,7 @@ async function uploadBody(json: string): Promise<{ headers: Record<string, strin
 export async function saveTrace(trace: Trace): Promise<{ id: string; url: string }> {
   let response: Response;
   try {
-    response = await fetch('/api/results', { method: 'POST', ...(await uploadBody(JSON.stringify(trace))) });
+    response = await fetch('/api/results', { method: 'POST', ...(await uploadBody(JSON.stringify(compactTrace(trace)))) });
   } catch {
     throw new Error('The server did not answer; the run was not saved.');
   }

@@ -1,3 +1,4 @@
+import { expandTrace, type CompactTrace } from '../trace/compact';
 import type { Trace } from '../trace/schema';
 import { TraceFormatError, validateTrace } from '../trace/validate';
 
@@ -8,7 +9,8 @@ import { TraceFormatError, validateTrace } from '../trace/validate';
  *   bytes), so the file reads top-down and the same trace always gives the same text.
  * - canonicalTraceJson: the identity. Compact, every object's keys sorted, so equal traces give
  *   byte-identical text whatever order their keys were built in; saved results are named by its hash.
- * parseTraceJson reads either back and refuses anything that is not a trace, in one sentence.
+ * parseTraceJson reads either back, and the compact form of lib/trace/compact.ts (saved results and
+ * uploads), and refuses anything that is not a trace, in one sentence.
  */
 
 const TRACE_KEYS = [
@@ -68,7 +70,7 @@ export function traceToJson(trace: Trace): string {
 }
 
 /** The trace's canonical form: compact JSON with sorted keys; hashed to name saved results. */
-export function canonicalTraceJson(trace: Trace): string {
+export function canonicalTraceJson(trace: Trace | CompactTrace): string {
   return JSON.stringify(ordered(trace, 'trace', true));
 }
 
@@ -80,7 +82,8 @@ export function parseTraceJson(text: string): Trace {
   } catch (e) {
     throw new TraceFormatError(`This is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
   }
-  return validateTrace(parsed);
+  // A compact form expands to at most twice its size; anything beyond four times is refused.
+  return validateTrace(expandTrace(parsed, 4 * text.length + 1024 * 1024));
 }
 
 export { TraceFormatError };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalTraceJson, parseTraceJson } from '../../lib/export/json';
+import { compactTrace } from '../../lib/trace/compact';
 import type { Trace } from '../../lib/trace/schema';
 import { TraceFormatError, validateTrace } from '../../lib/trace/validate';
 import { DEFAULT_MAX_BYTES, StoreError, type ResultStore, type SavedResult } from './types';
@@ -8,7 +9,10 @@ import { DEFAULT_MAX_BYTES, StoreError, type ResultStore, type SavedResult } fro
  * What both stores do before and after touching their database: validate, canonicalize, cap the
  * size and name the snapshot; read a stored snapshot back.
  *
- * The id is the first 22 base64url characters (132 bits) of the SHA-256 of the canonical JSON:
+ * What is stored is the canonical JSON of the trace's compact form (lib/trace/compact.ts: a
+ * response's bytes are kept once, not three times); reading it back expands it.
+ *
+ * The id is the first 22 base64url characters (132 bits) of the SHA-256 of that canonical JSON:
  * short enough for a link, far too long to guess or to collide, and the same trace saved twice (or by
  * two app instances at once) lands on the same row.
  */
@@ -53,7 +57,7 @@ export function snapshotOf(trace: unknown, maxBytes: number): Snapshot {
   } catch (err) {
     invalid(err);
   }
-  const json = canonicalTraceJson(valid);
+  const json = canonicalTraceJson(compactTrace(valid));
   const sizeBytes = Buffer.byteLength(json, 'utf8');
   if (sizeBytes > maxBytes) throw tooLarge('The trace', sizeBytes, maxBytes);
   return { id: resultId(json), json, sizeBytes };
