@@ -63,7 +63,7 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
   );
 }
 
-const WHO: Record<Advice['fixes'][number]['who'], string> = { server: 'Server: ', client: 'Client: ', you: 'This run: ' };
+const WHO: Record<Advice['fixes'][number]['who'], string> = { server: 'Server: ', client: 'Client: ', you: 'This run: ', relay: 'Relay operator: ' };
 
 function AdviceCallout({ advice, external }: { advice: Advice; external?: boolean }) {
   return (

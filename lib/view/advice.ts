@@ -9,12 +9,12 @@ import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
  * nothing to agree with. The page's summary card and the CLI's closing lines both show it.
  */
 export interface Advice {
-  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation';
+  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy';
   title: string;
   /** What happened, in sentences. */
   explanation: string;
-  /** `you`: what the person running this can change in the run itself. */
-  fixes: { who: 'server' | 'client' | 'you'; text: string }[];
+  /** `you`: what the person running this can change in the run itself; `relay`: whoever runs the relay. */
+  fixes: { who: 'server' | 'client' | 'you' | 'relay'; text: string }[];
   /** Pages of this app with the run's URL filled in. */
   links: { label: string; href: string }[];
 }
@@ -25,7 +25,26 @@ export interface Advice {
  */
 export function adviceFor(trace: Trace): Advice | undefined {
   const t: Trace = { ...trace, steps: trace.steps ?? [], alerts: trace.alerts ?? [] };
-  return renegotiationAdvice(t) ?? certificateAdvice(t) ?? clientCertificateAdvice(t) ?? negotiationAdvice(t);
+  return relayPolicyAdvice(t) ?? renegotiationAdvice(t) ?? certificateAdvice(t) ?? clientCertificateAdvice(t) ?? negotiationAdvice(t);
+}
+
+// --- the relay would not go there ---
+
+/** A run the relay refused by its target policy (a private address, an IP literal, a port…). */
+export function relayPolicyAdvice(trace: Trace): Advice | undefined {
+  const refusal = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error' && s.data?.code === 'POLICY');
+  if (!refusal) return undefined;
+  const why = typeof refusal.data?.message === 'string' ? refusal.data.message.replace(/\.$/, '') : 'its policy does not allow this target';
+  return {
+    kind: 'relay-policy',
+    title: 'The relay will not connect there',
+    explanation: `The relay refused before connecting: ${why}. It carries this page’s bytes only to public TLS servers on the ports its operator allows, so that nobody can use it to reach private networks.`,
+    fixes: [
+      { who: 'you', text: `Run the same experiment from your own machine with the CLI, which connects directly: npm run -s cli -- ${trace.options.url}` },
+      { who: 'relay', text: 'If you run this playground yourself, its relay policy is configurable: RELAY_ALLOWED_PORTS, RELAY_ALLOW (host names or address ranges) and RELAY_ALLOW_IP_LITERALS (docs/relay-protocol.md).' },
+    ],
+    links: [],
+  };
 }
 
 /** A list option as recorded, or empty where an older trace did not record it. */

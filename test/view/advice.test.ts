@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { adviceFor, renegotiationAdvice } from '../../lib/view/advice';
 import type { CertificateCheck, ChainEntry, Step, Trace } from '../../lib/trace/schema';
-import { iisRustlsTrace, tls13OkTrace } from './fixtures/traces';
+import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 
 /** The IIS run as another client: its verdict step on the HelloRequest, and how the run ended. */
 function asClient(personality: string, reaction: string, outcome: Trace['outcome']): Trace {
@@ -172,5 +172,17 @@ describe('advice on a trace from an older engine', () => {
     assert.equal(adviceFor({ ...old, alerts: undefined, steps: undefined } as unknown as Trace), undefined);
     const cert = { ...old, certificate: { verdict: 'untrusted' } } as unknown as Trace;
     assert.equal(adviceFor(cert)?.kind, 'negotiation', 'an untrusted verdict without checks says nothing of the certificate');
+  });
+});
+
+describe('advice when the relay refused the target', () => {
+  it('gives the relay’s reason, the CLI command that connects directly, and the settings an operator has', () => {
+    const advice = adviceFor(relayRefusalTrace())!;
+    assert.equal(advice.kind, 'relay-policy');
+    assert.equal(advice.title, 'The relay will not connect there');
+    assert.match(advice.explanation, /refused before connecting: private addresses are not reachable through the relay\. It carries/);
+    assert.deepEqual(advice.fixes.map((f) => f.who), ['you', 'relay']);
+    assert.match(advice.fixes[0].text, /npm run -s cli -- https:\/\/10\.0\.0\.1\/$/);
+    assert.match(advice.fixes[1].text, /RELAY_ALLOWED_PORTS/);
   });
 });
