@@ -4,9 +4,10 @@ import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
 /**
  * What the summary of a failed run says beyond what went wrong: why, in the run's own terms, what
  * fixes it and who can apply it, and where to look further. One piece of advice per run, for the
- * failures people meet most: a renegotiation the client refused (the IIS reset,
- * shared/design/RENEGOTIATION.md), a rejected certificate, and a ClientHello the server found
- * nothing to agree with. The page's summary card and the CLI's closing lines both show it.
+ * failures people meet most: a target the relay's policy refuses, a renegotiation the client
+ * refused (the IIS reset, shared/design/RENEGOTIATION.md), a rejected certificate, a client
+ * certificate the server wanted, and a ClientHello the server found nothing to agree with. The
+ * summary card (page, saved runs, embeds), Compare and the CLI's closing lines show it.
  */
 export interface Advice {
   kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy';
