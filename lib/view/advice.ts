@@ -1,4 +1,5 @@
 import { personalities, type HelloRequestReaction, type PersonalityName } from '../tls/client/personalities';
+import { noCertificateRefusals } from '../tls/registry/alerts';
 import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
 
 /**
@@ -39,7 +40,8 @@ export function relayPolicyAdvice(trace: Trace): Advice | undefined {
   return {
     kind: 'relay-policy',
     title: 'The relay will not connect there',
-    explanation: `The relay refused before connecting: ${why}. It carries this page’s bytes only to public TLS servers on the ports its operator allows, so that nobody can use it to reach private networks.`,
+    // Why the relay has a policy at all is the refusal step's explanation; the summary adds what to do.
+    explanation: `The relay refused before connecting: ${why}.`,
     fixes: [
       { who: 'you', text: `Run the same experiment from your own machine with the CLI, which connects directly: npm run -s cli -- ${trace.options.url}` },
       { who: 'relay', text: 'If you run this playground yourself, its relay policy is configurable: RELAY_ALLOWED_PORTS, RELAY_ALLOW (host names or address ranges) and RELAY_ALLOW_IP_LITERALS (docs/relay-protocol.md).' },
@@ -152,7 +154,7 @@ function checkProblem(check: CertificateCheck, trace: Trace): Pick<Advice, 'titl
     case 'chain':
       return chainProblem(trace.certificate?.chain ?? []);
     case 'validity':
-      if (check.detail.startsWith('not valid before')) {
+      if (notYetValid(trace, check.certificate ?? 0)) {
         return {
           title: 'The certificate is not valid yet',
           explanation: `${which} is ${check.detail}.`,
@@ -199,6 +201,12 @@ function checkProblem(check: CertificateCheck, trace: Trace): Pick<Advice, 'titl
   }
 }
 
+/** Whether the chain's certificate at `index` starts after the run did (else its validity failed by expiring). */
+function notYetValid(trace: Trace, index: number): boolean {
+  const entry = trace.certificate?.chain?.[index];
+  return entry !== undefined && Date.parse(entry.notBefore) > Date.parse(trace.startedAt);
+}
+
 /** The order in which failed checks are worth explaining: the first one found is the headline. */
 const CHECK_ORDER = ['chain', 'validity', 'hostname', 'signature', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints'];
 
@@ -226,16 +234,13 @@ function rank(check: CertificateCheck): number {
 
 // --- the server wanted a client certificate ---
 
-/** What servers answer an empty client Certificate with when they insist (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6). */
-const REFUSED_WITHOUT_CERTIFICATE = ['certificate_required', 'handshake_failure', 'bad_certificate', 'access_denied'];
-
 export function clientCertificateAdvice(trace: Trace): Advice | undefined {
-  const none = trace.steps.find((s) => s.layer === 'verdict' && (s.title === 'No client certificate configured' || s.title === 'No usable client certificate'));
+  const none = trace.steps.find((s) => s.data?.event === 'no-client-certificate');
   if (!none) return undefined;
   const status = trace.http?.status;
-  const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && REFUSED_WITHOUT_CERTIFICATE.includes(a.description));
+  const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && (noCertificateRefusals as readonly string[]).includes(a.description));
   if (!alert && status !== 401 && status !== 403) return undefined;
-  const configured = none.title === 'No usable client certificate';
+  const configured = none.data?.configured === true;
   const answer = alert ? `a fatal ${alert.description} alert` : `HTTP ${status}${trace.http?.reason ? ` ${trace.http.reason}` : ''}`;
   return {
     kind: 'client-certificate',

@@ -86,8 +86,10 @@ describe('advice on a rejected certificate', () => {
       [fail('signature', 'the signature by CN=CA does not verify', 0), 'A signature in the chain does not verify', /exactly as the CA issued them/],
       [fail('extendedKeyUsage', 'its extKeyUsage (clientAuth) does not allow serverAuth', 0), 'The certificate may not be used for this', /serverAuth/],
     ];
+    const future = [{ ...entry('CN=site.test', 'CN=CA'), notBefore: '2030-01-01T00:00:00Z' }];
     for (const [check, title, fix] of cases) {
-      const advice = adviceFor(rejected([pass('chain'), check], chain))!;
+      // Which validity failure it was is read from the dates, not from the check's wording.
+      const advice = adviceFor(rejected([pass('chain'), check], title.endsWith('not valid yet') ? future : chain))!;
       assert.equal(advice.title, title, check.detail);
       assert.match(advice.fixes[0].text, fix, title);
       assert.match(advice.fixes[advice.fixes.length - 1].text, /continue on certificate errors/, 'the way to look anyway comes last');
@@ -143,7 +145,7 @@ describe('advice when the server finds nothing in common', () => {
 describe('advice when the server wanted a client certificate', () => {
   const withoutCertificate = (title: string, end: Partial<Trace>): Trace => {
     const base = tls13OkTrace();
-    const none: Step = { seq: 0, timeMs: 1, direction: 'local', layer: 'verdict', title };
+    const none: Step = { seq: 0, timeMs: 1, direction: 'local', layer: 'verdict', title, data: { event: 'no-client-certificate', configured: title === 'No usable client certificate' } };
     return { ...base, steps: [...base.steps.slice(0, 8), none, ...base.steps.slice(8)], ...end };
   };
 
@@ -180,7 +182,7 @@ describe('advice when the relay refused the target', () => {
     const advice = adviceFor(relayRefusalTrace())!;
     assert.equal(advice.kind, 'relay-policy');
     assert.equal(advice.title, 'The relay will not connect there');
-    assert.match(advice.explanation, /refused before connecting: private addresses are not reachable through the relay\. It carries/);
+    assert.match(advice.explanation, /^The relay refused before connecting: private addresses are not reachable through the relay\.$/);
     assert.deepEqual(advice.fixes.map((f) => f.who), ['you', 'relay']);
     assert.match(advice.fixes[0].text, /npm run -s cli -- https:\/\/10\.0\.0\.1\/$/);
     assert.match(advice.fixes[1].text, /RELAY_ALLOWED_PORTS/);

@@ -1,5 +1,5 @@
 import { TlsAlertError } from '../errors';
-import { alertDescriptions, alertLevels } from '../registry/alerts';
+import { alertDescriptions, alertLevels, noCertificateRefusals } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
 import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
@@ -193,7 +193,7 @@ export class TlsClient {
 
   /** A refusal that, after an empty client Certificate, means the server wanted one (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6). */
   private refusedForNoCertificate(description: string): boolean {
-    return this.c.sentNoClientCertificate && ['certificate_required', 'handshake_failure', 'bad_certificate', 'access_denied', 'unknown_ca'].includes(description);
+    return this.c.sentNoClientCertificate && (noCertificateRefusals as readonly string[]).includes(description);
   }
 
   /** Why a server may refuse a ClientHello outright: the likely mismatches, in plain words. */

@@ -113,6 +113,7 @@ export class Common {
       explanation: configured
         ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent; the server decides whether to continue.'
         : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message and the server decides whether to continue.',
+      data: { event: 'no-client-certificate', configured },
     });
   }
 

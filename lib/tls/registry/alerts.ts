@@ -39,6 +39,12 @@ export const alertDescriptions = new Registry(
 
 export type AlertDescription = (typeof alertDescriptions.entries)[number]['name'];
 
+/**
+ * What servers answer an empty client Certificate with when they insist on one (RFC 8446 §4.4.2.4,
+ * RFC 5246 §7.4.6; unknown_ca from servers that treat "none" like an untrusted one).
+ */
+export const noCertificateRefusals: readonly AlertDescription[] = ['certificate_required', 'handshake_failure', 'bad_certificate', 'access_denied', 'unknown_ca'];
+
 export const alertLevels = new Registry(
   'AlertLevel',
   [
