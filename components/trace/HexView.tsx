@@ -102,6 +102,14 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
 
   const lineWindow = useLineWindow(model.lines.length);
   const revealLine = lineWindow.reveal;
+  /** Puts the byte cursor on `byte` and scrolls its line into view. */
+  const placeCursor = useCallback(
+    (byte: number) => {
+      setCursor(byte);
+      revealLine(Math.floor(byte / BYTES_PER_LINE));
+    },
+    [revealLine],
+  );
   const active = activeId ? model.byId.get(activeId) : undefined;
   const path = useMemo(() => fieldPath(model, activeId), [model, activeId]);
 
@@ -125,13 +133,12 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
   const moveCursor = useCallback(
     (index: number) => {
       const clamped = Math.min(Math.max(index, 0), model.length - 1);
-      setCursor(clamped);
-      revealLine(Math.floor(clamped / BYTES_PER_LINE));
+      placeCursor(clamped);
       const id = model.byteField[clamped];
       setActiveId(id);
       revealInTree(id);
     },
-    [model, revealInTree, revealLine],
+    [model, revealInTree, placeCursor],
   );
 
   function onGridKey(event: KeyboardEvent<HTMLDivElement>) {
@@ -217,8 +224,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
     if (next) {
       setFocusedTreeId(next.id);
       setActiveId(next.id);
-      setCursor(next.start);
-      revealLine(Math.floor(next.start / BYTES_PER_LINE));
+      placeCursor(next.start);
       treeRef.current?.querySelector<HTMLElement>(`[data-field-id="${CSS.escape(next.id)}"]`)?.focus();
     }
   }
@@ -280,8 +286,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
                   onClick={() => {
                     setFocusedTreeId(f.id);
                     setActiveId(f.id);
-                    setCursor(f.start);
-                    revealLine(Math.floor(f.start / BYTES_PER_LINE));
+                    placeCursor(f.start);
                     if (f.childIds.length) toggle(f.id);
                   }}
                   className={`flex cursor-pointer items-baseline gap-1 rounded px-1 py-0.5 outline-offset-0 ${

@@ -45,7 +45,8 @@ export class StoreError extends Error {
 }
 
 /**
- * Default size cap for one saved result: 8 MiB of canonical JSON. A trace holds each response byte
- * about four times as hex (~8.5 bytes of JSON per body byte), so this keeps responses up to ~950 KB.
+ * Default size cap for one saved result: 8 MiB of canonical JSON. A stored trace is in its compact
+ * form (lib/trace/compact.ts), which holds each response byte twice as hex, the record's ciphertext
+ * and plaintext (~4.2 bytes of JSON per body byte), so this keeps responses up to ~1.9 MB.
  */
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
