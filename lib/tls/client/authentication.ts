@@ -1,26 +1,16 @@
+/**
+ * Authentication in both protocol versions: the server's certificates (checked by the injected
+ * verifier, reported as one step), the signatures its key makes, and the scheme the client signs with.
+ */
 import type { SignatureSchemeName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
-import { encodeMessage, type EncodedMessage } from '../handshake/messages';
 import { signatureSchemes } from '../registry/crypto';
-import type { Common } from './connection';
+import type { Common, ServerCertificateCheck } from './connection';
 import type { CertificateVerdict } from './options';
 import { parseCertificate } from '../x509/parse';
 
-/**
- * A check of the server's certificates in progress: the verifier's verdict still to come, and the
- * leaf's public key as sent (read without any check), so the handshake signature made with it can
- * be verified meanwhile. Nothing relies on that key before the verdict vouches for it.
- */
-export interface CertificateCheck {
-  verdict: Promise<CertificateVerdict>;
-  /** The leaf's SubjectPublicKeyInfo as sent, when the leaf parses; undefined otherwise. */
-  leafSpki?: Uint8Array;
-  /** Once reported: the leaf key the verdict accepted, or the alert it ended in. */
-  concluded?: { leafSpki: Uint8Array } | { error: TlsAlertError };
-}
-
 /** Starts the injected verifier on the server's certificates (leaf first); conclude it with concludeCertificateCheck. */
-export function startCertificateCheck(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): CertificateCheck {
+export function startCertificateCheck(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): ServerCertificateCheck {
   const verdict = c.deps.verifyCertificates(certificates, c.options.serverName, new Date(c.deps.now()), leafKeyUsage);
   verdict.catch(() => undefined); // awaited by concludeCertificateCheck
   let leafSpki: Uint8Array | undefined;
@@ -36,7 +26,7 @@ export function startCertificateCheck(c: Common, certificates: Uint8Array[], lea
  * Waits for the verdict, reports every check as a step, and aborts with the check's alert unless
  * the user chose to continue anyway. Returns the leaf's SPKI. Reports once, however often called.
  */
-export async function concludeCertificateCheck(c: Common, check: CertificateCheck): Promise<Uint8Array> {
+export async function concludeCertificateCheck(c: Common, check: ServerCertificateCheck): Promise<Uint8Array> {
   check.concluded ??= reportVerdict(c, await check.verdict);
   if ('error' in check.concluded) throw check.concluded.error;
   return check.concluded.leafSpki;
@@ -104,19 +94,4 @@ export async function verifyServerSignature(
 /** The first of our schemes that the server accepts. */
 export function chooseClientScheme(ours: SignatureSchemeName[], theirs: number[]): SignatureSchemeName | undefined {
   return ours.find((s) => theirs.includes(signatureSchemes.code(s)));
-}
-
-/** The client's Certificate message (RFC 8446 §4.4.2 / RFC 5246 §7.4.6); empty when it has none. */
-export function clientCertificateMessage(chain: Uint8Array[], context: Uint8Array, tls13: boolean): EncodedMessage {
-  return encodeMessage('certificate', (w) => {
-    if (tls13) w.opaque('certificate_request_context', 1, context);
-    w.vector('certificate_list', 3, () => {
-      chain.forEach((der, i) =>
-        w.struct(`CertificateEntry ${i}`, () => {
-          w.opaque('cert_data', 3, der, { value: `${der.length} bytes` });
-          if (tls13) w.vector('extensions', 2, () => {});
-        }),
-      );
-    }, chain.length ? {} : { meaning: 'empty: the client has no certificate to offer' });
-  });
 }

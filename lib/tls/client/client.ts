@@ -3,7 +3,7 @@ import { alertDescriptions, alertLevels, noCertificateRefusals } from '../regist
 import { toHex } from '../wire/bytes';
 import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
-import { makeKeyShares, startHandshake } from './tls13';
+import { makeKeyShares, startHandshake } from './hello';
 import { settleCertificateCheck } from './authentication';
 
 /**

@@ -1,5 +1,4 @@
 import type { KeyShare } from '../crypto/provider';
-import type { CertificateCheck } from './authentication';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { TlsAlertError } from '../errors';
@@ -11,8 +10,10 @@ import { RecordLayer, MAX_FRAGMENT, recordHeaderFields, type IncomingRecord, typ
 import { concat, toHex } from '../wire/bytes';
 import { shiftField, type Field } from '../wire/field';
 import { Reader } from '../wire/reader';
+import { derivationToData, type Derivation } from '../keyschedule/tls13';
+import type { CipherSuiteName } from '../registry/crypto';
 import { explainMessage } from './explain';
-import type { ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
+import type { CertificateVerdict, ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
 import { personalities } from './personalities';
 
 export type ConnectionState = 'idle' | 'handshaking' | 'connected' | 'closed' | 'failed';
@@ -56,6 +57,30 @@ export interface State {
   changeCipherSpec?(): Promise<State>;
 }
 
+/** What the first flight offered; the ServerHello is checked against it. */
+export interface Hello {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  suites: CipherSuiteName[];
+  shares: KeyShare[];
+  cookie?: Uint8Array;
+  retried: boolean;
+}
+
+/**
+ * A check of the server's certificates in progress: the verifier's verdict still to come, and the
+ * leaf's public key as sent (read without any check), so the handshake signature made with it can
+ * be verified meanwhile. Nothing relies on that key before the verdict vouches for it.
+ */
+export interface ServerCertificateCheck {
+  verdict: Promise<CertificateVerdict>;
+  /** The leaf's SubjectPublicKeyInfo as sent, when the leaf parses; undefined otherwise. */
+  leafSpki?: Uint8Array;
+  /** Once reported: the leaf key the verdict accepted, or the alert it ended in. */
+  concluded?: { leafSpki: Uint8Array } | { error: TlsAlertError };
+}
+
+
 /**
  * The state shared by every handshake state (rustls' CommonState): options, the record layer, the
  * transcript, the sink, and the summary. The states hold only what the next step needs.
@@ -76,7 +101,7 @@ export class Common {
   /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
   compatibilityCcsSent = false;
   /** A certificate verdict not reported yet (TLS 1.3: concluded with the CertificateVerify, or when the records run out). */
-  pendingCertificateCheck?: CertificateCheck;
+  pendingCertificateCheck?: ServerCertificateCheck;
   /** The first ClientHello's key shares, when TlsClient.prepare() started making them early. */
   preparedKeyShares?: Promise<KeyShare[]>;
   /** The server asked for a client certificate and got an empty Certificate message. */
@@ -242,6 +267,18 @@ export class Common {
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.sink.keyLog(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
+}
+
+/** Reports each secret a key schedule derives as a 'key' step. */
+export function keySink(c: Common): (d: Derivation) => void {
+  return (d) =>
+    c.emit({
+      direction: 'local',
+      layer: 'key',
+      title: d.label,
+      data: derivationToData(d),
+      rfc: 'RFC 8446 §7.1',
+    });
 }
 
 /** The annotation of an alert's two bytes (RFC 8446 §6), sent or received. */

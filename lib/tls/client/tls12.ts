@@ -1,12 +1,21 @@
+/**
+ * TLS 1.2 after a ServerHello that selected it (RFC 5246 §7.4): the server's flight, the client's
+ * key exchange and Finished, then traffic, where a HelloRequest meets the client's personality and
+ * may start a renegotiation (RFC 5746).
+ */
 import type { GroupName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { Transcript } from '../hash';
-import { clientHelloExtensionList } from '../handshake/extensions';
+import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
 import {
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
+  encodeCertificate,
+  encodeCertificateVerify,
   encodeClientHello,
-  encodeMessage,
+  encodeEcdhClientKeyExchange,
+  encodeFinished,
+  encodeRsaClientKeyExchange,
   readCertificate,
   readCertificateRequest12,
   readFinished,
@@ -21,10 +30,8 @@ import { Tls12KeySchedule } from '../keyschedule/tls12';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import { concat, equalBytes, toHex } from '../wire/bytes';
-import { acceptServerCertificate, chooseClientScheme, clientCertificateMessage, verifyServerSignature } from './authentication';
-import type { Common, HandshakeIn, State } from './connection';
-import type { Hello } from './tls13';
-import { keySink } from './tls13';
+import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
+import { keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
 
 /** What a renegotiation is bound to (RFC 5746 §3.5) and checked against (triple handshake). */
 interface PreviousHandshake {
@@ -194,7 +201,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
   const request = h.certificateRequest;
   const scheme = request && cert ? chooseClientScheme(cert.schemes, request.signatureSchemes) : undefined;
   if (request) {
-    await c.sendHandshake([clientCertificateMessage(scheme ? cert!.chainDer : [], new Uint8Array(0), false)]);
+    await c.sendHandshake([encodeCertificate(scheme ? cert!.chainDer : [], new Uint8Array(0), false)]);
     if (!scheme) c.reportNoClientCertificate(cert !== undefined);
   }
 
@@ -203,11 +210,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
     // RFC 5246 §7.4.7.1: 48 bytes, the first two the offered version, encrypted to the server's RSA key.
     preMaster = concat(new Uint8Array([3, 3]), c.deps.random(46));
     const encrypted = await c.deps.crypto.rsaEncryptPkcs1(h.leafSpki!, preMaster, c.deps.random);
-    await c.sendHandshake([
-      encodeMessage('client_key_exchange', (w) =>
-        w.opaque('EncryptedPreMasterSecret', 2, encrypted, { value: `${encrypted.length} bytes`, meaning: 'the pre-master secret, RSA-encrypted with the server certificate\u2019s public key (no forward secrecy)' }),
-      ),
-    ]);
+    await c.sendHandshake([encodeRsaClientKeyExchange(encrypted)]);
   } else {
     const ske = h.serverKeyExchange!;
     const group = groups.name(ske.group) as GroupName;
@@ -217,11 +220,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
     } catch (e) {
       throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} public key is invalid: ${e instanceof Error ? e.message : e}`);
     }
-    await c.sendHandshake([
-      encodeMessage('client_key_exchange', (w) =>
-        w.opaque('ecdh_Yc', 1, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: `the client\u2019s ephemeral ${group} public key` }),
-      ),
-    ]);
+    await c.sendHandshake([encodeEcdhClientKeyExchange(share.publicKey, group)]);
   }
 
   const sessionHash = h.extendedMasterSecret ? c.transcript.hash(h.info.hash) : undefined;
@@ -232,13 +231,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
 
   if (request && scheme) {
     const signature = await c.deps.crypto.sign(scheme, cert!.keyPkcs8Der, c.transcript.bytes(), c.deps.random);
-    await c.sendHandshake([
-      encodeMessage('certificate_verify', (w) => {
-        const code = signatureSchemes.code(scheme);
-        w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
-        w.opaque('signature', 2, signature, { value: `${signature.length} bytes`, meaning: 'signature over all handshake messages so far' });
-      }),
-    ]);
+    await c.sendHandshake([encodeCertificateVerify(scheme, signature, 'signature over all handshake messages so far')]);
   }
 
   c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec', rfc: 'RFC 5246 §7.1', explanation: 'From the next record on, the client encrypts with the keys just derived.' });
@@ -246,7 +239,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
   c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
   const verifyData = h.schedule.finished(master, 'client finished', c.transcript.hash(h.info.hash));
   h.clientVerifyData = verifyData;
-  await c.sendHandshake([encodeMessage('finished', (w) => w.bytes('verify_data', verifyData, { value: toHex(verifyData), meaning: 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]' }))]);
+  await c.sendHandshake([encodeFinished(verifyData, 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]')]);
   const serverProtection = protection(c, h, keys.serverKey, keys.serverIv, keys.serverMacKey, 'server write keys');
   return expectTicketOrChangeCipherSpec(c, h, serverProtection);
 }
@@ -362,7 +355,7 @@ async function startRenegotiation(c: Common, h: Handshake12, previous: PreviousH
   const random = c.deps.random(32);
   c.transcript = new Transcript();
   const extensions = clientHelloExtensionList({
-    serverName: /^\d{1,3}(\.\d{1,3}){3}$/.test(o.serverName) || o.serverName.includes(':') ? undefined : o.serverName,
+    serverName: sniHostName(o.serverName),
     // Never TLS 1.3 in a renegotiation ClientHello, no resumption (no session id, no ticket).
     versions: ['TLSv1.2'],
     groups: o.groups.filter((g) => g !== 'X25519MLKEM768'),

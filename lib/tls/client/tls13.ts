@@ -1,167 +1,44 @@
-import type { GroupName, KeyShare, SignatureSchemeName } from '../crypto/provider';
+/**
+ * TLS 1.3 after the ServerHello (RFC 8446 §4.3 to §4.6): the server's encrypted flight, the client's
+ * Finished (with its Certificate when asked), then traffic: tickets, KeyUpdate and post-handshake
+ * authentication.
+ */
+import type { SignatureSchemeName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { parseSpki } from '../crypto/spki';
 import { schemeCurve } from '../crypto/schemes';
-import { encodeClientHello, encodeMessage, readCertificate, readCertificateRequest13, readCertificateVerify, readFinished, readKeyUpdate, readNewSessionTicket, readServerHello, type CertificateRequest, type ServerHello } from '../handshake/messages';
-import { clientHelloExtensionList, readExtensions } from '../handshake/extensions';
-import { certificateVerifyContent, derivationToData, Tls13KeySchedule, type Derivation } from '../keyschedule/tls13';
+import {
+  encodeCertificate,
+  encodeCertificateVerify,
+  encodeFinished,
+  encodeKeyUpdate,
+  readCertificate,
+  readCertificateRequest13,
+  readCertificateVerify,
+  readFinished,
+  readKeyUpdate,
+  readNewSessionTicket,
+  type CertificateRequest,
+  type ServerHello,
+} from '../handshake/messages';
+import { readExtensions } from '../handshake/extensions';
+import { certificateVerifyContent, Tls13KeySchedule } from '../keyschedule/tls13';
 import { Tls13Protection } from '../record/protection';
-import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
+import { cipherSuiteInfo, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
 import { equalBytes, toHex } from '../wire/bytes';
-import type { Common, HandshakeIn, State } from './connection';
-import { clientCertificateMessage, chooseClientScheme, concludeCertificateCheck, startCertificateCheck, verifyServerSignature, type CertificateCheck } from './authentication';
-import { continueTls12 } from './tls12';
+import { keySink, type Common, type HandshakeIn, type Hello, type ServerCertificateCheck, type State } from './connection';
+import { chooseClientScheme, concludeCertificateCheck, startCertificateCheck, verifyServerSignature } from './authentication';
 
-/** What the first flight offered; the ServerHello is checked against it. */
-export interface Hello {
-  random: Uint8Array;
-  sessionId: Uint8Array;
-  suites: CipherSuiteName[];
-  shares: KeyShare[];
-  cookie?: Uint8Array;
-  retried: boolean;
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
-}
-
-function defaultKeyShareGroups(offered: GroupName[]): GroupName[] {
-  const first = offered[0];
-  // Like current browsers: a hybrid share goes with a classical x25519 share in case the server lacks ML-KEM.
-  if (first === 'X25519MLKEM768' && offered.includes('x25519')) return [first, 'x25519'];
-  return first ? [first] : [];
-}
-
-/**
- * The first ClientHello's key shares, one per group the client guesses the server takes. Drawn
- * from the injected randomness before anything else in the ClientHello, whenever this runs.
- */
-export async function makeKeyShares(c: Common): Promise<KeyShare[]> {
-  const o = c.options;
-  if (!o.versions.includes('TLSv1.3')) return [];
-  const shares: KeyShare[] = [];
-  for (const g of o.keyShareGroups ?? defaultKeyShareGroups(o.groups)) shares.push(await c.deps.crypto.generateKeyShare(g, c.deps.random));
-  return shares;
-}
-
-/** Builds and sends the first ClientHello; returns the state that waits for ServerHello. */
-export async function startHandshake(c: Common): Promise<State> {
-  const o = c.options;
-  const offers13 = o.versions.includes('TLSv1.3');
-  const offers12 = o.versions.includes('TLSv1.2');
-  if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
-  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && o.versions.includes(cipherSuiteInfo(s).version));
-  if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
-  const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
-  const random = c.deps.random(32);
-  // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
-  const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
-  const hello: Hello = { random, sessionId, suites, shares, retried: false };
-  await sendClientHello(c, hello);
-  return expectServerHello(c, hello);
-}
-
-async function sendClientHello(c: Common, hello: Hello): Promise<void> {
-  const o = c.options;
-  const extensions = clientHelloExtensionList({
-    serverName: isIpLiteral(o.serverName) ? undefined : o.serverName,
-    versions: o.versions,
-    groups: o.groups,
-    keyShares: hello.shares.map((s) => ({ group: s.group, publicKey: s.publicKey })),
-    signatureSchemes: o.signatureSchemes,
-    alpn: o.alpn,
-    cookie: hello.cookie,
-    postHandshakeAuth: o.postHandshakeAuth && o.versions.includes('TLSv1.3'),
-    renegotiationInfo: o.renegotiationInfo && o.versions.includes('TLSv1.2') ? new Uint8Array(0) : undefined,
-    extendedMasterSecret: o.extendedMasterSecret,
-    encryptThenMac: o.encryptThenMac,
-    sessionTicket: o.sessionTicket,
-  });
-  const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
-  await c.sendHandshake([message]);
-  c.records.outgoingVersion = 0x0303;
-}
-
-function expectServerHello(c: Common, hello: Hello): State {
-  return {
-    name: 'ExpectServerHello',
-    async handle(m: HandshakeIn): Promise<State> {
-      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
-      const sh = c.parse(m, (r) => readServerHello(r));
-      if (sh.extensions.supportedVersion === undefined) {
-        return continueTls12(c, hello, sh, m);
-      }
-      if (sh.extensions.supportedVersion !== 'TLSv1.3' || !c.options.versions.includes('TLSv1.3')) {
-        throw new TlsAlertError('illegal_parameter', `the server selected ${sh.extensions.supportedVersion}, which was not offered in supported_versions`);
-      }
-      if (sh.legacyVersion !== 0x0303) throw new TlsAlertError('illegal_parameter', 'TLS 1.3 ServerHello must carry legacy_version 0x0303 (RFC 8446 §4.1.3)');
-      if (!equalBytes(sh.sessionId, hello.sessionId)) throw new TlsAlertError('illegal_parameter', 'legacy_session_id_echo does not echo the client\u2019s session id (RFC 8446 §4.1.3)');
-      if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'legacy_compression_method must be 0');
-      const suite = cipherSuites.name(sh.cipherSuite);
-      if (!suite || !hello.suites.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.3') {
-        throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.3`);
-      }
-      c.version = 'TLSv1.3';
-      c.summary.version = 'TLSv1.3';
-      c.summary.cipherSuite = suite;
-      if (sh.isHelloRetryRequest) return handleHelloRetryRequest(c, hello, sh, suite, m);
-      return handleServerHello13(c, hello, sh, suite, m);
-    },
-  };
-}
-
-async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
-  // RFC 8446 §4.1.4: at most one HelloRetryRequest, and it must change something.
-  if (hello.retried) throw new TlsAlertError('unexpected_message', 'a second HelloRetryRequest');
-  const info = cipherSuiteInfo(suite);
-  const selected = hrr.extensions.selectedGroup;
-  let group: GroupName | undefined;
-  if (selected !== undefined) {
-    group = groups.name(selected);
-    if (!group || !c.options.groups.includes(group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for group ${groups.describe(selected)}, which was not offered`);
-    if (hello.shares.some((s) => s.group === group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
-  }
-  if (group === undefined && !hrr.extensions.cookie) throw new TlsAlertError('illegal_parameter', 'HelloRetryRequest that would not change the ClientHello');
-  // Transcript: ClientHello1 is replaced by message_hash(ClientHello1), then the HRR follows.
-  c.transcript.replaceWithMessageHash(info.hash);
-  c.transcript.add(m.bytes);
-  c.emit({
-    direction: 'local',
-    layer: 'handshake',
-    title: `HelloRetryRequest: retry${group ? ` with ${group}` : ''}${hrr.extensions.cookie ? ' and cookie' : ''}`,
-    rfc: 'RFC 8446 §4.1.4',
-    explanation: `The server cannot use any key share the client sent${group ? ` and asks for a ${group} share` : ''}. The client sends a second ClientHello; the transcript keeps only a hash of the first one (message_hash).`,
-  });
-  const shares = group ? [await c.deps.crypto.generateKeyShare(group, c.deps.random)] : hello.shares;
-  const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites };
-  // RFC 8446 §D.4: in compatibility mode the client sends its dummy CCS before the second ClientHello.
-  await sendCompatibilityCcs(c);
-  await sendClientHello(c, retry);
-  return expectServerHelloAfterRetry(c, retry, suite);
-}
-
-function expectServerHelloAfterRetry(c: Common, hello: Hello, hrrSuite: CipherSuiteName): State {
-  const inner = expectServerHello(c, hello);
-  return {
-    name: 'ExpectServerHello (after HelloRetryRequest)',
-    async handle(m) {
-      const next = await inner.handle(m);
-      // RFC 8446 §4.1.4: the ServerHello must use the cipher suite of the HelloRetryRequest.
-      if (c.summary.cipherSuite !== hrrSuite) throw new TlsAlertError('illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest\u2019s');
-      return next;
-    },
-  };
-}
-
-async function sendCompatibilityCcs(c: Common): Promise<void> {
+/** RFC 8446 §D.4: at most one dummy ChangeCipherSpec, before the client's first encrypted flight or second ClientHello. */
+export async function sendCompatibilityCcs(c: Common): Promise<void> {
   if (c.compatibilityCcsSent) return;
   c.compatibilityCcsSent = true;
   c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec (compatibility)', rfc: 'RFC 8446 §D.4', explanation: 'A dummy ChangeCipherSpec that makes a TLS 1.3 handshake look like a resumed TLS 1.2 one to middleboxes. It has no cryptographic effect.' });
   await c.sendRecords(20, new Uint8Array([1]));
 }
 
-async function handleServerHello13(c: Common, hello: Hello, sh: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
+/** Continues after a ServerHello that selected TLS 1.3: the handshake keys, then the server's encrypted flight. */
+export async function handleServerHello13(c: Common, hello: Hello, sh: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
   const info = cipherSuiteInfo(suite);
   const serverShare = sh.extensions.keyShare;
   if (!serverShare) throw new TlsAlertError('missing_extension', 'TLS 1.3 ServerHello without key_share (this client offers no PSK)');
@@ -190,18 +67,6 @@ async function handleServerHello13(c: Common, hello: Hello, sh: ServerHello, sui
 export function aeadOf(info: CipherSuiteInfo) {
   if (info.cipher === 'AES-128-CBC' || info.cipher === 'AES-256-CBC') throw new Error('not an AEAD suite');
   return info.cipher;
-}
-
-/** Reports each derived secret as a 'key' step. */
-export function keySink(c: Common): (d: Derivation) => void {
-  return (d) =>
-    c.emit({
-      direction: 'local',
-      layer: 'key',
-      title: d.label,
-      data: derivationToData(d),
-      rfc: 'RFC 8446 §7.1',
-    });
 }
 
 interface Handshake13 {
@@ -279,7 +144,7 @@ function certificateVerifyScheme(c: Common, code: number, leafSpki: Uint8Array):
   return scheme;
 }
 
-function expectCertificateVerify(c: Common, h: Handshake13, check: CertificateCheck): State {
+function expectCertificateVerify(c: Common, h: Handshake13, check: ServerCertificateCheck): State {
   return {
     name: 'ExpectCertificateVerify',
     async handle(m) {
@@ -342,11 +207,8 @@ function expectFinished(c: Common, h: Handshake13): State {
       const clientKeys = h.schedule.trafficKeys('client_handshake_traffic_secret', h.hs.client, h.info.keyLength);
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientKeys.key, clientKeys.iv, 'client handshake traffic keys');
       if (h.certificateRequest) await sendClientAuthentication(c, h.certificateRequest, h.info.hash);
-      const finished = encodeMessage('finished', (w) => {
-        const vd = h.schedule.finished('client_handshake_traffic_secret', h.hs.client, c.transcript.hash(h.info.hash));
-        w.bytes('verify_data', vd, { value: toHex(vd), meaning: 'HMAC of the transcript under the client finished key' });
-      });
-      await c.sendHandshake([finished]);
+      const clientVerifyData = h.schedule.finished('client_handshake_traffic_secret', h.hs.client, c.transcript.hash(h.info.hash));
+      await c.sendHandshake([encodeFinished(clientVerifyData, 'HMAC of the transcript under the client finished key')]);
       const clientApp = h.schedule.trafficKeys('client_application_traffic_secret_0', app.client, h.info.keyLength);
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientApp.key, clientApp.iv, 'client application traffic keys');
       c.state = 'connected';
@@ -362,20 +224,14 @@ async function sendClientAuthentication(c: Common, request: CertificateRequest, 
   const cert = c.options.clientCertificate;
   const scheme = cert ? chooseClientScheme(cert.schemes, request.signatureSchemes) : undefined;
   const chain = cert && scheme ? cert.chainDer : [];
-  await c.sendHandshake([clientCertificateMessage(chain, request.context, true)]);
+  await c.sendHandshake([encodeCertificate(chain, request.context, true)]);
   if (!cert || !scheme) {
     c.reportNoClientCertificate(cert !== undefined);
     return;
   }
   const content = certificateVerifyContent(false, c.transcript.hash(hash));
   const signature = await c.deps.crypto.sign(scheme, cert.keyPkcs8Der, content, c.deps.random);
-  await c.sendHandshake([
-    encodeMessage('certificate_verify', (w) => {
-      const code = signatureSchemes.code(scheme);
-      w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
-      w.opaque('signature', 2, signature, { value: `${signature.length} bytes` });
-    }),
-  ]);
+  await c.sendHandshake([encodeCertificateVerify(scheme, signature)]);
 }
 
 interface Traffic13 extends Handshake13 {
@@ -398,7 +254,7 @@ function traffic13(c: Common, t: Traffic13): State {
           const rk = t.schedule.trafficKeys(`server_application_traffic_secret_${n + 1}`, t.app.server, t.info.keyLength);
           c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(t.info), rk.key, rk.iv, `server application traffic keys #${n + 1}`);
           if (requested) {
-            await c.sendHandshake([encodeMessage('key_update', (w) => w.u8('request_update', 0, { value: 'update_not_requested (0)' }))], false);
+            await c.sendHandshake([encodeKeyUpdate(false)], false);
             t.app.client = t.schedule.nextTrafficSecret(`client_application_traffic_secret_${n + 1}`, t.app.client, `client_application_traffic_secret_${n}`);
             const wk = t.schedule.trafficKeys(`client_application_traffic_secret_${n + 1}`, t.app.client, t.info.keyLength);
             c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(t.info), wk.key, wk.iv, `client application traffic keys #${n + 1}`);
@@ -429,11 +285,8 @@ async function handlePostHandshakeCertificateRequest(c: Common, t: Traffic13, m:
   try {
     c.transcript.add(m.bytes);
     await sendClientAuthentication(c, request, t.info.hash);
-    const finished = encodeMessage('finished', (w) => {
-      const vd = t.schedule.finished(`client_application_traffic_secret_${t.app.generation}`, t.app.client, c.transcript.hash(t.info.hash));
-      w.bytes('verify_data', vd, { value: toHex(vd) });
-    });
-    await c.sendHandshake([finished]);
+    const verifyData = t.schedule.finished(`client_application_traffic_secret_${t.app.generation}`, t.app.client, c.transcript.hash(t.info.hash));
+    await c.sendHandshake([encodeFinished(verifyData)]);
   } finally {
     c.transcript = saved;
   }

@@ -26,6 +26,12 @@ export type SignatureSchemeName =
 
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
+/** The hash a signature scheme signs with (also the hash named in RSASSA-PSS key parameters). */
+export type SignatureHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+/** The NIST curves of ECDSA keys (RFC 5480 §2.1.1.1). */
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
 /** Injected randomness: returns n fresh random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
 

@@ -1,9 +1,8 @@
 import { TlsAlertError } from '../errors';
-import type { SignatureSchemeName } from './provider';
-import type { EcCurve, PublicKeyInfo } from './spki';
+import type { EcCurve, SignatureHash, SignatureSchemeName } from './provider';
+import type { PublicKeyInfo } from './spki';
 
-/** The hash a signature scheme signs with. */
-export type SignatureHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+export type { SignatureHash } from './provider';
 
 /**
  * How a scheme signs: ECDSA (DER signature), RSASSA-PSS with the key's OID rsaEncryption (`rsae`)

@@ -1,6 +1,8 @@
 import { TlsAlertError } from '../errors';
 import { bitLength, contextTag, DerError, DerReader, Tag } from './der';
-import type { SignatureHash } from './schemes';
+import type { EcCurve, SignatureHash } from './provider';
+
+export type { EcCurve } from './provider';
 
 /** Object identifiers of the key algorithms and hashes the client understands. */
 export const Oid = {
@@ -17,8 +19,6 @@ export const Oid = {
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
 } as const;
-
-export type EcCurve = 'P-256' | 'P-384' | 'P-521';
 
 /** The named curves (RFC 5480 §2.1.1.1) of keys the client can use, public or private. */
 export const curveByOid: Record<string, EcCurve> = {

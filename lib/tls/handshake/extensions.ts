@@ -155,6 +155,11 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
   }
 }
 
+/** The server_name for a host: none for an IP literal (RFC 6066 §3: literal addresses are not permitted in HostName). */
+export function sniHostName(host: string): string | undefined {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':') ? undefined : host;
+}
+
 /** What the client puts in a ClientHello. */
 export interface ClientHelloExtensions {
   serverName?: string;

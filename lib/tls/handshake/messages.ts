@@ -1,3 +1,4 @@
+import type { SignatureSchemeName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../registry/crypto';
 import { handshakeTypes, protocolVersions, type HandshakeType } from '../registry/protocol';
@@ -170,6 +171,21 @@ export function readCertificate(r: Reader, tls13: boolean, annotateDer: (der: Ui
   return { context, entries };
 }
 
+/** The client's Certificate (RFC 8446 §4.4.2 / RFC 5246 §7.4.6); an empty list when it has none to offer. */
+export function encodeCertificate(chain: Uint8Array[], context: Uint8Array, tls13: boolean): EncodedMessage {
+  return encodeMessage('certificate', (w) => {
+    if (tls13) w.opaque('certificate_request_context', 1, context);
+    w.vector('certificate_list', 3, () => {
+      chain.forEach((der, i) =>
+        w.struct(`CertificateEntry ${i}`, () => {
+          w.opaque('cert_data', 3, der, { value: `${der.length} bytes` });
+          if (tls13) w.vector('extensions', 2, () => {});
+        }),
+      );
+    }, chain.length ? {} : { meaning: 'empty: the client has no certificate to offer' });
+  });
+}
+
 export interface CertificateRequest {
   context: Uint8Array;
   signatureSchemes: number[];
@@ -211,8 +227,22 @@ export function readCertificateVerify(r: Reader): CertificateVerify {
   return { scheme, signature };
 }
 
+/** RFC 8446 §4.4.3 / RFC 5246 §7.4.8: the scheme's code point and the signature. */
+export function encodeCertificateVerify(scheme: SignatureSchemeName, signature: Uint8Array, meaning?: string): EncodedMessage {
+  return encodeMessage('certificate_verify', (w) => {
+    const code = signatureSchemes.code(scheme);
+    w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
+    w.opaque('signature', 2, signature, meaning === undefined ? { value: `${signature.length} bytes` } : { value: `${signature.length} bytes`, meaning });
+  });
+}
+
 export function readFinished(r: Reader): Uint8Array {
   return r.rest('verify_data', (b) => ({ value: toHex(b), meaning: 'HMAC of the transcript under the finished key' }));
+}
+
+/** RFC 8446 §4.4.4 / RFC 5246 §7.4.9: verify_data alone; `meaning` says how it was computed. */
+export function encodeFinished(verifyData: Uint8Array, meaning?: string): EncodedMessage {
+  return encodeMessage('finished', (w) => w.bytes('verify_data', verifyData, meaning === undefined ? { value: toHex(verifyData) } : { value: toHex(verifyData), meaning }));
 }
 
 export interface NewSessionTicket {
@@ -235,6 +265,11 @@ export function readKeyUpdate(r: Reader): boolean {
   const v = r.u8('request_update', (v) => ({ value: v === 0 ? 'update_not_requested (0)' : v === 1 ? 'update_requested (1)' : String(v) }));
   if (v > 1) throw new TlsAlertError('illegal_parameter', `KeyUpdate request_update must be 0 or 1, not ${v}`);
   return v === 1;
+}
+
+/** RFC 8446 §4.6.3: request_update asks the peer to update its sending keys too. */
+export function encodeKeyUpdate(requestUpdate: boolean): EncodedMessage {
+  return encodeMessage('key_update', (w) => w.u8('request_update', requestUpdate ? 1 : 0, { value: requestUpdate ? 'update_requested (1)' : 'update_not_requested (0)' }));
 }
 
 export interface ServerKeyExchange {
@@ -260,4 +295,18 @@ export function readServerKeyExchange(r: Reader): ServerKeyExchange {
   const scheme = r.u16('signature_algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
   const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'signature over client_random ‖ server_random ‖ params' }), 1);
   return { group, publicKey, params: r.slice(start, paramsEnd), scheme, signature };
+}
+
+/** RFC 5246 §7.4.7.1: the pre-master secret, encrypted to the server certificate's RSA key. */
+export function encodeRsaClientKeyExchange(encryptedPreMaster: Uint8Array): EncodedMessage {
+  return encodeMessage('client_key_exchange', (w) =>
+    w.opaque('EncryptedPreMasterSecret', 2, encryptedPreMaster, { value: `${encryptedPreMaster.length} bytes`, meaning: 'the pre-master secret, RSA-encrypted with the server certificate\u2019s public key (no forward secrecy)' }),
+  );
+}
+
+/** RFC 8422 §5.7: the client's ephemeral ECDH public key (ClientECDiffieHellmanPublic). */
+export function encodeEcdhClientKeyExchange(publicKey: Uint8Array, group: string): EncodedMessage {
+  return encodeMessage('client_key_exchange', (w) =>
+    w.opaque('ecdh_Yc', 1, publicKey, { value: `${publicKey.length} bytes`, meaning: `the client\u2019s ephemeral ${group} public key` }),
+  );
 }

@@ -1,0 +1,143 @@
+/**
+ * The hello stage both protocol versions share (rustls' hs.rs): the first ClientHello, a
+ * HelloRetryRequest and the second ClientHello it asks for, and the ServerHello that decides the
+ * version. From there tls13.ts or tls12.ts continues; neither imports this module back.
+ */
+import type { GroupName, KeyShare } from '../crypto/provider';
+import { TlsAlertError } from '../errors';
+import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
+import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
+import { cipherSuiteInfo, cipherSuites, groups, type CipherSuiteName } from '../registry/crypto';
+import { equalBytes } from '../wire/bytes';
+import type { Common, HandshakeIn, Hello, State } from './connection';
+import { continueTls12 } from './tls12';
+import { handleServerHello13, sendCompatibilityCcs } from './tls13';
+
+function defaultKeyShareGroups(offered: GroupName[]): GroupName[] {
+  const first = offered[0];
+  // Like current browsers: a hybrid share goes with a classical x25519 share in case the server lacks ML-KEM.
+  if (first === 'X25519MLKEM768' && offered.includes('x25519')) return [first, 'x25519'];
+  return first ? [first] : [];
+}
+
+/**
+ * The first ClientHello's key shares, one per group the client guesses the server takes. Drawn
+ * from the injected randomness before anything else in the ClientHello, whenever this runs.
+ */
+export async function makeKeyShares(c: Common): Promise<KeyShare[]> {
+  const o = c.options;
+  if (!o.versions.includes('TLSv1.3')) return [];
+  const shares: KeyShare[] = [];
+  for (const g of o.keyShareGroups ?? defaultKeyShareGroups(o.groups)) shares.push(await c.deps.crypto.generateKeyShare(g, c.deps.random));
+  return shares;
+}
+
+/** Builds and sends the first ClientHello; returns the state that waits for ServerHello. */
+export async function startHandshake(c: Common): Promise<State> {
+  const o = c.options;
+  const offers13 = o.versions.includes('TLSv1.3');
+  const offers12 = o.versions.includes('TLSv1.2');
+  if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
+  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && o.versions.includes(cipherSuiteInfo(s).version));
+  if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
+  const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
+  const random = c.deps.random(32);
+  // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
+  const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
+  const hello: Hello = { random, sessionId, suites, shares, retried: false };
+  await sendClientHello(c, hello);
+  return expectServerHello(c, hello);
+}
+
+async function sendClientHello(c: Common, hello: Hello): Promise<void> {
+  const o = c.options;
+  const extensions = clientHelloExtensionList({
+    serverName: sniHostName(o.serverName),
+    versions: o.versions,
+    groups: o.groups,
+    keyShares: hello.shares.map((s) => ({ group: s.group, publicKey: s.publicKey })),
+    signatureSchemes: o.signatureSchemes,
+    alpn: o.alpn,
+    cookie: hello.cookie,
+    postHandshakeAuth: o.postHandshakeAuth && o.versions.includes('TLSv1.3'),
+    renegotiationInfo: o.renegotiationInfo && o.versions.includes('TLSv1.2') ? new Uint8Array(0) : undefined,
+    extendedMasterSecret: o.extendedMasterSecret,
+    encryptThenMac: o.encryptThenMac,
+    sessionTicket: o.sessionTicket,
+  });
+  const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
+  await c.sendHandshake([message]);
+  c.records.outgoingVersion = 0x0303;
+}
+
+/** The ServerHello decides the version: without supported_versions it is TLS 1.2 (RFC 8446 §4.2.1). */
+function expectServerHello(c: Common, hello: Hello): State {
+  return {
+    name: 'ExpectServerHello',
+    async handle(m: HandshakeIn): Promise<State> {
+      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
+      const sh = c.parse(m, (r) => readServerHello(r));
+      if (sh.extensions.supportedVersion === undefined) {
+        return continueTls12(c, hello, sh, m);
+      }
+      if (sh.extensions.supportedVersion !== 'TLSv1.3' || !c.options.versions.includes('TLSv1.3')) {
+        throw new TlsAlertError('illegal_parameter', `the server selected ${sh.extensions.supportedVersion}, which was not offered in supported_versions`);
+      }
+      if (sh.legacyVersion !== 0x0303) throw new TlsAlertError('illegal_parameter', 'TLS 1.3 ServerHello must carry legacy_version 0x0303 (RFC 8446 §4.1.3)');
+      if (!equalBytes(sh.sessionId, hello.sessionId)) throw new TlsAlertError('illegal_parameter', 'legacy_session_id_echo does not echo the client\u2019s session id (RFC 8446 §4.1.3)');
+      if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'legacy_compression_method must be 0');
+      const suite = cipherSuites.name(sh.cipherSuite);
+      if (!suite || !hello.suites.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.3') {
+        throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.3`);
+      }
+      c.version = 'TLSv1.3';
+      c.summary.version = 'TLSv1.3';
+      c.summary.cipherSuite = suite;
+      if (sh.isHelloRetryRequest) return handleHelloRetryRequest(c, hello, sh, suite, m);
+      return handleServerHello13(c, hello, sh, suite, m);
+    },
+  };
+}
+
+async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
+  // RFC 8446 §4.1.4: at most one HelloRetryRequest, and it must change something.
+  if (hello.retried) throw new TlsAlertError('unexpected_message', 'a second HelloRetryRequest');
+  const info = cipherSuiteInfo(suite);
+  const selected = hrr.extensions.selectedGroup;
+  let group: GroupName | undefined;
+  if (selected !== undefined) {
+    group = groups.name(selected);
+    if (!group || !c.options.groups.includes(group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for group ${groups.describe(selected)}, which was not offered`);
+    if (hello.shares.some((s) => s.group === group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
+  }
+  if (group === undefined && !hrr.extensions.cookie) throw new TlsAlertError('illegal_parameter', 'HelloRetryRequest that would not change the ClientHello');
+  // Transcript: ClientHello1 is replaced by message_hash(ClientHello1), then the HRR follows.
+  c.transcript.replaceWithMessageHash(info.hash);
+  c.transcript.add(m.bytes);
+  c.emit({
+    direction: 'local',
+    layer: 'handshake',
+    title: `HelloRetryRequest: retry${group ? ` with ${group}` : ''}${hrr.extensions.cookie ? ' and cookie' : ''}`,
+    rfc: 'RFC 8446 §4.1.4',
+    explanation: `The server cannot use any key share the client sent${group ? ` and asks for a ${group} share` : ''}. The client sends a second ClientHello; the transcript keeps only a hash of the first one (message_hash).`,
+  });
+  const shares = group ? [await c.deps.crypto.generateKeyShare(group, c.deps.random)] : hello.shares;
+  const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites };
+  // RFC 8446 §D.4: in compatibility mode the client sends its dummy CCS before the second ClientHello.
+  await sendCompatibilityCcs(c);
+  await sendClientHello(c, retry);
+  return expectServerHelloAfterRetry(c, retry, suite);
+}
+
+function expectServerHelloAfterRetry(c: Common, hello: Hello, hrrSuite: CipherSuiteName): State {
+  const inner = expectServerHello(c, hello);
+  return {
+    name: 'ExpectServerHello (after HelloRetryRequest)',
+    async handle(m) {
+      const next = await inner.handle(m);
+      // RFC 8446 §4.1.4: the ServerHello must use the cipher suite of the HelloRetryRequest.
+      if (c.summary.cipherSuite !== hrrSuite) throw new TlsAlertError('illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest\u2019s');
+      return next;
+    },
+  };
+}
