@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', 'data/', 'test-results/', 'bench/tmp/', 'next-env.d.ts', 'lib/tls/x509/roots.generated.ts'] },
+  { ignores: ['node_modules/', '.next/', 'data/', 'build/', 'test-results/', 'bench/tmp/', 'next-env.d.ts', 'lib/tls/x509/roots.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@ export class UsageError extends Error {
 }
 
 export interface CliArgs {
-  command: 'run' | 'demo-list' | 'diagnose' | 'help';
+  command: 'run' | 'demo-list' | 'diagnose' | 'help' | 'version';
   url?: string;
   tls: string[];
   suites: string[];
@@ -32,7 +32,7 @@ export interface CliArgs {
 }
 
 const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--as', '--method', '--data', '--timeout']);
-const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
   const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false };
@@ -85,6 +85,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--post-handshake-auth': a.postHandshakeAuth = true; break;
         case '--no-color': a.color = false; break;
         case '--help': case '-h': a.command = 'help'; break;
+        case '--version': if (a.command !== 'help') a.command = 'version'; break;
       }
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg} (see --help)`);
@@ -92,7 +93,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
       positional.push(arg);
     }
   }
-  if (a.command === 'help') return a;
+  if (a.command === 'help' || a.command === 'version') return a;
   if (positional[0] === 'demo') {
     if (positional[1] !== 'list' || positional.length > 2) throw new UsageError('usage: demo list');
     a.command = 'demo-list';
@@ -112,9 +113,11 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
 export const USAGE = `TLS Playground CLI: a real TLS handshake, step by step.
 
 usage:
-  npm run -s cli -- https://HOST[:PORT]/PATH [options]
-  npm run -s cli -- diagnose https://HOST[:PORT]/PATH [options]
-  npm run -s cli -- demo list
+  tls-playground https://HOST[:PORT]/PATH [options]
+  tls-playground diagnose https://HOST[:PORT]/PATH [options]
+  tls-playground demo list
+(installed with npm install -g tls-playground, or run as npx tls-playground …;
+ in a clone of the repository: npm run -s cli -- …)
 
 options:
   --tls 1.2|1.3          offer only these versions (repeatable)
@@ -136,4 +139,5 @@ options:
   --timeout MS           whole-run limit (default 15000)
   --json                 print the trace as JSON
   -v, --verbose          also show records and key derivations
+  --version              print the version
 `;

@@ -45,7 +45,7 @@ export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>): 
   if (advice) {
     lines.push('', paint('yellow', `why: ${advice.title}.`), advice.explanation);
     for (const fix of advice.fixes) lines.push(`fix (${fix.who === 'you' ? 'this run' : fix.who === 'relay' ? 'relay operator' : fix.who}): ${fix.text}`);
-    if (advice.kind === 'renegotiation') lines.push(`more: npm run -s cli -- diagnose ${trace.options.url}   (every client against this URL, with the netsh commands)`);
+    if (advice.kind === 'renegotiation') lines.push(`more: npx tls-playground diagnose ${trace.options.url}   (every client against this URL, with the netsh commands)`);
   }
   return lines.join('\n');
 }

@@ -1,13 +1,14 @@
 /** The CLI: the same engine and trace as the web app, over a plain TCP transport. */
 import { appendFile } from 'node:fs/promises';
 import { demoTargets } from '../server/demo/catalog';
-import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../server/demo/registry';
+import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY } from '../server/demo/registry';
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
 import { diagnose } from '../lib/doctor/diagnose';
+import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
 
 function requestFrom(a: CliArgs): RunRequest {
@@ -37,9 +38,10 @@ async function listDemos(a: CliArgs): Promise<number> {
     return 0;
   }
   for (const t of demoTargets) {
-    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : 'not running (npm start)';
+    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : 'not running';
     process.stdout.write(`https://${t.host}/  ${t.description}\n    ${where}\n`);
   }
+  if (!registry) process.stdout.write(`\n${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}\n`);
   return 0;
 }
 
@@ -53,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.command === 'help') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (a.command === 'version') {
+    process.stdout.write(`tls-playground ${ENGINE_VERSION}\n`);
     return 0;
   }
   if (a.command === 'demo-list') return listDemos(a);

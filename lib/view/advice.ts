@@ -43,7 +43,7 @@ export function relayPolicyAdvice(trace: Trace): Advice | undefined {
     // Why the relay has a policy at all is the refusal step's explanation; the summary adds what to do.
     explanation: `The relay refused before connecting: ${why}.`,
     fixes: [
-      { who: 'you', text: `Run the same experiment from your own machine with the CLI, which connects directly: npm run -s cli -- ${trace.options.url}` },
+      { who: 'you', text: `Run the same experiment from your own machine with the CLI, which connects directly: npx tls-playground ${trace.options.url}` },
       { who: 'relay', text: 'If you run this playground yourself, its relay policy is configurable: RELAY_ALLOWED_PORTS, RELAY_ALLOW (host names or address ranges) and RELAY_ALLOW_IP_LITERALS (docs/relay-protocol.md).' },
     ],
     links: [],

@@ -12,7 +12,7 @@ import type { ClientCertificate } from '../../lib/tls/client/options';
 import { mozillaRoots, RootStore } from '../../lib/tls/x509/roots';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '../../lib/run/certificates';
 import { RunInputError, type RunDeps, type RunRequest } from '../../lib/run/run';
-import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR } from '../demo/registry';
+import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY } from '../demo/registry';
 import { demoPkiDir } from '../demo/paths';
 
 export interface NodeRunSetup {
@@ -72,7 +72,7 @@ export async function resolveDemoTarget(url: string, dataDir: string): Promise<{
   const registry = await readDemoRegistry(dataDir);
   const endpoint = registry?.[m[1]];
   if (!endpoint) {
-    throw new RunInputError(registry ? `no demo target named "${m[1]}" (see: npm run -s cli -- demo list)` : `${host} is a demo target, but the demo targets are not running (start them with: npm start)`);
+    throw new RunInputError(registry ? `no demo target named "${m[1]}" (see: tls-playground demo list)` : `${host} is a demo target, but the demo targets are not running in ${dataDir}. ${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}`);
   }
   const caDer = pemCertificates(await readText(join(demoPkiDir(dataDir), 'demo-root-ca.crt'), 'demo CA'), 'demo CA');
   return { connect: `${endpoint.host}:${endpoint.port}`, caDer };

@@ -14,7 +14,7 @@ describe('the CLI summary', () => {
     assert.match(text, /rustls refused with a warning no_renegotiation alert/);
     assert.equal(text.match(/^fix \((server|client)\): /gm)?.length, 3);
     assert.match(text, /^fix \(server\): Ask for the client certificate in the initial handshake .*clientcertnegotiation=enable/m);
-    assert.match(text, /^more: npm run -s cli -- diagnose https:\/\/iis\.test\/secure /m);
+    assert.match(text, /^more: npx tls-playground diagnose https:\/\/iis\.test\/secure /m);
   });
 
   it('says nothing of renegotiation for a run that went well', () => {

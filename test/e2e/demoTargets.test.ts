@@ -396,7 +396,7 @@ describe('errors the user can cause', () => {
     assert.equal(run.outcome, 'error');
     assertInOrder(run.steps, [/^Relay refused/]);
     assert.match(run.summary, /relay only connects to host names/);
-    assert.match(await page.getByTestId('advice').innerText(), /^The relay will not connect there\n[\s\S]*npm run -s cli -- https:\/\/10\.0\.0\.1\//);
+    assert.match(await page.getByTestId('advice').innerText(), /^The relay will not connect there\n[\s\S]*npx tls-playground https:\/\/10\.0\.0\.1\//);
     assert.match(await page.getByTestId('step-detail').innerText(), /Why did this happen\?/);
     await page.screenshot({ path: screenshotPath('error-relay-refused'), fullPage: true });
   });

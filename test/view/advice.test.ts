@@ -184,7 +184,7 @@ describe('advice when the relay refused the target', () => {
     assert.equal(advice.title, 'The relay will not connect there');
     assert.match(advice.explanation, /^The relay refused before connecting: private addresses are not reachable through the relay\.$/);
     assert.deepEqual(advice.fixes.map((f) => f.who), ['you', 'relay']);
-    assert.match(advice.fixes[0].text, /npm run -s cli -- https:\/\/10\.0\.0\.1\/$/);
+    assert.match(advice.fixes[0].text, /npx tls-playground https:\/\/10\.0\.0\.1\/$/);
     assert.match(advice.fixes[1].text, /RELAY_ALLOWED_PORTS/);
   });
 });

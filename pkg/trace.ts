@@ -1,0 +1,29 @@
+/**
+ * `tls-playground/trace`: the trace, the serializable record of a run (schema, validation, the
+ * compact form saved runs use), the exports every run offers (JSON, NSS key log, pcapng) and the
+ * advice a failed run gets. Every function here is a pure function of a trace.
+ */
+export { TRACE_SCHEMA, TRACE_VERSION } from '../lib/trace/schema';
+export type {
+  Trace,
+  Step,
+  Outcome,
+  RunOptions,
+  AlertSummary,
+  HttpSummary,
+  Tls12Extension,
+  AnnotatedBytes,
+  Direction,
+  Layer,
+  StepContent,
+  CertificateCheck,
+  ChainEntry,
+  CertificateSummary,
+} from '../lib/trace/schema';
+export type { Field } from '../lib/tls/wire/field';
+export { validateTrace, TraceFormatError } from '../lib/trace/validate';
+export { compactTrace, expandTrace, type CompactTrace, type CompactStep } from '../lib/trace/compact';
+export { traceToJson, canonicalTraceJson, parseTraceJson } from '../lib/export/json';
+export { keyLogText } from '../lib/export/keylog';
+export { traceToPcapng, PCAPNG_MEDIA_TYPE } from '../lib/export/pcapng';
+export { adviceFor, type Advice } from '../lib/view/advice';
