@@ -24,7 +24,8 @@ export interface ProbeResult {
 }
 
 export interface Fix {
-  who: 'server' | 'client' | 'both';
+  /** 'you': whoever is running the doctor (e.g. from another place in the network). */
+  who: 'server' | 'client' | 'both' | 'you';
   title: string;
   detail: string;
   commands?: string[];
@@ -60,6 +61,12 @@ function summarize(label: string, req: RunRequest, trace: Trace): ProbeResult {
     alerts: trace.alerts,
     trace,
   };
+}
+
+/** The relay's reason when its policy refused the target (the browser's transport; never over TCP). */
+function relayRefusal(trace: Trace): string | undefined {
+  const step = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error' && s.data?.code === 'POLICY');
+  return step ? String(step.data?.message ?? 'its policy does not allow this target').replace(/\.$/, '') : undefined;
 }
 
 function afterHandshake(trace: Trace) {
@@ -119,6 +126,15 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
     const certificate = probes.map((p) => p.trace.certificate).find((c) => c?.verdict === 'untrusted');
     verdict = `No TLS handshake completed with this server: ${certificate ? `its certificate is rejected (${certificate.checks.find((k) => !k.ok)?.detail ?? certificate.alert})` : (t13.version ? t13.detail : rustls.detail)}. The renegotiation diagnosis needs a working TLS 1.2 or 1.3 handshake first.`;
     if (certificate) fixes.push({ who: 'server', title: 'Fix the server certificate', detail: 'Clients reject it before any request is sent; install a certificate that is valid now, names this host and chains (with its intermediates sent) to a public root.' });
+    const refusal = probes.map((p) => relayRefusal(p.trace)).find((r) => r !== undefined);
+    if (refusal !== undefined) {
+      fixes.push({
+        who: 'you',
+        title: 'Run the diagnosis from your own machine',
+        detail: `The relay refused to connect (${refusal}), so no probe reached the server. The command-line tool runs the same probes directly from where you start it, to any host and port that machine reaches (an internal server too).`,
+        commands: [`npx tls-playground diagnose ${request.url}`],
+      });
+    }
   } else if (helloRequest) {
     severity = 'problem';
     const names = (ps: ProbeResult[]) => ps.map((p) => personalities[p.personality].title).join(', ');

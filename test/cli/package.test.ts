@@ -169,6 +169,20 @@ describe('the installed tls-playground', () => {
     assert.equal(t.http, 200);
   });
 
+  it('diagnose: the same verdict, clients and fixes as the repository CLI', async () => {
+    const args = ['diagnose', 'https://iis-renegotiation.test/secure/', '--timeout', '2500', '--json'];
+    const [mine, theirs] = await Promise.all([installed(args), repository(args)]);
+    assert.equal(mine.code, 0, mine.stderr);
+    const verdict = (stdout: string) => {
+      const d = JSON.parse(stdout);
+      return { severity: d.severity, verdict: d.verdict, tls12: d.tls12, tls13: d.tls13, fixes: d.fixes, clients: d.personalities.map((p: { personality: string; outcome: string }) => `${p.personality} ${p.outcome}`) };
+    };
+    const d = verdict(mine.stdout);
+    assert.deepEqual(d, verdict(theirs.stdout));
+    assert.equal(d.severity, 'problem');
+    assert.ok(d.clients.includes('rustls reset') && d.clients.includes('openssl ok'), d.clients.join(', '));
+  });
+
   it('prints the readable transcript with the advice, pointing at npx tls-playground diagnose', async () => {
     const r = await installed(['https://iis-renegotiation.test/secure/', '--as', 'rustls']);
     assert.equal(r.code, 1);
@@ -201,25 +215,27 @@ describe('the installed tls-playground', () => {
 });
 
 describe('the library from the installed package', () => {
-  it('a plain node script imports the entry points and completes a handshake', async () => {
+  it('a plain node script imports the entry points, completes handshakes and runs the doctor', async () => {
     // Beside the global node_modules, so the bare specifiers resolve to the installed copy.
     const script = join(prefix, 'lib', 'handshake.mjs');
     await writeFile(
       script,
       `import { runOverTcp, nodeRunDeps } from 'tls-playground/node';
-import { runTls, ENGINE_VERSION, personalityNames } from 'tls-playground/engine';
+import { runTls, diagnose, ENGINE_VERSION, personalityNames } from 'tls-playground/engine';
 import { validateTrace, keyLogText, TRACE_SCHEMA } from 'tls-playground/trace';
 const [url13, url12, ca] = process.argv.slice(2);
 const steps = [];
 const t13 = await runOverTcp({ url: url13 }, { caFiles: [ca], onStep: (s) => steps.push(s.title) });
 const { req, deps } = await nodeRunDeps({ url: url12, versions: ['TLSv1.2'], personality: 'openssl' }, { caFiles: [ca] });
 const t12 = await runTls(req, deps);
+const report = await diagnose({ url: 'https://iis-renegotiation.test/secure/' }, (r) => nodeRunDeps(r), { probeTimeoutMs: 2500 });
 validateTrace(JSON.parse(JSON.stringify(t13)));
 console.log(JSON.stringify({
   engine: ENGINE_VERSION, personalities: personalityNames.length, schema: t13.schema === TRACE_SCHEMA,
   tls13: [t13.outcome, t13.version, t13.http?.status, t13.certificate?.verdict], streamed: steps.length === t13.steps.length,
   keyLog: keyLogText(t13).split('\\n').filter(Boolean).length,
   tls12: [t12.outcome, t12.version, t12.http?.status],
+  doctor: [report.severity, report.personalities.find((p) => p.personality === 'rustls').outcome],
 }));
 `,
     );
@@ -233,6 +249,7 @@ console.log(JSON.stringify({
       streamed: true,
       keyLog: 5,
       tls12: ['ok', 'TLSv1.2', 200],
+      doctor: ['problem', 'reset'],
     });
   });
 
