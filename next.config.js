@@ -1,6 +1,7 @@
 /* global process, URL */
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
+import createNextIntlPlugin from 'next-intl/plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const isDev = process.env.NODE_ENV === 'development';
@@ -77,4 +78,7 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl reads each request's locale and catalog from app/i18n/request.ts (no locale in the URL).
+const withNextIntl = createNextIntlPlugin('./app/i18n/request.ts');
+
+export default withNextIntl(nextConfig);

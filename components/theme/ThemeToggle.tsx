@@ -1,11 +1,11 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { useTranslations } from 'next-intl';
 
 type ThemeChoice = 'system' | 'light' | 'dark';
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
-const LABEL: Record<ThemeChoice, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
 const ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
 
 function readChoice(): ThemeChoice {
@@ -15,6 +15,7 @@ function readChoice(): ThemeChoice {
 
 /** Cycles system → light → dark; the choice is remembered and applied by public/theme-init.js. */
 export function ThemeToggle() {
+  const t = useTranslations('layout.theme');
   const [choice, setChoice] = useState<ThemeChoice | null>(null);
 
   useEffect(() => {
@@ -43,11 +44,11 @@ export function ThemeToggle() {
       type="button"
       onClick={cycle}
       className="inline-flex items-center gap-2 rounded-md border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-      aria-label={`${LABEL[shown]} (activate to change)`}
+      aria-label={t('change', { theme: t(shown) })}
       data-testid="theme-toggle"
     >
       <span aria-hidden="true">{ICON[shown]}</span>
-      <span className="hidden sm:inline">{LABEL[shown]}</span>
+      <span className="hidden sm:inline">{t(shown)}</span>
     </button>
   );
 }
