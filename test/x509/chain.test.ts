@@ -410,9 +410,9 @@ describe('RootStore and the Mozilla roots', () => {
     const isrg = new Uint8Array(new X509Certificate(tls.rootCertificates.find((p) => new X509Certificate(p).subject.includes('CN=ISRG Root X1'))!).raw);
     const r = await verifyServerCertificates({ certificates: [isrg], hostname: 'localhost', now: new Date('2030-01-01T00:00:00Z'), roots: await mozillaRoots(), crypto: nobleCrypto });
     assert.equal(r.summary.checks.find((c) => c.check === 'chain')?.detail, "the server's certificate is itself trusted (it is in the root store)");
-    // Trusted, but unfit as a server certificate: a root's key signs certificates, and it names no host.
-    assert.deepEqual(failed(r).map((c) => c.check), ['keyUsage', 'hostname']);
-    assert.equal(r.alert, 'unsupported_certificate');
+    // Trusted, but unfit as a server certificate: it is a CA (CA:TRUE), its key signs certificates, and it names no host.
+    assert.deepEqual(failed(r).map((c) => c.check), ['basicConstraints', 'keyUsage', 'hostname']);
+    assert.equal(r.alert, 'bad_certificate');
   });
 
   test('entries are decoded lazily: a broken entry is skipped at lookup, an added one is checked at once', () => {

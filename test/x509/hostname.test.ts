@@ -35,6 +35,13 @@ describe('dNSName matching (RFC 6125 §6.4)', () => {
     ['*.example.com', 'a.b.example.com', false],
     ['*.example.com', 'www.example.org', false],
     ['*.com', 'example.com', false],
+    // Public Suffix List, ICANN section: no wildcard directly over a suffix anyone can register under.
+    ['*.co.uk', 'evil.co.uk', false],
+    ['*.example.co.uk', 'www.example.co.uk', true],
+    ['*.test', 'evil.test', false],
+    ['*.foo.test', 'a.foo.test', true],
+    // Private entries (github.io) are registrable domains, as in Chrome: a wildcard over one is fine.
+    ['*.github.io', 'user.github.io', true],
     ['*', 'localhost', false],
     ['f*o.example.com', 'foo.example.com', false],
     ['*o.example.com', 'foo.example.com', false],
@@ -54,7 +61,7 @@ describe('dNSName matching (RFC 6125 §6.4)', () => {
 
   test('a near miss says why', () => {
     assert.match(checkHostname(cert([dns('*.example.com')]), 'a.b.example.com').detail, /stands for exactly one label/);
-    assert.match(checkHostname(cert([dns('*.com')]), 'example.com').detail, /wildcard over a top-level domain/);
+    assert.match(checkHostname(cert([dns('*.com')]), 'example.com').detail, /wildcard over a public suffix \(\*\.com: com is on the Public Suffix List\)/);
     assert.match(checkHostname(cert([dns('f*o.example.com')]), 'foo.example.com').detail, /partial or misplaced wildcards/);
     assert.equal(
       checkHostname(cert([dns('wrong-host.test')]), 'localhost').detail,
@@ -109,14 +116,14 @@ describe('iPAddress matching (RFC 6125 §3.1.1, RFC 5280 §4.2.1.6)', () => {
   });
 });
 
-describe('the subject CN fallback (RFC 6125 §6.4.4)', () => {
-  test('is used only when the certificate has no subjectAltName, and the detail says so', () => {
+describe('no subject CN fallback (RFC 6125 §6.4.4, as browsers and rustls apply it)', () => {
+  test('a certificate without subjectAltName names no host, even when its CN is the host', () => {
     const r = checkHostname(cert(undefined, 'legacy.example'), 'legacy.example');
-    assert.equal(r.ok, true);
-    assert.match(r.detail, /matches the subject CN legacy\.example — a fallback used only because the certificate has no subjectAltName/);
+    assert.equal(r.ok, false);
+    assert.match(r.detail, /no subjectAltName, so it names no host: its subject CN \(legacy\.example\) is not used as a name/);
   });
 
-  test('is ignored when a subjectAltName is present', () => {
+  test('the CN is ignored when a subjectAltName is present', () => {
     const r = checkHostname(cert([dns('other.example')], 'legacy.example'), 'legacy.example');
     assert.equal(r.ok, false);
     assert.match(r.detail, /\(DNS:other\.example\)/);
@@ -126,11 +133,5 @@ describe('the subject CN fallback (RFC 6125 §6.4.4)', () => {
     const r = checkHostname(cert([ip('192.0.2.1')], 'legacy.example'), 'legacy.example');
     assert.equal(r.ok, false);
     assert.match(r.detail, /lists no DNS names/);
-  });
-
-  test('a mismatching CN explains both missing pieces', () => {
-    const r = checkHostname(cert(undefined, 'legacy.example'), 'other.example');
-    assert.equal(r.ok, false);
-    assert.equal(r.detail, 'other.example does not match: the certificate has no subjectAltName, and its subject CN (legacy.example) does not match either');
   });
 });

@@ -13,6 +13,7 @@ import { checkHostname } from './hostname';
 import { type Name, commonNames } from './name';
 import { nameConstraintViolation } from './nameConstraints';
 import { type Certificate, parseCertificate } from './parse';
+import { checkPolicy } from './policy';
 import { type AnchorSource, RootStore } from './roots';
 
 export interface VerifyServerCertificatesOptions {
@@ -64,7 +65,7 @@ interface Verdict extends CertificateCheck {
 }
 
 /** The order failures are reported in; the first one decides the alert. */
-const SEVERITY = ['chain', 'signature', 'criticalExtensions', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints', 'validity', 'hostname'];
+const SEVERITY = ['chain', 'signature', 'policy', 'criticalExtensions', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints', 'validity', 'hostname'];
 
 /** Limits that keep a hostile certificate list from making path building expensive. */
 const MAX_PATH_LENGTH = 8;
@@ -133,10 +134,7 @@ class SignatureChecker {
     }
     const scheme = resolved.scheme;
     const how = resolved.description ? `${resolved.description}, verified as ${scheme}` : scheme;
-    if (alg.hash === 'sha1') {
-      // SHA-1 collisions are practical (SHAttered, 2017); browsers and OpenSSL's default level reject it.
-      return { ok: false, scheme, alert: 'bad_certificate', detail: `signed ${by} with ${alg.name}: SHA-1 signatures on certificates are no longer accepted` };
-    }
+    // A SHA-1 signature is verified like any other; the key and algorithm policy (policy.ts) refuses it.
     let ok: boolean;
     try {
       ok = await this.crypto.verify(scheme, issuer.spki, child.tbsDer, child.signature);
@@ -353,6 +351,13 @@ async function evaluate(
     add('signature', i, link.ok, link.detail, link.alert ?? 'bad_certificate');
   }
 
+  // Key sizes and algorithms (policy.ts): every key in the path, and every signature the path relies on.
+  path.forEach((node, i) => {
+    const relied = i + 1 < path.length;
+    const verdict = checkPolicy(node.cert, relied);
+    add('policy', i, verdict.ok, verdict.detail, 'bad_certificate');
+  });
+
   path.forEach((node, i) => {
     const c = node.cert;
     const isAnchor = node.anchor && i > 0;
@@ -366,6 +371,12 @@ async function evaluate(
       );
     }
   });
+
+  // RFC 5280 §4.2.1.9: a CA's key certifies other keys; a server that authenticates with one
+  // breaks the separation browsers and rustls enforce (a CA:TRUE end entity is refused).
+  if (leaf.extensions.basicConstraints?.cA) {
+    add('basicConstraints', 0, false, 'it is a CA certificate (basicConstraints CA:TRUE), and a CA certificate may not be used as the server\u2019s own certificate (RFC 5280 §4.2.1.9)', 'bad_certificate');
+  }
 
   // basicConstraints (RFC 5280 §4.2.1.9, §6.1.4 (k)–(m)) on every certificate that issued another.
   for (let i = 1; i < path.length; i++) {

@@ -2,6 +2,7 @@
  * Server identity check (RFC 6125 §6, as profiled for the web by the CA/Browser Forum): is the
  * certificate valid for the host the user asked for?
  */
+import { getPublicSuffix } from 'tldts';
 import { type Extensions, generalNameText } from './extensions';
 import { formatIp, parseIpLiteral } from './ip';
 import { type Name, commonNames } from './name';
@@ -33,8 +34,14 @@ export function dnsNameMismatch(presented: string, host: string): string | undef
   if (labels[0] !== '*' || labels.slice(1).some((l) => l.includes('*'))) {
     return `partial or misplaced wildcards like ${presented} are not honoured`;
   }
-  // A wildcard directly over a one-label suffix (*.com) would cover a whole top-level domain.
-  if (labels.length < 3) return `a wildcard over a top-level domain (${presented}) is not honoured`;
+  // A wildcard directly over a public suffix (*.com, *.co.uk) would cover every domain registered
+  // under it. The Public Suffix List's ICANN section decides, as in Chrome (private entries such
+  // as github.io are registrable domains there, so *.github.io stays valid).
+  const base = labels.slice(1).join('.');
+  if (labels.length < 2) return `a lone wildcard (${presented}) is not honoured`;
+  if (getPublicSuffix(base, { allowPrivateDomains: false }) === base) {
+    return `a wildcard over a public suffix (${presented}: ${base} is on the Public Suffix List) is not honoured`;
+  }
   const hostLabels = target.split('.');
   if (hostLabels.length !== labels.length) {
     return hostLabels.length > labels.length
@@ -47,8 +54,8 @@ export function dnsNameMismatch(presented: string, host: string): string | undef
 
 /**
  * Checks `hostname` against the certificate: IP literals against iPAddress entries, DNS names
- * against dNSName entries, and the subject CN only when there is no subjectAltName at all
- * (RFC 6125 §6.4.4).
+ * against dNSName entries. The subject CN is never used: RFC 6125 §6.4.4 allowed it only without a
+ * subjectAltName, and browsers (since 2017) and rustls have dropped even that.
  */
 export function checkHostname(cert: { subject: Name; extensions: Extensions }, hostname: string): HostnameResult {
   const host = normalize(hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname);
@@ -88,13 +95,9 @@ export function checkHostname(cert: { subject: Name; extensions: Extensions }, h
   }
 
   const cns = commonNames(cert.subject);
-  for (const cn of cns) {
-    if (!dnsNameMismatch(cn, host)) {
-      return { ok: true, detail: `${host} matches the subject CN ${cn} — a fallback used only because the certificate has no subjectAltName (browsers no longer accept this, RFC 6125 §6.4.4)` };
-    }
-  }
+  const cn = cns.length ? `its subject CN (${cns.join(', ')}) is not used as a name` : 'its subject has no CN either';
   return {
     ok: false,
-    detail: `${host} does not match: the certificate has no subjectAltName, and its subject CN (${cns.join(', ') || 'none'}) does not match either`,
+    detail: `the certificate has no subjectAltName, so it names no host: ${cn} (RFC 6125 §6.4.4; browsers and rustls have no CN fallback)`,
   };
 }
