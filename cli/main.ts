@@ -24,10 +24,12 @@ function requestFrom(a: CliArgs): RunRequest {
     postHandshakeAuth: a.postHandshakeAuth || undefined,
     method: a.method,
     body: a.data !== undefined ? new TextEncoder().encode(a.data) : undefined,
-    extendedMasterSecret: a.noEms ? false : undefined,
-    renegotiationInfo: a.noRenegotiationInfo ? false : undefined,
-    encryptThenMac: a.noEtm ? false : undefined,
-    sessionTicket: a.noTicket ? false : undefined,
+    tls12Off: [
+      ...(a.noEms ? (['extended_master_secret'] as const) : []),
+      ...(a.noRenegotiationInfo ? (['renegotiation_info'] as const) : []),
+      ...(a.noEtm ? (['encrypt_then_mac'] as const) : []),
+      ...(a.noTicket ? (['session_ticket'] as const) : []),
+    ],
   };
 }
 

@@ -11,7 +11,8 @@ import { defaultCrypto } from '@/lib/tls/crypto';
 import { mozillaRoots, type RootStore } from '@/lib/tls/x509/roots';
 import type { Step, Trace } from '@/lib/trace/schema';
 import { createRelayTransport, type RelayTransport } from '@/lib/transport/relay';
-import { relayUrl, type RunRequest } from '@/lib/view/runOptions';
+import type { RunRequest } from '@/lib/run/run';
+import { relayUrl } from '@/lib/view/runOptions';
 import type { RunConfig } from '../api/run-config/route';
 import { pemBlocks } from './pem';
 

@@ -2,7 +2,7 @@
 
 import { useCallback, useRef, useState } from 'react';
 import type { Trace } from '@/lib/trace/schema';
-import type { RunRequest } from '@/lib/view/runOptions';
+import type { RunRequest } from '@/lib/run/run';
 
 /** A run whose final trace is all that is needed (comparisons, the guided story). */
 export type TraceRun = { status: 'idle' } | { status: 'running' } | { status: 'done'; trace: Trace } | { status: 'failed'; message: string };

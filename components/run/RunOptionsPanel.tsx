@@ -1,12 +1,13 @@
 'use client';
 
 import { useId, type ReactNode } from 'react';
+import { personalityNames } from '@/lib/tls/client/personalities';
 import {
   CIPHER_SUITES,
   describeForm,
   GROUPS,
   MAX_BODY_BYTES,
-  PERSONALITIES,
+  PERSONALITY_SUMMARIES,
   SIGNATURE_SCHEMES,
   TLS12_EXTENSIONS,
   VERSIONS,
@@ -35,12 +36,12 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
         </Fieldset>
 
         <Fieldset legend="Client personality" hint="How the client reacts when the server asks to renegotiate.">
-          {PERSONALITIES.map((p) => (
-            <label key={p.name} className="flex items-start gap-2 text-sm">
-              <input type="radio" name="personality" className="mt-1" checked={form.personality === p.name} onChange={() => set('personality', p.name)} />
+          {personalityNames.map((name) => (
+            <label key={name} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="personality" className="mt-1" checked={form.personality === name} onChange={() => set('personality', name)} />
               <span>
-                <span className="font-mono">{p.name}</span>
-                <span className="block text-xs text-zinc-500 dark:text-zinc-400">{p.description}</span>
+                <span className="font-mono">{name}</span>
+                <span className="block text-xs text-zinc-500 dark:text-zinc-400">{PERSONALITY_SUMMARIES[name]}</span>
               </span>
             </label>
           ))}
@@ -48,11 +49,11 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
 
         <Fieldset legend="Client certificate">
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="client-certificate" checked={form.clientCertificate === 'none'} onChange={() => set('clientCertificate', 'none')} />
+            <input type="radio" name="client-certificate" checked={!form.clientCertificate} onChange={() => set('clientCertificate', false)} />
             None
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="client-certificate" checked={form.clientCertificate === 'demo'} onChange={() => set('clientCertificate', 'demo')} />
+            <input type="radio" name="client-certificate" checked={form.clientCertificate} onChange={() => set('clientCertificate', true)} />
             Demo certificate (CN=Demo Client)
           </label>
           <Check label="Offer post_handshake_auth (TLS 1.3)" checked={form.postHandshakeAuth} onChange={() => set('postHandshakeAuth', !form.postHandshakeAuth)} />

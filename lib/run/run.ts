@@ -1,42 +1,41 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
 import { TlsClient } from '../tls/client/client';
-import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions, type TlsVersionName } from '../tls/client/options';
+import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions } from '../tls/client/options';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
-import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
+import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
 import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
-import type { Outcome, RunOptions, Step, Trace } from '../trace/schema';
+import type { Outcome, RunOptions, Step, Tls12Extension, Trace } from '../trace/schema';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
 import { ENGINE_VERSION } from './version';
 
 type ClientDepsVerify = ClientDeps['verifyCertificates'];
 
-export interface RunRequest {
+/**
+ * One experiment, as the form, the CLI, the doctor and the tests ask for it: the options a trace
+ * records (RunOptions, the same names from the form through the engine into a saved run), each
+ * optional (absent or empty: the engine's default), plus what a trace does not keep.
+ * `connect`: the network address "host:port" when it differs from the URL (SNI and Host stay the
+ * URL's); `clientCertificate`: use the one given in deps when the server asks; `tls12Off`: TLS 1.2
+ * extensions not offered.
+ */
+export interface RunRequest extends Partial<Omit<RunOptions, 'url'>> {
   url: string;
-  /** Network address "host:port" when it differs from the URL (SNI and Host stay the URL's). */
-  connect?: string;
-  versions?: TlsVersionName[];
-  cipherSuites?: string[];
-  groups?: string[];
-  signatureSchemes?: string[];
-  personality?: string;
-  insecure?: boolean;
-  postHandshakeAuth?: boolean;
-  /** Use the client certificate given in deps when the server asks for one. */
-  clientCertificate?: boolean;
-  alpn?: string[];
-  method?: string;
   body?: Uint8Array;
-  /** TLS 1.2 extensions the client offers (all on by default). */
-  extendedMasterSecret?: boolean;
-  renegotiationInfo?: boolean;
-  encryptThenMac?: boolean;
-  sessionTicket?: boolean;
   /** HelloRequests honoured per connection before refusing. */
   maxRenegotiations?: number;
 }
+
+/** The engine option behind each TLS 1.2 extension a run may switch off; the keys' order is the trace's. */
+const tls12ExtensionOptions: Record<Tls12Extension, 'extendedMasterSecret' | 'renegotiationInfo' | 'encryptThenMac' | 'sessionTicket'> = {
+  extended_master_secret: 'extendedMasterSecret',
+  renegotiation_info: 'renegotiationInfo',
+  encrypt_then_mac: 'encryptThenMac',
+  session_ticket: 'sessionTicket',
+};
+const tls12ExtensionNames = Object.keys(tls12ExtensionOptions) as Tls12Extension[];
 
 export interface RunDeps {
   transport: Transport;
@@ -103,11 +102,13 @@ function pick<T extends string>(kind: string, wanted: string[] | undefined, vali
 export function buildClientOptions(req: RunRequest, target: ParsedTarget, clientCertificate?: ClientCertificate): ClientOptions {
   const base = defaultClientOptions(target.host);
   const versions = pick('TLS version', req.versions, ['TLSv1.3', 'TLSv1.2'] as const, base.versions);
-  const suites = pick('cipher suite', req.cipherSuites, cipherSuites.names().filter((n) => n !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV'), base.cipherSuites) as CipherSuiteName[];
+  const suites = pick('cipher suite', req.cipherSuites, negotiableSuites, base.cipherSuites) as CipherSuiteName[];
   const groupList = pick('group', req.groups, groups.names(), base.groups) as GroupName[];
   const schemes = pick('signature scheme', req.signatureSchemes, signatureSchemes.names(), base.signatureSchemes) as SignatureSchemeName[];
   const personality = req.personality ?? base.personality;
   if (!isPersonalityName(personality)) throw new RunInputError(`unknown client personality "${personality}"; valid: ${Object.keys(personalities).join(', ')}`);
+  const off = pick('TLS 1.2 extension', req.tls12Off, tls12ExtensionNames, []);
+  const offered = (name: Tls12Extension) => !off.includes(name) && base[tls12ExtensionOptions[name]];
   return {
     ...base,
     versions,
@@ -119,10 +120,10 @@ export function buildClientOptions(req: RunRequest, target: ParsedTarget, client
     postHandshakeAuth: req.postHandshakeAuth ?? personalities[personality as PersonalityName].offersPostHandshakeAuth,
     alpn: req.alpn ?? base.alpn,
     clientCertificate: req.clientCertificate ? clientCertificate : undefined,
-    extendedMasterSecret: req.extendedMasterSecret ?? base.extendedMasterSecret,
-    renegotiationInfo: req.renegotiationInfo ?? base.renegotiationInfo,
-    encryptThenMac: req.encryptThenMac ?? base.encryptThenMac,
-    sessionTicket: req.sessionTicket ?? base.sessionTicket,
+    extendedMasterSecret: offered('extended_master_secret'),
+    renegotiationInfo: offered('renegotiation_info'),
+    encryptThenMac: offered('encrypt_then_mac'),
+    sessionTicket: offered('session_ticket'),
     maxRenegotiations: req.maxRenegotiations ?? base.maxRenegotiations,
   };
 }
@@ -151,16 +152,7 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
     alpn: req.alpn ?? ['http/1.1'],
     method: req.method ?? 'GET',
   };
-  const off = (
-    [
-      ['extended_master_secret', req.extendedMasterSecret],
-      ['renegotiation_info', req.renegotiationInfo],
-      ['encrypt_then_mac', req.encryptThenMac],
-      ['session_ticket', req.sessionTicket],
-    ] as const
-  )
-    .filter(([, on]) => on === false)
-    .map(([name]) => name);
+  const off = tls12ExtensionNames.filter((name) => req.tls12Off?.includes(name));
   if (off.length) runOptions.tls12Off = off;
   const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
   const trace = recorder.trace;

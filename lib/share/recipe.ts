@@ -1,10 +1,10 @@
+import { personalityNames } from '../tls/client/personalities';
 import type { RunOptions, Trace } from '../trace/schema';
 import {
   CIPHER_SUITES,
   DEFAULT_FORM,
   GROUPS,
   MAX_BODY_BYTES,
-  PERSONALITIES,
   SIGNATURE_SCHEMES,
   TLS12_EXTENSIONS,
   VERSIONS,
@@ -43,7 +43,7 @@ export interface Recipe {
 }
 
 const ALL_SUITES: readonly string[] = CIPHER_SUITES.flatMap((s) => s.names);
-const PERSONALITY_NAMES: readonly string[] = PERSONALITIES.map((p) => p.name);
+const PERSONALITY_NAMES: readonly string[] = personalityNames;
 const TLS12_EXTENSION_NAMES: readonly Tls12Extension[] = TLS12_EXTENSIONS.map((e) => e.name);
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -59,7 +59,7 @@ export function encodeRecipe(form: RunForm, { run = false }: { run?: boolean } =
   if (form.cipherSuites.length > 0) params.set('suites', form.cipherSuites.join(','));
   if (form.groups.length > 0) params.set('groups', form.groups.join(','));
   if (form.signatureSchemes.length > 0) params.set('sigalgs', form.signatureSchemes.join(','));
-  if (form.clientCertificate === 'demo') params.set('cert', 'demo');
+  if (form.clientCertificate) params.set('cert', 'demo');
   if (form.postHandshakeAuth) params.set('pha', '1');
   if (form.insecure) params.set('insecure', '1');
   if (form.method === 'POST') {
@@ -124,7 +124,7 @@ export function decodeRecipe(query: string | URLSearchParams): Recipe | undefine
   form.groups = readList(params, 'groups', GROUPS, 'group', ignored) ?? [];
   form.signatureSchemes = readList(params, 'sigalgs', SIGNATURE_SCHEMES, 'signature scheme', ignored) ?? [];
   const cert = params.get('cert');
-  if (cert === 'demo') form.clientCertificate = 'demo';
+  if (cert === 'demo') form.clientCertificate = true;
   else if (cert !== null && cert !== 'none') ignored.push(`“cert=${cert}” ignored (the only client certificate is cert=demo).`);
   form.postHandshakeAuth = readFlag(params, 'pha', ignored) ?? false;
   form.insecure = readFlag(params, 'insecure', ignored) ?? false;
@@ -160,7 +160,7 @@ export function formFromRunOptions(options: Partial<RunOptions> & Pick<RunOption
     groups: known(options.groups, GROUPS),
     signatureSchemes: known(options.signatureSchemes, SIGNATURE_SCHEMES),
     personality: PERSONALITY_NAMES.includes(options.personality ?? '') ? (options.personality as PersonalityName) : DEFAULT_FORM.personality,
-    clientCertificate: options.clientCertificate ? 'demo' : 'none',
+    clientCertificate: options.clientCertificate ?? false,
     postHandshakeAuth: options.postHandshakeAuth ?? false,
     insecure: options.insecure ?? false,
     method: options.method?.toUpperCase() === 'POST' ? 'POST' : 'GET',

@@ -1,24 +1,30 @@
-import { cipherSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
-import type { RunRequest as EngineRunRequest } from '../run/run';
+import { negotiableSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
+import type { TlsVersionName } from '../tls/client/options';
+import type { PersonalityName } from '../tls/client/personalities';
+import type { RunRequest } from '../run/run';
 import type { Tls12Extension } from '../trace/schema';
 
 /**
- * The playground's run form: what the user can choose, its defaults, and the translation into the
- * request runTls takes. Lists left at "engine defaults" are sent as undefined, so the engine's own
- * defaults (and its personality) decide.
+ * The playground's run form: what the user can choose, its defaults, and the RunRequest it becomes.
+ * The form holds the request's own fields under the request's own names (the trace records them
+ * under the same names), with every list present: an empty list means the engine's default.
  */
 
-export const PERSONALITIES = [
-  { name: 'rustls', description: 'Never renegotiates: answers a HelloRequest with a warning no_renegotiation.' },
-  { name: 'openssl', description: 'Renegotiates (secure renegotiation only), like Node, curl and native-tls.' },
-  { name: 'schannel', description: 'Windows SChannel: renegotiates, like .NET and curl on Windows.' },
-  { name: 'boringssl', description: 'Refuses renegotiation with a fatal no_renegotiation alert.' },
-  { name: 'boringssl-ignore', description: 'BoringSSL with ssl_renegotiate_ignore: sends nothing; the request hangs.' },
-  { name: 'go', description: 'Go crypto/tls: warning no_renegotiation, then the connection is unusable.' },
-] as const;
+/**
+ * The chooser's line for each personality. Which personalities exist, in which order, and what they
+ * do is the engine's list (lib/tls/client/personalities.ts); this keys into it, so none is missing.
+ */
+export const PERSONALITY_SUMMARIES: Record<PersonalityName, string> = {
+  rustls: 'Never renegotiates: answers a HelloRequest with a warning no_renegotiation.',
+  openssl: 'Renegotiates (secure renegotiation only), like Node, curl and native-tls.',
+  schannel: 'Windows SChannel: renegotiates, like .NET and curl on Windows.',
+  boringssl: 'Refuses renegotiation with a fatal no_renegotiation alert.',
+  'boringssl-ignore': 'BoringSSL with ssl_renegotiate_ignore: sends nothing; the request hangs.',
+  go: 'Go crypto/tls: warning no_renegotiation, then the connection is unusable.',
+};
 
-export type PersonalityName = (typeof PERSONALITIES)[number]['name'];
-export type VersionName = 'TLSv1.3' | 'TLSv1.2';
+export type { PersonalityName, Tls12Extension };
+export type VersionName = TlsVersionName;
 
 export const VERSIONS: readonly VersionName[] = ['TLSv1.3', 'TLSv1.2'];
 export const GROUPS: readonly string[] = groups.names();
@@ -36,24 +42,12 @@ export const TLS12_EXTENSIONS: readonly { name: Tls12Extension; rfc: string; des
   { name: 'session_ticket', rfc: 'RFC 5077', description: 'asks for a ticket to resume the session later' },
 ];
 
-export type { Tls12Extension };
-
-export interface RunForm {
-  url: string;
+export interface RunForm extends Required<Pick<RunRequest, 'url' | 'cipherSuites' | 'groups' | 'signatureSchemes' | 'clientCertificate' | 'postHandshakeAuth' | 'insecure' | 'tls12Off'>> {
   versions: VersionName[];
-  /** Empty: engine defaults. */
-  cipherSuites: string[];
-  groups: string[];
-  signatureSchemes: string[];
   personality: PersonalityName;
-  clientCertificate: 'none' | 'demo';
-  postHandshakeAuth: boolean;
-  insecure: boolean;
   method: 'GET' | 'POST';
   /** POST only: the request body is this many bytes of 'a' (IIS buffers at most 48 KB while it renegotiates). */
   bodyBytes: number;
-  /** TLS 1.2 extensions not offered (empty: all of them, the engine's default). */
-  tls12Off: Tls12Extension[];
 }
 
 export const DEFAULT_FORM: RunForm = {
@@ -63,7 +57,7 @@ export const DEFAULT_FORM: RunForm = {
   groups: [],
   signatureSchemes: [],
   personality: 'rustls',
-  clientCertificate: 'none',
+  clientCertificate: false,
   postHandshakeAuth: false,
   insecure: false,
   method: 'GET',
@@ -73,9 +67,6 @@ export const DEFAULT_FORM: RunForm = {
 
 /** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The engine's request, as far as the form sets it (the network address and ALPN stay the engine's). */
-export type RunRequest = Omit<EngineRunRequest, 'connect' | 'alpn' | 'maxRenegotiations'>;
 
 export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
 
@@ -120,20 +111,17 @@ function listOrDefault(values: string[]): string[] | undefined {
 export function toRunRequest(form: RunForm, url: string): RunRequest {
   return {
     url,
-    versions: form.versions.length > 0 ? [...form.versions] : undefined,
+    versions: listOrDefault(form.versions) as VersionName[] | undefined,
     cipherSuites: listOrDefault(form.cipherSuites),
     groups: listOrDefault(form.groups),
     signatureSchemes: listOrDefault(form.signatureSchemes),
     personality: form.personality,
     insecure: form.insecure,
     postHandshakeAuth: form.postHandshakeAuth,
-    clientCertificate: form.clientCertificate === 'demo',
+    clientCertificate: form.clientCertificate,
     method: form.method,
     body: form.method === 'POST' ? new Uint8Array(Math.min(Math.max(Math.floor(form.bodyBytes) || 0, 0), MAX_BODY_BYTES)).fill(0x61) : undefined,
-    extendedMasterSecret: form.tls12Off.includes('extended_master_secret') ? false : undefined,
-    renegotiationInfo: form.tls12Off.includes('renegotiation_info') ? false : undefined,
-    encryptThenMac: form.tls12Off.includes('encrypt_then_mac') ? false : undefined,
-    sessionTicket: form.tls12Off.includes('session_ticket') ? false : undefined,
+    tls12Off: listOrDefault(form.tls12Off) as Tls12Extension[] | undefined,
   };
 }
 
@@ -146,7 +134,7 @@ export function describeForm(form: RunForm): string {
   if (form.groups.length) parts.push(form.groups.join(', '));
   if (form.signatureSchemes.length) parts.push(`${form.signatureSchemes.length} signature scheme${form.signatureSchemes.length > 1 ? 's' : ''}`);
   parts.push(`as ${form.personality}`);
-  if (form.clientCertificate === 'demo') parts.push('demo client certificate');
+  if (form.clientCertificate) parts.push('demo client certificate');
   if (form.postHandshakeAuth) parts.push('post_handshake_auth');
   if (form.insecure) parts.push('continue on certificate errors');
   if (form.method === 'POST') parts.push(`POST ${form.bodyBytes} bytes`);
@@ -154,9 +142,9 @@ export function describeForm(form: RunForm): string {
   return parts.join(' · ');
 }
 
-/** Every name the form may hold is one the engine knows (registry tables are the single source). */
+/** Every suite the form may hold is one the engine can negotiate (registry tables are the single source). */
 export function isKnownSuite(name: string): boolean {
-  return cipherSuites.has(name);
+  return (negotiableSuites as readonly string[]).includes(name);
 }
 
 /**

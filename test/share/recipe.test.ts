@@ -27,7 +27,7 @@ describe('recipe links', () => {
       groups: ['X25519MLKEM768', 'x25519'],
       signatureSchemes: ['rsa_pss_rsae_sha256', 'ecdsa_secp256r1_sha256'],
       personality: 'schannel',
-      clientCertificate: 'demo',
+      clientCertificate: true,
       postHandshakeAuth: true,
       insecure: true,
       method: 'POST',
@@ -56,7 +56,7 @@ describe('recipe links', () => {
     assert.deepEqual(recipe.form.versions, ['TLSv1.3']);
     assert.deepEqual(recipe.form.groups, ['x25519']);
     assert.equal(recipe.form.postHandshakeAuth, false);
-    assert.equal(recipe.form.clientCertificate, 'none');
+    assert.equal(recipe.form.clientCertificate, false);
     assert.equal(recipe.form.method, 'GET');
     assert.equal(recipe.form.bodyBytes, DEFAULT_FORM.bodyBytes);
     assert.deepEqual(recipe.ignored, [
@@ -93,7 +93,7 @@ describe('re-running a recorded trace', () => {
     assert.equal(form.url, trace.options.url);
     assert.equal(form.personality, trace.options.personality);
     assert.deepEqual(form.versions, trace.options.versions);
-    assert.equal(form.clientCertificate, trace.options.clientCertificate ? 'demo' : 'none');
+    assert.equal(form.clientCertificate, trace.options.clientCertificate);
   });
 
   it('drops names this version does not know and falls back for an unknown personality', () => {

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, formUrl, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
+import { buildClientOptions, parseTarget } from '../../lib/run/run';
+import { personalityNames } from '../../lib/tls/client/personalities';
+import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, formUrl, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITY_SUMMARIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
 
 describe('run form', () => {
   it('accepts https URLs with host, port and path, and adds https:// to a bare host', () => {
@@ -33,21 +35,21 @@ describe('run form', () => {
       clientCertificate: false,
       method: 'GET',
       body: undefined,
-      extendedMasterSecret: undefined,
-      renegotiationInfo: undefined,
-      encryptThenMac: undefined,
-      sessionTicket: undefined,
+      tls12Off: undefined,
     });
     const request = toRunRequest(
-      { ...DEFAULT_FORM, versions: ['TLSv1.2'], groups: ['X25519MLKEM768'], personality: 'openssl', clientCertificate: 'demo', insecure: true },
+      { ...DEFAULT_FORM, versions: ['TLSv1.2'], groups: ['X25519MLKEM768'], personality: 'openssl', clientCertificate: true, insecure: true },
       'https://iis.test/secure',
     );
     assert.deepEqual([request.versions, request.groups, request.personality, request.clientCertificate, request.insecure], [['TLSv1.2'], ['X25519MLKEM768'], 'openssl', true, true]);
   });
 
   it('switches off exactly the TLS 1.2 extensions the form unchecked, leaving the rest to the engine', () => {
-    const request = toRunRequest({ ...DEFAULT_FORM, tls12Off: ['extended_master_secret', 'session_ticket'] }, 'https://legacy-tls12.test/');
-    assert.deepEqual([request.extendedMasterSecret, request.renegotiationInfo, request.encryptThenMac, request.sessionTicket], [false, undefined, undefined, false]);
+    const request = toRunRequest({ ...DEFAULT_FORM, tls12Off: ['session_ticket', 'extended_master_secret'] }, 'https://legacy-tls12.test/');
+    assert.deepEqual(request.tls12Off, ['session_ticket', 'extended_master_secret']);
+    const options = buildClientOptions(request, parseTarget(request.url));
+    assert.deepEqual([options.extendedMasterSecret, options.renegotiationInfo, options.encryptThenMac, options.sessionTicket], [false, true, true, false]);
+    assert.throws(() => buildClientOptions({ url: request.url, tls12Off: ['heartbeat' as never] }, parseTarget(request.url)), /unknown TLS 1.2 extension "heartbeat"/);
     assert.equal(describeForm({ ...DEFAULT_FORM, tls12Off: ['renegotiation_info'] }), 'as rustls · TLS 1.2 without renegotiation_info');
   });
 
@@ -65,13 +67,15 @@ describe('run form', () => {
     assert.ok(CIPHER_SUITES[0].names.includes('TLS_AES_128_GCM_SHA256'));
     assert.ok(CIPHER_SUITES[1].names.includes('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'));
     assert.ok(CIPHER_SUITES.every((g) => g.names.every(isKnownSuite)));
-    assert.deepEqual(PERSONALITIES.map((p) => p.name), ['rustls', 'openssl', 'schannel', 'boringssl', 'boringssl-ignore', 'go']);
+    assert.deepEqual(personalityNames, ['rustls', 'openssl', 'schannel', 'boringssl', 'boringssl-ignore', 'go']);
+    assert.deepEqual(Object.keys(PERSONALITY_SUMMARIES).sort(), [...personalityNames].sort());
+    assert.ok(!isKnownSuite('TLS_EMPTY_RENEGOTIATION_INFO_SCSV'), 'the signalling value is not a suite to choose');
   });
 
   it('summarises the folded options', () => {
     assert.equal(describeForm(DEFAULT_FORM), 'as rustls');
     assert.equal(
-      describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: 'demo' }),
+      describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: true }),
       'TLSv1.2 only · as openssl · demo client certificate',
     );
   });

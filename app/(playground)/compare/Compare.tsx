@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
-import { checkTarget, DEFAULT_FORM, PERSONALITIES, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
+import { personalityNames } from '@/lib/tls/client/personalities';
+import { checkTarget, DEFAULT_FORM, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
 import { prepareRun } from '../prepare';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
@@ -25,7 +26,7 @@ export function Compare({ initialUrl, initialA = 'rustls' }: { initialUrl: strin
       return;
     }
     setError(undefined);
-    const base = { ...DEFAULT_FORM, clientCertificate: clientCertificate ? ('demo' as const) : ('none' as const) };
+    const base = { ...DEFAULT_FORM, clientCertificate };
     void runAll([toRunRequest({ ...base, personality: a }, target.url), toRunRequest({ ...base, personality: b }, target.url)]);
   }
 
@@ -75,9 +76,9 @@ function PersonalitySelect({ label, value, onChange, testId }: { label: string; 
         className="rounded-md border border-zinc-300 bg-white px-2 py-2 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
         data-testid={testId}
       >
-        {PERSONALITIES.map((p) => (
-          <option key={p.name} value={p.name}>
-            {p.name}
+        {personalityNames.map((name) => (
+          <option key={name} value={name}>
+            {name}
           </option>
         ))}
       </select>

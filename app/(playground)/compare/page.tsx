@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
-import { formUrl, PERSONALITIES } from '@/lib/view/runOptions';
+import { isPersonalityName } from '@/lib/tls/client/personalities';
+import { formUrl } from '@/lib/view/runOptions';
 import { Compare } from './Compare';
 
 export const metadata: Metadata = { title: 'Compare two clients — TLS Playground' };
@@ -7,7 +8,7 @@ export const metadata: Metadata = { title: 'Compare two clients — TLS Playgrou
 /** `?url=` and `?a=` (a personality) fill the form; nothing runs until Compare. */
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { url, a } = await searchParams;
-  const first = PERSONALITIES.find((p) => p.name === a)?.name;
+  const first = typeof a === 'string' && isPersonalityName(a) ? a : undefined;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Compare two clients</h1>

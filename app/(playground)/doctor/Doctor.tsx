@@ -42,7 +42,7 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
     setState({ status: 'running', probes: [] });
     try {
       const { startDiagnosis } = await import('../engine');
-      const request = toRunRequest({ ...DEFAULT_FORM, clientCertificate: clientCertificate ? 'demo' : 'none' }, target.url);
+      const request = toRunRequest({ ...DEFAULT_FORM, clientCertificate }, target.url);
       const diagnosis = await startDiagnosis(request, (probe) =>
         setState((s) => (s.status === 'running' ? { status: 'running', probes: [...s.probes, probe] } : s)),
       );

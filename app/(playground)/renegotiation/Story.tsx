@@ -37,7 +37,7 @@ const CHAPTERS: Chapter[] = [
   {
     title: '3. The same, with the demo client certificate',
     intro: 'This time the client sends its certificate and proves it holds the key (CertificateVerify). The server answers 200.',
-    form: { ...DEFAULT_FORM, personality: 'openssl', clientCertificate: 'demo' },
+    form: { ...DEFAULT_FORM, personality: 'openssl', clientCertificate: true },
     label: 'OpenSSL, demo certificate',
   },
 ];

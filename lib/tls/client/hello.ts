@@ -7,7 +7,7 @@ import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
 import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
-import { cipherSuiteInfo, cipherSuites, groups, type CipherSuiteName } from '../registry/crypto';
+import { cipherSuiteInfo, cipherSuites, groups, suitesForVersions, type CipherSuiteName } from '../registry/crypto';
 import { equalBytes } from '../wire/bytes';
 import type { Common, HandshakeIn, Hello, State } from './connection';
 import { continueTls12 } from './tls12';
@@ -38,7 +38,7 @@ export async function startHandshake(c: Common): Promise<State> {
   const offers13 = o.versions.includes('TLSv1.3');
   const offers12 = o.versions.includes('TLSv1.2');
   if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
-  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && o.versions.includes(cipherSuiteInfo(s).version));
+  const suites = suitesForVersions(o.cipherSuites, o.versions);
   if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
   const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
   const random = c.deps.random(32);

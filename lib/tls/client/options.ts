@@ -1,6 +1,6 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
-import { tls12Suites, tls13Suites, type CipherSuiteName } from '../registry/crypto';
+import { negotiableSuites, type CipherSuiteName } from '../registry/crypto';
 import type { CertificateSummary, StepContent } from '../events';
 import type { Field } from '../wire/field';
 import type { PersonalityName } from './personalities';
@@ -58,7 +58,7 @@ export function defaultClientOptions(serverName: string): ClientOptions {
   return {
     serverName,
     versions: ['TLSv1.3', 'TLSv1.2'],
-    cipherSuites: [...tls13Suites, ...tls12Suites],
+    cipherSuites: [...negotiableSuites],
     groups: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'],
     signatureSchemes: defaultSignatureSchemes,
     alpn: ['http/1.1'],

@@ -83,5 +83,5 @@ export const personalities: Record<PersonalityName, Personality> = {
 export const personalityNames = Object.keys(personalities) as PersonalityName[];
 
 export function isPersonalityName(name: string): name is PersonalityName {
-  return name in personalities;
+  return Object.hasOwn(personalities, name);
 }

@@ -28,7 +28,7 @@ import {
 } from '../handshake/messages';
 import { Tls12KeySchedule } from '../keyschedule/tls12';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
-import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
+import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, suitesForVersions, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
 import { keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
@@ -351,7 +351,7 @@ function reactionTitle(reaction: string): string {
 /** RFC 5746 §3.5: a new full handshake, encrypted under the current keys, bound to the previous one. */
 async function startRenegotiation(c: Common, h: Handshake12, previous: PreviousHandshake): Promise<State> {
   const o = c.options;
-  const suites = o.cipherSuites.filter((s) => s !== 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV' && cipherSuiteInfo(s).version === 'TLSv1.2');
+  const suites = suitesForVersions(o.cipherSuites, ['TLSv1.2']);
   const random = c.deps.random(32);
   c.transcript = new Transcript();
   const extensions = clientHelloExtensionList({

@@ -88,3 +88,17 @@ export function cipherSuiteInfo(name: CipherSuiteName): CipherSuiteInfo {
 
 export const tls13Suites = suiteList.filter((s) => s.info?.version === 'TLSv1.3').map((s) => s.name) as CipherSuiteName[];
 export const tls12Suites = suiteList.filter((s) => s.info?.version === 'TLSv1.2').map((s) => s.name) as CipherSuiteName[];
+
+/**
+ * The suites a client can negotiate, TLS 1.3 first: every entry but TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+ * a signalling value that names no suite (RFC 5746 §3.3).
+ */
+export const negotiableSuites: readonly CipherSuiteName[] = [...tls13Suites, ...tls12Suites];
+
+/** The negotiable suites among `names` that belong to one of `versions`, in the order given (the SCSV is never one). */
+export function suitesForVersions(names: readonly CipherSuiteName[], versions: readonly string[]): CipherSuiteName[] {
+  return names.filter((name) => {
+    const info = suiteInfo.get(name);
+    return info !== undefined && versions.includes(info.version);
+  });
+}
