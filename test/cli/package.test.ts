@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { pack, type PackResult } from '../../scripts/pack';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import type { TestPki } from '../../server/pki/testPki';
@@ -251,6 +252,25 @@ console.log(JSON.stringify({
       tls12: ['ok', 'TLSv1.2', 200],
       doctor: ['problem', 'reset'],
     });
+  });
+
+  it('tls-playground/engine and /trace bundle for a browser: no Node built-in anywhere in their imports', async () => {
+    // A browser build cannot resolve node:net and the like: it fails where the graph reaches one.
+    const forBrowser = (entries: string[]) =>
+      build({
+        stdin: { contents: entries.map((e) => `export * from 'tls-playground/${e}';`).join('\n'), resolveDir: join(prefix, 'lib'), loader: 'js' },
+        bundle: true,
+        splitting: true,
+        outdir: join(dir, 'browser'),
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+    const inputs = Object.keys((await forBrowser(['engine', 'trace'])).metafile.inputs);
+    assert.ok(inputs.some((f) => f.endsWith('dist/engine.js')) && inputs.some((f) => f.endsWith('dist/trace.js')), inputs.join(', '));
+    await assert.rejects(forBrowser(['node']), /Could not resolve "node:/);
   });
 
   it('its types check in a strict TypeScript consumer (moduleResolution nodenext, library checks on)', async () => {
