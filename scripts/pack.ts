@@ -10,8 +10,8 @@
  * packages the code imports (@noble/*) are bundled in: the package has no dependencies, so it
  * installs from its tarball alone (offline, `npx ./tls-playground-<version>.tgz`). Which packages
  * get bundled is read from what the entry points import, not from a list: each must be a runtime
- * `dependency` of the root package.json (never a devDependency) and plain JavaScript (no native
- * addon); their licences go into THIRD_PARTY_LICENSES.md.
+ * `dependency` of the root package.json (never only a devDependency) and plain JavaScript (no native
+ * addon), or one of theirs; their licences go into THIRD_PARTY_LICENSES.md.
  * Types: tsc emits declarations for the library entry points, with relative imports ending in `.js`
  * so they resolve under `moduleResolution: node16/nodenext` as well as `bundler`.
  */
@@ -72,11 +72,12 @@ export function packageOfPath(path: string): { name: string; dir: string } | und
  * `readManifest` reads a package directory's package.json (injected for tests).
  */
 export function bundledPackages(metafile: Metafile, root: Manifest, readManifest: (dir: string) => Manifest): BundledPackage[] {
+  const runtime = runtimeClosure(root, readManifest);
   const found = new Map<string, BundledPackage>();
   for (const input of Object.keys(metafile.inputs)) {
     const pkg = packageOfPath(input);
     if (!pkg || found.has(pkg.name)) continue;
-    if (!root.dependencies?.[pkg.name]) {
+    if (!runtime.has(pkg.name)) {
       const where = root.devDependencies?.[pkg.name] ? 'only in devDependencies' : 'not at all';
       throw new PackError(`${input} is imported by the package's code, but the root package.json lists ${pkg.name} ${where}: move it to dependencies, or keep it out of cli/, pkg/ and what they import`);
     }
@@ -95,6 +96,25 @@ export function bundledPackages(metafile: Metafile, root: Manifest, readManifest
     }
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The root's runtime dependencies and theirs, by name (what a production install would hold). */
+function runtimeClosure(root: Manifest, readManifest: (dir: string) => Manifest): Set<string> {
+  const names = new Set<string>();
+  const queue = Object.keys(root.dependencies ?? {});
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (names.has(name)) continue;
+    names.add(name);
+    let manifest: Manifest;
+    try {
+      manifest = readManifest(`node_modules/${name}`);
+    } catch {
+      continue; // an optional dependency not installed on this platform
+    }
+    queue.push(...Object.keys(manifest.dependencies ?? {}));
+  }
+  return names;
 }
 
 function readJson<T>(path: string): T {

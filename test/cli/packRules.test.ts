@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import type { Metafile } from 'esbuild';
 import { bundledPackages, packageOfPath, PackError } from '../../scripts/pack';
 
-const root = { name: 'tls-playground', version: '1.0.0', dependencies: { '@noble/curves': '2.4', ws: '8.23' }, devDependencies: { tsx: '^4' } };
-const manifests: Record<string, { name: string; version: string; license?: string; gypfile?: boolean }> = {
-  'node_modules/@noble/curves': { name: '@noble/curves', version: '2.4.0', license: 'MIT' },
+const root = { name: 'tls-playground', version: '1.0.0', dependencies: { '@noble/curves': '2.4', ws: '8.23' }, devDependencies: { tsx: '^4', '@noble/hashes': '2.4' } };
+const manifests: Record<string, { name: string; version: string; license?: string; gypfile?: boolean; dependencies?: Record<string, string> }> = {
+  'node_modules/@noble/curves': { name: '@noble/curves', version: '2.4.0', license: 'MIT', dependencies: { '@noble/hashes': '2.4.0' } },
+  'node_modules/@noble/hashes': { name: '@noble/hashes', version: '2.4.0', license: 'MIT' },
   'node_modules/ws': { name: 'ws', version: '8.23.0', license: 'MIT', gypfile: true },
   'node_modules/tsx': { name: 'tsx', version: '4.0.0', license: 'MIT' },
 };
@@ -28,6 +29,11 @@ describe('the package contents check', () => {
   it('lists each runtime dependency the code imports once, with version and licence', () => {
     const found = bundledPackages(metafile(['lib/run/run.ts', 'node_modules/@noble/curves/nist.js', 'node_modules/@noble/curves/abstract/weierstrass.js'], ['node:net', 'fs']), root, (d) => manifests[d] as never);
     assert.deepEqual(found.map(({ name, version, license }) => ({ name, version, license })), [{ name: '@noble/curves', version: '2.4.0', license: 'MIT' }]);
+  });
+
+  it('accepts what a runtime dependency depends on, even when it is also a devDependency', () => {
+    const found = bundledPackages(metafile(['node_modules/@noble/curves/nist.js', 'node_modules/@noble/hashes/sha2.js']), root, (d) => manifests[d] as never);
+    assert.deepEqual(found.map((p) => p.name), ['@noble/curves', '@noble/hashes']);
   });
 
   it('refuses a devDependency imported by the package code, naming the file', () => {

@@ -112,9 +112,11 @@ describe('the packed tarball', () => {
     assert.deepEqual(manifest.bin, { 'tls-playground': 'bin/tls-playground.js' });
     assert.deepEqual(Object.keys(manifest.exports), ['./engine', './trace', './node', './package.json']);
     assert.equal(manifest.engines.node, '>=20.19');
-    assert.deepEqual(built.bundled.map((p) => p.name), ['@noble/ciphers', '@noble/curves', '@noble/hashes', '@noble/post-quantum']);
+    // The engine's crypto at least; whatever else the code imports is read from the build.
+    const names = built.bundled.map((p) => p.name);
+    for (const name of ['@noble/ciphers', '@noble/curves', '@noble/hashes', '@noble/post-quantum']) assert.ok(names.includes(name), names.join(', '));
     const notices = await readFile(join(built.packageDir, 'THIRD_PARTY_LICENSES.md'), 'utf8');
-    for (const p of built.bundled) assert.match(notices, new RegExp(`## ${p.name} ${p.version} \\(MIT\\)\\n\\n\`\`\`\\nThe MIT License`));
+    for (const p of built.bundled) assert.match(notices, new RegExp(`## ${p.name.replace('/', '\\/')} ${p.version} \\(${p.license}\\)\\n\\n\`\`\`\\n.*(Copyright|MIT License)`, 'i'));
     // The installed copy carries no node_modules of its own: nothing was fetched.
     assert.deepEqual((await readdir(join(prefix, 'lib', 'node_modules', 'tls-playground'))).sort(), ['README.md', 'THIRD_PARTY_LICENSES.md', 'bin', 'dist', 'package.json', 'types']);
   });
