@@ -1,6 +1,6 @@
 /**
  * Certificates server/pki does not make (custom extensions, RSA-PSS signatures, reused keys for
- * cross-signing), issued with the openssl CLI into a test directory. Used only by test/x509.
+ * cross-signing, weak keys and SHA-1 signatures), issued with the openssl CLI into a test directory.
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -19,13 +19,15 @@ export interface MakeSpec {
   subjectCN: string;
   /** Reuse this key (cross-signing); otherwise a new key of `keyType` is generated. */
   keyPath?: string;
-  keyType?: 'p256' | 'rsa2048';
+  keyType?: 'p256' | 'rsa2048' | 'rsa1024';
   /** Signer; self-signed when absent. */
   issuer?: { certPath: string; keyPath: string };
   /** Lines of an OpenSSL extension section, e.g. 'basicConstraints = critical,CA:TRUE'. */
   extensions: string[];
   /** Validity from now; 30 days by default. */
   days?: number;
+  /** The signature's digest; sha256 by default. */
+  digest?: 'sha1' | 'sha256';
   /** -sigopt values, e.g. ['rsa_padding_mode:pss', 'rsa_pss_saltlen:digest']. */
   sigopts?: string[];
 }
@@ -37,7 +39,8 @@ function openssl(args: string[], cwd: string): void {
 export function make(dir: string, spec: MakeSpec): Made {
   const keyPath = spec.keyPath ?? join(dir, `${spec.name}.key`);
   if (!spec.keyPath) {
-    const alg = spec.keyType === 'rsa2048' ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    const rsaBits = spec.keyType === 'rsa2048' ? 2048 : spec.keyType === 'rsa1024' ? 1024 : undefined;
+    const alg = rsaBits ? ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${rsaBits}`] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
     openssl(['genpkey', ...alg, '-out', keyPath], dir);
   }
   const csr = join(dir, `${spec.name}.csr`);
@@ -48,7 +51,7 @@ export function make(dir: string, spec: MakeSpec): Made {
   const sign = spec.issuer ? ['-CA', spec.issuer.certPath, '-CAkey', spec.issuer.keyPath] : ['-signkey', keyPath];
   const sigopts = (spec.sigopts ?? []).flatMap((o) => ['-sigopt', o]);
   const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`;
-  openssl(['x509', '-req', '-in', csr, ...sign, '-sha256', ...sigopts, '-days', String(spec.days ?? 30), '-set_serial', serial, '-extfile', ext, '-extensions', 'ext', '-out', certPath], dir);
+  openssl(['x509', '-req', '-in', csr, ...sign, `-${spec.digest ?? 'sha256'}`, ...sigopts, '-days', String(spec.days ?? 30), '-set_serial', serial, '-extfile', ext, '-extensions', 'ext', '-out', certPath], dir);
   if (!existsSync(certPath)) throw new Error(`openssl did not write ${certPath}`);
   return { certPath, keyPath, certDer: new Uint8Array(new X509Certificate(readFileSync(certPath)).raw) };
 }
