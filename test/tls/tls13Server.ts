@@ -93,7 +93,7 @@ export class Tls13ServerConnection {
   /** The keys records are sent with; undefined sends plaintext. */
   private write?: Keys;
   clientHello?: ClientHelloView;
-  clientHelloMessage = Buffer.alloc(0);
+  clientHelloMessage: Buffer = Buffer.alloc(0);
 
   constructor(readonly socket: Socket) {
     socket.on('data', (d: Buffer) => {
