@@ -19,7 +19,7 @@ import { describeEngineRun, describeTrace, runAgainst, runEngine, startOpensslSe
 import { CA_EXTENSIONS, make, type Made } from '../x509/openssl';
 import { Tls12ServerConnection } from './tls12Server';
 import { Tls13ServerConnection, type FlightSpec } from './tls13Server';
-import { CONTENT, EXTENSION, extension, readClientHello, record, serverHello, u16, u8, vec16, vec8 } from './wire';
+import { CONTENT, EXTENSION, extension, readClientHello, record, serverHello, u8, vec16, vec8 } from './wire';
 
 let pki: TestPki;
 let caFiles: string[];
