@@ -1,7 +1,7 @@
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import { alertDescriptions, alertLevels, noCertificateRefusals } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
-import { alertField, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
+import { alertField, earlyChangeCipherSpec, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
 import { makeKeyShares, startHandshake } from './hello';
 import { settleCertificateCheck } from './authentication';
@@ -75,7 +75,7 @@ export class TlsClient {
         if (!record) break;
         const segments = record.type === 22 ? handshakeSegments(record.content, this.c.pendingMessageMissing) : undefined;
         this.c.emit(incomingRecordStep(record, segments));
-        await this.dispatch(record.type, record.content);
+        await this.dispatch(record.type, record.content, record.protectedBy !== undefined);
       }
       // Nothing more to process until the server sends more: report what is still pending.
       await settleCertificateCheck(this.c);
@@ -102,25 +102,36 @@ export class TlsClient {
     }
   }
 
-  private async dispatch(type: number, content: Uint8Array): Promise<void> {
+  private async dispatch(type: number, content: Uint8Array, isProtected: boolean): Promise<void> {
     switch (type) {
       case 22: {
-        for (const message of this.c.collectHandshake(content)) {
+        const messages = this.c.collectHandshake(content);
+        for (const [i, message] of messages.entries()) {
           if (!this.machine) throw new TlsAlertError('unexpected_message', 'handshake message before the handshake started');
           // RFC 5246 §7.4.1.1: a HelloRequest that arrives while a handshake is under way is ignored.
           if (message.type === 'hello_request' && this.c.version !== 'TLSv1.3' && this.c.state === 'handshaking') {
             this.c.parse(message, () => undefined, { explanation: 'A HelloRequest during a handshake is ignored (RFC 5246 §7.4.1.1).' });
             continue;
           }
+          const readKeys = this.c.records.read;
           this.machine = await this.machine.handle(message);
           if (this.c.ended) return;
+          // RFC 8446 §5.1: a message that changes the keys must end its record; what follows it in
+          // the same record was protected (or not) with the old keys.
+          if (this.c.records.read !== readKeys && i + 1 < messages.length) {
+            throw refusal('unexpected_message', `the server's ${message.type} changes the keys, yet its record goes on with a ${messages[i + 1].type}`, {
+              check: 'record-boundary',
+              rule: 'RFC 8446 §5.1',
+              facts: { message: message.type, next: messages[i + 1].type },
+            });
+          }
         }
         return;
       }
       case 21:
         return this.receiveAlert(content);
       case 20:
-        return this.receiveChangeCipherSpec(content);
+        return this.receiveChangeCipherSpec(content, isProtected);
       case 23:
         if (this.c.state !== 'connected') throw new TlsAlertError('unexpected_message', 'application data before the handshake finished');
         if (this.c.pendingHandshakeBytes) throw new TlsAlertError('unexpected_message', 'application data interleaved with a fragmented handshake message');
@@ -137,12 +148,24 @@ export class TlsClient {
     }
   }
 
-  private async receiveChangeCipherSpec(content: Uint8Array): Promise<void> {
+  private async receiveChangeCipherSpec(content: Uint8Array, isProtected: boolean): Promise<void> {
     if (content.length !== 1 || content[0] !== 1) throw new TlsAlertError('unexpected_message', 'change_cipher_spec record must hold the single byte 0x01');
     if (this.c.version === 'TLSv1.2') {
-      if (!this.machine?.changeCipherSpec) throw new TlsAlertError('unexpected_message', 'ChangeCipherSpec at the wrong point of the handshake');
+      if (!this.machine?.changeCipherSpec) {
+        throw refusal('unexpected_message', 'the server sent a ChangeCipherSpec at a point of the handshake where none belongs', { check: 'unexpected-change-cipher-spec', rule: 'RFC 5246 §7.1' });
+      }
       this.machine = await this.machine.changeCipherSpec();
       return;
+    }
+    if (this.c.version === undefined) {
+      // Before the ServerHello only TLS 1.3 compatibility mode explains a ChangeCipherSpec; the
+      // ServerHello checks it again if it turns out to choose TLS 1.2.
+      if (!this.c.options.versions.includes('TLSv1.3')) throw earlyChangeCipherSpec();
+      this.c.changeCipherSpecBeforeServerHello = true;
+    }
+    // RFC 8446 §5: the compatibility ChangeCipherSpec is always sent in the clear.
+    if (isProtected) {
+      throw refusal('unexpected_message', 'the server sent a ChangeCipherSpec inside an encrypted record', { check: 'protected-change-cipher-spec', rule: 'RFC 8446 §5' });
     }
     // RFC 8446 §5: in TLS 1.3 a CCS is a middlebox-compatibility no-op, allowed only during the handshake.
     if (this.c.state === 'connected') throw new TlsAlertError('unexpected_message', 'change_cipher_spec after the TLS 1.3 handshake');

@@ -1,7 +1,7 @@
 import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import type { CertificateSummary, StepContent } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
@@ -65,6 +65,8 @@ export interface Hello {
   shares: KeyShare[];
   cookie?: Uint8Array;
   retried: boolean;
+  /** The extension types the ClientHello carried (RFC 8446 §4.2: a server answers only these). */
+  offeredExtensions: number[];
 }
 
 /**
@@ -104,6 +106,8 @@ export class Common {
   pendingCertificateCheck?: ServerCertificateCheck;
   /** The first ClientHello's key shares, when TlsClient.prepare() started making them early. */
   preparedKeyShares?: Promise<KeyShare[]>;
+  /** A ChangeCipherSpec came before the ServerHello (let through only while TLS 1.3 may follow). */
+  changeCipherSpecBeforeServerHello = false;
   /** The server asked for a client certificate and got an empty Certificate message. */
   sentNoClientCertificate = false;
 
@@ -218,7 +222,20 @@ export class Common {
       error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', `internal error: ${error instanceof Error ? error.message : String(error)}`);
     this.state = 'failed';
     this.failure = { by: 'client', alert: alertError.alert, message: alertError.message };
-    this.emit({ direction: 'local', layer: 'verdict', title: `Error: ${alertError.message}`, explanation: alertError.message, data: { alert: alertError.alert } });
+    const check = alertError.check;
+    this.emit(
+      check
+        ? {
+            // A rule the server broke: the step says which, where it is written, and the facts.
+            direction: 'local',
+            layer: 'verdict',
+            title: `Refused: ${alertError.message}`,
+            rfc: check.rule,
+            explanation: `${alertError.message}. ${check.rule} requires the client to abort the handshake here, with a fatal ${alertError.alert} alert.`,
+            data: { ...check.facts, kind: 'check', check: check.check, verdict: 'refused', rule: check.rule, alert: alertError.alert },
+          }
+        : { direction: 'local', layer: 'verdict', title: `Error: ${alertError.message}`, explanation: alertError.message, data: { alert: alertError.alert } },
+    );
     try {
       await this.sendAlert('fatal', alertError.alert, `The client found a problem and ends the connection: ${alertError.message}`);
     } catch {
@@ -231,7 +248,7 @@ export class Common {
 
   assertNoBufferedHandshake(): void {
     if (this.handshakeBuffer.length) {
-      throw new TlsAlertError('unexpected_message', 'a handshake message spans a key change (RFC 8446 §5.1)');
+      throw refusal('unexpected_message', 'a handshake message spans a key change', { check: 'record-boundary', rule: 'RFC 8446 §5.1', facts: { spans: true } });
     }
   }
 
@@ -279,6 +296,15 @@ export function keySink(c: Common): (d: Derivation) => void {
       data: derivationToData(d),
       rfc: 'RFC 8446 §7.1',
     });
+}
+
+/** RFC 5246 §7.1: a ChangeCipherSpec before the ServerHello, when TLS 1.2 is the version. */
+export function earlyChangeCipherSpec() {
+  return refusal('unexpected_message', 'the server sent a ChangeCipherSpec before its ServerHello, and TLS 1.2 has no such message there', {
+    check: 'unexpected-change-cipher-spec',
+    rule: 'RFC 5246 §7.1',
+    facts: { before: 'server_hello' },
+  });
 }
 
 /** The annotation of an alert's two bytes (RFC 8446 §6), sent or received. */

@@ -7,6 +7,7 @@ import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
 import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
+import { checkServerExtensions } from '../handshake/solicited';
 import { cipherSuiteInfo, cipherSuites, groups, suitesForVersions, type CipherSuiteName } from '../registry/crypto';
 import { equalBytes } from '../wire/bytes';
 import type { Common, HandshakeIn, Hello, State } from './connection';
@@ -44,7 +45,7 @@ export async function startHandshake(c: Common): Promise<State> {
   const random = c.deps.random(32);
   // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
   const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
-  const hello: Hello = { random, sessionId, suites, shares, retried: false };
+  const hello: Hello = { random, sessionId, suites, shares, retried: false, offeredExtensions: [] };
   await sendClientHello(c, hello);
   return expectServerHello(c, hello);
 }
@@ -65,6 +66,7 @@ async function sendClientHello(c: Common, hello: Hello): Promise<void> {
     encryptThenMac: o.encryptThenMac,
     sessionTicket: o.sessionTicket,
   });
+  hello.offeredExtensions = extensions.map((e) => e.type);
   const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
   await c.sendHandshake([message]);
   c.records.outgoingVersion = 0x0303;
@@ -90,6 +92,7 @@ function expectServerHello(c: Common, hello: Hello): State {
       if (!suite || !hello.suites.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.3') {
         throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.3`);
       }
+      checkServerExtensions(sh.extensions.seen, hello.offeredExtensions, sh.isHelloRetryRequest ? 'hello_retry_request' : 'server_hello');
       c.version = 'TLSv1.3';
       c.summary.version = 'TLSv1.3';
       c.summary.cipherSuite = suite;

@@ -5,6 +5,7 @@
  */
 import type { GroupName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
+import { checkServerExtensions } from '../handshake/solicited';
 import { Transcript } from '../hash';
 import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
 import {
@@ -31,7 +32,7 @@ import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, suitesForVersions, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
-import { keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
+import { earlyChangeCipherSpec, keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
 
 /** What a renegotiation is bound to (RFC 5746 §3.5) and checked against (triple handshake). */
 interface PreviousHandshake {
@@ -67,6 +68,10 @@ export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m:
   if (sh.legacyVersion !== 0x0303) {
     throw new TlsAlertError('protocol_version', `the server chose ${versionName(sh.legacyVersion)}, which this client does not support (TLS 1.2 or 1.3 only)`);
   }
+  checkServerExtensions(sh.extensions.seen, hello.offeredExtensions, 'tls12_server_hello');
+  // RFC 5246 §7.1: a ChangeCipherSpec comes after the key exchange. One before this ServerHello
+  // was let through as TLS 1.3 compatibility (RFC 8446 §5); TLS 1.2 makes it a protocol violation.
+  if (c.changeCipherSpecBeforeServerHello) throw earlyChangeCipherSpec();
   // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates down marks its random; seeing the mark means an attacker removed 1.3.
   if (c.options.versions.includes('TLSv1.3')) {
     const tail = sh.random.subarray(24);
@@ -371,10 +376,10 @@ async function startRenegotiation(c: Common, h: Handshake12, previous: PreviousH
   const hello = encodeClientHello({ random, legacySessionId: new Uint8Array(0), cipherSuites: suites, extensions });
   c.emit({ direction: 'local', layer: 'handshake', title: 'Renegotiation: new ClientHello under the current keys', rfc: 'RFC 5746 §3.5', explanation: 'The client starts a complete new handshake inside the encrypted connection. renegotiation_info carries its previous Finished value, binding the new handshake to the old one (the fix for CVE-2009-3555). No session is offered for resumption, so the server does a full handshake and can ask for a certificate.' });
   await c.sendHandshake([hello]);
-  return expectRenegotiationServerHello(c, random, suites, previous);
+  return expectRenegotiationServerHello(c, random, suites, previous, extensions.map((e) => e.type));
 }
 
-function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, suites: CipherSuiteName[], previous: PreviousHandshake): State {
+function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, suites: CipherSuiteName[], previous: PreviousHandshake, offeredExtensions: number[]): State {
   return {
     name: 'ExpectServerHello (renegotiation)',
     async handle(m) {
@@ -386,6 +391,7 @@ function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, sui
       if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
       const sh = c.parse(m, (r) => readServerHello(r));
       if (sh.legacyVersion !== 0x0303 || sh.extensions.supportedVersion) throw new TlsAlertError('protocol_version', 'the renegotiation must stay on TLS 1.2');
+      checkServerExtensions(sh.extensions.seen, offeredExtensions, 'tls12_server_hello');
       const expected = concat(previous.clientVerifyData, previous.serverVerifyData);
       const got = sh.extensions.renegotiationInfo;
       if (!got || !equalBytes(got, expected)) {

@@ -4,7 +4,8 @@
  * authentication.
  */
 import type { SignatureSchemeName } from '../crypto/provider';
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
+import { checkServerExtensions } from '../handshake/solicited';
 import { parseSpki } from '../crypto/spki';
 import { schemeCurve } from '../crypto/schemes';
 import {
@@ -85,6 +86,7 @@ function expectEncryptedExtensions(c: Common, h: Handshake13): State {
     async handle(m) {
       if (m.type !== 'encrypted_extensions') throw new TlsAlertError('unexpected_message', `expected EncryptedExtensions, got ${m.type}`);
       const ext = c.parse(m, (r) => readExtensions(r, 'encrypted_extensions'));
+      checkServerExtensions(ext.seen, h.hello.offeredExtensions, 'encrypted_extensions');
       if (ext.alpn !== undefined) {
         if (!c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
         c.summary.alpn = ext.alpn;
@@ -101,6 +103,14 @@ function expectCertificateOrRequest(c: Common, h: Handshake13): State {
     async handle(m) {
       if (m.type === 'certificate_request') {
         h.certificateRequest = c.parse(m, (r) => readCertificateRequest13(r));
+        // RFC 8446 §4.3.2: the context is for post-handshake authentication; during the handshake it is empty.
+        if (h.certificateRequest.context.length) {
+          throw refusal('illegal_parameter', 'the server\u2019s CertificateRequest during the handshake carries a non-empty certificate_request_context', {
+            check: 'certificate-request-context',
+            rule: 'RFC 8446 §4.3.2',
+            facts: { contextLength: h.certificateRequest.context.length },
+          });
+        }
         c.transcript.add(m.bytes);
         return expectCertificate(c, h);
       }
@@ -117,6 +127,7 @@ function expectCertificate(c: Common, h: Handshake13): State {
       const cert = c.parse(m, (r) => readCertificate(r, true, (der) => c.deps.annotateCertificate?.(der)));
       if (cert.context.length) throw new TlsAlertError('illegal_parameter', 'server Certificate with a non-empty certificate_request_context');
       if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message (RFC 8446 §4.4.2.4)');
+      for (const entry of cert.entries) checkServerExtensions(entry.extensions ?? [], h.hello.offeredExtensions, 'certificate');
       c.transcript.add(m.bytes);
       // The verdict is reported with the CertificateVerify (whose signature is checked meanwhile),
       // or as soon as no more records are at hand.

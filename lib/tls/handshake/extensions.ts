@@ -1,5 +1,5 @@
 import type { GroupName, SignatureSchemeName } from '../crypto/provider';
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import { groups, signatureSchemes } from '../registry/crypto';
 import { extensionTypes, protocolVersions, type ExtensionType, type ProtocolVersion } from '../registry/protocol';
 import { fromUtf8, toHex, utf8 } from '../wire/bytes';
@@ -93,12 +93,22 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
     case 'cookie':
       out.cookie = r.opaque('cookie', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'echo this in the second ClientHello' }), 1);
       return;
-    case 'application_layer_protocol_negotiation':
+    case 'application_layer_protocol_negotiation': {
+      const names: string[] = [];
       r.vector('protocol_name_list', 2, () => {
-        const proto = r.opaque('protocol_name', 1, (b) => ({ value: fromUtf8(b) }), 1);
-        out.alpn = fromUtf8(proto);
+        while (!r.atEnd) names.push(fromUtf8(r.opaque('protocol_name', 1, (b) => ({ value: fromUtf8(b) }), 1)));
       });
+      // RFC 7301 §3.1: the server's answer names exactly the one protocol it selected.
+      if (names.length !== 1) {
+        throw refusal('decode_error', `the server's ALPN answer lists ${names.length} protocols (${names.join(', ') || 'none'}); it must name exactly the one it selected`, {
+          check: 'alpn-single-protocol',
+          rule: 'RFC 7301 §3.1',
+          facts: { count: names.length },
+        });
+      }
+      out.alpn = names[0];
       return;
+    }
     case 'server_name':
       out.serverNameAck = true; // RFC 6066 §3: the server's extension_data is empty
       return;

@@ -147,6 +147,8 @@ export function readServerHello(r: Reader): ServerHello {
 
 export interface CertificateEntry {
   der: Uint8Array;
+  /** TLS 1.3: the extension types of the entry (RFC 8446 §4.4.2). */
+  extensions?: number[];
 }
 
 export interface CertificateMessage {
@@ -163,8 +165,8 @@ export function readCertificate(r: Reader, tls13: boolean, annotateDer: (der: Ui
       r.struct(`CertificateEntry ${entries.length}`, () => {
         const der = r.prefixed('cert_data_length', 3, () => r.embedded('cert_data', r.remaining, annotateDer));
         if (der.length === 0) throw new TlsAlertError('decode_error', 'empty certificate in the certificate_list');
-        if (tls13) readExtensions(r, 'certificate');
-        entries.push({ der });
+        const extensions = tls13 ? readExtensions(r, 'certificate').seen : undefined;
+        entries.push({ der, extensions });
       });
     }
   });

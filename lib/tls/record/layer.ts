@@ -1,4 +1,4 @@
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import { contentTypes, protocolVersions } from '../registry/protocol';
 import { concat, fromUtf8 } from '../wire/bytes';
 import type { Field } from '../wire/field';
@@ -98,7 +98,7 @@ export class RecordLayer {
     // RFC 8446 §5: a change_cipher_spec record may arrive unprotected during a TLS 1.3 handshake.
     const passClear = !protection || (protection.hidesContentType && outerType === 20);
     if (passClear) {
-      if (length === 0 && outerType !== 23) throw new TlsAlertError('unexpected_message', `empty ${contentTypes.name(outerType)} record (RFC 8446 §5.1)`);
+      if (length === 0 && outerType !== 23) throw emptyRecord(outerType, 'RFC 8446 §5.1, RFC 5246 §6.2.1');
       if (length > MAX_FRAGMENT) throw new TlsAlertError('record_overflow', `plaintext record of ${length} bytes exceeds 2^14`);
       return { ...base, type: outerType, content: fragment.slice(), fragmentFields: [] };
     }
@@ -107,6 +107,8 @@ export class RecordLayer {
     }
     this.openAhead(protection);
     const opened = await protection.open(wire.subarray(0, 5), fragment);
+    // Padding does not make an empty handshake or alert record acceptable (RFC 8446 §5.4).
+    if (opened.content.length === 0 && opened.type !== 23) throw emptyRecord(opened.type, protection.hidesContentType ? 'RFC 8446 §5.4' : 'RFC 5246 §6.2.1');
     return {
       ...base,
       type: opened.type,
@@ -156,6 +158,12 @@ export class RecordLayer {
       plaintext: { bytes: sealed.plaintext, field: sealed.plaintextField },
     };
   }
+}
+
+/** A handshake, alert or change_cipher_spec record with no content: no message is ever empty. */
+function emptyRecord(type: number, rule: string): TlsAlertError {
+  const contentType = contentTypes.name(type) ?? `type ${type}`;
+  return refusal('unexpected_message', `the server sent an empty ${contentType} record`, { check: 'empty-record', rule, facts: { contentType } });
 }
 
 /** The header fields of a record, for its annotation. */
