@@ -5,6 +5,7 @@
  * for breaking it; the refusal must also show as a check step that carries the rule as data.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -444,6 +445,19 @@ describe('certificates refused by policy, against openssl s_server', () => {
   test('control: a wildcard one label under a registrable domain (*.example.co.uk) matches www.example.co.uk', async () => {
     const trace = await serve(wildcardOk, pki.intermediate.certPath, { host: 'www.example.co.uk' });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
+  });
+
+  test('--insecure with a server key this client cannot use (Ed448): bad_certificate from the key, not internal_error or decrypt_error', async () => {
+    const keyPath = join(dir, 'ed448.key');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'ED448', '-out', keyPath]);
+    const ed448 = make(dir, { name: 'ed448', subjectCN: 'localhost', keyPath, issuer: issuer(), extensions: leafExtensions('DNS:localhost') });
+    const trace = await against13((conn) => {
+      // The CertificateVerify claims RSA-PSS: only the certificate's key can say it cannot check it.
+      conn.sendFlight(conn.flight({ keyPem: pki.leaves.p256.keyPem, chainDer: [ed448.certDer, pki.intermediate.certDer] }, { certificateVerifyScheme: 0x0804 }));
+    }, { insecure: true });
+    assert.equal(trace.certificate?.insecure, true, describeTrace(trace));
+    const step = assertRefused(trace, 'bad_certificate', 'leaf-key', /RFC 8446 §4\.4\.2\.2/);
+    assert.equal(step.data?.scheme, 'rsa_pss_rsae_sha256');
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

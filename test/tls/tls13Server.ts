@@ -75,6 +75,8 @@ export interface FlightSpec {
   serverHelloExtensions?: Buffer[];
   /** The EncryptedExtensions' extension list (default: none). */
   encryptedExtensions?: Buffer[];
+  /** The scheme written in the CertificateVerify (the signature itself is always ECDSA P-256). */
+  certificateVerifyScheme?: number;
   /** Sends a CertificateRequest with this certificate_request_context. */
   certificateRequestContext?: Buffer;
 }
@@ -195,7 +197,7 @@ export class Tls13ServerConnection {
     // RFC 8446 §4.4.3: 64 spaces, the context string, a zero byte, the transcript hash.
     const signed = Buffer.concat([Buffer.alloc(64, 0x20), Buffer.from('TLS 1.3, server CertificateVerify', 'latin1'), u8(0), this.hash()]);
     const signature = sign('sha256', signed, createPrivateKey(identity.keyPem));
-    const certificateVerify = add(handshake(HANDSHAKE.certificate_verify, Buffer.concat([u16(ECDSA_SECP256R1_SHA256), vec16(signature)])));
+    const certificateVerify = add(handshake(HANDSHAKE.certificate_verify, Buffer.concat([u16(spec.certificateVerifyScheme ?? ECDSA_SECP256R1_SHA256), vec16(signature)])));
     const finishedKey = expandLabel(this.serverHandshake.secret, 'finished', Buffer.alloc(0), 32);
     const finished = add(handshake(HANDSHAKE.finished, hmac(finishedKey, this.hash())));
 

@@ -3,7 +3,7 @@
  * verifier, reported as one step), the signatures its key makes, and the scheme the client signs with.
  */
 import type { SignatureSchemeName } from '../crypto/provider';
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import { signatureSchemes } from '../registry/crypto';
 import type { Common, ServerCertificateCheck } from './connection';
 import type { CertificateVerdict } from './options';
@@ -79,6 +79,16 @@ export async function verifyServerSignature(
   try {
     ok = await (started ?? c.deps.crypto.verify(scheme, spki, content, signature));
   } catch (e) {
+    // The crypto layer names a key it cannot use with its own alert (bad_certificate when the key
+    // does not parse, illegal_parameter when it is of another type than the scheme): not a bad
+    // signature. Reached with --insecure, after a rejected certificate.
+    if (e instanceof TlsAlertError) {
+      throw refusal(e.alert, `the server\u2019s certificate key cannot check its ${what} signature (${scheme}): ${e.message.replace(/\.$/, '')}`, {
+        check: 'leaf-key',
+        rule: 'RFC 8446 §4.4.2.2, RFC 5246 §7.4.2',
+        facts: { scheme, message: what },
+      });
+    }
     reason = `: ${e instanceof Error ? e.message : e}`;
   }
   if (!ok) throw new TlsAlertError('decrypt_error', `the server\u2019s ${what} signature (${scheme}) does not verify with its certificate key${reason}`);
