@@ -154,6 +154,16 @@ describe('the installed tls-playground', () => {
     assert.equal(t.group, 'secp256r1');
   });
 
+  it('--connect and --keylog: the same run, and the key log the installed copy wrote has the TLS 1.3 secrets', async () => {
+    const keylog = join(dir, 'keylog.txt');
+    const t = await sameAsRepository(['https://localhost/', '--connect', `127.0.0.1:${tls13.port}`, '--ca', pki.root.certPath, '--keylog', keylog]);
+    assert.equal(t.outcome, 'ok');
+    // Both CLIs appended to the same file: two runs, five secrets each (RFC 8446 §7.1; NSS key log labels).
+    const labels = (await readFile(keylog, 'utf8')).trim().split('\n').map((l) => l.split(' ')[0]);
+    assert.equal(labels.length, 10);
+    assert.deepEqual([...new Set(labels)].sort(), ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
+  });
+
   it('an untrusted certificate fails the same way, exit 1', async () => {
     const t = await sameAsRepository([`https://localhost:${tls13.port}/`]);
     assert.equal(t.outcome, 'alert');
