@@ -43,16 +43,13 @@ function contentSecurityPolicy(frameAncestors) {
   ].join('; ');
 }
 
-/** @param {string} frameAncestors */
-function securityHeaders(frameAncestors) {
-  return [
-    { key: 'Content-Security-Policy', value: contentSecurityPolicy(frameAncestors) },
-    { key: 'X-Content-Type-Options', value: 'nosniff' },
-    { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-    { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-    { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-  ];
-}
+/** Headers every page gets besides its Content-Security-Policy. */
+const securityHeaders = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -67,12 +64,23 @@ const nextConfig = {
       {
         // Everything except /embed/…: only our own origin may frame the pages.
         source: '/((?!embed(?:/|$)).*)',
-        headers: [...securityHeaders("'self'"), { key: 'X-Frame-Options', value: 'SAMEORIGIN' }],
+        headers: [...securityHeaders, { key: 'X-Frame-Options', value: 'SAMEORIGIN' }],
       },
       {
         // Embeds are meant to be framed by other sites.
         source: '/embed/:path*',
-        headers: securityHeaders('*'),
+        headers: securityHeaders,
+      },
+      // The policy, except on the saved-run views served from the render cache (/r/{id},
+      // /embed/r/{id}, /embed/r/{id}/steps): they send their own, which allows their inline scripts
+      // by hash (server/share/pagePolicy.ts). A header set here would replace theirs.
+      {
+        source: '/((?!embed(?:/|$)|r/[^/]+/?$).*)',
+        headers: [{ key: 'Content-Security-Policy', value: contentSecurityPolicy("'self'") }],
+      },
+      {
+        source: '/embed((?!/r/).*)',
+        headers: [{ key: 'Content-Security-Policy', value: contentSecurityPolicy('*') }],
       },
     ];
   },

@@ -3,6 +3,7 @@ import type { HandshakeResult } from './handshake';
 import type { BundleSizeResult } from '../scripts/bundle-size';
 import type { RelayLatencyResult } from './relayLatency';
 import type { PageResult } from './page';
+import type { ShareResult } from './share';
 import type { ProfileSummary } from './profile';
 
 interface Results {
@@ -104,7 +105,41 @@ function page(r: PageResult): string {
   ].join('\n');
 }
 
-const FORMATTERS: Record<string, (r: never) => string> = { handshake, bundle, crypto, relay, page };
+function shareTable(r: ShareResult, paths: ShareResult['paths']): string {
+  const rows = [['path', 'req/s', 'of floor', 'p50', 'p99', 'body', 'first answer', 'Cache-Control', 'target']];
+  for (const p of paths) {
+    const path = p.path.replace(r.id, '{id}').replace(/url=[^&]+/, 'url=…');
+    rows.push([
+      path.length > 48 ? `${path.slice(0, 47)}…` : path,
+      p.reqPerSec.toFixed(0),
+      `${((p.ofFloor ?? 0) * 100).toFixed(0)} %`,
+      ms(p.p50Ms),
+      ms(p.p99Ms),
+      `${kb(p.bodyBytes)}${p.contentEncoding ? ` ${p.contentEncoding}` : ''}`,
+      p.firstAnswer ?? '—',
+      p.cacheControl ?? '—',
+      p.target === undefined ? 'floor' : `≥ ${p.target * 100} %: ${met(p.withinTarget ?? false)}`,
+    ]);
+  }
+  return table(rows);
+}
+
+function share(r: ShareResult): string {
+  const light = r.embedTransfer.light;
+  const full = r.embedTransfer.full;
+  return [
+    `${r.concurrency} concurrent keep-alive clients, ${r.seconds} s per path; floor ${r.floor.path} (${kb(r.floor.rawBytes)}), first and last`,
+    'without Accept-Encoding (targets judged here):',
+    shareTable(r, r.paths),
+    'with Accept-Encoding: gzip (Next.js compresses every answer on the way out):',
+    shareTable(r, r.pathsGzip),
+    `light embed before interaction: ${light.requests} requests, ${kb(light.bytes)} transferred — target ≤ ${light.targetKB} KB: ${met(light.withinTarget)}`,
+    `full embed (/embed/r/{id}/steps, what a step link opens): ${full.requests} requests, ${kb(full.bytes)} transferred`,
+    `build: ${r.build.builtAt}`,
+  ].join('\n');
+}
+
+const FORMATTERS: Record<string, (r: never) => string> = { handshake, bundle, crypto, relay, page, share };
 
 export function formatReport(results: Results): string {
   const m = results.machine;

@@ -3,8 +3,8 @@
  * bench/results.json plus a table on stdout. Not a test: the targets are ratios against a peer
  * measured in the same run (or sizes), reported as met / missed, never asserted.
  *
- *   npx tsx bench/run.ts [--quick | --full] [--only handshake,bundle,crypto,relay,page] [--skip page]
- *                        [--iterations N] [--relay-iterations N] [--page-runs N] [--out FILE]
+ *   npx tsx bench/run.ts [--quick | --full] [--only handshake,bundle,crypto,relay,page,share] [--skip page]
+ *                        [--iterations N] [--relay-iterations N] [--page-runs N] [--share-seconds N] [--out FILE]
  *
  * The relay load runs at the issue's full size (1000 sessions × 30 s, under a minute on the
  * reference machine; the whole run takes about 70 s); --quick runs it reduced (500 × 15 s) and
@@ -18,7 +18,7 @@ import { BENCH_DIR } from './peers';
 import { SkipSection } from './skip';
 import { round } from './stats';
 
-const SECTIONS = ['handshake', 'bundle', 'crypto', 'relay', 'page'] as const;
+const SECTIONS = ['handshake', 'bundle', 'crypto', 'relay', 'page', 'share'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 type SectionOutcome = { status: 'ok'; durationMs: number; result: unknown } | { status: 'error'; durationMs: number; error: string } | { status: 'skipped'; reason: string };
@@ -29,11 +29,12 @@ interface Args {
   iterations: number;
   relayIterations: number;
   pageRuns: number;
+  shareSeconds: number;
   out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { full: true, sections: [...SECTIONS], iterations: 150, relayIterations: 300, pageRuns: 10, out: join(BENCH_DIR, 'results.json') };
+  const args: Args = { full: true, sections: [...SECTIONS], iterations: 150, relayIterations: 300, pageRuns: 10, shareSeconds: 8, out: join(BENCH_DIR, 'results.json') };
   const list = (v: string | undefined, flag: string): SectionName[] => {
     const names = (v ?? '').split(',').filter(Boolean);
     const bad = names.filter((n) => !SECTIONS.includes(n as SectionName));
@@ -56,6 +57,7 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--iterations') args.iterations = count(argv[++i], a, 50);
     else if (a === '--relay-iterations') args.relayIterations = count(argv[++i], a, 200);
     else if (a === '--page-runs') args.pageRuns = count(argv[++i], a, 1);
+    else if (a === '--share-seconds') args.shareSeconds = count(argv[++i], a, 1);
     else if (a === '--out' && argv[i + 1]) args.out = argv[++i];
     else throw new Error(`unknown option ${a}`);
   }
@@ -92,6 +94,10 @@ async function runSection(name: SectionName, args: Args): Promise<unknown> {
     case 'page': {
       const { benchPage } = await import('./page');
       return benchPage({ runs: args.pageRuns, target: 'tls13' });
+    }
+    case 'share': {
+      const { benchShare } = await import('./share');
+      return benchShare({ concurrency: 32, seconds: args.shareSeconds });
     }
   }
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { Trace } from '@/lib/trace/schema';
 import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
 import { explainingStep } from '@/lib/view/summary';
@@ -26,9 +26,10 @@ function hostOf(url: string): string {
  * shows after a live run, drawn from the recorded trace alone (nothing is re-run). `compact` is the
  * embed's layout: one column, the step detail under the diagram, no key schedule or certificate tabs.
  * `running` draws a live embed's run as it grows (remount with a new key when it ends, so a failed run
- * opens on its explaining step).
+ * opens on its explaining step). `selectFromHash`: a #step-{seq} fragment selects that step (the light
+ * embed's step links open the full embed this way) and puts the keyboard focus on the diagram.
  */
-export function RecordedRun({ trace, compact = false, running = false }: { trace: Trace; compact?: boolean; running?: boolean }) {
+export function RecordedRun({ trace, compact = false, running = false, selectFromHash = false }: { trace: Trace; compact?: boolean; running?: boolean; selectFromHash?: boolean }) {
   // A failed run opens on the step that explains why, as the playground does after a live run.
   const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => (trace.outcome !== 'ok' ? explainingStep(trace) : undefined));
   const [tab, setTab] = useState<Tab>('step');
@@ -42,6 +43,23 @@ export function RecordedRun({ trace, compact = false, running = false }: { trace
     setSelectedSeq(seq);
     setTab('step');
   }, []);
+
+  // The fragment is the browser's alone (never sent), so it is read after hydration.
+  useEffect(() => {
+    if (!selectFromHash) return;
+    const fromHash = () => {
+      const seq = Number(/^#step-(\d+)$/.exec(window.location.hash)?.[1]);
+      if (!Number.isInteger(seq) || !trace.steps.some((s) => s.seq === seq)) return;
+      if (trace.steps.find((s) => s.seq === seq)?.layer === 'key') diagramRows.setShowKeys(true);
+      selectStep(seq);
+      // After the selection is drawn: focusing first would let the diagram's focus handler pick step one.
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid=sequence-diagram] [role=listbox]')?.focus({ preventScroll: true }));
+    };
+    fromHash();
+    window.addEventListener('hashchange', fromHash);
+    return () => window.removeEventListener('hashchange', fromHash);
+    // Once per trace (diagramRows.setShowKeys is a state setter).
+  }, [selectFromHash, trace, selectStep]);
 
   const stepDetail = selectedStep ? (
     <StepDetail step={selectedStep} trace={trace} explainsOutcome={selectedStep.seq === explaining} />

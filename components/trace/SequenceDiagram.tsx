@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
-import { TCP_MARK_LABEL, type DiagramRow, type TcpMarkKind } from '@/lib/view/diagram';
+import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
 import { CertificateIcon, CheckIcon, KeyIcon, LockIcon } from './icons';
 import { TONE_BADGE, TONE_TEXT } from './tone';
@@ -19,32 +19,6 @@ export interface SequenceDiagramProps {
   serverLabel: string;
   /** Id of the element the selection controls (the step detail panel). */
   controls?: string;
-}
-
-/** Glyphs every common font has (fancier symbols render as empty boxes on many systems). */
-const TCP_ICON: Record<TcpMarkKind, string> = {
-  connecting: '…',
-  resolved: '•',
-  connect: '⇄',
-  fin: '■',
-  shutdown: '■',
-  reset: '⚡',
-  timeout: '✕',
-  refused: '✕',
-  'relay-refusal': '✕',
-  unreachable: '✕',
-  error: '✕',
-  closed: '■',
-};
-
-function rowLabel(row: DiagramRow): string {
-  const when = `at ${formatMs(row.timeMs)}`;
-  if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
-  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : 'Check'}: ${row.title}, ${when}`;
-  const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
-  const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
-  const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';
-  return `${row.title}, ${dir}${row.encrypted ? ', encrypted' : ''}${size}${inside}, ${when}`;
 }
 
 export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls }: SequenceDiagramProps) {
@@ -241,7 +215,7 @@ function TcpMark({ row }: { row: DiagramRow }) {
   return (
     <div aria-hidden="true" className={`absolute inset-x-3 top-1/2 flex -translate-y-1/2 ${position}`}>
       <span className={`inline-flex max-w-full items-center gap-1 truncate rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${TONE_BADGE[row.tone]}`}>
-        <span>{TCP_ICON[kind]}</span>
+        <span>{TCP_MARK_GLYPH[kind]}</span>
         <span className="truncate">{row.title}</span>
       </span>
     </div>

@@ -37,27 +37,30 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** An RGB image, 3 bytes per pixel, rows top to bottom. */
+/** An RGB image, 3 bytes per pixel, rows top to bottom (with `alpha`, RGBA: 4 bytes per pixel). */
 export interface RgbImage {
   width: number;
   height: number;
   pixels: Uint8Array;
+  alpha?: boolean;
 }
 
-export function encodePng({ width, height, pixels }: RgbImage): Uint8Array {
+export function encodePng({ width, height, pixels, alpha = false }: RgbImage): Uint8Array {
+  const channels = alpha ? 4 : 3;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`a PNG needs a positive integer size, not ${width}×${height}`);
-  if (pixels.length !== width * height * 3) throw new RangeError(`${width}×${height} RGB needs ${width * height * 3} bytes of pixels, got ${pixels.length}`);
+  if (pixels.length !== width * height * channels) throw new RangeError(`${width}×${height} ${alpha ? 'RGBA' : 'RGB'} needs ${width * height * channels} bytes of pixels, got ${pixels.length}`);
 
-  // §11.2.2 IHDR: width, height, bit depth 8, colour type 2 (truecolour), compression 0, filter 0, interlace 0.
+  // §11.2.2 IHDR: width, height, bit depth 8, colour type 2 (truecolour) or 6 (truecolour with
+  // alpha), compression 0, filter 0, interlace 0.
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
-  ihdr.set([8, 2, 0, 0, 0], 8);
+  ihdr.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
 
   // §7.3: every scanline starts with its filter type byte; 0 (None) keeps this simple, and the flat
   // colours of a card compress well without prediction.
-  const stride = width * 3;
+  const stride = width * channels;
   const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const idat = new Uint8Array(deflateSync(raw, { level: 9 }));

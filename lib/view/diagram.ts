@@ -1,4 +1,5 @@
 import type { Direction, Layer, Step } from '../trace/schema';
+import { formatMs } from './summary';
 
 /**
  * The sequence diagram's model: one row per step, in order. Rows are a function of the steps
@@ -314,3 +315,30 @@ export const TCP_MARK_LABEL: Record<TcpMarkKind, string> = {
   error: 'Transport error',
   closed: 'Connection closed',
 };
+
+/** Glyphs every common font has, one per TCP mark (fancier symbols render as empty boxes on many systems). */
+export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
+  connecting: '…',
+  resolved: '•',
+  connect: '⇄',
+  fin: '■',
+  shutdown: '■',
+  reset: '⚡',
+  timeout: '✕',
+  refused: '✕',
+  'relay-refusal': '✕',
+  unreachable: '✕',
+  error: '✕',
+  closed: '■',
+};
+
+/** One row said in words, for screen readers: what it is, which way, how big, when. */
+export function rowLabel(row: DiagramRow): string {
+  const when = `at ${formatMs(row.timeMs)}`;
+  if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
+  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : 'Check'}: ${row.title}, ${when}`;
+  const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
+  const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
+  const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';
+  return `${row.title}, ${dir}${row.encrypted ? ', encrypted' : ''}${size}${inside}, ${when}`;
+}

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SnapshotStore, storeUnavailable, type Snapshot } from './snapshot';
+import { SnapshotStore, storeUnavailable, type ArtifactRow, type Snapshot } from './snapshot';
 
 export interface PostgresStoreOptions {
   /** postgresql://user@host:port/database (DATABASE_URL). */
@@ -54,6 +54,15 @@ export class PostgresResultStore extends SnapshotStore {
         size_bytes INTEGER NOT NULL,
         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
+      // Rendered views of saved results (server/share/artifactCache.ts): the instance that first
+      // needs one renders it, every other instance reads it from here.
+      await client.query(`CREATE TABLE IF NOT EXISTS rendered_artifacts (
+        key TEXT PRIMARY KEY,
+        content_type TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        meta TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -77,6 +86,23 @@ export class PostgresResultStore extends SnapshotStore {
     await this.ready();
     const { rows } = await this.pool.query<{ trace: string }>('SELECT trace FROM saved_results WHERE id = $1', [id]);
     return rows[0]?.trace;
+  }
+
+  protected async readArtifact(key: string): Promise<ArtifactRow | undefined> {
+    await this.ready();
+    const { rows } = await this.pool.query<{ content_type: string; body: Buffer; meta: string }>('SELECT content_type, body, meta FROM rendered_artifacts WHERE key = $1', [key]);
+    const row = rows[0];
+    return row && { contentType: row.content_type, body: row.body, meta: row.meta };
+  }
+
+  protected async insertArtifact(key: string, row: ArtifactRow): Promise<void> {
+    await this.ready();
+    await this.pool.query('INSERT INTO rendered_artifacts (key, content_type, body, meta) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING', [
+      key,
+      row.contentType,
+      Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength),
+      row.meta,
+    ]);
   }
 
   protected release(): Promise<void> {

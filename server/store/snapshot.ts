@@ -3,7 +3,7 @@ import { canonicalTraceJson, parseTraceJson } from '../../lib/export/json';
 import { compactTrace } from '../../lib/trace/compact';
 import type { Trace } from '../../lib/trace/schema';
 import { TraceFormatError, validateTrace } from '../../lib/trace/validate';
-import { DEFAULT_MAX_BYTES, StoreError, type ResultStore, type SavedResult } from './types';
+import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStore, type SavedResult, type StoredArtifact } from './types';
 
 /**
  * What both stores do before and after touching their database: validate, canonicalize, cap the
@@ -96,6 +96,18 @@ export function storeUnavailable(what: string, err: unknown): StoreError {
   return new StoreError('UNAVAILABLE', `The result store failed: ${what} (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
 }
 
+/** An artifact as its table holds it. */
+export interface ArtifactRow {
+  contentType: string;
+  body: Uint8Array;
+  /** JSON text of the meta object. */
+  meta: string;
+}
+
+function checkArtifactKey(key: string): void {
+  if (key.length === 0 || key.length > MAX_ARTIFACT_KEY_LENGTH) throw new RangeError(`an artifact key has 1 to ${MAX_ARTIFACT_KEY_LENGTH} characters, not ${key.length}`);
+}
+
 /**
  * What every store does, whatever its database: snapshots, ids, the size cap, the errors it
  * reports, and refusing work once closed. A backend supplies three things: write a snapshot unless
@@ -115,6 +127,10 @@ export abstract class SnapshotStore implements ResultStore {
   /** The stored JSON of `id`, or undefined when there is none. */
   protected abstract readJson(id: string): Promise<string | undefined> | string | undefined;
   protected abstract release(): Promise<void> | void;
+  /** The artifact row of `key` (meta as stored JSON text), or undefined. */
+  protected abstract readArtifact(key: string): Promise<ArtifactRow | undefined> | ArtifactRow | undefined;
+  /** Inserts the artifact row unless `key` is stored already. */
+  protected abstract insertArtifact(key: string, row: ArtifactRow): Promise<void> | void;
 
   save(trace: unknown): Promise<SavedResult> {
     return this.store(() => snapshotOf(trace, this.maxBytes));
@@ -134,6 +150,29 @@ export abstract class SnapshotStore implements ResultStore {
       throw storeUnavailable('cannot read the result', err);
     }
     return json === undefined ? null : traceOfStored(id, json);
+  }
+
+  async getArtifact(key: string): Promise<StoredArtifact | null> {
+    this.checkOpen();
+    checkArtifactKey(key);
+    let row: ArtifactRow | undefined;
+    try {
+      row = await this.readArtifact(key);
+    } catch (err) {
+      throw storeUnavailable('cannot read a rendered artifact', err);
+    }
+    if (!row) return null;
+    return { contentType: row.contentType, body: row.body, meta: JSON.parse(row.meta) as Record<string, string> };
+  }
+
+  async putArtifact(key: string, artifact: StoredArtifact): Promise<void> {
+    this.checkOpen();
+    checkArtifactKey(key);
+    try {
+      await this.insertArtifact(key, { contentType: artifact.contentType, body: artifact.body, meta: JSON.stringify(artifact.meta) });
+    } catch (err) {
+      throw storeUnavailable('cannot store a rendered artifact', err);
+    }
   }
 
   async close(): Promise<void> {

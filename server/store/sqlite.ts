@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SnapshotStore, storeUnavailable, type Snapshot } from './snapshot';
+import { SnapshotStore, storeUnavailable, type ArtifactRow, type Snapshot } from './snapshot';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory and the file are created on first use. */
@@ -44,6 +44,14 @@ export class SqliteResultStore extends SnapshotStore {
         size_bytes INTEGER NOT NULL,
         created_at TEXT NOT NULL
       )`);
+      // Rendered views of saved results (server/share/artifactCache.ts): made once, read many times.
+      db.exec(`CREATE TABLE IF NOT EXISTS rendered_artifacts (
+        key TEXT PRIMARY KEY NOT NULL,
+        content_type TEXT NOT NULL,
+        body BLOB NOT NULL,
+        meta TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`);
       this.db = db;
       return db;
     } catch (err) {
@@ -61,6 +69,19 @@ export class SqliteResultStore extends SnapshotStore {
   protected readJson(id: string): string | undefined {
     const row = this.database().prepare('SELECT trace FROM saved_results WHERE id = ?').get(id) as { trace: string } | undefined;
     return row?.trace;
+  }
+
+  protected readArtifact(key: string): ArtifactRow | undefined {
+    const row = this.database().prepare('SELECT content_type, body, meta FROM rendered_artifacts WHERE key = ?').get(key) as
+      | { content_type: string; body: Buffer; meta: string }
+      | undefined;
+    return row && { contentType: row.content_type, body: row.body, meta: row.meta };
+  }
+
+  protected insertArtifact(key: string, row: ArtifactRow): void {
+    this.database()
+      .prepare('INSERT OR IGNORE INTO rendered_artifacts (key, content_type, body, meta, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(key, row.contentType, Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength), row.meta, new Date().toISOString());
   }
 
   protected release(): void {

@@ -20,9 +20,28 @@ export interface ResultStore {
   saveJson(text: string): Promise<SavedResult>;
   /** The saved trace, or null when no result has this id (including ids that cannot exist). */
   get(id: string): Promise<Trace | null>;
+  /**
+   * A rendered view of a saved result (a page's HTML, the preview image, …), made once by whichever
+   * app instance first needed it and read back by every other one. null when nothing is stored
+   * under `key`. See server/share/artifactCache.ts for how keys are made.
+   */
+  getArtifact(key: string): Promise<StoredArtifact | null>;
+  /** Stores an artifact unless one is stored under `key` already (the first one wins; they are equal). */
+  putArtifact(key: string, artifact: StoredArtifact): Promise<void>;
   /** Releases the database; later calls fail with StoreError UNAVAILABLE. */
   close(): Promise<void>;
 }
+
+/** A rendered view as the store keeps it: its bytes, their media type, and facts about them (JSON). */
+export interface StoredArtifact {
+  contentType: string;
+  body: Uint8Array;
+  /** Small string facts the server needs when it serves the bytes (e.g. inline script hashes). */
+  meta: Record<string, string>;
+}
+
+/** Longest artifact key a store accepts (keys are made by the server, never taken from a request). */
+export const MAX_ARTIFACT_KEY_LENGTH = 512;
 
 export type StoreErrorCode = 'TOO_LARGE' | 'INVALID' | 'UNAVAILABLE';
 

@@ -183,5 +183,24 @@ export function resultStoreContract(name: string, backend: () => Backend): void 
       await rejectsWith(store.save(uniqueTrace()), 'UNAVAILABLE', /closed/);
       await rejectsWith(store.get(saved.id), 'UNAVAILABLE', /closed/);
     });
+
+    test('rendered artifacts: stored once under their key, read back byte for byte by a new store on the same database', async () => {
+      const key = `test:${randomUUID()}`;
+      const body = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+      await using(backend().open(), async (store) => {
+        assert.equal(await store.getArtifact(key), null);
+        await store.putArtifact(key, { contentType: 'image/png', body, meta: { scriptHashes: 'sha256-abc' } });
+        // A second put under the same key (another instance rendered it too) keeps the first.
+        await store.putArtifact(key, { contentType: 'text/plain', body: Uint8Array.of(1), meta: {} });
+      });
+      await using(backend().open(), async (store) => {
+        const stored = await store.getArtifact(key);
+        assert.ok(stored);
+        assert.equal(stored.contentType, 'image/png');
+        assert.deepEqual([...stored.body], [...body]);
+        assert.deepEqual(stored.meta, { scriptHashes: 'sha256-abc' });
+        await assert.rejects(store.putArtifact('', { contentType: 'text/plain', body, meta: {} }), RangeError);
+      });
+    });
   });
 }

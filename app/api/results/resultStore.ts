@@ -1,19 +1,12 @@
-import { DEFAULT_MAX_BYTES, openStore, type ResultStore } from '@/server/store';
+import { DEFAULT_MAX_BYTES } from '@/server/store';
+import { sharedStore } from '@/server/share/instance';
 
 /**
  * The process's one result store, opened on first use from the environment (DATABASE_URL →
- * PostgreSQL, else SQLite at RESULTS_DB). Shared by the results API, /r pages, embeds, oEmbed and
- * preview images. A failed open is not cached, so a database that comes up later is picked up.
+ * PostgreSQL, else SQLite at RESULTS_DB), shared by every route (server/share/instance.ts). A failed
+ * open is not cached, so a database that comes up later is picked up.
  */
-let store: Promise<ResultStore> | undefined;
-
-export function resultStore(): Promise<ResultStore> {
-  store ??= openStore(process.env).catch((error: unknown) => {
-    store = undefined;
-    throw error;
-  });
-  return store;
-}
+export const resultStore = sharedStore;
 
 /** The upload size cap the store applies (RESULTS_MAX_BYTES, default 8 MiB), for reading bodies. */
 export function maxUploadBytes(): number {

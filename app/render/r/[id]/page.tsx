@@ -7,13 +7,23 @@ import { RecordedRun } from '@/components/share/RecordedRun';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { runDescription, runTitle } from '@/lib/share/describe';
 import { embedPath, previewImagePath, resultPath } from '@/lib/share/embed';
-import { publicOrigin } from '@/lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
 import { formFromTrace, recipeHref } from '@/lib/share/recipe';
+import { renderRequest } from '@/server/share/renderPage';
 import { savedResult } from './savedResult';
 
 interface Props {
   params: Promise<{ id: string }>;
+}
+
+/**
+ * The page behind /r/{id}: app/r/[id]/route.ts serves it from the render cache and asks for it here
+ * (with this process's render token) when it is not cached yet. Without the token it is a 404.
+ */
+async function request(): Promise<{ origin: string; lang: string }> {
+  const asked = renderRequest(await headers());
+  if (!asked) notFound();
+  return asked;
 }
 
 /**
@@ -22,9 +32,10 @@ interface Props {
  */
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
-  const trace = await savedResult(id);
-  if (!trace) return { title: 'No such saved run · TLS Playground' };
-  const origin = publicOrigin(await headers(), process.env);
+  const asked = renderRequest(await headers());
+  const trace = asked ? await savedResult(id) : null;
+  if (!asked || !trace) return { title: 'No such saved run · TLS Playground', robots: { index: false } };
+  const { origin } = asked;
   const url = `${origin}${resultPath(id)}`;
   const title = runTitle(trace);
   const description = runDescription(trace);
@@ -52,9 +63,9 @@ function formatStarted(iso: string): string {
  */
 export default async function SavedRunPage({ params }: Props) {
   const { id } = await params;
+  const { origin } = await request();
   const trace = await savedResult(id);
   if (!trace) notFound();
-  const origin = publicOrigin(await headers(), process.env);
   const shareUrl = `${origin}${resultPath(id)}`;
   const runAgain = recipeHref('/', formFromTrace(trace), { run: true });
 

@@ -1,0 +1,272 @@
+/**
+ * Section "share" (issue 19), against the production build in .next (this section never builds it):
+ *
+ * - Throughput of the saved-run views under load: `next start` on loopback, one saved run (a real
+ *   recorded run of the IIS story, test/fixtures/traces/v1-iis-rustls-reset.json), and for each path
+ *   32 concurrent keep-alive clients for 8 s (the issue's table), with a static JavaScript chunk
+ *   under /_next/static as the floor, measured first and last. The table is measured twice: without
+ *   Accept-Encoding (the bytes as stored; the targets are judged on this one) and with
+ *   `Accept-Encoding: gzip`, as browsers send it — then Next.js gzips every answer on the way out,
+ *   the floor's included (it drops a route's own Content-Encoding, so nothing can be sent
+ *   pre-compressed), and a path costs in proportion to its size. Clients read whole bodies. Each path
+ *   is requested once before its run, so the run measures serving, not the first render (which the
+ *   section reports separately, by the x-render-cache header of that first answer).
+ * - What a light embed costs a docs page before anyone interacts: headless chromium opens
+ *   /embed/r/{id}, waits for the network to go idle, and sums the bytes transferred (encoded, as on
+ *   the wire, headers excluded) by type; the full embed (/embed/r/{id}/steps) is measured the same way.
+ *
+ * The load client is in this process (node:http, a bounded pool of 32 sockets), so it shares the
+ * two cores with the server; the ratios compare paths under the same handicap.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { BENCH_TMP } from './peers';
+import { pageUnavailable } from './page';
+import { SkipSection } from './skip';
+import { percentile, round } from './stats';
+import { CHROMIUM, CHROMIUM_ARGS, freePort } from '../test/e2e/harness';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TRACE = join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json');
+
+export interface ShareOptions {
+  concurrency: number;
+  seconds: number;
+}
+
+type Encoding = 'identity' | 'gzip';
+
+export interface LoadResult {
+  path: string;
+  requests: number;
+  errors: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Bytes of one answer as sent (gzip when the server compressed it). */
+  bodyBytes: number;
+  contentEncoding: string | null;
+  cacheControl: string | null;
+  vary: string | null;
+  /** x-render-cache of the request before the run: "render" when that request made the view. */
+  firstAnswer: string | null;
+  /** reqPerSec over the floor's (the mean of its two runs). */
+  ofFloor?: number;
+  target?: number;
+  withinTarget?: boolean;
+}
+
+interface Transfer {
+  url: string;
+  type: string;
+  encodedBytes: number;
+}
+
+export interface EmbedBytes {
+  url: string;
+  requests: number;
+  bytes: number;
+  kb: number;
+  byType: Record<string, number>;
+  files: Transfer[];
+}
+
+export interface ShareResult {
+  build: { builtAt: string };
+  id: string;
+  concurrency: number;
+  seconds: number;
+  floor: { path: string; rawBytes: number; runs: number[]; runsGzip: number[] };
+  /** Without Accept-Encoding: the table the targets are judged on. */
+  paths: LoadResult[];
+  /** The same with Accept-Encoding: gzip (Next.js compresses each answer on the way out). */
+  pathsGzip: LoadResult[];
+  embedTransfer: { light: EmbedBytes & { targetKB: number; withinTarget: boolean }; full: EmbedBytes };
+  met: boolean;
+}
+
+function get(agent: Agent, url: URL, encoding: Encoding): Promise<{ status: number; bytes: number; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolveRequest, reject) => {
+    const req = httpRequest(url, { agent, headers: encoding === 'gzip' ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolveRequest({ status: res.statusCode ?? 0, bytes, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** `concurrency` clients, each sending its next request when the last answer is read, for `seconds`. */
+async function load(baseUrl: string, path: string, { concurrency, seconds }: ShareOptions, encoding: Encoding): Promise<LoadResult> {
+  const url = new URL(path, baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    const first = await get(agent, url, encoding);
+    if (first.status !== 200) throw new Error(`${path} answered ${first.status}`);
+    const latencies: number[] = [];
+    let errors = 0;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const t0 = performance.now();
+          try {
+            const answer = await get(agent, url, encoding);
+            if (answer.status === 200) latencies.push(performance.now() - t0);
+            else errors++;
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const header = (name: string) => {
+      const value = first.headers[name];
+      return value === undefined ? null : String(value);
+    };
+    return {
+      path,
+      requests: latencies.length,
+      errors,
+      reqPerSec: round(latencies.length / elapsed, 1),
+      p50Ms: round(percentile(latencies, 50), 1),
+      p99Ms: round(percentile(latencies, 99), 1),
+      bodyBytes: first.bytes,
+      contentEncoding: header('content-encoding'),
+      cacheControl: header('cache-control'),
+      vary: header('vary'),
+      firstAnswer: header('x-render-cache'),
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}:\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within 30 s:\n${output()}`);
+}
+
+/** Bytes chromium transferred for a page until the network was idle, before any interaction. */
+async function transferred(baseUrl: string, path: string): Promise<EmbedBytes> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 720, height: 900 } });
+    await context.route((u) => !u.toString().startsWith(baseUrl), (route) => route.abort());
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const types = new Map<string, { url: string; type: string }>();
+    const files: Transfer[] = [];
+    cdp.on('Network.responseReceived', (e) => types.set(e.requestId, { url: e.response.url, type: e.type }));
+    cdp.on('Network.loadingFinished', (e) => {
+      const seen = types.get(e.requestId);
+      // encodedDataLength counts the response as received: headers and the (compressed) body.
+      if (seen) files.push({ url: seen.url.replace(baseUrl, ''), type: seen.type, encodedBytes: e.encodedDataLength });
+    });
+    await page.goto(new URL(path, baseUrl).toString(), { waitUntil: 'networkidle' });
+    const bytes = files.reduce((a, f) => a + f.encodedBytes, 0);
+    const byType: Record<string, number> = {};
+    for (const f of files) byType[f.type] = (byType[f.type] ?? 0) + f.encodedBytes;
+    return { url: path, requests: files.length, bytes, kb: round(bytes / 1024, 1), byType, files };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function benchShare(opts: ShareOptions): Promise<ShareResult> {
+  const unavailable = await pageUnavailable();
+  if (unavailable) throw new SkipSection(unavailable);
+  const builtAt = new Date(statSync(join(ROOT, '.next', 'BUILD_ID')).mtimeMs).toISOString();
+  const dir = join(BENCH_TMP, 'share');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let output = '';
+  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', RESULTS_DB: join(dir, 'results.db'), PUBLIC_URL: baseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  next.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
+  next.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
+  try {
+    await waitForHttp(baseUrl, next, () => output);
+    const saved = await fetch(`${baseUrl}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(TRACE) });
+    if (!saved.ok) throw new Error(`saving the trace answered ${saved.status}: ${await saved.text()}`);
+    const { id } = (await saved.json()) as { id: string };
+
+    // The floor: the median-sized script the /r page loads (a static chunk, served by Next itself).
+    const html = await (await fetch(`${baseUrl}/r/${id}`)).text();
+    const chunks = await Promise.all(
+      [...html.matchAll(/<script[^>]*src="(\/_next\/static\/[^"]+\.js)"/g)].map(async ([, src]) => ({ src, size: (await (await fetch(baseUrl + src)).arrayBuffer()).byteLength })),
+    );
+    if (!chunks.length) throw new Error('the /r page loads no /_next/static script to use as the floor');
+    chunks.sort((a, b) => a.size - b.size);
+    const floorChunk = chunks[Math.floor(chunks.length / 2)];
+
+    const targets: [string, number][] = [
+      [`/embed/r/${id}`, 0.5],
+      [`/r/${id}`, 0.5],
+      [`/r/${id}/preview.png`, 0.5],
+      [`/api/oembed?url=${encodeURIComponent(`${baseUrl}/r/${id}`)}&format=json`, 0.5],
+      [`/api/results/${id}`, 0.25],
+    ];
+    const table = async (encoding: Encoding) => {
+      const floorFirst = await load(baseUrl, floorChunk.src, opts, encoding);
+      const measured: LoadResult[] = [];
+      for (const [path] of targets) measured.push(await load(baseUrl, path, opts, encoding));
+      const floorLast = await load(baseUrl, floorChunk.src, opts, encoding);
+      const floorRate = (floorFirst.reqPerSec + floorLast.reqPerSec) / 2;
+      return {
+        runs: [floorFirst.reqPerSec, floorLast.reqPerSec],
+        paths: [
+          { ...floorFirst, ofFloor: round(floorFirst.reqPerSec / floorRate, 2) },
+          ...measured.map((m, i) => {
+            const ofFloor = round(m.reqPerSec / floorRate, 2);
+            return { ...m, ofFloor, target: targets[i][1], withinTarget: ofFloor >= targets[i][1] };
+          }),
+          { ...floorLast, ofFloor: round(floorLast.reqPerSec / floorRate, 2) },
+        ],
+      };
+    };
+    const identity = await table('identity');
+    const gzip = await table('gzip');
+
+    const light = await transferred(baseUrl, `/embed/r/${id}`);
+    const full = await transferred(baseUrl, `/embed/r/${id}/steps`);
+    const targetKB = 60;
+    const lightResult = { ...light, targetKB, withinTarget: light.kb <= targetKB };
+    return {
+      build: { builtAt },
+      id,
+      concurrency: opts.concurrency,
+      seconds: opts.seconds,
+      floor: { path: floorChunk.src, rawBytes: floorChunk.size, runs: identity.runs, runsGzip: gzip.runs },
+      paths: identity.paths,
+      pathsGzip: gzip.paths,
+      embedTransfer: { light: lightResult, full },
+      met: identity.paths.every((p) => p.withinTarget !== false) && lightResult.withinTarget,
+    };
+  } finally {
+    next.kill('SIGTERM');
+    await new Promise((r) => (next.exitCode !== null ? r(undefined) : next.once('exit', r)));
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * Saved runs served like static files, against the production build: every view of a saved run is
+ * rendered once and then served from the render cache (the x-render-cache header says where each
+ * answer came from: render, memory or store — no timing is measured), with immutable caching; an
+ * unknown id is a 404 no cache keeps; two app instances on one PostgreSQL render a view once between
+ * them; the light embed works in a frame sandboxed with allow-scripts alone, loads nothing but
+ * itself, reports its height, and opens the interactive embed on a click or from the keyboard.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
+import { startPostgres, type PostgresServer } from '../helpers/postgres';
+
+const TRACE = readFileSync(join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const UNKNOWN = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+let stack: Stack;
+let dbDir: string;
+let id: string;
+let host: { server: Server; origin: string; page: string };
+
+async function save(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: TRACE });
+  assert.ok(response.status === 201 || response.status === 200, String(response.status));
+  return ((await response.json()) as { id: string }).id;
+}
+
+/** The views of a saved run, by name. */
+function views(baseUrl: string, ofId: string): Record<string, string> {
+  return {
+    page: `/r/${ofId}`,
+    embed: `/embed/r/${ofId}`,
+    steps: `/embed/r/${ofId}/steps`,
+    preview: `/r/${ofId}/preview.png`,
+    oembed: `/api/oembed?url=${encodeURIComponent(`${baseUrl}/r/${ofId}`)}&format=json`,
+    json: `/api/results/${ofId}`,
+  };
+}
+
+async function get(baseUrl: string, path: string): Promise<{ status: number; source: string | null; cacheControl: string | null; vary: string[]; body: Buffer; csp: string | null }> {
+  const response = await fetch(`${baseUrl}${path}`);
+  return {
+    status: response.status,
+    source: response.headers.get('x-render-cache'),
+    cacheControl: response.headers.get('cache-control'),
+    vary: (response.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase()),
+    body: Buffer.from(await response.arrayBuffer()),
+    csp: response.headers.get('content-security-policy'),
+  };
+}
+
+before(async () => {
+  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-cache-'));
+  process.env.RESULTS_DB = join(dbDir, 'results.db');
+  stack = await startStack();
+  id = await save(stack.baseUrl);
+  const port = await freePort();
+  host = { server: createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(host.page)), origin: `http://127.0.0.1:${port}`, page: '' };
+  await new Promise<void>((resolve) => host.server.listen(port, '127.0.0.1', resolve));
+});
+
+after(async () => {
+  await stack?.close();
+  await new Promise((resolve) => host?.server.close(resolve));
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+describe('render once, serve many', () => {
+  it('renders each view on its first request only: the second is served from memory, byte for byte the same, immutable', async () => {
+    for (const [name, path] of Object.entries(views(stack.baseUrl, id))) {
+      const first = await get(stack.baseUrl, path);
+      const second = await get(stack.baseUrl, path);
+      assert.equal(first.status, 200, name);
+      assert.deepEqual([first.source, second.source], ['render', 'memory'], `${name}: rendered, then served from memory`);
+      assert.ok(second.body.equals(first.body), `${name}: the same bytes`);
+      assert.equal(second.cacheControl, IMMUTABLE, name);
+    }
+  });
+
+  it('varies only on what besides the URL decided the answer: the origin links are written with (no PUBLIC_URL here)', async () => {
+    const v = views(stack.baseUrl, id);
+    for (const name of ['page', 'oembed']) {
+      const answer = await get(stack.baseUrl, v[name]);
+      assert.ok(answer.vary.includes('x-forwarded-host') && answer.vary.includes('x-forwarded-proto'), `${name}: ${answer.vary.join(', ')}`);
+    }
+    for (const name of ['embed', 'steps', 'preview', 'json']) {
+      const answer = await get(stack.baseUrl, v[name]);
+      assert.ok(!answer.vary.includes('x-forwarded-host') && !answer.vary.includes('accept-language'), `${name}: ${answer.vary.join(', ')}`);
+    }
+  });
+
+  it('sends each cached page a policy that allows its own inline scripts by hash, not any inline script', async () => {
+    for (const name of ['page', 'embed', 'steps']) {
+      const answer = await get(stack.baseUrl, views(stack.baseUrl, id)[name]);
+      assert.ok(answer.csp, name);
+      const scriptSrc = /script-src ([^;]*)/.exec(answer.csp)?.[1] ?? '';
+      assert.doesNotMatch(scriptSrc, /unsafe-inline/, name);
+      assert.match(scriptSrc, /'sha256-[A-Za-z0-9+/=]+'/, name);
+      assert.match(answer.csp, name === 'page' ? /frame-ancestors 'self'/ : /frame-ancestors \*/, name);
+    }
+  });
+
+  it('answers an unknown id with a 404 that no cache keeps, every time (a result saved later is found)', async () => {
+    for (const [name, path] of Object.entries(views(stack.baseUrl, UNKNOWN))) {
+      for (let i = 0; i < 2; i++) {
+        const answer = await get(stack.baseUrl, path);
+        assert.equal(answer.status, 404, name);
+        assert.equal(answer.cacheControl, 'no-store', name);
+        assert.equal(answer.source, null, `${name}: nothing was cached`);
+      }
+    }
+  });
+});
+
+/** Every request the browser makes, with the frame that made it. */
+function recordRequests(page: Page): { url: string; type: string }[] {
+  const seen: { url: string; type: string }[] = [];
+  page.on('request', (request) => seen.push({ url: request.url(), type: request.resourceType() }));
+  return seen;
+}
+
+async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
+  for (let tries = 0; tries < 100; tries++) {
+    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
+    if (frame) {
+      await frame.waitForLoadState('load');
+      return frame;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no frame from ${urlPrefix}`);
+}
+
+const HEIGHT_LISTENER = `<script>
+  window.heights = [];
+  addEventListener('message', (e) => {
+    if (!e.data || e.data.type !== 'tls-playground:height') return;
+    window.heights.push(e.data.height);
+    document.getElementById('embed').style.height = e.data.height + 'px';
+  });
+</script>`;
+
+describe('the light embed', () => {
+  it('shows the summary and the diagram in a frame sandboxed with allow-scripts only, loading nothing but itself, and reports its height', async () => {
+    host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title><h1>Docs</h1>
+<iframe id="embed" src="${stack.baseUrl}/embed/r/${id}" sandbox="allow-scripts" title="A saved TLS run" style="width:720px;height:400px;border:0"></iframe>${HEIGHT_LISTENER}`;
+    const page = await stack.newPage({ height: 2400 });
+    const requests = recordRequests(page);
+    await page.goto(`${host.origin}/`);
+    const frame = await frameAt(page, `${stack.baseUrl}/embed/r/${id}`);
+    await frame.locator('[data-testid=run][data-status=done]').waitFor();
+    assert.equal(await frame.evaluate(() => window.origin), 'null', 'the sandbox gives the frame an opaque origin');
+    assert.equal(await frame.getByTestId('summary-card').getAttribute('data-outcome'), 'reset');
+    assert.match(await frame.getByTestId('summary-card').innerText(), /Connection reset/);
+    assert.match(await frame.getByTestId('advice').innerText(), /renegotiate/);
+    const rows = frame.locator('[data-testid=step-row]');
+    assert.ok((await rows.count()) > 20, `${await rows.count()} step rows`);
+    // Screen readers hear each step as the full diagram says it.
+    assert.match((await rows.first().getAttribute('aria-label')) ?? '', /^Connecting: .*, at \d/);
+    assert.ok(
+      (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).some((l) => /^ClientHello, client to server, \d+ bytes/.test(l)),
+      'the ClientHello row says what it is, which way and how big',
+    );
+
+    await page.waitForFunction(() => (window as unknown as { heights: number[] }).heights.length > 0);
+    const reported = await page.evaluate(() => (window as unknown as { heights: number[] }).heights.at(-1) ?? 0);
+    const actual = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    assert.equal(reported, actual, 'the height it reports is its own');
+    await page.locator('#embed').screenshot({ path: screenshotPath('cache-light-embed') });
+
+    const fromApp = requests.filter((r) => r.url.startsWith(stack.baseUrl));
+    assert.deepEqual(
+      fromApp.map((r) => [r.url.replace(stack.baseUrl, ''), r.type]),
+      [[`/embed/r/${id}`, 'document']],
+      'before any interaction the embed loads its one document and nothing else',
+    );
+    assert.deepEqual(stack.consoleErrors, [], 'no errors, no refused inline script');
+  });
+
+  it('opens the interactive embed with the clicked step selected: its bytes and explanation', async () => {
+    host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title>
+<iframe id="embed" src="${stack.baseUrl}/embed/r/${id}" sandbox="allow-scripts" style="width:720px;height:400px;border:0"></iframe>${HEIGHT_LISTENER}`;
+    const page = await stack.newPage({ height: 2400 });
+    await page.goto(`${host.origin}/`);
+    const frame = await frameAt(page, `${stack.baseUrl}/embed/r/${id}`);
+    const serverHello = frame.locator('[data-testid=step-row][data-layer=handshake]').nth(1);
+    const seq = await serverHello.getAttribute('data-seq');
+    const label = (await serverHello.getAttribute('aria-label')) ?? '';
+    await serverHello.click();
+    // (The page is drawn on the server with the run's explaining step open; the fragment, which only
+    // the browser sees, then selects the clicked one.)
+    await frame.locator(`[data-testid=step-detail][data-seq="${seq}"]`).waitFor({ timeout: 30_000 });
+    assert.match(frame.url(), new RegExp(`/embed/r/${id}/steps#step-${seq}$`));
+    await frame.getByTestId('hex-view').waitFor();
+    // The same row is selected in the interactive diagram, and it reads the same.
+    const selected = frame.locator('[data-testid=step-row][aria-selected=true]');
+    assert.equal(await selected.getAttribute('aria-label'), label);
+    // Still in the opaque-origin sandbox, still telling the host its (new) height.
+    assert.equal(await frame.evaluate(() => window.origin), 'null');
+    let reported = 0;
+    let actual = -1;
+    for (let tries = 0; tries < 50 && reported !== actual; tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      actual = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+      reported = await page.evaluate(() => (window as unknown as { heights: number[] }).heights.at(-1) ?? 0);
+    }
+    assert.equal(reported, actual);
+    await page.locator('#embed').screenshot({ path: screenshotPath('cache-light-embed-expanded') });
+    assert.deepEqual(stack.consoleErrors, [], 'no errors, no refused inline script');
+  });
+
+  it('works from the keyboard: Tab reaches the steps, Enter opens one, and the diagram then has the focus', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.baseUrl}/embed/r/${id}`);
+    // Tab order: the "Open in TLS Playground" link, the advice's links, then the steps.
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== 'step-row'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+    }
+    assert.equal(focused, 'step-row');
+    const seq = await page.evaluate(() => document.activeElement?.getAttribute('data-seq'));
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid=step-detail][data-seq="${seq}"]`).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'listbox');
+    // Arrow keys now move through the steps as in the playground.
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction((before) => document.querySelector('[data-testid=step-detail]')?.getAttribute('data-seq') !== before, seq);
+    assert.deepEqual(stack.consoleErrors, []);
+  });
+});
+
+/** `next start` on a free loopback port with extra environment; stopped by kill(). */
+async function startApp(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess; stop(): Promise<void> }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PUBLIC_URL: 'https://playground.example', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+  };
+  for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null || tries > 150) {
+      await stop();
+      throw new Error(`next start did not come up:\n${output}`);
+    }
+    try {
+      if ((await fetch(baseUrl)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, child, stop };
+}
+
+describe('several app instances on one PostgreSQL', () => {
+  let postgres: PostgresServer;
+  let apps: Awaited<ReturnType<typeof startApp>>[] = [];
+
+  before(async () => {
+    postgres = await startPostgres();
+    const url = await postgres.createDatabase('cache_e2e');
+    // PUBLIC_URL fixes the origin, as a deployment behind a load balancer must: then even the /r
+    // page (which writes absolute links) is shared between instances.
+    apps = [await startApp({ DATABASE_URL: url }), await startApp({ DATABASE_URL: url })];
+  });
+
+  after(async () => {
+    for (const app of apps) await app.stop();
+    await postgres?.stop();
+  });
+
+  it('a view rendered by one instance is read from the database by the other, not rendered again', async () => {
+    const [a, b] = apps;
+    const saved = await save(a.baseUrl);
+    for (const [name, path] of Object.entries(views('https://playground.example', saved))) {
+      if (name === 'json') continue; // the stored trace itself; each instance keeps its JSON in memory
+      const first = await get(a.baseUrl, path);
+      const other = await get(b.baseUrl, path);
+      const again = await get(b.baseUrl, path);
+      assert.deepEqual([first.source, other.source, again.source], ['render', 'store', 'memory'], name);
+      assert.ok(other.body.equals(first.body), `${name}: the same bytes from either instance`);
+      assert.equal(other.cacheControl, IMMUTABLE, name);
+      assert.ok(!other.vary.includes('x-forwarded-host'), `${name}: with PUBLIC_URL the URL alone decides`);
+    }
+  });
+});
