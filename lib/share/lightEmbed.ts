@@ -24,7 +24,6 @@ import { HEIGHT_MESSAGE_TYPE } from './embed';
 export interface LightEmbedOptions {
   /** The saved result's id. */
   id: string;
-  lang: string;
   /** Link to the full page of the run (opens in a new tab). */
   pageHref: string;
   /** The full (interactive) embed, without a fragment. */
@@ -202,10 +201,11 @@ export interface LightEmbed {
   inlineScripts: string[];
 }
 
-export function renderLightEmbed(trace: Trace, { id, lang, pageHref, stepsHref }: LightEmbedOptions): LightEmbed {
+export function renderLightEmbed(trace: Trace, { id, pageHref, stepsHref }: LightEmbedOptions): LightEmbed {
   const title = `${runTitle(trace)} · TLS Playground`;
+  // The words come from lib/view's summary, advice and diagram, which speak English today.
   const html =
-    `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<meta name="robots" content="noindex,nofollow"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +
     `<body><main data-testid="run" data-status="done" data-light-embed="${escapeHtml(id)}">` +
     `<div class="top"><span><span aria-hidden="true" class="logo">⟨tls⟩ </span>TLS Playground · recorded run</span>` +

@@ -53,9 +53,14 @@ export interface RenderedPage {
   artifact: StoredArtifact;
 }
 
-/** The internal page at `path`, rendered: its HTML and its inline scripts' hashes. */
+/**
+ * The internal page at `path`, rendered: its HTML and its inline scripts' hashes. The language goes
+ * in `?lang=` as well, where the app's locale choice (proxy.ts, lib/i18n) reads it.
+ */
 export async function renderPage(path: string, { origin, lang }: RenderRequest): Promise<RenderedPage> {
-  const response = await fetch(new URL(path, selfOrigin()), {
+  const url = new URL(path, selfOrigin());
+  url.searchParams.set('lang', lang);
+  const response = await fetch(url, {
     headers: { [RENDER_TOKEN_HEADER]: renderToken(), [RENDER_ORIGIN_HEADER]: origin, [RENDER_LANG_HEADER]: lang, 'accept-encoding': 'identity' },
     redirect: 'manual',
     cache: 'no-store',

@@ -138,9 +138,9 @@ function policyOf(artifact: StoredArtifact, frameAncestors: string, selfScripts:
   return cachedPagePolicy({ scriptHashes: artifact.meta.scriptHashes?.split(' ').filter(Boolean) ?? [], frameAncestors, selfScripts });
 }
 
-/** The language parameter to keep in links the view writes: only when the request named one. */
-function langQuery(request: Request, choice: LanguageChoice): string {
-  return new URL(request.url).searchParams.has('lang') ? `?lang=${encodeURIComponent(choice.lang)}` : '';
+/** The links a view writes name its language, so what they open is in it too (and so is their cache key). */
+function langQuery(choice: LanguageChoice): string {
+  return `?lang=${encodeURIComponent(choice.lang)}`;
 }
 
 const EMBED_MISSING_HTML =
@@ -160,10 +160,9 @@ export async function lightEmbed(request: Request, id: string): Promise<Response
     const embed = await cached('embed', id, choice.lang, async () => {
       const trace = await savedTrace(id);
       if (!trace) return null;
-      const query = langQuery(request, choice);
+      const query = langQuery(choice);
       const { html, inlineScripts } = renderLightEmbed(trace, {
         id,
-        lang: choice.lang,
         pageHref: `/r/${id}${query}`,
         stepsHref: `/embed/r/${id}/steps${query}`,
       });

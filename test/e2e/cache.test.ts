@@ -84,16 +84,32 @@ describe('render once, serve many', () => {
     }
   });
 
-  it('varies only on what besides the URL decided the answer: the origin links are written with (no PUBLIC_URL here)', async () => {
+  it('varies only on what besides the URL decided the answer: the language without ?lang=, the origin (no PUBLIC_URL here)', async () => {
     const v = views(stack.baseUrl, id);
-    for (const name of ['page', 'oembed']) {
-      const answer = await get(stack.baseUrl, v[name]);
-      assert.ok(answer.vary.includes('x-forwarded-host') && answer.vary.includes('x-forwarded-proto'), `${name}: ${answer.vary.join(', ')}`);
+    for (const name of ['page', 'embed', 'steps', 'oembed']) {
+      const negotiated = await get(stack.baseUrl, v[name]);
+      assert.ok(negotiated.vary.includes('accept-language') && negotiated.vary.includes('cookie'), `${name}: ${negotiated.vary.join(', ')}`);
+      const named = await get(stack.baseUrl, `${v[name]}${v[name].includes('?') ? '&' : '?'}lang=en`);
+      assert.ok(!named.vary.includes('accept-language') && !named.vary.includes('cookie'), `${name}?lang=en: ${named.vary.join(', ')}`);
+      assert.equal(named.cacheControl, IMMUTABLE);
+      assert.equal(named.vary.includes('x-forwarded-host'), name === 'page' || name === 'oembed', `${name}: the origin is in its links`);
     }
-    for (const name of ['embed', 'steps', 'preview', 'json']) {
+    for (const name of ['preview', 'json']) {
       const answer = await get(stack.baseUrl, v[name]);
-      assert.ok(!answer.vary.includes('x-forwarded-host') && !answer.vary.includes('accept-language'), `${name}: ${answer.vary.join(', ')}`);
+      assert.ok(!answer.vary.some((h) => ['accept-language', 'cookie', 'x-forwarded-host'].includes(h)), `${name}: ${answer.vary.join(', ')}`);
     }
+  });
+
+  it('renders each language once: ?lang=zh-CN is a view of its own, in Chinese', async () => {
+    const first = await get(stack.baseUrl, `/r/${id}?lang=zh-CN`);
+    const second = await get(stack.baseUrl, `/r/${id}?lang=zh-CN`);
+    assert.deepEqual([first.source, second.source], ['render', 'memory']);
+    assert.match(first.body.toString('utf8'), /<html lang="zh-CN"/);
+    assert.match((await get(stack.baseUrl, `/r/${id}?lang=en`)).body.toString('utf8'), /<html lang="en"/);
+    // Accept-Language picks the same view when there is no ?lang=.
+    const negotiated = await fetch(`${stack.baseUrl}/r/${id}`, { headers: { 'Accept-Language': 'zh-CN,zh;q=0.9' } });
+    assert.equal(negotiated.headers.get('x-render-cache'), 'memory');
+    assert.ok(Buffer.from(await negotiated.arrayBuffer()).equals(first.body));
   });
 
   it('sends each cached page a policy that allows its own inline scripts by hash, not any inline script', async () => {
@@ -197,7 +213,7 @@ describe('the light embed', () => {
     // (The page is drawn on the server with the run's explaining step open; the fragment, which only
     // the browser sees, then selects the clicked one.)
     await frame.locator(`[data-testid=step-detail][data-seq="${seq}"]`).waitFor({ timeout: 30_000 });
-    assert.match(frame.url(), new RegExp(`/embed/r/${id}/steps#step-${seq}$`));
+    assert.match(frame.url(), new RegExp(`/embed/r/${id}/steps\\?lang=en#step-${seq}$`));
     await frame.getByTestId('hex-view').waitFor();
     // The same row is selected in the interactive diagram, and it reads the same.
     const selected = frame.locator('[data-testid=step-row][aria-selected=true]');

@@ -47,7 +47,7 @@ export function newestMtime(path: string): number {
 }
 
 /** Sources the production build is made from: a build older than any of them is stale. */
-export const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'server/demo/paths.ts', 'next.config.js', 'proxy.ts', 'postcss.config.mjs', 'tsconfig.next.json'];
+export const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'server/demo/paths.ts', 'server/share', 'server/store', 'next.config.js', 'proxy.ts', 'postcss.config.mjs', 'tsconfig.next.json'];
 
 function buildIsFresh(): boolean {
   const buildId = join(ROOT, '.next', 'BUILD_ID');

@@ -4,31 +4,24 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptedLanguages, chooseLanguage } from '../../lib/share/language';
+import { chooseLanguage, cookieValue } from '../../lib/share/language';
 import { CACHE_SOURCE_HEADER, IMMUTABLE, serveArtifact } from '../../server/share/respond';
 import { cachedPagePolicy, inlineScriptHashes } from '../../server/share/pagePolicy';
 import { createHash } from 'node:crypto';
 
-const TWO = ['en', 'zh-CN'];
-
 describe('the language of a saved run view', () => {
   it('?lang= decides when it names a language we have: the URL alone determines the response', () => {
-    const choice = chooseLanguage(new URL('http://app.test/r/x?lang=zh-cn'), new Headers({ 'accept-language': 'en' }), TWO);
+    const choice = chooseLanguage(new URL('http://app.test/r/x?lang=zh-cn'), new Headers({ 'accept-language': 'en', cookie: 'tlspg-locale=en' }));
     assert.deepEqual(choice, { lang: 'zh-CN', explicit: true, vary: [] });
   });
 
-  it('without ?lang=, Accept-Language decides (best q first, zh matches zh-CN) and the response varies on it', () => {
-    assert.deepEqual(chooseLanguage(new URL('http://app.test/r/x'), new Headers({ 'accept-language': 'fr;q=0.9, zh;q=0.8, en;q=0.5' }), TWO), {
-      lang: 'zh-CN',
-      explicit: false,
-      vary: ['Accept-Language'],
-    });
-    assert.deepEqual(chooseLanguage(new URL('http://app.test/r/x?lang=xx'), new Headers(), TWO), { lang: 'en', explicit: false, vary: ['Accept-Language'] });
-    assert.deepEqual(acceptedLanguages('en;q=0, de , fr;q=0.5'), ['de', 'fr']);
-  });
-
-  it('with one language there is nothing to choose: nothing varies', () => {
-    assert.deepEqual(chooseLanguage(new URL('http://app.test/r/x'), new Headers({ 'accept-language': 'zh-CN' }), ['en']), { lang: 'en', explicit: true, vary: [] });
+  it('without ?lang=, the switch’s cookie, else Accept-Language decides, and the response varies on both', () => {
+    const url = new URL('http://app.test/r/x');
+    assert.deepEqual(chooseLanguage(url, new Headers({ 'accept-language': 'fr;q=0.9, zh;q=0.8, en;q=0.5' })), { lang: 'zh-CN', explicit: false, vary: ['Cookie', 'Accept-Language'] });
+    assert.equal(chooseLanguage(url, new Headers({ 'accept-language': 'zh', cookie: 'a=1; tlspg-locale=en' })).lang, 'en');
+    assert.deepEqual(chooseLanguage(new URL('http://app.test/r/x?lang=xx'), new Headers()), { lang: 'en', explicit: false, vary: ['Cookie', 'Accept-Language'] });
+    assert.equal(cookieValue('a=1; tlspg-locale=zh-CN', 'tlspg-locale'), 'zh-CN');
+    assert.equal(cookieValue(null, 'tlspg-locale'), undefined);
   });
 });
 

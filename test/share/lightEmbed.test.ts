@@ -10,7 +10,7 @@ import { HEIGHT_SCRIPT, renderLightEmbed } from '../../lib/share/lightEmbed';
 import { buildDiagram, rowLabel } from '../../lib/view/diagram';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 
-const OPTIONS = { id: 'AbCdEfGhIjKlMnOpQrSt_-', lang: 'en', pageHref: '/r/AbCdEfGhIjKlMnOpQrSt_-', stepsHref: '/embed/r/AbCdEfGhIjKlMnOpQrSt_-/steps' };
+const OPTIONS = { id: 'AbCdEfGhIjKlMnOpQrSt_-', pageHref: '/r/AbCdEfGhIjKlMnOpQrSt_-', stepsHref: '/embed/r/AbCdEfGhIjKlMnOpQrSt_-/steps' };
 
 function decode(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
