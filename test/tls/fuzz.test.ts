@@ -1,14 +1,15 @@
 /**
  * Mutation fuzzing of everything a server sends. A real handshake + HTTP exchange with a Node TLS
- * server (TLS 1.3; TLS 1.3 after a HelloRetryRequest; TLS 1.2 with AES-GCM; TLS 1.2 with CBC) is
- * recorded once, with the client's randomness and clock injected, so it can be replayed byte for
+ * server (TLS 1.3; TLS 1.3 after a HelloRetryRequest; TLS 1.3 with ALPN; TLS 1.2 with AES-GCM;
+ * TLS 1.2 with CBC; TLS 1.2 offering no optional extension) is recorded once, with the client's randomness and clock injected, so it can be replayed byte for
  * byte into a fresh engine. Then hundreds of seeded mutations of the server's bytes are replayed:
  * - nothing escapes the engine as an exception, and every replay settles (no hang);
  * - every annotation stays inside its step's bytes, whatever the bytes were;
  * - a failure always names its alert, and the client's own failures send it as fatal;
  * - any change to a byte outside the record headers ends the connection with the client's alert
  *   (in a protected record: bad_record_mac): no mutated stream is ever accepted.
- * The seed is fixed, so a failure reproduces; FUZZ_SEED and FUZZ_ROUNDS explore further.
+ * Structural mutations also join neighbouring records (messages sharing a record across a key
+ * change). The seed is fixed, so a failure reproduces; FUZZ_SEED and FUZZ_ROUNDS explore further.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,8 +44,8 @@ interface Scenario {
   request: Omit<RunRequest, 'url'>;
   keyType: 'p256' | 'rsa2048';
   version: 'TLSv1.3' | 'TLSv1.2';
-  /** Extra server settings (e.g. its only group, to force a HelloRetryRequest). */
-  server?: { ecdhCurve?: string };
+  /** Extra server settings (e.g. its only group, to force a HelloRetryRequest; its ALPN protocols). */
+  server?: { ecdhCurve?: string; ALPNProtocols?: string[] };
   /** A step title the recording must contain, proving the scenario happened. */
   shows?: string;
 }
@@ -69,6 +70,28 @@ const SCENARIOS: Scenario[] = [
     name: 'TLS 1.2, ECDHE-RSA AES-128-CBC-SHA',
     request: { versions: ['TLSv1.2'], cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA'], groups: ['x25519'] },
     keyType: 'rsa2048',
+    version: 'TLSv1.2',
+  },
+  // Seeds for the strictness rules (docs/strictness.md): an ALPN answer in EncryptedExtensions
+  // (one protocol, RFC 7301 §3.1; extension placement, RFC 8446 §4.2), and a TLS 1.2 ClientHello
+  // that offers none of the optional extensions, so any that a mutation makes appear in the
+  // ServerHello is unsolicited (RFC 5246 §7.4.1.4); its CBC records are MAC-then-encrypt.
+  {
+    name: 'TLS 1.3 with ALPN answered in EncryptedExtensions',
+    request: { versions: ['TLSv1.3'], cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'], groups: ['x25519'], alpn: ['h2', 'http/1.1'] },
+    keyType: 'p256',
+    version: 'TLSv1.3',
+    server: { ALPNProtocols: ['http/1.1'] },
+  },
+  {
+    name: 'TLS 1.2 offering no optional extension (no EMS, renegotiation_info, encrypt_then_mac or ticket), CBC MAC-then-encrypt',
+    request: {
+      versions: ['TLSv1.2'],
+      cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384'],
+      groups: ['secp256r1'],
+      tls12Off: ['extended_master_secret', 'renegotiation_info', 'encrypt_then_mac', 'session_ticket'],
+    },
+    keyType: 'p256',
     version: 'TLSv1.2',
   },
 ];
@@ -301,7 +324,7 @@ for (const [index, scenario] of SCENARIOS.entries()) {
       for (let round = 0; round < ROUNDS; round++) {
         let mutated: Uint8Array;
         let what: string;
-        const kind = pick(7);
+        const kind = pick(8);
         const at = pick(stream.length);
         switch (kind) {
           case 0: {
@@ -343,6 +366,23 @@ for (const [index, scenario] of SCENARIOS.entries()) {
             const n = 1 + pick(200);
             mutated = concat(stream.subarray(0, at + n), stream.subarray(at, at + n), stream.subarray(at + n));
             what = `${n} bytes at ${at} repeated`;
+            break;
+          }
+          case 6: {
+            // Two neighbouring records of the same outer type joined into one: messages now share
+            // a record, possibly across a key change (RFC 8446 §5.1).
+            const starts = [...headers].filter((h, i, all) => i === 0 || h !== all[i - 1] + 1);
+            const i = pick(Math.max(1, starts.length - 1));
+            const a = starts[i];
+            const b = starts[i + 1];
+            if (b === undefined || stream[a] !== stream[b]) {
+              mutated = stream.slice();
+              what = 'no neighbouring records of one type to join';
+              break;
+            }
+            const joined = ((stream[a + 3] << 8) | stream[a + 4]) + ((stream[b + 3] << 8) | stream[b + 4]);
+            mutated = concat(stream.subarray(0, a + 3), new Uint8Array([joined >> 8, joined & 0xff]), stream.subarray(a + 5, b), stream.subarray(b + 5));
+            what = `records at ${a} and ${b} joined into one`;
             break;
           }
           default: {

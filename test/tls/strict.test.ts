@@ -18,6 +18,7 @@ import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
 import { describeEngineRun, describeTrace, runAgainst, runEngine, startOpensslServer, startScriptedServer, type EngineRun, type RunOptions } from '../helpers/tlsServers';
 import { CA_EXTENSIONS, make, type Made } from '../x509/openssl';
+import { dummyCompressions, macCompressions } from '../../lib/tls/record/tls12';
 import { Tls12ServerConnection } from './tls12Server';
 import { Tls13ServerConnection, type FlightSpec } from './tls13Server';
 import { CONTENT, EXTENSION, extension, readClientHello, record, serverHello, u8, vec16, vec8 } from './wire';
@@ -461,4 +462,26 @@ describe('certificates refused by policy, against openssl s_server', () => {
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
+});
+
+// --- CBC MAC-then-encrypt: equal hashing work whatever the padding (Lucky Thirteen) ---
+
+describe('CBC MAC-then-encrypt decryption hashes as many blocks with good padding as with bad', () => {
+  /** SHA compressions for `n` bytes (FIPS 180-4 §5.1: a 0x80 byte and the bit length are appended). */
+  const compressions = (n: number, block: number, lengthBytes: number) => Math.ceil((n + 1 + lengthBytes) / block);
+
+  for (const [mac, macLength, block, lengthBytes] of [['sha1', 20, 64, 8], ['sha256', 32, 64, 8], ['sha384', 48, 128, 16]] as const) {
+    test(`HMAC-${mac}: for every record length and padding length, MAC work + dummy work is the bad-padding MAC's work`, () => {
+      for (let plain = 64; plain <= 1024; plain += 16) {
+        const longest = plain - macLength;
+        // The inner HMAC hashes the key block, 13 bytes of additional data and the record.
+        const work = (macced: number) => 1 + compressions(13 + macced, block, lengthBytes);
+        for (let padding = 0; padding < 256 && padding + 1 + macLength <= plain; padding++) {
+          const content = plain - padding - 1 - macLength;
+          assert.equal(macCompressions(mac, content), work(content), `${mac} ${content}`);
+          assert.equal(work(content) + dummyCompressions(mac, longest, content), work(longest), `plain ${plain}, padding ${padding}`);
+        }
+      }
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import type { CryptoProvider } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
-import { hmacOf, hashLength, type MacHash } from '../hash';
+import { digest, hmacOf, hashLength, type MacHash } from '../hash';
 import type { CipherSuiteInfo } from '../registry/crypto';
 import { concat, equalBytes, uintBytes } from '../wire/bytes';
 import type { Field } from '../wire/field';
@@ -154,6 +154,11 @@ export class Tls12CbcProtection extends Tls12Base {
     const content = plain.subarray(0, Math.max(0, macStart));
     const tag = plain.subarray(Math.max(0, macStart), Math.max(0, macStart) + this.macLength);
     const expected = hmacOf(this.mac, this.macKey, concat(additionalData(seq, type, content.length), content));
+    // Lucky Thirteen (AlFardan & Paterson, 2013): with good padding the MAC covers fewer bytes than
+    // with bad padding, so it takes fewer hash compressions, and the time tells the padding. Run
+    // the compressions the shorter MAC saved on dummy bytes, so both cases hash as many blocks.
+    // (JavaScript gives no constant-time guarantee; this removes the systematic difference.)
+    padDigest(this.mac, dummyCompressions(this.mac, plain.length - this.macLength, content.length), plain);
     const macOk = equalBytes(tag, expected);
     if (!(padOk && macOk && macStart >= 0)) throw bad();
     if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
@@ -170,6 +175,26 @@ export class Tls12CbcProtection extends Tls12Base {
     }
     return out;
   }
+}
+
+const hashBlock = (mac: MacHash) => (mac === 'sha384' ? 128 : 64);
+/** The bytes a hash appends to its input before the last compression: 0x80 and the bit length. */
+const hashTrailer = (mac: MacHash) => (mac === 'sha384' ? 17 : 9);
+
+/** Hash compressions of the inner HMAC over `length` record bytes: the key block, 13 bytes of additional data, the record, the trailer. */
+export function macCompressions(mac: MacHash, length: number): number {
+  return 1 + Math.ceil((13 + Math.max(0, length) + hashTrailer(mac)) / hashBlock(mac));
+}
+
+/** The compressions a MAC over `macced` bytes saves against one over the longest plausible `longest`. */
+export function dummyCompressions(mac: MacHash, longest: number, macced: number): number {
+  return macCompressions(mac, longest) - macCompressions(mac, macced);
+}
+
+/** Hashes `count` blocks of `filler` (plus the one block every digest takes), for equal work. */
+function padDigest(mac: MacHash, count: number, filler: Uint8Array): void {
+  const bytes = Math.max(0, count) * hashBlock(mac) + hashBlock(mac) - hashTrailer(mac);
+  digest(mac, bytes <= filler.length ? filler.subarray(0, bytes) : new Uint8Array(bytes));
 }
 
 /** Pads to the block size: padding_length + 1 bytes, each holding padding_length. */
