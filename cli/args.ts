@@ -17,6 +17,8 @@ export interface CliArgs {
   clientKey?: string;
   connect?: string;
   keylog?: string;
+  /** diagnose --save: the TLS Playground app (its origin) to save the diagnosis on. */
+  save?: string;
   json: boolean;
   verbose: boolean;
   as?: string;
@@ -31,7 +33,7 @@ export interface CliArgs {
   noTicket: boolean;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--as', '--method', '--data', '--timeout']);
+const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout']);
 const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
@@ -62,6 +64,17 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--client-key': a.clientKey = value; break;
         case '--connect': a.connect = value; break;
         case '--keylog': a.keylog = value; break;
+        case '--save': {
+          let app: URL;
+          try {
+            app = new URL(value);
+          } catch {
+            throw new UsageError(`--save takes the address of a TLS Playground app (e.g. http://127.0.0.1:3000), not "${value}"`);
+          }
+          if (app.protocol !== 'http:' && app.protocol !== 'https:') throw new UsageError(`--save takes an http(s) address, not "${value}"`);
+          a.save = app.origin;
+          break;
+        }
         case '--as': a.as = value; break;
         case '--method': a.method = value.toUpperCase(); break;
         case '--data': a.data = value; break;
@@ -103,6 +116,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     a.command = 'diagnose';
     positional.shift();
   }
+  if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
   a.url = positional[0];
@@ -114,7 +128,7 @@ export const USAGE = `TLS Playground CLI: a real TLS handshake, step by step.
 
 usage:
   tls-playground https://HOST[:PORT]/PATH [options]
-  tls-playground diagnose https://HOST[:PORT]/PATH [options]
+  tls-playground diagnose https://HOST[:PORT]/PATH [--save APP_URL] [options]
   tls-playground demo list
 (installed with npm install -g tls-playground, or run as npx tls-playground …;
  in a clone of the repository: npm run -s cli -- …)
@@ -138,6 +152,8 @@ options:
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)
   --timeout MS           whole-run limit (default 15000)
   --json                 print the trace as JSON
+  --save APP_URL         diagnose: save the diagnosis (every probe's run) on the TLS Playground app
+                         at APP_URL and print its link (APP_URL/d/ID)
   -v, --verbose          also show records and key derivations
   --version              print the version
 `;

@@ -10,6 +10,7 @@ import { formatStep, formatSummary, isShown, painter } from './format';
 import { diagnose } from '../lib/doctor/diagnose';
 import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
+import { saveDiagnosis } from './save';
 
 function requestFrom(a: CliArgs): RunRequest {
   return {
@@ -75,8 +76,18 @@ async function main(argv: string[]): Promise<number> {
         probeTimeoutMs: a.timeoutMs,
         onProbe: a.json ? undefined : (p) => process.stderr.write(paint('dim', `probe: ${p.label}: ${p.outcome}\n`)),
       });
-      if (a.json) process.stdout.write(JSON.stringify(diagnosisForJson(report), null, 2) + '\n');
-      else process.stdout.write(formatDiagnosis(report, paint) + '\n');
+      const saved = a.save ? await saveDiagnosis(a.save, report).catch((e: Error) => e) : undefined;
+      if (a.json) {
+        const link = saved instanceof Error ? { saveError: saved.message } : saved ? { savedUrl: saved.url } : {};
+        process.stdout.write(JSON.stringify({ ...diagnosisForJson(report), ...link }, null, 2) + '\n');
+      } else {
+        process.stdout.write(formatDiagnosis(report, paint) + '\n');
+        if (saved && !(saved instanceof Error)) process.stdout.write(`\nSaved: ${saved.url}\n  (the verdict, the fixes and every probe step by step; send this link)\n`);
+      }
+      if (saved instanceof Error) {
+        process.stderr.write(`error: ${saved.message}\n`);
+        return 1;
+      }
       return 0;
     }
     const { req, deps } = await nodeRunDeps(requestFrom(a), setup);

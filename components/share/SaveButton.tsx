@@ -26,7 +26,7 @@ interface SaveResponse {
  * gzip where the browser can make it (CompressionStream), since a trace is mostly hex and shrinks
  * several times over; plain JSON otherwise.
  */
-async function uploadBody(json: string): Promise<{ headers: Record<string, string>; body: BodyInit }> {
+export async function uploadBody(json: string): Promise<{ headers: Record<string, string>; body: BodyInit }> {
   const plain = { headers: { 'Content-Type': 'application/json' }, body: json };
   if (typeof CompressionStream === 'undefined') return plain;
   try {

@@ -1,7 +1,7 @@
 'use client';
 
 import type { Step, Trace } from '@/lib/trace/schema';
-import { classifyTcp, TCP_MARK_LABEL } from '@/lib/view/diagram';
+import { classifyTcp, stepNumber, TCP_MARK_LABEL } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
 import { CopyButton } from './CopyButton';
 import { HexView } from './HexView';
@@ -48,7 +48,9 @@ export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace
     <article aria-labelledby={`step-title-${step.seq}`} className="space-y-4" data-testid="step-detail" data-seq={step.seq}>
       <header>
         <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-          <span>Step {step.seq + 1}</span>
+          <span data-testid="step-number">
+            Step {stepNumber(trace.steps, step.seq)} of {trace.steps.length}
+          </span>
           <span aria-hidden="true">·</span>
           <span>{DIRECTION_LABEL[step.direction]}</span>
           <span aria-hidden="true">·</span>

@@ -8,7 +8,15 @@ import { personalities, personalityNames, type PersonalityName } from '../tls/cl
 import { runTls, type RunDeps, type RunRequest } from '../run/run';
 import type { Outcome, Trace } from '../trace/schema';
 
+/**
+ * Which experiment a probe is: TLS 1.3 as most modern clients speak it, TLS 1.3 offering
+ * post-handshake authentication, or TLS 1.2 as one client personality. A saved diagnosis keeps each
+ * probe's role and trace, and is judged again from them when it is opened.
+ */
+export type ProbeRole = 'tls13' | 'tls13-pha' | `tls12:${PersonalityName}`;
+
 export interface ProbeResult {
+  role: ProbeRole;
   label: string;
   personality: PersonalityName;
   versions: ('TLSv1.3' | 'TLSv1.2')[];
@@ -45,12 +53,30 @@ export interface Diagnosis {
 
 export type DepsFor = (req: RunRequest) => Promise<{ req: RunRequest; deps: RunDeps }>;
 
-function summarize(label: string, req: RunRequest, trace: Trace): ProbeResult {
+/** The run each role makes: the request's overrides and the probe's label. */
+export function probePlan(role: ProbeRole): { label: string; personality: PersonalityName; versions: ('TLSv1.3' | 'TLSv1.2')[]; overrides: Partial<RunRequest> } {
+  if (role === 'tls13') return { label: 'TLS 1.3, no post_handshake_auth', personality: 'rustls', versions: ['TLSv1.3'], overrides: { versions: ['TLSv1.3'], personality: 'rustls', postHandshakeAuth: false } };
+  if (role === 'tls13-pha') return { label: 'TLS 1.3 with post_handshake_auth', personality: 'openssl', versions: ['TLSv1.3'], overrides: { versions: ['TLSv1.3'], personality: 'openssl', postHandshakeAuth: true } };
+  const name = role.slice('tls12:'.length) as PersonalityName;
+  return { label: `TLS 1.2 as ${personalities[name].title}`, personality: name, versions: ['TLSv1.2'], overrides: { versions: ['TLSv1.2'], personality: name } };
+}
+
+/** Every role a diagnosis may hold, in the order the doctor runs them. */
+export const PROBE_ROLES: readonly ProbeRole[] = ['tls13', 'tls13-pha', ...personalityNames.map((name) => `tls12:${name}` as const)];
+
+export function isProbeRole(value: unknown): value is ProbeRole {
+  return typeof value === 'string' && (PROBE_ROLES as readonly string[]).includes(value);
+}
+
+/** What the doctor reads from one probe's trace. */
+export function probeResult(role: ProbeRole, trace: Trace): ProbeResult {
+  const { label, personality, versions } = probePlan(role);
   const titles = trace.steps.map((s) => s.title);
   return {
+    role,
     label,
-    personality: (req.personality ?? 'openssl') as PersonalityName,
-    versions: req.versions ?? ['TLSv1.3', 'TLSv1.2'],
+    personality,
+    versions,
     outcome: trace.outcome,
     detail: trace.outcomeDetail,
     version: trace.version,
@@ -84,30 +110,36 @@ export function describeResult(p: ProbeResult): string {
 
 export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { probeTimeoutMs?: number; onProbe?: (p: ProbeResult) => void } = {}): Promise<Diagnosis> {
   const probes: ProbeResult[] = [];
-  const run = async (label: string, overrides: Partial<RunRequest>, timeoutMs?: number): Promise<ProbeResult> => {
-    const { req, deps } = await depsFor({ ...request, ...overrides });
+  const run = async (role: ProbeRole, timeoutMs?: number): Promise<ProbeResult> => {
+    const { req, deps } = await depsFor({ ...request, ...probePlan(role).overrides });
     const trace = await runTls(req, { ...deps, timeoutMs: timeoutMs ?? opts.probeTimeoutMs ?? deps.timeoutMs ?? 10000 });
-    const result = summarize(label, { ...req, ...overrides }, trace);
+    const result = probeResult(role, trace);
     probes.push(result);
     opts.onProbe?.(result);
     return result;
   };
 
   // 1. TLS 1.3 as most modern clients would speak it (no post_handshake_auth: Chrome, rustls, BoringSSL).
-  const t13 = await run('TLS 1.3, no post_handshake_auth', { versions: ['TLSv1.3'], personality: 'rustls', postHandshakeAuth: false });
-  const tls13Available = t13.version === 'TLSv1.3';
-  let t13pha: ProbeResult | undefined;
-  if (tls13Available) {
-    t13pha = await run('TLS 1.3 with post_handshake_auth', { versions: ['TLSv1.3'], personality: 'openssl', postHandshakeAuth: true });
-  }
+  const t13 = await run('tls13');
+  if (t13.version === 'TLSv1.3') await run('tls13-pha');
   // 2. TLS 1.2, each personality.
-  const byPersonality: ProbeResult[] = [];
   for (const name of personalityNames) {
     // The ignoring client can only end by timing out: keep that wait short.
-    const timeout = name === 'boringssl-ignore' ? Math.min(opts.probeTimeoutMs ?? 5000, 5000) : undefined;
-    byPersonality.push(await run(`TLS 1.2 as ${personalities[name].title}`, { versions: ['TLSv1.2'], personality: name }, timeout));
+    await run(`tls12:${name}`, name === 'boringssl-ignore' ? Math.min(opts.probeTimeoutMs ?? 5000, 5000) : undefined);
   }
-  const rustls = byPersonality.find((p) => p.personality === 'rustls')!;
+  return judge(request.url, probes);
+}
+
+/**
+ * The verdict and the fixes, from the probes alone: a live diagnosis and a saved one (re-judged when
+ * it is opened, so it gains every improvement in wording) go through here.
+ */
+export function judge(url: string, probes: ProbeResult[]): Diagnosis {
+  const t13 = probes.find((p) => p.role === 'tls13') ?? probes[0];
+  const t13pha = probes.find((p) => p.role === 'tls13-pha');
+  const tls13Available = t13.version === 'TLSv1.3';
+  const byPersonality = personalityNames.flatMap((name) => probes.filter((p) => p.role === `tls12:${name}`));
+  const rustls = byPersonality.find((p) => p.personality === 'rustls') ?? byPersonality[0] ?? t13;
   const tls12Available = byPersonality.some((p) => p.version === 'TLSv1.2');
   const helloRequest = byPersonality.some((p) => p.helloRequest);
   const secureRenegotiation = byPersonality.map((p) => p.trace.steps.find((s) => s.data && 'secureRenegotiation' in s.data)?.data?.secureRenegotiation as boolean | undefined).find((v) => v !== undefined);
@@ -116,7 +148,7 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
   const fixes: Fix[] = [];
   let severity: Diagnosis['severity'] = 'ok';
   let verdict: string;
-  const path = new URL(/^[a-z]+:\/\//i.test(request.url) ? request.url : `https://${request.url}`).pathname;
+  const path = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).pathname;
   const failing = byPersonality.filter((p) => p.helloRequest && p.outcome !== 'ok');
   const succeeding = byPersonality.filter((p) => p.helloRequest && p.outcome === 'ok');
 
@@ -145,7 +177,7 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
       (rustls.outcome === 'reset' ? 'The reset comes from the server: refusing renegotiation with a warning alert is allowed by RFC 5246 §7.4.1.1, but this server treats it as fatal and aborts the TCP connection, so applications only see "Connection reset by peer". ' : '') +
       (secureRenegotiation === false ? 'The server does not support secure renegotiation (RFC 5746), so even OpenSSL refuses to renegotiate with it. ' : '') +
       (tls13Available ? `TLS 1.3 is available: clients that negotiate TLS 1.3 never see a HelloRequest${phaRequested ? ', and the server asks for the certificate after the handshake when the client offers post_handshake_auth' : ''}.` : 'TLS 1.3 is not available, so every client meets the renegotiation.');
-    const port = new URL(/^[a-z]+:\/\//i.test(request.url) ? request.url : `https://${request.url}`).port || '443';
+    const port = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).port || '443';
     fixes.push({
       who: 'server',
       title: 'Ask for the client certificate in the initial handshake (IIS / http.sys: clientcertnegotiation=enable)',
@@ -179,7 +211,7 @@ export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { pr
   }
 
   return {
-    url: request.url,
+    url,
     severity,
     verdict,
     tls13: { available: tls13Available, postHandshakeAuthRequested: phaRequested, statusWithoutPha: t13.httpStatus, statusWithPha: t13pha?.httpStatus },

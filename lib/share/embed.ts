@@ -42,6 +42,36 @@ export function previewImagePath(id: string): string {
   return `/r/${encodeURIComponent(id)}/preview.png`;
 }
 
+/** The two kinds of saved bundle, and the letter of their pages: /d/{id} a diagnosis, /c/{id} a comparison. */
+export type SharedBundleKind = 'diagnosis' | 'comparison';
+const BUNDLE_LETTER: Record<SharedBundleKind, string> = { diagnosis: 'd', comparison: 'c' };
+
+export function bundlePath(kind: SharedBundleKind, id: string): string {
+  return `/${BUNDLE_LETTER[kind]}/${encodeURIComponent(id)}`;
+}
+
+export function bundleEmbedPath(kind: SharedBundleKind, id: string): string {
+  return `/embed${bundlePath(kind, id)}`;
+}
+
+export function bundlePreviewImagePath(kind: SharedBundleKind, id: string): string {
+  return `${bundlePath(kind, id)}/preview.png`;
+}
+
+/** The bundle named by a /d/{id}, /c/{id} or /embed/d|c/{id} link, or undefined for any other URL. */
+export function bundleFromUrl(input: string): { kind: SharedBundleKind; id: string } | undefined {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const match = /^\/(?:embed\/)?([dc])\/([A-Za-z0-9_-]+)\/?$/.exec(url.pathname);
+  if (!match) return undefined;
+  return { kind: match[1] === 'd' ? 'diagnosis' : 'comparison', id: match[2] };
+}
+
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -114,6 +144,27 @@ export function oembedForResult(
   origin: string,
   id: string,
   title: string,
+  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number } },
+): OEmbedRich {
+  return oembedFor(origin, embedPath(id), previewImagePath(id), title, size);
+}
+
+/** The oEmbed answer for a saved diagnosis or comparison: its embed and its share card. */
+export function oembedForBundle(
+  origin: string,
+  kind: SharedBundleKind,
+  id: string,
+  title: string,
+  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number } },
+): OEmbedRich {
+  return oembedFor(origin, bundleEmbedPath(kind, id), bundlePreviewImagePath(kind, id), title, size);
+}
+
+function oembedFor(
+  origin: string,
+  embed: string,
+  preview: string,
+  title: string,
   { maxWidth, maxHeight, thumbnail }: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number } },
 ): OEmbedRich {
   const width = Math.max(1, Math.min(EMBED_WIDTH, maxWidth ?? EMBED_WIDTH));
@@ -124,10 +175,10 @@ export function oembedForResult(
     title,
     provider_name: PROVIDER_NAME,
     provider_url: `${origin}/`,
-    html: iframeSnippet({ src: `${origin}${embedPath(id)}`, title, width, height }),
+    html: iframeSnippet({ src: `${origin}${embed}`, title, width, height }),
     width,
     height,
-    thumbnail_url: `${origin}${previewImagePath(id)}`,
+    thumbnail_url: `${origin}${preview}`,
     thumbnail_width: thumbnail.width,
     thumbnail_height: thumbnail.height,
     cache_age: 86_400,

@@ -1,7 +1,10 @@
+import { comparisonOf, diagnosisOf, type Bundle } from '../bundle/bundle';
+import { describeResult } from '../doctor/diagnose';
 import type { Trace } from '../trace/schema';
 import { buildSummary } from '../view/summary';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont';
 import { targetOf } from './describe';
+import { bundleTitle } from './describeBundle';
 import { encodePng, type RgbImage } from './png';
 
 /**
@@ -142,4 +145,46 @@ export function drawPreview(trace: Trace): Raster {
 
 export function renderPreviewPng(trace: Trace): Uint8Array {
   return encodePng(drawPreview(trace));
+}
+
+/**
+ * The card of a saved diagnosis or comparison: its title, then one line per run (the probe or the
+ * client, and how it ended) in the outcome's colour, so the card alone says who fails and who works.
+ */
+export function drawBundlePreview(bundle: Bundle): Raster {
+  const raster = new Raster(PREVIEW_WIDTH, PREVIEW_HEIGHT, COLOR.background);
+  const textWidth = PREVIEW_WIDTH - 2 * MARGIN;
+  const columns = (scale: number) => Math.floor(textWidth / advance(scale));
+  let rows: { label: string; result: string; tone: 'good' | 'bad' | 'warning' }[];
+  let headline: { text: string; tone: 'good' | 'bad' | 'warning' };
+  if (bundle.kind === 'diagnosis') {
+    const d = diagnosisOf(bundle);
+    headline = { text: d.severity === 'problem' ? 'Some clients fail' : d.severity === 'ok' ? 'No renegotiation problem' : 'No TLS handshake', tone: d.severity === 'problem' ? 'bad' : d.severity === 'ok' ? 'good' : 'warning' };
+    rows = d.probes.map((p) => ({ label: p.label, result: describeResult(p), tone: p.outcome !== 'ok' ? 'bad' : p.httpStatus !== undefined && p.httpStatus >= 400 ? 'warning' : 'good' }));
+  } else {
+    const { a, b, labelA, labelB } = comparisonOf(bundle);
+    headline = { text: `${a.personality} vs ${b.personality}`, tone: a.outcome === b.outcome ? 'good' : 'warning' };
+    rows = [
+      { label: labelA, result: buildSummary(a).outcomeLabel, tone: buildSummary(a).tone },
+      { label: labelB, result: buildSummary(b).outcomeLabel, tone: buildSummary(b).tone },
+    ];
+  }
+  raster.fillRect(0, 0, 16, PREVIEW_HEIGHT, toneColor(headline.tone));
+  raster.drawText(bundle.kind === 'diagnosis' ? '⟨TLS⟩ PLAYGROUND · DIAGNOSIS' : '⟨TLS⟩ PLAYGROUND · COMPARISON', MARGIN, 48, 4, COLOR.brand);
+  raster.drawText(fit(headline.text, columns(8)), MARGIN, 100, 8, toneColor(headline.tone));
+  raster.drawText(fit(bundleTitle(bundle).replace(/:.*$/, '').replace(/^.* (of|on) /, ''), columns(5)), MARGIN, 180, 5, COLOR.text);
+  const scale = rows.length > 6 ? 3 : 4;
+  const lineHeight = scale === 3 ? 40 : 50;
+  let y = 260;
+  for (const row of rows.slice(0, 8)) {
+    const label = fit(row.label, Math.floor(columns(scale) / 2) - 1);
+    raster.drawText(label, MARGIN, y, scale, COLOR.muted);
+    raster.drawText(fit(row.result, Math.ceil(columns(scale) / 2)), MARGIN + Math.floor(columns(scale) / 2) * advance(scale), y, scale, toneColor(row.tone));
+    y += lineHeight;
+  }
+  return raster;
+}
+
+export function renderBundlePreviewPng(bundle: Bundle): Uint8Array {
+  return encodePng(drawBundlePreview(bundle));
 }

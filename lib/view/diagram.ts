@@ -342,3 +342,12 @@ export function rowLabel(row: DiagramRow): string {
   const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';
   return `${row.title}, ${dir}${row.encrypted ? ', encrypted' : ''}${size}${inside}, ${when}`;
 }
+
+/**
+ * The step's place in the run, counted from 1 as the diagram's header counts steps ("Step 1" is the
+ * first row, the last is "Step N of N"). A step's seq is its id, not its place: recorders have
+ * numbered from 0 or from 1, so the place is read from the list.
+ */
+export function stepNumber(steps: readonly Step[], seq: number): number {
+  return steps.findIndex((s) => s.seq === seq) + 1;
+}

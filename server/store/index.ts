@@ -1,7 +1,7 @@
 import type { ResultStore } from './types';
 
 export { StoreError, DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH } from './types';
-export type { ResultStore, SavedResult, StoreErrorCode, StoredArtifact } from './types';
+export type { ResultStore, SavedBundle, SavedResult, StoredArtifact, StoredBundle, StoreErrorCode } from './types';
 
 /** Where the SQLite store lives when RESULTS_DB is not set (relative to the working directory). */
 export const DEFAULT_RESULTS_DB = './data/results.db';

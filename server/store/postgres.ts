@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SnapshotStore, storeUnavailable, type ArtifactRow, type Snapshot } from './snapshot';
+import { SnapshotStore, storeUnavailable, type ArtifactRow, type BundleSnapshot, type Snapshot } from './snapshot';
 
 export interface PostgresStoreOptions {
   /** postgresql://user@host:port/database (DATABASE_URL). */
@@ -54,6 +54,13 @@ export class PostgresResultStore extends SnapshotStore {
         size_bytes INTEGER NOT NULL,
         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
       )`);
+      await client.query(`CREATE TABLE IF NOT EXISTS saved_bundles (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        bundle TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`);
       // Rendered views of saved results (server/share/artifactCache.ts): the instance that first
       // needs one renders it, every other instance reads it from here.
       await client.query(`CREATE TABLE IF NOT EXISTS rendered_artifacts (
@@ -80,6 +87,36 @@ export class PostgresResultStore extends SnapshotStore {
       snapshot.sizeBytes,
     ]);
     return result.rowCount === 1;
+  }
+
+  protected async insertBundle({ bundle, traces }: BundleSnapshot): Promise<boolean> {
+    await this.ready();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const t of traces) {
+        await client.query('INSERT INTO saved_results (id, trace, size_bytes) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [t.id, t.json, t.sizeBytes]);
+      }
+      const result = await client.query('INSERT INTO saved_bundles (id, kind, bundle, size_bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [
+        bundle.id,
+        bundle.kind,
+        bundle.json,
+        bundle.sizeBytes,
+      ]);
+      await client.query('COMMIT');
+      return result.rowCount === 1;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  protected async readBundleJson(id: string): Promise<string | undefined> {
+    await this.ready();
+    const { rows } = await this.pool.query<{ bundle: string }>('SELECT bundle FROM saved_bundles WHERE id = $1', [id]);
+    return rows[0]?.bundle;
   }
 
   protected async readJson(id: string): Promise<string | undefined> {

@@ -3,7 +3,8 @@ import { canonicalTraceJson, parseTraceJson } from '../../lib/export/json';
 import { compactTrace } from '../../lib/trace/compact';
 import type { Trace } from '../../lib/trace/schema';
 import { TraceFormatError, validateTrace } from '../../lib/trace/validate';
-import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStore, type SavedResult, type StoredArtifact } from './types';
+import { BUNDLE_SCHEMA, BUNDLE_VERSION, parseBundleJson, validateBundle, type Bundle, type BundleKind } from '../../lib/bundle/bundle';
+import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStore, type SavedBundle, type SavedResult, type StoredArtifact, type StoredBundle } from './types';
 
 /**
  * What both stores do before and after touching their database: validate, canonicalize, cap the
@@ -76,6 +77,71 @@ export function snapshotOfJson(text: string, maxBytes: number): Snapshot {
   return snapshotOf(trace, maxBytes);
 }
 
+/**
+ * A bundle as stored: what it is and, for each run, its role and the id of its trace's snapshot
+ * (stored as a saved result of its own). Its id is the hash of this canonical JSON, so it names the
+ * traces' contents too.
+ */
+export interface BundleSnapshot {
+  bundle: Snapshot & { kind: BundleKind };
+  traces: Snapshot[];
+}
+
+interface StoredBundleJson {
+  schema: typeof BUNDLE_SCHEMA;
+  schemaVersion: number;
+  kind: BundleKind;
+  url: string;
+  runs: { role: string; traceId: string }[];
+}
+
+/** Compact JSON with every object's keys sorted: equal values give the same text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+function bundleSnapshot(bundle: Bundle, maxBytes: number): BundleSnapshot {
+  const traces = bundle.runs.map((run) => snapshotOf(run.trace, maxBytes));
+  const stored: StoredBundleJson = {
+    schema: BUNDLE_SCHEMA,
+    schemaVersion: BUNDLE_VERSION,
+    kind: bundle.kind,
+    url: bundle.url,
+    runs: bundle.runs.map((run, i) => ({ role: run.role, traceId: traces[i].id })),
+  };
+  const json = canonicalJson(stored);
+  const sizeBytes = Buffer.byteLength(json, 'utf8');
+  const total = traces.reduce((sum, t) => sum + t.sizeBytes, sizeBytes);
+  if (total > maxBytes) throw tooLarge(`The ${bundle.kind} (${bundle.runs.length} runs)`, total, maxBytes);
+  return { bundle: { id: resultId(json), json, sizeBytes, kind: bundle.kind }, traces };
+}
+
+/** Validates a bundle object and turns it into the snapshots to store. */
+export function bundleSnapshotOf(bundle: unknown, maxBytes: number): BundleSnapshot {
+  let valid: Bundle;
+  try {
+    valid = validateBundle(bundle);
+  } catch (err) {
+    invalid(err);
+  }
+  return bundleSnapshot(valid, maxBytes);
+}
+
+/** Parses and validates an uploaded bundle; refuses oversized text before parsing it. */
+export function bundleSnapshotOfJson(text: string, maxBytes: number): BundleSnapshot {
+  const uploadBytes = Buffer.byteLength(text, 'utf8');
+  if (uploadBytes > maxBytes) throw tooLarge('The upload', uploadBytes, maxBytes);
+  let bundle: Bundle;
+  try {
+    bundle = parseBundleJson(text);
+  } catch (err) {
+    invalid(err);
+  }
+  return bundleSnapshot(bundle, maxBytes);
+}
+
 /** Reads a stored snapshot back (through the same validation, so old versions keep loading). */
 export function traceOfStored(id: string, json: string): Trace {
   try {
@@ -131,6 +197,13 @@ export abstract class SnapshotStore implements ResultStore {
   protected abstract readArtifact(key: string): Promise<ArtifactRow | undefined> | ArtifactRow | undefined;
   /** Inserts the artifact row unless `key` is stored already. */
   protected abstract insertArtifact(key: string, row: ArtifactRow): Promise<void> | void;
+  /**
+   * Stores each trace snapshot unless stored already, then the bundle unless stored already, in one
+   * transaction; true when this call stored the bundle.
+   */
+  protected abstract insertBundle(snapshot: BundleSnapshot): Promise<boolean> | boolean;
+  /** The stored JSON of bundle `id`, or undefined when there is none. */
+  protected abstract readBundleJson(id: string): Promise<string | undefined> | string | undefined;
 
   save(trace: unknown): Promise<SavedResult> {
     return this.store(() => snapshotOf(trace, this.maxBytes));
@@ -175,6 +248,41 @@ export abstract class SnapshotStore implements ResultStore {
     }
   }
 
+  saveBundle(bundle: unknown): Promise<SavedBundle> {
+    return this.storeBundle(() => bundleSnapshotOf(bundle, this.maxBytes));
+  }
+
+  saveBundleJson(text: string): Promise<SavedBundle> {
+    return this.storeBundle(() => bundleSnapshotOfJson(text, this.maxBytes));
+  }
+
+  async getBundle(id: string): Promise<StoredBundle | null> {
+    this.checkOpen();
+    if (!isResultId(id)) return null;
+    let json: string | undefined;
+    try {
+      json = await this.readBundleJson(id);
+    } catch (err) {
+      throw storeUnavailable('cannot read the bundle', err);
+    }
+    if (json === undefined) return null;
+    const stored = JSON.parse(json) as StoredBundleJson;
+    const runs = await Promise.all(
+      stored.runs.map(async ({ role, traceId }) => {
+        const trace = await this.get(traceId);
+        if (!trace) throw new StoreError('UNAVAILABLE', `The saved bundle ${id} names a run ${traceId} that is not stored.`);
+        return { role, traceId, trace };
+      }),
+    );
+    try {
+      // Through the bundle's validation, so a newer or damaged row fails in one sentence.
+      validateBundle({ ...stored, runs });
+    } catch (err) {
+      throw new StoreError('UNAVAILABLE', `The saved bundle ${id} cannot be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return { schema: stored.schema, schemaVersion: stored.schemaVersion, kind: stored.kind, url: stored.url, runs };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -188,6 +296,17 @@ export abstract class SnapshotStore implements ResultStore {
       return { id: s.id, created: await this.insertSnapshot(s) };
     } catch (err) {
       throw storeUnavailable('cannot save the result', err);
+    }
+  }
+
+  private async storeBundle(snapshot: () => BundleSnapshot): Promise<SavedBundle> {
+    this.checkOpen();
+    const s = snapshot();
+    try {
+      const created = await this.insertBundle(s);
+      return { id: s.bundle.id, kind: s.bundle.kind, created, traceIds: s.traces.map((t) => t.id) };
+    } catch (err) {
+      throw storeUnavailable('cannot save the bundle', err);
     }
   }
 

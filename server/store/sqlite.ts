@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SnapshotStore, storeUnavailable, type ArtifactRow, type Snapshot } from './snapshot';
+import { SnapshotStore, storeUnavailable, type ArtifactRow, type BundleSnapshot, type Snapshot } from './snapshot';
 
 export interface SqliteStoreOptions {
   /** The database file; its directory and the file are created on first use. */
@@ -44,6 +44,14 @@ export class SqliteResultStore extends SnapshotStore {
         size_bytes INTEGER NOT NULL,
         created_at TEXT NOT NULL
       )`);
+      // A bundle (a saved diagnosis or comparison) names its runs, each a row of saved_results.
+      db.exec(`CREATE TABLE IF NOT EXISTS saved_bundles (
+        id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL,
+        bundle TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      )`);
       // Rendered views of saved results (server/share/artifactCache.ts): made once, read many times.
       db.exec(`CREATE TABLE IF NOT EXISTS rendered_artifacts (
         key TEXT PRIMARY KEY NOT NULL,
@@ -64,6 +72,22 @@ export class SqliteResultStore extends SnapshotStore {
       .prepare('INSERT OR IGNORE INTO saved_results (id, trace, size_bytes, created_at) VALUES (?, ?, ?, ?)')
       .run(snapshot.id, snapshot.json, snapshot.sizeBytes, new Date().toISOString());
     return result.changes === 1;
+  }
+
+  protected insertBundle({ bundle, traces }: BundleSnapshot): boolean {
+    const db = this.database();
+    const now = new Date().toISOString();
+    const insertTrace = db.prepare('INSERT OR IGNORE INTO saved_results (id, trace, size_bytes, created_at) VALUES (?, ?, ?, ?)');
+    const insertBundle = db.prepare('INSERT OR IGNORE INTO saved_bundles (id, kind, bundle, size_bytes, created_at) VALUES (?, ?, ?, ?, ?)');
+    return db.transaction(() => {
+      for (const t of traces) insertTrace.run(t.id, t.json, t.sizeBytes, now);
+      return insertBundle.run(bundle.id, bundle.kind, bundle.json, bundle.sizeBytes, now).changes === 1;
+    }).immediate();
+  }
+
+  protected readBundleJson(id: string): string | undefined {
+    const row = this.database().prepare('SELECT bundle FROM saved_bundles WHERE id = ?').get(id) as { bundle: string } | undefined;
+    return row?.bundle;
   }
 
   protected readJson(id: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { Bundle, BundleKind } from '../../lib/bundle/bundle';
 import type { Trace } from '../../lib/trace/schema';
 
 /**
@@ -10,6 +11,18 @@ export interface SavedResult {
   id: string;
   /** False when this exact trace was already saved (by anyone); the id is the same. */
   created: boolean;
+}
+
+/** A saved bundle (a diagnosis or a comparison): its id, and the id each run got as a saved result. */
+export interface SavedBundle extends SavedResult {
+  kind: BundleKind;
+  /** Each run's own saved result (/r/{id}), in the bundle's order. */
+  traceIds: string[];
+}
+
+/** A bundle read back: each run carries the id of its own saved result. */
+export interface StoredBundle extends Bundle {
+  runs: (Bundle['runs'][number] & { traceId: string })[];
 }
 
 export interface ResultStore {
@@ -28,6 +41,15 @@ export interface ResultStore {
   getArtifact(key: string): Promise<StoredArtifact | null>;
   /** Stores an artifact unless one is stored under `key` already (the first one wins; they are equal). */
   putArtifact(key: string, artifact: StoredArtifact): Promise<void>;
+  /**
+   * Saves a bundle: each run's trace as a saved result of its own (so each opens at /r/{id}), and
+   * the bundle naming them, in one transaction. The size cap applies to the whole bundle.
+   */
+  saveBundle(bundle: unknown): Promise<SavedBundle>;
+  /** Saves a bundle uploaded as JSON text (its traces may be in their compact form). */
+  saveBundleJson(text: string): Promise<SavedBundle>;
+  /** The saved bundle with its traces, or null when no bundle has this id. */
+  getBundle(id: string): Promise<StoredBundle | null>;
   /** Releases the database; later calls fail with StoreError UNAVAILABLE. */
   close(): Promise<void>;
 }

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { comparisonBundle, diagnosisBundle, type Bundle } from '../../lib/bundle/bundle';
 import { canonicalTraceJson, traceToJson } from '../../lib/export/json';
+import { compactTrace } from '../../lib/trace/compact';
 import { TraceRecorder } from '../../lib/trace/recorder';
 import { TRACE_VERSION, type Trace } from '../../lib/trace/schema';
 import { DEFAULT_MAX_BYTES, type ResultStore, StoreError, type StoreErrorCode } from '../../server/store';
@@ -201,6 +203,114 @@ export function resultStoreContract(name: string, backend: () => Backend): void 
         assert.deepEqual(stored.meta, { scriptHashes: 'sha256-abc' });
         await assert.rejects(store.putArtifact('', { contentType: 'text/plain', body, meta: {} }), RangeError);
       });
+    });
+  });
+
+  describe(`${name}: saved bundles (diagnoses and comparisons)`, () => {
+    const diagnosis = (): Bundle =>
+      diagnosisBundle('https://iis.test/secure/', [
+        { role: 'tls13', trace: uniqueTrace() },
+        { role: 'tls12:rustls', trace: uniqueTrace() },
+        { role: 'tls12:openssl', trace: uniqueTrace() },
+      ]);
+
+    test('round trip: every run is saved as a result of its own, and the bundle names them', () =>
+      using(backend().open(), async (store) => {
+        const bundle = diagnosis();
+        const saved = await store.saveBundle(bundle);
+        assert.equal(saved.created, true);
+        assert.equal(saved.kind, 'diagnosis');
+        assert.match(saved.id, /^[A-Za-z0-9_-]{22}$/);
+        assert.equal(saved.traceIds.length, 3);
+        for (const [i, run] of bundle.runs.entries()) {
+          assert.deepEqual(await store.save(run.trace), { id: saved.traceIds[i], created: false }, 'the run is already a saved result, under its usual id');
+          assert.deepEqual(await store.get(saved.traceIds[i]), run.trace);
+        }
+        const back = await store.getBundle(saved.id);
+        assert.ok(back);
+        assert.equal(back.kind, 'diagnosis');
+        assert.equal(back.url, bundle.url);
+        assert.deepEqual(
+          back.runs,
+          bundle.runs.map((run, i) => ({ ...run, traceId: saved.traceIds[i] })),
+        );
+      }));
+
+    test('content-addressed: the same runs give the same id (also uploaded as JSON with compact traces); another role or order does not', () =>
+      using(backend().open(), async (store) => {
+        const bundle = diagnosis();
+        const first = await store.saveBundle(bundle);
+        const again = await store.saveBundle(structuredClone(bundle));
+        const compact = JSON.stringify({ ...bundle, runs: bundle.runs.map((r) => ({ ...r, trace: compactTrace(r.trace) })) });
+        const uploaded = await store.saveBundleJson(compact);
+        assert.deepEqual([again, uploaded], [{ ...first, created: false }, { ...first, created: false }]);
+        const reordered = await store.saveBundle({ ...bundle, runs: [bundle.runs[0], bundle.runs[2], bundle.runs[1]] });
+        assert.notEqual(reordered.id, first.id);
+        const comparison = await store.saveBundle(comparisonBundle(bundle.url, bundle.runs[1].trace, bundle.runs[2].trace));
+        assert.equal(comparison.kind, 'comparison');
+        assert.deepEqual(comparison.traceIds, first.traceIds.slice(1), 'runs shared by two bundles are stored once');
+      }));
+
+    test('what is not a bundle is refused with INVALID, saying what is wrong and where', () =>
+      using(backend().open(), async (store) => {
+        const bundle = diagnosis();
+        await rejectsWith(store.saveBundleJson('{"runs": ['), 'INVALID', /not valid JSON/);
+        await rejectsWith(store.saveBundle({ ...bundle, schema: 'x' }), 'INVALID', /not a TLS Playground bundle/);
+        await rejectsWith(store.saveBundle({ ...bundle, kind: 'story' }), 'INVALID', /"kind" must be "diagnosis" or "comparison"/);
+        await rejectsWith(store.saveBundle({ ...bundle, runs: [] }), 'INVALID', /1 to 16 runs/);
+        await rejectsWith(store.saveBundle({ ...bundle, runs: [...bundle.runs, { role: 'tls12:rustls', trace: uniqueTrace() }] }), 'INVALID', /runs\[3\]\.role "tls12:rustls" appears twice/);
+        await rejectsWith(store.saveBundle({ ...bundle, runs: [...bundle.runs, { role: 'tls12:nss', trace: uniqueTrace() }] }), 'INVALID', /runs\[3\]\.role must be a doctor probe/);
+        await rejectsWith(store.saveBundle({ ...bundle, runs: [bundle.runs[0], { role: 'tls12:rustls', trace: { ...uniqueTrace(), steps: 'none' } }] }), 'INVALID', /^Not saved: runs\[1\]\.trace: .*no "steps" array/);
+        await rejectsWith(store.saveBundle({ ...comparisonBundle(bundle.url, uniqueTrace(), uniqueTrace()), runs: [{ role: 'a', trace: uniqueTrace() }] }), 'INVALID', /exactly two runs/);
+        await rejectsWith(store.saveBundle({ ...bundle, runs: bundle.runs.slice(1) }), 'INVALID', /holds the "tls13" probe/);
+      }));
+
+    test('size cap: the whole bundle counts; a refused bundle stores none of its runs', () =>
+      using(backend().open({ maxBytes: 8192 }), async (store) => {
+        const runs = [uniqueTrace(1500), uniqueTrace(1500), uniqueTrace(1500)];
+        assert.ok(runs.every((t) => Buffer.byteLength(canonicalTraceJson(t)) < 8192), 'each run alone fits');
+        const bundle = diagnosisBundle('https://iis.test/', [
+          { role: 'tls13', trace: runs[0] },
+          { role: 'tls12:rustls', trace: runs[1] },
+          { role: 'tls12:openssl', trace: runs[2] },
+        ]);
+        await rejectsWith(store.saveBundle(bundle), 'TOO_LARGE', /^The diagnosis \(3 runs\) is \d+\.\d KiB; saved results are limited to 8\.0 KiB\.$/);
+        for (const trace of runs) assert.equal((await store.save(trace)).created, true, 'the run was not stored by the refused bundle');
+      }));
+
+    test('unknown ids, a run id asked as a bundle, and impossible ids: null', () =>
+      using(backend().open(), async (store) => {
+        const saved = await store.saveBundle(diagnosis());
+        assert.equal(await store.get(saved.id), null, 'a bundle id is not a run id');
+        for (const id of [saved.traceIds[0], 'AAAAAAAAAAAAAAAAAAAAAA', '', '../x', "x' OR '1'='1", 'A'.repeat(23)]) {
+          assert.equal(await store.getBundle(id), null, JSON.stringify(id));
+        }
+      }));
+
+    test('20 concurrent saves of one bundle from two store instances: stored once, same id, survives a restart', async () => {
+      const a = backend().open();
+      const b = backend().open();
+      const bundle = diagnosis();
+      let id: string;
+      try {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).saveBundle(structuredClone(bundle))));
+        assert.equal(new Set(results.map((r) => r.id)).size, 1);
+        assert.equal(results.filter((r) => r.created).length, 1, 'exactly one save created it');
+        id = results[0].id;
+      } finally {
+        await a.close();
+        await b.close();
+      }
+      await using(backend().open(), async (store) => {
+        assert.deepEqual((await store.getBundle(id))?.runs.map((r) => r.trace), bundle.runs.map((r) => r.trace));
+      });
+    });
+
+    test('a closed store refuses bundles with UNAVAILABLE', async () => {
+      const store = backend().open();
+      await store.close();
+      await rejectsWith(store.saveBundle(diagnosis()), 'UNAVAILABLE', /closed/);
+      await rejectsWith(store.getBundle('AAAAAAAAAAAAAAAAAAAAAA'), 'UNAVAILABLE', /closed/);
     });
   });
 }

@@ -2,6 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import { ComparisonView } from '@/components/compare/ComparisonView';
+import { SaveBundleButton } from '@/components/bundle/SaveBundleButton';
+import { comparisonBundle } from '@/lib/bundle/bundle';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { personalityNames } from '@/lib/tls/client/personalities';
 import { checkTarget, DEFAULT_FORM, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
@@ -41,6 +43,9 @@ export function Compare({ initialUrl, initialA = 'rustls' }: { initialUrl: strin
         <SubmitButton busy={running} label="Run both" busyLabel="Running…" testId="compare-run" />
       </form>
       {error && <FormError>{error}</FormError>}
+      {runA.status === 'done' && runB.status === 'done' && (
+        <SaveBundleButton key={runA.trace.startedAt} bundle={comparisonBundle(runA.trace.options.url, runA.trace, runB.trace)} what="comparison" />
+      )}
       <RunResult runA={runA} runB={runB} labelA={`A: ${a}`} labelB={`B: ${b}`} />
     </div>
   );

@@ -18,3 +18,8 @@ export function maxUploadBytes(): number {
 export async function getResult(id: string) {
   return (await resultStore()).get(id);
 }
+
+/** The saved bundle (diagnosis or comparison) with this id, or null when there is none. */
+export async function getBundle(id: string) {
+  return (await resultStore()).getBundle(id);
+}

@@ -74,7 +74,7 @@ export class TlsClient {
         framing = false;
         if (!record) break;
         const segments = record.type === 22 ? handshakeSegments(record.content, this.c.pendingMessageMissing) : undefined;
-        this.c.emit(incomingRecordStep(record, segments));
+        this.c.emit(incomingRecordStep(record, this.c.recordVersion, segments));
         await this.dispatch(record.type, record.content, record.protectedBy !== undefined);
       }
       // Nothing more to process until the server sends more: report what is still pending.

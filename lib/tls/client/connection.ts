@@ -95,6 +95,13 @@ export class Common {
   failure?: Failure;
   /** The negotiated protocol once known. */
   version?: TlsVersionName;
+  /**
+   * Whose record structure the records follow: the negotiated version's, and before that the
+   * highest version offered (the ClientHello and ServerHello records).
+   */
+  get recordVersion(): TlsVersionName {
+    return this.version ?? (this.options.versions.includes('TLSv1.3') ? 'TLSv1.3' : 'TLSv1.2');
+  }
   /** Set once the server has sent close_notify. */
   peerClosed = false;
   /** Set when the connection may no longer carry data even though it is open (Go's refusal). */
@@ -191,7 +198,7 @@ export class Common {
     for (let off = 0; off < content.length || off === 0; off += MAX_FRAGMENT) {
       const piece = content.subarray(off, off + MAX_FRAGMENT);
       const record = await this.records.encode(type, piece);
-      this.emit(outgoingRecordStep(record, off === 0 && piece.length === content.length ? field : undefined));
+      this.emit(outgoingRecordStep(record, this.recordVersion, off === 0 && piece.length === content.length ? field : undefined));
       this.sink.send(record.wire);
       if (content.length === 0) break;
     }
@@ -322,19 +329,31 @@ export function alertField(levelCode: number, code: number): Field {
 }
 
 /** The step for a record the client sends. */
-export function outgoingRecordStep(record: OutgoingRecord, messageField?: Field): StepContent {
-  return recordStep('client->server', record, messageField);
+export function outgoingRecordStep(record: OutgoingRecord, version: TlsVersionName, messageField?: Field): StepContent {
+  return recordStep('client->server', record, version, messageField);
 }
 
 /** The step for a record the server sent. `segments` label the handshake messages in it. */
-export function incomingRecordStep(record: IncomingRecord, segments?: Field[]): StepContent {
-  return recordStep('server->client', record, undefined, segments);
+export function incomingRecordStep(record: IncomingRecord, version: TlsVersionName, segments?: Field[]): StepContent {
+  return recordStep('server->client', record, version, undefined, segments);
 }
 
-function recordStep(direction: 'client->server' | 'server->client', record: OutgoingRecord | IncomingRecord, messageField?: Field, segments?: Field[]): StepContent {
+/**
+ * The record's structure in its version's own words: TLS 1.3's TLSPlaintext / TLSCiphertext with
+ * legacy_record_version and opaque_type (RFC 8446 §5.1, §5.2), or TLS 1.2's TLSPlaintext /
+ * TLSCiphertext with type and version (RFC 5246 §6.2.1, §6.2.3).
+ */
+export function recordStructure(version: TlsVersionName, encrypted: boolean): { name: string; rfc: string } {
+  if (version === 'TLSv1.3') return encrypted ? { name: 'TLSCiphertext', rfc: 'RFC 8446 §5.2' } : { name: 'TLSPlaintext', rfc: 'RFC 8446 §5.1' };
+  return encrypted ? { name: 'TLSCiphertext', rfc: 'RFC 5246 §6.2.3' } : { name: 'TLSPlaintext', rfc: 'RFC 5246 §6.2.1' };
+}
+
+function recordStep(direction: 'client->server' | 'server->client', record: OutgoingRecord | IncomingRecord, version: TlsVersionName, messageField?: Field, segments?: Field[]): StepContent {
   const typeName = ['change_cipher_spec', 'alert', 'handshake', 'application_data'][record.type - 20] ?? `type ${record.type}`;
   const inner = messageField ? [messageField] : (segments ?? []);
-  const header = recordHeaderFields(record);
+  const encrypted = Boolean(record.protectedBy);
+  const structure = recordStructure(version, encrypted);
+  const header = recordHeaderFields(record, version, encrypted);
   let fragment: Field;
   let plaintext: StepContent['plaintext'];
   if (record.plaintext) {
@@ -352,9 +371,9 @@ function recordStep(direction: 'client->server' | 'server->client', record: Outg
     direction,
     layer: 'record',
     title: `Record: ${typeName}${protectedNote}, ${record.content.length} bytes`,
-    bytes: { hex: toHex(record.wire), field: { name: 'TLSPlaintext' + (record.protectedBy ? ' (TLSCiphertext)' : ''), offset: 0, length: record.wire.length, rfc: 'RFC 8446 §5.1', children: [...header, fragment] } },
+    bytes: { hex: toHex(record.wire), field: { name: structure.name, offset: 0, length: record.wire.length, rfc: structure.rfc, children: [...header, fragment] } },
     plaintext,
-    rfc: record.protectedBy ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1',
+    rfc: structure.rfc,
     data: { contentType: typeName, outerContentType: record.outerType, protectedBy: record.protectedBy ?? null, contentLength: record.content.length },
   };
 }

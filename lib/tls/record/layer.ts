@@ -166,12 +166,29 @@ function emptyRecord(type: number, rule: string): TlsAlertError {
   return refusal('unexpected_message', `the server sent an empty ${contentType} record`, { check: 'empty-record', rule, facts: { contentType } });
 }
 
-/** The header fields of a record, for its annotation. */
-export function recordHeaderFields(record: WireRecord): Field[] {
+/**
+ * The header fields of a record, for its annotation, named as the record's version names them:
+ * TLS 1.3 calls them type (opaque_type once encrypted: always application_data on the wire, the
+ * real type is inside) and legacy_record_version (RFC 8446 §5.1, §5.2); TLS 1.2 calls them type and
+ * version, the negotiated version (RFC 5246 §6.2.1).
+ */
+export function recordHeaderFields(record: WireRecord, recordVersion: 'TLSv1.3' | 'TLSv1.2', encrypted: boolean): Field[] {
+  const type = { offset: 0, length: 1, value: contentTypes.describe(record.outerType), meaning: contentTypes.entry(record.outerType)?.meaning };
+  const length = { name: 'length', offset: 3, length: 2, value: `${record.fragment.length} bytes` };
+  if (recordVersion === 'TLSv1.3') {
+    return [
+      encrypted
+        ? { ...type, name: 'opaque_type', meaning: 'always application_data for an encrypted record; the real content type is inside, after decryption', rfc: 'RFC 8446 §5.2' }
+        : { ...type, name: 'type', rfc: 'RFC 8446 §5.1' },
+      { name: 'legacy_record_version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'ignored by TLS 1.3 peers; 0x0301 in the first ClientHello for compatibility', rfc: encrypted ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1' },
+      { ...length, rfc: encrypted ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1' },
+    ];
+  }
+  const section = encrypted ? 'RFC 5246 §6.2.3' : 'RFC 5246 §6.2.1';
   return [
-    { name: 'content_type', offset: 0, length: 1, value: contentTypes.describe(record.outerType), meaning: contentTypes.entry(record.outerType)?.meaning, rfc: 'RFC 8446 §5.1' },
-    { name: 'legacy_record_version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'ignored by TLS 1.3 peers; 0x0301 in the first ClientHello for compatibility' },
-    { name: 'length', offset: 3, length: 2, value: `${record.fragment.length} bytes` },
+    { ...type, name: 'type', rfc: section },
+    { name: 'version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'the protocol version of the record: the negotiated version once the ServerHello has chosen one', rfc: section },
+    { ...length, rfc: section },
   ];
 }
 

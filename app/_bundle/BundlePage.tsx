@@ -1,0 +1,82 @@
+import { headers } from 'next/headers';
+import { notFound } from 'next/navigation';
+import { EmbedCode } from '@/components/share/EmbedCode';
+import { EmbedHeader } from '@/components/share/EmbedHeader';
+import { CopyButton } from '@/components/trace/CopyButton';
+import { bundleTitle } from '@/lib/share/describeBundle';
+import { bundleEmbedPath, bundlePath, type SharedBundleKind } from '@/lib/share/embed';
+import { publicOrigin } from '@/lib/share/origin';
+import { BundleView } from './BundleView';
+import { savedBundle, selectedRun } from './savedBundle';
+
+export interface BundlePageProps {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+const WHAT: Record<SharedBundleKind, string> = { diagnosis: 'diagnosis', comparison: 'comparison' };
+const LINK = 'rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
+
+/**
+ * /d/{id} and /c/{id}: a saved diagnosis or comparison, exactly as it was recorded (nothing is
+ * re-run; the verdict is judged again from the saved runs), with its link, downloads and embed code.
+ */
+export async function BundlePage({ kind, params, searchParams }: BundlePageProps & { kind: SharedBundleKind }) {
+  const { id } = await params;
+  const bundle = await savedBundle(kind, id);
+  if (!bundle) notFound();
+  const origin = publicOrigin(await headers(), process.env);
+  const shareUrl = `${origin}${bundlePath(kind, id)}`;
+  const title = bundleTitle(bundle);
+  const started = bundle.runs[0].trace.startedAt;
+
+  return (
+    <div className="space-y-6">
+      <header className="space-y-1">
+        <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{title}</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
+          {bundle.runs.length} runs recorded from {started.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} against <span className="font-mono">{bundle.url}</span>. This is the {WHAT[kind]} as it happened; nothing is re-run.
+        </p>
+      </header>
+      <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="text-zinc-600 dark:text-zinc-400">Share link</span>
+          <code className="font-mono break-all" data-testid="share-url">
+            {shareUrl}
+          </code>
+          <CopyButton value={shareUrl} label="share link" />
+        </div>
+        <div role="group" aria-label={`Download this ${WHAT[kind]}`} className="flex flex-wrap items-center gap-2">
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">Download</span>
+          <a className={LINK} href={`/api/bundles/${id}/zip`} download data-testid="export-zip" title="A report, and every run as trace JSON, pcapng and key log">
+            Evidence (.zip)
+          </a>
+          <a className={LINK} href={`/api/bundles/${id}?download=1`} download data-testid="export-bundle-json" title="Every run's trace in one JSON document">
+            All runs (JSON)
+          </a>
+        </div>
+        <details className="text-sm">
+          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this {WHAT[kind]} in a page</summary>
+          <div className="mt-2">
+            <EmbedCode src={`${origin}${bundleEmbedPath(kind, id)}`} title={title} />
+          </div>
+        </details>
+      </div>
+      <BundleView id={id} bundle={bundle} selected={selectedRun(bundle, (await searchParams).run)} />
+    </div>
+  );
+}
+
+/** /embed/d/{id} and /embed/c/{id}: the compact form, for other sites' iframes. */
+export async function BundleEmbed({ kind, params }: { kind: SharedBundleKind; params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const bundle = await savedBundle(kind, id);
+  if (!bundle) notFound();
+  return (
+    <>
+      <EmbedHeader href={bundlePath(kind, id)} label={`recorded ${WHAT[kind]}`} />
+      <h1 className="mb-3 text-base font-semibold">{bundleTitle(bundle)}</h1>
+      <BundleView id={id} bundle={bundle} selected={selectedRun(bundle, undefined)} compact />
+    </>
+  );
+}

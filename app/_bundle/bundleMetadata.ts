@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { bundleDescription, bundleTitle } from '@/lib/share/describeBundle';
+import { bundlePath, bundlePreviewImagePath, type SharedBundleKind } from '@/lib/share/embed';
+import { publicOrigin } from '@/lib/share/origin';
+import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
+import { savedBundle } from './savedBundle';
+
+const NOT_FOUND_TITLE: Record<SharedBundleKind, string> = { diagnosis: 'No such saved diagnosis · TLS Playground', comparison: 'No such saved comparison · TLS Playground' };
+
+/** Share-card tags and the oEmbed discovery link (oEmbed §4) of a saved diagnosis or comparison. */
+export async function bundleMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
+  const bundle = await savedBundle(kind, id);
+  if (!bundle) return { title: NOT_FOUND_TITLE[kind] };
+  const origin = publicOrigin(await headers(), process.env);
+  const url = `${origin}${bundlePath(kind, id)}`;
+  const title = bundleTitle(bundle);
+  const description = bundleDescription(bundle);
+  const image = { url: `${origin}${bundlePreviewImagePath(kind, id)}`, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, alt: title, type: 'image/png' };
+  return {
+    title: `${title} · TLS Playground`,
+    description,
+    alternates: { canonical: url, types: { 'application/json+oembed': `${origin}/api/oembed?url=${encodeURIComponent(url)}&format=json` } },
+    openGraph: { type: 'website', siteName: 'TLS Playground', url, title, description, images: [image] },
+    twitter: { card: 'summary_large_image', title, description, images: [image] },
+  };
+}
+
+/** The embed's title only: embeds are not indexed and carry no share card. */
+export async function bundleEmbedMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
+  const bundle = await savedBundle(kind, id);
+  return { title: bundle ? `${bundleTitle(bundle)} · TLS Playground` : NOT_FOUND_TITLE[kind] };
+}
