@@ -1,5 +1,6 @@
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { EmbedCode } from '@/components/share/EmbedCode';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
 import { CopyButton } from '@/components/trace/CopyButton';
@@ -14,7 +15,6 @@ export interface BundlePageProps {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-const WHAT: Record<SharedBundleKind, string> = { diagnosis: 'diagnosis', comparison: 'comparison' };
 const LINK = 'rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
 
 /**
@@ -29,34 +29,36 @@ export async function BundlePage({ kind, params, searchParams }: BundlePageProps
   const shareUrl = `${origin}${bundlePath(kind, id)}`;
   const title = bundleTitle(bundle);
   const started = bundle.runs[0].trace.startedAt;
+  const t = await getTranslations('bundle');
+  const tShare = await getTranslations('share');
 
   return (
     <div className="space-y-6">
       <header className="space-y-1">
         <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{title}</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
-          {bundle.runs.length} runs recorded from {started.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} against <span className="font-mono">{bundle.url}</span>. This is the {WHAT[kind]} as it happened; nothing is re-run.
+          {t('recorded', { count: bundle.runs.length, date: started.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), url: bundle.url, kind })}
         </p>
       </header>
       <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
         <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-zinc-600 dark:text-zinc-400">Share link</span>
+          <span className="text-zinc-600 dark:text-zinc-400">{tShare('shareLink')}</span>
           <code className="font-mono break-all" data-testid="share-url">
             {shareUrl}
           </code>
-          <CopyButton value={shareUrl} label="share link" />
+          <CopyButton value={shareUrl} label={tShare('shareLinkCopy')} />
         </div>
-        <div role="group" aria-label={`Download this ${WHAT[kind]}`} className="flex flex-wrap items-center gap-2">
-          <span className="text-xs text-zinc-600 dark:text-zinc-400">Download</span>
-          <a className={LINK} href={`/api/bundles/${id}/zip`} download data-testid="export-zip" title="A report, and every run as trace JSON, pcapng and key log">
-            Evidence (.zip)
+        <div role="group" aria-label={t('downloadLabel', { kind })} className="flex flex-wrap items-center gap-2">
+          <span className="text-xs text-zinc-600 dark:text-zinc-400">{tShare('download')}</span>
+          <a className={LINK} href={`/api/bundles/${id}/zip`} download data-testid="export-zip" title={t('zipTitle')}>
+            {t('zip')}
           </a>
-          <a className={LINK} href={`/api/bundles/${id}?download=1`} download data-testid="export-bundle-json" title="Every run's trace in one JSON document">
-            All runs (JSON)
+          <a className={LINK} href={`/api/bundles/${id}?download=1`} download data-testid="export-bundle-json" title={t('jsonTitle')}>
+            {t('json')}
           </a>
         </div>
         <details className="text-sm">
-          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this {WHAT[kind]} in a page</summary>
+          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('embed', { kind })}</summary>
           <div className="mt-2">
             <EmbedCode src={`${origin}${bundleEmbedPath(kind, id)}`} title={title} />
           </div>
@@ -72,9 +74,10 @@ export async function BundleEmbed({ kind, params }: { kind: SharedBundleKind; pa
   const { id } = await params;
   const bundle = await savedBundle(kind, id);
   if (!bundle) notFound();
+  const t = await getTranslations('bundle');
   return (
     <>
-      <EmbedHeader href={bundlePath(kind, id)} label={`recorded ${WHAT[kind]}`} />
+      <EmbedHeader href={bundlePath(kind, id)} label={t('embedLabel', { kind })} />
       <h1 className="mb-3 text-base font-semibold">{bundleTitle(bundle)}</h1>
       <BundleView id={id} bundle={bundle} selected={selectedRun(bundle, undefined)} compact />
     </>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { RecordedRun } from '@/components/share/RecordedRun';
@@ -16,6 +17,7 @@ export function BundleView({ id, bundle, selected, compact = false }: { id: stri
   const run = bundle.runs[selected];
   const label = runLabel(bundle, run);
   const newTab = compact ? { target: '_blank', rel: 'noopener' } : {};
+  const t = useTranslations('bundle');
 
   return (
     <div className="space-y-6">
@@ -27,10 +29,10 @@ export function BundleView({ id, bundle, selected, compact = false }: { id: stri
       <section id="run" aria-labelledby="run-heading" className="space-y-3 scroll-mt-4" data-testid="bundle-run" data-role={run.role}>
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="run-heading" className="text-lg font-semibold">
-            Step by step: {label}
+            {t('stepByStep', { label })}
           </h2>
           <a href={resultPath(run.traceId)} {...newTab} className="text-sm text-sky-800 underline dark:text-sky-300" data-testid="bundle-run-alone">
-            This run on its own page (downloads, embed)
+            {t('runAlone')}
           </a>
         </div>
         <RecordedRun key={run.traceId} trace={run.trace} compact={compact} />
@@ -41,13 +43,14 @@ export function BundleView({ id, bundle, selected, compact = false }: { id: stri
 
 function DiagnosisParts({ bundle, selected, runHref, compact }: { bundle: StoredBundle; selected: number; runHref: (i: number) => string; compact: boolean }) {
   const diagnosis = diagnosisOf(bundle);
+  const t = useTranslations('bundle');
   return (
     <>
       <Verdict diagnosis={diagnosis} />
       <ProbeList
         probes={diagnosis.probes}
         current={selected}
-        link={(_p, i) => (i === selected && !compact ? undefined : { href: runHref(i), label: compact ? 'Open step by step ↗' : 'Show step by step' })}
+        link={(_p, i) => (i === selected && !compact ? undefined : { href: runHref(i), label: compact ? t('openRun') : t('showRun') })}
       />
       {compact ? null : <Fixes diagnosis={diagnosis} />}
     </>
@@ -68,18 +71,19 @@ function ComparisonParts({
   newTab: { target?: string; rel?: string };
 }) {
   const { a, b, labelA, labelB } = comparisonOf(bundle);
+  const t = useTranslations('bundle');
   return (
     <>
       <ComparisonView a={a} b={b} labelA={labelA} labelB={labelB} />
-      <nav aria-label="Each run step by step" className="flex flex-wrap gap-3 text-sm">
+      <nav aria-label={t('eachRun')} className="flex flex-wrap gap-3 text-sm">
         {bundle.runs.map((run, i) =>
           i === selected && !compact ? (
             <span key={run.role} aria-current="true" className="font-semibold">
-              {runLabel(bundle, run)} (shown below)
+              {t('shownBelow', { label: runLabel(bundle, run) })}
             </span>
           ) : (
             <a key={run.role} href={runHref(i)} {...newTab} className="text-sky-800 underline dark:text-sky-300" data-testid="probe-link">
-              {runLabel(bundle, run)} step by step
+              {t('runLink', { label: runLabel(bundle, run) })}
             </a>
           ),
         )}

@@ -1,17 +1,17 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { getTranslations } from 'next-intl/server';
 import { bundleDescription, bundleTitle } from '@/lib/share/describeBundle';
 import { bundlePath, bundlePreviewImagePath, type SharedBundleKind } from '@/lib/share/embed';
 import { publicOrigin } from '@/lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
 import { savedBundle } from './savedBundle';
 
-const NOT_FOUND_TITLE: Record<SharedBundleKind, string> = { diagnosis: 'No such saved diagnosis · TLS Playground', comparison: 'No such saved comparison · TLS Playground' };
 
 /** Share-card tags and the oEmbed discovery link (oEmbed §4) of a saved diagnosis or comparison. */
 export async function bundleMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
   const bundle = await savedBundle(kind, id);
-  if (!bundle) return { title: NOT_FOUND_TITLE[kind] };
+  if (!bundle) return { title: (await getTranslations('bundle'))('noSuch', { kind }) };
   const origin = publicOrigin(await headers(), process.env);
   const url = `${origin}${bundlePath(kind, id)}`;
   const title = bundleTitle(bundle);
@@ -29,5 +29,5 @@ export async function bundleMetadata(kind: SharedBundleKind, id: string): Promis
 /** The embed's title only: embeds are not indexed and carry no share card. */
 export async function bundleEmbedMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
   const bundle = await savedBundle(kind, id);
-  return { title: bundle ? `${bundleTitle(bundle)} · TLS Playground` : NOT_FOUND_TITLE[kind] };
+  return { title: bundle ? `${bundleTitle(bundle)} · TLS Playground` : (await getTranslations('bundle'))('noSuch', { kind }) };
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { describeResult, type Diagnosis, type ProbeResult } from '@/lib/doctor/diagnose';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
@@ -13,10 +14,11 @@ export function probeTone(p: ProbeResult): 'good' | 'bad' | 'warning' {
 /** The doctor's verdict: what was found, in the severity's colour. */
 export function Verdict({ diagnosis, headingLevel = 2 }: { diagnosis: Diagnosis; headingLevel?: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const t = useTranslations('doctor');
   return (
     <section aria-labelledby="verdict" className={`rounded-lg p-4 ring-1 ${TONE_BADGE[SEVERITY_TONE[diagnosis.severity]]}`} data-testid="doctor-verdict" data-severity={diagnosis.severity}>
       <Heading id="verdict" className="mb-1 font-semibold">
-        Verdict
+        {t('verdictTitle')}
       </Heading>
       <p className="leading-relaxed">{diagnosis.verdict}</p>
     </section>
@@ -41,10 +43,11 @@ export function ProbeList({
   headingLevel?: 2 | 3;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const t = useTranslations('doctor');
   return (
     <section aria-labelledby="probes" className="space-y-2">
       <Heading id="probes" className="text-lg font-semibold">
-        Probes
+        {t('probesTitle')}
       </Heading>
       <ul className="divide-y divide-zinc-200 rounded-md border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-live={pending ? 'polite' : undefined}>
         {probes.map((p, i) => {
@@ -72,7 +75,7 @@ export function ProbeList({
             </li>
           );
         })}
-        {pending && <li className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">Next probe running…</li>}
+        {pending && <li className="px-3 py-2 text-sm text-zinc-600 dark:text-zinc-400">{t('nextProbe')}</li>}
       </ul>
     </section>
   );
@@ -81,18 +84,23 @@ export function ProbeList({
 /** What to change, who can change it, and the commands to paste. */
 export function Fixes({ diagnosis, headingLevel = 2 }: { diagnosis: Diagnosis; headingLevel?: 2 | 3 }) {
   if (diagnosis.fixes.length === 0) return null;
+  return <FixList diagnosis={diagnosis} headingLevel={headingLevel} />;
+}
+
+function FixList({ diagnosis, headingLevel }: { diagnosis: Diagnosis; headingLevel: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const Sub = headingLevel === 2 ? 'h3' : 'h4';
+  const t = useTranslations('doctor');
   return (
     <section aria-labelledby="fixes" className="space-y-3">
       <Heading id="fixes" className="text-lg font-semibold">
-        What to change
+        {t('fixesTitle')}
       </Heading>
       <ol className="space-y-4">
         {diagnosis.fixes.map((fix) => (
           <li key={fix.title} className="space-y-1" data-testid="doctor-fix">
             <Sub className="font-medium">
-              <span className="mr-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs uppercase text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{fix.who}</span>
+              <span className="mr-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs uppercase text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{t(`who.${fix.who}`)}</span>
               {fix.title}
             </Sub>
             <p className="text-sm text-zinc-700 dark:text-zinc-300">{fix.detail}</p>

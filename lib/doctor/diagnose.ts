@@ -164,7 +164,7 @@ export function judge(url: string, probes: ProbeResult[]): Diagnosis {
         who: 'you',
         title: 'Run the diagnosis from your own machine',
         detail: `The relay refused to connect (${refusal}), so no probe reached the server. The command-line tool runs the same probes directly from where you start it, to any host and port that machine reaches (an internal server too).`,
-        commands: [`npx tls-playground diagnose ${request.url}`],
+        commands: [`npx tls-playground diagnose ${url}`],
       });
     }
   } else if (helloRequest) {

@@ -44,7 +44,7 @@ export function Compare({ initialUrl, initialA = 'rustls' }: { initialUrl: strin
       </form>
       {error && <FormError>{error}</FormError>}
       {runA.status === 'done' && runB.status === 'done' && (
-        <SaveBundleButton key={runA.trace.startedAt} bundle={comparisonBundle(runA.trace.options.url, runA.trace, runB.trace)} what="comparison" />
+        <SaveBundleButton key={runA.trace.startedAt} bundle={comparisonBundle(runA.trace.options.url, runA.trace, runB.trace)} />
       )}
       <RunResult runA={runA} runB={runB} labelA={`A: ${a}`} labelB={`B: ${b}`} />
     </div>

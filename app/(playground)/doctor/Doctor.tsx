@@ -54,7 +54,7 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
         </p>
       )}
       {state.status === 'done' && <Verdict diagnosis={state.diagnosis} />}
-      {state.status === 'done' && <SaveBundleButton key={state.diagnosis.probes[0]?.trace.startedAt} bundle={diagnosisBundle(state.diagnosis.url, state.diagnosis.probes)} what="diagnosis" />}
+      {state.status === 'done' && <SaveBundleButton key={state.diagnosis.probes[0]?.trace.startedAt} bundle={diagnosisBundle(state.diagnosis.url, state.diagnosis.probes)} />}
       {probes.length > 0 && <ProbeList probes={probes} pending={state.status === 'running'} />}
       {state.status === 'done' && <Fixes diagnosis={state.diagnosis} />}
     </div>
