@@ -2,7 +2,7 @@
 
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AnnotatedBytes } from '@/lib/trace/schema';
-import { BYTES_PER_LINE, buildHexModel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
+import { BYTES_PER_LINE, buildHexModel, byteRangeLabel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
 import { RfcLink } from './RfcLink';
 
 /**
@@ -248,7 +248,13 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
   const activeStart = active?.start ?? -1;
   const activeEnd = active?.end ?? -1;
   const cellId = useCallback((i: number) => `${uid}-b${i}`, [uid]);
-  const onHoverByte = useCallback((i: number) => setActiveId(model.byteField[i]), [model]);
+  const onHoverByte = useCallback(
+    (i: number) => {
+      setActiveId(model.byteField[i]);
+      setCursor(i);
+    },
+    [model],
+  );
 
   return (
     <div className="grid gap-3 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]" data-testid="hex-view">
@@ -281,8 +287,13 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
                   onFocus={() => {
                     setFocusedTreeId(f.id);
                     setActiveId(f.id);
+                    placeCursor(f.start);
                   }}
-                  onMouseEnter={() => setActiveId(f.id)}
+                  // The byte cursor follows the field pointed at, so the status line's byte is the field's first.
+                  onMouseEnter={() => {
+                    setActiveId(f.id);
+                    setCursor(f.start);
+                  }}
                   onClick={() => {
                     setFocusedTreeId(f.id);
                     setActiveId(f.id);
@@ -358,7 +369,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
         </div>
         <p className="mt-1 min-h-5 text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
           {active
-            ? `Byte 0x${offsetLabel(cursor, model.length)} · ${path.map((p) => p.name).reverse().join(' › ')} · bytes ${active.start}–${active.end - 1}`
+            ? `Byte 0x${offsetLabel(cursor, model.length)} · ${path.map((p) => p.name).reverse().join(' › ')} · ${byteRangeLabel(active.start, active.end)}`
             : 'Hover or focus a field or a byte.'}
         </p>
       </div>

@@ -1,9 +1,9 @@
 'use client';
 
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
-import { CertificateIcon, CheckIcon, KeyIcon, LockIcon } from './icons';
+import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, WarningIcon } from './icons';
 import { TONE_BADGE, TONE_TEXT } from './tone';
 
 /**
@@ -222,10 +222,18 @@ function TcpMark({ row }: { row: DiagramRow }) {
   );
 }
 
+const NOTE_ICON: Record<DiagramRow['glyph'], ReactNode> = {
+  check: <CheckIcon />,
+  cross: <CrossIcon />,
+  warning: <WarningIcon />,
+  key: <KeyIcon />,
+  note: <NoteIcon />,
+};
+
 function Note({ row }: { row: DiagramRow }) {
-  const icon = row.layer === 'key' ? <KeyIcon /> : row.layer === 'certificate' ? <CertificateIcon /> : <CheckIcon />;
+  const icon = NOTE_ICON[row.glyph];
   return (
-    <div aria-hidden="true" className="absolute inset-x-3 top-1/2 flex -translate-y-1/2 pl-3 text-xs">
+    <div aria-hidden="true" className="absolute inset-x-3 top-1/2 flex -translate-y-1/2 pl-3 text-xs" data-glyph={row.glyph}>
       <span className={`flex min-w-0 items-center gap-1.5 ${row.tone === 'neutral' ? 'text-zinc-600 dark:text-zinc-400' : TONE_TEXT[row.tone]}`}>
         {icon} <span className="truncate font-mono">{row.title}</span>
       </span>

@@ -39,3 +39,28 @@ export function CheckIcon({ className = '' }: { className?: string }) {
     </svg>
   );
 }
+
+export function CrossIcon({ className = '' }: { className?: string }) {
+  return (
+    <svg {...common} className={`inline-block shrink-0 align-[-1px] ${className}`}>
+      <path d="M4 4l8 8M12 4l-8 8" />
+    </svg>
+  );
+}
+
+export function WarningIcon({ className = '' }: { className?: string }) {
+  return (
+    <svg {...common} className={`inline-block shrink-0 align-[-1px] ${className}`}>
+      <path d="M8 2.5 14 13H2z" />
+      <path d="M8 6.5v3M8 11.2v.3" />
+    </svg>
+  );
+}
+
+export function NoteIcon({ className = '' }: { className?: string }) {
+  return (
+    <svg {...common} className={`inline-block shrink-0 align-[-1px] ${className}`}>
+      <circle cx="8" cy="8" r="2" fill="currentColor" />
+    </svg>
+  );
+}

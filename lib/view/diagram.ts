@@ -55,6 +55,12 @@ export interface DiagramRow {
   /** Drawn small under its partner row: a message inside a record, or a record after its messages. */
   compact: boolean;
   tone: 'neutral' | 'good' | 'warning' | 'bad';
+  /**
+   * The mark beside a note (a local step), from what the step says, never from its layer alone: a
+   * check only for a check that passed or a success, a cross for a failure, a warning sign for a
+   * refusal or a check continued past, a key for a derivation, a plain dot for a neutral note.
+   */
+  glyph: 'check' | 'cross' | 'warning' | 'key' | 'note';
   /** Alert level when the step is an alert. */
   alertLevel?: 'warning' | 'fatal';
 }
@@ -255,6 +261,10 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
   else if (level === 'fatal') tone = 'bad';
   else if (level === 'warning') tone = /close_notify/.test(step.title) ? 'neutral' : 'warning';
   else if (step.layer === 'verdict' || step.layer === 'certificate') tone = certificateTone(step);
+  // A client's answer to a HelloRequest (data.reaction): renegotiating goes on, anything else refuses.
+  const reaction = step.data?.reaction;
+  if (typeof reaction === 'string' && reaction !== 'renegotiate') tone = 'warning';
+  const glyph: DiagramRow['glyph'] = step.layer === 'key' ? 'key' : tone === 'good' ? 'check' : tone === 'bad' ? 'cross' : tone === 'warning' ? 'warning' : 'note';
 
   return {
     seq: step.seq,
@@ -274,6 +284,7 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
     carries,
     compact: parentSeq !== undefined || carries !== undefined,
     tone,
+    glyph,
     alertLevel: level,
   };
 }

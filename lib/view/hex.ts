@@ -155,3 +155,10 @@ export function offsetLabel(offset: number, length: number): string {
   const width = Math.max(4, (Math.max(length - 1, 0)).toString(16).length);
   return offset.toString(16).padStart(width, '0');
 }
+
+/** A byte range [start, end) in words: "byte 1" for one byte, "bytes 5–8" for several, "no bytes" for none. */
+export function byteRangeLabel(start: number, end: number): string {
+  if (end - start === 1) return `byte ${start}`;
+  if (end <= start) return 'no bytes';
+  return `bytes ${start}–${end - 1}`;
+}

@@ -51,6 +51,27 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * The run's timings as one timeline, every moment counted from the start of the run and listed in
+ * the order it happened, with how long each phase took beside it: the trace keeps the connect and
+ * handshake as durations but the server's first byte as a moment, and side by side as bare numbers
+ * they read as if the first byte came before the handshake ended.
+ */
+export function timeline(trace: Trace): SummaryItem[] {
+  const { connectMs, handshakeMs, firstByteMs, totalMs } = trace.timings;
+  const connectedAt = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'connected')?.timeMs;
+  const handshakeDoneAt = connectedAt !== undefined && handshakeMs !== undefined ? connectedAt + handshakeMs : undefined;
+  const at = (moment: number | undefined, took?: number) => (moment === undefined ? '—' : `at ${formatMs(moment)}${took !== undefined ? ` (took ${formatMs(took)})` : ''}`);
+  const moments: { label: string; moment: number | undefined; value: string }[] = [
+    { label: 'TCP connected', moment: connectedAt, value: at(connectedAt, connectMs) },
+    { label: 'Server’s first byte', moment: firstByteMs, value: at(firstByteMs) },
+    { label: 'Handshake done', moment: handshakeDoneAt, value: at(handshakeDoneAt, handshakeMs) },
+  ];
+  // In the order they happened; moments that never came keep their place at the end.
+  moments.sort((a, b) => (a.moment ?? Infinity) - (b.moment ?? Infinity));
+  return [...moments.map(({ label, value }) => ({ label, value })), { label: 'Total', value: formatMs(totalMs) }];
+}
+
 export function buildSummary(trace: Trace): SummaryCard {
   const cert = trace.certificate;
   const certValue = !cert
@@ -75,12 +96,7 @@ export function buildSummary(trace: Trace): SummaryCard {
   ];
   if (trace.alpn) items.splice(4, 0, { label: 'ALPN', value: trace.alpn });
 
-  const timings: SummaryItem[] = [
-    { label: 'TCP connect', value: formatMs(trace.timings.connectMs) },
-    { label: 'Handshake', value: formatMs(trace.timings.handshakeMs) },
-    { label: 'First byte', value: formatMs(trace.timings.firstByteMs) },
-    { label: 'Total', value: formatMs(trace.timings.totalMs) },
-  ];
+  const timings = timeline(trace);
 
   // close_notify is the normal end of a connection, not something to warn about.
   const alerts = trace.alerts.filter((a) => a.description !== 'close_notify').map((a) => ({

@@ -13,6 +13,9 @@ import { ConfigError } from './config';
 type IP = ipaddr.IPv4 | ipaddr.IPv6;
 export type Cidr = [IP, number];
 
+/** The port every demo alias is reached on: its URL is https://<name>.test/. */
+export const DEMO_PORT = 443;
+
 export type RefusalCode = 'POLICY' | 'ENOTFOUND' | 'ETIMEDOUT';
 
 export interface Refusal {
@@ -220,6 +223,9 @@ export class TargetPolicy {
 
   private async planName(name: string, port: number): Promise<PlanResult> {
     const demo = this.demo.get(name);
+    // A demo alias names one server as https://<name>.test/: a port in the URL would be silently
+    // ignored (tls13.test:8443 reaching the port-443 demo), so any other port is refused.
+    if (demo && port !== DEMO_PORT) return refuse('POLICY', 'demo-port', `${name} is a demo target; it answers on port ${DEMO_PORT} only (https://${name}/), not ${port}`);
     if (demo) return { ok: true, plan: { kind: 'demo', host: name, address: demo.host, port: demo.port } };
     if (matchesHostPattern(name, this.denyHosts)) return refuse('POLICY', 'denied-host', `${name} is on the relay's deny list`);
     if (this.allowHosts.length > 0 && !matchesHostPattern(name, this.allowHosts)) {

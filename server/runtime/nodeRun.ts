@@ -62,13 +62,16 @@ export async function loadClientCertificate(certFile: string, keyFile: string): 
 /** `https://<name>.test/...` → the loopback port of a running demo target, and its CA to trust. */
 export async function resolveDemoTarget(url: string, dataDir: string): Promise<{ connect: string; caDer: Uint8Array[] } | undefined> {
   let host: string;
+  let port: string;
   try {
-    host = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).hostname;
+    ({ hostname: host, port } = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`));
   } catch {
     return undefined;
   }
   const m = /^([a-z0-9-]+)\.test$/.exec(host);
   if (!m) return undefined;
+  // As the relay: a demo alias is https://<name>.test/; a port would otherwise be silently ignored.
+  if (port !== '' && port !== '443') throw new RunInputError(`${host} is a demo target; it answers on port 443 only (https://${host}/), not ${port}`);
   const registry = await readDemoRegistry(dataDir);
   const endpoint = registry?.[m[1]];
   if (!endpoint) {

@@ -98,6 +98,17 @@ describe('the CLI', () => {
     assert.equal(r.stderr.trim(), 'error: unknown option --frobnicate (see --help)');
   });
 
+  it('a demo alias with a port other than 443 is refused, not silently sent to the demo target', async () => {
+    const r = await cli(['https://tls13.test:8443/']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'error: tls13.test is a demo target; it answers on port 443 only (https://tls13.test/), not 8443\n');
+    const saved = await cli(['diagnose', 'https://tls13.test:8443/', '--save', 'http://127.0.0.1:9/']);
+    assert.equal(saved.code, 2, 'nothing is probed or saved');
+    const notDiagnose = await cli(['https://tls13.test/', '--save', 'http://127.0.0.1:9/']);
+    assert.equal(notDiagnose.code, 2);
+    assert.match(notDiagnose.stderr, /^error: --save goes with diagnose/);
+  });
+
   it('a malformed URL is one message and exit 2', async () => {
     const r = await cli(['https://exa mple.com:99999/']);
     assert.equal(r.code, 2);

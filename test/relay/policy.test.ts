@@ -249,6 +249,15 @@ describe('relay policy: resolved addresses (stubbed DNS)', () => {
     assert.equal(refusalReason(await policy.plan('other.test', '443')), 'reserved-name');
     assert.deepEqual(lookups, []);
   });
+
+  test('a demo alias is reached on port 443 only: another port is refused, not silently ignored', async () => {
+    const { policy, lookups } = policyWith({}, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 } } });
+    const refused = await policy.plan('tls13.test', '8443');
+    assert.equal(refusalReason(refused), 'demo-port');
+    assert.match((refused as Extract<PlanResult, { ok: false }>).refusal.message, /^tls13\.test is a demo target; it answers on port 443 only \(https:\/\/tls13\.test\/\), not 8443$/);
+    assert.equal((await policy.plan('tls13.test', '443')).ok, true);
+    assert.deepEqual(lookups, []);
+  });
 });
 
 describe('relay policy through a running relay: loopback in every spelling', () => {

@@ -133,3 +133,22 @@ describe('TCP mark classification', () => {
     assert.equal(classifyTcp(tcpStep('Connection refused')), 'refused');
   });
 });
+
+describe('the marks beside notes', () => {
+  it('gives the rustls refusal a warning mark, never the success check (a recorded IIS run)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseTraceJson } = await import('../../lib/export/json');
+    const trace = parseTraceJson(await readFile(new URL('../fixtures/traces/v1-iis-rustls-reset.json', import.meta.url), 'utf8'));
+    const { rows } = buildDiagram(trace.steps);
+    const refusal = rows.find((r) => trace.steps.find((s) => s.seq === r.seq)?.data?.reaction === 'refuse-warning');
+    assert.ok(refusal, 'the refusal is a row');
+    assert.equal(refusal.tone, 'warning');
+    assert.equal(refusal.glyph, 'warning');
+    // Checks show a check only when they passed; notes that judge nothing show a plain mark.
+    for (const row of rows) {
+      if (row.glyph === 'check') assert.equal(row.tone, 'good', row.title);
+      if (row.layer === 'key') assert.equal(row.glyph, 'key', row.title);
+    }
+    assert.ok(rows.some((r) => r.kind === 'note' && r.glyph === 'note'));
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildHexModel, byteInField, fieldAtByte, fieldPath, offsetLabel } from '../../lib/view/hex';
+import { buildHexModel, byteInField, byteRangeLabel, fieldAtByte, fieldPath, offsetLabel } from '../../lib/view/hex';
+import { alertField } from '../../lib/tls/client/connection';
 import { Writer } from '../../lib/tls/wire/writer';
 import { toHex } from '../../lib/tls/wire/bytes';
 import { tls13OkTrace } from './fixtures/traces';
@@ -98,5 +99,18 @@ describe('hex view model', () => {
   it('labels offsets with at least four hex digits', () => {
     assert.equal(offsetLabel(0x30, 100), '0030');
     assert.equal(offsetLabel(0x10000, 0x20000), '10000');
+  });
+});
+
+describe('an alert’s two bytes', () => {
+  it('places description on byte 1 and says so: "byte 1", not "bytes 1–1"', () => {
+    const model = buildHexModel({ hex: '0164', field: alertField(1, 100) });
+    const description = model.fields.find((f) => f.name === 'description')!;
+    assert.deepEqual([description.start, description.end], [1, 2]);
+    assert.equal(fieldAtByte(model, 1)?.name, 'description');
+    assert.equal(fieldAtByte(model, 0)?.name, 'level');
+    assert.equal(byteRangeLabel(description.start, description.end), 'byte 1');
+    assert.equal(byteRangeLabel(0, 2), 'bytes 0–1');
+    assert.equal(byteRangeLabel(3, 3), 'no bytes');
   });
 });

@@ -59,7 +59,14 @@ describe('summary card', () => {
       HTTP: '200 OK',
       Personality: 'rustls',
     });
-    assert.deepEqual(card.timings.map((t) => t.value), ['1.2 ms', '9.8 ms', '12 ms', formatMs(tls13OkTrace().timings.totalMs)]);
+    const trace = tls13OkTrace();
+    const connectedAt = trace.steps.find((s) => s.data?.event === 'connected')!.timeMs;
+    assert.deepEqual(card.timings, [
+      { label: 'TCP connected', value: `at ${formatMs(connectedAt)} (took 1.2 ms)` },
+      { label: 'Handshake done', value: `at ${formatMs(connectedAt + 9.8)} (took 9.8 ms)` },
+      { label: 'Server’s first byte', value: 'at 12 ms' },
+      { label: 'Total', value: formatMs(trace.timings.totalMs) },
+    ]);
     assert.deepEqual(card.alerts, []);
   });
 
@@ -86,6 +93,23 @@ describe('summary card', () => {
     assert.match(card.detail, /relay refused/i);
     assert.equal(card.items.find((i) => i.label === 'Version')!.value, '—');
     assert.equal(card.timings[0].value, '—');
+  });
+
+  it('reads its timings as one timeline: moments since the start, in the order they happened, with durations beside them', () => {
+    // A renegotiating run: the server's first byte (its ServerHello) comes long before the handshake
+    // the request waited for is done. Bare, "Handshake 271 ms" beside "First byte 263 ms" said the opposite.
+    const trace = tls13OkTrace();
+    const connected = trace.steps.find((s) => s.data?.event === 'connected')!;
+    connected.timeMs = 8;
+    trace.timings = { connectMs: 6, handshakeMs: 271, firstByteMs: 263, totalMs: 540 };
+    assert.deepEqual(
+      buildSummary(trace).timings.map((t) => `${t.label} ${t.value}`),
+      ['TCP connected at 8.0 ms (took 6.0 ms)', 'Server’s first byte at 263 ms', 'Handshake done at 279 ms (took 271 ms)', 'Total 540 ms'],
+    );
+    trace.timings = { connectMs: 6, handshakeMs: 20, firstByteMs: 15, totalMs: 40 };
+    assert.deepEqual(buildSummary(trace).timings.map((t) => t.label), ['TCP connected', 'Server’s first byte', 'Handshake done', 'Total']);
+    trace.timings = { totalMs: 3 };
+    assert.deepEqual(buildSummary(trace).timings.map((t) => t.value).slice(1), ['—', '—', '3.0 ms']);
   });
 
   it('opens the step that explains a failure, not the closing notes after it', () => {
