@@ -6,12 +6,13 @@ import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
  * What the summary of a failed run says beyond what went wrong: why, in the run's own terms, what
  * fixes it and who can apply it, and where to look further. One piece of advice per run, for the
  * failures people meet most: a target the relay's policy refuses, a renegotiation the client
- * refused (the IIS reset, shared/design/RENEGOTIATION.md), a rejected certificate, a client
- * certificate the server wanted, and a ClientHello the server found nothing to agree with. The
+ * refused (the IIS reset, shared/design/RENEGOTIATION.md), a server that broke a protocol rule the
+ * client enforces (docs/strictness.md), a rejected certificate, a client certificate the server
+ * wanted, and a ClientHello the server found nothing to agree with. The
  * summary card (page, saved runs, embeds), Compare and the CLI's closing lines show it.
  */
 export interface Advice {
-  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy';
+  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy' | 'protocol';
   title: string;
   /** What happened, in sentences. */
   explanation: string;
@@ -27,7 +28,7 @@ export interface Advice {
  */
 export function adviceFor(trace: Trace): Advice | undefined {
   const t: Trace = { ...trace, steps: trace.steps ?? [], alerts: trace.alerts ?? [] };
-  return relayPolicyAdvice(t) ?? renegotiationAdvice(t) ?? certificateAdvice(t) ?? clientCertificateAdvice(t) ?? negotiationAdvice(t);
+  return relayPolicyAdvice(t) ?? renegotiationAdvice(t) ?? protocolAdvice(t) ?? certificateAdvice(t) ?? clientCertificateAdvice(t) ?? negotiationAdvice(t);
 }
 
 // --- the relay would not go there ---
@@ -187,6 +188,12 @@ function checkProblem(check: CertificateCheck, trace: Trace): Pick<Advice, 'titl
         explanation: `${which}: ${check.detail}.`,
         fixes: [{ who: 'server', text: 'Reinstall the certificate and its chain exactly as the CA issued them: a certificate paired with the wrong intermediate, or a damaged file, looks like this.' }],
       };
+    case 'policy':
+      return {
+        title: 'The certificate uses a key or signature clients no longer accept',
+        explanation: `${which}: ${check.detail}. Browsers and rustls refuse RSA keys under 2048 bits and SHA-1 signatures on certificates.`,
+        fixes: [{ who: 'server', text: 'Reissue the certificate (and use a current chain) with an ECDSA P-256 or P-384 key or an RSA key of at least 2048 bits, signed with SHA-256 or better (CA/Browser Forum Baseline Requirements §6.1.5, §7.1.3.2).' }],
+      };
     case 'basicConstraints':
     case 'keyUsage':
     case 'extendedKeyUsage':
@@ -208,7 +215,7 @@ function notYetValid(trace: Trace, index: number): boolean {
 }
 
 /** The order in which failed checks are worth explaining: the first one found is the headline. */
-const CHECK_ORDER = ['chain', 'validity', 'hostname', 'signature', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints'];
+const CHECK_ORDER = ['chain', 'validity', 'hostname', 'signature', 'policy', 'basicConstraints', 'keyUsage', 'extendedKeyUsage', 'nameConstraints'];
 
 export function certificateAdvice(trace: Trace): Advice | undefined {
   const cert = trace.certificate;
@@ -254,6 +261,70 @@ export function clientCertificateAdvice(trace: Trace): Advice | undefined {
         : { who: 'you', text: 'Run again with a client certificate: Options → Client certificate on the page (the demo certificate works with the demo targets), --client-cert FILE --client-key FILE in the CLI.' },
       { who: 'server', text: 'If this resource is meant to be public, stop requiring a client certificate for it.' },
     ],
+    links: [],
+  };
+}
+
+// --- the server broke a rule the client enforces ---
+
+/** What each refusal means for the person looking at the run, by the check's name (docs/strictness.md). */
+const PROTOCOL_PROBLEMS: Record<string, { title: string; why: string }> = {
+  'unsolicited-extension': {
+    title: 'This server sent an extension the client never offered',
+    why: 'A server may only answer the extensions the ClientHello carried; rustls, BoringSSL and OpenSSL abort the same way.',
+  },
+  'extension-placement': {
+    title: 'This server put an extension in the wrong handshake message',
+    why: 'In TLS 1.3 every extension has its message; one in the wrong place (for example in the unencrypted ServerHello) is refused.',
+  },
+  'record-boundary': {
+    title: 'This server packed handshake messages across a key change',
+    why: 'After a message that changes the keys, the next message must start a new record protected with the new keys; otherwise it travels under the old keys (or in the clear).',
+  },
+  'protected-change-cipher-spec': {
+    title: 'This server encrypted its ChangeCipherSpec',
+    why: 'In TLS 1.3 the ChangeCipherSpec is only a compatibility signal for middleboxes and is always sent in the clear.',
+  },
+  'unexpected-change-cipher-spec': {
+    title: 'This server sent a ChangeCipherSpec where none belongs',
+    why: 'In TLS 1.2 the ChangeCipherSpec comes after the key exchange; before the ServerHello it would only be TLS 1.3 compatibility mode, which TLS 1.2 does not have.',
+  },
+  'empty-record': {
+    title: 'This server sent an empty handshake or alert record',
+    why: 'No handshake message or alert is empty; padding does not make such a record valid.',
+  },
+  'alpn-single-protocol': {
+    title: 'This server answered ALPN with more than one protocol',
+    why: 'The server must name exactly the one protocol it selected from the client’s list.',
+  },
+  'certificate-request-context': {
+    title: 'This server sent a CertificateRequest meant for after the handshake',
+    why: 'During the handshake the certificate_request_context is empty; a non-empty one belongs to post-handshake authentication.',
+  },
+  'leaf-key': {
+    title: 'The server’s certificate key cannot be used',
+    why: 'The run continued past a rejected certificate, and then the certificate’s key could not check the server’s handshake signature.',
+  },
+};
+
+/** The TLS 1.2 extensions the run can leave out, by the name the refusal step gives. */
+const OPTIONAL_TLS12_EXTENSIONS = ['extended_master_secret', 'renegotiation_info', 'encrypt_then_mac', 'session_ticket'];
+
+/** A run the client ended because the server broke a protocol rule (the refusal step's data names it). */
+export function protocolAdvice(trace: Trace): Advice | undefined {
+  const step = trace.steps.find((s) => s.data?.kind === 'check' && s.data?.verdict === 'refused' && typeof s.data?.check === 'string');
+  const problem = step && PROTOCOL_PROBLEMS[step.data!.check as string];
+  if (!step || !problem) return undefined;
+  const d = step.data!;
+  const extension = typeof d.extension === 'string' ? d.extension : undefined;
+  const fixes: Advice['fixes'] = [{ who: 'server', text: `Fix or update the server’s TLS implementation: it breaks ${d.rule}. Clients as strict as this one (browsers, rustls, BoringSSL) refuse it too.` }];
+  const turnedOff = extension && OPTIONAL_TLS12_EXTENSIONS.includes(extension) && (trace.options.tls12Off ?? []).some((x) => x === extension);
+  if (turnedOff) fixes.push({ who: 'you', text: `This run did not offer ${extension}; offer it again (the default) and the server’s answer is no longer unsolicited.` });
+  return {
+    kind: 'protocol',
+    title: problem.title,
+    explanation: `${extension ? `The server’s ${String(d.message).replace(/_/g, ' ')} carried ${extension}. ` : ''}${problem.why} The client ended the connection with a fatal ${String(d.alert)} alert (${String(d.rule)}).`,
+    fixes,
     links: [],
   };
 }

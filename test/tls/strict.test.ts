@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ClientOptions } from '../../lib/tls/client/options';
+import { adviceFor } from '../../lib/view/advice';
 import type { StepContent } from '../../lib/tls/events';
 import type { Trace } from '../../lib/trace/schema';
 import type { TestPki } from '../../server/pki';
@@ -321,6 +322,29 @@ describe('scripted TLS 1.2 server: extensions the client did not offer (RFC 5246
     assert.equal(step.data?.extension, 'session_ticket');
   });
 
+  test('the run’s advice names the unsolicited extension and the option that left it out (--no-ems)', async () => {
+    const server = await startScriptedServer((socket) => {
+      const conn = new Tls12ServerConnection(socket);
+      const identity = { keyPem: pki.leaves.rsa2048.keyPem, chainDer: [pki.leaves.rsa2048.certDer, pki.intermediate.certDer] };
+      conn
+        .readClientHello()
+        .then((hello) => conn.handshake(identity, hello, Buffer.alloc(0)))
+        .catch(() => socket.end());
+    });
+    try {
+      const trace = await runAgainst(server.port, { versions: ['TLSv1.2'], tls12Off: ['extended_master_secret'], setup: { caFiles }, timeoutMs: 3000 });
+      assertRefused(trace, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
+      const advice = adviceFor(trace);
+      assert.equal(advice?.kind, 'protocol', describeTrace(trace));
+      assert.match(advice.title, /extension the client never offered/);
+      assert.match(advice.explanation, /extended_master_secret/);
+      assert.ok(advice.fixes.some((f) => f.who === 'you' && /extended_master_secret/.test(f.text)));
+      assert.ok(advice.fixes.some((f) => f.who === 'server'));
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an extension this client has never heard of → unsupported_extension', async () => {
     const run = await tls12({}, { renegotiationInfo: Buffer.alloc(0), extensions: [extension(0x7777, Buffer.from([0]))] });
     assertEngineRefused(run, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
@@ -383,6 +407,7 @@ describe('certificates refused by policy, against openssl s_server', () => {
       assert.equal(policy.length, 1, why);
       assert.equal(policy[0].certificate, 0);
       assert.match(policy[0].detail, /1024/);
+      assert.match(adviceFor(trace)?.title ?? '', /key or signature clients no longer accept/, why);
       assert.equal(trace.http, undefined, why);
     });
   }
