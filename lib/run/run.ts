@@ -67,12 +67,15 @@ export interface ParsedTarget {
   connectPort: number;
 }
 
-export function parseTarget(url: string, connect?: string): ParsedTarget {
+export function parseTarget(typed: string, connect?: string): ParsedTarget {
+  const url = typed.trim();
+  const malformed = malformedUrl(url);
+  if (malformed) throw new RunInputError(`"${url}" is a malformed URL: ${malformed} (expected https://host[:port]/path)`);
   let u: URL;
   try {
     u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`);
   } catch {
-    throw new RunInputError(`"${url}" is not a valid URL (expected https://host[:port]/path)`);
+    throw new RunInputError(`"${url}" is a malformed URL (expected https://host[:port]/path)`);
   }
   if (u.protocol !== 'https:') throw new RunInputError(`only https:// URLs can be run (got ${u.protocol}//)`);
   if (!u.hostname) throw new RunInputError(`"${url}" has no host name`);
@@ -89,6 +92,21 @@ export function parseTarget(url: string, connect?: string): ParsedTarget {
     if (connectPort < 1 || connectPort > 65535) throw new RunInputError(`--connect port ${m[2]} is out of range`);
   }
   return { host, port, path: (u.pathname || '/') + u.search, connectHost, connectPort };
+}
+
+/**
+ * Why `url` is not a URL at all, before anything is resolved or dialled. A missing scheme is
+ * fine ("example.com" means https://example.com/), but not a mangled one: "htps//host" would
+ * otherwise become the host "htps" and end in a DNS failure that hides the typo.
+ */
+function malformedUrl(url: string): string | undefined {
+  if (url.trim() === '') return 'it is empty';
+  if (/\s/.test(url)) return 'it contains a space';
+  if (/[\x00-\x1f\x7f]/.test(url)) return 'it contains a control character';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(url)) return `its scheme "${url.split(':')[0]}:" is not followed by //`;
+  if (url.includes('//')) return `it has "//" without a scheme before it (a misspelled https://?)`;
+  return undefined;
 }
 
 function pick<T extends string>(kind: string, wanted: string[] | undefined, valid: readonly T[], fallback: T[]): T[] {

@@ -112,8 +112,23 @@ describe('the CLI', () => {
   it('a malformed URL is one message and exit 2', async () => {
     const r = await cli(['https://exa mple.com:99999/']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /is not a valid URL/);
+    assert.match(r.stderr, /is a malformed URL/);
     noStack(r.stderr);
+  });
+
+  it('a mangled scheme (htps//nonsense url) is refused as a malformed URL before any connection, not looked up as host "htps"', async () => {
+    for (const [url, why] of [
+      ['htps//nonsense url', /"htps\/\/nonsense url" is a malformed URL: it contains a space/],
+      ['htps//nonsense', /is a malformed URL: it has "\/\/" without a scheme before it/],
+      ['https:/example.com', /is a malformed URL: its scheme "https:" is not followed by \/\//],
+    ] as const) {
+      const r = await cli([url, '--json']);
+      assert.equal(r.code, 2, url);
+      assert.match(r.stderr, why);
+      assert.equal(r.stdout, '', 'nothing ran: no trace, no connection');
+      assert.doesNotMatch(r.stderr, /DNS|ENOTFOUND|EAI_AGAIN|Connecting/);
+      noStack(r.stderr);
+    }
   });
 
   it('an unknown suite name lists the valid ones', async () => {
