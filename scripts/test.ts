@@ -23,6 +23,12 @@ const e2e = all.filter((f) => f.startsWith(join('test', 'e2e')));
 const rest = all.filter((f) => !e2e.includes(f));
 mkdirSync('test-results', { recursive: true });
 
+/**
+ * Per test (and per file): four minutes, more for a long fuzzing run (FUZZ_ROUNDS=5000 replays
+ * thousands of mutated handshakes per test), whose rounds are the bound that matters.
+ */
+const TEST_TIMEOUT_MS = Math.max(240_000, Number(process.env.FUZZ_ROUNDS ?? 0) * 1_000);
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -34,7 +40,7 @@ function phase(name: string, files: string[], concurrency: number): Promise<void
   const child = spawn(
     process.execPath,
     // A per-test timeout and a forced exit: one stuck test or leaked handle cannot hang CI.
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=240000', '--test-force-exit', '--test-reporter=spec', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', '--test-reporter=spec', ...files],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
   );
   let output = '';
