@@ -102,7 +102,7 @@ export function parseTarget(typed: string, connect?: string): ParsedTarget {
 function malformedUrl(url: string): string | undefined {
   if (url.trim() === '') return 'it is empty';
   if (/\s/.test(url)) return 'it contains a space';
-  if (/[\x00-\x1f\x7f]/.test(url)) return 'it contains a control character';
+  if ([...url].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return 'it contains a control character';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
   if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(url)) return `its scheme "${url.split(':')[0]}:" is not followed by //`;
   if (url.includes('//')) return `it has "//" without a scheme before it (a misspelled https://?)`;
