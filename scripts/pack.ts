@@ -8,7 +8,9 @@
  * JavaScript: esbuild bundles each entry point to ESM for Node 20, code split so the entries share
  * chunks; the root store stays its own chunk, loaded on the first run that needs it. The npm
  * packages the code imports (@noble/*) are bundled in: the package has no dependencies, so it
- * installs from its tarball alone (offline, `npx ./tls-playground-<version>.tgz`). Which packages
+ * installs from its tarball alone (offline: `npm install -g ./tls-playground-<version>.tgz`; a declared
+ * dependency would make npm fetch its full registry metadata, which `npm ci` never caches, and `npx`
+ * would resolve a dependency tree on every first run). Which packages
  * get bundled is read from what the entry points import, not from a list: each must be a runtime
  * `dependency` of the root package.json (never only a devDependency) and plain JavaScript (no native
  * addon), or one of theirs; their licences go into THIRD_PARTY_LICENSES.md.
