@@ -25,6 +25,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the API, Next's assets or files (preview.png, icons).
-  matcher: ['/((?!api/|_next/|.*\\.[a-z0-9]+$).*)'],
+  // Pages only: not the API, Next's assets or files (preview.png, icons), nor the saved-run views
+  // served from the render cache (/r/{id}, /embed/r/…: server/share/views.ts chooses their language
+  // itself, with lib/i18n/locales.ts, and remembers a /r page's ?lang= the same way).
+  matcher: ['/((?!api/|_next/|r/[^/]+/?$|embed/r/|.*\\.[a-z0-9]+$).*)'],
 };

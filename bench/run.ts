@@ -4,15 +4,16 @@
  * measured in the same run (or sizes), reported as met / missed, never asserted.
  *
  *   npx tsx bench/run.ts [--quick | --full] [--only handshake,bundle,crypto,relay,page,share] [--skip page]
- *                        [--iterations N] [--relay-iterations N] [--page-runs N] [--share-seconds N] [--out FILE]
+ *                        [--iterations N] [--relay-iterations N] [--page-runs N] [--share-seconds N] [--out FILE] [--merge]
  *
  * The relay load runs at the issue's full size (1000 sessions × 30 s, under a minute on the
  * reference machine; the whole run takes about 70 s); --quick runs it reduced (500 × 15 s) and
  * --full says the default explicitly. A section that fails records its error and the others
- * still run.
+ * still run. --merge keeps the sections not run from the existing results file (each keeps the
+ * time it was measured at in `measuredAt`), so one section can be measured again on its own.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCH_DIR } from './peers';
 import { SkipSection } from './skip';
@@ -21,7 +22,12 @@ import { round } from './stats';
 const SECTIONS = ['handshake', 'bundle', 'crypto', 'relay', 'page', 'share'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
-type SectionOutcome = { status: 'ok'; durationMs: number; result: unknown } | { status: 'error'; durationMs: number; error: string } | { status: 'skipped'; reason: string };
+type SectionOutcome = ({ status: 'ok'; durationMs: number; result: unknown } | { status: 'error'; durationMs: number; error: string } | { status: 'skipped'; reason: string }) & {
+  /** When the section ran (with --merge, sections kept from an earlier run keep theirs). */
+  measuredAt?: string;
+  /** The machine's 1/5/15-minute load averages when the section started. */
+  loadAverage?: number[];
+};
 
 interface Args {
   full: boolean;
@@ -31,10 +37,11 @@ interface Args {
   pageRuns: number;
   shareSeconds: number;
   out: string;
+  merge: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { full: true, sections: [...SECTIONS], iterations: 150, relayIterations: 300, pageRuns: 10, shareSeconds: 8, out: join(BENCH_DIR, 'results.json') };
+  const args: Args = { full: true, sections: [...SECTIONS], iterations: 150, relayIterations: 300, pageRuns: 10, shareSeconds: 8, out: join(BENCH_DIR, 'results.json'), merge: false };
   const list = (v: string | undefined, flag: string): SectionName[] => {
     const names = (v ?? '').split(',').filter(Boolean);
     const bad = names.filter((n) => !SECTIONS.includes(n as SectionName));
@@ -59,6 +66,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--page-runs') args.pageRuns = count(argv[++i], a, 1);
     else if (a === '--share-seconds') args.shareSeconds = count(argv[++i], a, 1);
     else if (a === '--out' && argv[i + 1]) args.out = argv[++i];
+    else if (a === '--merge') args.merge = true;
     else throw new Error(`unknown option ${a}`);
   }
   return args;
@@ -106,6 +114,18 @@ function errorText(e: unknown): string {
   return e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 6).join('\n') : String(e);
 }
 
+/** The sections of an earlier results file (--merge), each stamped with that run's time if it has none. */
+async function previousSections(path: string): Promise<Partial<Record<SectionName, SectionOutcome>>> {
+  try {
+    const previous = JSON.parse(await readFile(path, 'utf8')) as { generatedAt?: string; sections?: Partial<Record<SectionName, SectionOutcome>> };
+    const out: Partial<Record<SectionName, SectionOutcome>> = {};
+    for (const [name, section] of Object.entries(previous.sections ?? {})) out[name as SectionName] = { measuredAt: previous.generatedAt, ...section };
+    return out;
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   let args: Args;
   try {
@@ -118,19 +138,21 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg().map((l) => round(l, 2));
   const sections: Partial<Record<SectionName, SectionOutcome>> = {};
+  const earlier = args.merge ? await previousSections(args.out) : {};
   for (const name of SECTIONS) {
     if (!args.sections.includes(name)) {
-      sections[name] = { status: 'skipped', reason: 'not selected (--only / --skip)' };
+      sections[name] = earlier[name] ?? { status: 'skipped', reason: 'not selected (--only / --skip)' };
       continue;
     }
     process.stderr.write(`bench: ${name}…\n`);
     const t0 = performance.now();
+    const stamp = { measuredAt: new Date().toISOString(), loadAverage: loadavg().map((l) => round(l, 2)) };
     try {
       const result = await runSection(name, args);
-      sections[name] = { status: 'ok', durationMs: Math.round(performance.now() - t0), result };
+      sections[name] = { status: 'ok', durationMs: Math.round(performance.now() - t0), result, ...stamp };
     } catch (e) {
       sections[name] =
-        e instanceof SkipSection ? { status: 'skipped', reason: e.message } : { status: 'error', durationMs: Math.round(performance.now() - t0), error: errorText(e) };
+        e instanceof SkipSection ? { status: 'skipped', reason: e.message, ...stamp } : { status: 'error', durationMs: Math.round(performance.now() - t0), error: errorText(e), ...stamp };
     }
     process.stderr.write(`bench: ${name} ${sections[name]!.status} (${Math.round((performance.now() - t0) / 1000)} s)\n`);
   }
@@ -138,6 +160,7 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     command: `npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     mode: args.full ? 'full' : 'quick',
+    ...(args.merge ? { merged: `sections not in this run are kept from ${args.out} (see each one's measuredAt)` } : {}),
     machine: {
       node: process.version,
       cpus: cpus().length,

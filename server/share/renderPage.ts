@@ -61,7 +61,8 @@ export async function renderPage(path: string, { origin, lang }: RenderRequest):
   const url = new URL(path, selfOrigin());
   url.searchParams.set('lang', lang);
   const response = await fetch(url, {
-    headers: { [RENDER_TOKEN_HEADER]: renderToken(), [RENDER_ORIGIN_HEADER]: origin, [RENDER_LANG_HEADER]: lang, 'accept-encoding': 'identity' },
+    // Accept-Language too: a request the proxy does not see chooses its locale from it (app/i18n/request.ts).
+    headers: { [RENDER_TOKEN_HEADER]: renderToken(), [RENDER_ORIGIN_HEADER]: origin, [RENDER_LANG_HEADER]: lang, 'accept-language': lang, 'accept-encoding': 'identity' },
     redirect: 'manual',
     cache: 'no-store',
   });

@@ -1,6 +1,7 @@
 import { oembedForResult, resultIdFromUrl } from '../../lib/share/embed';
 import { runTitle } from '../../lib/share/describe';
-import { chooseLanguage, type LanguageChoice } from '../../lib/share/language';
+import { LOCALE_COOKIE } from '../../lib/i18n/locales';
+import { chooseLanguage, cookieValue, type LanguageChoice } from '../../lib/share/language';
 import { renderLightEmbed } from '../../lib/share/lightEmbed';
 import { publicOrigin } from '../../lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH, renderPreviewPng } from '../../lib/share/previewImage';
@@ -129,13 +130,23 @@ export async function savedRunPage(request: Request, id: string): Promise<Respon
     );
     return serveArtifact(page, {
       vary: [...choice.vary, ...originVary()],
-      headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN' },
+      headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
     });
   });
 }
 
 function policyOf(artifact: StoredArtifact, frameAncestors: string, selfScripts: boolean): string {
   return cachedPagePolicy({ scriptHashes: artifact.meta.scriptHashes?.split(' ').filter(Boolean) ?? [], frameAncestors, selfScripts });
+}
+
+/**
+ * A top-level page opened with ?lang= remembers the language, as the header's switch does (the same
+ * cookie proxy.ts sets for other pages; this route is not behind the proxy). The page's bytes do not
+ * depend on it, so the cached answer stays the same for everyone.
+ */
+function rememberLanguage(request: Request, choice: LanguageChoice): Record<string, string> {
+  if (!choice.explicit || cookieValue(request.headers.get('cookie'), LOCALE_COOKIE) === choice.lang) return {};
+  return { 'Set-Cookie': `${LOCALE_COOKIE}=${choice.lang}; Path=/; Max-Age=31536000; SameSite=Lax` };
 }
 
 /** The links a view writes name its language, so what they open is in it too (and so is their cache key). */
