@@ -26,7 +26,7 @@ export function formatStep(step: Step, paint: ReturnType<typeof painter>): strin
   else if (step.layer === 'tcp') color = step.data?.event === 'reset' || step.data?.event === 'error' || step.data?.event === 'timeout' ? 'red' : 'cyan';
   else if (step.layer === 'handshake') color = step.direction === 'client->server' ? 'blue' : 'magenta';
   else if (step.layer === 'certificate') color = step.title.startsWith('Certificate rejected') ? 'red' : 'green';
-  else if (step.layer === 'verdict') color = step.title.startsWith('Error') || step.title.startsWith('Outcome: ') && !step.title.startsWith('Outcome: ok') ? 'red' : 'green';
+  else if (step.layer === 'verdict') color = step.title.startsWith('Error') || step.data?.verdict === 'refused' || step.title.startsWith('Outcome: ') && !step.title.startsWith('Outcome: ok') ? 'red' : 'green';
   else if (step.layer === 'http') color = 'yellow';
   const title = color ? paint(color, step.title) : step.title;
   return `${time} ${arrow} ${title}`;

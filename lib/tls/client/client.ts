@@ -119,7 +119,7 @@ export class TlsClient {
           // RFC 8446 §5.1: a message that changes the keys must end its record; what follows it in
           // the same record was protected (or not) with the old keys.
           if (this.c.records.read !== readKeys && i + 1 < messages.length) {
-            throw refusal('unexpected_message', `the server's ${message.type} changes the keys, yet its record goes on with a ${messages[i + 1].type}`, {
+            throw refusal('unexpected_message', `the server's ${message.type} changes the keys, yet the same record goes on with its ${messages[i + 1].type}`, {
               check: 'record-boundary',
               rule: 'RFC 8446 §5.1',
               facts: { message: message.type, next: messages[i + 1].type },

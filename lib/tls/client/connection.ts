@@ -239,7 +239,7 @@ export class Common {
             title: `Refused: ${alertError.message}`,
             rfc: check.rule,
             explanation: `${alertError.message}. ${check.rule} requires the client to abort the handshake here, with a fatal ${alertError.alert} alert.`,
-            data: { ...check.facts, kind: 'check', check: check.check, verdict: 'refused', rule: check.rule, alert: alertError.alert },
+            data: { ...check.facts, kind: 'check', check: check.check, ok: false, verdict: 'refused', rule: check.rule, alert: alertError.alert },
           }
         : { direction: 'local', layer: 'verdict', title: `Error: ${alertError.message}`, explanation: alertError.message, data: { alert: alertError.alert } },
     );
