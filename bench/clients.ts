@@ -9,6 +9,7 @@ import { connect as tlsConnect, createSecureContext, type SecureContext } from '
 import { SocketReadQueue, startTls, TrustedCert, type RootCertsDatabase } from 'subtls/index.js';
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { runTls, type RunDeps, type RunRequest } from '../lib/run/run';
+import { outcomeSentence } from '../lib/view/stepText';
 import type { CryptoProvider } from '../lib/tls/crypto/provider';
 import type { Transport } from '../lib/transport/types';
 import type { BenchPki } from './peers';
@@ -40,7 +41,7 @@ export async function engineOnce(req: RunRequest, deps: RunDeps): Promise<number
   const t0 = nowMs();
   const trace = await runTls(req, deps);
   const elapsed = nowMs() - t0;
-  if (trace.outcome !== 'ok' || trace.http?.status !== 200) throw new Error(`engine run ended "${trace.outcome}": ${trace.outcomeDetail ?? ''}`);
+  if (trace.outcome !== 'ok' || trace.http?.status !== 200) throw new Error(`engine run ended "${trace.outcome}": ${outcomeSentence(trace.outcomeCause)}`);
   if (trace.cipherSuite !== BENCH_SUITE || trace.group !== BENCH_GROUP) throw new Error(`engine negotiated ${trace.cipherSuite} / ${trace.group}`);
   return elapsed;
 }

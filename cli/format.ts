@@ -1,5 +1,7 @@
 import type { Step, Trace } from '../lib/trace/schema';
+import { isCertificateRejected, isTransportFailure } from '../lib/trace/steps';
 import { adviceFor } from '../lib/view/advice';
+import { outcomeSentence, stepTitle } from '../lib/view/stepText';
 
 /** The readable transcript: one line per step, colored on a TTY. */
 
@@ -23,19 +25,20 @@ export function formatStep(step: Step, paint: ReturnType<typeof painter>): strin
   const arrow = ARROWS[step.direction];
   let color: Color | undefined;
   if (step.layer === 'alert') color = 'red';
-  else if (step.layer === 'tcp') color = step.data?.event === 'reset' || step.data?.event === 'error' || step.data?.event === 'timeout' ? 'red' : 'cyan';
+  else if (step.layer === 'tcp') color = isTransportFailure(step) ? 'red' : 'cyan';
   else if (step.layer === 'handshake') color = step.direction === 'client->server' ? 'blue' : 'magenta';
-  else if (step.layer === 'certificate') color = step.title.startsWith('Certificate rejected') ? 'red' : 'green';
-  else if (step.layer === 'verdict') color = step.title.startsWith('Error') || step.data?.verdict === 'refused' || step.title.startsWith('Outcome: ') && !step.title.startsWith('Outcome: ok') ? 'red' : 'green';
+  else if (step.layer === 'certificate') color = isCertificateRejected(step) ? 'red' : 'green';
+  else if (step.layer === 'verdict') color = (step.kind === 'error' && step.data.source === 'tls') || step.kind === 'refusal' || (step.kind === 'outcome' && step.data.outcome !== 'ok') ? 'red' : 'green';
   else if (step.layer === 'http') color = 'yellow';
-  const title = color ? paint(color, step.title) : step.title;
+  const text = stepTitle(step);
+  const title = color ? paint(color, text) : text;
   return `${time} ${arrow} ${title}`;
 }
 
 export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>): string {
   const lines: string[] = [];
   const ok = trace.outcome === 'ok';
-  lines.push(paint(ok ? 'green' : 'red', `outcome: ${trace.outcome} (${trace.outcomeDetail})`));
+  lines.push(paint(ok ? 'green' : 'red', `outcome: ${trace.outcome} (${outcomeSentence(trace.outcomeCause)})`));
   if (trace.version) lines.push(`version: ${trace.version}   cipher suite: ${trace.cipherSuite ?? '-'}   group: ${trace.group ?? '-'}   signature: ${trace.signatureScheme ?? '-'}`);
   if (trace.certificate) lines.push(`certificate: ${trace.certificate.verdict}${trace.certificate.insecure ? ' (INSECURE: continued anyway)' : ''}${trace.certificate.chain[0] ? ` — ${trace.certificate.chain[0].subject}` : ''}`);
   if (trace.alerts.length) lines.push(`alerts: ${trace.alerts.map((a) => `${a.from} ${a.level} ${a.description}`).join(', ')}`);

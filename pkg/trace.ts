@@ -1,7 +1,8 @@
 /**
  * `tls-playground/trace`: the trace, the serializable record of a run (schema, validation, the
- * compact form saved runs use), the exports every run offers (JSON, NSS key log, pcapng) and the
- * advice a failed run gets. Every function here is a pure function of a trace.
+ * migration of older versions, the compact form saved runs use), the predicates that say what a step
+ * is, the words of a step, the exports every run offers (JSON, NSS key log, pcapng) and the advice a
+ * failed run gets. Every function here is a pure function of a trace.
  */
 export { TRACE_SCHEMA, TRACE_VERSION } from '../lib/trace/schema';
 export type {
@@ -19,7 +20,14 @@ export type {
   CertificateCheck,
   ChainEntry,
   CertificateSummary,
+  StepKind,
+  StepKinds,
+  StepOf,
+  OutcomeCause,
 } from '../lib/trace/schema';
+export * from '../lib/trace/steps';
+export { migrateTrace, type TraceV1 } from '../lib/trace/migrate';
+export { stepTitle, stepExplanation, outcomeSentence } from '../lib/view/stepText';
 export type { Field } from '../lib/tls/wire/field';
 export { validateTrace, TraceFormatError } from '../lib/trace/validate';
 export { compactTrace, expandTrace, type CompactTrace, type CompactStep } from '../lib/trace/compact';

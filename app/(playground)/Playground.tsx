@@ -318,7 +318,7 @@ function placeholderTrace(url: string, personality: string): Trace {
     startedAt: new Date().toISOString(),
     options: { url, versions: [], cipherSuites: [], groups: [], signatureSchemes: [], personality, insecure: false, postHandshakeAuth: false, clientCertificate: false, alpn: [], method: 'GET' },
     outcome: 'error',
-    outcomeDetail: '',
+    outcomeCause: { cause: 'unfinished' },
     alerts: [],
     personality,
     timings: { totalMs: 0 },
@@ -331,7 +331,7 @@ function placeholderTrace(url: string, personality: string): Trace {
 function failedTrace(url: string, personality: string, message: string): Trace {
   return {
     ...placeholderTrace(url, personality),
-    outcomeDetail: `The run could not start: ${message}`,
-    steps: [{ seq: 0, timeMs: 0, direction: 'local', layer: 'verdict', title: `Could not start: ${message}`, explanation: message }],
+    outcomeCause: { cause: 'start', message },
+    steps: [{ seq: 0, timeMs: 0, direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'start', message } }],
   };
 }

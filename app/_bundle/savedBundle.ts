@@ -1,4 +1,5 @@
 import { cache } from 'react';
+import { isHelloRequest } from '@/lib/trace/steps';
 import { getBundle } from '@/app/api/results/resultStore';
 import type { StoredBundle } from '@/server/store';
 import type { SharedBundleKind } from '@/lib/share/embed';
@@ -21,7 +22,7 @@ export function selectedRun(bundle: StoredBundle, requested: string | string[] |
   const named = bundle.runs.findIndex((r) => r.role === role);
   if (named >= 0) return named;
   const failed = (r: StoredBundle['runs'][number]) => r.trace.outcome !== 'ok';
-  const afterHelloRequest = bundle.runs.findIndex((r) => failed(r) && r.trace.steps.some((s) => s.title === 'HelloRequest'));
+  const afterHelloRequest = bundle.runs.findIndex((r) => failed(r) && r.trace.steps.some(isHelloRequest));
   if (afterHelloRequest >= 0) return afterHelloRequest;
   return Math.max(0, bundle.runs.findIndex(failed));
 }

@@ -1,4 +1,6 @@
 import type { Step, Trace } from '@/lib/trace/schema';
+import { alertOf, isCertificateRejected, isCloseNotify, isTransportFailure } from '@/lib/trace/steps';
+import { stepTitle } from '@/lib/view/stepText';
 import { adviceFor } from '@/lib/view/advice';
 import { compareRuns } from '@/lib/view/compare';
 import { buildSummary } from '@/lib/view/summary';
@@ -81,8 +83,9 @@ function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: 
       </td>
     );
   }
-  const bad = /reset|timed out|refused|\(fatal\)|rejected/i.test(step.title);
-  const warn = /\(warning\)/.test(step.title) && !/close_notify/.test(step.title);
+  const alert = alertOf(step);
+  const bad = isTransportFailure(step) || alert?.level === 'fatal' || isCertificateRejected(step) || (step.kind === 'outcome' && (step.data.outcome === 'reset' || step.data.outcome === 'timeout'));
+  const warn = alert?.level === 'warning' && !isCloseNotify(step);
   return (
     <td className="border-b border-zinc-100 px-2 py-1 align-top dark:border-zinc-900">
       {first && <span className="sr-only">First difference: </span>}
@@ -90,7 +93,7 @@ function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: 
         {ARROW[step.direction]}
       </span>
       <span className="sr-only">{DIRECTION[step.direction]}: </span>
-      <span className={`break-words ${bad ? TONE_TEXT.bad : warn ? TONE_TEXT.warning : ''}`}>{step.title}</span>
+      <span className={`break-words ${bad ? TONE_TEXT.bad : warn ? TONE_TEXT.warning : ''}`}>{stepTitle(step)}</span>
     </td>
   );
 }

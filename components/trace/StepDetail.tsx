@@ -1,7 +1,9 @@
 'use client';
 
 import type { Step, Trace } from '@/lib/trace/schema';
+import { isProblemAlert } from '@/lib/trace/steps';
 import { classifyTcp, stepNumber, TCP_MARK_LABEL } from '@/lib/view/diagram';
+import { outcomeSentence, stepExplanation, stepTitle } from '@/lib/view/stepText';
 import { formatMs } from '@/lib/view/summary';
 import { CopyButton } from './CopyButton';
 import { HexView } from './HexView';
@@ -27,12 +29,12 @@ const LAYER_LABEL: Record<Step['layer'], string> = {
 
 /** Whether this step ended the run badly, so the "why" box should be shown. */
 function isFailure(step: Step, trace: Trace): boolean {
-  if (step.layer === 'alert') return !/close_notify/.test(step.title);
+  if (step.kind === 'alert') return isProblemAlert(step);
   if (step.layer === 'tcp') {
     const kind = classifyTcp(step);
     return kind !== 'connect' && kind !== 'closed' && kind !== 'resolved' && kind !== 'shutdown' && !(kind === 'fin' && trace.outcome === 'ok');
   }
-  return step.data?.ok === false;
+  return (step.kind === 'check' && !step.data.ok) || step.kind === 'refusal';
 }
 
 function formatValue(value: unknown): string {
@@ -43,6 +45,9 @@ function formatValue(value: unknown): string {
 
 export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace: Trace; explainsOutcome: boolean }) {
   const failure = isFailure(step, trace);
+  const title = stepTitle(step);
+  const explanation = stepExplanation(step);
+  const outcome = outcomeSentence(trace.outcomeCause);
   const dataEntries = Object.entries(step.data ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return (
     <article aria-labelledby={`step-title-${step.seq}`} className="space-y-4" data-testid="step-detail" data-seq={step.seq}>
@@ -65,17 +70,15 @@ export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace
           )}
         </div>
         <h3 id={`step-title-${step.seq}`} className="mt-1 text-lg font-semibold tracking-tight">
-          {step.title}
+          {title}
         </h3>
       </header>
 
-      {(step.explanation || step.rfc) && (
+      {(explanation || step.rfc) && (
         <div className={`rounded-md border p-3 text-sm ${failure ? 'border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/50' : 'border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900'}`}>
           {failure && <h4 className="mb-1 font-semibold text-red-800 dark:text-red-300">Why did this happen?</h4>}
-          {step.explanation && <p className="leading-relaxed">{step.explanation}</p>}
-          {failure && explainsOutcome && trace.outcomeDetail && trace.outcomeDetail !== step.explanation && (
-            <p className="mt-1 leading-relaxed">{trace.outcomeDetail}</p>
-          )}
+          {explanation && <p className="leading-relaxed">{explanation}</p>}
+          {failure && explainsOutcome && outcome && outcome !== explanation && <p className="mt-1 leading-relaxed">{outcome}</p>}
           {step.rfc && (
             <p className="mt-2 text-xs">
               Specified in <RfcLink reference={step.rfc} />
@@ -87,13 +90,13 @@ export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace
       {step.bytes && (
         <section aria-label={step.plaintext ? 'Ciphertext on the wire' : 'Bytes on the wire'}>
           <h4 className="mb-2 text-sm font-semibold">{step.plaintext ? 'On the wire (ciphertext)' : 'Bytes'}</h4>
-          <HexView data={step.bytes} label={`${step.title}${step.plaintext ? ' (ciphertext)' : ''}`} />
+          <HexView data={step.bytes} label={`${title}${step.plaintext ? ' (ciphertext)' : ''}`} />
         </section>
       )}
       {step.plaintext && (
         <section aria-label="Decrypted plaintext">
           <h4 className="mb-2 text-sm font-semibold">Decrypted plaintext</h4>
-          <HexView data={step.plaintext} label={`${step.title} (decrypted)`} />
+          <HexView data={step.plaintext} label={`${title} (decrypted)`} />
         </section>
       )}
 

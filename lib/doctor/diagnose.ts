@@ -4,6 +4,8 @@
  * for a client certificate by TLS 1.2 renegotiation — and what to change. Pure over runTls: the
  * caller supplies the transport and the rest (Node for the CLI, the relay in the browser).
  */
+import { isHandshakeComplete, isHandshakeMessage, isHelloRequest, isKind, isRenegotiationComplete } from '../trace/steps';
+import { outcomeSentence } from '../view/stepText';
 import { personalities, personalityNames, type PersonalityName } from '../tls/client/personalities';
 import { runTls, type RunDeps, type RunRequest } from '../run/run';
 import type { Outcome, Trace } from '../trace/schema';
@@ -71,19 +73,18 @@ export function isProbeRole(value: unknown): value is ProbeRole {
 /** What the doctor reads from one probe's trace. */
 export function probeResult(role: ProbeRole, trace: Trace): ProbeResult {
   const { label, personality, versions } = probePlan(role);
-  const titles = trace.steps.map((s) => s.title);
   return {
     role,
     label,
     personality,
     versions,
     outcome: trace.outcome,
-    detail: trace.outcomeDetail,
+    detail: outcomeSentence(trace.outcomeCause),
     version: trace.version,
     httpStatus: trace.http?.status,
-    helloRequest: titles.includes('HelloRequest'),
-    renegotiated: titles.includes('Renegotiation complete'),
-    postHandshakeCertificateRequest: trace.version === 'TLSv1.3' && afterHandshake(trace).some((s) => s.title === 'CertificateRequest'),
+    helloRequest: trace.steps.some(isHelloRequest),
+    renegotiated: trace.steps.some(isRenegotiationComplete),
+    postHandshakeCertificateRequest: trace.version === 'TLSv1.3' && afterHandshake(trace).some((s) => isHandshakeMessage(s, 'certificate_request', 'server')),
     alerts: trace.alerts,
     trace,
   };
@@ -91,12 +92,14 @@ export function probeResult(role: ProbeRole, trace: Trace): ProbeResult {
 
 /** The relay's reason when its policy refused the target (the browser's transport; never over TCP). */
 function relayRefusal(trace: Trace): string | undefined {
-  const step = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error' && s.data?.code === 'POLICY');
-  return step ? String(step.data?.message ?? 'its policy does not allow this target').replace(/\.$/, '') : undefined;
+  for (const step of trace.steps) {
+    if (step.kind === 'transport' && step.data.event === 'error' && step.data.code === 'POLICY') return (step.data.message || 'its policy does not allow this target').replace(/\.$/, '');
+  }
+  return undefined;
 }
 
 function afterHandshake(trace: Trace) {
-  const done = trace.steps.findIndex((s) => s.title === 'Handshake complete');
+  const done = trace.steps.findIndex(isHandshakeComplete);
   return done < 0 ? [] : trace.steps.slice(done + 1);
 }
 
@@ -142,7 +145,7 @@ export function judge(url: string, probes: ProbeResult[]): Diagnosis {
   const rustls = byPersonality.find((p) => p.personality === 'rustls') ?? byPersonality[0] ?? t13;
   const tls12Available = byPersonality.some((p) => p.version === 'TLSv1.2');
   const helloRequest = byPersonality.some((p) => p.helloRequest);
-  const secureRenegotiation = byPersonality.map((p) => p.trace.steps.find((s) => s.data && 'secureRenegotiation' in s.data)?.data?.secureRenegotiation as boolean | undefined).find((v) => v !== undefined);
+  const secureRenegotiation = byPersonality.map((p) => p.trace.steps.find((s) => isKind(s, 'negotiated'))).map((s) => (s?.kind === 'negotiated' ? s.data.secureRenegotiation : undefined)).find((v) => v !== undefined);
   const phaRequested = Boolean(t13pha?.postHandshakeCertificateRequest);
 
   const fixes: Fix[] = [];
@@ -152,7 +155,7 @@ export function judge(url: string, probes: ProbeResult[]): Diagnosis {
   const failing = byPersonality.filter((p) => p.helloRequest && p.outcome !== 'ok');
   const succeeding = byPersonality.filter((p) => p.helloRequest && p.outcome === 'ok');
 
-  const completed = probes.some((p) => p.trace.steps.some((s) => s.title === 'Handshake complete'));
+  const completed = probes.some((p) => p.trace.steps.some(isHandshakeComplete));
   if (!completed) {
     severity = 'unreachable';
     const certificate = probes.map((p) => p.trace.certificate).find((c) => c?.verdict === 'untrusted');

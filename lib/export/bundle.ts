@@ -1,4 +1,5 @@
 import { diagnosisOf, comparisonOf, runLabel, type Bundle } from '../bundle/bundle';
+import { outcomeSentence } from '../view/stepText';
 import { describeResult } from '../doctor/diagnose';
 import { keyLogText } from './keylog';
 import { traceToJson } from './json';
@@ -59,7 +60,7 @@ export function bundleReport(bundle: ExportableBundle, link?: string): string {
   } else {
     const c = comparisonOf(bundle);
     lines.push(`TLS Playground comparison of two clients against ${bundle.url}`, '');
-    lines.push(`  ${c.labelA}: ${c.a.outcome} — ${c.a.outcomeDetail}`, `  ${c.labelB}: ${c.b.outcome} — ${c.b.outcomeDetail}`, '');
+    lines.push(`  ${c.labelA}: ${c.a.outcome} — ${outcomeSentence(c.a.outcomeCause)}`, `  ${c.labelB}: ${c.b.outcome} — ${outcomeSentence(c.b.outcomeCause)}`, '');
     lines.push(c.comparison.differences ? `${c.comparison.differences} aligned steps differ.` : 'The two runs took the same steps.');
   }
   if (link) lines.push('', `Open it step by step: ${link}`);

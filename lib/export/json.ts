@@ -1,12 +1,13 @@
 import { expandTrace, type CompactTrace } from '../trace/compact';
 import type { Trace } from '../trace/schema';
-import { TraceFormatError, validateTrace } from '../trace/validate';
+import { migrateTrace, type TraceV1 } from '../trace/migrate';
+import { checkTrace, TraceFormatError } from '../trace/validate';
 
 /**
  * A trace as JSON, in two forms:
  * - traceToJson: the download. Pretty-printed, keys in the order a reader expects (the trace's
- *   summary first, then the steps; each step's seq, time, direction, layer and title before its
- *   bytes), so the file reads top-down and the same trace always gives the same text.
+ *   summary first, then the steps; each step's seq, time, direction, layer, kind and data before
+ *   its bytes), so the file reads top-down and the same trace always gives the same text.
  * - canonicalTraceJson: the identity. Compact, every object's keys sorted, so equal traces give
  *   byte-identical text whatever order their keys were built in; saved results are named by its hash.
  * parseTraceJson reads either back, and the compact form of lib/trace/compact.ts (saved results and
@@ -14,11 +15,11 @@ import { TraceFormatError, validateTrace } from '../trace/validate';
  */
 
 const TRACE_KEYS = [
-  'schema', 'schemaVersion', 'engine', 'startedAt', 'options', 'outcome', 'outcomeDetail',
+  'schema', 'schemaVersion', 'engine', 'startedAt', 'options', 'outcome', 'outcomeCause', 'outcomeDetail',
   'version', 'cipherSuite', 'group', 'signatureScheme', 'alpn', 'alerts', 'http', 'certificate',
   'personality', 'timings', 'keyLog', 'steps',
 ];
-const STEP_KEYS = ['seq', 'timeMs', 'direction', 'layer', 'title', 'explanation', 'rfc', 'bytes', 'plaintext', 'data'];
+const STEP_KEYS = ['seq', 'timeMs', 'direction', 'layer', 'kind', 'data', 'title', 'explanation', 'rfc', 'bytes', 'plaintext'];
 const BYTES_KEYS = ['hex', 'field'];
 const FIELD_KEYS = ['name', 'offset', 'length', 'value', 'meaning', 'rfc', 'children'];
 
@@ -65,17 +66,22 @@ function ordered(value: unknown, context: Context, sortOnly: boolean): unknown {
 }
 
 /** The trace as a pretty, stable JSON document (newline-terminated), for download. */
-export function traceToJson(trace: Trace): string {
+export function traceToJson(trace: Trace | TraceV1): string {
   return `${JSON.stringify(ordered(trace, 'trace', false), null, 2)}\n`;
 }
 
 /** The trace's canonical form: compact JSON with sorted keys; hashed to name saved results. */
-export function canonicalTraceJson(trace: Trace | CompactTrace): string {
+export function canonicalTraceJson(trace: Trace | TraceV1 | CompactTrace): string {
   return JSON.stringify(ordered(trace, 'trace', true));
 }
 
-/** Reads a trace from JSON text (either form above, or the CLI's --json), validating its shape. */
+/** Reads a trace from JSON text (either form above, or the CLI's --json), validated and in the current schema version. */
 export function parseTraceJson(text: string): Trace {
+  return migrateTrace(parseTraceJsonAsWritten(text));
+}
+
+/** Reads a trace from JSON text, validated but in the schema version it was written in (what the store keeps). */
+export function parseTraceJsonAsWritten(text: string): Trace | TraceV1 {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -83,7 +89,7 @@ export function parseTraceJson(text: string): Trace {
     throw new TraceFormatError(`This is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
   }
   // A compact form expands to at most twice its size; anything beyond four times is refused.
-  return validateTrace(expandTrace(parsed, 4 * text.length + 1024 * 1024));
+  return checkTrace(expandTrace(parsed, 4 * text.length + 1024 * 1024));
 }
 
 export { TraceFormatError };

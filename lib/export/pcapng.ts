@@ -1,4 +1,6 @@
 import type { Step, Trace } from '../trace/schema';
+import { transportEvent } from '../trace/steps';
+import { outcomeSentence, stepTitle } from '../view/stepText';
 import { parseIPv4, parseIPv6 } from '../tls/x509/ip';
 import { keyLogText } from './keylog';
 
@@ -246,14 +248,12 @@ function wireEvents(trace: Trace): WireEvent[] {
   for (const step of trace.steps) {
     if (step.layer === 'record' && step.bytes && (step.direction === 'client->server' || step.direction === 'server->client')) {
       events.push({ kind: 'data', from: step.direction === 'client->server' ? 'client' : 'server', timeMs: step.timeMs, bytes: hexBytes(step.bytes.hex), step });
-    } else if (step.layer === 'tcp') {
-      const event = step.data?.event;
-      if (event === 'connected') {
-        const connectMs = step.data?.connectMs;
-        events.push({ kind: 'open', timeMs: step.timeMs, connectMs: typeof connectMs === 'number' ? connectMs : undefined, step });
-      } else if (event === 'fin') events.push({ kind: 'fin', from: 'server', timeMs: step.timeMs, step });
-      else if (event === 'shutdown' || event === 'close') events.push({ kind: 'fin', from: 'client', timeMs: step.timeMs, step });
-      else if (event === 'reset') events.push({ kind: 'rst', from: 'server', timeMs: step.timeMs, step });
+    } else if (step.kind === 'transport') {
+      const d = step.data;
+      if (d.event === 'connected') events.push({ kind: 'open', timeMs: step.timeMs, connectMs: d.connectMs, step });
+      else if (d.event === 'fin') events.push({ kind: 'fin', from: 'server', timeMs: step.timeMs, step });
+      else if (d.event === 'close' || d.event === 'shutdown') events.push({ kind: 'fin', from: 'client', timeMs: step.timeMs, step });
+      else if (d.event === 'reset') events.push({ kind: 'rst', from: 'server', timeMs: step.timeMs, step });
     }
   }
   return events;
@@ -276,11 +276,12 @@ const other = (side: Side): Side => (side === 'client' ? 'server' : 'client');
  */
 export function synthesizePackets(trace: Trace): SynthesizedPacket[] {
   const events = wireEvents(trace);
-  const connected = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'connected');
+  const connectedStep = trace.steps.find((s) => transportEvent(s) === 'connected');
+  const connected = connectedStep?.kind === 'transport' && connectedStep.data.event === 'connected' ? connectedStep.data : undefined;
   const fallback = fallbackServer(trace);
-  const reported = typeof connected?.data?.remoteAddress === 'string' ? parseIpAddress(connected.data.remoteAddress) : undefined;
+  const reported = typeof connected?.remoteAddress === 'string' ? parseIpAddress(connected.remoteAddress) : undefined;
   const serverAddress = reported ?? fallback.address;
-  const remotePort = connected?.data?.remotePort;
+  const remotePort = connected?.remotePort;
   const serverPort = typeof remotePort === 'number' && Number.isInteger(remotePort) && remotePort > 0 && remotePort < 65536 ? remotePort : fallback.port;
   const mss = serverAddress.family === 4 ? MSS_IPV4 : MSS_IPV6;
   const startedMs = Date.parse(trace.startedAt);
@@ -333,7 +334,7 @@ export function synthesizePackets(trace: Trace): SynthesizedPacket[] {
 
   events.forEach((event, index) => {
     if (reset) return;
-    const title = `#${event.step.seq} ${event.step.title}`;
+    const title = `#${event.step.seq} ${stepTitle(event.step)}`;
     switch (event.kind) {
       case 'open':
         if (!open) handshake(event.timeMs, event.connectMs, `TCP connected, step #${event.step.seq}`);
@@ -420,7 +421,7 @@ function sectionHeader(trace: Trace): Uint8Array {
   const body = new LittleEndian().u32(BYTE_ORDER_MAGIC).u16(1).u16(0).u32(0xffffffff).u32(0xffffffff); // section length unknown (-1)
   const application = `TLS Playground ${trace.engine.name} ${trace.engine.version}`.trim();
   const comment =
-    `${trace.options.url} at ${trace.startedAt}: ${trace.outcomeDetail}. The TLS bytes are exactly those on the wire; ` +
+    `${trace.options.url} at ${trace.startedAt}: ${outcomeSentence(trace.outcomeCause)}. The TLS bytes are exactly those on the wire; ` +
     'the IP and TCP headers around them are synthesized from the run (addresses, ports, sequence numbers, timing).';
   return block(BLOCK_SECTION_HEADER, body.bytes(), [
     [OPT_COMMENT, utf8(comment)],

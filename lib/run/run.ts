@@ -7,7 +7,7 @@ import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from
 import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
-import type { Outcome, RunOptions, Step, Tls12Extension, Trace } from '../trace/schema';
+import type { Outcome, OutcomeCause, RunOptions, Step, Tls12Extension, Trace, Waiting, Where } from '../trace/schema';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
 import { ENGINE_VERSION } from './version';
 
@@ -188,9 +188,9 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
     if (req.clientCertificate && !deps.clientCertificate) throw new RunInputError('a client certificate was requested but none is configured');
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    emit({ direction: 'local', layer: 'verdict', title: `Invalid input: ${message}`, explanation: message });
+    emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message } });
     trace.outcome = 'error';
-    trace.outcomeDetail = message;
+    trace.outcomeCause = { cause: 'input', message };
     trace.timings.totalMs = recorder.elapsed();
     return trace;
   }
@@ -206,7 +206,6 @@ class Run {
   private requestSent = false;
   private done = false;
   private finish!: () => void;
-  private outcome?: { outcome: Outcome; detail: string };
   private transportEnded: 'fin' | 'reset' | 'error' | undefined;
   private connectedAt?: number;
   private firstByteAt?: number;
@@ -258,7 +257,7 @@ class Run {
       this.finish = () => resolve(this.trace);
       const timeoutMs = this.deps.timeoutMs ?? 15000;
       this.timer = setTimeout(() => this.enqueue(() => this.onTimeout(timeoutMs)), timeoutMs);
-      this.deps.signal?.addEventListener('abort', () => this.enqueue(async () => this.end('error', 'the run was stopped')));
+      this.deps.signal?.addEventListener('abort', () => this.enqueue(async () => this.end('error', { cause: 'stopped' })));
       // The ClientHello is built while TCP connects. Its bytes go to the transport at once, which
       // sends them the moment the connection is up (the relay: right after the WebSocket opens, and
       // it writes them to the server as soon as its own dial completes), saving a turn of the
@@ -269,7 +268,7 @@ class Run {
       this.emit({
         direction: 'local',
         layer: 'tcp',
-        title: `Connecting to ${this.target.connectHost}:${this.target.connectPort}`,
+        kind: 'transport',
         data: { event: 'connecting', host: this.target.connectHost, port: this.target.connectPort },
       });
       this.held = [];
@@ -288,8 +287,9 @@ class Run {
       try {
         await task();
       } catch (e) {
-        this.emit({ direction: 'local', layer: 'verdict', title: `Internal error: ${e instanceof Error ? e.message : String(e)}` });
-        this.end('error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+        const message = e instanceof Error ? e.message : String(e);
+        this.emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'internal', message } });
+        this.end('error', { cause: 'internal', message });
       }
       this.flushWrites();
     });
@@ -312,7 +312,7 @@ class Run {
   private async onTransport(event: TransportEvent, at: number): Promise<void> {
     switch (event.type) {
       case 'resolved':
-        this.emit({ direction: 'local', layer: 'tcp', title: `Resolved ${event.host} to ${event.addresses.join(', ')}`, data: { event: 'resolved', host: event.host, addresses: event.addresses } }, at);
+        this.emit({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'resolved', host: event.host, addresses: event.addresses } }, at);
         return;
       case 'connected':
         this.connectedAt = at;
@@ -320,8 +320,7 @@ class Run {
         this.emit({
           direction: 'local',
           layer: 'tcp',
-          title: `TCP connected to ${event.remoteAddress}:${event.remotePort} in ${event.connectMs.toFixed(1)} ms`,
-          explanation: 'The TCP three-way handshake finished; the TLS handshake starts with the ClientHello.',
+          kind: 'transport',
           data: { event: 'connected', remoteAddress: event.remoteAddress, remotePort: event.remotePort, connectMs: event.connectMs },
         }, at);
         this.releaseHeldSteps();
@@ -335,8 +334,7 @@ class Run {
         this.emit({
           direction: 'server->client',
           layer: 'tcp',
-          title: 'Server closed the connection (FIN)',
-          explanation: 'The server closed its side of the TCP connection normally (a FIN packet). It will send nothing more.',
+          kind: 'transport',
           data: { event: 'fin' },
         });
         // RFC 9112 §9.8: a body delimited by the connection close is complete only after close_notify
@@ -348,17 +346,15 @@ class Run {
         this.emit({
           direction: 'server->client',
           layer: 'tcp',
-          title: 'Connection reset by peer (RST)',
+          kind: 'transport',
           rfc: 'RFC 9293 §3.5.2',
-          explanation:
-            'The server aborted the TCP connection with a reset (RST) instead of closing it or sending a TLS alert. Applications see this as "Connection reset by peer" (ECONNRESET, errno 104), with no TLS-level reason.',
           data: { event: 'reset' },
         });
         return this.conclude();
       case 'error':
         this.transportEnded = 'error';
-        this.emit({ direction: 'local', layer: 'tcp', title: transportErrorTitle(event.code, event.message), explanation: transportErrorExplanation(event.code, event.message), data: { event: 'error', code: event.code, message: event.message } });
-        return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', transportErrorTitle(event.code, event.message));
+        this.emit({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: event.code, message: event.message } });
+        return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', { cause: 'transport', code: event.code, message: event.message });
       case 'closed':
         if (!this.done) return this.conclude(true);
         return;
@@ -382,28 +378,27 @@ class Run {
       this.requestSent = true;
       this.trace.timings.handshakeMs = this.recorder.elapsed() - (this.connectedAt ?? 0);
       const { bytes, field } = encodeRequest({ method: this.req.method ?? 'GET', path: this.target.path, host: this.target.port === 443 ? this.target.host : `${hostForHeader(this.target.host)}:${this.target.port}`, body: this.req.body });
-      this.emit({ direction: 'client->server', layer: 'http', title: `HTTP request: ${this.req.method ?? 'GET'} ${this.target.path}`, bytes: { hex: toHex(bytes), field }, rfc: 'RFC 9112 §3' });
+      this.emit({ direction: 'client->server', layer: 'http', kind: 'http', data: { message: 'request', method: this.req.method ?? 'GET', path: this.target.path }, bytes: { hex: toHex(bytes), field }, rfc: 'RFC 9112 §3' });
       await c.send(bytes);
     }
     if (this.http.error) {
-      this.emit({ direction: 'local', layer: 'http', title: `Invalid HTTP response: ${this.http.error}` });
+      this.emit({ direction: 'local', layer: 'http', kind: 'http', data: { message: 'invalid-response', error: this.http.error } });
       await c.close();
-      return this.end('error', `the server's HTTP response is invalid: ${this.http.error}`);
+      return this.end('error', { cause: 'invalid-response', error: this.http.error });
     }
     if (this.http.complete) {
       this.recordResponse();
       await c.close();
       this.closeConnection();
-      return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
+      return this.end('ok', this.httpCause());
     }
     if (c.state === 'failed') {
-      const f = c.failure!;
       this.closeConnection();
-      return this.end(f.alert ? 'alert' : 'error', f.by === 'server' ? f.message : `the client aborted: ${f.message}`);
+      return this.end(c.failure!.alert ? 'alert' : 'error', this.failureCause());
     }
     if (c.unusable) {
       this.closeConnection();
-      return this.end('error', c.unusable);
+      return this.end('error', { cause: 'unusable', message: c.unusable });
     }
     if (c.peerClosed && c.state === 'closed') {
       this.http.end();
@@ -423,7 +418,20 @@ class Run {
       chunked: r.chunked,
       bodyPreview: isPrintable(printable) ? printable : undefined,
     };
-    this.emit({ direction: 'server->client', layer: 'http', title: `HTTP response: ${r.status} ${r.reason}`.trim(), bytes: { hex: toHex(r.bytes), field: r.field }, rfc: 'RFC 9112 §4', data: { status: r.status } });
+    this.emit({ direction: 'server->client', layer: 'http', kind: 'http', data: { message: 'response', status: r.status, reason: r.reason }, bytes: { hex: toHex(r.bytes), field: r.field }, rfc: 'RFC 9112 §4' });
+  }
+
+  private httpCause(): OutcomeCause {
+    return { cause: 'http', status: this.trace.http!.status, reason: this.trace.http!.reason };
+  }
+
+  /** Why the TLS connection failed: an alert (whose), or a local failure that sent none. */
+  private failureCause(): OutcomeCause {
+    const f = this.client.failure!;
+    if (f.by === 'server' && f.alert === 'close_notify') return { cause: 'server-closed-handshake' };
+    if (!f.alert) return { cause: 'client-error', message: f.message };
+    const by = f.by === 'server' ? 'server' : 'client';
+    return { cause: 'alert', by, alert: f.alert, message: f.message, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
   }
 
   /** The transport ended: decide what that means given where the handshake and the response are. */
@@ -431,50 +439,44 @@ class Run {
     const c = this.client;
     if (this.http.complete) {
       this.recordResponse();
-      return this.end('ok', `HTTP ${this.trace.http!.status} ${this.trace.http!.reason}`.trim());
+      return this.end('ok', this.httpCause());
     }
     if (c.state === 'failed' && c.failure?.alert) {
-      return this.end('alert', c.failure.by === 'server' ? c.failure.message : `the client aborted: ${c.failure.message}`);
+      return this.end('alert', this.failureCause());
     }
+    const where = this.where();
     if (this.transportEnded === 'reset') {
-      return this.end('reset', `connection reset by peer${this.describeWhere()}`);
+      return this.end('reset', { cause: 'reset', ...(where ? { where } : {}) });
     }
     if (this.transportEnded === 'fin' || closedWithoutEvent) {
-      if (c.state === 'closed' && c.peerClosed) return this.end('closed', `the server sent close_notify and closed the connection${this.describeWhere()}`);
-      return this.end('closed', `the server closed the connection${this.describeWhere()}`);
+      return this.end('closed', { cause: 'closed', closeNotify: c.state === 'closed' && c.peerClosed, ...(where ? { where } : {}) });
     }
   }
 
-  private describeWhere(): string {
+  private where(): Where | undefined {
     const c = this.client;
-    if (this.connectedAt === undefined) return '';
-    if (c.state === 'handshaking') return ' during the handshake';
-    if (this.requestSent && !this.http.received) return ' after the HTTP request, before any response';
-    if (this.http.received) return ' in the middle of the HTTP response';
-    return '';
+    if (this.connectedAt === undefined) return undefined;
+    if (c.state === 'handshaking') return 'handshake';
+    if (this.requestSent && !this.http.received) return 'after-request';
+    if (this.http.received) return 'mid-response';
+    return undefined;
   }
 
   private async onTimeout(ms: number): Promise<void> {
-    const waiting = this.connectedAt === undefined ? 'the connection' : this.client.state === 'handshaking' ? 'the handshake' : this.requestSent ? 'the HTTP response' : 'the connection';
-    this.emit({
-      direction: 'local',
-      layer: 'tcp',
-      title: `Timed out after ${ms} ms waiting for ${waiting}`,
-      explanation: `Nothing completed within ${ms} ms. A server that waits for something the client will never send (for example a renegotiation the client silently ignored) looks exactly like this.`,
-      data: { event: 'timeout', timeoutMs: ms },
-    });
+    const waiting: Waiting = this.connectedAt === undefined ? 'connection' : this.client.state === 'handshaking' ? 'handshake' : this.requestSent ? 'response' : 'connection';
+    this.emit({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'timeout', timeoutMs: ms, waiting } });
     this.closeConnection();
-    this.end('timeout', `timed out after ${ms} ms waiting for ${waiting}`);
+    this.end('timeout', { cause: 'timeout', timeoutMs: ms, waiting });
   }
 
-  private end(outcome: Outcome, detail: string): void {
+  private end(outcome: Outcome, cause: OutcomeCause): void {
     if (this.done) return;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
     const t = this.trace;
     const s = this.client.summary;
     t.outcome = outcome;
-    t.outcomeDetail = detail;
+    t.outcomeCause = cause;
     t.version = s.version;
     t.cipherSuite = s.cipherSuite;
     t.group = s.group;
@@ -486,9 +488,9 @@ class Run {
     t.timings.totalMs = this.recorder.elapsed();
     if (this.connectedAt !== undefined && this.transportEnded === undefined) {
       // The client tears the TCP connection down itself (its FIN): the capture and the diagram show it.
-      this.emit({ direction: 'client->server', layer: 'tcp', title: 'Client closed the connection', data: { event: 'close' } });
+      this.emit({ direction: 'client->server', layer: 'tcp', kind: 'transport', data: { event: 'close' } });
     }
-    this.emit({ direction: 'local', layer: 'verdict', title: `Outcome: ${outcome}: ${detail}`, data: { outcome, detail, personality: this.options.personality } });
+    this.emit({ direction: 'local', layer: 'verdict', kind: 'outcome', data: { outcome, personality: this.options.personality, cause } });
     this.closeConnection();
     this.finish();
   }
@@ -505,48 +507,4 @@ function isPrintable(text: string): boolean {
 
 function hostForHeader(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-/** What a transport failure means, in a sentence, with the transport's own words after it. */
-function transportErrorExplanation(code: string, message: string): string {
-  const detail = message.replace(/\.$/, '');
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start (${detail}).`;
-    case 'ENOTFOUND':
-      return `The host name has no address, so there is nothing to connect to: check the spelling, or whether the name exists (${detail}).`;
-    case 'ETIMEDOUT':
-      return `The connection attempt got no answer at all: the host is down, or a firewall drops the packets (${detail}).`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `There is no network route to that host (${detail}).`;
-    case 'POLICY':
-      return `The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: ${detail}.`;
-    case 'RATE':
-    case 'LIMIT':
-      return `The relay limits what each visitor may use, and this run reached a limit: ${detail}.`;
-    default:
-      return message;
-  }
-}
-
-function transportErrorTitle(code: string, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'Connection refused (nothing listens on that port)';
-    case 'ENOTFOUND':
-      return 'Host not found (DNS lookup failed)';
-    case 'ETIMEDOUT':
-      return 'TCP connect timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'Host unreachable';
-    case 'POLICY':
-      return `Relay refused: ${message}`;
-    case 'RATE':
-    case 'LIMIT':
-      return `Relay limit: ${message}`;
-    default:
-      return `Transport error ${code}: ${message}`;
-  }
 }

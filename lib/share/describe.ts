@@ -1,4 +1,5 @@
 import type { Trace } from '../trace/schema';
+import { outcomeSentence } from '../view/stepText';
 import { buildSummary } from '../view/summary';
 
 /**
@@ -29,6 +30,7 @@ export function runDescription(trace: Trace): string {
   if (trace.http) parts.push(`HTTP ${trace.http.status}${trace.http.reason ? ` ${trace.http.reason}` : ''}`);
   for (const alert of trace.alerts) parts.push(`${alert.from} alert ${alert.description} (${alert.level})`);
   parts.push(`client as ${trace.personality}`);
-  const detail = trace.outcomeDetail ? ` ${trace.outcomeDetail}` : '';
+  const sentence = outcomeSentence(trace.outcomeCause);
+  const detail = sentence ? ` ${sentence}` : '';
   return `${parts.join(' · ')}.${detail}`;
 }

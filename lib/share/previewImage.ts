@@ -1,6 +1,7 @@
 import { comparisonOf, diagnosisOf, type Bundle } from '../bundle/bundle';
 import { describeResult } from '../doctor/diagnose';
 import type { Trace } from '../trace/schema';
+import { isProblemAlert, transportEvent } from '../trace/steps';
 import { buildSummary } from '../view/summary';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont';
 import { targetOf } from './describe';
@@ -134,7 +135,7 @@ export function drawPreview(trace: Trace): Raster {
     const mid = stripTop + stripHeight / 2;
     steps.forEach((step, i) => {
       const x = MARGIN + i * slot + (slot - mark) / 2;
-      const failed = (step.layer === 'alert' && !/close_notify/.test(step.title)) || /\breset\b|\bRST\b/i.test(step.title);
+      const failed = isProblemAlert(step) || transportEvent(step) === 'reset' || (step.kind === 'outcome' && step.data.outcome === 'reset');
       if (step.direction === 'client->server') raster.fillRect(x, mid - 30, mark, 26, failed ? COLOR.bad : COLOR.client);
       else if (step.direction === 'server->client') raster.fillRect(x, mid + 4, mark, 26, failed ? COLOR.bad : COLOR.server);
       else raster.fillRect(x, mid - 3, mark, 6, failed ? COLOR.bad : COLOR.local);

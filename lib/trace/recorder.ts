@@ -1,5 +1,4 @@
-import type { StepContent } from '../tls/events';
-import { TRACE_SCHEMA, TRACE_VERSION, type RunOptions, type Step, type Trace } from './schema';
+import { TRACE_SCHEMA, TRACE_VERSION, type RunOptions, type Step, type StepContent, type Trace } from './schema';
 
 /** Builds a trace step by step; the only writer of traces. */
 export class TraceRecorder {
@@ -19,7 +18,7 @@ export class TraceRecorder {
       startedAt: new Date(this.t0).toISOString(),
       options,
       outcome: 'error',
-      outcomeDetail: 'the run has not finished',
+      outcomeCause: { cause: 'unfinished' },
       alerts: [],
       personality: options.personality,
       timings: { totalMs: 0 },
@@ -40,7 +39,7 @@ export class TraceRecorder {
   add(content: StepContent, atMs?: number): Step {
     const steps = this.trace.steps;
     const timeMs = atMs === undefined ? this.elapsed() : Math.max(atMs, steps.length ? steps[steps.length - 1].timeMs : 0);
-    const step: Step = { seq: steps.length + 1, timeMs, ...content };
+    const step = { seq: steps.length + 1, timeMs, ...content } as Step;
     this.trace.steps.push(step);
     return step;
   }

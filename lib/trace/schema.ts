@@ -1,25 +1,370 @@
-import type { CertificateSummary, StepContent } from '../tls/events';
-
 /**
  * The trace: the single serializable record of a run. Every view, export, share link and CLI
  * output is a function of a trace. Bump TRACE_VERSION on any incompatible change and add a
  * migration in migrate.ts; a trace recorded today must still render later.
+ *
+ * Version 2: a step says what it is in `kind`, and the facts about it in `data`, typed per kind
+ * (a discriminated union). Words (titles, explanations) are not stored: they are a function of the
+ * data, in lib/view, so every stored run gains better wording and other languages. lib/trace/steps.ts
+ * holds the predicates consumers ask a step with; only lib/trace/migrate.ts reads version 1 titles.
+ *
+ * This module imports nothing: the trace is the bottom layer, the engine (lib/tls) builds on it.
  */
 export const TRACE_SCHEMA = 'tls-playground/trace';
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 export type Outcome = 'ok' | 'alert' | 'reset' | 'closed' | 'timeout' | 'error';
-export type { AnnotatedBytes, Direction, Layer, StepContent, CertificateCheck, ChainEntry, CertificateSummary } from '../tls/events';
 
-export interface Step extends StepContent {
+export type Direction = 'client->server' | 'server->client' | 'local';
+/** A coarse grouping of steps (the diagram's phases, exports); `kind` says exactly what a step is. */
+export type Layer = 'tcp' | 'record' | 'handshake' | 'alert' | 'application' | 'key' | 'certificate' | 'verdict' | 'http';
+export type Peer = 'client' | 'server';
+export type AlertLevel = 'warning' | 'fatal';
+export type TlsVersion = 'TLSv1.3' | 'TLSv1.2';
+
+/**
+ * One node of the annotation tree laid over a run of bytes. The same codec that reads or writes
+ * the bytes produces these nodes, so the annotation of a byte cannot drift from the parser.
+ */
+export interface Field {
+  /** The protocol's own name for the field: "legacy_version", "key_share", "Certificate". */
+  name: string;
+  /** Byte offset from the start of the step's bytes. */
+  offset: number;
+  /** Number of bytes the field covers (header and body). */
+  length: number;
+  /** Decoded value: "0x0303 (TLS 1.2)", "x25519", "www.example.com". */
+  value?: string;
+  /** One line saying what the field is for (version 1 traces; lib/view words it from the name now). */
+  meaning?: string;
+  /** Where the rule lives: "RFC 8446 §4.1.2". */
+  rfc?: string;
+  children?: Field[];
+}
+
+/** Bytes with the annotation tree laid over them (offsets are relative to these bytes). */
+export interface AnnotatedBytes {
+  hex: string;
+  field?: Field;
+}
+
+export interface CertificateCheck {
+  /** "signature", "validity", "hostname", "basicConstraints", "keyUsage", "extendedKeyUsage", "chain". */
+  check: string;
+  ok: boolean;
+  /** Which certificate (index in the built chain, 0 = leaf), when the check is about one. */
+  certificate?: number;
+  detail: string;
+}
+
+export interface ChainEntry {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  serialNumber: string;
+  /** Where this certificate came from: the server's Certificate message, the root store, a user CA. */
+  source: 'server' | 'root-store' | 'user-ca';
+  sha256: string;
+}
+
+export interface CertificateSummary {
+  verdict: 'trusted' | 'untrusted' | 'not-checked';
+  /** The alert the check maps to when untrusted (unknown_ca, certificate_expired, …). */
+  alert?: string;
+  /** True when the user chose to continue despite a failed check. */
+  insecure?: boolean;
+  chain: ChainEntry[];
+  checks: CertificateCheck[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The step vocabulary. Each kind's data holds every fact a view, the advice, the doctor, the
+// comparison, an export or the CLI needs about the step.
+
+/** The TCP connection (or the relay standing in for it). */
+export type TransportData =
+  | { event: 'connecting'; host: string; port: number }
+  | { event: 'resolved'; host: string; addresses: string[] }
+  | { event: 'connected'; remoteAddress: string; remotePort: number; connectMs: number }
+  /** The server closed its side (FIN). */
+  | { event: 'fin' }
+  /** The server aborted the connection (RST, RFC 9293 §3.5.2). */
+  | { event: 'reset' }
+  /** The client closed the connection itself. */
+  | { event: 'close' }
+  /** The client closed its sending side only (a half-close; a capture proxy sees it). */
+  | { event: 'shutdown' }
+  /** The run's time limit passed while waiting for `waiting`. */
+  | { event: 'timeout'; timeoutMs: number; waiting: Waiting }
+  /**
+   * The transport failed: `code` is the system's (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, EHOSTUNREACH,
+   * ENETUNREACH) or the relay's (POLICY, RATE, LIMIT); `message` is the transport's own diagnostic.
+   */
+  | { event: 'error'; code: string; message: string };
+
+/** What a run was waiting for when it stopped. */
+export type Waiting = 'connection' | 'handshake' | 'response';
+
+/** A TLS record on the wire (RFC 8446 §5.1, RFC 5246 §6.2). */
+export interface RecordData {
+  /** The real content type ('handshake', 'alert', 'application_data', 'change_cipher_spec'). */
+  contentType: string;
+  /** The type in the record header (23 for every TLS 1.3 protected record). */
+  outerContentType: number;
+  /** The keys that protect it, or null for a plaintext record. */
+  protectedBy: string | null;
+  encrypted: boolean;
+  /** Length of the content (the plaintext when protected). */
+  contentLength: number;
+}
+
+/** Bytes from the server that are not a TLS record. */
+export interface UnparseableData {
+  length: number;
+  /** The parser's diagnostic. */
+  error: string;
+}
+
+/** A handshake message sent or received (its type name as in RFC 8446 §4: 'client_hello'). */
+export interface HandshakeData {
+  message: string;
+  from: Peer;
+  /** The message could not be parsed to its end. */
+  malformed?: boolean;
+  /** A HelloRequest that arrived during a handshake and is ignored (RFC 5246 §7.4.1.1). */
+  ignored?: boolean;
+  /** A ClientHello that starts a renegotiation (RFC 5746 §3.5). */
+  renegotiation?: boolean;
+  /** The protocol version in force when the message went by (absent before the ServerHello). */
+  version?: TlsVersion;
+}
+
+/** The server answered with a HelloRetryRequest (RFC 8446 §4.1.4). */
+export interface HelloRetryData {
+  /** The group the server asks for, if any. */
+  group?: string;
+  cookie: boolean;
+}
+
+/** A ChangeCipherSpec (RFC 5246 §7.1), or TLS 1.3's compatibility one (RFC 8446 §D.4). */
+export interface ChangeCipherSpecData {
+  from: Peer;
+  /** A TLS 1.3 middlebox-compatibility ChangeCipherSpec with no effect. */
+  compatibility: boolean;
+}
+
+/** What made the client send an alert. */
+export type AlertCause =
+  /** The client is done with the connection (close_notify). */
+  | 'close'
+  /** The client gives up on a handshake in progress (close_notify). */
+  | 'abandon'
+  /** The answer to the server's close_notify. */
+  | 'reply'
+  /** The personality's answer to a HelloRequest (no_renegotiation). */
+  | 'renegotiation-refused'
+  /** A local failure (the error step before it says which). */
+  | 'error';
+
+/** An alert sent or received (RFC 8446 §6). */
+export interface AlertData {
+  from: Peer;
+  level: AlertLevel;
+  description: string;
+  /** Ends the connection (RFC 8446 §6: in TLS 1.3 every alert but close_notify and user_canceled does). */
+  fatal: boolean;
+  /** Sent alerts: why the client sent it. */
+  cause?: AlertCause;
+  /** Received alerts: the server refused the ClientHello before choosing a version. */
+  helloRejected?: boolean;
+  /** Received alerts: a refusal after the client sent an empty Certificate. */
+  afterEmptyClientCertificate?: boolean;
+  /** cause 'renegotiation-refused': who refused and how. */
+  personality?: string;
+  reaction?: string;
+  override?: PersonalityData['override'];
+  /** cause 'error': the local failure's message. */
+  error?: string;
+}
+
+/** Application data carried by records (the HTTP bytes). */
+export interface ApplicationData {
+  length: number;
+}
+
+/** A secret or key derived by the key schedule (RFC 8446 §7.1, RFC 5246 §6.3). */
+export interface KeyData {
+  label: string;
+  value: string;
+  /** Labels of the values this one was computed from. */
+  inputs: string[];
+  algorithm: string;
+}
+
+/** A check the client made, passed (`ok`) or not. */
+export type CheckData =
+  | { check: 'certificate'; ok: boolean; alert?: string; message?: string; insecure: boolean; serverName: string; summary: CertificateSummary }
+  /** A handshake signature: CertificateVerify (RFC 8446 §4.4.3) or ServerKeyExchange (RFC 8422 §5.4). */
+  | { check: 'signature'; ok: boolean; message: string; scheme: string }
+  /** The server's Finished (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
+  | { check: 'finished'; ok: boolean; version: TlsVersion; expected?: string }
+  /** RFC 8446 §4.1.3: no downgrade sentinel in a TLS 1.2 ServerHello random. */
+  | { check: 'downgrade-sentinel'; ok: boolean }
+  /** RFC 5746 §3.5: the renegotiation ServerHello echoes both previous Finished values. */
+  | { check: 'renegotiation-info'; ok: boolean };
+
+/**
+ * The client refused the handshake because the server broke a protocol rule (docs/strictness.md):
+ * which check caught it, where the rule is written, the alert sent, and the facts the views read.
+ */
+export interface RefusalData {
+  /** The check's name: 'record-boundary', 'unsolicited-extension', 'empty-record'… */
+  check: string;
+  /** A refusal is a check that failed. */
+  ok: false;
+  /** Where the rule is written: 'RFC 8446 §5.1'. */
+  rule: string;
+  alert: string;
+  /** The engine's diagnostic sentence. */
+  message: string;
+  facts: Record<string, string | number | boolean>;
+}
+
+/** TLS 1.2 parameters chosen by the ServerHello. */
+export interface NegotiatedData {
+  version: TlsVersion;
+  cipherSuite: string;
+  secureRenegotiation: boolean;
+  extendedMasterSecret: boolean;
+  encryptThenMac: boolean;
+  /** The suite uses CBC (so encrypt_then_mac matters). */
+  cbc: boolean;
+  sessionId: string;
+}
+
+/** The handshake (or a renegotiation) finished. */
+export interface HandshakeCompleteData {
+  version: TlsVersion;
+  cipherSuite: string;
+  group?: string;
+  renegotiation: boolean;
+}
+
+/** How the client's personality answered the server (a HelloRequest). */
+export interface PersonalityData {
+  personality: string;
+  trigger: 'hello_request';
+  reaction: string;
+  /** Why the reaction differs from the personality's usual one. */
+  override?: 'insecure-renegotiation' | 'renegotiation-limit';
+  /** Renegotiations done so far on the connection. */
+  renegotiations: number;
+}
+
+/** The server asked for a client certificate and the client has none to give. */
+export interface NoClientCertificateData {
+  /** A certificate is configured but cannot sign with any scheme the server accepts. */
+  configured: boolean;
+}
+
+export type HttpData =
+  | { message: 'request'; method: string; path: string }
+  | { message: 'response'; status: number; reason: string }
+  | { message: 'invalid-response'; error: string };
+
+/** A failure that ends the run: the engine's (with the alert it maps to), the input's, or a bug. */
+export interface ErrorData {
+  /** 'start': the page could not start the run at all. */
+  source: 'tls' | 'input' | 'internal' | 'start';
+  alert?: string;
+  message: string;
+}
+
+export interface LegacyData {
+  title: string;
+  explanation?: string;
+}
+
+/** Why the run ended as it did: the data behind the outcome's sentence. */
+export type OutcomeCause =
+  | { cause: 'http'; status: number; reason: string }
+  | { cause: 'alert'; by: Peer; alert: string; message: string; afterEmptyClientCertificate?: boolean }
+  | { cause: 'server-closed-handshake' }
+  | { cause: 'reset'; where?: Where }
+  | { cause: 'closed'; closeNotify: boolean; where?: Where }
+  | { cause: 'timeout'; timeoutMs: number; waiting: Waiting }
+  | { cause: 'transport'; code: string; message: string }
+  | { cause: 'invalid-response'; error: string }
+  | { cause: 'unusable'; message: string }
+  | { cause: 'client-error'; message: string }
+  | { cause: 'stopped' }
+  | { cause: 'input'; message: string }
+  | { cause: 'start'; message: string }
+  | { cause: 'internal'; message: string }
+  | { cause: 'unfinished' };
+
+/** Where in the run the connection ended. */
+export type Where = 'handshake' | 'after-request' | 'mid-response';
+
+export interface OutcomeData {
+  outcome: Outcome;
+  personality: string;
+  cause: OutcomeCause;
+}
+
+/** Each kind with its data. */
+export interface StepKinds {
+  transport: TransportData;
+  record: RecordData;
+  unparseable: UnparseableData;
+  handshake: HandshakeData;
+  'hello-retry': HelloRetryData;
+  'change-cipher-spec': ChangeCipherSpecData;
+  /** The client starts a renegotiation: a new handshake under the current keys (RFC 5746 §3.5). */
+  'renegotiation-start': Record<string, never>;
+  alert: AlertData;
+  'application-data': ApplicationData;
+  key: KeyData;
+  check: CheckData;
+  refusal: RefusalData;
+  negotiated: NegotiatedData;
+  'handshake-complete': HandshakeCompleteData;
+  personality: PersonalityData;
+  'no-client-certificate': NoClientCertificateData;
+  http: HttpData;
+  error: ErrorData;
+  outcome: OutcomeData;
+  /** A version 1 step whose words name none of these kinds (lib/trace/migrate.ts): shown as it was. */
+  legacy: LegacyData;
+}
+export type StepKind = keyof StepKinds;
+
+interface StepFrame {
+  direction: Direction;
+  layer: Layer;
+  /** The exact bytes involved: for records, the wire bytes (ciphertext when protected). */
+  bytes?: AnnotatedBytes;
+  /** For protected records: the decrypted plaintext (TLSInnerPlaintext in TLS 1.3). */
+  plaintext?: AnnotatedBytes;
+  /** RFC section: "RFC 8446 §4.1.3". */
+  rfc?: string;
+}
+
+/** What the engine reports: a step before the trace stamps it with a sequence number and a time. */
+export type StepContent = { [K in StepKind]: StepFrame & { kind: K; data: StepKinds[K] } }[StepKind];
+/** The step of one kind. */
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
+
+export type Step = StepContent & {
   seq: number;
   /** Milliseconds since the run started. */
   timeMs: number;
-}
+};
 
 export interface AlertSummary {
-  from: 'client' | 'server';
-  level: 'warning' | 'fatal';
+  from: Peer;
+  level: AlertLevel;
   description: string;
 }
 
@@ -37,7 +382,7 @@ export interface RunOptions {
   url: string;
   /** Network address when it differs from the URL host (SNI and Host stay the URL's). */
   connect?: string;
-  versions: ('TLSv1.3' | 'TLSv1.2')[];
+  versions: TlsVersion[];
   cipherSuites: string[];
   groups: string[];
   signatureSchemes: string[];
@@ -56,14 +401,14 @@ export type Tls12Extension = 'extended_master_secret' | 'renegotiation_info' | '
 
 export interface Trace {
   schema: typeof TRACE_SCHEMA;
-  schemaVersion: number;
+  schemaVersion: typeof TRACE_VERSION;
   engine: { name: string; version: string; crypto: string };
   startedAt: string;
   options: RunOptions;
   outcome: Outcome;
-  /** One sentence explaining the outcome. */
-  outcomeDetail: string;
-  version?: 'TLSv1.3' | 'TLSv1.2';
+  /** Why the run ended so (lib/view words it). */
+  outcomeCause: OutcomeCause;
+  version?: TlsVersion;
   cipherSuite?: string;
   group?: string;
   signatureScheme?: string;

@@ -1,12 +1,13 @@
-import { TRACE_SCHEMA, TRACE_VERSION, type Outcome, type Trace } from './schema';
+import { migrateTrace, type TraceV1 } from './migrate';
+import { TRACE_SCHEMA, TRACE_VERSION, type Outcome, type StepKind, type Trace } from './schema';
 
 /**
  * Checks that an untrusted value (a parsed upload, a file, a database row) has the shape of a trace
  * before anything renders, exports or stores it. Throws TraceFormatError with one sentence that says
  * what is wrong and where; returns the value typed as a Trace otherwise.
  *
- * Older schema versions are accepted up to the current one (a migration step, when one exists,
- * upgrades them); a newer version is refused because this code cannot know what it means.
+ * Older schema versions are accepted and upgraded (lib/trace/migrate.ts); a newer version is
+ * refused because this code cannot know what it means.
  */
 export class TraceFormatError extends Error {
   override readonly name = 'TraceFormatError';
@@ -15,6 +16,13 @@ export class TraceFormatError extends Error {
 const OUTCOMES: readonly Outcome[] = ['ok', 'alert', 'reset', 'closed', 'timeout', 'error'];
 const DIRECTIONS = ['client->server', 'server->client', 'local'];
 const LAYERS = ['tcp', 'record', 'handshake', 'alert', 'application', 'key', 'certificate', 'verdict', 'http'];
+/** Every step kind of schema version 2 (lib/trace/schema.ts StepKinds). */
+const KIND_SET: Record<StepKind, true> = {
+  transport: true, record: true, unparseable: true, handshake: true, 'hello-retry': true, 'change-cipher-spec': true,
+  'renegotiation-start': true, alert: true, 'application-data': true, key: true, check: true, refusal: true, negotiated: true,
+  'handshake-complete': true, personality: true, 'no-client-certificate': true, http: true, error: true, outcome: true, legacy: true,
+};
+const KINDS = Object.keys(KIND_SET) as StepKind[];
 const HEX = /^(?:[0-9a-f]{2})*$/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -36,23 +44,44 @@ function checkBytes(value: unknown, where: string): void {
   if (value.field !== undefined && !isObject(value.field)) fail(`${where}.field must be an annotation object.`);
 }
 
-function checkStep(step: unknown, index: number): void {
+function checkStepFrame(step: unknown, index: number): asserts step is Record<string, unknown> {
   const where = `steps[${index}]`;
   if (!isObject(step)) fail(`${where} is not an object.`);
   if (!isFiniteNumber(step.seq)) fail(`${where}.seq must be a number.`);
   if (!isFiniteNumber(step.timeMs) || step.timeMs < 0) fail(`${where}.timeMs must be a non-negative number of milliseconds.`);
   if (typeof step.direction !== 'string' || !DIRECTIONS.includes(step.direction)) fail(`${where}.direction must be one of ${DIRECTIONS.join(', ')}.`);
   if (typeof step.layer !== 'string' || !LAYERS.includes(step.layer)) fail(`${where}.layer must be one of ${LAYERS.join(', ')}.`);
-  if (typeof step.title !== 'string') fail(`${where}.title must be a string.`);
   checkBytes(step.bytes, `${where}.bytes`);
   checkBytes(step.plaintext, `${where}.plaintext`);
-  for (const key of ['explanation', 'rfc'] as const) {
-    if (step[key] !== undefined && typeof step[key] !== 'string') fail(`${where}.${key} must be a string.`);
-  }
+  if (step.rfc !== undefined && typeof step.rfc !== 'string') fail(`${where}.rfc must be a string.`);
+}
+
+/** Version 1: a step is words (title, explanation) and optional data. */
+function checkStepV1(step: unknown, index: number): void {
+  const where = `steps[${index}]`;
+  checkStepFrame(step, index);
+  if (typeof step.title !== 'string') fail(`${where}.title must be a string.`);
+  if (step.explanation !== undefined && typeof step.explanation !== 'string') fail(`${where}.explanation must be a string.`);
   if (step.data !== undefined && !isObject(step.data)) fail(`${where}.data must be an object.`);
 }
 
-export function validateTrace(value: unknown): Trace {
+/** Version 2: a step is a kind and its data. */
+function checkStep(step: unknown, index: number): void {
+  const where = `steps[${index}]`;
+  checkStepFrame(step, index);
+  if (typeof step.kind !== 'string' || !KINDS.includes(step.kind as StepKind)) fail(`${where}.kind must be one of ${KINDS.join(', ')}.`);
+  if (!isObject(step.data)) fail(`${where}.data must be an object.`);
+}
+
+function checkOutcomeCause(value: unknown): void {
+  if (!isObject(value) || typeof value.cause !== 'string') fail('The trace has no "outcomeCause" (an object with a "cause").');
+}
+
+/**
+ * Checks the shape of a trace in the version it was written in, without upgrading it: what the
+ * result store keeps (so a saved run keeps the id its bytes give it).
+ */
+export function checkTrace(value: unknown): Trace | TraceV1 {
   if (!isObject(value)) fail('A trace is a JSON object; this is not an object.');
   if (value.schema !== TRACE_SCHEMA) fail(`This is not a TLS Playground trace: "schema" is ${JSON.stringify(value.schema) ?? 'missing'}, expected "${TRACE_SCHEMA}".`);
   const version = value.schemaVersion;
@@ -62,11 +91,18 @@ export function validateTrace(value: unknown): Trace {
   if (typeof value.startedAt !== 'string' || Number.isNaN(Date.parse(value.startedAt))) fail('The trace has no valid "startedAt" time (an ISO 8601 string).');
   if (!isObject(value.options) || typeof value.options.url !== 'string') fail('The trace does not say which URL it ran ("options.url").');
   if (typeof value.outcome !== 'string' || !OUTCOMES.includes(value.outcome as Outcome)) fail(`The trace's "outcome" must be one of ${OUTCOMES.join(', ')}.`);
-  if (typeof value.outcomeDetail !== 'string') fail('The trace has no "outcomeDetail" sentence.');
+  if (version === 1) {
+    if (typeof value.outcomeDetail !== 'string') fail('The trace has no "outcomeDetail" sentence.');
+  } else checkOutcomeCause(value.outcomeCause);
   if (!Array.isArray(value.alerts)) fail('The trace\'s "alerts" must be an array.');
   if (!isObject(value.timings) || !isFiniteNumber(value.timings.totalMs)) fail('The trace has no "timings.totalMs".');
   if (!Array.isArray(value.keyLog) || value.keyLog.some((line) => typeof line !== 'string')) fail('The trace\'s "keyLog" must be an array of NSS key log lines (strings).');
   if (!Array.isArray(value.steps)) fail('The trace has no "steps" array.');
-  value.steps.forEach(checkStep);
-  return value as unknown as Trace;
+  value.steps.forEach(version === 1 ? checkStepV1 : checkStep);
+  return value as unknown as Trace | TraceV1;
+}
+
+/** Checks an untrusted trace and returns it in the current schema version (older ones migrated). */
+export function validateTrace(value: unknown): Trace {
+  return migrateTrace(checkTrace(value));
 }

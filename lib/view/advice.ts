@@ -1,6 +1,7 @@
 import { personalities, type HelloRequestReaction, type PersonalityName } from '../tls/client/personalities';
 import { noCertificateRefusals } from '../tls/registry/alerts';
 import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
+import { isHelloRequest, isKind, isRefusal, isServerHelloAnswer } from '../trace/steps';
 
 /**
  * What the summary of a failed run says beyond what went wrong: why, in the run's own terms, what
@@ -35,9 +36,9 @@ export function adviceFor(trace: Trace): Advice | undefined {
 
 /** A run the relay refused by its target policy (a private address, an IP literal, a port…). */
 export function relayPolicyAdvice(trace: Trace): Advice | undefined {
-  const refusal = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error' && s.data?.code === 'POLICY');
-  if (!refusal) return undefined;
-  const why = typeof refusal.data?.message === 'string' ? refusal.data.message.replace(/\.$/, '') : 'its policy does not allow this target';
+  const refusal = trace.steps.find((s) => s.kind === 'transport' && s.data.event === 'error' && s.data.code === 'POLICY');
+  if (refusal?.kind !== 'transport' || refusal.data.event !== 'error') return undefined;
+  const why = refusal.data.message ? refusal.data.message.replace(/\.$/, '') : 'its policy does not allow this target';
   return {
     kind: 'relay-policy',
     title: 'The relay will not connect there',
@@ -75,8 +76,9 @@ const ENDINGS: Partial<Record<Trace['outcome'], string>> = {
 
 function refusalOf(trace: Trace): Exclude<HelloRequestReaction, 'renegotiate'> | undefined {
   for (const step of trace.steps) {
-    const reaction = step.layer === 'verdict' ? step.data?.reaction : undefined;
-    if (typeof reaction === 'string') return reaction === 'renegotiate' ? undefined : (reaction as Exclude<HelloRequestReaction, 'renegotiate'>);
+    if (!isKind(step, 'personality')) continue;
+    const reaction = step.data.reaction;
+    return reaction === 'renegotiate' ? undefined : (reaction as Exclude<HelloRequestReaction, 'renegotiate'>);
   }
   // A trace without the personality's verdict step still shows the refusal as the client's alert.
   return trace.alerts.some((a) => a.from === 'client' && a.description === 'no_renegotiation') ? 'refuse-warning' : undefined;
@@ -84,7 +86,7 @@ function refusalOf(trace: Trace): Exclude<HelloRequestReaction, 'renegotiate'> |
 
 export function renegotiationAdvice(trace: Trace): Advice | undefined {
   if (trace.outcome === 'ok') return undefined;
-  const asked = trace.steps.some((s) => s.direction === 'server->client' && s.layer === 'handshake' && s.title === 'HelloRequest');
+  const asked = trace.steps.some(isHelloRequest);
   const refusal = asked ? refusalOf(trace) : undefined;
   if (!refusal) return undefined;
   const known = personalities[trace.personality as PersonalityName];
@@ -242,12 +244,12 @@ function rank(check: CertificateCheck): number {
 // --- the server wanted a client certificate ---
 
 export function clientCertificateAdvice(trace: Trace): Advice | undefined {
-  const none = trace.steps.find((s) => s.data?.event === 'no-client-certificate');
-  if (!none) return undefined;
+  const none = trace.steps.find((s) => isKind(s, 'no-client-certificate'));
+  if (none?.kind !== 'no-client-certificate') return undefined;
   const status = trace.http?.status;
   const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && (noCertificateRefusals as readonly string[]).includes(a.description));
   if (!alert && status !== 401 && status !== 403) return undefined;
-  const configured = none.data?.configured === true;
+  const configured = none.data.configured;
   const answer = alert ? `a fatal ${alert.description} alert` : `HTTP ${status}${trace.http?.reason ? ` ${trace.http.reason}` : ''}`;
   return {
     kind: 'client-certificate',
@@ -312,18 +314,18 @@ const OPTIONAL_TLS12_EXTENSIONS = ['extended_master_secret', 'renegotiation_info
 
 /** A run the client ended because the server broke a protocol rule (the refusal step's data names it). */
 export function protocolAdvice(trace: Trace): Advice | undefined {
-  const step = trace.steps.find((s) => s.data?.kind === 'check' && s.data?.verdict === 'refused' && typeof s.data?.check === 'string');
-  const problem = step && PROTOCOL_PROBLEMS[step.data!.check as string];
+  const step = trace.steps.find(isRefusal);
+  const problem = step && PROTOCOL_PROBLEMS[step.data.check];
   if (!step || !problem) return undefined;
-  const d = step.data!;
-  const extension = typeof d.extension === 'string' ? d.extension : undefined;
+  const d = step.data;
+  const extension = typeof d.facts.extension === 'string' ? d.facts.extension : undefined;
   const fixes: Advice['fixes'] = [{ who: 'server', text: `Fix or update the server’s TLS implementation: it breaks ${d.rule}. Clients as strict as this one (browsers, rustls, BoringSSL) refuse it too.` }];
   const turnedOff = extension && OPTIONAL_TLS12_EXTENSIONS.includes(extension) && (trace.options.tls12Off ?? []).some((x) => x === extension);
   if (turnedOff) fixes.push({ who: 'you', text: `This run did not offer ${extension}; offer it again (the default) and the server’s answer is no longer unsolicited.` });
   return {
     kind: 'protocol',
     title: problem.title,
-    explanation: `${extension ? `The server’s ${String(d.message).replace(/_/g, ' ')} carried ${extension}. ` : ''}${problem.why} The client ended the connection with a fatal ${String(d.alert)} alert (${String(d.rule)}).`,
+    explanation: `${extension ? `The server’s ${String(d.facts.message).replace(/_/g, ' ')} carried ${extension}. ` : ''}${problem.why} The client ended the connection with a fatal ${d.alert} alert (${d.rule}).`,
     fixes,
     links: [],
   };
@@ -334,7 +336,7 @@ export function protocolAdvice(trace: Trace): Advice | undefined {
 export function negotiationAdvice(trace: Trace): Advice | undefined {
   if (trace.outcome !== 'alert') return undefined;
   const alert = trace.alerts.find((a) => a.from === 'server' && a.level === 'fatal');
-  const answered = trace.steps.some((s) => s.direction === 'server->client' && s.layer === 'handshake' && (s.title === 'ServerHello' || s.title.startsWith('HelloRetryRequest')));
+  const answered = trace.steps.some(isServerHelloAnswer);
   if (!alert || answered) return undefined;
   const o = trace.options;
   const versions = listed(o.versions);

@@ -1,4 +1,5 @@
 import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
+import { isHandshakeMessage } from '../trace/steps';
 
 /**
  * The certificate panel's model: the chain as the engine built it (leaf first), each certificate
@@ -110,6 +111,6 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
     chainChecks,
     failed,
     stepSeqs: trace.steps.filter((s) => s.layer === 'certificate').map((s) => s.seq),
-    certificateMessageSeq: trace.steps.find((s) => s.layer === 'handshake' && s.direction === 'server->client' && s.title === 'Certificate')?.seq,
+    certificateMessageSeq: trace.steps.find((s) => isHandshakeMessage(s, 'certificate', 'server'))?.seq,
   };
 }

@@ -2,8 +2,9 @@ import type { Step, Trace } from '../trace/schema';
 
 /**
  * Side-by-side comparison of two runs (e.g. rustls vs OpenSSL against the same server): their
- * steps aligned by a longest common subsequence over what each step *is* (layer, direction and
- * title with the numbers taken out), so the first place the runs part ways stands out.
+ * steps aligned by a longest common subsequence over what each step *is* (its kind and the data
+ * that names it, without sizes, times, ports and addresses), so the first place the runs part
+ * ways stands out.
  * Key derivations and record envelopes are left out: they repeat the messages and would drown
  * the difference.
  */
@@ -22,14 +23,49 @@ export interface Comparison {
   outcomes: { a: Trace['outcome']; b: Trace['outcome']; same: boolean };
 }
 
-/** What a step is, independent of sizes, times, ports and addresses. */
+/** The data that names a step: what two runs must share for their steps to line up. */
+function identity(step: Step): unknown[] {
+  switch (step.kind) {
+    case 'transport':
+      return step.data.event === 'error' ? ['error', step.data.code] : [step.data.event];
+    case 'record':
+      return [step.data.contentType, step.data.encrypted];
+    case 'handshake':
+      return [step.data.message, step.data.malformed === true];
+    case 'alert':
+      return [step.data.description, step.data.level];
+    case 'check':
+      return step.data.check === 'signature' ? [step.data.check, step.data.ok, step.data.message, step.data.scheme] : [step.data.check, step.data.ok];
+    case 'negotiated':
+      return [step.data.cipherSuite];
+    case 'handshake-complete':
+      return [step.data.renegotiation];
+    case 'personality':
+      return [step.data.personality, step.data.reaction];
+    case 'http':
+      return step.data.message === 'request' ? [step.data.message, step.data.method, step.data.path] : step.data.message === 'response' ? [step.data.message, step.data.reason] : [step.data.message];
+    case 'error':
+      return [step.data.source, step.data.alert];
+    case 'outcome':
+      return [step.data.outcome, step.data.cause.cause];
+    case 'key':
+      return [step.data.label];
+    case 'hello-retry':
+      return [step.data.group, step.data.cookie];
+    case 'change-cipher-spec':
+      return [step.data.from, step.data.compatibility];
+    case 'no-client-certificate':
+      return [step.data.configured];
+    case 'legacy':
+      return [step.data.title];
+    default:
+      return [];
+  }
+}
+
+/** What a step is, independent of sizes, times, ports and addresses: the key the alignment matches. */
 export function stepKind(step: Step): string {
-  const title = step.title
-    .replace(/\b\d+(\.\d+)*\b/g, '#')
-    .replace(/\s+in #\s*ms\b/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return `${step.layer}|${step.direction}|${title}`;
+  return `${step.layer}|${step.direction}|${step.kind}|${JSON.stringify(identity(step))}`;
 }
 
 export function comparableSteps(trace: Trace): Step[] {

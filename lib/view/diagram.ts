@@ -1,4 +1,6 @@
 import type { Direction, Layer, Step } from '../trace/schema';
+import { alertOf, byteLength, isCloseNotify } from '../trace/steps';
+import { stepTitle } from './stepText';
 import { formatMs } from './summary';
 
 /**
@@ -72,66 +74,43 @@ export interface Diagram {
   counts: { messages: number; tcp: number; notes: number; bytesSent: number; bytesReceived: number };
 }
 
-function str(data: Record<string, unknown> | undefined, key: string): string | undefined {
-  const value = data?.[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function byteLength(step: Step): number {
-  return step.bytes ? Math.floor(step.bytes.hex.length / 2) : 0;
-}
-
-const RELAY_REFUSALS = new Set(['POLICY', 'RATE', 'LIMIT', 'RELAY']);
-
 /**
- * Classifies a tcp-layer step. The transport's own event name (data.event or data.type, as in
- * TransportEvent) and error code decide; the title is the fallback for older traces.
+ * Classifies a transport step: the transport's own event name and error code decide (the relay's
+ * refusals, the system's ECONNREFUSED and the like).
  */
 export function classifyTcp(step: Step): TcpMarkKind {
-  const event = (str(step.data, 'event') ?? str(step.data, 'type') ?? '').toLowerCase();
-  const code = (str(step.data, 'code') ?? '').toUpperCase();
-  if (code) {
+  if (step.kind !== 'transport') return 'error';
+  const d = step.data;
+  if (d.event === 'error') {
+    const code = d.code.toUpperCase();
     if (RELAY_REFUSALS.has(code)) return 'relay-refusal';
     if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
     if (code === 'ECONNREFUSED') return 'refused';
     if (code === 'ETIMEDOUT') return 'timeout';
     if (code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+    return 'error';
   }
-  switch (event) {
+  switch (d.event) {
     case 'connecting':
       return 'connecting';
     case 'resolved':
       return 'resolved';
     case 'connected':
-    case 'connect':
       return 'connect';
     case 'fin':
       return 'fin';
-    case 'shutdown':
-      return 'shutdown';
     case 'reset':
       return 'reset';
     case 'timeout':
       return 'timeout';
-    case 'closed':
     case 'close':
       return 'closed';
-    case 'error':
-      return 'error';
+    case 'shutdown':
+      return 'shutdown';
   }
-  const title = step.title.toLowerCase();
-  if (/reset/.test(title)) return 'reset';
-  if (/timed? ?out|timeout/.test(title)) return 'timeout';
-  if (/relay/.test(title) && /refus|denied|policy|limit/.test(title)) return 'relay-refusal';
-  if (/refused/.test(title)) return 'refused';
-  if (/resolv|dns/.test(title)) return 'resolved';
-  if (/^connecting/.test(title)) return 'connecting';
-  if (/\bfin\b|closed (its|the) (sending )?side|half-close/.test(title)) return step.direction === 'client->server' ? 'shutdown' : 'fin';
-  if (/unreachable|not found/.test(title)) return 'unreachable';
-  if (/closed/.test(title)) return 'closed';
-  if (/connect/.test(title)) return 'connect';
-  return 'error';
 }
+
+const RELAY_REFUSALS = new Set(['POLICY', 'RATE', 'LIMIT', 'RELAY']);
 
 const TCP_TONE: Record<TcpMarkKind, DiagramRow['tone']> = {
   connecting: 'neutral',
@@ -166,12 +145,7 @@ function tcpSide(kind: TcpMarkKind, direction: Direction): DiagramRow['side'] {
 }
 
 function alertLevel(step: Step): 'warning' | 'fatal' | undefined {
-  if (step.layer !== 'alert') return undefined;
-  const level = str(step.data, 'level');
-  if (level === 'warning' || level === 'fatal') return level;
-  if (/\(warning\)|warning/i.test(step.title)) return 'warning';
-  if (/\(fatal\)|fatal/i.test(step.title)) return 'fatal';
-  return undefined;
+  return alertOf(step)?.level;
 }
 
 function phaseOf(layer: Layer): RowPhase {
@@ -208,14 +182,11 @@ function containsBytes(haystack: string, needle: string): boolean {
   return false;
 }
 
-function certificateTone(step: Step): DiagramRow['tone'] {
-  const ok = step.data?.ok;
-  if (ok === true) return 'good';
-  if (ok === false) return 'bad';
-  const summary = step.data?.summary as { verdict?: string; insecure?: boolean } | undefined;
-  if (summary?.verdict === 'trusted') return 'good';
-  if (summary?.verdict === 'untrusted') return summary.insecure ? 'warning' : 'bad';
-  if (step.layer === 'verdict' && /^(invalid input|internal error)/i.test(step.title)) return 'bad';
+/** The tone of a local note: the certificate verdict (an accepted risk is a warning), a run that could not run. */
+function noteTone(step: Step): DiagramRow['tone'] {
+  if (step.kind === 'check' && step.data.check === 'certificate') return step.data.ok ? 'good' : step.data.insecure ? 'warning' : 'bad';
+  if ((step.kind === 'check' && !step.data.ok) || step.kind === 'refusal') return 'bad';
+  if (step.kind === 'error') return step.data.source === 'input' || step.data.source === 'internal' ? 'bad' : 'neutral';
   return 'neutral';
 }
 
@@ -253,23 +224,20 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
     if (carried.length) carries = carried.map((m) => m.seq);
     pending.set(step.direction, []);
   }
-  const explicitParent = step.data?.recordSeq;
-  if (typeof explicitParent === 'number') parentSeq = explicitParent;
 
   let tone: DiagramRow['tone'] = 'neutral';
   if (tcp) tone = TCP_TONE[tcp];
   else if (level === 'fatal') tone = 'bad';
-  else if (level === 'warning') tone = /close_notify/.test(step.title) ? 'neutral' : 'warning';
-  else if (step.layer === 'verdict' || step.layer === 'certificate') tone = certificateTone(step);
-  // A client's answer to a HelloRequest (data.reaction): renegotiating goes on, anything else refuses.
-  const reaction = step.data?.reaction;
-  if (typeof reaction === 'string' && reaction !== 'renegotiate') tone = 'warning';
+  else if (level === 'warning') tone = isCloseNotify(step) ? 'neutral' : 'warning';
+  else if (step.layer === 'verdict' || step.layer === 'certificate') tone = noteTone(step);
+  // A client's answer to a HelloRequest: renegotiating goes on, anything else refuses.
+  if (step.kind === 'personality' && step.data.reaction !== 'renegotiate') tone = 'warning';
   const glyph: DiagramRow['glyph'] = step.layer === 'key' ? 'key' : tone === 'good' ? 'check' : tone === 'bad' ? 'cross' : tone === 'warning' ? 'warning' : 'note';
 
   return {
     seq: step.seq,
     index,
-    title: step.title,
+    title: stepTitle(step),
     layer: step.layer,
     direction: step.direction,
     phase,
@@ -279,7 +247,7 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
     timeMs: step.timeMs,
     deltaMs: previous ? Math.max(0, step.timeMs - previous.timeMs) : 0,
     byteLength: byteLength(step),
-    encrypted: !!step.plaintext || step.data?.encrypted === true || (typeof step.data?.protectedBy === 'string' && step.data.protectedBy !== ''),
+    encrypted: !!step.plaintext || (step.kind === 'record' && step.data.encrypted),
     parentSeq,
     carries,
     compact: parentSeq !== undefined || carries !== undefined,

@@ -46,19 +46,13 @@ interface KeyStepData {
 }
 
 function keyData(step: Step): KeyStepData | undefined {
+  if (step.kind !== 'key' || step.data.label === '') return undefined;
   const data = step.data;
-  if (!data || typeof data.label !== 'string' || data.label === '') return undefined;
-  const inputs = Array.isArray(data.inputs) ? data.inputs.filter((x): x is string => typeof x === 'string') : [];
-  return {
-    label: data.label,
-    value: typeof data.value === 'string' ? data.value : undefined,
-    inputs,
-    algorithm: typeof data.algorithm === 'string' ? data.algorithm : undefined,
-  };
+  return { label: data.label, value: data.value || undefined, inputs: data.inputs, algorithm: data.algorithm || undefined };
 }
 
 export function isKeyStep(step: Step): boolean {
-  return step.layer === 'key';
+  return step.kind === 'key';
 }
 
 export function buildKeySchedule(steps: readonly Step[]): KeyScheduleGraph {

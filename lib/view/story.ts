@@ -1,4 +1,6 @@
 import type { Step, Trace } from '../trace/schema';
+import { isCloseNotify, isHandshakeMessage, isHelloRequest, transportEvent } from '../trace/steps';
+import { stepExplanation, stepTitle } from './stepText';
 
 /**
  * The moments of a run that tell the renegotiation story: the server's HelloRequest, what the
@@ -14,39 +16,48 @@ export interface Moment {
 }
 
 function momentTone(step: Step): Moment['tone'] {
-  if (/reset|timed out|\(fatal\)/i.test(step.title)) return 'bad';
-  if (/\(warning\)/.test(step.title)) return 'warning';
-  const status = step.data?.status;
-  if (typeof status === 'number') return status < 400 ? 'good' : 'bad';
+  if (step.kind === 'transport' && (step.data.event === 'reset' || step.data.event === 'timeout')) return 'bad';
+  if (step.kind === 'alert') return step.data.level === 'fatal' ? 'bad' : 'warning';
+  if (step.kind === 'http' && step.data.message === 'response') return step.data.status < 400 ? 'good' : 'bad';
   return 'neutral';
+}
+
+/** A step the story tells. */
+function isMoment(step: Step): boolean {
+  switch (step.kind) {
+    case 'handshake':
+      return isHelloRequest(step) || isHandshakeMessage(step, 'certificate_request') || isHandshakeMessage(step, 'certificate', 'client');
+    case 'alert':
+      return !isCloseNotify(step);
+    case 'transport': {
+      const event = transportEvent(step);
+      return event === 'reset' || event === 'fin' || event === 'timeout';
+    }
+    case 'http':
+      return step.data.message === 'response';
+    case 'personality':
+      return true;
+    case 'handshake-complete':
+      return step.data.renegotiation;
+    default:
+      return false;
+  }
 }
 
 export function keyMoments(trace: Pick<Trace, 'steps'>): Moment[] {
   const moments: Moment[] = [];
   let clientHellos = 0;
   for (const step of trace.steps) {
-    const t = step.title;
-    let keep = false;
-    if (step.layer === 'handshake' && t === 'ClientHello' && step.direction === 'client->server') {
+    let renegotiationHello = false;
+    if (isHandshakeMessage(step, 'client_hello', 'client')) {
       clientHellos++;
-      keep = clientHellos > 1; // the renegotiation ClientHello
-    } else if (step.layer === 'handshake') {
-      keep = t === 'HelloRequest' || t === 'CertificateRequest' || (t === 'Certificate' && step.direction === 'client->server');
-    } else if (step.layer === 'alert') {
-      keep = !/close_notify/.test(t);
-    } else if (step.layer === 'tcp') {
-      const event = step.data?.event;
-      keep = event === 'reset' || event === 'fin' || event === 'timeout' || /reset|timed out/i.test(t);
-    } else if (step.layer === 'http') {
-      keep = step.direction === 'server->client' && /^HTTP response/.test(t);
-    } else if (step.layer === 'verdict') {
-      keep = /on HelloRequest|Renegotiation/i.test(t);
+      renegotiationHello = clientHellos > 1;
     }
-    if (!keep) continue;
+    if (!renegotiationHello && !isMoment(step)) continue;
     moments.push({
       seq: step.seq,
-      title: clientHellos > 1 && t === 'ClientHello' ? 'ClientHello (renegotiation)' : t,
-      explanation: step.explanation,
+      title: renegotiationHello ? `${stepTitle(step)} (renegotiation)` : stepTitle(step),
+      explanation: stepExplanation(step),
       rfc: step.rfc,
       tone: momentTone(step),
     });

@@ -1,4 +1,6 @@
 import type { Outcome, Trace } from '../trace/schema';
+import { isCertificateRejected, isProblemAlert, isTransportFailure, transportEvent } from '../trace/steps';
+import { outcomeSentence } from './stepText';
 
 /** The summary card of one run: what happened, what was negotiated, how long it took. */
 export interface SummaryItem {
@@ -59,7 +61,7 @@ function hostOf(url: string): string {
  */
 export function timeline(trace: Trace): SummaryItem[] {
   const { connectMs, handshakeMs, firstByteMs, totalMs } = trace.timings;
-  const connectedAt = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'connected')?.timeMs;
+  const connectedAt = trace.steps.find((s) => transportEvent(s) === 'connected')?.timeMs;
   const handshakeDoneAt = connectedAt !== undefined && handshakeMs !== undefined ? connectedAt + handshakeMs : undefined;
   const at = (moment: number | undefined, took?: number) => (moment === undefined ? '—' : `at ${formatMs(moment)}${took !== undefined ? ` (took ${formatMs(took)})` : ''}`);
   const moments: { label: string; moment: number | undefined; value: string }[] = [
@@ -108,7 +110,7 @@ export function buildSummary(trace: Trace): SummaryCard {
     outcome: trace.outcome,
     outcomeLabel: OUTCOME_LABEL[trace.outcome] ?? trace.outcome,
     tone: OUTCOME_TONE[trace.outcome] ?? 'bad',
-    detail: trace.outcomeDetail,
+    detail: outcomeSentence(trace.outcomeCause),
     host: hostOf(trace.options.url),
     items,
     timings,
@@ -126,11 +128,7 @@ export function explainingStep(trace: Pick<Trace, 'steps' | 'outcome'>): number 
   if (trace.outcome !== 'ok') {
     for (let i = steps.length - 1; i >= 0; i--) {
       const s = steps[i];
-      const event = typeof s.data?.event === 'string' ? s.data.event : '';
-      if (s.layer === 'tcp' && ['reset', 'timeout', 'error'].includes(event)) return s.seq;
-      if (s.layer === 'tcp' && /reset|timed out|refused/i.test(s.title)) return s.seq;
-      if (s.layer === 'alert' && !/close_notify/.test(s.title)) return s.seq;
-      if (s.layer === 'certificate' && /rejected/i.test(s.title)) return s.seq;
+      if (isTransportFailure(s) || isProblemAlert(s) || isCertificateRejected(s)) return s.seq;
     }
   }
   return steps[steps.length - 1].seq;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canonicalTraceJson, parseTraceJson } from '../../lib/export/json';
+import { canonicalTraceJson, parseTraceJson, parseTraceJsonAsWritten } from '../../lib/export/json';
 import { compactTrace } from '../../lib/trace/compact';
 import type { Trace } from '../../lib/trace/schema';
-import { TraceFormatError, validateTrace } from '../../lib/trace/validate';
+import type { TraceV1 } from '../../lib/trace/migrate';
+import { checkTrace, TraceFormatError, validateTrace } from '../../lib/trace/validate';
 import { BUNDLE_SCHEMA, BUNDLE_VERSION, parseBundleJson, validateBundle, type Bundle, type BundleKind } from '../../lib/bundle/bundle';
 import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStore, type SavedBundle, type SavedResult, type StoredArtifact, type StoredBundle } from './types';
 
@@ -11,7 +12,9 @@ import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStor
  * size and name the snapshot; read a stored snapshot back.
  *
  * What is stored is the canonical JSON of the trace's compact form (lib/trace/compact.ts: a
- * response's bytes are kept once, not three times); reading it back expands it.
+ * response's bytes are kept once, not three times), in the schema version it was written in, so
+ * a run saved by an older version keeps its id when it is saved again; reading it back expands and
+ * migrates it (lib/trace/migrate.ts).
  *
  * The id is the first 22 base64url characters (132 bits) of the SHA-256 of that canonical JSON:
  * short enough for a link, far too long to guess or to collide, and the same trace saved twice (or by
@@ -52,13 +55,16 @@ function invalid(err: unknown): never {
 
 /** Validates a trace object and turns it into the snapshot to store. */
 export function snapshotOf(trace: unknown, maxBytes: number): Snapshot {
-  let valid: Trace;
+  let valid: Trace | TraceV1;
   try {
-    valid = validateTrace(trace);
+    valid = checkTrace(trace);
+    // A trace that cannot be migrated is refused now, not when someone opens it.
+    validateTrace(valid);
   } catch (err) {
     invalid(err);
   }
-  const json = canonicalTraceJson(compactTrace(valid));
+  // Stored in the schema version it was written in: a run saved before version 2 keeps its id.
+  const json = canonicalTraceJson(compactTrace(valid as Trace));
   const sizeBytes = Buffer.byteLength(json, 'utf8');
   if (sizeBytes > maxBytes) throw tooLarge('The trace', sizeBytes, maxBytes);
   return { id: resultId(json), json, sizeBytes };
@@ -68,9 +74,9 @@ export function snapshotOf(trace: unknown, maxBytes: number): Snapshot {
 export function snapshotOfJson(text: string, maxBytes: number): Snapshot {
   const uploadBytes = Buffer.byteLength(text, 'utf8');
   if (uploadBytes > maxBytes) throw tooLarge('The upload', uploadBytes, maxBytes);
-  let trace: Trace;
+  let trace: Trace | TraceV1;
   try {
-    trace = parseTraceJson(text);
+    trace = parseTraceJsonAsWritten(text);
   } catch (err) {
     invalid(err);
   }

@@ -1,6 +1,8 @@
 /** The CLI as a user runs it: one clear message and a non-zero exit for every kind of bad input. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Step } from '../../lib/trace/schema';
+import { handshakeMessage, isHandshakeMessage } from '../../lib/trace/steps';
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
@@ -63,6 +65,19 @@ describe('the CLI', () => {
     assert.equal(t.http.status, 200);
     assert.equal(t.certificate.verdict, 'trusted');
     assert.ok(Array.isArray(t.alerts) && Array.isArray(t.steps));
+    // Schema version 2: every step is a kind with typed data; the words are the viewer's, not the trace's.
+    assert.equal(t.schemaVersion, 2);
+    assert.equal(typeof t.outcomeCause.cause, 'string');
+    assert.equal('outcomeDetail' in t, false);
+    for (const step of t.steps) {
+      assert.equal(typeof step.kind, 'string');
+      assert.equal(typeof step.data, 'object');
+      assert.equal('title' in step || 'explanation' in step, false, `step ${step.seq} carries prose`);
+    }
+    assert.deepEqual(
+      t.steps.filter((s: Step) => s.kind === 'handshake').map((s: Step) => handshakeMessage(s)).slice(0, 2),
+      ['client_hello', 'server_hello'],
+    );
   });
 
   it('honours --tls, --suite, --group and --sigalg with IANA names', async () => {
@@ -77,7 +92,7 @@ describe('the CLI', () => {
   it('--no-ems and --no-reneg-info leave those extensions out of the ClientHello', async () => {
     const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json', '--tls', '1.2', '--no-ems', '--no-reneg-info']);
     const t = JSON.parse(r.stdout);
-    const hello = t.steps.find((s: { title: string }) => s.title === 'ClientHello');
+    const hello = t.steps.find((s: Step) => isHandshakeMessage(s, 'client_hello', 'client'));
     const names = JSON.stringify(hello.bytes.field);
     assert.doesNotMatch(names, /extended_master_secret|renegotiation_info/);
     assert.match(names, /supported_groups/);

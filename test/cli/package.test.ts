@@ -80,7 +80,7 @@ function outcomeOf(stdout: string) {
   const t = JSON.parse(stdout);
   return {
     outcome: t.outcome,
-    outcomeDetail: t.outcomeDetail,
+    outcomeCause: t.outcomeCause,
     version: t.version,
     cipherSuite: t.cipherSuite,
     group: t.group,
@@ -89,8 +89,8 @@ function outcomeOf(stdout: string) {
     http: t.http?.status,
     certificate: t.certificate?.verdict,
     personality: t.personality,
-    // Titles carry lengths and counts; the digits of a random or dated field may differ run to run.
-    steps: (t.steps as { direction: string; layer: string; title: string }[]).map((s) => `${s.direction} ${s.layer} ${s.title.replace(/\d+/g, '#')}`),
+    // What each step is; its data carries lengths, times and random values that differ run to run.
+    steps: (t.steps as { direction: string; layer: string; kind: string }[]).map((s) => `${s.direction} ${s.layer} ${s.kind}`),
   };
 }
 
@@ -238,7 +238,7 @@ import { runTls, diagnose, ENGINE_VERSION, personalityNames } from 'tls-playgrou
 import { validateTrace, keyLogText, TRACE_SCHEMA } from 'tls-playground/trace';
 const [url13, url12, ca] = process.argv.slice(2);
 const steps = [];
-const t13 = await runOverTcp({ url: url13 }, { caFiles: [ca], onStep: (s) => steps.push(s.title) });
+const t13 = await runOverTcp({ url: url13 }, { caFiles: [ca], onStep: (s) => steps.push(s.kind) });
 const { req, deps } = await nodeRunDeps({ url: url12, versions: ['TLSv1.2'], personality: 'openssl' }, { caFiles: [ca] });
 const t12 = await runTls(req, deps);
 const report = await diagnose({ url: 'https://iis-renegotiation.test/secure/' }, (r) => nodeRunDeps(r), { probeTimeoutMs: 2500 });

@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Download, Frame, Page } from 'playwright-core';
 import type { Trace } from '../../lib/trace/schema';
+import { transportEvent } from '../../lib/trace/steps';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 import { ensureTshark, tsharkFields } from '../export/tshark';
 import { freePort, RESULTS_DIR, screenshotPath, startStack, type Stack } from './harness';
@@ -200,6 +201,39 @@ describe('saving a run and opening its link', () => {
     assert.equal(await page.getByTestId('run-again').getAttribute('href'), '/?url=https://legacy.example/&as=openssl&run=1');
   });
 
+  it('keeps the id of a run saved before steps carried typed data, and opens it as it rendered then', async () => {
+    // A version 1 trace (the words of each step stored as its title) saved again: the id is the one
+    // the code before schema version 2 gave it, so links shared back then keep opening.
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
+    const v1 = JSON.parse(text) as { outcomeDetail: string; steps: { title: string }[] };
+    const expected = (JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/rendered-by-v1-views.json'), 'utf8')) as Record<string, { advice: { title: string; explanation: string } }>)['v1-iis-rustls-reset.json'];
+    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: text });
+    assert.ok(response.status === 201 || response.status === 200, `status ${response.status}`);
+    const { id, url } = (await response.json()) as { id: string; url: string };
+    assert.equal(id, 'NySbB9gXPP01gUJKkmyjM5');
+    assert.equal(new URL(url).pathname, `/r/${id}`);
+    // The API answers in today's schema: kinds and data, no words.
+    const api = (await savedTrace(id)) as unknown as { schemaVersion: number; steps: Record<string, unknown>[] };
+    assert.equal(api.schemaVersion, 2);
+    assert.ok(api.steps.every((s) => typeof s.kind === 'string' && !('title' in s)));
+    const page = await stack.newPage();
+    await page.goto(`${stack.baseUrl}/r/${id}`);
+    const shown = await shownRun(page);
+    assert.equal(shown.outcome, 'reset');
+    assert.ok(shown.summary.includes(v1.outcomeDetail), shown.summary);
+    assert.equal(await page.getByTestId('advice').getAttribute('data-kind'), 'renegotiation');
+    assert.ok(shown.summary.includes(expected.advice.title), shown.summary);
+    assert.ok(shown.summary.includes(expected.advice.explanation), shown.summary);
+    // Every step is there, in order, under the title it had.
+    let at = 0;
+    const labels = shown.steps.join('\n');
+    for (const step of v1.steps) {
+      const found = labels.indexOf(step.title, at);
+      assert.ok(found >= 0, `step "${step.title}" is shown after position ${at}`);
+      at = found + step.title.length;
+    }
+  });
+
   it('answers an unknown result with a 404 page, and the API with JSON errors', async () => {
     const page = await stack.newPage();
     for (const path of ['/r/AAAAAAAAAAAAAAAAAAAAAA', '/r/not-an-id', '/embed/r/AAAAAAAAAAAAAAAAAAAAAA']) {
@@ -246,7 +280,7 @@ describe('saving a run and opening its link', () => {
 
   it('shows why a save failed: an oversized trace opened from a file is refused with 413', async () => {
     const big = iisRustlsTrace();
-    big.steps.push({ seq: big.steps.length, timeMs: 99, direction: 'server->client', layer: 'application', title: 'Application data (large)', bytes: { hex: 'ab'.repeat(4_300_000) } });
+    big.steps.push({ seq: big.steps.length, timeMs: 99, direction: 'server->client', layer: 'application', kind: 'application-data', data: { length: 4_300_000 }, bytes: { hex: 'ab'.repeat(4_300_000) } });
     const file = join(RESULTS_DIR, 'share-oversized.json');
     writeFileSync(file, JSON.stringify(big));
     const page = await stack.newPage();
@@ -430,7 +464,8 @@ describe('exports of a saved run', () => {
     await ensureTshark();
     const { download } = await downloaded(page, 'export-pcapng');
     const file = join(RESULTS_DIR, `share-${download.suggestedFilename()}`);
-    const serverPort = trace.steps.find((s) => s.data?.event === 'connected')?.data?.remotePort as number | undefined;
+    const connected = trace.steps.find((s) => transportEvent(s) === 'connected');
+    const serverPort = connected?.kind === 'transport' && connected.data.event === 'connected' ? connected.data.remotePort : undefined;
     const handshake = await tsharkFields(file, ['tls.handshake.type'], 'tls.handshake.type', serverPort);
     const types = handshake.flatMap((row) => row['tls.handshake.type']);
     for (const type of ['1', '2', '8', '11', '15', '20']) assert.ok(types.includes(type), `handshake type ${type} in ${types.join(',')}`);

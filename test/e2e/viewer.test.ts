@@ -95,7 +95,8 @@ describe('viewing a saved trace', () => {
       timeMs: 99,
       direction: 'server->client',
       layer: 'http',
-      title: 'HTTP response: 200 OK',
+      kind: 'http',
+      data: { message: 'response', status: 200, reason: 'OK' },
       bytes: { hex: body, field: { name: 'HTTP response', offset: 0, length: size, children: [{ name: 'body', offset: 0, length: size, value: `${size} bytes` }] } },
     });
     const page = await stack.newPage();

@@ -27,12 +27,13 @@ function sampleTrace(): Trace {
     { name: 'tls-playground', version: '0.1.0', crypto: 'noble' },
     () => now,
   );
-  recorder.add({ direction: 'local', layer: 'tcp', title: 'TCP connected', data: { event: 'connected', remoteAddress: '203.0.113.1', remotePort: 443 } });
+  recorder.add({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: '203.0.113.1', remotePort: 443, connectMs: 1 } });
   now += 1.5;
   recorder.add({
     direction: 'client->server',
     layer: 'record',
-    title: 'ClientHello',
+    kind: 'record',
+    data: { contentType: 'handshake', outerContentType: 22, protectedBy: null, encrypted: false, contentLength: 4 },
     rfc: 'RFC 8446 §4.1.2',
     bytes: {
       hex: '160301000401000000',
@@ -41,7 +42,7 @@ function sampleTrace(): Trace {
   });
   recorder.trace.keyLog.push('CLIENT_HANDSHAKE_TRAFFIC_SECRET 00 11');
   recorder.trace.outcome = 'ok';
-  recorder.trace.outcomeDetail = 'HTTP 200 OK';
+  recorder.trace.outcomeCause = { cause: 'http', status: 200, reason: 'OK' };
   recorder.trace.timings.totalMs = 1.5;
   return recorder.trace;
 }
@@ -67,7 +68,7 @@ describe('trace JSON download', () => {
     const parsed = JSON.parse(text);
     assert.deepEqual(Object.keys(parsed).slice(0, 4), ['schema', 'schemaVersion', 'engine', 'startedAt']);
     assert.equal(Object.keys(parsed).at(-1), 'steps');
-    assert.deepEqual(Object.keys(parsed.steps[1]), ['seq', 'timeMs', 'direction', 'layer', 'title', 'rfc', 'bytes']);
+    assert.deepEqual(Object.keys(parsed.steps[1]), ['seq', 'timeMs', 'direction', 'layer', 'kind', 'data', 'rfc', 'bytes']);
     assert.deepEqual(Object.keys(parsed.steps[1].bytes), ['hex', 'field']);
     assert.deepEqual(Object.keys(parsed.steps[1].bytes.field), ['name', 'offset', 'length', 'children']);
     assert.deepEqual(Object.keys(parsed.steps[1].bytes.field.children[0]), ['name', 'offset', 'length', 'value', 'meaning']);

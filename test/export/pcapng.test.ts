@@ -54,21 +54,23 @@ const connected = (atMs: number, remoteAddress = '203.0.113.10', remotePort = 44
   atMs,
   direction: 'local',
   layer: 'tcp',
-  title: 'TCP connected',
+  kind: 'transport',
   data: { event: 'connected', remoteAddress, remotePort, connectMs },
 });
+const recordData = (length: number) => ({ contentType: 'application_data', outerContentType: 23, protectedBy: null, encrypted: false, contentLength: length - 5 });
 const record = (atMs: number, direction: 'client->server' | 'server->client', length: number, fill = 0x17): TimedStep => ({
   atMs,
   direction,
   layer: 'record',
-  title: `record ${length}`,
+  kind: 'record',
+  data: recordData(length),
   bytes: { hex: Buffer.alloc(length, fill).toString('hex') },
 });
-const tcpEvent = (atMs: number, event: string): TimedStep => ({
+const tcpEvent = (atMs: number, event: 'fin' | 'reset' | 'close' | 'shutdown'): TimedStep => ({
   atMs,
   direction: event === 'fin' || event === 'reset' ? 'server->client' : 'client->server',
   layer: 'tcp',
-  title: event,
+  kind: 'transport',
   data: { event },
 });
 
@@ -244,12 +246,12 @@ describe('synthesized TCP conversation', () => {
   test('a record is split at the MSS; the segments carry its bytes in order; PSH only on the last', () => {
     const bytes = Buffer.alloc(4000);
     for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
-    const trace = traceOf([connected(1), { atMs: 2, direction: 'server->client', layer: 'record', title: 'Certificate', bytes: { hex: bytes.toString('hex') } }]);
+    const trace = traceOf([connected(1), { atMs: 2, direction: 'server->client', layer: 'record', kind: 'record', data: { ...recordData(4000), contentType: 'handshake' }, bytes: { hex: bytes.toString('hex') } }]);
     const data = synthesizePackets(trace).filter((p) => p.from === 'server' && decodePacket(p.data).payload.length > 0);
     assert.deepEqual(data.map((p) => decodePacket(p.data).payload.length), [1460, 1460, 1080]);
     assert.deepEqual(Buffer.concat(data.map((p) => decodePacket(p.data).payload)), bytes);
     assert.deepEqual(data.map((p) => Boolean(decodePacket(p.data).flags & TCP_PSH)), [false, false, true]);
-    assert.deepEqual(data.map((p) => p.comment), ['#2 Certificate (segment 1/3)', '#2 Certificate (segment 2/3)', '#2 Certificate (segment 3/3)']);
+    assert.deepEqual(data.map((p) => p.comment), ['#2 Record: handshake, 3995 bytes (segment 1/3)', '#2 Record: handshake, 3995 bytes (segment 2/3)', '#2 Record: handshake, 3995 bytes (segment 3/3)']);
   });
 
   test('a receiver that stays silent longer than the delayed-ACK time sends a pure ACK at once', () => {
@@ -283,9 +285,9 @@ describe('synthesized TCP conversation', () => {
     const trace = traceOf([
       connected(1),
       record(2, 'client->server', 40),
-      { atMs: 2, direction: 'client->server', layer: 'handshake', title: 'ClientHello', bytes: { hex: 'aa'.repeat(35) } },
-      { atMs: 3, direction: 'client->server', layer: 'http', title: 'GET /', bytes: { hex: 'bb'.repeat(18) } },
-      { atMs: 3, direction: 'local', layer: 'key', title: 'secret', bytes: { hex: 'cc'.repeat(32) } },
+      { atMs: 2, direction: 'client->server', layer: 'handshake', kind: 'handshake', data: { message: 'client_hello', from: 'client' }, bytes: { hex: 'aa'.repeat(35) } },
+      { atMs: 3, direction: 'client->server', layer: 'http', kind: 'http', data: { message: 'request', method: 'GET', path: '/' }, bytes: { hex: 'bb'.repeat(18) } },
+      { atMs: 3, direction: 'local', layer: 'key', kind: 'key', data: { label: 'secret', value: 'cc'.repeat(32), inputs: [], algorithm: 'HKDF' }, bytes: { hex: 'cc'.repeat(32) } },
     ]);
     const payloads = synthesizePackets(trace).map((p) => decodePacket(p.data).payload);
     assert.deepEqual(Buffer.concat(payloads), Buffer.alloc(40, 0x17));
@@ -387,11 +389,11 @@ describe('pcapng file', () => {
       assert.equal(options(b.subarray(optionsAt)).get(1)?.toString('utf8'), packets[i].comment);
     });
     assert.equal(epbs.length, packets.length);
-    assert.equal(packets.at(-1)!.comment, '#4 reset');
+    assert.equal(packets.at(-1)!.comment, '#4 Connection reset by peer (RST)');
   });
 
   test('a run that never connected is a valid capture with no packets', () => {
-    const never = traceOf([{ atMs: 1, direction: 'local', layer: 'tcp', title: 'Connection refused', data: { event: 'error', code: 'ECONNREFUSED' } }]);
+    const never = traceOf([{ atMs: 1, direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } }]);
     assert.deepEqual(blocks(traceToPcapng(never)).map((b) => b.type), [0x0a0d0d0a, 0x00000001]);
   });
 

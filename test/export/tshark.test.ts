@@ -23,6 +23,7 @@ import type { TestPki } from '../../server/pki';
 import { type Capture, captureTls } from '../helpers/capture';
 import { sharedTestPki } from '../helpers/pki';
 import { ensureTshark, tsharkFields, tsharkFollowTls } from './tshark';
+import { outcomeSentence } from '../../lib/view/stepText';
 
 const HANDSHAKE = { hello_request: 0, client_hello: 1, server_hello: 2, new_session_ticket: 4, encrypted_extensions: 8, certificate: 11, server_key_exchange: 12, certificate_request: 13, server_hello_done: 14, certificate_verify: 15, client_key_exchange: 16, finished: 20 };
 const ALERT = { close_notify: 0, no_renegotiation: 100, certificate_required: 116 };
@@ -303,7 +304,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
 
   test('IIS renegotiation (rustls personality): HelloRequest, warning no_renegotiation, then RST — decrypted', async () => {
     const { trace, port } = await engineRun({ url: 'https://iis-renegotiation.test/secure/', personality: 'rustls', versions: ['TLSv1.2'] });
-    assert.equal(trace.outcome, 'reset', trace.outcomeDetail);
+    assert.equal(trace.outcome, 'reset', outcomeSentence(trace.outcomeCause));
     const file = await exportCapture(trace);
     const p = await read(file, port);
     assert.equal(p.handshakeTypes.at(-1), HANDSHAKE.hello_request);
@@ -320,7 +321,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
 
   test('TLS 1.3 to the tls13 target: every handshake message and the HTTP 200, decrypted', async () => {
     const { trace, port } = await engineRun({ url: 'https://tls13.test/' });
-    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
     const file = await exportCapture(trace);
     const p = await read(file, port);
     for (const type of [HANDSHAKE.client_hello, HANDSHAKE.server_hello, HANDSHAKE.encrypted_extensions, HANDSHAKE.certificate, HANDSHAKE.certificate_verify, HANDSHAKE.finished]) {
@@ -335,7 +336,7 @@ describe('pcapng export of runs by our own engine (lib/run) against the demo tar
 
   test('TLS 1.2 with static RSA key exchange (legacy-tls12): the master secret decrypts CBC records too', async () => {
     const { trace, port } = await engineRun({ url: 'https://legacy-tls12.test/' });
-    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
     const file = await exportCapture(trace);
     const p = await read(file, port);
     assert.equal(p.handshakeTypes.filter((t) => t === HANDSHAKE.finished).length, 2, 'both encrypted Finished messages');

@@ -12,7 +12,7 @@ import net, { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { TraceRecorder } from '../../lib/trace/recorder';
-import type { Outcome, RunOptions, StepContent, Trace } from '../../lib/trace/schema';
+import type { Direction, Outcome, RunOptions, StepContent, Trace } from '../../lib/trace/schema';
 import { runOptions } from './runOptions';
 
 export interface CaptureOptions {
@@ -76,10 +76,14 @@ class RecordSplitter {
   }
 }
 
-function recordTitle(record: Buffer): string {
+/** A record as seen on the wire by the proxy (it holds no keys: it cannot tell what a protected record is). */
+function recordStep(direction: Direction, record: Buffer): StepContent {
   const type = CONTENT_TYPES[record[0]];
-  if (!type || record.length < 5 || record.length !== 5 + record.readUInt16BE(3)) return `Unparsed bytes (${record.length})`;
-  return `TLS record: ${type} (${record.length - 5} bytes)`;
+  const bytes = { hex: record.toString('hex') };
+  if (!type || record.length < 5 || record.length !== 5 + record.readUInt16BE(3)) {
+    return { direction, layer: 'record', kind: 'unparseable', data: { length: record.length, error: 'not a complete TLS record' }, bytes };
+  }
+  return { direction, layer: 'record', kind: 'record', data: { contentType: type, outerContentType: record[0], protectedBy: null, encrypted: false, contentLength: record.length - 5 }, bytes };
 }
 
 
@@ -103,7 +107,7 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
       const upstream = net.connect({ host: opts.server.host, port: opts.server.port, allowHalfOpen: true });
       const splitters = { 'client->server': new RecordSplitter(), 'server->client': new RecordSplitter() } as const;
       const recordBytes = (direction: keyof typeof splitters, records: Buffer[]) => {
-        for (const record of records) add({ direction, layer: 'record', title: recordTitle(record), bytes: { hex: record.toString('hex') } });
+        for (const record of records) add(recordStep(direction, record));
       };
       const flush = (direction: keyof typeof splitters) => {
         const rest = splitters[direction].flush();
@@ -116,12 +120,7 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
 
       upstream.on('connect', () => {
         const connectMs = performance.now() - connectStarted;
-        add({
-          direction: 'local',
-          layer: 'tcp',
-          title: `TCP connected to ${upstream.remoteAddress}:${upstream.remotePort}`,
-          data: { event: 'connected', remoteAddress: upstream.remoteAddress, remotePort: upstream.remotePort, connectMs },
-        });
+        add({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: upstream.remoteAddress ?? '', remotePort: upstream.remotePort ?? 0, connectMs } });
         downstream.resume();
       });
       downstream.on('data', (chunk: Buffer) => {
@@ -135,29 +134,29 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
       upstream.on('end', () => {
         flush('server->client');
         transportEnd ??= 'fin';
-        add({ direction: 'server->client', layer: 'tcp', title: 'Server closed the connection (FIN)', data: { event: 'fin' } });
+        add({ direction: 'server->client', layer: 'tcp', kind: 'transport', data: { event: 'fin' } });
         downstream.end();
       });
       upstream.on('error', (err: NodeJS.ErrnoException) => {
         flush('server->client');
         if (err.code === 'ECONNRESET') {
           transportEnd = 'reset';
-          add({ direction: 'server->client', layer: 'tcp', title: 'Connection reset by peer (RST)', data: { event: 'reset' } });
+          add({ direction: 'server->client', layer: 'tcp', kind: 'transport', data: { event: 'reset' } });
           // Pass the reset on, so the client sees what a direct connection would have seen.
           if (!downstream.destroyed) downstream.resetAndDestroy();
         } else {
-          add({ direction: 'local', layer: 'tcp', title: `Transport error: ${err.code ?? err.message}`, data: { event: 'error', code: err.code, message: err.message } });
+          add({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: err.code ?? 'ERROR', message: err.message } });
           downstream.destroy();
         }
       });
       downstream.on('end', () => {
         flush('client->server');
-        add({ direction: 'client->server', layer: 'tcp', title: 'Client half-closed the connection (FIN)', data: { event: 'shutdown' } });
+        add({ direction: 'client->server', layer: 'tcp', kind: 'transport', data: { event: 'shutdown' } });
         upstream.end();
       });
       downstream.on('error', () => upstream.destroy());
       downstream.on('close', () => {
-        if (transportEnd !== 'reset') add({ direction: 'client->server', layer: 'tcp', title: 'Client closed the connection', data: { event: 'close' } });
+        if (transportEnd !== 'reset') add({ direction: 'client->server', layer: 'tcp', kind: 'transport', data: { event: 'close' } });
         upstream.destroy();
         onClosed();
       });
@@ -169,7 +168,7 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
     proxy.on('error', reject);
     proxy.listen(0, '127.0.0.1', () => {
       const port = (proxy.address() as AddressInfo).port;
-      add({ direction: 'local', layer: 'tcp', title: `Connecting to ${opts.server.host}:${opts.server.port}`, data: { event: 'connecting', host: opts.server.host, port: opts.server.port } });
+      add({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connecting', host: opts.server.host, port: opts.server.port } });
       startClient(port);
     });
   });
@@ -188,7 +187,8 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
     socket.once('secureConnect', () => {
       protocol = socket.getProtocol() ?? undefined;
       if (opts.request !== undefined) {
-        add({ direction: 'client->server', layer: 'http', title: 'HTTP request', bytes: { hex: Buffer.from(opts.request).toString('hex') } });
+        const [method = 'GET', path = '/'] = opts.request.split(' ', 2);
+        add({ direction: 'client->server', layer: 'http', kind: 'http', data: { message: 'request', method, path }, bytes: { hex: Buffer.from(opts.request).toString('hex') } });
         socket.write(opts.request);
       }
     });
@@ -207,11 +207,20 @@ export async function captureTls(opts: CaptureOptions): Promise<Capture> {
     clearTimeout(timer);
   }
 
-  if (received) add({ direction: 'server->client', layer: 'http', title: 'HTTP response', bytes: { hex: Buffer.from(received, 'latin1').toString('hex') } });
   const status = /^HTTP\/1\.[01] (\d{3}) ?([^\r\n]*)/.exec(received);
+  if (received) {
+    const data = status ? ({ message: 'response', status: Number(status[1]), reason: status[2] } as const) : ({ message: 'invalid-response', error: 'no HTTP status line' } as const);
+    add({ direction: 'server->client', layer: 'http', kind: 'http', data, bytes: { hex: Buffer.from(received, 'latin1').toString('hex') } });
+  }
   const outcome: Outcome = status ? 'ok' : transportEnd === 'reset' ? 'reset' : clientError ? 'error' : 'closed';
   trace.outcome = outcome;
-  trace.outcomeDetail = status ? `HTTP ${status[1]} ${status[2]}`.trim() : transportEnd === 'reset' ? 'connection reset by peer' : clientError ? `the client failed: ${clientError.code ?? clientError.message}` : 'the server closed the connection';
+  trace.outcomeCause = status
+    ? { cause: 'http', status: Number(status[1]), reason: status[2] }
+    : transportEnd === 'reset'
+      ? { cause: 'reset' }
+      : clientError
+        ? { cause: 'client-error', message: clientError.code ?? clientError.message }
+        : { cause: 'closed', closeNotify: false };
   if (status) trace.http = { status: Number(status[1]), reason: status[2], headers: [], bodyBytes: 0, chunked: false };
   if (protocol === 'TLSv1.3' || protocol === 'TLSv1.2') trace.version = protocol;
   trace.timings.totalMs = recorder.elapsed();

@@ -18,6 +18,7 @@ import type { NegotiatedSummary, Failure } from '../../lib/tls/client/connection
 import type { ClientOptions } from '../../lib/tls/client/options';
 import type { StepContent } from '../../lib/tls/events';
 import type { Step, Trace } from '../../lib/trace/schema';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 export const LOOPBACK = '127.0.0.1';
 const OPENSSL = process.env.TLSPG_OPENSSL ?? 'openssl';
@@ -265,18 +266,18 @@ export async function runAgainst(port: number, options: RunOptions = {}): Promis
 
 /** Step titles, in order. */
 export function titles(trace: Trace): string[] {
-  return trace.steps.map((s) => s.title);
+  return trace.steps.map((s) => stepTitle(s));
 }
 
 /** The steps after the first one whose title matches `from`. */
 export function stepsFrom(trace: Trace, from: RegExp): Step[] {
-  const i = trace.steps.findIndex((s) => from.test(s.title));
+  const i = trace.steps.findIndex((s) => from.test(stepTitle(s)));
   return i < 0 ? [] : trace.steps.slice(i);
 }
 
 /** A readable dump for assertion messages. */
 export function describeTrace(trace: Trace): string {
-  return `outcome ${trace.outcome} (${trace.outcomeDetail})\n${trace.steps.map((s) => `  ${s.direction} ${s.layer}: ${s.title}`).join('\n')}`;
+  return `outcome ${trace.outcome} (${outcomeSentence(trace.outcomeCause)})\n${trace.steps.map((s) => `  ${s.direction} ${s.layer}: ${stepTitle(s)}`).join('\n')}`;
 }
 
 /** The wire bytes of every record step in one direction, concatenated. */
@@ -372,5 +373,5 @@ export async function runEngine(port: number, overrides: Partial<ClientOptions>,
 
 /** A readable dump of an engine run for assertion messages. */
 export function describeEngineRun(run: EngineRun): string {
-  return `ended ${run.ended}, state ${run.state}${run.failure ? ` (${run.failure.by}: ${run.failure.message})` : ''}\n${run.steps.map((s) => `  ${s.direction} ${s.layer}: ${s.title}`).join('\n')}`;
+  return `ended ${run.ended}, state ${run.state}${run.failure ? ` (${run.failure.by}: ${run.failure.message})` : ''}\n${run.steps.map((s) => `  ${s.direction} ${s.layer}: ${stepTitle(s)}`).join('\n')}`;
 }

@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { transportEvent } from '../../lib/trace/steps';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { nobleCrypto } from '../../lib/tls/crypto/index';
 import { createCertificateVerifier, annotateCertificate } from '../../lib/run/certificates';
 import { RootStore } from '../../lib/tls/x509/roots';
 import { runTls, type RunRequest } from '../../lib/run/run';
+import { outcomeSentence, stepExplanation, stepTitle } from '../../lib/view/stepText';
 
 let dir: string;
 let demo: RunningDemo;
@@ -45,17 +47,17 @@ function run(req: RunRequest) {
 
 test('a TLS 1.3 handshake and GET through the relay reach the demo target by alias', async () => {
   const trace = await run({ url: 'https://tls13.test/' });
-  assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+  assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
   assert.equal(trace.version, 'TLSv1.3');
   assert.equal(trace.http?.status, 200);
   assert.equal(trace.certificate?.verdict, 'trusted');
-  const connected = trace.steps.find((s) => s.data?.event === 'connected');
+  const connected = trace.steps.find((s) => transportEvent(s) === 'connected');
   assert.ok(connected, 'the relay reports the TCP connection as a step');
 });
 
 test('through the relay, rustls on the IIS target ends in "Connection reset by peer"', async () => {
   const trace = await run({ url: 'https://iis-renegotiation.test/secure/', personality: 'rustls' });
-  const titles = trace.steps.map((s) => s.title);
+  const titles = trace.steps.map((s) => stepTitle(s));
   const hr = titles.indexOf('HelloRequest');
   assert.ok(hr > 0, 'HelloRequest received');
   const alert = titles.indexOf('Alert: no_renegotiation (warning)');
@@ -67,10 +69,10 @@ test('through the relay, rustls on the IIS target ends in "Connection reset by p
 test('the relay refuses a non-demo loopback target, and the refusal is a step with a clear reason', async () => {
   const trace = await run({ url: 'https://127.0.0.1/' });
   assert.equal(trace.outcome, 'error');
-  const refusal = trace.steps.find((s) => s.data?.event === 'error');
+  const refusal = trace.steps.find((s) => transportEvent(s) === 'error');
   assert.ok(refusal, 'an error step');
   // Who decided is said once: "Relay refused: …", not "Relay refused: relay refused: …".
-  assert.match(refusal!.title, /^Relay refused: (?!relay refused)/i);
-  assert.doesNotMatch(trace.outcomeDetail ?? '', /relay refused: relay refused/i);
-  assert.match(refusal!.explanation ?? '', /^The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: .+\.$/);
+  assert.match(stepTitle(refusal!), /^Relay refused: (?!relay refused)/i);
+  assert.doesNotMatch(outcomeSentence(trace.outcomeCause) ?? '', /relay refused: relay refused/i);
+  assert.match(stepExplanation(refusal!) ?? '', /^The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: .+\.$/);
 });

@@ -4,6 +4,7 @@
  * errors around `connect`; the quiet end of an unused one; and the limits that count it.
  */
 import assert from 'node:assert/strict';
+import { transportEvent } from '../../lib/trace/steps';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -18,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENT_HELLO_HEAD, errorEvent, PUBLIC_V4, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 /** A loopback TCP server that records what it receives (the stand-in target). */
 async function recordingTarget(): Promise<{ server: Server; port: number; received: Buffer[]; close: () => Promise<void> }> {
@@ -178,9 +180,9 @@ describe('relay transport: warm() through a real relay', () => {
     await transport.warm();
     await waitFor(() => relay.relay.activeSessions() === 1, 3000, 'the warmed session');
     const trace = await runThrough(transport, { url: 'https://tls13.test/' });
-    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
     assert.equal(trace.http?.status, 200);
-    assert.ok(trace.steps.some((s) => s.data?.event === 'connected'));
+    assert.ok(trace.steps.some((s) => transportEvent(s) === 'connected'));
     await waitFor(() => relay.logs.some((l) => l.event === 'session' && l.preconnected === true && l.host === 'tls13.test' && l.close !== 'preconnect-timeout'), 3000, 'the session log');
     // One WebSocket served the run: no other session was opened for it.
     assert.equal(relay.logs.filter((l) => l.event === 'session').length, 1);
@@ -209,11 +211,11 @@ describe('relay transport: warm() through a real relay', () => {
       const transport = createRelayTransport({ url: gated.url, WebSocketImpl: RecordingWebSocket });
       await transport.warm();
       const trace = await runThrough(transport, { url: 'https://tls13.test/', connect: 'slow.example:443' });
-      assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+      assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
       assert.deepEqual(order.slice(0, 2), ['request connect', 'client bytes'], order.join(', '));
       assert.ok(order.indexOf('client bytes') < order.indexOf('event connected'), order.join(', '));
       // The trace still tells it in wire order.
-      const titles = trace.steps.map((st) => st.title);
+      const titles = trace.steps.map((st) => stepTitle(st));
       assert.ok(titles.findIndex((t) => t.startsWith('TCP connected')) < titles.indexOf('ClientHello'), titles.join(' | '));
     } finally {
       answer();

@@ -11,6 +11,7 @@ import { nobleCrypto } from '../../lib/tls/crypto';
 import type { CryptoProvider } from '../../lib/tls/crypto/provider';
 import type { Step } from '../../lib/trace/schema';
 import type { Transport, TransportEvent } from '../../lib/transport/types';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 /** A transport the test drives: it records what the run does and emits what the test says. */
 function scriptedTransport() {
@@ -41,7 +42,7 @@ function deps(transport: Transport, crypto: CryptoProvider = nobleCrypto, timeou
 }
 
 const connected: TransportEvent = { type: 'connected', remoteAddress: '127.0.0.1', remotePort: 443, connectMs: 1 };
-const titles = (steps: Step[]) => steps.map((s) => s.title.replace(/ in [\d.]+ ms$/, '').replace(/, \d+ bytes$/, ''));
+const titles = (steps: Step[]) => steps.map((s) => stepTitle(s).replace(/ in [\d.]+ ms$/, '').replace(/, \d+ bytes$/, ''));
 
 test('the ClientHello reaches the transport before TCP connects; the trace shows it after "TCP connected"', async () => {
   const t = scriptedTransport();
@@ -58,7 +59,7 @@ test('the ClientHello reaches the transport before TCP connects; the trace shows
   const times = trace.steps.map((s) => s.timeMs);
   assert.deepEqual(times, [...times].sort((a, b) => a - b), 'step times never go backwards');
   assert.equal(trace.outcome, 'closed');
-  assert.match(trace.outcomeDetail ?? '', /during the handshake/);
+  assert.match(outcomeSentence(trace.outcomeCause) ?? '', /during the handshake/);
 });
 
 test('a refused connection leaves no ClientHello in the trace', async () => {
@@ -114,7 +115,7 @@ test('a run that times out while connecting says it waited for the connection, n
   const t = scriptedTransport();
   const trace = await runTls({ url: 'https://example.test/' }, deps(t.transport, nobleCrypto, 100));
   assert.equal(trace.outcome, 'timeout');
-  assert.match(trace.outcomeDetail ?? '', /waiting for the connection/);
-  assert.ok(!trace.steps.some((s) => s.title === 'ClientHello'));
+  assert.match(outcomeSentence(trace.outcomeCause) ?? '', /waiting for the connection/);
+  assert.ok(!trace.steps.some((s) => stepTitle(s) === 'ClientHello'));
   assert.ok(t.log.includes('close'));
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { HEIGHT_SCRIPT, renderLightEmbed } from '../../lib/share/lightEmbed';
 import { buildDiagram, rowLabel } from '../../lib/view/diagram';
+import type { Trace } from '../../lib/trace/schema';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 
 const OPTIONS = { id: 'AbCdEfGhIjKlMnOpQrSt_-', pageHref: '/r/AbCdEfGhIjKlMnOpQrSt_-', stepsHref: '/embed/r/AbCdEfGhIjKlMnOpQrSt_-/steps' };
@@ -41,8 +42,8 @@ describe('the light embed', () => {
   it('escapes whatever the trace says: a hostile saved trace stays text', () => {
     const trace = iisRustlsTrace();
     trace.options.url = 'https://evil.test/"><script>alert(1)</script>';
-    trace.outcomeDetail = '</p><script>alert(2)</script>';
-    trace.steps[1].title = '<img src=x onerror=alert(3)>';
+    trace.outcomeCause = { cause: 'input', message: '</p><script>alert(2)</script>' };
+    trace.steps[1] = { ...trace.steps[1], layer: 'verdict', kind: 'error', data: { source: 'input', message: '<img src=x onerror=alert(3)>' } } as Trace['steps'][number];
     const { html } = renderLightEmbed(trace, OPTIONS);
     assert.equal([...html.matchAll(/<script/g)].length, 1, 'only the height script');
     assert.doesNotMatch(html, /<img/);

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Step } from '../../lib/trace/schema';
 import { decodeRecipe, encodeRecipe, formFromRunOptions, formFromTrace, recipeHref, requestBodyBytes } from '../../lib/share/recipe';
 import { DEFAULT_FORM, type RunForm } from '../../lib/view/runOptions';
 import { toHex, utf8 } from '../../lib/tls/wire/bytes';
@@ -123,7 +124,7 @@ describe('re-running a recorded trace', () => {
     const request = 'POST /upload HTTP/1.1\r\nHost: tls13.test\r\nContent-Type: application/octet-stream\r\nContent-Length: 49153\r\n\r\naaaa';
     const at = trace.steps.findIndex((s) => s.layer === 'http' && s.direction === 'client->server');
     assert.ok(at > 0, 'the fixture has an HTTP request step');
-    trace.steps[at] = { ...trace.steps[at], title: 'HTTP request: POST /upload', bytes: { hex: toHex(utf8(request)) } };
+    trace.steps[at] = { ...trace.steps[at], kind: 'http', data: { message: 'request', method: 'POST', path: '/upload' }, bytes: { hex: toHex(utf8(request)) } } as Step;
     assert.equal(requestBodyBytes(trace), 49153);
     const form = formFromTrace(trace);
     assert.equal(form.method, 'POST');

@@ -26,12 +26,12 @@ export function uniqueTrace(recordBytes = 64): Trace {
     { name: 'tls-playground', version: 'test', crypto: 'noble' },
     () => now,
   );
-  recorder.add({ direction: 'local', layer: 'tcp', title: 'TCP connected', data: { event: 'connected', remoteAddress: '203.0.113.5', remotePort: 443 } });
+  recorder.add({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: '203.0.113.5', remotePort: 443, connectMs: 1 } });
   now += 2.5;
-  recorder.add({ direction: 'client->server', layer: 'record', title: 'ClientHello', bytes: { hex: 'ab'.repeat(recordBytes) } });
+  recorder.add({ direction: 'client->server', layer: 'record', kind: 'record', data: { contentType: 'handshake', outerContentType: 22, protectedBy: null, encrypted: false, contentLength: recordBytes - 5 }, bytes: { hex: 'ab'.repeat(recordBytes) } });
   recorder.trace.keyLog.push(`CLIENT_HANDSHAKE_TRAFFIC_SECRET ${'11'.repeat(32)} ${'22'.repeat(32)}`);
   recorder.trace.outcome = 'ok';
-  recorder.trace.outcomeDetail = 'HTTP 200 OK';
+  recorder.trace.outcomeCause = { cause: 'http', status: 200, reason: 'OK' };
   recorder.trace.timings.totalMs = now;
   return recorder.trace;
 }
@@ -80,7 +80,7 @@ export function resultStoreContract(name: string, backend: () => Backend): void 
         const reordered = await store.save(reversedKeys(trace));
         const asText = await store.saveJson(traceToJson(trace));
         assert.deepEqual([again, reordered, asText], [first, first, first].map(({ id }) => ({ id, created: false })));
-        const changed = { ...trace, outcomeDetail: 'something else' };
+        const changed: Trace = { ...trace, outcomeCause: { cause: 'http', status: 200, reason: 'Something else' } };
         const other = await store.save(changed);
         assert.equal(other.created, true);
         assert.notEqual(other.id, first.id);

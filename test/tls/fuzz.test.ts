@@ -28,6 +28,7 @@ import type { TestPki } from '../../server/pki/testPki';
 import { sharedTestPki } from '../helpers/pki';
 import { LOOPBACK, startNodeHttpsServer, type RunningServer } from '../helpers/tlsServers';
 import { seeded } from '../helpers/seeded';
+import { stepTitle } from '../../lib/view/stepText';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 250);
@@ -127,7 +128,7 @@ function makeClient(options: ClientOptions, verify: ReturnType<typeof createCert
   };
   // A replay may carry the server's Finished and its response in one piece: the handshake can
   // complete and the connection close within one call.
-  const handshakeDone = () => steps.some((s) => s.title === 'Handshake complete');
+  const handshakeDone = () => steps.some((s) => stepTitle(s) === 'Handshake complete');
   const outcome = (): Outcome => ({ state: client.state, failure: client.failure, peerClosed: client.peerClosed, handshakeDone: handshakeDone(), steps, received });
   return { client, after, outcome };
 }
@@ -190,8 +191,8 @@ function checkSteps(steps: StepContent[]): void {
   for (const step of steps) {
     for (const part of [step.bytes, step.plaintext]) {
       if (!part) continue;
-      assert.match(part.hex, /^([0-9a-f]{2})*$/, `${step.title}: hex`);
-      if (part.field) checkField(part.field, 0, part.hex.length / 2, step.title);
+      assert.match(part.hex, /^([0-9a-f]{2})*$/, `${stepTitle(step)}: hex`);
+      if (part.field) checkField(part.field, 0, part.hex.length / 2, stepTitle(step));
     }
   }
 }
@@ -219,7 +220,7 @@ function rechunk(stream: Uint8Array, sizes: number[]): Uint8Array[] {
 }
 
 function describeOutcome(o: Outcome): string {
-  return `state ${o.state}${o.failure ? ` (${o.failure.by} ${o.failure.alert}: ${o.failure.message})` : ''}, steps: ${o.steps.map((s) => s.title).join(' | ')}`;
+  return `state ${o.state}${o.failure ? ` (${o.failure.by} ${o.failure.alert}: ${o.failure.message})` : ''}, steps: ${o.steps.map((s) => stepTitle(s)).join(' | ')}`;
 }
 
 /** What holds for every replay, whatever was done to the bytes. */
@@ -230,7 +231,7 @@ function checkInvariants(o: Outcome, what: string): void {
     assert.ok(o.failure.by === 'server' || o.failure.alert, `${what}: the client failed without an alert: ${describeOutcome(o)}`);
     if (o.failure.by === 'client') {
       assert.ok(
-        o.steps.some((s) => s.direction === 'client->server' && s.layer === 'alert' && /\(fatal\)$/.test(s.title)),
+        o.steps.some((s) => s.direction === 'client->server' && s.layer === 'alert' && /\(fatal\)$/.test(stepTitle(s))),
         `${what}: the client failed but sent no fatal alert: ${describeOutcome(o)}`,
       );
     }
@@ -278,7 +279,7 @@ for (const [index, scenario] of SCENARIOS.entries()) {
       options = buildClientOptions({ url, ...scenario.request }, parseTarget(url));
       const recorded = await record(server.port, options, verify, now);
       assert.ok(recorded.outcome.handshakeDone && recorded.outcome.received > 0, `the recording did not complete: ${describeOutcome(recorded.outcome)}`);
-      if (scenario.shows) assert.ok(recorded.outcome.steps.some((st) => st.title === scenario.shows), `the recording has no "${scenario.shows}": ${describeOutcome(recorded.outcome)}`);
+      if (scenario.shows) assert.ok(recorded.outcome.steps.some((st) => stepTitle(st) === scenario.shows), `the recording has no "${scenario.shows}": ${describeOutcome(recorded.outcome)}`);
       chunks = recorded.chunks;
       stream = concat(...chunks);
       headers = headerBytes(stream);

@@ -6,6 +6,7 @@
  * and required; the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3).
  */
 import assert from 'node:assert/strict';
+import type { NegotiatedData, StepContent } from '../../lib/trace/schema';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { createWebCrypto, nobleCrypto } from '../../lib/tls/crypto';
@@ -26,6 +27,7 @@ import {
   type RunningServer,
 } from '../helpers/tlsServers';
 import { CONTENT, EXTENSION, extension, readClientHello, record, serverHello, u16 } from './wire';
+import { outcomeSentence, stepExplanation, stepTitle } from '../../lib/view/stepText';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -54,10 +56,10 @@ const EXPECTED_SCHEME: Partial<Record<KeyType, string>> = {
 };
 
 /** The negotiated-parameters verdict step the engine emits after the ServerHello. */
-function negotiated(steps: { title: string; data?: Record<string, unknown> }[]): Record<string, unknown> {
-  const step = steps.find((s) => /^TLS 1\.2 with /.test(s.title));
-  assert.ok(step, 'no "TLS 1.2 with …" step');
-  return step.data ?? {};
+function negotiated(steps: StepContent[]): NegotiatedData {
+  const step = steps.find((s) => s.kind === 'negotiated');
+  assert.ok(step?.kind === 'negotiated', 'no TLS 1.2 parameters step');
+  return step.data;
 }
 
 function assertTls12Success(trace: Trace, suite: CipherSuiteName, keyType: KeyType): void {
@@ -162,7 +164,7 @@ describe('TLS 1.2 against openssl s_server', () => {
       const master = (await servers.rsa2048!.keyLog()).split('\n').find((l) => l === run.keyLog[0]);
       assert.ok(master, 'OpenSSL logged the same master secret');
       // The master secret derivation has no session_hash input.
-      const derivation = run.steps.find((s) => s.layer === 'key' && s.title === 'master_secret');
+      const derivation = run.steps.find((s) => s.layer === 'key' && stepTitle(s) === 'master_secret');
       assert.ok(derivation, why);
       assert.doesNotMatch(JSON.stringify(derivation.data), /extended master secret/);
     });
@@ -171,7 +173,7 @@ describe('TLS 1.2 against openssl s_server', () => {
       const run = await runEngine(servers.rsa2048!.port, { versions: ['TLSv1.2'], cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] }, { setup: { caFiles } });
       assert.equal(run.status, 200, describeEngineRun(run));
       assert.equal(run.summary.extendedMasterSecret, true);
-      const derivation = run.steps.find((s) => s.layer === 'key' && s.title === 'master_secret');
+      const derivation = run.steps.find((s) => s.layer === 'key' && stepTitle(s) === 'master_secret');
       assert.match(JSON.stringify(derivation?.data), /extended master secret/);
     });
 
@@ -196,9 +198,9 @@ describe('TLS 1.2 against openssl s_server', () => {
     test('without session_ticket no NewSessionTicket arrives', async () => {
       const run = await runEngine(servers.rsa2048!.port, { versions: ['TLSv1.2'], cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'], sessionTicket: false }, { setup: { caFiles } });
       assert.equal(run.status, 200, describeEngineRun(run));
-      assert.ok(!run.steps.some((s) => s.title === 'NewSessionTicket'));
+      assert.ok(!run.steps.some((s) => stepTitle(s) === 'NewSessionTicket'));
       const withTicket = await runEngine(servers.rsa2048!.port, { versions: ['TLSv1.2'], cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] }, { setup: { caFiles } });
-      assert.ok(withTicket.steps.some((s) => s.title === 'NewSessionTicket'), describeEngineRun(withTicket));
+      assert.ok(withTicket.steps.some((s) => stepTitle(s) === 'NewSessionTicket'), describeEngineRun(withTicket));
     });
   });
 
@@ -244,9 +246,9 @@ describe('client certificates (TLS 1.2, openssl s_server)', () => {
       const t = titles(trace);
       assert.ok(t.indexOf('CertificateRequest') > t.indexOf('ServerKeyExchange'), why);
       // Client flight: Certificate, ClientKeyExchange, CertificateVerify, ChangeCipherSpec, Finished.
-      const clientFlight = trace.steps.filter((s) => s.direction === 'client->server' && s.layer === 'handshake').map((s) => s.title);
+      const clientFlight = trace.steps.filter((s) => s.direction === 'client->server' && s.layer === 'handshake').map((s) => stepTitle(s));
       assert.deepEqual(clientFlight, ['ClientHello', 'Certificate', 'ClientKeyExchange', 'CertificateVerify', 'Finished'], why);
-      const certificateStep = trace.steps.find((s) => s.direction === 'client->server' && s.title === 'Certificate')!;
+      const certificateStep = trace.steps.find((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate')!;
       assert.ok(certificateStep.bytes!.hex.includes(Buffer.from(pki.client.certDer).toString('hex')), 'the client certificate is in the Certificate message');
     }
   });
@@ -254,7 +256,7 @@ describe('client certificates (TLS 1.2, openssl s_server)', () => {
   test('without a certificate the client sends an empty Certificate: optional → 200, required → fatal handshake_failure from the server', async () => {
     const optional = await runAgainst(servers.optional!.port, { versions: ['TLSv1.2'], setup: { caFiles } });
     assert.equal(optional.outcome, 'ok', describeTrace(optional));
-    const emptyCertificate = optional.steps.find((s) => s.direction === 'client->server' && s.title === 'Certificate');
+    const emptyCertificate = optional.steps.find((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate');
     assert.equal(emptyCertificate?.bytes?.hex, '0b000003000000');
     assert.ok(!titles(optional).includes('CertificateVerify'));
 
@@ -263,9 +265,10 @@ describe('client certificates (TLS 1.2, openssl s_server)', () => {
     assert.equal(required.outcome, 'alert', why);
     assert.deepEqual(required.alerts, [{ from: 'server', level: 'fatal', description: 'handshake_failure' }], why);
     // The refusal is explained by what came before it: the certificate the client did not send.
-    assert.equal(required.outcomeDetail, 'the server sent a fatal handshake_failure alert after the client sent no certificate: the server requires a client certificate', why);
-    const alertStep = required.steps.find((s) => s.title === 'Alert: handshake_failure (fatal)');
-    assert.match(alertStep?.explanation ?? '', /answered the server’s CertificateRequest with no certificate: this server requires a client certificate/, why);
+    assert.equal(outcomeSentence(required.outcomeCause), 'the server sent a fatal handshake_failure alert after the client sent no certificate: the server requires a client certificate', why);
+    const alertStep = required.steps.find((s) => s.kind === 'alert' && s.data.description === 'handshake_failure');
+    assert.ok(alertStep?.kind === 'alert' && alertStep.data.afterEmptyClientCertificate, why);
+    assert.match((alertStep && stepExplanation(alertStep)) ?? '', /answered the server’s CertificateRequest with no certificate: this server requires a client certificate/, why);
   });
 });
 
@@ -341,7 +344,7 @@ describe('downgrade protection (RFC 8446 §4.1.3)', () => {
         const why = describeTrace(trace);
         assert.equal(trace.outcome, 'alert', why);
         assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'illegal_parameter' }], why);
-        assert.match(trace.outcomeDetail, /downgrade/);
+        assert.match(outcomeSentence(trace.outcomeCause), /downgrade/);
 
         // Offering only TLS 1.2, the same random is just a random.
         const pinned = await runAgainst(server.port, { versions: ['TLSv1.2'], timeoutMs: 3000 });

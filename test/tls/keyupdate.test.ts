@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { sharedTestPki } from '../helpers/pki';
 import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { runTls } from '../../lib/run/run';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -39,7 +40,7 @@ test('the client answers a requested KeyUpdate and both directions continue unde
     await accepting;
     const { req, deps } = await nodeRunDeps({ url: `https://localhost:${port}/` }, { caFiles: [pki.root.certPath] });
     const trace = await runTls(req, { ...deps, timeoutMs: 10000 });
-    const titles = trace.steps.map((s) => s.title);
+    const titles = trace.steps.map((s) => stepTitle(s));
     const received = titles.indexOf('KeyUpdate');
     assert.ok(received > 0, titles.join(' | '));
     assert.equal(trace.steps[received].direction, 'server->client');
@@ -47,7 +48,7 @@ test('the client answers a requested KeyUpdate and both directions continue unde
     assert.equal(trace.steps[answered].direction, 'client->server');
     assert.ok(titles.includes('server_application_traffic_secret_1'));
     assert.ok(titles.includes('client_application_traffic_secret_1'));
-    assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+    assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
     assert.equal(trace.http?.status, 200);
   } finally {
     server.kill();

@@ -5,6 +5,7 @@
  * fatal alert for protocol violations (RFC 8446 §6.2, RFC 5246 §7.2.2), the TCP event otherwise.
  */
 import assert from 'node:assert/strict';
+import { isHelloRequest, transportEvent } from '../../lib/trace/steps';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -27,6 +28,7 @@ import {
 } from '../helpers/tlsServers';
 import { Tls12ServerConnection, type HandshakeFaults } from './tls12Server';
 import { CONTENT, EXTENSION, HANDSHAKE, extension, handshake, readClientHello, record, serverHello, u16, u24, u8, vec24 } from './wire';
+import { outcomeSentence, stepExplanation } from '../../lib/view/stepText';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -72,7 +74,7 @@ function assertClientAlert(trace: Trace, alert: string, detail?: RegExp): void {
   const why = describeTrace(trace);
   assert.equal(trace.outcome, 'alert', why);
   assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: alert }], why);
-  if (detail) assert.match(trace.outcomeDetail, detail, why);
+  if (detail) assert.match(outcomeSentence(trace.outcomeCause), detail, why);
   const t = titles(trace);
   assert.ok(t.includes(`Alert: ${alert} (fatal)`), why);
   assert.match(t.at(-1)!, /^Outcome: alert/);
@@ -89,7 +91,7 @@ describe('scripted servers: record layer', () => {
     });
     const why = describeTrace(trace);
     assert.equal(trace.outcome, 'closed', why);
-    assert.match(trace.outcomeDetail, /during the handshake/);
+    assert.match(outcomeSentence(trace.outcomeCause), /during the handshake/);
     assert.deepEqual(trace.alerts, []);
     assert.ok(titles(trace).includes('Server closed the connection (FIN)'), why);
   });
@@ -150,8 +152,8 @@ describe('scripted servers: record layer', () => {
     const why = describeTrace(trace);
     assert.equal(trace.outcome, 'alert', why);
     assert.deepEqual(trace.alerts, [{ from: 'server', level: 'warning', description: 'close_notify' }], why);
-    assert.doesNotMatch(trace.outcomeDetail, /fatal/, why);
-    assert.match(trace.outcomeDetail, /closed the connection during the handshake/, why);
+    assert.doesNotMatch(outcomeSentence(trace.outcomeCause), /fatal/, why);
+    assert.match(outcomeSentence(trace.outcomeCause), /closed the connection during the handshake/, why);
   });
 
   test('the server\u2019s own fatal alert during the handshake → outcome alert, from the server', async () => {
@@ -160,7 +162,7 @@ describe('scripted servers: record layer', () => {
     });
     assert.equal(trace.outcome, 'alert', describeTrace(trace));
     assert.deepEqual(trace.alerts, [{ from: 'server', level: 'fatal', description: 'handshake_failure' }]);
-    assert.match(trace.outcomeDetail, /server sent a fatal handshake_failure/);
+    assert.match(outcomeSentence(trace.outcomeCause), /server sent a fatal handshake_failure/);
   });
 });
 
@@ -250,8 +252,8 @@ describe('scripted servers: handshake messages', () => {
     const why = describeTrace(trace);
     assert.equal(trace.outcome, 'closed', why);
     assert.deepEqual(trace.alerts, [], why);
-    const helloRequest = trace.steps.find((s) => s.title === 'HelloRequest');
-    assert.match(helloRequest?.explanation ?? '', /ignored/, why);
+    const helloRequest = trace.steps.find(isHelloRequest);
+    assert.ok(helloRequest?.kind === 'handshake' && helloRequest.data.ignored, why);
     assert.ok(titles(trace).includes('Certificate chain trusted'), why);
   });
 
@@ -345,7 +347,7 @@ describe('scripted servers: TCP-level endings', () => {
     try {
       const trace = await runAgainst(server.port, { timeoutMs: 3000 });
       assert.equal(trace.outcome, 'closed', describeTrace(trace));
-      assert.match(trace.outcomeDetail, /during the handshake/);
+      assert.match(outcomeSentence(trace.outcomeCause), /during the handshake/);
       assert.deepEqual(trace.alerts, []);
     } finally {
       await server.close();
@@ -359,7 +361,7 @@ describe('scripted servers: TCP-level endings', () => {
       const why = describeTrace(trace);
       // The RST can beat Node's connect callback; the transport still reports it as a reset.
       assert.equal(trace.outcome, 'reset', why);
-      assert.match(trace.outcomeDetail, /reset/, why);
+      assert.match(outcomeSentence(trace.outcomeCause), /reset/, why);
       assert.deepEqual(trace.alerts, []);
     } finally {
       await server.close();
@@ -371,18 +373,18 @@ describe('scripted servers: TCP-level endings', () => {
       s.resetAndDestroy();
     });
     assert.equal(trace.outcome, 'reset', describeTrace(trace));
-    assert.match(trace.outcomeDetail, /during the handshake/);
+    assert.match(outcomeSentence(trace.outcomeCause), /during the handshake/);
   });
 
   test('a refused port → outcome error with ECONNREFUSED', async () => {
     const port = await refusedPort();
     const trace = await runAgainst(port, { timeoutMs: 3000 });
     assert.equal(trace.outcome, 'error', describeTrace(trace));
-    const failure = trace.steps.find((s) => s.layer === 'tcp' && s.data?.event === 'error');
-    assert.equal(failure?.data?.code, 'ECONNREFUSED');
-    assert.match(trace.outcomeDetail, /refused/i);
+    const failure = trace.steps.find((s) => transportEvent(s) === 'error');
+    assert.equal(failure?.kind === 'transport' && failure.data.event === 'error' ? failure.data.code : undefined, 'ECONNREFUSED');
+    assert.match(outcomeSentence(trace.outcomeCause), /refused/i);
     // The step explains it in a sentence, and keeps the system's own words.
-    assert.match(failure?.explanation ?? '', /^The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start \(.*ECONNREFUSED.*\)\.$/);
+    assert.match((failure && stepExplanation(failure)) ?? '', /^The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start \(.*ECONNREFUSED.*\)\.$/);
   });
 
   test('a server that never answers → timeout, after exactly the configured time', async () => {
@@ -391,7 +393,7 @@ describe('scripted servers: TCP-level endings', () => {
       const started = Date.now();
       const trace = await runAgainst(server.port, { timeoutMs: 800 });
       assert.equal(trace.outcome, 'timeout', describeTrace(trace));
-      assert.match(trace.outcomeDetail, /800 ms waiting for the handshake/);
+      assert.match(outcomeSentence(trace.outcomeCause), /800 ms waiting for the handshake/);
       assert.ok(Date.now() - started < 3000);
     } finally {
       await server.close();
@@ -411,7 +413,7 @@ describe('scripted servers: TCP-level endings', () => {
     try {
       const trace = await runAgainst((server.address() as AddressInfo).port, { timeoutMs: 3000 });
       const why = describeTrace(trace);
-      assert.match(trace.outcomeDetail, /plain HTTP/, why);
+      assert.match(outcomeSentence(trace.outcomeCause), /plain HTTP/, why);
       assert.notEqual(trace.outcome, 'ok');
       assert.ok(trace.steps.some((s) => s.layer === 'record' && s.direction === 'server->client' && Buffer.from(s.bytes?.hex ?? '', 'hex').toString('latin1').startsWith('HTTP/1.1 400')), why);
     } finally {
@@ -493,7 +495,7 @@ describe('real OpenSSL handshakes with bytes altered in flight', () => {
       const trace = await through(server(), (r, i) => (isCloseNotify(r, i) ? { truncateTo: 0 } : r));
       const why = describeTrace(trace);
       assert.equal(trace.outcome, 'closed', why);
-      assert.match(trace.outcomeDetail, /in the middle of the HTTP response/, why);
+      assert.match(outcomeSentence(trace.outcomeCause), /in the middle of the HTTP response/, why);
       assert.ok(titles(trace).some((t) => /^Application data, \d+ bytes$/.test(t)), why);
       assert.ok(!trace.alerts.some((a) => a.from === 'server'), why);
 

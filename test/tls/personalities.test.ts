@@ -15,6 +15,7 @@ import { personalityNames, type PersonalityName } from '../../lib/tls/client/per
 import type { Trace } from '../../lib/trace/schema';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import { describeTrace, titles } from '../helpers/tlsServers';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 let dataDir: string;
 let demo: RunningDemo;
@@ -41,13 +42,13 @@ async function run(url: string, personality: PersonalityName, options: { clientC
  * (whether the client's or the server's comes first is a race of the two sides' timing).
  */
 function tail(trace: Trace): string[] {
-  const from = trace.steps.findIndex((s) => s.title.startsWith('HTTP request'));
+  const from = trace.steps.findIndex((s) => stepTitle(s).startsWith('HTTP request'));
   assert.ok(from >= 0, describeTrace(trace));
   return trace.steps
     .slice(from)
     .filter((s) => !(s.layer === 'record' && s.bytes) && s.layer !== 'key' && s.layer !== 'application')
-    .filter((s) => s.title !== 'NewSessionTicket' && !s.title.startsWith('Alert: close_notify'))
-    .map((s) => `${arrow(s.direction)} ${s.title}`);
+    .filter((s) => stepTitle(s) !== 'NewSessionTicket' && !stepTitle(s).startsWith('Alert: close_notify'))
+    .map((s) => `${arrow(s.direction)} ${stepTitle(s)}`);
 }
 
 /** The client tears down TCP itself at the end of every run the server did not end first. */
@@ -110,14 +111,14 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
   test('go: warning no_renegotiation, then the client gives up → outcome error "tls: no renegotiation"', async () => {
     const trace = await run(url, 'go');
     assert.equal(trace.outcome, 'error', describeTrace(trace));
-    assert.match(trace.outcomeDetail, /^tls: no renegotiation/);
+    assert.match(outcomeSentence(trace.outcomeCause), /^tls: no renegotiation/);
     assert.deepEqual(tail(trace), [
       '→ HTTP request: GET /secure/',
       '← HelloRequest',
       '· Go crypto/tls on HelloRequest: refuse (warning), then fail',
       '→ Alert: no_renegotiation (warning)',
       '→ Client closed the connection',
-      `· Outcome: error: ${trace.outcomeDetail}`,
+      `· Outcome: error: ${outcomeSentence(trace.outcomeCause)}`,
     ]);
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'warning', description: 'no_renegotiation' }]);
   });
@@ -160,7 +161,7 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       assert.deepEqual(tail(without), ['→ HTTP request: GET /secure/', ...renegotiation(title, false), '← HTTP response: 403 Forbidden', CLIENT_CLOSE, '· Outcome: ok: HTTP 403 Forbidden']);
       assert.deepEqual(problemAlerts(without), []);
       assert.equal(without.http?.status, 403);
-      const emptyCertificate = without.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1);
+      const emptyCertificate = without.steps.filter((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate').at(-1);
       assert.equal(emptyCertificate?.bytes?.hex, '0b000003000000');
 
       const withCert = await run(url, personality, { clientCertificate: true });
@@ -168,9 +169,9 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       assert.deepEqual(tail(withCert), ['→ HTTP request: GET /secure/', ...renegotiation(title, true), '← HTTP response: 200 OK', CLIENT_CLOSE, '· Outcome: ok: HTTP 200 OK']);
       assert.equal(withCert.http?.status, 200);
       // The initial handshake had no CertificateRequest: the certificate went only into the renegotiation.
-      const requests = withCert.steps.filter((s) => s.title === 'CertificateRequest');
+      const requests = withCert.steps.filter((s) => stepTitle(s) === 'CertificateRequest');
       assert.equal(requests.length, 1);
-      assert.ok(withCert.steps.indexOf(requests[0]) > withCert.steps.findIndex((s) => s.title === 'HTTP request: GET /secure/'));
+      assert.ok(withCert.steps.indexOf(requests[0]) > withCert.steps.findIndex((s) => stepTitle(s) === 'HTTP request: GET /secure/'));
     });
   }
 });
@@ -193,7 +194,7 @@ describe('every personality on the paths that need no renegotiation', () => {
         const trace = await run('https://iis-fixed.test/secure/', personality, { clientCertificate });
         assert.equal(trace.outcome, 'ok', describeTrace(trace));
         assert.deepEqual(tail(trace), ['→ HTTP request: GET /secure/', `← HTTP response: ${status} ${reason}`, CLIENT_CLOSE, `· Outcome: ok: HTTP ${status} ${reason}`]);
-        const handshake = trace.steps.filter((s) => s.layer === 'handshake').map((s) => `${arrow(s.direction)} ${s.title}`);
+        const handshake = trace.steps.filter((s) => s.layer === 'handshake').map((s) => `${arrow(s.direction)} ${stepTitle(s)}`);
         assert.deepEqual(handshake, [
           '→ ClientHello',
           '← ServerHello',
@@ -246,9 +247,10 @@ describe('iis-renegotiation /secure/upload: the request body is buffered during 
       assert.equal(trace.http?.status, status);
       assert.equal(titles(trace).includes('Renegotiation complete'), renegotiates);
       // The body crossed the wire in full-size records (at most 2^14 bytes each) before any HelloRequest.
-      const sent = trace.steps.filter((s) => s.direction === 'client->server' && s.layer === 'record' && s.data?.contentType === 'application_data');
-      assert.ok(sent.every((s) => Number(s.data?.contentLength) <= 16384));
-      assert.ok(sent.reduce((n, s) => n + Number(s.data?.contentLength), 0) > size);
+      const sent = trace.steps.filter((s) => s.direction === 'client->server' && s.layer === 'record' && s.kind === 'record' && s.data.contentType === 'application_data');
+      const length = (s: (typeof sent)[number]) => (s.kind === 'record' ? s.data.contentLength : 0);
+      assert.ok(sent.every((s) => length(s) <= 16384));
+      assert.ok(sent.reduce((n, s) => n + length(s), 0) > size);
     });
   }
 });

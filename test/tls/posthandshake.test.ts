@@ -10,6 +10,7 @@ import type { Trace } from '../../lib/trace/schema';
 import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
 import { describeTrace, runAgainst, startOpensslServer, titles, type OpensslServer, type RunOptions } from '../helpers/tlsServers';
+import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -41,7 +42,7 @@ async function drive(server: OpensslServer, commands: { command: string; reacted
     ...options,
     setup: { caFiles, ...options.setup },
     onStep: (step) => {
-      if (armed && commands[next].reacted(step.title, step.direction)) {
+      if (armed && commands[next].reacted(stepTitle(step), step.direction)) {
         next++;
         typeNext();
       }
@@ -70,7 +71,7 @@ describe('KeyUpdate (RFC 8446 §4.6.3)', () => {
     const { trace, serverOutput } = await drive(server, [{ command: 'k', reacted: received('KeyUpdate') }]);
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
     assert.equal(trace.http?.status, 200);
-    assert.ok(!trace.steps.some((s) => s.direction === 'client->server' && s.title === 'KeyUpdate'), describeTrace(trace));
+    assert.ok(!trace.steps.some((s) => s.direction === 'client->server' && stepTitle(s) === 'KeyUpdate'), describeTrace(trace));
     const keys = titles(trace).filter((t) => /application_traffic_secret_1/.test(t));
     assert.ok(keys.some((t) => t.startsWith('server_application_traffic_secret_1')), describeTrace(trace));
     assert.ok(!keys.some((t) => t.startsWith('client_application_traffic_secret_1')));
@@ -84,7 +85,7 @@ describe('KeyUpdate (RFC 8446 §4.6.3)', () => {
     ]);
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
     assert.equal(trace.http?.bodyPreview, 'ok');
-    const updates = trace.steps.filter((s) => s.title === 'KeyUpdate').map((s) => `${s.direction} ${s.bytes?.hex}`);
+    const updates = trace.steps.filter((s) => stepTitle(s) === 'KeyUpdate').map((s) => `${s.direction} ${s.bytes?.hex}`);
     // update_requested (1) from the server, update_not_requested (0) back (RFC 8446 §4.6.3).
     assert.deepEqual(updates, ['server->client 1800000101', 'client->server 1800000100', 'server->client 1800000101', 'client->server 1800000100']);
     const t = titles(trace);
@@ -114,9 +115,9 @@ describe('post-handshake client authentication (RFC 8446 §4.6.2)', () => {
   test('c, with post_handshake_auth offered and a certificate: Certificate, CertificateVerify, Finished; s_server verifies the client', async () => {
     const { trace, serverOutput } = await drive(optional, [{ command: 'c', reacted: sent('Finished') }], { postHandshakeAuth: true, setup: withCert() });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    const after = trace.steps.slice(trace.steps.findIndex((s) => s.title === 'CertificateRequest'));
+    const after = trace.steps.slice(trace.steps.findIndex((s) => stepTitle(s) === 'CertificateRequest'));
     assert.deepEqual(
-      after.filter((s) => s.layer === 'handshake' && s.direction === 'client->server').map((s) => s.title),
+      after.filter((s) => s.layer === 'handshake' && s.direction === 'client->server').map((s) => stepTitle(s)),
       ['Certificate', 'CertificateVerify', 'Finished'],
     );
     assert.match(serverOutput, /CN = Test Client\s+verify return:1/);
@@ -126,12 +127,12 @@ describe('post-handshake client authentication (RFC 8446 §4.6.2)', () => {
   test('c, with post_handshake_auth and no certificate: an empty Certificate and Finished, and the connection goes on', async () => {
     const { trace } = await drive(optional, [{ command: 'c', reacted: sent('Finished') }], { postHandshakeAuth: true });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    const after = trace.steps.slice(trace.steps.findIndex((s) => s.title === 'CertificateRequest'));
+    const after = trace.steps.slice(trace.steps.findIndex((s) => stepTitle(s) === 'CertificateRequest'));
     assert.deepEqual(
-      after.filter((s) => s.layer === 'handshake' && s.direction === 'client->server').map((s) => s.title),
+      after.filter((s) => s.layer === 'handshake' && s.direction === 'client->server').map((s) => stepTitle(s)),
       ['Certificate', 'Finished'],
     );
-    const empty = after.find((s) => s.direction === 'client->server' && s.title === 'Certificate')!;
+    const empty = after.find((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate')!;
     const request = after[0];
     // Certificate = msg_type 11, length, the CertificateRequest's context echoed (RFC 8446 §4.4.2), an empty list.
     const context = Buffer.from(request.bytes!.hex, 'hex').subarray(5, 5 + Buffer.from(request.bytes!.hex, 'hex')[4]);
@@ -164,7 +165,7 @@ describe('client authentication inside the TLS 1.3 handshake (s_server -Verify 1
   test('with a certificate: CertificateRequest before the server Certificate; Certificate, CertificateVerify, Finished from the client → 200', async () => {
     const trace = await runAgainst(server.port, { versions: ['TLSv1.3'], setup: { caFiles, clientCertFile: pki.client.certPath, clientKeyFile: pki.client.keyPath } });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    const handshake = trace.steps.filter((s) => s.layer === 'handshake').map((s) => `${s.direction === 'client->server' ? '→' : '←'} ${s.title}`);
+    const handshake = trace.steps.filter((s) => s.layer === 'handshake').map((s) => `${s.direction === 'client->server' ? '→' : '←'} ${stepTitle(s)}`);
     assert.deepEqual(handshake.slice(0, 10), [
       '→ ClientHello',
       '← ServerHello',
@@ -184,6 +185,6 @@ describe('client authentication inside the TLS 1.3 handshake (s_server -Verify 1
     const trace = await runAgainst(server.port, { versions: ['TLSv1.3'], setup: { caFiles } });
     assert.equal(trace.outcome, 'alert', describeTrace(trace));
     assert.deepEqual(trace.alerts, [{ from: 'server', level: 'fatal', description: 'certificate_required' }]);
-    assert.equal(trace.outcomeDetail, 'the server sent a fatal certificate_required alert after the client sent no certificate: the server requires a client certificate');
+    assert.equal(outcomeSentence(trace.outcomeCause), 'the server sent a fatal certificate_required alert after the client sent no certificate: the server requires a client certificate');
   });
 });

@@ -5,6 +5,7 @@
  * opaque_type (RFC 8446 §5.2). Real handshakes with `openssl s_server` on loopback.
  */
 import assert from 'node:assert/strict';
+import { stepTitle } from '../../lib/view/stepText';
 import { after, before, describe, test } from 'node:test';
 import type { Step } from '../../lib/trace/schema';
 import type { Field } from '../../lib/tls/wire/field';
@@ -41,7 +42,7 @@ function everything(field: Field | undefined): string[] {
 }
 
 /** The record steps (the ones carrying a record's content type; a ChangeCipherSpec step is a message). */
-const records = (steps: Step[]) => steps.filter((s) => s.layer === 'record' && s.data !== undefined && 'contentType' in s.data);
+const records = (steps: Step[]) => steps.filter((s): s is Extract<Step, { kind: 'record' }> => s.kind === 'record');
 
 describe('record annotations follow the negotiated version', () => {
   test('TLS 1.2 (AES-GCM): TLSPlaintext then TLSCiphertext with type and version, RFC 5246 §6.2', async () => {
@@ -49,18 +50,18 @@ describe('record annotations follow the negotiated version', () => {
     const trace = await runAgainst(s.port, { versions: ['TLSv1.2'], setup: { caFiles: [pki.root.certPath] } });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
     assert.match(trace.cipherSuite ?? '', /GCM/);
-    const encrypted = records(trace.steps).filter((r) => r.data?.protectedBy);
-    const clear = records(trace.steps).filter((r) => !r.data?.protectedBy);
+    const encrypted = records(trace.steps).filter((r) => r.data.protectedBy);
+    const clear = records(trace.steps).filter((r) => !r.data.protectedBy);
     assert.ok(encrypted.length >= 3 && clear.length >= 3);
     for (const r of clear) {
-      assert.equal(r.bytes?.field?.name, 'TLSPlaintext', r.title);
-      assert.equal(r.rfc, 'RFC 5246 §6.2.1', r.title);
-      assert.deepEqual(names(r.bytes?.field), ['type', 'version', 'length', 'fragment'], r.title);
+      assert.equal(r.bytes?.field?.name, 'TLSPlaintext', stepTitle(r));
+      assert.equal(r.rfc, 'RFC 5246 §6.2.1', stepTitle(r));
+      assert.deepEqual(names(r.bytes?.field), ['type', 'version', 'length', 'fragment'], stepTitle(r));
     }
     for (const r of encrypted) {
-      assert.equal(r.bytes?.field?.name, 'TLSCiphertext', r.title);
-      assert.equal(r.rfc, 'RFC 5246 §6.2.3', r.title);
-      assert.deepEqual(names(r.bytes?.field), ['type', 'version', 'length', 'fragment'], r.title);
+      assert.equal(r.bytes?.field?.name, 'TLSCiphertext', stepTitle(r));
+      assert.equal(r.rfc, 'RFC 5246 §6.2.3', stepTitle(r));
+      assert.deepEqual(names(r.bytes?.field), ['type', 'version', 'length', 'fragment'], stepTitle(r));
     }
     const said = records(trace.steps).flatMap((r) => everything(r.bytes?.field));
     assert.ok(!said.some((x) => /legacy_record_version|opaque_type|RFC 8446 §5\.[12]|\(TLSCiphertext\)/.test(x)), said.filter((x) => /8446|legacy|opaque/.test(x)).join(', '));
@@ -70,16 +71,16 @@ describe('record annotations follow the negotiated version', () => {
     const s = await server('-tls1_3');
     const trace = await runAgainst(s.port, { versions: ['TLSv1.3'], setup: { caFiles: [pki.root.certPath] } });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    const encrypted = records(trace.steps).filter((r) => r.data?.protectedBy);
+    const encrypted = records(trace.steps).filter((r) => r.data.protectedBy);
     const first = records(trace.steps)[0];
     assert.equal(first.bytes?.field?.name, 'TLSPlaintext');
     assert.equal(first.rfc, 'RFC 8446 §5.1');
     assert.deepEqual(names(first.bytes?.field), ['type', 'legacy_record_version', 'length', 'fragment']);
     assert.ok(encrypted.length >= 2);
     for (const r of encrypted) {
-      assert.equal(r.bytes?.field?.name, 'TLSCiphertext', r.title);
-      assert.equal(r.rfc, 'RFC 8446 §5.2', r.title);
-      assert.deepEqual(names(r.bytes?.field), ['opaque_type', 'legacy_record_version', 'length', 'fragment'], r.title);
+      assert.equal(r.bytes?.field?.name, 'TLSCiphertext', stepTitle(r));
+      assert.equal(r.rfc, 'RFC 8446 §5.2', stepTitle(r));
+      assert.deepEqual(names(r.bytes?.field), ['opaque_type', 'legacy_record_version', 'length', 'fragment'], stepTitle(r));
     }
   });
 });

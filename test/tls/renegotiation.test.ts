@@ -18,6 +18,7 @@ import { sharedTestPki } from '../helpers/pki';
 import { describeEngineRun, describeTrace, recordBytes, runAgainst, runEngine, startNodeHttpsServer, startOpensslServer, startRecordingProxy, startScriptedServer, titles, type OpensslServer, type RunOptions } from '../helpers/tlsServers';
 import { Tls12ServerConnection } from './tls12Server';
 import { CONTENT, EXTENSION, HANDSHAKE, parseClientHello } from './wire';
+import { outcomeSentence, stepExplanation, stepTitle } from '../../lib/view/stepText';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -31,12 +32,12 @@ const HTTP_OK = 'HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nrenegotiated!';
 
 /** What the client's steps say about the renegotiation, without wire records and key derivations. */
 function messages(steps: StepContent[], from: RegExp): string[] {
-  const i = steps.findIndex((s) => from.test(s.title));
+  const i = steps.findIndex((s) => from.test(stepTitle(s)));
   assert.ok(i >= 0, `no step matching ${from}`);
   return steps
     .slice(i)
-    .filter((s) => !(s.layer === 'record' && s.bytes) && s.layer !== 'key' && s.layer !== 'application' && !s.title.startsWith('Alert: close_notify'))
-    .map((s) => `${s.direction === 'client->server' ? '→' : s.direction === 'server->client' ? '←' : '·'} ${s.title}`);
+    .filter((s) => !(s.layer === 'record' && s.bytes) && s.layer !== 'key' && s.layer !== 'application' && !stepTitle(s).startsWith('Alert: close_notify'))
+    .map((s) => `${s.direction === 'client->server' ? '→' : s.direction === 'server->client' ? '←' : '·'} ${stepTitle(s)}`);
 }
 
 describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', () => {
@@ -69,7 +70,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
       ...rest,
       setup: { caFiles, ...rest.setup },
       onStep: (step) => {
-        if (step.title !== 'Renegotiation complete') return;
+        if (stepTitle(step) !== 'Renegotiation complete') return;
         if (left-- > 0) server.write(`${command}\n`);
         else server.write(HTTP_OK);
       },
@@ -101,7 +102,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
   test('go refuses the same way on the wire, and fails locally before the server answers', async () => {
     const trace = await drive('R', { personality: 'go' });
     assert.equal(trace.outcome, 'error', describeTrace(trace));
-    assert.match(trace.outcomeDetail, /^tls: no renegotiation/);
+    assert.match(outcomeSentence(trace.outcomeCause), /^tls: no renegotiation/);
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'warning', description: 'no_renegotiation' }]);
   });
 
@@ -137,16 +138,16 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
       '→ Client closed the connection',
       '· Outcome: ok: HTTP 200 OK',
     ]);
-    assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1)?.bytes?.hex, '0b000003000000');
+    assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate').at(-1)?.bytes?.hex, '0b000003000000');
   });
 
   test('the renegotiation ClientHello is bound to the previous handshake and offers no resumption and no TLS 1.3 (RFC 5746 §3.5)', async () => {
     const trace = await drive('r', { personality: 'openssl', versions: ['TLSv1.3', 'TLSv1.2'] });
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    const hellos = trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'ClientHello').map((s) => parseClientHello(Buffer.from(s.bytes!.hex, 'hex')));
+    const hellos = trace.steps.filter((s) => s.direction === 'client->server' && stepTitle(s) === 'ClientHello').map((s) => parseClientHello(Buffer.from(s.bytes!.hex, 'hex')));
     assert.equal(hellos.length, 2);
     const [initial, renegotiation] = hellos;
-    const clientFinished = trace.steps.find((s) => s.direction === 'client->server' && s.title === 'Finished')!;
+    const clientFinished = trace.steps.find((s) => s.direction === 'client->server' && stepTitle(s) === 'Finished')!;
     const verifyData = Buffer.from(clientFinished.bytes!.hex, 'hex').subarray(4);
     assert.equal(verifyData.length, 12);
     assert.deepEqual(initial.extensions.get(EXTENSION.renegotiation_info), Buffer.from([0]));
@@ -169,7 +170,7 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
     assert.equal(trace.http?.bodyPreview, 'renegotiated!');
     const sent = messages(trace.steps, /^Renegotiation: new ClientHello/).filter((t) => t.startsWith('→'));
     assert.deepEqual(sent, ['→ ClientHello', '→ Certificate', '→ ClientKeyExchange', '→ CertificateVerify', '→ ChangeCipherSpec', '→ Finished', '→ Client closed the connection']);
-    const certificate = trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'Certificate').at(-1)!;
+    const certificate = trace.steps.filter((s) => s.direction === 'client->server' && stepTitle(s) === 'Certificate').at(-1)!;
     assert.ok(certificate.bytes!.hex.includes(Buffer.from(pki.client.certDer).toString('hex')));
   });
 
@@ -193,8 +194,8 @@ describe('openssl s_server -tls1_2 -no_resumption_on_reneg, driven by R and r', 
   test('HelloRequests are bounded: after maxRenegotiations (3) renegotiations the fourth is refused', async () => {
     const trace = await drive('r', { personality: 'openssl', again: 3 });
     const why = describeTrace(trace);
-    assert.equal(trace.steps.filter((s) => s.title === 'Renegotiation complete').length, 3, why);
-    assert.equal(trace.steps.filter((s) => s.title === 'HelloRequest').length, 4, why);
+    assert.equal(trace.steps.filter((s) => stepTitle(s) === 'Renegotiation complete').length, 3, why);
+    assert.equal(trace.steps.filter((s) => stepTitle(s) === 'HelloRequest').length, 4, why);
     assert.ok(titles(trace).includes('OpenSSL on HelloRequest: refuse (warning no_renegotiation)'), why);
     assert.deepEqual(trace.alerts, [
       { from: 'client', level: 'warning', description: 'no_renegotiation' },
@@ -231,12 +232,12 @@ describe('a server that did not negotiate secure renegotiation (RFC 5746)', () =
       const result = await run;
       const why = describeEngineRun(result);
       assert.equal(result.summary.secureRenegotiation, false, why);
-      const verdict = result.steps.find((s) => s.title === 'OpenSSL on HelloRequest: refuse (warning no_renegotiation)');
+      const verdict = result.steps.find((s) => stepTitle(s) === 'OpenSSL on HelloRequest: refuse (warning no_renegotiation)');
       assert.ok(verdict, why);
-      assert.match(verdict.explanation ?? '', /RFC 5746/);
+      assert.match(stepExplanation(verdict) ?? '', /RFC 5746/);
       assert.equal(result.summary.alerts[0]?.description, 'no_renegotiation');
       assert.equal(result.summary.alerts[0]?.level, 'warning');
-      assert.ok(!result.steps.some((s) => s.title.startsWith('Renegotiation: new ClientHello')), why);
+      assert.ok(!result.steps.some((s) => stepTitle(s).startsWith('Renegotiation: new ClientHello')), why);
     } finally {
       await server.close();
     }
@@ -382,7 +383,7 @@ describe('a scripted TLS 1.2 server that misbehaves in the renegotiation (test/t
     });
     assert.equal(trace.outcome, 'alert', describeTrace(trace));
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'handshake_failure' }]);
-    assert.match(trace.outcomeDetail, /renegotiation_info/);
+    assert.match(outcomeSentence(trace.outcomeCause), /renegotiation_info/);
     assert.ok(!titles(trace).includes('renegotiation_info verified'));
   });
 
@@ -402,7 +403,7 @@ describe('a scripted TLS 1.2 server that misbehaves in the renegotiation (test/t
     });
     assert.equal(trace.outcome, 'alert', describeTrace(trace));
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'handshake_failure' }]);
-    assert.match(trace.outcomeDetail, /different certificate/);
+    assert.match(outcomeSentence(trace.outcomeCause), /different certificate/);
     const t = titles(trace);
     assert.ok(t.includes('renegotiation_info verified'), describeTrace(trace));
     // Rejected before any certificate check runs on the new chain.
@@ -418,8 +419,8 @@ describe('a scripted TLS 1.2 server that misbehaves in the renegotiation (test/t
     });
     assert.equal(scriptError, undefined, String(scriptError));
     assert.equal(trace.outcome, 'ok', describeTrace(trace));
-    assert.equal(trace.steps.filter((s) => s.title === 'HelloRequest').length, 2);
-    assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && s.title === 'ClientHello').length, 2, 'no third ClientHello');
+    assert.equal(trace.steps.filter((s) => stepTitle(s) === 'HelloRequest').length, 2);
+    assert.equal(trace.steps.filter((s) => s.direction === 'client->server' && stepTitle(s) === 'ClientHello').length, 2, 'no third ClientHello');
   });
 
   test('a server without RFC 5746: openssl refuses with a warning, and a lenient server can still answer → ok', async () => {
@@ -436,8 +437,9 @@ describe('a scripted TLS 1.2 server that misbehaves in the renegotiation (test/t
     assert.equal(trace.http?.bodyPreview, 'scripted!');
     // The warning no_renegotiation (level 1, description 100), encrypted under the current keys.
     assert.deepEqual(alertRecord, { type: CONTENT.alert, body: Buffer.from([1, 100]) });
-    const refusal = trace.steps.find((s) => s.title === 'OpenSSL on HelloRequest: refuse (warning no_renegotiation)');
-    assert.match(refusal?.explanation ?? '', /RFC 5746/);
+    const refusal = trace.steps.find((s) => s.kind === 'personality' && s.data.reaction === 'refuse-warning');
+    assert.ok(refusal?.kind === 'personality' && refusal.data.override === 'insecure-renegotiation');
+    assert.match(stepExplanation(refusal) ?? '', /RFC 5746/);
     assert.deepEqual(trace.alerts.filter((a) => a.description !== 'close_notify'), [{ from: 'client', level: 'warning', description: 'no_renegotiation' }]);
   });
 });

@@ -32,33 +32,35 @@ before(async () => {
   caFiles = [pki.root.certPath];
 });
 
-/** The check step that explains a refusal: the rule it applied, as data. */
-function refusal(steps: readonly StepContent[], check: string): StepContent | undefined {
-  return steps.find((s) => s.data?.check === check && s.data?.verdict === 'refused');
+type RefusalStep = Extract<StepContent, { kind: 'refusal' }>;
+
+/** The refusal step that explains a refusal: the rule it applied, as data. */
+function refusal(steps: readonly StepContent[], check: string): RefusalStep | undefined {
+  return steps.find((s): s is RefusalStep => s.kind === 'refusal' && s.data.check === check);
 }
 
 /** The run ended with the client's own fatal `alert`, explained by a refusal of `check` under `rule`. */
-function assertRefused(trace: Trace, alert: string, check: string, rule: RegExp): StepContent {
+function assertRefused(trace: Trace, alert: string, check: string, rule: RegExp): RefusalStep {
   const why = describeTrace(trace);
   assert.equal(trace.outcome, 'alert', why);
   assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: alert }], why);
   const step = refusal(trace.steps, check);
   assert.ok(step, `no refused "${check}" check step:\n${why}`);
-  assert.match(String(step.rfc ?? step.data?.rule), rule, why);
-  assert.equal(step.data?.alert, alert, why);
+  assert.match(String(step.rfc ?? step.data.rule), rule, why);
+  assert.equal(step.data.alert, alert, why);
   // The check is reported before the alert goes out.
   const alertAt = trace.steps.findIndex((s) => s.direction === 'client->server' && s.layer === 'alert');
   assert.ok(trace.steps.indexOf(step as (typeof trace.steps)[number]) < alertAt, why);
   return step;
 }
 
-function assertEngineRefused(run: EngineRun, alert: string, check: string, rule: RegExp): StepContent {
+function assertEngineRefused(run: EngineRun, alert: string, check: string, rule: RegExp): RefusalStep {
   const why = describeEngineRun(run);
   assert.equal(run.state, 'failed', why);
   assert.deepEqual(run.summary.alerts, [{ from: 'client', level: 'fatal', description: alert }], why);
   const step = refusal(run.steps, check);
   assert.ok(step, `no refused "${check}" check step:\n${why}`);
-  assert.match(String(step.rfc ?? step.data?.rule), rule, why);
+  assert.match(String(step.rfc ?? step.data.rule), rule, why);
   return step;
 }
 
@@ -110,7 +112,7 @@ describe('scripted TLS 1.3 server', () => {
       conn.sendPlain(CONTENT.handshake, Buffer.concat([f.serverHello, f.encryptedExtensions, f.certificate, f.certificateVerify, f.finished]));
     });
     const step = assertRefused(trace, 'unexpected_message', 'record-boundary', /RFC 8446 §5\.1/);
-    assert.equal(step.data?.message, 'server_hello');
+    assert.equal(step.data.facts.message, 'server_hello');
     assert.ok(!parsed(trace, 'encrypted_extensions'), describeTrace(trace));
     assert.equal(trace.certificate, undefined, 'no certificate may be read from a plaintext record after the ServerHello');
   });
@@ -125,7 +127,7 @@ describe('scripted TLS 1.3 server', () => {
       conn.respond('ok');
     });
     const step = assertRefused(trace, 'unexpected_message', 'record-boundary', /RFC 8446 §5\.1/);
-    assert.equal(step.data?.message, 'key_update');
+    assert.equal(step.data.facts.message, 'key_update');
     assert.ok(!parsed(trace, 'new_session_ticket'), describeTrace(trace));
   });
 
@@ -146,8 +148,8 @@ describe('scripted TLS 1.3 server', () => {
   test('RFC 8446 §4.2: early_data in EncryptedExtensions, never offered → unsupported_extension', async () => {
     const trace = await against13((conn) => normal13(conn, { encryptedExtensions: [extension(42, Buffer.alloc(0))] }));
     const step = assertRefused(trace, 'unsupported_extension', 'unsolicited-extension', /RFC 8446 §4\.2/);
-    assert.equal(step.data?.extension, 'early_data');
-    assert.equal(step.data?.message, 'encrypted_extensions');
+    assert.equal(step.data.facts.extension, 'early_data');
+    assert.equal(step.data.facts.message, 'encrypted_extensions');
   });
 
   test('RFC 8446 §4.2: an unknown extension in the ServerHello → unsupported_extension', async () => {
@@ -159,7 +161,7 @@ describe('scripted TLS 1.3 server', () => {
     const alpn = extension(EXTENSION.alpn, vec16(vec8(Buffer.from('http/1.1'))));
     const trace = await against13((conn) => normal13(conn, { serverHelloExtensions: [alpn] }));
     const step = assertRefused(trace, 'illegal_parameter', 'extension-placement', /RFC 8446 §4\.2/);
-    assert.equal(step.data?.extension, 'application_layer_protocol_negotiation');
+    assert.equal(step.data.facts.extension, 'application_layer_protocol_negotiation');
   });
 
   test('control: server_name acknowledged and ALPN answered in EncryptedExtensions → accepted', async () => {
@@ -173,7 +175,7 @@ describe('scripted TLS 1.3 server', () => {
     const two = extension(EXTENSION.alpn, vec16(vec8(Buffer.from('h2')), vec8(Buffer.from('http/1.1'))));
     const trace = await against13((conn) => normal13(conn, { encryptedExtensions: [two] }), { alpn: ['h2', 'http/1.1'] });
     const step = assertRefused(trace, 'decode_error', 'alpn-single-protocol', /RFC 7301 §3\.1/);
-    assert.equal(step.data?.count, 2);
+    assert.equal(step.data.facts.count, 2);
   });
 
   test('RFC 8446 §5: a ChangeCipherSpec inside an encrypted record → unexpected_message', async () => {
@@ -195,7 +197,7 @@ describe('scripted TLS 1.3 server', () => {
       conn.sendProtected(CONTENT.handshake, Buffer.alloc(0), 7);
     });
     const step = assertRefused(trace, 'unexpected_message', 'empty-record', /RFC 8446 §5\.4/);
-    assert.equal(step.data?.contentType, 'handshake');
+    assert.equal(step.data.facts.contentType, 'handshake');
   });
 
   test('RFC 8446 §5.1: an encrypted alert record with no content → unexpected_message (not decode_error)', async () => {
@@ -206,7 +208,7 @@ describe('scripted TLS 1.3 server', () => {
       conn.sendProtected(CONTENT.alert, Buffer.alloc(0));
     });
     const step = assertRefused(trace, 'unexpected_message', 'empty-record', /RFC 8446 §5/);
-    assert.equal(step.data?.contentType, 'alert');
+    assert.equal(step.data.facts.contentType, 'alert');
   });
 
   test('RFC 8446 §4.3.2: a CertificateRequest with a non-empty context during the handshake → illegal_parameter', async () => {
@@ -219,7 +221,7 @@ describe('scripted TLS 1.3 server', () => {
       conn.sendFlight(conn.flight(identity13(), { certificateRequestContext: Buffer.alloc(0) }));
       // The client answers with an empty Certificate, then its Finished (RFC 8446 §4.4.2.4).
     });
-    assert.ok(trace.steps.some((s) => s.data?.event === 'no-client-certificate'), describeTrace(trace));
+    assert.ok(trace.steps.some((s) => s.kind === 'no-client-certificate'), describeTrace(trace));
     assert.ok(!trace.alerts.some((a) => a.from === 'client' && a.level === 'fatal'), describeTrace(trace));
   });
 });
@@ -296,7 +298,7 @@ describe('scripted TLS 1.2 server: extensions the client did not offer (RFC 5246
   test('extended_master_secret answered to a ClientHello without it (--no-ems) → unsupported_extension, not adopted', async () => {
     const run = await tls12({ extendedMasterSecret: false });
     const step = assertEngineRefused(run, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
-    assert.equal(step.data?.extension, 'extended_master_secret');
+    assert.equal(step.data.facts.extension, 'extended_master_secret');
     assert.notEqual(run.summary.extendedMasterSecret, true);
   });
 
@@ -304,7 +306,7 @@ describe('scripted TLS 1.2 server: extensions the client did not offer (RFC 5246
     test(`renegotiation_info answered without the extension or the SCSV (--no-reneg-info, ${personality}) → unsupported_extension; no secure renegotiation believed`, async () => {
       const run = await tls12({ renegotiationInfo: false, personality }, { renegotiationInfo: Buffer.alloc(0) });
       const step = assertEngineRefused(run, 'unsupported_extension', 'unsolicited-extension', /RFC 5746 §3\.4|RFC 5246 §7\.4\.1\.4/);
-      assert.equal(step.data?.extension, 'renegotiation_info');
+      assert.equal(step.data.facts.extension, 'renegotiation_info');
       assert.notEqual(run.summary.secureRenegotiation, true);
       assert.equal(run.summary.renegotiations, 0);
     });
@@ -313,13 +315,13 @@ describe('scripted TLS 1.2 server: extensions the client did not offer (RFC 5246
   test('encrypt_then_mac answered without being offered (--no-etm) → unsupported_extension', async () => {
     const run = await tls12({ encryptThenMac: false }, { extensions: [extension(0x0016, Buffer.alloc(0))] });
     const step = assertEngineRefused(run, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
-    assert.equal(step.data?.extension, 'encrypt_then_mac');
+    assert.equal(step.data.facts.extension, 'encrypt_then_mac');
   });
 
   test('session_ticket answered without being offered (--no-ticket) → unsupported_extension', async () => {
     const run = await tls12({ sessionTicket: false }, { extensions: [extension(EXTENSION.session_ticket, Buffer.alloc(0))] });
     const step = assertEngineRefused(run, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
-    assert.equal(step.data?.extension, 'session_ticket');
+    assert.equal(step.data.facts.extension, 'session_ticket');
   });
 
   test('the run’s advice names the unsolicited extension and the option that left it out (--no-ems)', async () => {
@@ -483,7 +485,7 @@ describe('certificates refused by policy, against openssl s_server', () => {
     }, { insecure: true });
     assert.equal(trace.certificate?.insecure, true, describeTrace(trace));
     const step = assertRefused(trace, 'bad_certificate', 'leaf-key', /RFC 8446 §4\.4\.2\.2/);
-    assert.equal(step.data?.scheme, 'rsa_pss_rsae_sha256');
+    assert.equal(step.data.facts.scheme, 'rsa_pss_rsae_sha256');
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

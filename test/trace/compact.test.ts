@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { canonicalTraceJson, parseTraceJson, traceToJson } from '../../lib/export/json';
 import { BYTE_REFS, compactTrace, type CompactTrace } from '../../lib/trace/compact';
-import type { Trace } from '../../lib/trace/schema';
+import type { Step, StepContent, Trace } from '../../lib/trace/schema';
 import { TraceFormatError } from '../../lib/trace/validate';
 import type { TestPki } from '../../server/pki/testPki';
 import { snapshotOf } from '../../server/store/snapshot';
 import { sharedTestPki } from '../helpers/pki';
 import { runAgainst, startNodeHttpsServer, type RunningServer } from '../helpers/tlsServers';
 import { tls13OkTrace } from '../view/fixtures/traces';
+import { outcomeSentence } from '../../lib/view/stepText';
 
 let pki: TestPki;
 let server: RunningServer;
@@ -31,7 +32,7 @@ after(() => server?.close());
 
 async function run(path: string, versions: ('TLSv1.3' | 'TLSv1.2')[]): Promise<Trace> {
   const trace = await runAgainst(server.port, { path, versions, setup: { caFiles: [pki.root.certPath] } });
-  assert.equal(trace.outcome, 'ok', trace.outcomeDetail);
+  assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
   return trace;
 }
 
@@ -103,11 +104,11 @@ function fakeLarge(): Trace {
   const chunk = (n: number) => 'ab'.repeat(100) + n.toString(16).padStart(2, '0');
   const steps = [...base.steps];
   let seq = steps.length;
-  const at = (s: Omit<Trace['steps'][number], 'seq' | 'timeMs'>) => steps.push({ seq: ++seq, timeMs: seq, ...s });
+  const at = (s: StepContent) => steps.push({ seq: ++seq, timeMs: seq, ...s } as Step);
   for (const n of [1, 2]) {
-    at({ direction: 'server->client', layer: 'record', title: 'Record: application_data (encrypted), 101 bytes', bytes: { hex: 'cd'.repeat(130) }, plaintext: { hex: `${chunk(n)}17` } });
-    at({ direction: 'server->client', layer: 'application', title: 'Application data, 101 bytes', bytes: { hex: chunk(n) } });
+    at({ direction: 'server->client', layer: 'record', kind: 'record', data: { contentType: 'application_data', outerContentType: 23, protectedBy: 'keys', encrypted: true, contentLength: 101 }, bytes: { hex: 'cd'.repeat(130) }, plaintext: { hex: `${chunk(n)}17` } });
+    at({ direction: 'server->client', layer: 'application', kind: 'application-data', data: { length: 101 }, bytes: { hex: chunk(n) } });
   }
-  at({ direction: 'server->client', layer: 'http', title: 'HTTP response: 200 OK', bytes: { hex: chunk(1) + chunk(2) } });
+  at({ direction: 'server->client', layer: 'http', kind: 'http', data: { message: 'response', status: 200, reason: 'OK' }, bytes: { hex: chunk(1) + chunk(2) } });
   return { ...base, steps };
 }

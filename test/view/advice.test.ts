@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { adviceFor, renegotiationAdvice } from '../../lib/view/advice';
 import type { CertificateCheck, ChainEntry, Step, Trace } from '../../lib/trace/schema';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
+import { isHelloRequest } from '../../lib/trace/steps';
 
 /** The IIS run as another client: its verdict step on the HelloRequest, and how the run ended. */
 function asClient(personality: string, reaction: string, outcome: Trace['outcome']): Trace {
   const base = iisRustlsTrace();
-  const at = base.steps.findIndex((s) => s.title === 'HelloRequest') + 1;
-  const verdict: Step = { seq: 0, timeMs: base.steps[at].timeMs, direction: 'local', layer: 'verdict', title: `${personality} on HelloRequest`, data: { personality, reaction } };
+  const at = base.steps.findIndex(isHelloRequest) + 1;
+  const verdict: Step = { seq: 0, timeMs: base.steps[at].timeMs, direction: 'local', layer: 'verdict', kind: 'personality', data: { personality, trigger: 'hello_request', reaction, renegotiations: 0 } };
   return { ...base, personality, outcome, alerts: [], steps: [...base.steps.slice(0, at), verdict, ...base.steps.slice(at)] };
 }
 
@@ -47,7 +48,7 @@ describe('the summary’s renegotiation hint', () => {
     const ok = { ...iisRustlsTrace(), outcome: 'ok' as const };
     assert.equal(renegotiationAdvice(ok), undefined);
     const noHelloRequest = iisRustlsTrace();
-    noHelloRequest.steps = noHelloRequest.steps.filter((s) => s.title !== 'HelloRequest');
+    noHelloRequest.steps = noHelloRequest.steps.filter((s) => !isHelloRequest(s));
     assert.equal(renegotiationAdvice(noHelloRequest), undefined);
   });
 });
@@ -143,26 +144,26 @@ describe('advice when the server finds nothing in common', () => {
 });
 
 describe('advice when the server wanted a client certificate', () => {
-  const withoutCertificate = (title: string, end: Partial<Trace>): Trace => {
+  const withoutCertificate = (which: 'none configured' | 'unusable', end: Partial<Trace>): Trace => {
     const base = tls13OkTrace();
-    const none: Step = { seq: 0, timeMs: 1, direction: 'local', layer: 'verdict', title, data: { event: 'no-client-certificate', configured: title === 'No usable client certificate' } };
+    const none: Step = { seq: 0, timeMs: 1, direction: 'local', layer: 'verdict', kind: 'no-client-certificate', data: { configured: which === 'unusable' } };
     return { ...base, steps: [...base.steps.slice(0, 8), none, ...base.steps.slice(8)], ...end };
   };
 
   it('says the server asked, the run had none, and how the server answered', () => {
-    const http403 = adviceFor(withoutCertificate('No client certificate configured', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
+    const http403 = adviceFor(withoutCertificate('none configured', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
     assert.equal(http403.kind, 'client-certificate');
     assert.equal(http403.title, 'The server wants a client certificate');
     assert.match(http403.explanation, /this run has none, so the client sent an empty Certificate message\. The server answered with HTTP 403 Forbidden\./);
     assert.match(http403.fixes[0].text, /--client-cert FILE --client-key FILE/);
-    const alert = adviceFor(withoutCertificate('No client certificate configured', { outcome: 'alert', http: undefined, alerts: [{ from: 'server', level: 'fatal', description: 'certificate_required' }] }))!;
+    const alert = adviceFor(withoutCertificate('none configured', { outcome: 'alert', http: undefined, alerts: [{ from: 'server', level: 'fatal', description: 'certificate_required' }] }))!;
     assert.match(alert.explanation, /answered with a fatal certificate_required alert/);
-    const unusable = adviceFor(withoutCertificate('No usable client certificate', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
+    const unusable = adviceFor(withoutCertificate('unusable', { http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }))!;
     assert.equal(unusable.title, 'The server cannot use this client certificate');
   });
 
   it('stays silent when the server let the run through, or never asked', () => {
-    assert.equal(adviceFor(withoutCertificate('No client certificate configured', {})), undefined, 'HTTP 200: the certificate was optional');
+    assert.equal(adviceFor(withoutCertificate('none configured', {})), undefined, 'HTTP 200: the certificate was optional');
     assert.equal(adviceFor({ ...tls13OkTrace(), http: { status: 403, reason: 'Forbidden', headers: [], bodyBytes: 0, chunked: false } }), undefined, 'a 403 that no certificate request explains');
   });
 });

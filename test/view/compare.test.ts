@@ -1,25 +1,33 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns, stepKind } from '../../lib/view/compare';
-import type { Step, Trace } from '../../lib/trace/schema';
+import type { Step, StepContent, Trace } from '../../lib/trace/schema';
+import { isHelloRequest } from '../../lib/trace/steps';
+import { stepTitle } from '../../lib/view/stepText';
 import { iisRustlsTrace } from './fixtures/traces';
 
-function step(seq: number, direction: Step['direction'], layer: Step['layer'], title: string): Step {
-  return { seq, timeMs: seq, direction, layer, title };
+function step(seq: number, content: StepContent): Step {
+  return { seq, timeMs: seq, ...content } as Step;
 }
+
+function message(seq: number, type: string, from: 'client' | 'server'): Step {
+  return step(seq, { direction: from === 'client' ? 'client->server' : 'server->client', layer: 'handshake', kind: 'handshake', data: { message: type, from } });
+}
+
+const title = (s: Step | undefined) => (s ? stepTitle(s) : undefined);
 
 /** The IIS run as OpenSSL would do it: renegotiate instead of refusing, then 403. */
 function opensslRun(): Trace {
   const base = iisRustlsTrace();
-  const upToHelloRequest = base.steps.slice(0, base.steps.findIndex((s) => s.title === 'HelloRequest') + 1);
+  const upToHelloRequest = base.steps.slice(0, base.steps.findIndex(isHelloRequest) + 1);
   const n = upToHelloRequest.length;
   const steps = [
     ...upToHelloRequest,
-    step(n, 'client->server', 'handshake', 'ClientHello'),
-    step(n + 1, 'server->client', 'handshake', 'ServerHello'),
-    step(n + 2, 'server->client', 'handshake', 'CertificateRequest'),
-    step(n + 3, 'client->server', 'handshake', 'Certificate'),
-    step(n + 4, 'server->client', 'http', 'HTTP response: 403 Forbidden'),
+    message(n, 'client_hello', 'client'),
+    message(n + 1, 'server_hello', 'server'),
+    message(n + 2, 'certificate_request', 'server'),
+    message(n + 3, 'certificate', 'client'),
+    step(n + 4, { direction: 'server->client', layer: 'http', kind: 'http', data: { message: 'response', status: 403, reason: 'Forbidden' } }),
   ];
   return { ...base, personality: 'openssl', outcome: 'ok', steps };
 }
@@ -27,10 +35,10 @@ function opensslRun(): Trace {
 describe('comparing two runs', () => {
   it('ignores sizes, times and ports when deciding two steps are the same kind', () => {
     assert.equal(
-      stepKind(step(0, 'local', 'tcp', 'TCP connected to 127.0.0.1:40879 in 0.6 ms')),
-      stepKind(step(1, 'local', 'tcp', 'TCP connected to 127.0.0.1:41913 in 6.5 ms')),
+      stepKind(step(0, { direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: '127.0.0.1', remotePort: 40879, connectMs: 0.6 } })),
+      stepKind(step(1, { direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: '127.0.0.1', remotePort: 41913, connectMs: 6.5 } })),
     );
-    assert.notEqual(stepKind(step(0, 'client->server', 'handshake', 'Finished')), stepKind(step(0, 'server->client', 'handshake', 'Finished')));
+    assert.notEqual(stepKind(message(0, 'finished', 'client')), stepKind(message(0, 'finished', 'server')));
   });
 
   it('aligns the common handshake and shows where rustls and OpenSSL part ways', () => {
@@ -38,16 +46,16 @@ describe('comparing two runs', () => {
     const comparison = compareRuns(rustls, opensslRun());
     const first = comparison.rows[comparison.firstDifference!];
     const before = comparison.rows[comparison.firstDifference! - 1];
-    assert.equal(before.a?.title, 'HelloRequest');
-    assert.equal(before.b?.title, 'HelloRequest');
+    assert.ok(isHelloRequest(before.a!));
+    assert.ok(isHelloRequest(before.b!));
     assert.ok(before.same);
     // After the HelloRequest: rustls alerts and is reset; OpenSSL renegotiates.
-    const onlyA = comparison.rows.filter((r) => r.a && !r.b).map((r) => r.a!.title);
-    const onlyB = comparison.rows.filter((r) => r.b && !r.a).map((r) => r.b!.title);
-    assert.deepEqual(onlyA, ['Alert: no_renegotiation (warning)', 'Connection reset by peer']);
+    const onlyA = comparison.rows.filter((r) => r.a && !r.b).map((r) => r.a!.kind);
+    const onlyB = comparison.rows.filter((r) => r.b && !r.a).map((r) => title(r.b));
+    assert.deepEqual(onlyA, ['personality', 'alert', 'transport']);
     assert.deepEqual(onlyB, ['ClientHello', 'ServerHello', 'CertificateRequest', 'Certificate', 'HTTP response: 403 Forbidden']);
-    assert.ok(first.a?.title === 'Alert: no_renegotiation (warning)' || first.b?.title === 'ClientHello');
-    assert.equal(comparison.differences, 7);
+    assert.ok(first.a?.kind === 'personality' || title(first.b) === 'ClientHello');
+    assert.equal(comparison.differences, 8);
     assert.deepEqual(comparison.outcomes, { a: 'reset', b: 'ok', same: false });
   });
 

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDiagram, classifyTcp } from '../../lib/view/diagram';
-import type { Step } from '../../lib/trace/schema';
+import type { Step, TransportData } from '../../lib/trace/schema';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 
-function tcpStep(title: string, data?: Record<string, unknown>, direction: Step['direction'] = 'local'): Step {
-  return { seq: 0, timeMs: 0, direction, layer: 'tcp', title, data };
+function tcpStep(data: TransportData, direction: Step['direction'] = 'local'): Step {
+  return { seq: 0, timeMs: 0, direction, layer: 'tcp', kind: 'transport', data };
 }
 
 describe('diagram rows', () => {
@@ -40,15 +40,15 @@ describe('diagram rows', () => {
 
     const helloRequest = rows.find((r) => r.title === 'HelloRequest')!;
     const carrier = rows.find((r) => r.seq === helloRequest.parentSeq)!;
-    assert.equal(carrier.title, 'Record: encrypted handshake');
+    assert.equal(carrier.title, 'Record: handshake (encrypted), 4 bytes');
     assert.equal(carrier.encrypted, true, 'the HelloRequest came inside a protected record');
     assert.equal(rows.find((r) => r.title === 'ClientHello')!.parentSeq, 1);
   });
 
   it('ties a sent message to the record reported after it, without touching the message row', () => {
-    const message: Step = { seq: 0, timeMs: 1, direction: 'client->server', layer: 'alert', title: 'Alert: no_renegotiation (warning)', bytes: { hex: '0164' } };
-    const record: Step = { seq: 1, timeMs: 1, direction: 'client->server', layer: 'record', title: 'Record: alert (encrypted)', bytes: { hex: '1703030002' + 'e1f2' }, plaintext: { hex: '0164' } };
-    const unrelated: Step = { seq: 2, timeMs: 2, direction: 'client->server', layer: 'record', title: 'Record: application_data', bytes: { hex: '17030300020000' } };
+    const message: Step = { seq: 0, timeMs: 1, direction: 'client->server', layer: 'alert', kind: 'alert', data: { from: 'client', level: 'warning', description: 'no_renegotiation', fatal: false }, bytes: { hex: '0164' } };
+    const record: Step = { seq: 1, timeMs: 1, direction: 'client->server', layer: 'record', kind: 'record', data: { contentType: 'alert', outerContentType: 23, protectedBy: 'keys', encrypted: true, contentLength: 2 }, bytes: { hex: '1703030002' + 'e1f2' }, plaintext: { hex: '0164' } };
+    const unrelated: Step = { seq: 2, timeMs: 2, direction: 'client->server', layer: 'record', kind: 'record', data: { contentType: 'application_data', outerContentType: 23, protectedBy: null, encrypted: false, contentLength: 2 }, bytes: { hex: '17030300020000' } };
     const before = buildDiagram([message]).rows[0];
     const { rows } = buildDiagram([message, record, unrelated]);
     assert.deepEqual(rows[0], before);
@@ -60,9 +60,9 @@ describe('diagram rows', () => {
   });
 
   it('matches carried bytes only at byte boundaries', () => {
-    const record: Step = { seq: 0, timeMs: 0, direction: 'server->client', layer: 'record', title: 'Record', bytes: { hex: '0abc0d' } };
-    const message: Step = { seq: 1, timeMs: 0, direction: 'server->client', layer: 'handshake', title: 'Odd', bytes: { hex: 'bc0d' } };
-    const shifted: Step = { seq: 2, timeMs: 0, direction: 'server->client', layer: 'handshake', title: 'Shifted', bytes: { hex: 'abc0' } };
+    const record: Step = { seq: 0, timeMs: 0, direction: 'server->client', layer: 'record', kind: 'record', data: { contentType: 'handshake', outerContentType: 22, protectedBy: null, encrypted: false, contentLength: 3 }, bytes: { hex: '0abc0d' } };
+    const message: Step = { seq: 1, timeMs: 0, direction: 'server->client', layer: 'handshake', kind: 'handshake', data: { message: 'finished', from: 'server' }, bytes: { hex: 'bc0d' } };
+    const shifted: Step = { seq: 2, timeMs: 0, direction: 'server->client', layer: 'handshake', kind: 'handshake', data: { message: 'finished', from: 'server' }, bytes: { hex: 'abc0' } };
     const { rows } = buildDiagram([record, message, shifted]);
     assert.equal(rows[1].parentSeq, 0);
     assert.equal(rows[2].parentSeq, undefined);
@@ -70,13 +70,13 @@ describe('diagram rows', () => {
 
   it('draws the IIS failure: HelloRequest, a warning no_renegotiation from the client, then a reset by the server', () => {
     const { rows } = buildDiagram(iisRustlsTrace().steps);
-    const tail = rows.slice(-5).filter((r) => r.layer !== 'record');
+    const tail = rows.slice(-6).filter((r) => r.layer !== 'record' && r.kind !== 'note');
     assert.deepEqual(
       tail.map((r) => [r.title, r.kind, r.side]),
       [
         ['HelloRequest', 'message', 'server'],
         ['Alert: no_renegotiation (warning)', 'message', 'client'],
-        ['Connection reset by peer', 'tcp', 'server'],
+        ['Connection reset by peer (RST)', 'tcp', 'server'],
       ],
     );
     assert.equal(tail[1].alertLevel, 'warning');
@@ -113,24 +113,17 @@ describe('diagram rows', () => {
 });
 
 describe('TCP mark classification', () => {
-  it('uses the transport event name and error code first', () => {
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'connected' })), 'connect');
-    assert.equal(classifyTcp(tcpStep('whatever', { type: 'fin' })), 'fin');
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ECONNREFUSED' })), 'refused');
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ETIMEDOUT' })), 'timeout');
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ECONNRESET' })), 'reset');
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'RATE' })), 'relay-refusal');
-    assert.equal(classifyTcp(tcpStep('whatever', { event: 'error', code: 'ENOTFOUND' })), 'unreachable');
-  });
-
-  it('falls back to the title for traces without event data', () => {
-    assert.equal(classifyTcp(tcpStep('Connection reset by peer')), 'reset');
-    assert.equal(classifyTcp(tcpStep('Server closed its side (FIN)', undefined, 'server->client')), 'fin');
-    assert.equal(classifyTcp(tcpStep('Sent FIN', undefined, 'client->server')), 'shutdown');
-    assert.equal(classifyTcp(tcpStep('Timed out after 10 s')), 'timeout');
-    assert.equal(classifyTcp(tcpStep('Connected to 127.0.0.1:443')), 'connect');
-    assert.equal(classifyTcp(tcpStep('Relay refused the target')), 'relay-refusal');
-    assert.equal(classifyTcp(tcpStep('Connection refused')), 'refused');
+  it('uses the transport event name and error code', () => {
+    assert.equal(classifyTcp(tcpStep({ event: 'connected', remoteAddress: '127.0.0.1', remotePort: 443, connectMs: 1 })), 'connect');
+    assert.equal(classifyTcp(tcpStep({ event: 'fin' }, 'server->client')), 'fin');
+    assert.equal(classifyTcp(tcpStep({ event: 'reset' }, 'server->client')), 'reset');
+    assert.equal(classifyTcp(tcpStep({ event: 'close' }, 'client->server')), 'closed');
+    assert.equal(classifyTcp(tcpStep({ event: 'timeout', timeoutMs: 10000, waiting: 'response' })), 'timeout');
+    assert.equal(classifyTcp(tcpStep({ event: 'error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })), 'refused');
+    assert.equal(classifyTcp(tcpStep({ event: 'error', code: 'ETIMEDOUT', message: 'connect ETIMEDOUT' })), 'timeout');
+    assert.equal(classifyTcp(tcpStep({ event: 'error', code: 'ECONNRESET', message: 'read ECONNRESET' })), 'reset');
+    assert.equal(classifyTcp(tcpStep({ event: 'error', code: 'RATE', message: 'too many runs' })), 'relay-refusal');
+    assert.equal(classifyTcp(tcpStep({ event: 'error', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' })), 'unreachable');
   });
 });
 
@@ -140,7 +133,7 @@ describe('the marks beside notes', () => {
     const { parseTraceJson } = await import('../../lib/export/json');
     const trace = parseTraceJson(await readFile(new URL('../fixtures/traces/v1-iis-rustls-reset.json', import.meta.url), 'utf8'));
     const { rows } = buildDiagram(trace.steps);
-    const refusal = rows.find((r) => trace.steps.find((s) => s.seq === r.seq)?.data?.reaction === 'refuse-warning');
+    const refusal = rows.find((r) => trace.steps.find((s) => s.seq === r.seq && s.kind === 'personality' && s.data.reaction === 'refuse-warning'));
     assert.ok(refusal, 'the refusal is a row');
     assert.equal(refusal.tone, 'warning');
     assert.equal(refusal.glyph, 'warning');

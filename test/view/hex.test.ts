@@ -72,7 +72,7 @@ describe('hex view model', () => {
   });
 
   it('shows the decrypted plaintext of a protected record with its own tree', () => {
-    const sealed = tls13OkTrace().steps.find((s) => s.plaintext && s.title === 'Record: encrypted handshake')!;
+    const sealed = tls13OkTrace().steps.find((s) => s.plaintext && s.kind === 'record' && s.data.contentType === 'handshake')!;
     const wire = buildHexModel(sealed.bytes!);
     const plain = buildHexModel(sealed.plaintext!);
     assert.equal(wire.length, plain.length + 5 + 16, 'header + ciphertext of the inner plaintext + tag');

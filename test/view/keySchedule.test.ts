@@ -5,7 +5,7 @@ import type { Step } from '../../lib/trace/schema';
 import { tls13OkTrace } from './fixtures/traces';
 
 function keyStep(seq: number, label: string, inputs: string[], value = 'ab'.repeat(32)): Step {
-  return { seq, timeMs: seq, direction: 'local', layer: 'key', title: label, data: { label, value, inputs, algorithm: 'HKDF' } };
+  return { seq, timeMs: seq, direction: 'local', layer: 'key', kind: 'key', data: { label, value, inputs, algorithm: 'HKDF' } };
 }
 
 describe('key-schedule graph', () => {
@@ -68,8 +68,8 @@ describe('key-schedule graph', () => {
 
   it('ignores non-key steps and reports key steps without a label', () => {
     const graph = buildKeySchedule([
-      { seq: 0, timeMs: 0, direction: 'local', layer: 'tcp', title: 'connected' },
-      { seq: 1, timeMs: 0, direction: 'local', layer: 'key', title: 'odd', data: { value: '00' } },
+      { seq: 0, timeMs: 0, direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'connected', remoteAddress: '127.0.0.1', remotePort: 443, connectMs: 1 } },
+      { seq: 1, timeMs: 0, direction: 'local', layer: 'key', kind: 'key', data: { label: '', value: '00', inputs: [], algorithm: '' } },
       keyStep(2, 'early_secret', []),
     ]);
     assert.deepEqual(graph.skipped, [1]);

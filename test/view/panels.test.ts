@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { isHandshakeMessage, transportEvent } from '../../lib/trace/steps';
 import { buildCertificatePanel } from '../../lib/view/certificate';
 import { buildSummary, explainingStep, formatMs } from '../../lib/view/summary';
 import { rfcLink } from '../../lib/view/rfc';
@@ -19,7 +20,7 @@ describe('certificate panel', () => {
     assert.equal(panel.cards[0].validity.daysLeft, 336);
     assert.equal(panel.cards[1].sourceLabel, 'the demo CA, trusted for the demo targets only');
     assert.equal(panel.stepSeqs.length, 1);
-    assert.equal(tls13OkTrace().steps[panel.certificateMessageSeq!].title, 'Certificate');
+    assert.ok(isHandshakeMessage(tls13OkTrace().steps[panel.certificateMessageSeq!], 'certificate', 'server'));
   });
 
   it('explains an untrusted certificate and marks "continue anyway" as insecure', () => {
@@ -60,7 +61,7 @@ describe('summary card', () => {
       Personality: 'rustls',
     });
     const trace = tls13OkTrace();
-    const connectedAt = trace.steps.find((s) => s.data?.event === 'connected')!.timeMs;
+    const connectedAt = trace.steps.find((s) => transportEvent(s) === 'connected')!.timeMs;
     assert.deepEqual(card.timings, [
       { label: 'TCP connected', value: `at ${formatMs(connectedAt)} (took 1.2 ms)` },
       { label: 'Handshake done', value: `at ${formatMs(connectedAt + 9.8)} (took 9.8 ms)` },
@@ -99,7 +100,7 @@ describe('summary card', () => {
     // A renegotiating run: the server's first byte (its ServerHello) comes long before the handshake
     // the request waited for is done. Bare, "Handshake 271 ms" beside "First byte 263 ms" said the opposite.
     const trace = tls13OkTrace();
-    const connected = trace.steps.find((s) => s.data?.event === 'connected')!;
+    const connected = trace.steps.find((s) => transportEvent(s) === 'connected')!;
     connected.timeMs = 8;
     trace.timings = { connectMs: 6, handshakeMs: 271, firstByteMs: 263, totalMs: 540 };
     assert.deepEqual(
@@ -114,8 +115,8 @@ describe('summary card', () => {
 
   it('opens the step that explains a failure, not the closing notes after it', () => {
     const iis = iisRustlsTrace();
-    iis.steps.push({ seq: iis.steps.length, timeMs: 20, direction: 'local', layer: 'verdict', title: 'Outcome: reset' });
-    assert.equal(iis.steps[explainingStep(iis)!].title, 'Connection reset by peer');
+    iis.steps.push({ seq: iis.steps.length, timeMs: 20, direction: 'local', layer: 'verdict', kind: 'outcome', data: { outcome: 'reset', personality: 'rustls', cause: { cause: 'reset' } } });
+    assert.equal(transportEvent(iis.steps[explainingStep(iis)!]), 'reset');
     const relay = relayRefusalTrace();
     assert.equal(explainingStep(relay), 0);
     const ok = tls13OkTrace();

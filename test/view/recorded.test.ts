@@ -13,6 +13,7 @@ import { buildKeySchedule } from '../../lib/view/keySchedule';
 import { buildHexModel } from '../../lib/view/hex';
 import { buildCertificatePanel } from '../../lib/view/certificate';
 import { traceToPcapng } from '../../lib/export/pcapng';
+import { stepTitle } from '../../lib/view/stepText';
 
 const dir = join(import.meta.dirname, '../fixtures/traces');
 
@@ -36,7 +37,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
 test('the IIS fixture tells the headline story', () => {
   const trace = parseTraceJson(readFileSync(join(dir, 'v1-iis-rustls-reset.json'), 'utf8'));
   assert.equal(trace.outcome, 'reset');
-  const titles = trace.steps.map((s) => s.title);
+  const titles = trace.steps.map((s) => stepTitle(s));
   assert.ok(titles.indexOf('HelloRequest') < titles.indexOf('Alert: no_renegotiation (warning)'));
   assert.ok(titles.indexOf('Alert: no_renegotiation (warning)') < titles.indexOf('Connection reset by peer (RST)'));
 });

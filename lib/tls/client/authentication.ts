@@ -33,18 +33,21 @@ export async function concludeCertificateCheck(c: Common, check: ServerCertifica
 }
 
 function reportVerdict(c: Common, verdict: CertificateVerdict): { leafSpki: Uint8Array } | { error: TlsAlertError } {
-  const failed = verdict.summary.checks.filter((k) => !k.ok);
   const insecure = Boolean(verdict.alert) && c.options.insecure;
   c.summary.certificate = { ...verdict.summary, insecure: insecure || undefined };
   c.emit({
     direction: 'local',
     layer: 'certificate',
-    title: verdict.alert ? `Certificate rejected: ${verdict.message ?? verdict.alert}` : 'Certificate chain trusted',
-    explanation: verdict.alert
-      ? `${failed.map((k) => k.detail).join(' ')}${insecure ? ' You chose to continue anyway: from here on the connection is NOT authenticated.' : ''}`
-      : `The chain leads from the server\u2019s certificate to a trusted root, every signature verifies, every certificate is in its validity period and the name matches ${c.options.serverName}.`,
+    kind: 'check',
     rfc: 'RFC 5280 §6',
-    data: { summary: c.summary.certificate },
+    data: {
+      check: 'certificate',
+      ok: !verdict.alert,
+      ...(verdict.alert ? { alert: verdict.alert, message: verdict.message ?? verdict.alert } : {}),
+      insecure,
+      serverName: c.options.serverName,
+      summary: c.summary.certificate,
+    },
   });
   if (verdict.alert && !c.options.insecure) {
     return { error: new TlsAlertError(verdict.alert, verdict.message ?? `the server certificate was rejected (${verdict.alert})`) };
@@ -95,9 +98,8 @@ export async function verifyServerSignature(
   c.emit({
     direction: 'local',
     layer: 'verdict',
-    title: `${what} signature verified (${scheme})`,
-    explanation: `The ${what} signature verifies with the public key of the server\u2019s certificate: the server holds the matching private key.`,
-    data: { scheme },
+    kind: 'check',
+    data: { check: 'signature', ok: true, message: what, scheme },
   });
 }
 

@@ -86,9 +86,9 @@ export class TlsClient {
         this.c.emit({
           direction: 'server->client',
           layer: 'record',
-          title: `Unparseable bytes, ${rest.length} bytes`,
-          bytes: { hex: toHex(rest), field: { name: 'bytes', offset: 0, length: rest.length, meaning: 'not a valid TLS record' } },
-          explanation: e instanceof Error ? e.message : String(e),
+          kind: 'unparseable',
+          data: { length: rest.length, error: e instanceof Error ? e.message : String(e) },
+          bytes: { hex: toHex(rest), field: { name: 'bytes', offset: 0, length: rest.length } },
         });
       }
       // A certificate verdict still pending is reported first, and a rejection's alert wins.
@@ -110,7 +110,7 @@ export class TlsClient {
           if (!this.machine) throw new TlsAlertError('unexpected_message', 'handshake message before the handshake started');
           // RFC 5246 §7.4.1.1: a HelloRequest that arrives while a handshake is under way is ignored.
           if (message.type === 'hello_request' && this.c.version !== 'TLSv1.3' && this.c.state === 'handshaking') {
-            this.c.parse(message, () => undefined, { explanation: 'A HelloRequest during a handshake is ignored (RFC 5246 §7.4.1.1).' });
+            this.c.parse(message, () => undefined, { ignored: true });
             continue;
           }
           const readKeys = this.c.records.read;
@@ -138,7 +138,8 @@ export class TlsClient {
         this.c.emit({
           direction: 'server->client',
           layer: 'application',
-          title: `Application data, ${content.length} bytes`,
+          kind: 'application-data',
+          data: { length: content.length },
           bytes: { hex: toHex(content), field: { name: 'application_data', offset: 0, length: content.length } },
         });
         this.c.sink.applicationData(content);
@@ -169,7 +170,7 @@ export class TlsClient {
     }
     // RFC 8446 §5: in TLS 1.3 a CCS is a middlebox-compatibility no-op, allowed only during the handshake.
     if (this.c.state === 'connected') throw new TlsAlertError('unexpected_message', 'change_cipher_spec after the TLS 1.3 handshake');
-    this.c.emit({ direction: 'local', layer: 'record', title: 'ChangeCipherSpec ignored (TLS 1.3 compatibility mode)', rfc: 'RFC 8446 §D.4', explanation: 'TLS 1.3 servers send a dummy ChangeCipherSpec so middleboxes that expect TLS 1.2 let the handshake through; it has no effect.' });
+    this.c.emit({ direction: 'local', layer: 'record', kind: 'change-cipher-spec', data: { from: 'server', compatibility: true }, rfc: 'RFC 8446 §D.4' });
   }
 
   private async receiveAlert(content: Uint8Array): Promise<void> {
@@ -177,7 +178,6 @@ export class TlsClient {
     const [levelCode, code] = content;
     const level = alertLevels.name(levelCode) ?? (levelCode === 1 ? 'warning' : 'fatal');
     const description = alertDescriptions.name(code) ?? `unknown(${code})`;
-    const meaning = alertDescriptions.entry(code)?.meaning;
     const field = alertField(levelCode, code);
     this.c.summary.alerts.push({ from: 'server', level: level as 'warning' | 'fatal', description });
     const closing = description === 'close_notify';
@@ -186,13 +186,17 @@ export class TlsClient {
     this.c.emit({
       direction: 'server->client',
       layer: 'alert',
-      title: `Alert: ${description} (${level})`,
+      kind: 'alert',
+      data: {
+        from: 'server',
+        level: level as 'warning' | 'fatal',
+        description,
+        fatal,
+        ...(this.helloRejected(description) ? { helloRejected: true } : {}),
+        ...(fatal && this.refusedForNoCertificate(description) ? { afterEmptyClientCertificate: true } : {}),
+      },
       bytes: { hex: toHex(content), field },
       rfc: 'RFC 8446 §6',
-      explanation: closing
-        ? 'The server will send nothing more on this connection (close_notify).'
-        : `The server sent a ${level} ${description} alert: ${meaning ?? 'unknown alert'}.${fatal ? ' The connection ends.' : ''}${this.helloRejectionHint(description)}${fatal && this.refusedForNoCertificate(description) ? ' It came after the client answered the server\u2019s CertificateRequest with no certificate: this server requires a client certificate.' : ''}`,
-      data: { level, description },
     });
     if (closing) {
       this.c.peerClosed = true;
@@ -203,14 +207,15 @@ export class TlsClient {
         const wasConnected = this.c.state === 'connected';
         this.c.state = 'closed';
         // RFC 5246 §7.2.1, RFC 8446 §6.1: each side sends its own close_notify before closing its write side.
-        if (wasConnected) await this.c.sendAlert('warning', 'close_notify', 'The client answers the server’s close_notify with its own: it will send nothing more either.');
+        if (wasConnected) await this.c.sendAlert('warning', 'close_notify', { cause: 'reply' });
       }
       return;
     }
     if (fatal) {
       this.c.state = 'failed';
-      const why = this.refusedForNoCertificate(description) ? ' after the client sent no certificate: the server requires a client certificate' : '';
-      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert${why}` };
+      const noCertificate = this.refusedForNoCertificate(description);
+      const why = noCertificate ? ' after the client sent no certificate: the server requires a client certificate' : '';
+      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert${why}`, ...(noCertificate ? { afterEmptyClientCertificate: true } : {}) };
     }
   }
 
@@ -219,13 +224,9 @@ export class TlsClient {
     return this.c.sentNoClientCertificate && (noCertificateRefusals as readonly string[]).includes(description);
   }
 
-  /** Why a server may refuse a ClientHello outright: the likely mismatches, in plain words. */
-  private helloRejectionHint(description: string): string {
-    if (this.c.version || !['handshake_failure', 'protocol_version', 'insufficient_security'].includes(description)) return '';
-    return (
-      ' The server found nothing acceptable in the ClientHello: check the offered versions, cipher suites, groups and signature schemes.' +
-      ' Under TLS 1.2 an ECDSA server also needs its certificate\u2019s curve in supported_groups (RFC 8422 §5.1), so pinning a single group such as x25519 can make it refuse.'
-    );
+  /** The server refused the ClientHello outright, before choosing a version: nothing in it was acceptable. */
+  private helloRejected(description: string): boolean {
+    return !this.c.version && ['handshake_failure', 'protocol_version', 'insufficient_security'].includes(description);
   }
 
   /** Sends application data (after the handshake). */
@@ -234,7 +235,8 @@ export class TlsClient {
     this.c.emit({
       direction: 'client->server',
       layer: 'application',
-      title: `Application data, ${data.length} bytes`,
+      kind: 'application-data',
+      data: { length: data.length },
       bytes: { hex: toHex(data), field: { name: 'application_data', offset: 0, length: data.length } },
     });
     await this.c.sendRecords(23, data);
@@ -245,6 +247,6 @@ export class TlsClient {
     if (this.c.state !== 'connected' && this.c.state !== 'handshaking') return;
     const wasConnected = this.c.state === 'connected';
     this.c.state = 'closed';
-    await this.c.sendAlert('warning', 'close_notify', wasConnected ? 'The client is done: it will send no more data.' : 'The client gives up on the handshake.');
+    await this.c.sendAlert('warning', 'close_notify', { cause: wasConnected ? 'close' : 'abandon' });
   }
 }

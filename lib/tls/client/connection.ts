@@ -2,7 +2,7 @@ import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { refusal, TlsAlertError } from '../errors';
-import type { CertificateSummary, StepContent } from '../events';
+import type { AlertData, CertificateSummary, StepContent } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
 import { messageRfc, messageTitle, type EncodedMessage } from '../handshake/messages';
@@ -12,7 +12,6 @@ import { shiftField, type Field } from '../wire/field';
 import { Reader } from '../wire/reader';
 import { derivationToData, type Derivation } from '../keyschedule/tls13';
 import type { CipherSuiteName } from '../registry/crypto';
-import { explainMessage } from './explain';
 import type { CertificateVerdict, ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
 import { personalities } from './personalities';
 
@@ -41,6 +40,8 @@ export interface Failure {
   by: 'client' | 'server' | 'local';
   alert?: AlertDescription | string;
   message: string;
+  /** A server's refusal after the client sent an empty Certificate (it wanted one). */
+  afterEmptyClientCertificate?: boolean;
 }
 
 /** A handshake message received, not yet parsed. */
@@ -142,19 +143,11 @@ export class Common {
   /** After an empty client Certificate: says why, and remembers it to explain a refusal that follows. */
   reportNoClientCertificate(configured: boolean): void {
     this.sentNoClientCertificate = true;
-    this.emit({
-      direction: 'local',
-      layer: 'verdict',
-      title: configured ? 'No usable client certificate' : 'No client certificate configured',
-      explanation: configured
-        ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent; the server decides whether to continue.'
-        : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message and the server decides whether to continue.',
-      data: { event: 'no-client-certificate', configured },
-    });
+    this.emit({ direction: 'local', layer: 'verdict', kind: 'no-client-certificate', data: { configured } });
   }
 
   /** Parses a received handshake message and emits its step, even when parsing fails part-way. */
-  parse<T>(m: HandshakeIn, body: (r: Reader) => T, extra: Partial<StepContent> = {}): T {
+  parse<T>(m: HandshakeIn, body: (r: Reader) => T, extra: { ignored?: boolean } = {}): T {
     const code = handshakeTypes.code(m.type);
     const r = new Reader(m.bytes, messageTitle(m.type), { meaning: handshakeTypes.entry(code)?.meaning, rfc: messageRfc(m.type) });
     let ok = false;
@@ -168,26 +161,25 @@ export class Common {
       this.emit({
         direction: 'server->client',
         layer: 'handshake',
-        title: messageTitle(m.type) + (ok ? '' : ' (malformed)'),
+        kind: 'handshake',
+        data: { message: m.type, from: 'server', ...(this.version ? { version: this.version } : {}), ...(ok ? {} : { malformed: true }), ...extra },
         bytes: { hex: toHex(m.bytes), field: r.field },
         rfc: messageRfc(m.type),
-        explanation: explainMessage(m.type, 'server', this.version),
-        ...extra,
       });
     }
   }
 
   /** Sends handshake messages, each in its own record(s), and adds them to the transcript. */
-  async sendHandshake(messages: EncodedMessage[], addToTranscript = true): Promise<void> {
+  async sendHandshake(messages: EncodedMessage[], addToTranscript = true, renegotiation = false): Promise<void> {
     for (const m of messages) {
       if (addToTranscript) this.transcript.add(m.bytes);
       this.emit({
         direction: 'client->server',
         layer: 'handshake',
-        title: messageTitle(m.type),
+        kind: 'handshake',
+        data: { message: m.type, from: 'client', ...(this.version ? { version: this.version } : {}), ...(renegotiation ? { renegotiation } : {}) },
         bytes: { hex: toHex(m.bytes), field: m.field },
         rfc: messageRfc(m.type),
-        explanation: explainMessage(m.type, 'client', this.version),
       });
       await this.sendRecords(22, m.bytes, m.field);
     }
@@ -204,7 +196,8 @@ export class Common {
     }
   }
 
-  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: string): Promise<void> {
+  /** Sends an alert; `why` says what made the client send it (the view words it). */
+  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: Pick<AlertData, 'cause' | 'personality' | 'reaction' | 'override' | 'error'>): Promise<void> {
     const code = alertDescriptions.code(description);
     const levelCode = alertLevels.code(level);
     const field = alertField(levelCode, code);
@@ -213,11 +206,10 @@ export class Common {
     this.emit({
       direction: 'client->server',
       layer: 'alert',
-      title: `Alert: ${description} (${level})`,
+      kind: 'alert',
+      data: { from: 'client', level, description, fatal: level === 'fatal', ...why },
       bytes: { hex: toHex(content), field },
       rfc: description === 'no_renegotiation' ? 'RFC 5246 §7.2.2' : 'RFC 8446 §6',
-      explanation: why,
-      data: { level, description },
     });
     await this.sendRecords(21, content, field);
   }
@@ -232,19 +224,12 @@ export class Common {
     const check = alertError.check;
     this.emit(
       check
-        ? {
-            // A rule the server broke: the step says which, where it is written, and the facts.
-            direction: 'local',
-            layer: 'verdict',
-            title: `Refused: ${alertError.message}`,
-            rfc: check.rule,
-            explanation: `${alertError.message}. ${check.rule} requires the client to abort the handshake here, with a fatal ${alertError.alert} alert.`,
-            data: { ...check.facts, kind: 'check', check: check.check, ok: false, verdict: 'refused', rule: check.rule, alert: alertError.alert },
-          }
-        : { direction: 'local', layer: 'verdict', title: `Error: ${alertError.message}`, explanation: alertError.message, data: { alert: alertError.alert } },
+        ? // A rule the server broke: the step says which, where it is written, and the facts.
+          { direction: 'local', layer: 'verdict', kind: 'refusal', rfc: check.rule, data: { check: check.check, ok: false, rule: check.rule, alert: alertError.alert, message: alertError.message, facts: check.facts ?? {} } }
+        : { direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'tls', alert: alertError.alert, message: alertError.message } },
     );
     try {
-      await this.sendAlert('fatal', alertError.alert, `The client found a problem and ends the connection: ${alertError.message}`);
+      await this.sendAlert('fatal', alertError.alert, { cause: 'error', error: alertError.message });
     } catch {
       // The alert could not be encoded (e.g. the record layer itself is broken): nothing more to send.
     }
@@ -299,7 +284,7 @@ export function keySink(c: Common): (d: Derivation) => void {
     c.emit({
       direction: 'local',
       layer: 'key',
-      title: d.label,
+      kind: 'key',
       data: derivationToData(d),
       rfc: 'RFC 8446 §7.1',
     });
@@ -366,15 +351,14 @@ function recordStep(direction: 'client->server' | 'server->client', record: Outg
   } else {
     fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: inner.map((f) => shiftField(f, 5)) };
   }
-  const protectedNote = record.protectedBy ? ' (encrypted)' : '';
   return {
     direction,
     layer: 'record',
-    title: `Record: ${typeName}${protectedNote}, ${record.content.length} bytes`,
+    kind: 'record',
     bytes: { hex: toHex(record.wire), field: { name: structure.name, offset: 0, length: record.wire.length, rfc: structure.rfc, children: [...header, fragment] } },
     plaintext,
     rfc: structure.rfc,
-    data: { contentType: typeName, outerContentType: record.outerType, protectedBy: record.protectedBy ?? null, contentLength: record.content.length },
+    data: { contentType: typeName, outerContentType: record.outerType, protectedBy: record.protectedBy ?? null, encrypted: Boolean(record.protectedBy), contentLength: record.content.length },
   };
 }
 

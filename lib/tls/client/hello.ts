@@ -120,9 +120,9 @@ async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello
   c.emit({
     direction: 'local',
     layer: 'handshake',
-    title: `HelloRetryRequest: retry${group ? ` with ${group}` : ''}${hrr.extensions.cookie ? ' and cookie' : ''}`,
+    kind: 'hello-retry',
+    data: { ...(group ? { group } : {}), cookie: Boolean(hrr.extensions.cookie) },
     rfc: 'RFC 8446 §4.1.4',
-    explanation: `The server cannot use any key share the client sent${group ? ` and asks for a ${group} share` : ''}. The client sends a second ClientHello; the transcript keeps only a hash of the first one (message_hash).`,
   });
   const shares = group ? [await c.deps.crypto.generateKeyShare(group, c.deps.random)] : hello.shares;
   const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites };

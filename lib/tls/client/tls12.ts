@@ -78,7 +78,7 @@ export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m:
     if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) {
       throw new TlsAlertError('illegal_parameter', 'downgrade detected: the ServerHello random carries the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3)');
     }
-    c.emit({ direction: 'local', layer: 'verdict', title: 'No downgrade sentinel: TLS 1.2 is the server\u2019s real choice', rfc: 'RFC 8446 §4.1.3', explanation: 'A TLS 1.3 server that answers with TLS 1.2 puts "DOWNGRD" in the last bytes of its random. It is absent, so the server does not support TLS 1.3 (or was configured without it) — no attacker removed it.' });
+    c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'downgrade-sentinel', ok: true }, rfc: 'RFC 8446 §4.1.3' });
   }
   const ri = sh.extensions.renegotiationInfo;
   if (ri && ri.length) throw new TlsAlertError('handshake_failure', 'renegotiation_info must be empty in an initial handshake (RFC 5746 §3.4)');
@@ -116,13 +116,8 @@ async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: Ci
   c.emit({
     direction: 'local',
     layer: 'verdict',
-    title: `TLS 1.2 with ${suite}`,
-    explanation: [
-      secureRenegotiation ? 'The server supports secure renegotiation (RFC 5746).' : 'The server did not answer renegotiation_info: it does not support secure renegotiation (RFC 5746), so this client will never renegotiate with it.',
-      ext.extendedMasterSecret ? 'Extended master secret (RFC 7627) is on: the master secret is bound to the whole handshake.' : 'No extended master secret (RFC 7627): the master secret depends only on the randoms and the key exchange.',
-      info.cipher.endsWith('CBC') ? (encryptThenMac ? 'CBC records use encrypt-then-MAC (RFC 7366).' : 'CBC records use the classic MAC-then-encrypt construction.') : '',
-    ].filter(Boolean).join(' '),
-    data: { secureRenegotiation, extendedMasterSecret: Boolean(ext.extendedMasterSecret), encryptThenMac, sessionId: toHex(sh.sessionId) },
+    kind: 'negotiated',
+    data: { version: 'TLSv1.2', cipherSuite: suite, secureRenegotiation, extendedMasterSecret: Boolean(ext.extendedMasterSecret), encryptThenMac, cbc: info.cipher.endsWith('CBC'), sessionId: toHex(sh.sessionId) },
   });
   const h: Handshake12 = {
     clientRandom,
@@ -239,7 +234,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
     await c.sendHandshake([encodeCertificateVerify(scheme, signature, 'signature over all handshake messages so far')]);
   }
 
-  c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec', rfc: 'RFC 5246 §7.1', explanation: 'From the next record on, the client encrypts with the keys just derived.' });
+  c.emit({ direction: 'client->server', layer: 'record', kind: 'change-cipher-spec', data: { from: 'client', compatibility: false }, rfc: 'RFC 5246 §7.1' });
   await c.sendRecords(20, new Uint8Array([1]));
   c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
   const verifyData = h.schedule.finished(master, 'client finished', c.transcript.hash(h.info.hash));
@@ -268,7 +263,7 @@ function expectTicketOrChangeCipherSpec(c: Common, h: Handshake12, serverProtect
     async changeCipherSpec() {
       c.assertNoBufferedHandshake();
       c.records.read = serverProtection;
-      c.emit({ direction: 'local', layer: 'record', title: 'Server switched to the new keys (ChangeCipherSpec)', rfc: 'RFC 5246 §7.1' });
+      c.emit({ direction: 'local', layer: 'record', kind: 'change-cipher-spec', data: { from: 'server', compatibility: false }, rfc: 'RFC 5246 §7.1' });
       return expectFinished(c, h);
     },
   };
@@ -283,15 +278,15 @@ function expectFinished(c: Common, h: Handshake12): State {
       const expected = h.schedule.finished(h.master!, 'server finished', c.transcript.hash(h.info.hash));
       if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
       c.transcript.add(m.bytes);
-      c.emit({ direction: 'local', layer: 'verdict', title: 'Server Finished verified', rfc: 'RFC 5246 §7.4.9', explanation: 'The server\u2019s Finished matches: both sides saw the same handshake and hold the same master secret.' });
+      c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'finished', ok: true, version: 'TLSv1.2' }, rfc: 'RFC 5246 §7.4.9' });
       const previous: PreviousHandshake = { clientVerifyData: h.clientVerifyData!, serverVerifyData: verifyData, leafDer: h.leafDer! };
       if (h.previous) {
         c.summary.renegotiations++;
-        c.emit({ direction: 'local', layer: 'verdict', title: 'Renegotiation complete', rfc: 'RFC 5746 §3.5', explanation: 'The new handshake finished; it is bound to the previous one by renegotiation_info, and the server kept its certificate. Application data continues under the new keys.' });
+        c.emit({ direction: 'local', layer: 'verdict', kind: 'handshake-complete', data: { version: 'TLSv1.2', cipherSuite: h.suite, group: c.summary.group, renegotiation: true }, rfc: 'RFC 5746 §3.5' });
       } else {
         c.state = 'connected';
         c.summary.handshakeCompleteAtMs = c.deps.now();
-        c.emit({ direction: 'local', layer: 'verdict', title: 'Handshake complete', explanation: `TLS 1.2 with ${h.suite}${c.summary.group ? ` over ${c.summary.group}` : ' (static RSA key exchange)'}.` });
+        c.emit({ direction: 'local', layer: 'verdict', kind: 'handshake-complete', data: { version: 'TLSv1.2', cipherSuite: h.suite, group: c.summary.group, renegotiation: false } });
       }
       return traffic12(c, h, previous);
     },
@@ -314,43 +309,35 @@ async function onHelloRequest(c: Common, h: Handshake12, previous: PreviousHands
   c.parse(m, () => undefined);
   const p = c.personality;
   let reaction = p.onHelloRequest;
-  let why = p.onHelloRequestText;
+  let override: 'insecure-renegotiation' | 'renegotiation-limit' | undefined;
   if (reaction === 'renegotiate' && !h.secureRenegotiation) {
     reaction = 'refuse-warning';
-    why = `${p.title} renegotiates only with servers that support secure renegotiation (RFC 5746); this server does not, so it refuses.`;
+    override = 'insecure-renegotiation';
   } else if (reaction === 'renegotiate' && c.summary.renegotiations >= c.options.maxRenegotiations) {
     reaction = 'refuse-warning';
-    why = `This client already renegotiated ${c.summary.renegotiations} times on this connection and refuses more (a bound against renegotiation loops).`;
+    override = 'renegotiation-limit';
   }
-  c.emit({ direction: 'local', layer: 'verdict', title: `${p.title} on HelloRequest: ${reactionTitle(reaction)}`, explanation: why, data: { personality: p.name, reaction } });
+  const decision = { personality: p.name, trigger: 'hello_request', reaction, ...(override ? { override } : {}), renegotiations: c.summary.renegotiations } as const;
+  c.emit({ direction: 'local', layer: 'verdict', kind: 'personality', data: decision });
+  const why = { cause: 'renegotiation-refused', personality: p.name, reaction, ...(override ? { override } : {}) } as const;
   switch (reaction) {
     case 'ignore':
       return traffic;
     case 'refuse-warning':
-      await c.sendAlert('warning', 'no_renegotiation', `${why} A warning-level alert: per RFC 5246 the connection may continue; what happens next is up to the server.`);
+      await c.sendAlert('warning', 'no_renegotiation', why);
       return traffic;
     case 'refuse-warning-then-fail':
       await c.sendAlert('warning', 'no_renegotiation', why);
       c.unusable = 'tls: no renegotiation (Go refuses the renegotiation and the connection can no longer be used)';
       return traffic;
     case 'refuse-fatal':
-      await c.sendAlert('fatal', 'no_renegotiation', `${why} A fatal alert ends the connection.`);
+      await c.sendAlert('fatal', 'no_renegotiation', why);
       c.state = 'failed';
       c.failure = { by: 'client', alert: 'no_renegotiation', message: `${p.title} refuses renegotiation with a fatal alert` };
       return traffic;
     case 'renegotiate':
       return startRenegotiation(c, h, previous);
   }
-}
-
-function reactionTitle(reaction: string): string {
-  return {
-    renegotiate: 'renegotiate',
-    'refuse-warning': 'refuse (warning no_renegotiation)',
-    'refuse-fatal': 'refuse (fatal no_renegotiation)',
-    ignore: 'ignore it',
-    'refuse-warning-then-fail': 'refuse (warning), then fail',
-  }[reaction]!;
 }
 
 /** RFC 5746 §3.5: a new full handshake, encrypted under the current keys, bound to the previous one. */
@@ -374,8 +361,8 @@ async function startRenegotiation(c: Common, h: Handshake12, previous: PreviousH
     sessionTicket: false,
   });
   const hello = encodeClientHello({ random, legacySessionId: new Uint8Array(0), cipherSuites: suites, extensions });
-  c.emit({ direction: 'local', layer: 'handshake', title: 'Renegotiation: new ClientHello under the current keys', rfc: 'RFC 5746 §3.5', explanation: 'The client starts a complete new handshake inside the encrypted connection. renegotiation_info carries its previous Finished value, binding the new handshake to the old one (the fix for CVE-2009-3555). No session is offered for resumption, so the server does a full handshake and can ask for a certificate.' });
-  await c.sendHandshake([hello]);
+  c.emit({ direction: 'local', layer: 'handshake', kind: 'renegotiation-start', data: {}, rfc: 'RFC 5746 §3.5' });
+  await c.sendHandshake([hello], true, true);
   return expectRenegotiationServerHello(c, random, suites, previous, extensions.map((e) => e.type));
 }
 
@@ -397,7 +384,7 @@ function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, sui
       if (!got || !equalBytes(got, expected)) {
         throw new TlsAlertError('handshake_failure', 'the server\u2019s renegotiation_info does not carry client_verify_data ‖ server_verify_data (RFC 5746 §3.5)');
       }
-      c.emit({ direction: 'local', layer: 'verdict', title: 'renegotiation_info verified', rfc: 'RFC 5746 §3.5', explanation: 'The server echoed both previous Finished values: this renegotiation continues the same connection, not a spliced one.' });
+      c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'renegotiation-info', ok: true }, rfc: 'RFC 5746 §3.5' });
       return afterServerHello(c, clientRandom, suites, sh, m, previous);
     },
   };

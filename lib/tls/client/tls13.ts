@@ -34,7 +34,7 @@ import { chooseClientScheme, concludeCertificateCheck, startCertificateCheck, ve
 export async function sendCompatibilityCcs(c: Common): Promise<void> {
   if (c.compatibilityCcsSent) return;
   c.compatibilityCcsSent = true;
-  c.emit({ direction: 'client->server', layer: 'record', title: 'ChangeCipherSpec (compatibility)', rfc: 'RFC 8446 §D.4', explanation: 'A dummy ChangeCipherSpec that makes a TLS 1.3 handshake look like a resumed TLS 1.2 one to middleboxes. It has no cryptographic effect.' });
+  c.emit({ direction: 'client->server', layer: 'record', kind: 'change-cipher-spec', data: { from: 'client', compatibility: true }, rfc: 'RFC 8446 §D.4' });
   await c.sendRecords(20, new Uint8Array([1]));
 }
 
@@ -204,7 +204,7 @@ function expectFinished(c: Common, h: Handshake13): State {
       const verifyData = c.parse(m, (r) => readFinished(r));
       const expected = h.schedule.finished('server_handshake_traffic_secret', h.hs.server, c.transcript.hash(h.info.hash));
       if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
-      c.emit({ direction: 'local', layer: 'verdict', title: 'Server Finished verified', rfc: 'RFC 8446 §4.4.4', explanation: 'The server\u2019s Finished MAC matches the client\u2019s own transcript: both sides saw the same handshake.', data: { expected: toHex(expected) } });
+      c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'finished', ok: true, version: 'TLSv1.3', expected: toHex(expected) }, rfc: 'RFC 8446 §4.4.4' });
       c.transcript.add(m.bytes);
       const app = h.schedule.deriveApplicationSecrets(c.transcript.hash(h.info.hash));
       c.keyLog('CLIENT_TRAFFIC_SECRET_0', h.hello.random, app.client);
@@ -224,7 +224,7 @@ function expectFinished(c: Common, h: Handshake13): State {
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientApp.key, clientApp.iv, 'client application traffic keys');
       c.state = 'connected';
       c.summary.handshakeCompleteAtMs = c.deps.now();
-      c.emit({ direction: 'local', layer: 'verdict', title: 'Handshake complete', explanation: `TLS 1.3 with ${h.suite} over ${c.summary.group}. Application data is now protected by the application traffic keys.` });
+      c.emit({ direction: 'local', layer: 'verdict', kind: 'handshake-complete', data: { version: 'TLSv1.3', cipherSuite: h.suite, group: c.summary.group, renegotiation: false } });
       return traffic13(c, { ...h, app: { client: app.client, server: app.server, generation: 0 } });
     },
   };

@@ -1,6 +1,7 @@
 import { digest, hashLength, hkdfExpandLabel, hkdfExtract, hmacOf } from '../hash';
 import type { HashName } from '../registry/crypto';
 import { toHex, utf8 } from '../wire/bytes';
+import type { KeyData } from '../../trace/schema';
 
 /** One derived value, recorded with its inputs so the key schedule can be drawn (RFC 8446 §7.1). */
 export interface Derivation {
@@ -116,6 +117,6 @@ export function certificateVerifyContent(server: boolean, transcriptHash: Uint8A
   return out;
 }
 
-export function derivationToData(d: Derivation): Record<string, unknown> {
+export function derivationToData(d: Derivation): KeyData {
   return { label: d.label, value: toHex(d.value), inputs: d.inputs, algorithm: d.algorithm };
 }

@@ -1,22 +1,7 @@
-/**
- * One node of the annotation tree laid over a run of bytes. The same codec that reads or writes
- * the bytes produces these nodes, so the explanation of a byte cannot drift from the parser.
- */
-export interface Field {
-  /** The protocol's own name for the field: "legacy_version", "key_share", "Certificate". */
-  name: string;
-  /** Byte offset from the start of the step's bytes. */
-  offset: number;
-  /** Number of bytes the field covers (header and body). */
-  length: number;
-  /** Decoded value, human readable: "0x0303 (TLS 1.2)", "x25519", "www.example.com". */
-  value?: string;
-  /** One line saying what the field is for. */
-  meaning?: string;
-  /** Where the rule lives: "RFC 8446 §4.1.2". */
-  rfc?: string;
-  children?: Field[];
-}
+import type { Field } from '../../trace/schema';
+
+/** The annotation tree node is part of the trace (lib/trace/schema.ts): the codecs produce it. */
+export type { Field };
 
 /** Describes a field as it is read or written. */
 export interface FieldInfo {
