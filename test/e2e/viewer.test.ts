@@ -44,7 +44,7 @@ describe('viewing a saved trace', () => {
     // A failed run opens its last step: the reset, with the "why" box.
     const detail = page.getByTestId('step-detail');
     await detail.getByText('Why did this happen?').waitFor();
-    assert.match(await detail.innerText(), /IIS treats the refusal as fatal/);
+    assert.match(await detail.innerText(), /The server aborted the TCP connection with a reset \(RST\) instead of closing it or sending a TLS alert/);
     await page.screenshot({ path: screenshotPath('viewer-iis-reset'), fullPage: true });
   });
 
@@ -75,7 +75,7 @@ describe('viewing a saved trace', () => {
   it('shows ciphertext and decrypted plaintext of a protected record', async () => {
     const page = await stack.newPage();
     await openTrace(page, 'tls13-ok', tls13OkTrace());
-    await page.locator('[data-testid=step-row][data-layer=record]').filter({ hasText: 'Record: encrypted handshake' }).first().click();
+    await page.locator('[data-testid=step-row][data-layer=record]').filter({ hasText: 'Record: handshake (encrypted)' }).first().click();
     const detail = page.getByTestId('step-detail');
     await detail.getByText('On the wire (ciphertext)').waitFor();
     await detail.getByText('Decrypted plaintext').waitFor();
