@@ -1,4 +1,5 @@
 import type { Field } from '../tls/wire/field';
+import { fieldMeaning } from './fieldText';
 import type { AnnotatedBytes } from '../trace/schema';
 
 /**
@@ -77,7 +78,7 @@ export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LIN
   const byteDepth: number[] = new Array(length).fill(-1);
 
   // Offsets in the tree are absolute (relative to the step's bytes, see Field.offset).
-  const visit = (field: Field, id: string, depth: number, parentId: string | undefined): HexField => {
+  const visit = (field: Field, id: string, depth: number, parentId: string | undefined, ancestors: readonly Field[]): HexField => {
     const rawEnd = field.offset + field.length;
     const start = Math.min(Math.max(field.offset, 0), length);
     const end = Math.min(Math.max(rawEnd, start), length);
@@ -90,7 +91,7 @@ export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LIN
       parentId,
       childIds: [],
       value: field.value,
-      meaning: field.meaning,
+      meaning: fieldMeaning(field, ancestors),
       rfc: field.rfc,
       clipped: field.offset < 0 || rawEnd > length,
     };
@@ -105,12 +106,12 @@ export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LIN
       }
     }
     (field.children ?? []).forEach((child, index) => {
-      const childNode = visit(child, `${id}.${index}`, depth + 1, id);
+      const childNode = visit(child, `${id}.${index}`, depth + 1, id, [...ancestors, field]);
       node.childIds.push(childNode.id);
     });
     return node;
   };
-  if (data.field) visit(data.field, '0', 0, undefined);
+  if (data.field) visit(data.field, '0', 0, undefined, []);
 
   const spans: HexSpan[] = [];
   for (let i = 0; i < length; i++) {

@@ -148,8 +148,7 @@ export class Common {
 
   /** Parses a received handshake message and emits its step, even when parsing fails part-way. */
   parse<T>(m: HandshakeIn, body: (r: Reader) => T, extra: { ignored?: boolean } = {}): T {
-    const code = handshakeTypes.code(m.type);
-    const r = new Reader(m.bytes, messageTitle(m.type), { meaning: handshakeTypes.entry(code)?.meaning, rfc: messageRfc(m.type) });
+    const r = new Reader(m.bytes, messageTitle(m.type), { rfc: messageRfc(m.type) });
     let ok = false;
     try {
       r.u8('msg_type', (v) => ({ value: handshakeTypes.describe(v) }));
@@ -307,8 +306,8 @@ export function alertField(levelCode: number, code: number): Field {
     length: 2,
     rfc: 'RFC 8446 §6',
     children: [
-      { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode), meaning: alertLevels.entry(levelCode)?.meaning },
-      { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code), meaning: alertDescriptions.entry(code)?.meaning },
+      { name: 'level', offset: 0, length: 1, value: alertLevels.describe(levelCode) },
+      { name: 'description', offset: 1, length: 1, value: alertDescriptions.describe(code) },
     ],
   };
 }

@@ -44,7 +44,7 @@ function describeVersion(v: number) {
 }
 
 function describeGroup(g: number) {
-  return { value: groups.describe(g), meaning: groups.entry(g)?.meaning };
+  return { value: groups.describe(g) };
 }
 
 function describeScheme(s: number) {
@@ -66,7 +66,7 @@ export function readExtensions(r: Reader, context: ExtensionContext): ServerExte
         }
         out.seen.push(type);
         r.vector('extension_data', 2, () => readExtensionBody(r, type, context, out));
-      }, { meaning: extensionTypes.entry(type)?.meaning });
+      });
     }
   });
   return out;
@@ -279,7 +279,6 @@ export function writeExtensionList(w: Writer, list: ExtensionWriter[]): void {
           w.u16('extension_type', e.type, { value: extensionTypes.describe(e.type) });
           w.vector('extension_data', 2, e.body);
         },
-        { meaning: extensionTypes.entry(e.type)?.meaning },
       );
     }
   });

@@ -70,7 +70,7 @@ export function messageRfc(type: HandshakeType): string | undefined {
 /** Writes msg_type, the 3-byte length and the body (RFC 8446 §4). */
 export function encodeMessage(type: HandshakeType, body: (w: Writer) => void): EncodedMessage {
   const code = handshakeTypes.code(type);
-  const w = new Writer(TITLES[type], { meaning: handshakeTypes.entry(code)?.meaning, rfc: RFC[type] });
+  const w = new Writer(TITLES[type], { rfc: RFC[type] });
   w.u8('msg_type', code, { value: handshakeTypes.describe(code) });
   w.prefixed('length', 3, body);
   const { bytes, field } = w.finish();
@@ -112,7 +112,7 @@ export function readMessage<T>(bytes: Uint8Array, annotateBody: (r: Reader, type
   const typeCode = bytes[0];
   const type = handshakeTypes.name(typeCode);
   if (!type) throw new TlsAlertError('unexpected_message', `unknown handshake message type ${typeCode}`);
-  const r = new Reader(bytes, TITLES[type], { meaning: handshakeTypes.entry(typeCode)?.meaning, rfc: RFC[type] });
+  const r = new Reader(bytes, TITLES[type], { rfc: RFC[type] });
   r.u8('msg_type', (v) => ({ value: handshakeTypes.describe(v) }));
   const value = r.prefixed('length', 3, () => annotateBody(r, type));
   r.end();

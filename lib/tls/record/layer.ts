@@ -173,7 +173,7 @@ function emptyRecord(type: number, rule: string): TlsAlertError {
  * version, the negotiated version (RFC 5246 §6.2.1).
  */
 export function recordHeaderFields(record: WireRecord, recordVersion: 'TLSv1.3' | 'TLSv1.2', encrypted: boolean): Field[] {
-  const type = { offset: 0, length: 1, value: contentTypes.describe(record.outerType), meaning: contentTypes.entry(record.outerType)?.meaning };
+  const type = { offset: 0, length: 1, value: contentTypes.describe(record.outerType) };
   const length = { name: 'length', offset: 3, length: 2, value: `${record.fragment.length} bytes` };
   if (recordVersion === 'TLSv1.3') {
     return [
