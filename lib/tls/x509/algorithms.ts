@@ -104,13 +104,13 @@ function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable
   if (hashTlv) {
     const h = pssHash(DerReader.inside(hashTlv, r.at('hashAlgorithm')).next('', Tag.SEQUENCE), r.at('hashAlgorithm'));
     pss.hash = h.hash;
-    children.push(tlvField(hashTlv, 'hashAlgorithm', { value: h.hash, meaning: 'hash of the message', rfc: 'RFC 4055 §3.1' }, [h.field]));
+    children.push(tlvField(hashTlv, 'hashAlgorithm', { value: h.hash, rfc: 'RFC 4055 §3.1' }, [h.field]));
   }
   const mgfTlv = r.optional('maskGenAlgorithm', contextTag(1, true));
   if (mgfTlv) {
     const m = pssHash(DerReader.inside(mgfTlv, r.at('maskGenAlgorithm')).next('', Tag.SEQUENCE), r.at('maskGenAlgorithm'));
     pss.mgfHash = m.hash;
-    children.push(tlvField(mgfTlv, 'maskGenAlgorithm', { value: `MGF1 with ${m.hash}`, meaning: 'mask generation function', rfc: 'RFC 4055 §3.1' }, [m.field]));
+    children.push(tlvField(mgfTlv, 'maskGenAlgorithm', { value: `MGF1 with ${m.hash}`, rfc: 'RFC 4055 §3.1' }, [m.field]));
   }
   const saltTlv = r.optional('saltLength', contextTag(2, true));
   if (saltTlv) {
@@ -170,7 +170,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     if (key.algorithm === 'ec' && params.tag === Tag.OID) {
       const curveOid = decodeOid(params.content, `${r.at('algorithm')}.parameters`);
       key.curve = CURVE_BY_OID[curveOid] ?? oidName(curveOid);
-      algChildren.push(tlvField(params, 'namedCurve', { value: describeOid(curveOid), meaning: 'the curve the key lives on', rfc: 'RFC 5480 §2.1.1' }));
+      algChildren.push(tlvField(params, 'namedCurve', { value: describeOid(curveOid), rfc: 'RFC 5480 §2.1.1' }));
     } else if (key.algorithm === 'rsa-pss') {
       const { field } = decodePssParams(params, `${r.at('algorithm')}.parameters`);
       if (field) algChildren.push(field);
@@ -198,8 +198,8 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     key.description = `RSA ${key.bits} bits`;
     keyChildren.push(
       tlvField(seq, 'RSAPublicKey', { value: key.description, rfc: 'RFC 3279 §2.3.1' }, [
-        tlvField(modulus, 'modulus', { value: `${key.bits}-bit modulus`, meaning: 'n, the product of the two secret primes' }),
-        tlvField(exponent, 'publicExponent', { value: e, meaning: 'e, the public exponent' }),
+        tlvField(modulus, 'modulus', { value: `${key.bits}-bit modulus` }),
+        tlvField(exponent, 'publicExponent', { value: e }),
       ]),
     );
   } else if (key.algorithm === 'ec') {
@@ -215,7 +215,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     keyChildren.push(bitsField('publicKey', `${bits.length} bytes`));
   }
 
-  const field = tlvField(tlv, 'subjectPublicKeyInfo', { value: key.description, meaning: 'the subject’s public key and its algorithm', rfc: 'RFC 5280 §4.1.2.7' }, [
+  const field = tlvField(tlv, 'subjectPublicKeyInfo', { value: key.description, rfc: 'RFC 5280 §4.1.2.7' }, [
     tlvField(algTlv, 'algorithm', { value: oidName(oid) }, algChildren),
     tlvField(keyTlv, 'subjectPublicKey', { value: `${bits.length} bytes` }, keyChildren),
   ]);

@@ -70,9 +70,9 @@ function decodeTime(tlv: Tlv, path: string): Date {
   return d;
 }
 
-function timeField(tlv: Tlv, name: string, date: Date, meaning: string): Field {
+function timeField(tlv: Tlv, name: string, date: Date): Field {
   const form = tlv.tag === Tag.UTCTime ? 'UTCTime' : 'GeneralizedTime';
-  return tlvField(tlv, name, { value: `${date.toISOString().replace('.000Z', 'Z')} (${form})`, meaning, rfc: `${RFC} §4.1.2.5` });
+  return tlvField(tlv, name, { value: `${date.toISOString().replace('.000Z', 'Z')} (${form})`, rfc: `${RFC} §4.1.2.5` });
 }
 
 /** Certificates already parsed, by the identity of their DER bytes (callers do not mutate them). */
@@ -114,23 +114,22 @@ function parse(der: Uint8Array): Certificate {
     vr.end();
     if (v > 2) throw badCertificate(`malformed certificate: version ${v} is not v1, v2 or v3`);
     version = (v + 1) as 1 | 2 | 3;
-    tbsFields.push(tlvField(versionTlv, 'version', { value: `v${version} (${v})`, meaning: 'certificate format version; v3 allows extensions', rfc: `${RFC} §4.1.2.1` }));
+    tbsFields.push(tlvField(versionTlv, 'version', { value: `v${version} (${v})`, rfc: `${RFC} §4.1.2.1` }));
   }
 
   const serialTlv = t.next('serialNumber', Tag.INTEGER);
   if (serialTlv.content.length === 0) throw badCertificate('malformed certificate: empty serialNumber');
   const serialBytes = serialTlv.content.length > 1 && serialTlv.content[0] === 0 ? serialTlv.content.subarray(1) : serialTlv.content;
   const serialNumber = toHex(serialBytes);
-  tbsFields.push(tlvField(serialTlv, 'serialNumber', { value: serialNumber, meaning: 'unique per issuer; identifies the certificate in revocation lists', rfc: `${RFC} §4.1.2.2` }));
+  tbsFields.push(tlvField(serialTlv, 'serialNumber', { value: serialNumber, rfc: `${RFC} §4.1.2.2` }));
 
   const innerAlgTlv = t.next('signature', Tag.SEQUENCE);
   const innerAlg = decodeSignatureAlgorithm(innerAlgTlv, 'signature', t.at('signature'), {
-    meaning: 'the algorithm the issuer signed with (must equal signatureAlgorithm)',
     rfc: `${RFC} §4.1.2.3`,
   });
   tbsFields.push(innerAlg.field);
 
-  const issuer = decodeName(t.next('issuer', Tag.SEQUENCE), 'issuer', t.at('issuer'), { meaning: 'who signed this certificate', rfc: `${RFC} §4.1.2.4` });
+  const issuer = decodeName(t.next('issuer', Tag.SEQUENCE), 'issuer', t.at('issuer'), { rfc: `${RFC} §4.1.2.4` });
   tbsFields.push(issuer.field);
 
   const validityTlv = t.next('validity', Tag.SEQUENCE);
@@ -141,13 +140,13 @@ function parse(der: Uint8Array): Certificate {
   const notBefore = decodeTime(nbTlv, vr.at('notBefore'));
   const notAfter = decodeTime(naTlv, vr.at('notAfter'));
   tbsFields.push(
-    tlvField(validityTlv, 'validity', { value: `${notBefore.toISOString()} – ${notAfter.toISOString()}`, meaning: 'the period the certificate may be used in', rfc: `${RFC} §4.1.2.5` }, [
-      timeField(nbTlv, 'notBefore', notBefore, 'not valid before this instant'),
-      timeField(naTlv, 'notAfter', notAfter, 'not valid after this instant'),
+    tlvField(validityTlv, 'validity', { value: `${notBefore.toISOString()} – ${notAfter.toISOString()}`, rfc: `${RFC} §4.1.2.5` }, [
+      timeField(nbTlv, 'notBefore', notBefore),
+      timeField(naTlv, 'notAfter', notAfter),
     ]),
   );
 
-  const subject = decodeName(t.next('subject', Tag.SEQUENCE), 'subject', t.at('subject'), { meaning: 'whom this certificate is about', rfc: `${RFC} §4.1.2.6` });
+  const subject = decodeName(t.next('subject', Tag.SEQUENCE), 'subject', t.at('subject'), { rfc: `${RFC} §4.1.2.6` });
   tbsFields.push(subject.field);
 
   const spkiTlv = t.next('subjectPublicKeyInfo', Tag.SEQUENCE);
@@ -182,7 +181,7 @@ function parse(der: Uint8Array): Certificate {
     }
     if (extensionList.length === 0) throw badCertificate('malformed certificate: an empty extensions list (RFC 5280 §4.1: SIZE (1..MAX))');
     tbsFields.push(
-      tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, meaning: 'v3 extensions: names, constraints, key usages…', rfc: `${RFC} §4.2` }, [
+      tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, rfc: `${RFC} §4.2` }, [
         tlvField(seq, 'Extensions', { value: extensionList.map((e) => e.name).join(', ') }, extFields),
       ]),
     );
@@ -190,7 +189,6 @@ function parse(der: Uint8Array): Certificate {
   t.end();
 
   const outerAlg = decodeSignatureAlgorithm(outerAlgTlv, 'signatureAlgorithm', 'Certificate.signatureAlgorithm', {
-    meaning: 'how the issuer signed tbsCertificate',
     rfc: `${RFC} §4.1.1.2`,
   });
   // RFC 5280 §4.1.1.2: the signed copy must equal the unsigned one, or the algorithm could be swapped.
@@ -205,10 +203,10 @@ function parse(der: Uint8Array): Certificate {
   sigChildren.push(signatureField(signature, sigStart + 1, outerAlg.algorithm));
 
   const unknownCriticalExtensions = extensionList.filter((e) => e.critical && !e.understood).map((e) => e.name);
-  const field = tlvField(certTlv, 'Certificate', { value: subject.name.display, meaning: 'an X.509 certificate: a public key bound to a name, signed by an issuer', rfc: `${RFC} §4.1` }, [
-    tlvField(tbs, 'tbsCertificate', { value: `${tbs.length} bytes signed by the issuer`, meaning: 'the signed part of the certificate', rfc: `${RFC} §4.1.1.1` }, tbsFields),
+  const field = tlvField(certTlv, 'Certificate', { value: subject.name.display, rfc: `${RFC} §4.1` }, [
+    tlvField(tbs, 'tbsCertificate', { value: `${tbs.length} bytes signed by the issuer`, rfc: `${RFC} §4.1.1.1` }, tbsFields),
     outerAlg.field,
-    tlvField(sigTlv, 'signatureValue', { value: `${signature.length} bytes`, meaning: 'the issuer’s signature over tbsCertificate', rfc: `${RFC} §4.1.1.3` }, sigChildren),
+    tlvField(sigTlv, 'signatureValue', { value: `${signature.length} bytes`, rfc: `${RFC} §4.1.1.3` }, sigChildren),
   ]);
 
   return {
