@@ -106,7 +106,7 @@ function page(r: PageResult): string {
 }
 
 function shareTable(r: ShareResult, paths: ShareResult['paths']): string {
-  const rows = [['path', 'req/s', 'of floor', 'p50', 'p99', 'body', 'first answer', 'Cache-Control', 'target']];
+  const rows = [['path', 'req/s', 'of floor', 'p50', 'p99', 'server CPU/req', 'body', 'first answer', 'Cache-Control', 'target']];
   for (const p of paths) {
     const path = p.path.replace(r.id, '{id}').replace(/url=[^&]+/, 'url=…');
     rows.push([
@@ -115,6 +115,7 @@ function shareTable(r: ShareResult, paths: ShareResult['paths']): string {
       `${((p.ofFloor ?? 0) * 100).toFixed(0)} %`,
       ms(p.p50Ms),
       ms(p.p99Ms),
+      ms(p.serverCpuMsPerRequest),
       `${kb(p.bodyBytes)}${p.contentEncoding ? ` ${p.contentEncoding}` : ''}`,
       p.firstAnswer ?? '—',
       p.cacheControl ?? '—',
@@ -128,10 +129,10 @@ function share(r: ShareResult): string {
   const light = r.embedTransfer.light;
   const full = r.embedTransfer.full;
   return [
-    `${r.concurrency} concurrent keep-alive clients, ${r.seconds} s per path; floor ${r.floor.path} (${kb(r.floor.rawBytes)}), first and last`,
-    'without Accept-Encoding (targets judged here):',
+    `${r.concurrency} concurrent keep-alive clients, ${r.seconds} s per path in one-second turns; floor ${r.floor.path} (${kb(r.floor.rawBytes)})`,
+    'without Accept-Encoding (the bytes as stored):',
     shareTable(r, r.paths),
-    'with Accept-Encoding: gzip (Next.js compresses every answer on the way out):',
+    'with Accept-Encoding: gzip, as browsers send it (Next.js compresses every answer on the way out):',
     shareTable(r, r.pathsGzip),
     `light embed before interaction: ${light.requests} requests, ${kb(light.bytes)} transferred — target ≤ ${light.targetKB} KB: ${met(light.withinTarget)}`,
     `full embed (/embed/r/{id}/steps, what a step link opens): ${full.requests} requests, ${kb(full.bytes)} transferred`,

@@ -14,7 +14,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { BENCH_DIR } from './peers';
 import { SkipSection } from './skip';
 import { round } from './stats';
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     command: `npx tsx bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     mode: args.full ? 'full' : 'quick',
-    ...(args.merge ? { merged: `sections not in this run are kept from ${args.out} (see each one's measuredAt)` } : {}),
+    ...(args.merge ? { merged: `sections not in this run are kept from ${relative(process.cwd(), args.out)} (see each one's measuredAt)` } : {}),
     machine: {
       node: process.version,
       cpus: cpus().length,

@@ -4,11 +4,13 @@
  * - Throughput of the saved-run views under load: `next start` on loopback, one saved run (a real
  *   recorded run of the IIS story, test/fixtures/traces/v1-iis-rustls-reset.json), and for each path
  *   32 concurrent keep-alive clients for 8 s (the issue's table), with a static JavaScript chunk
- *   under /_next/static as the floor, measured first and last. The table is measured twice: without
- *   Accept-Encoding (the bytes as stored; the targets are judged on this one) and with
+ *   under /_next/static as the floor; the paths take turns of one second (floor, each path, again),
+ *   so the machine's other load falls on all of them alike. The table is measured twice: without
+ *   Accept-Encoding (the bytes as stored) and with
  *   `Accept-Encoding: gzip`, as browsers send it — then Next.js gzips every answer on the way out,
  *   the floor's included (it drops a route's own Content-Encoding, so nothing can be sent
- *   pre-compressed), and a path costs in proportion to its size. Clients read whole bodies. Each path
+ *   pre-compressed), and a path costs in proportion to its size. The targets are judged on both.
+ *   Clients read whole bodies. Each path
  *   is requested once before its run, so the run measures serving, not the first render (which the
  *   section reports separately, by the x-render-cache header of that first answer).
  * - What a light embed costs a docs page before anyone interacts: headless chromium opens
@@ -46,6 +48,8 @@ export interface LoadResult {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of the `next start` process per answer (user + system): less sensitive to the machine's other load than req/s. */
+  serverCpuMsPerRequest: number;
   /** Bytes of one answer as sent (gzip when the server compressed it). */
   bodyBytes: number;
   contentEncoding: string | null;
@@ -79,10 +83,10 @@ export interface ShareResult {
   id: string;
   concurrency: number;
   seconds: number;
-  floor: { path: string; rawBytes: number; runs: number[]; runsGzip: number[] };
-  /** Without Accept-Encoding: the table the targets are judged on. */
+  floor: { path: string; rawBytes: number };
+  /** Without Accept-Encoding (the bytes as stored). */
   paths: LoadResult[];
-  /** The same with Accept-Encoding: gzip (Next.js compresses each answer on the way out). */
+  /** The same with Accept-Encoding: gzip, as browsers send it (Next.js compresses each answer on the way out). */
   pathsGzip: LoadResult[];
   embedTransfer: { light: EmbedBytes & { targetKB: number; withinTarget: boolean }; full: EmbedBytes };
   met: boolean;
@@ -101,51 +105,90 @@ function get(agent: Agent, url: URL, encoding: Encoding): Promise<{ status: numb
   });
 }
 
-/** `concurrency` clients, each sending its next request when the last answer is read, for `seconds`. */
-async function load(baseUrl: string, path: string, { concurrency, seconds }: ShareOptions, encoding: Encoding): Promise<LoadResult> {
-  const url = new URL(path, baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+/** The CPU time (user + system, ms) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
   try {
-    const first = await get(agent, url, encoding);
-    if (first.status !== 200) throw new Error(`${path} answered ${first.status}`);
-    const latencies: number[] = [];
-    let errors = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const t0 = performance.now();
-          try {
-            const answer = await get(agent, url, encoding);
-            if (answer.status === 200) latencies.push(performance.now() - t0);
-            else errors++;
-          } catch {
-            errors++;
-          }
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface Tally {
+  path: string;
+  first: Awaited<ReturnType<typeof get>>;
+  latencies: number[];
+  errors: number;
+  seconds: number;
+  serverCpuMs: number;
+}
+
+/** `concurrency` clients on one path, each sending its next request when the last answer is read, for `ms`. */
+async function slice(agent: Agent, url: URL, concurrency: number, ms: number, encoding: Encoding, tally: Tally, serverPid: number | undefined): Promise<void> {
+  const cpu0 = cpuMs(serverPid);
+  const started = performance.now();
+  const deadline = started + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          const answer = await get(agent, url, encoding);
+          if (answer.status === 200) tally.latencies.push(performance.now() - t0);
+          else tally.errors++;
+        } catch {
+          tally.errors++;
         }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    const header = (name: string) => {
-      const value = first.headers[name];
-      return value === undefined ? null : String(value);
-    };
-    return {
-      path,
-      requests: latencies.length,
-      errors,
-      reqPerSec: round(latencies.length / elapsed, 1),
-      p50Ms: round(percentile(latencies, 50), 1),
-      p99Ms: round(percentile(latencies, 99), 1),
-      bodyBytes: first.bytes,
-      contentEncoding: header('content-encoding'),
-      cacheControl: header('cache-control'),
-      vary: header('vary'),
-      firstAnswer: header('x-render-cache'),
-    };
+      }
+    }),
+  );
+  tally.seconds += (performance.now() - started) / 1000;
+  tally.serverCpuMs += cpuMs(serverPid) - cpu0;
+}
+
+/**
+ * Every path for `seconds` in all, in turns of one second each (floor, then each path, round after
+ * round), so that a change in the machine's other load between turns falls on every path alike.
+ */
+async function loadInTurns(baseUrl: string, paths: string[], { concurrency, seconds }: ShareOptions, encoding: Encoding, serverPid: number | undefined): Promise<LoadResult[]> {
+  const agents = paths.map(() => new Agent({ keepAlive: true, maxSockets: concurrency }));
+  try {
+    const tallies: Tally[] = [];
+    for (const [i, path] of paths.entries()) {
+      const first = await get(agents[i], new URL(path, baseUrl), encoding);
+      if (first.status !== 200) throw new Error(`${path} answered ${first.status}`);
+      tallies.push({ path, first, latencies: [], errors: 0, seconds: 0, serverCpuMs: 0 });
+    }
+    // One untallied turn each first: the server's first answers of a route compile it and warm the JIT.
+    const warmup: Tally[] = tallies.map((t) => ({ ...t, latencies: [], errors: 0, seconds: 0, serverCpuMs: 0 }));
+    for (const [i, tally] of warmup.entries()) await slice(agents[i], new URL(tally.path, baseUrl), concurrency, 1000, encoding, tally, serverPid);
+    for (let round = 0; round < seconds; round++) {
+      for (const [i, tally] of tallies.entries()) await slice(agents[i], new URL(tally.path, baseUrl), concurrency, 1000, encoding, tally, serverPid);
+    }
+    return tallies.map(({ path, first, latencies, errors, seconds: elapsed, serverCpuMs }) => {
+      const header = (name: string) => {
+        const value = first.headers[name];
+        return value === undefined ? null : String(value);
+      };
+      return {
+        path,
+        requests: latencies.length,
+        errors,
+        reqPerSec: round(latencies.length / elapsed, 1),
+        p50Ms: round(percentile(latencies, 50), 1),
+        p99Ms: round(percentile(latencies, 99), 1),
+        serverCpuMsPerRequest: round(serverCpuMs / Math.max(1, latencies.length + errors), 3),
+        bodyBytes: first.bytes,
+        contentEncoding: header('content-encoding'),
+        cacheControl: header('cache-control'),
+        vary: header('vary'),
+        firstAnswer: header('x-render-cache'),
+      };
+    });
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
 }
 
@@ -230,20 +273,15 @@ export async function benchShare(opts: ShareOptions): Promise<ShareResult> {
       [`/api/results/${id}`, 0.25],
     ];
     const table = async (encoding: Encoding) => {
-      const floorFirst = await load(baseUrl, floorChunk.src, opts, encoding);
-      const measured: LoadResult[] = [];
-      for (const [path] of targets) measured.push(await load(baseUrl, path, opts, encoding));
-      const floorLast = await load(baseUrl, floorChunk.src, opts, encoding);
-      const floorRate = (floorFirst.reqPerSec + floorLast.reqPerSec) / 2;
+      const [floor, ...measured] = await loadInTurns(baseUrl, [floorChunk.src, ...targets.map(([path]) => path)], opts, encoding, next.pid);
       return {
-        runs: [floorFirst.reqPerSec, floorLast.reqPerSec],
+        floor,
         paths: [
-          { ...floorFirst, ofFloor: round(floorFirst.reqPerSec / floorRate, 2) },
-          ...measured.map((m, i) => {
-            const ofFloor = round(m.reqPerSec / floorRate, 2);
+          { ...floor, ofFloor: 1 },
+              ...measured.map((m, i) => {
+            const ofFloor = round(m.reqPerSec / floor.reqPerSec, 2);
             return { ...m, ofFloor, target: targets[i][1], withinTarget: ofFloor >= targets[i][1] };
           }),
-          { ...floorLast, ofFloor: round(floorLast.reqPerSec / floorRate, 2) },
         ],
       };
     };
@@ -259,11 +297,11 @@ export async function benchShare(opts: ShareOptions): Promise<ShareResult> {
       id,
       concurrency: opts.concurrency,
       seconds: opts.seconds,
-      floor: { path: floorChunk.src, rawBytes: floorChunk.size, runs: identity.runs, runsGzip: gzip.runs },
+      floor: { path: floorChunk.src, rawBytes: floorChunk.size },
       paths: identity.paths,
       pathsGzip: gzip.paths,
       embedTransfer: { light: lightResult, full },
-      met: identity.paths.every((p) => p.withinTarget !== false) && lightResult.withinTarget,
+      met: [...identity.paths, ...gzip.paths].every((p) => p.withinTarget !== false) && lightResult.withinTarget,
     };
   } finally {
     next.kill('SIGTERM');
