@@ -135,6 +135,30 @@ describe('render once, serve many', () => {
   });
 });
 
+describe('icons', () => {
+  it('serves the favicon, the Apple touch icon and the web manifest with its icons', async () => {
+    const expected: [string, RegExp][] = [
+      ['/favicon.ico', /^image\/(x-icon|vnd\.microsoft\.icon)$/],
+      ['/icon.svg', /^image\/svg\+xml/],
+      ['/apple-icon.png', /^image\/png$/],
+      ['/icon-192.png', /^image\/png$/],
+      ['/icon-512.png', /^image\/png$/],
+      ['/manifest.webmanifest', /^application\/manifest\+json/],
+    ];
+    for (const [path, type] of expected) {
+      const response = await fetch(`${stack.baseUrl}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get('content-type') ?? '', type, path);
+    }
+    const manifest = (await (await fetch(`${stack.baseUrl}/manifest.webmanifest`)).json()) as { icons: { src: string }[] };
+    assert.deepEqual(manifest.icons.map((i) => i.src), ['/icon.svg', '/icon-192.png', '/icon-512.png']);
+    const html = await (await fetch(`${stack.baseUrl}/`)).text();
+    assert.match(html, /<link rel="icon" href="\/favicon\.ico/);
+    assert.match(html, /<link rel="apple-touch-icon" href="\/apple-icon\.png/);
+    assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest/);
+  });
+});
+
 /** Every request the browser makes, with the frame that made it. */
 function recordRequests(page: Page): { url: string; type: string }[] {
   const seen: { url: string; type: string }[] = [];
