@@ -42,14 +42,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {t('skipToContent')}
           </a>
           <header className="border-b border-zinc-200 dark:border-zinc-800">
-            <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
+            {/* On a phone the nav takes a line of its own and wraps: every page stays in sight, nothing scrolls sideways. */}
+            <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
               <Link href="/" className="flex shrink-0 items-baseline gap-2 font-semibold tracking-tight">
                 <span aria-hidden="true" className="font-mono text-sky-700 dark:text-sky-400">
                   ⟨tls⟩
                 </span>
                 <span className="hidden sm:inline">TLS Playground</span>
               </Link>
-              <nav aria-label={t('navLabel')} className="flex min-w-0 flex-1 gap-3 overflow-x-auto text-sm sm:gap-4">
+              <nav aria-label={t('navLabel')} className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 text-sm sm:order-none sm:w-auto sm:min-w-0 sm:flex-1">
                 <Link href="/" className="whitespace-nowrap hover:underline">
                   {t('nav.playground')}
                 </Link>

@@ -101,6 +101,11 @@ function page(r: PageResult): string {
     `first-load JS of /: ${r.firstLoadJs.scripts} scripts, ${kb(r.firstLoadJs.rawBytes)} raw, ${kb(r.firstLoadJs.gzipBytes)} gzip — target ≤ ${r.firstLoadJs.targetGzipKB} KB: ${met(r.firstLoadJs.withinTarget)}`,
     `loaded by the first Run (engine, root store): ${r.loadedOnFirstRun.scripts} scripts, ${kb(r.loadedOnFirstRun.gzipBytes)} gzip`,
     `Run → last step rendered (${run.url}, ${run.steps} steps, outcome ${run.outcome}): first run ${ms(run.coldMs)} (loads the engine), then median ${ms(run.warm.medianMs)}, p90 ${ms(run.warm.p90Ms)} over ${run.warm.n} — target ≤ ${run.targetMs} ms: ${met(run.withinTarget)}`,
+    ...(r.coldDemoClick
+      ? [
+          `cold first run, demo card clicked right after load (fresh page each): median ${ms(r.coldDemoClick.cold.medianMs)}, p90 ${ms(r.coldDemoClick.cold.p90Ms)} over ${r.coldDemoClick.cold.n}; floor (same click on a settled fresh page): median ${ms(r.coldDemoClick.floor.medianMs)} — target ≤ ${r.coldDemoClick.targetMs} ms: ${met(r.coldDemoClick.withinTarget)}`,
+        ]
+      : []),
     r.build.staleSources.length ? `note: the build in .next (${r.build.builtAt}) is older than ${r.build.staleSources.join(', ')}` : `build: ${r.build.builtAt}`,
   ].join('\n');
 }

@@ -145,9 +145,14 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; se
         selected ? 'bg-sky-100 ring-1 ring-sky-500 ring-inset dark:bg-sky-950/70' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'
       }`}
     >
-      <span className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-500 tabular-nums dark:text-zinc-400">
-        {formatMs(row.timeMs)}
-        {row.deltaMs >= 0.05 && !envelope && <span className="block text-zinc-400 dark:text-zinc-500">+{formatMs(row.deltaMs)}</span>}
+      {/*
+        Times and sizes are drawn as generated content (CSS content: attr(…)): the row's accessible
+        name (rowLabel) says them already, after the title, and text in the row itself would come
+        before the title and no longer match that name (WCAG 2.5.3, label in name).
+      */}
+      <span aria-hidden="true" className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-600 tabular-nums dark:text-zinc-400">
+        <span className="block before:content-[attr(data-text)]" data-text={formatMs(row.timeMs)} />
+        {row.deltaMs >= 0.05 && !envelope && <span className="block text-zinc-600 before:content-[attr(data-text)] dark:text-zinc-400" data-text={`+${formatMs(row.deltaMs)}`} />}
       </span>
       <div className="relative h-full px-3">
         {/* lifelines */}
@@ -183,7 +188,7 @@ function Arrow({ row }: { row: DiagramRow }) {
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
-        {row.byteLength > 0 && <span className="shrink-0 text-zinc-500 tabular-nums dark:text-zinc-400">{row.byteLength} B</span>}
+        {row.byteLength > 0 && <span className="shrink-0 text-zinc-600 tabular-nums before:content-[attr(data-text)] dark:text-zinc-400" data-text={`${row.byteLength} B`} />}
       </div>
     </div>
   );
@@ -194,16 +199,16 @@ function RecordArrow({ row }: { row: DiagramRow }) {
   const toServer = row.direction === 'client->server';
   const colours = arrowColours(row);
   return (
-    <div aria-hidden="true" className="absolute inset-x-3 top-[70%] -translate-y-1/2 opacity-70">
-      <div className={`relative mx-6 border-t border-dashed ${colours.dashed}`}>
+    <div aria-hidden="true" className="absolute inset-x-3 top-[70%] -translate-y-1/2">
+      <div className={`relative mx-6 border-t border-dashed opacity-70 ${colours.dashed}`}>
         <span className={`absolute -top-[6px] text-[9px] leading-none ${colours.head} ${toServer ? '-right-1' : '-left-1'}`}>{toServer ? '▶' : '◀'}</span>
       </div>
-      <div className={`absolute -top-[0.95rem] flex w-full gap-2 px-7 text-[0.7rem] text-zinc-500 dark:text-zinc-400 ${toServer ? 'justify-start' : 'justify-end'}`}>
+      <div className={`absolute -top-[0.95rem] flex w-full gap-2 px-7 text-[0.7rem] text-zinc-600 dark:text-zinc-400 ${toServer ? 'justify-start' : 'justify-end'}`}>
         <span className="truncate">
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
-        {row.byteLength > 0 && <span className="shrink-0 tabular-nums">{row.byteLength} B on the wire</span>}
+        {row.byteLength > 0 && <span className="shrink-0 tabular-nums before:content-[attr(data-text)]" data-text={`${row.byteLength} B on the wire`} />}
       </div>
     </div>
   );
@@ -234,7 +239,7 @@ function Note({ row }: { row: DiagramRow }) {
   const icon = NOTE_ICON[row.glyph];
   return (
     <div aria-hidden="true" className="absolute inset-x-3 top-1/2 flex -translate-y-1/2 pl-3 text-xs" data-glyph={row.glyph}>
-      <span className={`flex min-w-0 items-center gap-1.5 ${row.tone === 'neutral' ? 'text-zinc-600 dark:text-zinc-400' : TONE_TEXT[row.tone]}`}>
+      <span className={`flex min-w-0 items-center gap-1.5 ${row.tone === 'neutral' ? 'text-zinc-700 dark:text-zinc-300' : TONE_TEXT[row.tone]}`}>
         {icon} <span className="truncate font-mono">{row.title}</span>
       </span>
     </div>

@@ -21,6 +21,10 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
         <span className="font-mono text-sm text-zinc-600 dark:text-zinc-400">{card.host}</span>
       </div>
       <p className="mt-1 text-sm">{running ? 'Steps appear below as they happen.' : card.detail}</p>
+      {/* Announces how the run ended: the region is there while it runs, so the words are read when they arrive. */}
+      <p role="status" className="sr-only" data-testid="outcome-announcement">
+        {running ? '' : `${card.outcomeLabel}. ${card.detail}`}
+      </p>
       {card.alerts.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Alerts">
           {card.alerts.map((a, i) => (
@@ -34,7 +38,7 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
       <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
         {[...card.items, ...card.timings].map((item) => (
           <div key={item.label} className="min-w-0">
-            <dt className="text-xs text-zinc-500 dark:text-zinc-400">{item.label}</dt>
+            <dt className="text-xs text-zinc-600 dark:text-zinc-400">{item.label}</dt>
             <dd className={`font-medium break-words ${item.tone ? TONE_TEXT[item.tone] : ''}`}>
               {item.value}
             </dd>
@@ -49,7 +53,7 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
           <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 font-mono text-xs">
             {trace.http.headers.map(([name, value], i) => (
               <div key={i} className="contents">
-                <dt className="text-zinc-500 dark:text-zinc-400">{name}</dt>
+                <dt className="text-zinc-600 dark:text-zinc-400">{name}</dt>
                 <dd className="break-all">{value}</dd>
               </div>
             ))}
