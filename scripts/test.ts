@@ -28,19 +28,24 @@ mkdirSync('test-results', { recursive: true });
  * thousands of mutated handshakes per test), whose rounds are the bound that matters.
  */
 const TEST_TIMEOUT_MS = Math.max(240_000, Number(process.env.FUZZ_ROUNDS ?? 0) * 1_000);
+/**
+ * A browser test file as a whole (its stack, its runs, axe-core on every page in light and dark) gets
+ * longer on this shared two-core machine: still bounded, so a stuck page cannot hang CI.
+ */
+const E2E_TIMEOUT_MS = Math.max(TEST_TIMEOUT_MS, 600_000);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 
 /** Runs one phase, echoing the spec reporter live and reading its closing counts. */
-function phase(name: string, files: string[], concurrency: number): Promise<void> {
+function phase(name: string, files: string[], concurrency: number, timeoutMs = TEST_TIMEOUT_MS): Promise<void> {
   if (!files.length) return Promise.resolve();
   process.stdout.write(`\n== ${name}: ${files.length} files ==\n`);
   const child = spawn(
     process.execPath,
     // A per-test timeout and a forced exit: one stuck test or leaked handle cannot hang CI.
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', '--test-reporter=spec', ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, '--test-force-exit', '--test-reporter=spec', ...files],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
   );
   let output = '';
@@ -66,6 +71,6 @@ function phase(name: string, files: string[], concurrency: number): Promise<void
 }
 
 await phase('unit-and-integration', rest, 2);
-await phase('e2e', e2e, 1);
+await phase('e2e', e2e, 1, E2E_TIMEOUT_MS);
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failed ? 1 : 0;

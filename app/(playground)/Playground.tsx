@@ -12,7 +12,7 @@ import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
 import { ShareBar } from '@/components/share/ShareBar';
 import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
-import { prepareRun } from './prepare';
+import { loadEngineWhenIdle, prepareRun } from './prepare';
 import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
@@ -59,6 +59,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     async (url: string, currentForm: RunForm) => {
       const target = checkTarget(url);
       if (!target.ok) {
+        // The error is about what was just typed: the previous run's card would read as its result.
+        abort.current?.abort();
+        runCounter.current++;
+        setRun(undefined);
         setFormError(target.message);
         urlInput.current?.focus();
         return;
@@ -108,6 +112,9 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     },
     [],
   );
+
+  // The engine loads while the user reads the page, so the first click does not wait for it.
+  useEffect(() => loadEngineWhenIdle(), []);
 
   // Recipe links (lib/share/recipe) prefill the form: /?url=https://host/path&as=openssl&versions=…;
   // with run=1 the run starts at once, otherwise nothing runs until Run is pressed.
@@ -174,9 +181,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const diagramRows = useDiagramRows(steps ?? NO_STEPS);
   const selectedStep = selectedSeq !== undefined ? steps?.find((s) => s.seq === selectedSeq) : undefined;
 
-  // When a run fails, open the step that explains why, unless the user already chose one.
+  // When a run ends, open the step that explains how (why it failed, or its outcome), unless the user
+  // already chose one: the diagram then shows it, instead of being left wherever the stream stopped.
   useEffect(() => {
-    if (run?.status === 'done' && selectedSeq === undefined && run.trace.outcome !== 'ok') {
+    if (run?.status === 'done' && selectedSeq === undefined) {
       const seq = explainingStep(run.trace);
       if (seq !== undefined) setSelectedSeq(seq);
     }
@@ -221,7 +229,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
             <button
               type="submit"
               disabled={running}
-              className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-sky-600 dark:hover:bg-sky-500"
+              className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
               data-testid="run-button"
             >
               {running ? 'Running…' : 'Run'}
@@ -260,7 +268,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
                     selectedStep ? (
                       <StepDetail step={selectedStep} trace={run.trace} explainsOutcome={run.status === 'done' && selectedStep.seq === explainingStep(run.trace)} />
                     ) : (
-                      <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+                      <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700">
                         Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
                       </p>
                     ),

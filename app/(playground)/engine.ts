@@ -109,6 +109,16 @@ export async function prepareEngine(): Promise<void> {
   if (visible()) await transport.warm();
 }
 
+/**
+ * Loads what every run needs and costs nothing to hold — the root store and the configuration —
+ * without opening a relay connection (that waits for the user's intent, prepareEngine): the page
+ * calls it once it has loaded and is idle, so a first click on a demo card waits for neither.
+ */
+export function loadAhead(): void {
+  void rootStore();
+  pageConfig().catch(() => undefined);
+}
+
 /** Everything runTls needs in this browser for `request`. */
 async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
   const store = rootStore();

@@ -77,7 +77,7 @@ export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; l
 function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: boolean }) {
   if (!step) {
     return (
-      <td className="border-b border-zinc-100 px-2 py-1 text-zinc-400 dark:border-zinc-900">
+      <td className="border-b border-zinc-100 px-2 py-1 text-zinc-500 dark:border-zinc-900 dark:text-zinc-400">
         {missing ? <span className="sr-only">no such step in this run</span> : null}
         <span aria-hidden="true">—</span>
       </td>
@@ -89,7 +89,7 @@ function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: 
   return (
     <td className="border-b border-zinc-100 px-2 py-1 align-top dark:border-zinc-900">
       {first && <span className="sr-only">First difference: </span>}
-      <span className="mr-1 font-mono text-zinc-400" aria-hidden="true">
+      <span className="mr-1 font-mono text-zinc-500 dark:text-zinc-400" aria-hidden="true">
         {ARROW[step.direction]}
       </span>
       <span className="sr-only">{DIRECTION[step.direction]}: </span>

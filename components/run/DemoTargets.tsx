@@ -20,7 +20,7 @@ export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: D
   return (
     <section aria-labelledby="demo-targets-title" onPointerEnter={onIntent} onFocus={onIntent}>
       <h2 id="demo-targets-title" className="mb-2 text-sm font-semibold text-zinc-700 dark:text-zinc-300">
-        Demo targets <span className="font-normal text-zinc-500">— real servers on this machine, one click each</span>
+        Demo targets <span className="font-normal text-zinc-500 dark:text-zinc-400">— real servers on this machine, one click each</span>
       </h2>
       <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
         {targets.map((t) => (
@@ -35,7 +35,7 @@ export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: D
               aria-describedby={`demo-${t.name}-desc`}
             >
               <span className="block font-medium text-sky-800 group-hover:underline dark:text-sky-300">{t.title}</span>
-              <span className="block font-mono text-xs text-zinc-500">
+              <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">
                 {t.host}
                 {t.defaultPath}
               </span>

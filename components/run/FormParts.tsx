@@ -46,7 +46,7 @@ export function SubmitButton({ busy, label, busyLabel, testId }: { busy: boolean
     <button
       type="submit"
       disabled={busy}
-      className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
+      className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700"
       data-testid={testId}
     >
       {busy ? busyLabel : label}

@@ -25,7 +25,7 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-2 text-sm select-none hover:bg-zinc-50 dark:hover:bg-zinc-900 [&::-webkit-details-marker]:hidden">
         <span aria-hidden="true" className="transition-transform group-open:rotate-90">▸</span>
         <span className="font-medium">Options</span>
-        <span className="truncate text-zinc-500">{describeForm(form)}</span>
+        <span className="truncate text-zinc-500 dark:text-zinc-400">{describeForm(form)}</span>
       </summary>
       <div className="grid gap-4 border-t border-zinc-200 p-3 md:grid-cols-2 xl:grid-cols-3 dark:border-zinc-800">
         <Fieldset legend="TLS versions">
@@ -118,7 +118,7 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
           <div className="max-h-48 space-y-2 overflow-y-auto pr-1">
             {CIPHER_SUITES.map((group) => (
               <div key={group.version}>
-                <p className="text-xs font-medium text-zinc-500">{group.version}</p>
+                <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{group.version}</p>
                 {group.names.map((s) => (
                   <Check key={s} label={s} mono small checked={form.cipherSuites.includes(s)} onChange={() => set('cipherSuites', toggle(form.cipherSuites, s))} />
                 ))}

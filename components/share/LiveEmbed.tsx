@@ -72,7 +72,7 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
           type="button"
           onClick={() => void run()}
           disabled={state.status === 'running'}
-          className="rounded-md bg-sky-700 px-3 py-1.5 font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600 dark:hover:bg-sky-500"
+          className="rounded-md bg-sky-700 px-3 py-1.5 font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="run-button"
         >
           {state.status === 'running' ? 'Running…' : state.status === 'idle' ? 'Run live' : 'Run again'}

@@ -64,7 +64,7 @@ export function RecordedRun({ trace, compact = false, running = false, selectFro
   const stepDetail = selectedStep ? (
     <StepDetail step={selectedStep} trace={trace} explainsOutcome={selectedStep.seq === explaining} />
   ) : (
-    <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+    <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700">
       Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
     </p>
   );

@@ -78,7 +78,7 @@ export function SaveButton({ trace }: { trace: Trace }) {
           type="button"
           onClick={save}
           disabled={state.status === 'saving'}
-          className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600 dark:hover:bg-sky-500"
+          className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="save-button"
         >
           {state.status === 'saving' ? 'Saving…' : 'Save and share'}

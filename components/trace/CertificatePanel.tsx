@@ -8,7 +8,7 @@ import { TONE_BADGE, TONE_SYMBOL, TONE_TEXT } from './tone';
 /** The chain as built (leaf first), each check with its verdict, and the decoded fields. */
 export function CertificatePanel({ trace, onShowStep }: { trace: Trace; onShowStep?: (seq: number) => void }) {
   const panel = buildCertificatePanel(trace);
-  if (!panel) return <p className="text-sm text-zinc-500">The run did not get as far as the server’s certificate.</p>;
+  if (!panel) return <p className="text-sm text-zinc-500 dark:text-zinc-400">The run did not get as far as the server’s certificate.</p>;
   return (
     <div className="space-y-3" data-testid="certificate-panel">
       <p role="status" className={`rounded-md px-3 py-2 text-sm ring-1 ${TONE_BADGE[panel.tone]}`}>
@@ -29,25 +29,25 @@ export function CertificatePanel({ trace, onShowStep }: { trace: Trace; onShowSt
         {panel.cards.map((card) => (
           <li key={card.index} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
-              <h4 className="font-semibold">
+              <h3 className="font-semibold">
                 <span className="mr-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-medium uppercase text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{card.role}</span>
                 <span className="break-all">{card.entry.subject}</span>
-              </h4>
-              <span className="text-xs text-zinc-500">{card.sourceLabel}</span>
+              </h3>
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">{card.sourceLabel}</span>
             </div>
             <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-sm">
-              <dt className="text-zinc-500">Issuer</dt>
+              <dt className="text-zinc-500 dark:text-zinc-400">Issuer</dt>
               <dd className="break-all">{card.entry.issuer}</dd>
-              <dt className="text-zinc-500">Valid</dt>
+              <dt className="text-zinc-500 dark:text-zinc-400">Valid</dt>
               <dd>
                 {card.entry.notBefore} → {card.entry.notAfter}{' '}
                 <span className={card.validity.state === 'valid' ? TONE_TEXT.good : card.validity.state === 'unknown' ? '' : TONE_TEXT.bad}>
                   ({card.validity.state === 'valid' ? `${card.validity.daysLeft} days left` : card.validity.state.replace(/-/g, ' ')})
                 </span>
               </dd>
-              <dt className="text-zinc-500">Serial</dt>
+              <dt className="text-zinc-500 dark:text-zinc-400">Serial</dt>
               <dd className="break-all font-mono text-xs leading-5">{card.entry.serialNumber}</dd>
-              <dt className="text-zinc-500">SHA-256</dt>
+              <dt className="text-zinc-500 dark:text-zinc-400">SHA-256</dt>
               <dd className="break-all font-mono text-xs leading-5">{card.entry.sha256}</dd>
             </dl>
             {card.checks.length > 0 && <CheckList checks={card.checks} />}
@@ -56,7 +56,7 @@ export function CertificatePanel({ trace, onShowStep }: { trace: Trace; onShowSt
       </ol>
       {panel.chainChecks.length > 0 && (
         <div>
-          <h4 className="text-sm font-semibold">Chain</h4>
+          <h3 className="text-sm font-semibold">Chain</h3>
           <CheckList checks={panel.chainChecks} />
         </div>
       )}

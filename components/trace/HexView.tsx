@@ -261,7 +261,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
       <div className="min-w-0 2xl:order-first order-last">
         <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Fields</h4>
         {model.fields.length === 0 ? (
-          <p className="text-sm text-zinc-500">No annotation for these bytes.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">No annotation for these bytes.</p>
         ) : (
           <ul
             ref={treeRef}
@@ -305,7 +305,7 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
                   }`}
                   style={{ paddingLeft: `${f.depth * 0.9 + 0.25}rem` }}
                 >
-                  <span aria-hidden="true" className="inline-block w-3 shrink-0 text-zinc-400">
+                  <span aria-hidden="true" className="inline-block w-3 shrink-0 text-zinc-500 dark:text-zinc-400">
                     {f.childIds.length ? (expanded.has(f.id) ? '▾' : '▸') : ''}
                   </span>
                   <span className="font-mono text-[0.8rem] text-zinc-900 dark:text-zinc-100">{f.name}</span>
@@ -421,7 +421,7 @@ const HexRow = memo(function HexRow({ line, rowIndex, model, shade, activeStart,
   const cells = [];
   for (let i = line.start; i < line.end; i++) {
     const lit = i >= activeStart && i < activeEnd;
-    const base = shade[i] === 2 ? 'text-zinc-400 dark:text-zinc-600' : shade[i] === 1 ? 'bg-zinc-100 dark:bg-zinc-800/70' : '';
+    const base = shade[i] === 2 ? 'text-zinc-500 dark:text-zinc-400' : shade[i] === 1 ? 'bg-zinc-100 dark:bg-zinc-800/70' : '';
     cells.push(
       <span
         key={i}
@@ -442,7 +442,7 @@ const HexRow = memo(function HexRow({ line, rowIndex, model, shade, activeStart,
   }
   return (
     <div role="row" aria-rowindex={rowIndex} className="flex whitespace-nowrap">
-      <span role="rowheader" className="mr-2 select-none text-zinc-400 dark:text-zinc-500">
+      <span role="rowheader" className="mr-2 select-none text-zinc-600 dark:text-zinc-400">
         {offsetLabel(line.offset, model.length)}
       </span>
       {cells}

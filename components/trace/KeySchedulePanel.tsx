@@ -15,7 +15,7 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
   const upstream = useMemo(() => (selected ? ancestry(graph, selected) : new Set<string>()), [graph, selected]);
 
   if (graph.nodes.length === 0) {
-    return <p className="text-sm text-zinc-500">No keys were derived in this run (yet).</p>;
+    return <p className="text-sm text-zinc-500 dark:text-zinc-400">No keys were derived in this run (yet).</p>;
   }
   const columnTitle = (i: number) => (i === 0 ? 'Inputs' : i === 1 ? 'Derived from the inputs' : `Derived, ${i} steps from the inputs`);
   return (
@@ -27,7 +27,7 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
         {graph.columns.map((ids, column) =>
           ids.length === 0 ? null : (
             <section key={column} aria-label={columnTitle(column)}>
-              <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{columnTitle(column)}</h4>
+              <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{columnTitle(column)}</h3>
               <ul className="grid gap-2 sm:grid-cols-2">
                 {ids.map((id) => (
                   <KeyCard
@@ -79,7 +79,7 @@ function KeyCard({
     <li className={`min-w-0 rounded-md border p-2 text-xs ${ring}`} data-testid="key-node" data-key-id={node.id}>
       <button type="button" onClick={onSelect} aria-pressed={state === 'selected'} className="w-full text-left">
         <span className="block font-mono text-[0.8rem] font-semibold break-all">{node.label}</span>
-        {node.kind === 'input' && <span className="text-zinc-500">input (not derived here)</span>}
+        {node.kind === 'input' && <span className="text-zinc-500 dark:text-zinc-400">input (not derived here)</span>}
       </button>
       {node.algorithm && <p className="mt-1 break-words text-zinc-600 dark:text-zinc-400">{node.algorithm}</p>}
       {node.inputIds.length > 0 && (

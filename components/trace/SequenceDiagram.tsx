@@ -110,13 +110,13 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
         className="relative max-h-[70vh] min-h-24 overflow-y-auto overscroll-contain py-1"
       >
         {rows.length === 0 && (
-          <p className="px-3 py-6 text-center text-sm text-zinc-500">{running ? 'Connecting…' : 'No steps yet.'}</p>
+          <p className="px-3 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{running ? 'Connecting…' : 'No steps yet.'}</p>
         )}
         {rows.map((row) => (
           <Row key={row.seq} row={row} selected={row.seq === selectedSeq} onSelect={onSelect} />
         ))}
         {running && rows.length > 0 && (
-          <div className="flex h-8 items-center gap-2 px-3 text-xs text-zinc-500" aria-hidden="true">
+          <div className="flex h-8 items-center gap-2 px-3 text-xs text-zinc-500 dark:text-zinc-400" aria-hidden="true">
             <span className="inline-block size-2 animate-pulse rounded-full bg-sky-500" /> waiting for the next step…
           </div>
         )}

@@ -1,3 +1,4 @@
+import { hostNameProblem } from './hostName';
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
 import { TlsClient } from '../tls/client/client';
 import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions } from '../tls/client/options';
@@ -79,6 +80,8 @@ export function parseTarget(typed: string, connect?: string): ParsedTarget {
   }
   if (u.protocol !== 'https:') throw new RunInputError(`only https:// URLs can be run (got ${u.protocol}//)`);
   if (!u.hostname) throw new RunInputError(`"${url}" has no host name`);
+  const hostProblem = hostNameProblem(u.hostname);
+  if (hostProblem) throw new RunInputError(`"${url}" is a malformed URL: ${hostProblem}`);
   if (u.username || u.password) throw new RunInputError('URLs with a user name or password are not supported');
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = u.port ? Number(u.port) : 443;

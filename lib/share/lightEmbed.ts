@@ -77,8 +77,10 @@ ol{list-style:none;margin:0;padding:.25rem 0}
 .r.s{height:1.75rem}
 .r:hover{background:#fafafa}
 .r:focus-visible{outline:2px solid #0ea5e9;outline-offset:-2px}
-.time{padding:0 .5rem;text-align:right;font:11px/1.2 ui-monospace,monospace;color:#71717a}
-.time i{display:block;font-style:normal;color:#a1a1aa}
+.time{padding:0 .5rem;text-align:right;font:11px/1.2 ui-monospace,monospace;color:#52525b}
+.time::before{content:attr(data-t);display:block}
+.time i{display:block;font-style:normal;color:#52525b}
+.time i::before,.lbl small::before{content:attr(data-t)}
 .lane{display:block;position:relative;height:100%;margin:0 .75rem;border-left:1px solid #d4d4d8;border-right:1px solid #d4d4d8}
 .msg{position:absolute;left:0;right:0;top:65%}
 .line{display:block;position:relative;height:2px;margin:0 .25rem;background:currentColor}
@@ -106,7 +108,8 @@ ol{list-style:none;margin:0;padding:.25rem 0}
 body{color:#f4f4f5;background:#09090b}
 a{color:#7dd3fc}
 .card,.diagram,.cols{border-color:#27272a}
-.host,.who,.note{color:#a1a1aa}
+.host,.who,.note,.time,.time i,.top,dt,.counts,.cols,.lbl small,.env .lbl{color:#a1a1aa}
+.logo{color:#38bdf8}
 .advice{background:#451a0366;box-shadow:inset 0 0 0 1px #92400e}
 .lane{border-color:#3f3f46}
 .r:hover{background:#18181b}
@@ -165,7 +168,9 @@ function rowBody(row: DiagramRow): string {
   const envelope = row.layer === 'record';
   const way = row.direction === 'client->server' ? 'to' : 'from';
   const tone = row.tone === 'neutral' ? '' : ` t-${row.tone}`;
-  const size = row.byteLength > 0 ? `<small>${row.byteLength} B${envelope ? ' on the wire' : ''}</small>` : '';
+  // Sizes and times are generated content (CSS content: attr(data-t)): the row's name (rowLabel)
+  // says them after the title, and text before the title would not match it (WCAG 2.5.3).
+  const size = row.byteLength > 0 ? `<small data-t="${row.byteLength} B${envelope ? ' on the wire' : ''}"></small>` : '';
   const lock = row.encrypted ? '🔒 ' : '';
   return `<span class="msg ${way}${envelope ? ' env' : ''}${tone}"><span class="lbl"><b>${lock}${escapeHtml(row.title)}</b>${size}</span><span class="line"></span></span>`;
 }
@@ -178,10 +183,10 @@ function diagramHtml(trace: Trace, stepsHref: string): string {
   const items = rows
     .map((row) => {
       const small = row.kind === 'note' || (row.kind === 'message' && row.layer === 'record');
-      const delta = row.deltaMs >= 0.05 && !(row.kind === 'message' && row.layer === 'record') ? `<i>+${formatMs(row.deltaMs)}</i>` : '';
+      const delta = row.deltaMs >= 0.05 && !(row.kind === 'message' && row.layer === 'record') ? `<i data-t="+${formatMs(row.deltaMs)}"></i>` : '';
       return (
         `<li><a class="r${small ? ' s' : ''}" href="${escapeHtml(`${stepsHref}#step-${row.seq}`)}" aria-label="${escapeHtml(rowLabel(row))}" ` +
-        `data-testid="step-row" data-seq="${row.seq}" data-kind="${row.kind}" data-layer="${row.layer}"><span class="time" aria-hidden="true">${formatMs(row.timeMs)}${delta}</span>` +
+        `data-testid="step-row" data-seq="${row.seq}" data-kind="${row.kind}" data-layer="${row.layer}"><span class="time" aria-hidden="true" data-t="${formatMs(row.timeMs)}">${delta}</span>` +
         `<span class="lane" aria-hidden="true">${rowBody(row)}</span></a></li>`
       );
     })

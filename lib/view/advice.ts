@@ -105,9 +105,20 @@ export function renegotiationAdvice(trace: Trace): Advice | undefined {
     ],
     links: [
       { label: 'Diagnose this URL with every client', href: `/doctor?url=${url}` },
-      { label: `Compare ${client} with OpenSSL`, href: `/compare?url=${url}${known ? `&a=${known.name}` : ''}` },
+      // The comparison that proves the point, run at once: on a demo target with the demo client
+      // certificate, so OpenSSL renegotiates, sends it and gets 200 where this client was reset.
+      { label: `Compare ${client} with OpenSSL`, href: `/compare?url=${url}${known ? `&a=${known.name}` : ''}${onDemoTarget(trace) ? '&cert=demo' : ''}&run=1` },
     ],
   };
+}
+
+/** Whether the run went to a demo target (https://<name>.test/), which accepts the demo client certificate. */
+function onDemoTarget(trace: Trace): boolean {
+  try {
+    return new URL(trace.options.url).hostname.endsWith('.test');
+  } catch {
+    return false;
+  }
 }
 
 // --- the certificate was rejected ---

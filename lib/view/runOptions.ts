@@ -1,3 +1,4 @@
+import { hostNameProblem } from '../run/hostName';
 import { negotiableSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
 import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
@@ -88,6 +89,9 @@ export function checkTarget(input: string): TargetCheck {
     return { ok: false, message: `Only https URLs can be traced (this one is ${url.protocol.replace(':', '')}).` };
   }
   if (!url.hostname) return { ok: false, message: 'The URL has no host name.' };
+  // Chromium's parser keeps hosts no DNS name can be ("asdf%20qwer!!"): refuse them here, not at the relay.
+  const hostProblem = hostNameProblem(url.hostname);
+  if (hostProblem) return { ok: false, message: `“${text}” is not a URL: ${hostProblem}. Try something like https://example.com/.` };
   if (url.username || url.password) return { ok: false, message: 'User names and passwords in the URL are not supported.' };
   const port = url.port ? Number(url.port) : 443;
   return { ok: true, url: url.toString(), host: url.hostname, port };

@@ -81,3 +81,55 @@ describe('a first-time user', () => {
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= 390), true, 'nor does the page');
   });
 });
+
+describe('a first-time user typing something that is not an https URL', () => {
+  it('is told in the page; nothing runs, the address bar keeps its address, and no earlier result stays below the message', async () => {
+    const page = await stack.newPage();
+    await page.goto(stack.baseUrl);
+    const before = page.url();
+    await page.getByTestId('url-input').fill('asdf qwer!!');
+    await page.getByTestId('run-button').click();
+    await page.getByRole('alert').first().waitFor();
+    assert.match(await page.getByRole('alert').first().innerText(), /“asdf qwer!!” is not a URL/);
+    assert.equal(page.url(), before, 'the address bar is not rewritten (it was ?url=https://asdf%2520qwer%21%21/)');
+    assert.equal(await page.getByTestId('run').count(), 0, 'nothing ran: no run, no advice, no Save and share');
+    assert.equal(await page.getByTestId('save-button').count(), 0);
+
+    await run(page, 'https://tls13.test/');
+    await page.getByTestId('url-input').fill('http://example.com/');
+    await page.getByTestId('run-button').click();
+    await page.getByText(/Only https URLs can be traced/).waitFor();
+    assert.equal(await page.getByTestId('run').count(), 0, 'the previous run’s card does not stay under the message');
+  });
+});
+
+describe('after a run', () => {
+  it('the diagram shows the step that says how it ended, selected and in view (success and failure)', async () => {
+    const page = await stack.newPage({ height: 700 });
+    await page.goto(stack.baseUrl);
+    for (const url of ['https://tls13.test/', 'https://iis-renegotiation.test/secure/']) {
+      await run(page, url);
+      const selected = page.locator('[data-testid=step-row][aria-selected=true]');
+      await selected.waitFor();
+      await page.getByTestId('step-detail').waitFor();
+      const inView = await selected.evaluate((row) => {
+        const list = row.closest('[role=listbox]') ?? row.parentElement!;
+        const a = row.getBoundingClientRect();
+        const b = list.getBoundingClientRect();
+        return a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+      });
+      assert.ok(inView, `${url}: the selected row is in view in the diagram`);
+    }
+  });
+
+  it('"Compare rustls with OpenSSL" runs the comparison that proves the point: OpenSSL, with the demo certificate, gets 200', async () => {
+    const page = await stack.newPage();
+    await page.goto(stack.baseUrl);
+    await run(page, 'https://iis-renegotiation.test/secure/');
+    await page.getByRole('link', { name: /Compare rustls with OpenSSL/ }).click();
+    await page.waitForURL(/\/compare\?/);
+    await page.getByTestId('comparison').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('comparison-outcome-a').innerText(), /Connection reset/);
+    assert.match(await page.getByTestId('comparison-outcome-b').innerText(), /Handshake complete[\s\S]*200/);
+  });
+});

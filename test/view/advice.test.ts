@@ -24,7 +24,8 @@ describe('the summary’s renegotiation hint', () => {
     assert.match(hint.fixes[1].text, /TLS 1\.3/);
     assert.deepEqual(hint.links, [
       { label: 'Diagnose this URL with every client', href: '/doctor?url=https%3A%2F%2Fiis.test%2Fsecure' },
-      { label: 'Compare rustls with OpenSSL', href: '/compare?url=https%3A%2F%2Fiis.test%2Fsecure&a=rustls' },
+      // Run at once, with the demo client certificate on a demo target: OpenSSL then gets 200.
+      { label: 'Compare rustls with OpenSSL', href: '/compare?url=https%3A%2F%2Fiis.test%2Fsecure&a=rustls&cert=demo&run=1' },
     ]);
   });
 
@@ -38,7 +39,7 @@ describe('the summary’s renegotiation hint', () => {
       const hint = renegotiationAdvice(asClient(personality, reaction, outcome));
       assert.ok(hint, personality);
       assert.match(hint.explanation, expected);
-      assert.match(hint.links[1].href, new RegExp(`&a=${personality}$`));
+      assert.match(hint.links[1].href, new RegExp(`&a=${personality}&cert=demo&run=1$`));
     }
   });
 

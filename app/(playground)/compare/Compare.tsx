@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { SaveBundleButton } from '@/components/bundle/SaveBundleButton';
 import { comparisonBundle } from '@/lib/bundle/bundle';
@@ -11,17 +11,29 @@ import { prepareRun } from '../prepare';
 import { useTraceRuns, type TraceRun } from '../useTraceRun';
 
 /** Runs one URL with two client personalities and shows the runs side by side. */
-export function Compare({ initialUrl, initialA = 'rustls' }: { initialUrl: string; initialA?: PersonalityName }) {
+export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = false, runNow = false }: { initialUrl: string; initialA?: PersonalityName; initialCertificate?: boolean; runNow?: boolean }) {
   const [url, setUrl] = useState(initialUrl);
   const [a, setA] = useState<PersonalityName>(initialA);
   const [b, setB] = useState<PersonalityName>(initialA === 'openssl' ? 'rustls' : 'openssl');
-  const [clientCertificate, setClientCertificate] = useState(false);
+  const [clientCertificate, setClientCertificate] = useState(initialCertificate);
   const [error, setError] = useState<string | undefined>(undefined);
   const { runs, runAll } = useTraceRuns(2);
   const running = runs.some((r) => r.status === 'running');
 
+  // ?run=1: run the comparison as soon as the page is here, once.
+  const ranOnLoad = useRef(false);
+  useEffect(() => {
+    if (!runNow || ranOnLoad.current) return;
+    ranOnLoad.current = true;
+    compare();
+  }, [runNow]);
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    compare();
+  }
+
+  function compare() {
     const target = checkTarget(url);
     if (!target.ok) {
       setError(target.message);
@@ -63,7 +75,7 @@ export function RunResult({ runA, runB, labelA, labelB }: { runA: TraceRun; runB
   }
   if (runA.status === 'running' || runB.status === 'running') {
     return (
-      <p className="text-sm text-zinc-500" role="status">
+      <p className="text-sm text-zinc-500 dark:text-zinc-400" role="status">
         Running {runA.status === 'running' ? labelA : labelB}…
       </p>
     );

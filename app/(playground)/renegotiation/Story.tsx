@@ -53,7 +53,7 @@ export function Story() {
           type="button"
           disabled={running}
           onClick={() => void runAll(CHAPTERS.map((c) => toRunRequest(c.form, URL_SECURE)))}
-          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-600"
+          className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700"
           data-testid="story-run-all"
         >
           {running ? 'Running…' : 'Run all three'}
@@ -92,7 +92,7 @@ export function Story() {
 
 function ChapterResult({ run }: { run: TraceRun }) {
   if (run.status === 'idle') return null;
-  if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500">Running…</p>;
+  if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500 dark:text-zinc-400">Running…</p>;
   if (run.status === 'failed') return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The run could not start: {run.message}</p>;
   return <Moments trace={run.trace} />;
 }

@@ -81,7 +81,7 @@ export default async function SavedRunPage({ params }: Props) {
         </div>
         <a
           href={runAgain}
-          className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
+          className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="run-again"
           title="Opens the playground with the same target and options and runs it now, from your browser"
         >

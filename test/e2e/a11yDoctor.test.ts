@@ -1,0 +1,59 @@
+/**
+ * axe-core on the doctor `/doctor` after a diagnosis, and on the saved diagnosis `/d/{id}` (a probe's
+ * run with a step selected and each tab open) and its embed `/embed/d/{id}`, in light and dark: no
+ * violations.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { startStack, type Stack } from './harness';
+
+let stack: Stack;
+let dbDir: string;
+let diagnosisId: string | undefined;
+
+before(async () => {
+  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
+  process.env.RESULTS_DB = join(dbDir, 'results.db');
+  stack = await startStack();
+});
+
+after(async () => {
+  await stack?.close();
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+describe('axe-core finds no violations', () => {
+  for (const scheme of SCHEMES) {
+    it(`/doctor (${scheme}), after a diagnosis`, async () => {
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(`${stack.baseUrl}/doctor?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}`);
+      const found = await violations(page, `/doctor ${scheme}, before`);
+      await page.getByTestId('doctor-run').click();
+      await page.getByTestId('doctor-verdict').waitFor({ timeout: 120_000 });
+      found.push(...(await violations(page, `/doctor ${scheme}, after the diagnosis`)));
+      if (!diagnosisId) {
+        await page.getByTestId('save-bundle-button').click();
+        diagnosisId = await savedId(page, 'bundle-link');
+      }
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+
+  for (const scheme of SCHEMES) {
+    it(`/d/{id} and /embed/d/{id} (${scheme})`, async () => {
+      assert.ok(diagnosisId, 'the diagnosis was saved by the first test');
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(`${stack.baseUrl}/d/${diagnosisId}`);
+      await page.locator('[data-testid=run][data-status=done]').waitFor();
+      const found = [...(await violations(page, `/d ${scheme}`)), ...(await checkRunViews(page, `/d ${scheme}`))];
+      await page.goto(`${stack.baseUrl}/embed/d/${diagnosisId}`);
+      await page.locator('[data-testid=run][data-status=done]').waitFor();
+      found.push(...(await violations(page, `/embed/d ${scheme}`)));
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+});

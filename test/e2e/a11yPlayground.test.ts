@@ -1,0 +1,61 @@
+/**
+ * axe-core on the playground `/`, a saved run `/r/{id}` and its embed `/embed/r/{id}`, in light and
+ * dark, after a run (the IIS reset), with a step selected and each tab open: no violations. The
+ * run's outcome is announced to screen readers (a live region holds it when the run ends).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { startStack, type Stack } from './harness';
+
+let stack: Stack;
+let dbDir: string;
+let runId: string | undefined;
+
+before(async () => {
+  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
+  process.env.RESULTS_DB = join(dbDir, 'results.db');
+  stack = await startStack();
+});
+
+after(async () => {
+  await stack?.close();
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+describe('axe-core finds no violations', () => {
+  for (const scheme of SCHEMES) {
+    it(`/ (${scheme}): before and after a run, a step selected, each tab; the outcome is announced`, async () => {
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(stack.baseUrl);
+      const found = await violations(page, `/ ${scheme}, before a run`);
+      await page.getByTestId('url-input').fill('https://iis-renegotiation.test/secure/');
+      await page.getByTestId('run-button').click();
+      await page.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 40_000 });
+      const announced = await page.locator('[role=status], [aria-live=polite]').allInnerTexts();
+      assert.ok(announced.some((t) => /Connection reset/.test(t)), `the outcome is in a live region: ${JSON.stringify(announced)}`);
+      found.push(...(await checkRunViews(page, `/ ${scheme}`)));
+      if (!runId) {
+        await page.getByTestId('save-button').click();
+        runId = await savedId(page, 'result-link');
+      }
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+
+  for (const scheme of SCHEMES) {
+    it(`/r/{id} and /embed/r/{id} (${scheme})`, async () => {
+      assert.ok(runId, 'the run was saved by the first test');
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(`${stack.baseUrl}/r/${runId}`);
+      await page.locator('[data-testid=run][data-status=done]').waitFor();
+      const found = [...(await violations(page, `/r ${scheme}`)), ...(await checkRunViews(page, `/r ${scheme}`))];
+      await page.goto(`${stack.baseUrl}/embed/r/${runId}`);
+      found.push(...(await violations(page, `/embed/r ${scheme}`)));
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+});

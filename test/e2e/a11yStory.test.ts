@@ -1,0 +1,62 @@
+/**
+ * axe-core on the IIS story `/renegotiation` and the comparison `/compare` after their runs, and on
+ * the saved comparison `/c/{id}` (a run with a step selected and each tab open) and its embed
+ * `/embed/c/{id}`, in light and dark: no violations.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { startStack, type Stack } from './harness';
+
+let stack: Stack;
+let dbDir: string;
+let comparisonId: string | undefined;
+
+before(async () => {
+  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
+  process.env.RESULTS_DB = join(dbDir, 'results.db');
+  stack = await startStack();
+});
+
+after(async () => {
+  await stack?.close();
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+describe('axe-core finds no violations', () => {
+  for (const scheme of SCHEMES) {
+    it(`/renegotiation and /compare (${scheme}), after their runs`, async () => {
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(`${stack.baseUrl}/renegotiation`);
+      await page.getByTestId('story-run-all').click();
+      await page.getByTestId('comparison').waitFor({ timeout: 60_000 });
+      const found = await violations(page, `/renegotiation ${scheme}, after the runs`);
+      await page.goto(`${stack.baseUrl}/compare?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}`);
+      await page.getByTestId('compare-run').click();
+      await page.getByTestId('comparison').waitFor({ timeout: 60_000 });
+      found.push(...(await violations(page, `/compare ${scheme}, after the runs`)));
+      if (!comparisonId) {
+        await page.getByTestId('save-bundle-button').click();
+        comparisonId = await savedId(page, 'bundle-link');
+      }
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+
+  for (const scheme of SCHEMES) {
+    it(`/c/{id} and /embed/c/{id} (${scheme})`, async () => {
+      assert.ok(comparisonId, 'the comparison was saved by the first test');
+      const page = await stack.newPage({ colorScheme: scheme });
+      await page.goto(`${stack.baseUrl}/c/${comparisonId}`);
+      await page.locator('[data-testid=run][data-status=done]').waitFor();
+      const found = [...(await violations(page, `/c ${scheme}`)), ...(await checkRunViews(page, `/c ${scheme}`))];
+      await page.goto(`${stack.baseUrl}/embed/c/${comparisonId}`);
+      await page.locator('[data-testid=run][data-status=done]').waitFor();
+      found.push(...(await violations(page, `/embed/c ${scheme}`)));
+      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+    });
+  }
+});
