@@ -133,3 +133,23 @@ describe('after a run', () => {
     assert.match(await page.getByTestId('comparison-outcome-b').innerText(), /Handshake complete[\s\S]*200/);
   });
 });
+
+describe('a first click right after the page appears', () => {
+  it('does not wait for the engine: it loads after the load event, in idle time, with no intent shown', async () => {
+    const page = await stack.newPage();
+    const afterLoad: Promise<string>[] = [];
+    let loaded = false;
+    page.on('load', () => (loaded = true));
+    page.on('response', (response) => {
+      if (loaded && response.request().resourceType() === 'script') afterLoad.push(response.text().catch(() => ''));
+    });
+    await page.goto(stack.baseUrl, { waitUntil: 'load' });
+    // No pointer over the form, no focus: only the page's idle time may load the engine.
+    let bodies: string[] = [];
+    for (let tries = 0; tries < 50 && !bodies.some((b) => b.includes('renegotiation_info')); tries++) {
+      await page.waitForTimeout(100);
+      bodies = await Promise.all(afterLoad);
+    }
+    assert.ok(bodies.some((b) => b.includes('renegotiation_info')), `the engine's code was fetched after load (${bodies.length} scripts)`);
+  });
+});
