@@ -21,7 +21,8 @@ import { buildSummary, explainingStep } from '../../lib/view/summary';
  * Saved version 1 runs render as they did before traces carried typed steps. The expected views
  * (test/fixtures/rendered-by-v1-views.json) were recorded by the views of main just before schema
  * version 2 (commit 06d83a9, which read titles) from the same two fixtures; today's views read the
- * migrated steps' data.
+ * migrated steps' data. One change since is deliberate: the advice's comparison link runs the
+ * comparison at once, with the demo client certificate on a demo target (&cert=demo&run=1).
  */
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'rendered-by-v1-views.json'), 'utf8')) as Record<string, Record<string, unknown>>;
