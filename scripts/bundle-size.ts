@@ -18,7 +18,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 const ROOT = resolve(import.meta.dirname, '..');
 const ROOTS_GENERATED = join(ROOT, 'lib/tls/x509/roots.generated.ts');
 
-/** The engine's browser-facing modules, as the page's engine chunk (app/(playground)/engine.ts) uses them. */
+/** The engine's browser-facing modules, as the page's engine chunk (components/run/engine.ts) uses them. */
 export const ENGINE_ENTRY_MODULES = {
   run: './lib/run/run',
   crypto: './lib/tls/crypto/index',

@@ -8,15 +8,16 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { icoFile, iconPng } from '../lib/share/appIcon';
+import { zlibDeflate } from '../server/share/png';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
 export function iconFiles(): Record<string, Uint8Array> {
   return {
-    'app/favicon.ico': icoFile([16, 32, 48]),
-    'app/apple-icon.png': iconPng(180, { rounded: false }),
-    'public/icon-192.png': iconPng(192),
-    'public/icon-512.png': iconPng(512),
+    'app/favicon.ico': icoFile([16, 32, 48], zlibDeflate),
+    'app/apple-icon.png': iconPng(180, zlibDeflate, { rounded: false }),
+    'public/icon-192.png': iconPng(192, zlibDeflate),
+    'public/icon-512.png': iconPng(512, zlibDeflate),
   };
 }
 

@@ -1,8 +1,7 @@
 'use client';
 
-import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { TRACE_SCHEMA, TRACE_VERSION, type Step, type Trace } from '@/lib/trace/schema';
+import { TRACE_SCHEMA, TRACE_VERSION, type Trace } from '@/lib/trace/schema';
 import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
@@ -10,31 +9,26 @@ import { traceFileName } from '@/lib/view/fileNames';
 import { checkTarget, DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
 import { ShareBar } from '@/components/share/ShareBar';
-import { explainingStep } from '@/lib/view/summary';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
-import { loadEngineWhenIdle, prepareRun } from './prepare';
+import { loadEngineWhenIdle, prepareRun } from '@/components/run/prepare';
 import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
-import { CertificatePanel } from '@/components/trace/CertificatePanel';
-import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
-import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
-import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
+import { RunView } from '@/components/run/RunView';
+import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 import { FormError } from '@/components/run/FormParts';
-import { StepDetail } from '@/components/trace/StepDetail';
-import { SummaryCard } from '@/components/trace/SummaryCard';
 
-type Tab = DetailTab;
-
-interface RunState {
-  /** Increases with every run; callbacks of an older run are ignored. */
-  id: number;
-  status: 'running' | 'done';
-  /** The trace as it grows (a snapshot per animation frame while running). */
-  trace: Trace;
-  source: 'run' | 'file';
+/** The trace a run slot shows: as it grows, a placeholder before its first step, or why it could not start. */
+function shownTrace(run: LiveRun): Trace | undefined {
+  switch (run.status) {
+    case 'idle':
+      return undefined;
+    case 'running':
+      return run.trace ?? placeholderTrace(run.request.url, run.request.personality ?? '');
+    case 'done':
+      return run.trace;
+    case 'failed':
+      return failedTrace(run.request.url, run.request.personality ?? '', run.message);
+  }
 }
-
-/** No run yet: the diagram's steps (one array, so the diagram is built once). */
-const NO_STEPS: Step[] = [];
 
 /**
  * The playground: URL input, demo targets and options; then the live diagram, the selected step's
@@ -44,25 +38,22 @@ const NO_STEPS: Step[] = [];
 export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const [form, setForm] = useState<RunForm>(DEFAULT_FORM);
   const [formError, setFormError] = useState<string | undefined>(undefined);
-  const [run, setRun] = useState<RunState | undefined>(undefined);
-  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(undefined);
-  const [tab, setTab] = useState<Tab>('step');
-  const runCounter = useRef(0);
-  const abort = useRef<AbortController | undefined>(undefined);
+  const { runs, start: startRun, stop, show, clear } = useLiveRuns(1);
+  const [run] = runs;
+  const trace = shownTrace(run);
   const urlInput = useRef<HTMLInputElement>(null);
-  const detailId = useId();
   const errorId = useId();
 
-  const running = run?.status === 'running';
+  const running = run.status === 'running';
+  /** A run that ended, or could not start (its trace says why), or a trace opened from a file. */
+  const finished = run.status === 'done' || run.status === 'failed';
 
   const start = useCallback(
     async (url: string, currentForm: RunForm) => {
       const target = checkTarget(url);
       if (!target.ok) {
         // The error is about what was just typed: the previous run's card would read as its result.
-        abort.current?.abort();
-        runCounter.current++;
-        setRun(undefined);
+        clear(0);
         setFormError(target.message);
         urlInput.current?.focus();
         return;
@@ -72,45 +63,11 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         return;
       }
       setFormError(undefined);
-      abort.current?.abort();
-      const controller = new AbortController();
-      abort.current = controller;
-      const id = ++runCounter.current;
-      const request = toRunRequest(currentForm, target.url);
       // The address bar becomes this experiment's recipe link (lib/share/recipe), so it can be shared.
       window.history.replaceState(null, '', recipeHref(window.location.pathname, { ...currentForm, url: target.url }));
-      setSelectedSeq(undefined);
-      setTab('step');
-
-      // Steps arrive in bursts (a record and its messages at once): render once per frame.
-      let latest: Trace | undefined;
-      let frame = 0;
-      const flush = () => {
-        frame = 0;
-        if (latest && runCounter.current === id) {
-          const snapshot = { ...latest, steps: latest.steps.slice() };
-          setRun((prev) => (prev?.id === id && prev.status === 'running' ? { ...prev, trace: snapshot } : prev));
-        }
-      };
-      const onStep = (_step: Step, trace: Trace) => {
-        latest = trace;
-        if (!frame) frame = requestAnimationFrame(flush);
-      };
-
-      setRun({ id, status: 'running', source: 'run', trace: placeholderTrace(request.url, currentForm.personality) });
-      try {
-        const { startRun } = await import('./engine');
-        const trace = await startRun(request, { onStep, signal: controller.signal });
-        if (frame) cancelAnimationFrame(frame);
-        if (runCounter.current === id) setRun({ id, status: 'done', source: 'run', trace: { ...trace, steps: trace.steps.slice() } });
-      } catch (error) {
-        if (frame) cancelAnimationFrame(frame);
-        if (runCounter.current !== id) return;
-        const message = error instanceof Error ? error.message : String(error);
-        setRun({ id, status: 'done', source: 'run', trace: failedTrace(request.url, currentForm.personality, message) });
-      }
+      await startRun(0, toRunRequest(currentForm, target.url));
     },
-    [],
+    [startRun, clear],
   );
 
   // The engine loads while the user reads the page, so the first click does not wait for it.
@@ -137,10 +94,6 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     void start(url, next);
   }
 
-  function stop() {
-    abort.current?.abort();
-  }
-
   async function openFile(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
     event.target.value = '';
@@ -152,12 +105,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       setFormError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    abort.current?.abort();
     setFormError(undefined);
-    const id = ++runCounter.current;
-    setRun({ id, status: 'done', source: 'file', trace });
-    setSelectedSeq(undefined);
-    setTab('step');
+    show(0, trace);
   }
 
   function download(content: BlobPart, type: string, name: string) {
@@ -170,36 +119,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   }
 
   function saveTrace(format: 'json' | 'pcapng' | 'keylog.txt') {
-    if (!run) return;
-    const trace = run.trace;
+    if (!trace) return;
     if (format === 'json') download(traceToJson(trace), 'application/json', traceFileName(trace, 'json'));
     else if (format === 'pcapng') download(traceToPcapng(trace) as Uint8Array<ArrayBuffer>, PCAPNG_MEDIA_TYPE, traceFileName(trace, 'pcapng'));
     else download(keyLogText(trace), 'text/plain', traceFileName(trace, 'keylog.txt'));
-  }
-
-  const steps = run?.trace.steps;
-  const diagramRows = useDiagramRows(steps ?? NO_STEPS);
-  const selectedStep = selectedSeq !== undefined ? steps?.find((s) => s.seq === selectedSeq) : undefined;
-
-  // When a run ends, open the step that explains how (why it failed, or its outcome), unless the user
-  // already chose one: the diagram then shows it, instead of being left wherever the stream stopped.
-  useEffect(() => {
-    if (run?.status === 'done' && selectedSeq === undefined) {
-      const seq = explainingStep(run.trace);
-      if (seq !== undefined) setSelectedSeq(seq);
-    }
-  }, [run, selectedSeq]);
-
-  const selectStep = useCallback((seq: number) => {
-    setSelectedSeq(seq);
-    setTab('step');
-  }, []);
-
-  let host = '';
-  try {
-    host = run ? new URL(run.trace.options.url).host : '';
-  } catch {
-    host = run?.trace.options.url ?? '';
   }
 
   return (
@@ -235,7 +158,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
               {running ? 'Running…' : 'Run'}
             </button>
             {running && (
-              <button type="button" onClick={stop} className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700" data-testid="stop-button">
+              <button type="button" onClick={() => stop(0)} className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700" data-testid="stop-button">
                 Stop
               </button>
             )}
@@ -249,36 +172,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         <RunOptionsPanel form={form} onChange={setForm} />
       </form>
 
-      {run && (
-        <section aria-label="Run" className="space-y-4" data-testid="run" data-status={run.status}>
-          <SummaryCard trace={run.trace} running={running} />
-          {run.status === 'done' && <ShareBar trace={run.trace} />}
-          <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
-            <div className="min-w-0 space-y-2">
-              <DiagramHeader rows={diagramRows} live />
-              <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={host} controls={detailId} />
-            </div>
-            <div className="min-w-0">
-              <DetailTabs
-                id={detailId}
-                tab={tab}
-                onTab={setTab}
-                panels={{
-                  step: () =>
-                    selectedStep ? (
-                      <StepDetail step={selectedStep} trace={run.trace} explainsOutcome={run.status === 'done' && selectedStep.seq === explainingStep(run.trace)} />
-                    ) : (
-                      <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700">
-                        Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
-                      </p>
-                    ),
-                  keys: () => <KeySchedulePanel steps={run.trace.steps} keyLog={run.trace.keyLog} onShowStep={(seq) => { diagramRows.setShowKeys(true); selectStep(seq); }} />,
-                  certificate: () => <CertificatePanel trace={run.trace} onShowStep={selectStep} />,
-                }}
-              />
-            </div>
-          </div>
-        </section>
+      {trace && run.status !== 'idle' && (
+        <RunView key={run.id} trace={trace} running={running} live actions={finished && <ShareBar trace={trace} />} />
       )}
 
       <DemoTargets targets={targets} onRun={runDemo} onIntent={prepareRun} disabled={running} />
@@ -288,7 +183,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
           Open a saved trace…
           <input type="file" accept="application/json,.json" className="sr-only" onChange={openFile} data-testid="open-trace" />
         </label>
-        {run && run.status === 'done' && (
+        {trace && finished && (
           <>
             <button type="button" onClick={() => saveTrace('json')} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
               Save this trace
@@ -301,7 +196,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
             >
               Download pcapng
             </button>
-            {run.trace.keyLog.length > 0 && (
+            {trace.keyLog.length > 0 && (
               <button
                 type="button"
                 onClick={() => saveTrace('keylog.txt')}

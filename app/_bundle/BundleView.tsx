@@ -1,7 +1,7 @@
 import { useTranslations } from 'next-intl';
 import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
 import { ComparisonView } from '@/components/compare/ComparisonView';
-import { RecordedRun } from '@/components/share/RecordedRun';
+import { RunView } from '@/components/run/RunView';
 import { comparisonOf, diagnosisOf, runLabel } from '@/lib/bundle/bundle';
 import { bundlePath, resultPath } from '@/lib/share/embed';
 import type { StoredBundle } from '@/server/store';
@@ -35,7 +35,7 @@ export function BundleView({ id, bundle, selected, compact = false }: { id: stri
             {t('runAlone')}
           </a>
         </div>
-        <RecordedRun key={run.traceId} trace={run.trace} compact={compact} />
+        <RunView key={run.traceId} trace={run.trace} compact={compact} />
       </section>
     </div>
   );

@@ -1,11 +1,9 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Step, Trace } from '@/lib/trace/schema';
+import { useCallback, useEffect } from 'react';
 import { checkTarget, describeForm, toRunRequest, type RunForm } from '@/lib/view/runOptions';
-import { RecordedRun } from './RecordedRun';
-
-type LiveState = { status: 'idle' } | { status: 'running'; trace?: Trace } | { status: 'done'; trace: Trace } | { status: 'failed'; message: string };
+import { RunView } from '@/components/run/RunView';
+import { useLiveRuns } from '@/components/run/useLiveRuns';
 
 /**
  * The embed form of a recipe link (/embed?url=…): the experiment, a Run button, and the run drawn as
@@ -13,44 +11,17 @@ type LiveState = { status: 'idle' } | { status: 'running'; trace?: Trace } | { s
  * engine, then the relay), so the frame needs its own origin: embed it with allow-same-origin.
  */
 export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }) {
-  const [state, setState] = useState<LiveState>({ status: 'idle' });
-  const abort = useRef<AbortController | undefined>(undefined);
+  const { runs, start } = useLiveRuns(1);
+  const [state] = runs;
   const target = checkTarget(form.url);
 
   const run = useCallback(async () => {
     const checked = checkTarget(form.url);
-    if (!checked.ok) return;
-    abort.current?.abort();
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ status: 'running' });
-    let frame = 0;
-    let latest: Trace | undefined;
-    const onStep = (_step: Step, trace: Trace) => {
-      latest = trace;
-      // Steps come in bursts; draw once per animation frame.
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        if (latest && !controller.signal.aborted) {
-          const snapshot = { ...latest, steps: latest.steps.slice() };
-          setState((prev) => (prev.status === 'running' ? { status: 'running', trace: snapshot } : prev));
-        }
-      });
-    };
-    try {
-      const { startRun } = await import('@/app/(playground)/engine');
-      const trace = await startRun(toRunRequest(form, checked.url), { onStep, signal: controller.signal });
-      if (frame) cancelAnimationFrame(frame);
-      setState({ status: 'done', trace: { ...trace, steps: trace.steps.slice() } });
-    } catch (error) {
-      if (frame) cancelAnimationFrame(frame);
-      setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
-    }
-  }, [form]);
+    if (checked.ok) await start(0, toRunRequest(form, checked.url));
+  }, [form, start]);
 
   useEffect(() => {
     if (autorun) void run();
-    return () => abort.current?.abort();
   }, [autorun, run]);
 
   if (!target.ok) {
@@ -83,8 +54,8 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
           The run could not start: {state.message}
         </p>
       )}
-      {state.status === 'running' && state.trace && <RecordedRun key="running" trace={state.trace} compact running />}
-      {state.status === 'done' && <RecordedRun key={`done-${state.trace.startedAt}`} trace={state.trace} compact />}
+      {state.status === 'running' && state.trace && <RunView key={state.id} trace={state.trace} compact running />}
+      {state.status === 'done' && <RunView key={state.id} trace={state.trace} compact />}
     </div>
   );
 }

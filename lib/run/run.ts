@@ -1,4 +1,3 @@
-import { hostNameProblem } from './hostName';
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
 import { TlsClient } from '../tls/client/client';
 import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions } from '../tls/client/options';
@@ -10,6 +9,7 @@ import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
 import type { Outcome, OutcomeCause, RunOptions, Step, Tls12Extension, Trace, Waiting, Where } from '../trace/schema';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
+import { parseHttpsUrl, type TargetProblem } from './target';
 import { ENGINE_VERSION } from './version';
 
 type ClientDepsVerify = ClientDeps['verifyCertificates'];
@@ -69,22 +69,21 @@ export interface ParsedTarget {
 }
 
 export function parseTarget(typed: string, connect?: string): ParsedTarget {
-  const url = typed.trim();
-  const malformed = malformedUrl(url);
-  if (malformed) throw new RunInputError(`"${url}" is a malformed URL: ${malformed} (expected https://host[:port]/path)`);
-  let u: URL;
-  try {
-    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`);
-  } catch {
-    throw new RunInputError(`"${url}" is a malformed URL (expected https://host[:port]/path)`);
+  const target = parseHttpsUrl(typed);
+  if (!target.ok) {
+    const url = target.text;
+    const messages: Record<TargetProblem, string> = {
+      empty: `"${url}" is a malformed URL: it is empty (expected https://host[:port]/path)`,
+      malformed: `"${url}" is a malformed URL: ${target.reason} (expected https://host[:port]/path)`,
+      badHost: `"${url}" is a malformed URL: ${target.reason}`,
+      notUrl: `"${url}" is a malformed URL (expected https://host[:port]/path)`,
+      notHttps: `only https:// URLs can be run (got ${target.scheme}://)`,
+      noHost: `"${url}" has no host name`,
+      credentials: 'URLs with a user name or password are not supported',
+    };
+    throw new RunInputError(messages[target.problem]);
   }
-  if (u.protocol !== 'https:') throw new RunInputError(`only https:// URLs can be run (got ${u.protocol}//)`);
-  if (!u.hostname) throw new RunInputError(`"${url}" has no host name`);
-  const hostProblem = hostNameProblem(u.hostname);
-  if (hostProblem) throw new RunInputError(`"${url}" is a malformed URL: ${hostProblem}`);
-  if (u.username || u.password) throw new RunInputError('URLs with a user name or password are not supported');
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = u.port ? Number(u.port) : 443;
+  const { host, port } = target;
   let connectHost = host;
   let connectPort = port;
   if (connect) {
@@ -94,22 +93,7 @@ export function parseTarget(typed: string, connect?: string): ParsedTarget {
     connectPort = m[2] ? Number(m[2]) : port;
     if (connectPort < 1 || connectPort > 65535) throw new RunInputError(`--connect port ${m[2]} is out of range`);
   }
-  return { host, port, path: (u.pathname || '/') + u.search, connectHost, connectPort };
-}
-
-/**
- * Why `url` is not a URL at all, before anything is resolved or dialled. A missing scheme is
- * fine ("example.com" means https://example.com/), but not a mangled one: "htps//host" would
- * otherwise become the host "htps" and end in a DNS failure that hides the typo.
- */
-function malformedUrl(url: string): string | undefined {
-  if (url.trim() === '') return 'it is empty';
-  if (/\s/.test(url)) return 'it contains a space';
-  if ([...url].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return 'it contains a control character';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return undefined;
-  if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(url)) return `its scheme "${url.split(':')[0]}:" is not followed by //`;
-  if (url.includes('//')) return `it has "//" without a scheme before it (a misspelled https://?)`;
-  return undefined;
+  return { host, port, path: target.path, connectHost, connectPort };
 }
 
 function pick<T extends string>(kind: string, wanted: string[] | undefined, valid: readonly T[], fallback: T[]): T[] {

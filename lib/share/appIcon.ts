@@ -1,4 +1,4 @@
-import { encodePng } from './png';
+import { encodePng, type Deflate } from './png';
 
 /**
  * The app's icon as pixels: a sky-700 rounded square with a white "T" (the same drawing as
@@ -54,8 +54,8 @@ export function iconPixels(size: number, { rounded = true }: { rounded?: boolean
   return out;
 }
 
-export function iconPng(size: number, options?: { rounded?: boolean }): Uint8Array {
-  return encodePng({ width: size, height: size, pixels: iconPixels(size, options), alpha: true });
+export function iconPng(size: number, deflate: Deflate, options?: { rounded?: boolean }): Uint8Array {
+  return encodePng({ width: size, height: size, pixels: iconPixels(size, options), alpha: true }, deflate);
 }
 
 /**
@@ -63,8 +63,8 @@ export function iconPng(size: number, options?: { rounded?: boolean }): Uint8Arr
  * every current browser reads them): ICONDIR (6 bytes), one 16-byte ICONDIRENTRY per image, then
  * the images.
  */
-export function icoFile(sizes: readonly number[]): Uint8Array {
-  const images = sizes.map((size) => ({ size, png: iconPng(size) }));
+export function icoFile(sizes: readonly number[], deflate: Deflate): Uint8Array {
+  const images = sizes.map((size) => ({ size, png: iconPng(size, deflate) }));
   const header = 6 + 16 * images.length;
   const out = new Uint8Array(header + images.reduce((n, i) => n + i.png.length, 0));
   const view = new DataView(out.buffer);

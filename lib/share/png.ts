@@ -1,10 +1,12 @@
-import { deflateSync } from 'node:zlib';
-
 /**
  * A minimal PNG encoder (RFC 2083 / PNG spec, 2nd edition): 8-bit truecolour, no interlace, filter
  * type 0 on every scanline, one IDAT. Enough for the share-card preview; written here because the
  * project allows no WebAssembly (so no image library that ships one) and needs no more than this.
+ * The compression is injected (server/share/png.ts gives Node's zlib), so lib/ stays isomorphic.
  */
+
+/** Compresses bytes into a zlib stream (RFC 1950 wrapping RFC 1951 deflate), as PNG's IDAT holds (§10). */
+export type Deflate = (data: Uint8Array) => Uint8Array;
 
 export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -45,7 +47,7 @@ export interface RgbImage {
   alpha?: boolean;
 }
 
-export function encodePng({ width, height, pixels, alpha = false }: RgbImage): Uint8Array {
+export function encodePng({ width, height, pixels, alpha = false }: RgbImage, deflate: Deflate): Uint8Array {
   const channels = alpha ? 4 : 3;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`a PNG needs a positive integer size, not ${width}×${height}`);
   if (pixels.length !== width * height * channels) throw new RangeError(`${width}×${height} ${alpha ? 'RGBA' : 'RGB'} needs ${width * height * channels} bytes of pixels, got ${pixels.length}`);
@@ -63,7 +65,7 @@ export function encodePng({ width, height, pixels, alpha = false }: RgbImage): U
   const stride = width * channels;
   const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const idat = new Uint8Array(deflateSync(raw, { level: 9 }));
+  const idat = deflate(raw);
 
   const parts = [PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

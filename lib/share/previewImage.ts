@@ -6,7 +6,7 @@ import { buildSummary } from '../view/summary';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont';
 import { targetOf } from './describe';
 import { bundleTitle } from './describeBundle';
-import { encodePng, type RgbImage } from './png';
+import { encodePng, type Deflate, type RgbImage } from './png';
 
 /**
  * The share card of a saved run (Open Graph / Twitter "summary_large_image", 1200×630): outcome,
@@ -144,8 +144,8 @@ export function drawPreview(trace: Trace): Raster {
   return raster;
 }
 
-export function renderPreviewPng(trace: Trace): Uint8Array {
-  return encodePng(drawPreview(trace));
+export function renderPreviewPng(trace: Trace, deflate: Deflate): Uint8Array {
+  return encodePng(drawPreview(trace), deflate);
 }
 
 /**
@@ -186,6 +186,6 @@ export function drawBundlePreview(bundle: Bundle): Raster {
   return raster;
 }
 
-export function renderBundlePreviewPng(bundle: Bundle): Uint8Array {
-  return encodePng(drawBundlePreview(bundle));
+export function renderBundlePreviewPng(bundle: Bundle, deflate: Deflate): Uint8Array {
+  return encodePng(drawBundlePreview(bundle), deflate);
 }

@@ -1,8 +1,8 @@
-import { hostNameProblem } from '../run/hostName';
 import { negotiableSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
 import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
+import { parseHttpsUrl, type TargetProblem } from '../run/target';
 import type { Tls12Extension } from '../trace/schema';
 
 /**
@@ -72,29 +72,22 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export type TargetCheck = { ok: true; url: string; host: string; port: number } | { ok: false; message: string };
 
 /**
- * Checks what the user typed before anything is sent: an https URL with a host. A bare host name
- * ("example.com/path") gets https:// in front, since that is what people paste.
+ * Checks what the user typed before anything is sent: an https URL with a host (lib/run/target reads
+ * it; a bare host name gets https:// in front). `host` keeps an IPv6 literal's brackets, as in a URL.
  */
 export function checkTarget(input: string): TargetCheck {
-  const text = input.trim();
-  if (text === '') return { ok: false, message: 'Type an https URL, for example https://example.com/, or pick a demo target.' };
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return { ok: false, message: `“${text}” is not a URL. Try something like https://example.com/.` };
-  }
-  if (url.protocol !== 'https:') {
-    return { ok: false, message: `Only https URLs can be traced (this one is ${url.protocol.replace(':', '')}).` };
-  }
-  if (!url.hostname) return { ok: false, message: 'The URL has no host name.' };
-  // Chromium's parser keeps hosts no DNS name can be ("asdf%20qwer!!"): refuse them here, not at the relay.
-  const hostProblem = hostNameProblem(url.hostname);
-  if (hostProblem) return { ok: false, message: `“${text}” is not a URL: ${hostProblem}. Try something like https://example.com/.` };
-  if (url.username || url.password) return { ok: false, message: 'User names and passwords in the URL are not supported.' };
-  const port = url.port ? Number(url.port) : 443;
-  return { ok: true, url: url.toString(), host: url.hostname, port };
+  const target = parseHttpsUrl(input, { encodeSpaces: true });
+  if (target.ok) return { ok: true, url: target.url, host: new URL(target.url).hostname, port: target.port };
+  const messages: Record<TargetProblem, string> = {
+    empty: 'Type an https URL, for example https://example.com/, or pick a demo target.',
+    notUrl: `“${target.text}” is not a URL. Try something like https://example.com/.`,
+    malformed: `“${target.text}” is not a URL. Try something like https://example.com/.`,
+    badHost: `“${target.text}” is not a URL: ${target.reason}. Try something like https://example.com/.`,
+    notHttps: `Only https URLs can be traced (this one is ${target.scheme}).`,
+    noHost: 'The URL has no host name.',
+    credentials: 'User names and passwords in the URL are not supported.',
+  };
+  return { ok: false, message: messages[target.problem] };
 }
 
 /**

@@ -5,6 +5,7 @@ import { chooseLanguage, cookieValue, type LanguageChoice } from '../../lib/shar
 import { renderLightEmbed } from '../../lib/share/lightEmbed';
 import { publicOrigin } from '../../lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH, renderPreviewPng } from '../../lib/share/previewImage';
+import { zlibDeflate } from './png';
 import type { Trace } from '../../lib/trace/schema';
 import { StoreError, type StoredArtifact } from '../store';
 import { isResultId } from '../store/snapshot';
@@ -210,7 +211,7 @@ export async function previewImage(request: Request, id: string): Promise<Respon
   return answer(missing, async () => {
     const image = await cached('preview', id, '-', async () => {
       const trace = await savedTrace(id);
-      return trace && { contentType: 'image/png', body: renderPreviewPng(trace), meta: {} };
+      return trace && { contentType: 'image/png', body: renderPreviewPng(trace, zlibDeflate), meta: {} };
     });
     return serveArtifact(image, { vary: [] });
   });

@@ -16,6 +16,7 @@ import { bundleReport, bundleToJson, bundleToZip } from '../../lib/export/bundle
 import { crc32 } from '../../lib/export/zip';
 import { bundleDescription, bundleTitle } from '../../lib/share/describeBundle';
 import { renderBundlePreviewPng } from '../../lib/share/previewImage';
+import { zlibDeflate } from '../../server/share/png';
 import { compactTrace } from '../../lib/trace/compact';
 import { TraceFormatError } from '../../lib/trace/validate';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
@@ -61,7 +62,7 @@ describe('a saved diagnosis', () => {
     assert.match(report, /clientcertnegotiation=enable/);
     assert.match(report, /TLS 1\.2 as rustls: connection reset by peer/);
     assert.match(report, /Open it step by step: https:\/\/example\.test\/d\/x/);
-    const png = Buffer.from(renderBundlePreviewPng(bundle));
+    const png = Buffer.from(renderBundlePreviewPng(bundle, zlibDeflate));
     assert.equal(png.toString('latin1', 1, 4), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 630]);
   });

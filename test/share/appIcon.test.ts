@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { icoFile, iconPixels } from '../../lib/share/appIcon';
+import { zlibDeflate } from '../../server/share/png';
 import { iconFiles, ROOT } from '../../scripts/gen-icons';
 
 describe('app icons', () => {
@@ -20,7 +21,7 @@ describe('app icons', () => {
   });
 
   it('the favicon is an ICO of PNG images, 16, 32 and 48 pixels', () => {
-    const ico = Buffer.from(icoFile([16, 32, 48]));
+    const ico = Buffer.from(icoFile([16, 32, 48], zlibDeflate));
     assert.deepEqual([ico.readUInt16LE(0), ico.readUInt16LE(2), ico.readUInt16LE(4)], [0, 1, 3]);
     for (let i = 0; i < 3; i++) {
       const entry = 6 + 16 * i;

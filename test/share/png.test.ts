@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { crc32, encodePng, PNG_SIGNATURE } from '../../lib/share/png';
+import { zlibDeflate } from '../../server/share/png';
 import { drawPreview, PREVIEW_HEIGHT, PREVIEW_WIDTH, renderPreviewPng } from '../../lib/share/previewImage';
 import { glyph, hasGlyph } from '../../lib/share/bitmapFont';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from '../view/fixtures/traces';
@@ -35,7 +36,7 @@ describe('PNG encoder', () => {
     const pixels = new Uint8Array(3 * 2 * 3);
     pixels.set([255, 0, 0, 0, 255, 0, 0, 0, 255], 0); // first row: red, green, blue
     pixels.set([10, 20, 30, 40, 50, 60, 70, 80, 90], 9);
-    const png = encodePng({ width: 3, height: 2, pixels });
+    const png = encodePng({ width: 3, height: 2, pixels }, zlibDeflate);
     assert.deepEqual(png.subarray(0, 8), PNG_SIGNATURE);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const list = chunks(png);
@@ -52,14 +53,14 @@ describe('PNG encoder', () => {
   });
 
   it('refuses pixel buffers that do not match the size', () => {
-    assert.throws(() => encodePng({ width: 2, height: 2, pixels: new Uint8Array(11) }), /needs 12 bytes/);
-    assert.throws(() => encodePng({ width: 0, height: 2, pixels: new Uint8Array(0) }), /positive integer size/);
+    assert.throws(() => encodePng({ width: 2, height: 2, pixels: new Uint8Array(11) }, zlibDeflate), /needs 12 bytes/);
+    assert.throws(() => encodePng({ width: 0, height: 2, pixels: new Uint8Array(0) }, zlibDeflate), /positive integer size/);
   });
 });
 
 describe('share card preview', () => {
   it('is a 1200×630 PNG, the size card consumers expect', () => {
-    const png = renderPreviewPng(iisRustlsTrace());
+    const png = renderPreviewPng(iisRustlsTrace(), zlibDeflate);
     const ihdr = chunks(png)[0].data;
     assert.deepEqual([ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)], [PREVIEW_WIDTH, PREVIEW_HEIGHT]);
     const raw = inflateSync(chunks(png)[1].data);
@@ -78,7 +79,7 @@ describe('share card preview', () => {
     const a = drawPreview(tls13OkTrace()).pixels;
     const b = drawPreview(iisRustlsTrace()).pixels;
     assert.notDeepEqual(a, b);
-    assert.doesNotThrow(() => renderPreviewPng(relayRefusalTrace()));
+    assert.doesNotThrow(() => renderPreviewPng(relayRefusalTrace(), zlibDeflate));
   });
 
   it('has a glyph for every character of suite names, hosts and status lines', () => {

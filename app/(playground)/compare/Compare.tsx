@@ -7,8 +7,8 @@ import { comparisonBundle } from '@/lib/bundle/bundle';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { personalityNames } from '@/lib/tls/client/personalities';
 import { checkTarget, DEFAULT_FORM, toRunRequest, type PersonalityName } from '@/lib/view/runOptions';
-import { prepareRun } from '../prepare';
-import { useTraceRuns, type TraceRun } from '../useTraceRun';
+import { prepareRun } from '@/components/run/prepare';
+import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 
 /** Runs one URL with two client personalities and shows the runs side by side. */
 export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = false, runNow = false }: { initialUrl: string; initialA?: PersonalityName; initialCertificate?: boolean; runNow?: boolean }) {
@@ -17,7 +17,7 @@ export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = 
   const [b, setB] = useState<PersonalityName>(initialA === 'openssl' ? 'rustls' : 'openssl');
   const [clientCertificate, setClientCertificate] = useState(initialCertificate);
   const [error, setError] = useState<string | undefined>(undefined);
-  const { runs, runAll } = useTraceRuns(2);
+  const { runs, runAll } = useLiveRuns(2);
   const running = runs.some((r) => r.status === 'running');
 
   // ?run=1: run the comparison as soon as the page is here, once.
@@ -63,9 +63,9 @@ export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = 
   );
 }
 
-export function RunResult({ runA, runB, labelA, labelB }: { runA: TraceRun; runB: TraceRun; labelA: string; labelB: string }) {
+export function RunResult({ runA, runB, labelA, labelB }: { runA: LiveRun; runB: LiveRun; labelA: string; labelB: string }) {
   if (runA.status === 'done' && runB.status === 'done') return <ComparisonView a={runA.trace} b={runB.trace} labelA={labelA} labelB={labelB} />;
-  const failed = [runA, runB].find((r): r is Extract<TraceRun, { status: 'failed' }> => r.status === 'failed');
+  const failed = [runA, runB].find((r): r is Extract<LiveRun, { status: 'failed' }> => r.status === 'failed');
   if (failed) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-400">

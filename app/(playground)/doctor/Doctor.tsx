@@ -7,7 +7,7 @@ import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
 import { SaveBundleButton } from '@/components/bundle/SaveBundleButton';
 import { diagnosisBundle } from '@/lib/bundle/bundle';
 import { checkTarget, DEFAULT_FORM, toRunRequest } from '@/lib/view/runOptions';
-import { prepareRun } from '../prepare';
+import { prepareRun } from '@/components/run/prepare';
 
 type State = { status: 'idle' } | { status: 'running'; probes: ProbeResult[] } | { status: 'done'; diagnosis: Diagnosis } | { status: 'failed'; message: string };
 
@@ -28,7 +28,7 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
     setError(undefined);
     setState({ status: 'running', probes: [] });
     try {
-      const { startDiagnosis } = await import('../engine');
+      const { startDiagnosis } = await import('@/components/run/engine');
       const request = toRunRequest({ ...DEFAULT_FORM, clientCertificate }, target.url);
       const diagnosis = await startDiagnosis(request, (probe) =>
         setState((s) => (s.status === 'running' ? { status: 'running', probes: [...s.probes, probe] } : s)),

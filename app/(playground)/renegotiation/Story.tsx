@@ -7,8 +7,8 @@ import type { Trace } from '@/lib/trace/schema';
 import { DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { keyMoments } from '@/lib/view/story';
 import { buildSummary } from '@/lib/view/summary';
-import { prepareRun } from '../prepare';
-import { useTraceRuns, type TraceRun } from '../useTraceRun';
+import { prepareRun } from '@/components/run/prepare';
+import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 
 const URL_SECURE = 'https://iis-renegotiation.test/secure/';
 
@@ -44,7 +44,7 @@ const CHAPTERS: Chapter[] = [
 
 /** The guided IIS story: three runs, their key moments explained, then rustls and OpenSSL side by side. */
 export function Story() {
-  const { runs, runAll, runOne } = useTraceRuns(CHAPTERS.length);
+  const { runs, runAll, start } = useLiveRuns(CHAPTERS.length);
   const running = runs.some((r) => r.status === 'running');
   return (
     <div className="space-y-8" onPointerEnter={prepareRun} onFocus={prepareRun}>
@@ -68,7 +68,7 @@ export function Story() {
             <button
               type="button"
               disabled={running}
-              onClick={() => void runOne(i, toRunRequest(chapter.form, URL_SECURE))}
+              onClick={() => void start(i, toRunRequest(chapter.form, URL_SECURE))}
               className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
             >
               Run as {chapter.label}
@@ -90,7 +90,7 @@ export function Story() {
   );
 }
 
-function ChapterResult({ run }: { run: TraceRun }) {
+function ChapterResult({ run }: { run: LiveRun }) {
   if (run.status === 'idle') return null;
   if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500 dark:text-zinc-400">Running…</p>;
   if (run.status === 'failed') return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The run could not start: {run.message}</p>;

@@ -1,24 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { connection } from 'next/server';
 import { DEFAULT_DEMO_DATA_DIR, demoCredentialPaths } from '@/server/demo/registry';
+import type { RunConfig } from '@/lib/run/runConfig';
 
 /**
- * What a run in the browser needs from this server, read at request time (so one build serves
- * any deployment):
- * - where the relay is: RELAY_PUBLIC_URL (or NEXT_PUBLIC_RELAY_URL) when set, else the page's host
- *   on RELAY_PORT (default 8090);
- * - the demo trust anchor and demo client certificate (PEM): the demo targets' certificates chain
- *   to the demo root CA, which no real trust store contains, and the IIS-like targets accept the
- *   demo client certificate. Both are generated when the demo targets first start and are
- *   worthless outside this playground — which is why the key may be handed out.
+ * GET /api/run-config: what a run in the browser needs from this server (RunConfig in
+ * lib/run/runConfig.ts), read at request time so one build serves any deployment.
  */
-export interface RunConfig {
-  relayUrl?: string;
-  relayPort: number;
-  demo?: { rootCaPem: string; clientCertPem: string; clientKeyPem: string };
-  demoUnavailable?: string;
-}
-
 function relayPort(): number {
   const port = Number(process.env.RELAY_PORT ?? 8090);
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : 8090;

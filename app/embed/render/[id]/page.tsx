@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
-import { RecordedRun } from '@/components/share/RecordedRun';
+import { RunView } from '@/components/run/RunView';
 import { runTitle } from '@/lib/share/describe';
 import { resultPath } from '@/lib/share/embed';
 import { savedResult } from '@/app/render/r/[id]/savedResult';
@@ -31,7 +31,7 @@ export default async function EmbeddedSavedRunPage({ params }: Props) {
   return (
     <>
       <EmbedHeader href={resultPath(id)} label="recorded run" />
-      <RecordedRun trace={trace} compact selectFromHash />
+      <RunView trace={trace} compact selectFromHash />
     </>
   );
 }

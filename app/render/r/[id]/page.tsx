@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { ExportMenu } from '@/components/share/ExportMenu';
 import { EmbedCode } from '@/components/share/EmbedCode';
-import { RecordedRun } from '@/components/share/RecordedRun';
+import { RunView } from '@/components/run/RunView';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { runDescription, runTitle } from '@/lib/share/describe';
 import { embedPath, previewImagePath, resultPath } from '@/lib/share/embed';
@@ -106,7 +106,7 @@ export default async function SavedRunPage({ params }: Props) {
         </details>
       </div>
 
-      <RecordedRun trace={trace} />
+      <RunView trace={trace} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { Trace } from '@/lib/trace/schema';
 import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
 import { explainingStep } from '@/lib/view/summary';
@@ -11,8 +11,6 @@ import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 
-type Tab = DetailTab;
-
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -22,22 +20,53 @@ function hostOf(url: string): string {
 }
 
 /**
- * A finished run, read-only: the same summary card, sequence diagram and step detail the playground
- * shows after a live run, drawn from the recorded trace alone (nothing is re-run). `compact` is the
- * embed's layout: one column, the step detail under the diagram, no key schedule or certificate tabs.
- * `running` draws a live embed's run as it grows (remount with a new key when it ends, so a failed run
- * opens on its explaining step). `selectFromHash`: a #step-{seq} fragment selects that step (the light
- * embed's step links open the full embed this way) and puts the keyboard focus on the diagram.
+ * The step a finished run opens on: the one that explains how it ended. A recorded run opens there
+ * when it failed; a run on this page (`live`) whenever it ends, so the diagram shows where it ended
+ * instead of wherever the stream stopped.
  */
-export function RecordedRun({ trace, compact = false, running = false, selectFromHash = false }: { trace: Trace; compact?: boolean; running?: boolean; selectFromHash?: boolean }) {
-  // A failed run opens on the step that explains why, as the playground does after a live run.
-  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => (trace.outcome !== 'ok' ? explainingStep(trace) : undefined));
-  const [tab, setTab] = useState<Tab>('step');
+function openingStep(trace: Trace, running: boolean, live: boolean): number | undefined {
+  return !running && (live || trace.outcome !== 'ok') ? explainingStep(trace) : undefined;
+}
+
+/**
+ * One run, as the playground draws it live and a saved run (/r/{id}) or an embed draws it recorded:
+ * the summary card, the sequence diagram and the selected step's detail, with the key schedule and
+ * the certificate in tabs. `running` draws the trace as it grows; when it ends in anything but "ok",
+ * the step that explains why opens unless the user chose one. `compact` is the embed's layout: one
+ * column, the diagram in a box of its own, the step detail under it, no tabs. `live` announces the
+ * step counts to screen readers (a run in progress on this page); `actions` go under the summary.
+ * Give each run its own `key`, so a new run starts with nothing selected.
+ */
+export function RunView({
+  trace,
+  running = false,
+  compact = false,
+  live = false,
+  actions,
+  selectFromHash = false,
+}: {
+  trace: Trace;
+  running?: boolean;
+  compact?: boolean;
+  live?: boolean;
+  actions?: ReactNode;
+  selectFromHash?: boolean;
+}) {
+  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => openingStep(trace, running, live));
+  const [tab, setTab] = useState<DetailTab>('step');
   const detailId = useId();
 
   const diagramRows = useDiagramRows(trace.steps);
   const selectedStep = selectedSeq !== undefined ? trace.steps.find((s) => s.seq === selectedSeq) : undefined;
   const explaining = useMemo(() => (running ? undefined : explainingStep(trace)), [trace, running]);
+
+  // A run that just ended: open its explaining step, unless the user already chose one.
+  useEffect(() => {
+    if (selectedSeq === undefined) {
+      const seq = openingStep(trace, running, live);
+      if (seq !== undefined) setSelectedSeq(seq);
+    }
+  }, [trace, running, live, selectedSeq]);
 
   const selectStep = useCallback((seq: number) => {
     setSelectedSeq(seq);
@@ -69,18 +98,22 @@ export function RecordedRun({ trace, compact = false, running = false, selectFro
     </p>
   );
 
-  const counts = <DiagramHeader rows={diagramRows} />;
+  const counts = <DiagramHeader rows={diagramRows} live={live} />;
 
   const diagramView = (
     <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
   );
 
+  const label = live || running ? 'Run' : 'Recorded run';
+  const status = running ? 'running' : 'done';
+
   if (compact) {
     // In someone else's page the diagram scrolls in a box of its own, so the embed stays a sensible
     // height; the selected step's detail opens below it.
     return (
-      <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-3" data-testid="run" data-status={running ? 'running' : 'done'}>
+      <section aria-label={label} className="space-y-3" data-testid="run" data-status={status}>
         <SummaryCard trace={trace} running={running} external />
+        {actions}
         <div className="min-w-0 space-y-2">
           {counts}
           <div className="max-h-[32rem] overflow-y-auto rounded-md" data-testid="embed-diagram">
@@ -95,8 +128,9 @@ export function RecordedRun({ trace, compact = false, running = false, selectFro
   }
 
   return (
-    <section aria-label={running ? 'Run' : 'Recorded run'} className="space-y-4" data-testid="run" data-status={running ? 'running' : 'done'}>
+    <section aria-label={label} className="space-y-4" data-testid="run" data-status={status}>
       <SummaryCard trace={trace} running={running} />
+      {actions}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="min-w-0 space-y-2">
           {counts}

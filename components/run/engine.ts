@@ -13,8 +13,9 @@ import type { Step, Trace } from '@/lib/trace/schema';
 import { createRelayTransport, type RelayTransport } from '@/lib/transport/relay';
 import type { RunRequest } from '@/lib/run/run';
 import { relayUrl } from '@/lib/view/runOptions';
-import type { RunConfig } from '../api/run-config/route';
-import { pemBlocks } from './pem';
+import { pemBlocks } from '@/lib/run/pem';
+import type { RunConfig } from '@/lib/run/runConfig';
+import { isDemoHost } from '@/lib/run/target';
 
 let roots: Promise<RootStore> | undefined;
 let runConfig: Promise<RunConfig> | undefined;
@@ -53,15 +54,6 @@ async function fetchRunConfig(): Promise<RunConfig> {
   }
   if (!response.ok) throw new Error(`this page’s server answered ${response.status} when asked where the relay is`);
   return (await response.json()) as RunConfig;
-}
-
-/** The demo CA is trusted only for the demo targets (*.test), never for real sites. */
-function isDemoHost(url: string): boolean {
-  try {
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`).hostname.toLowerCase().endsWith('.test');
-  } catch {
-    return false;
-  }
 }
 
 function demoClientCertificate(config: RunConfig): ClientCertificate {
@@ -123,6 +115,7 @@ export function loadAhead(): void {
 async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
   const store = rootStore();
   const config = await pageConfig();
+  // The demo CA is trusted only for the demo targets (*.test), never for real sites.
   const userCAs = isDemoHost(request.url) && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
   const crypto = defaultCrypto();
