@@ -167,7 +167,7 @@ export async function refusedPort(): Promise<number> {
 
 export interface RecordingProxy extends RunningServer {
   /** Bytes the proxy passed, per direction, for each connection in order. */
-  connections: { clientToServer: Buffer[]; serverToClient: Buffer[] }[];
+  connections: { clientToServer: Buffer[]; serverToClient: Buffer[]; /** Both sides of this connection are closed. */ closed: boolean }[];
 }
 
 /**
@@ -177,7 +177,7 @@ export interface RecordingProxy extends RunningServer {
 export async function startRecordingProxy(targetPort: number, rewrite?: (chunk: Buffer, state: { serverBytes: number }) => Buffer): Promise<RecordingProxy> {
   const connections: RecordingProxy['connections'] = [];
   const server = createServer({ allowHalfOpen: true }, (client) => {
-    const record = { clientToServer: [] as Buffer[], serverToClient: [] as Buffer[] };
+    const record = { clientToServer: [] as Buffer[], serverToClient: [] as Buffer[], closed: false };
     connections.push(record);
     const state = { serverBytes: 0 };
     const upstream = netConnect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
@@ -197,6 +197,8 @@ export async function startRecordingProxy(targetPort: number, rewrite?: (chunk: 
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
+    let open = 2;
+    for (const socket of [client, upstream]) socket.once('close', () => (record.closed = --open === 0));
   });
   const close = closer(server);
   return { connections, port: await listen(server), close };

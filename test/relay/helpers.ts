@@ -12,6 +12,7 @@ import { createRelayTransport } from '../../lib/transport/relay';
 import { RELAY_SUBPROTOCOL, parseRelayEvent, type RelayEvent } from '../../lib/transport/relayProtocol';
 import type { Connection, Transport, TransportEvent } from '../../lib/transport/types';
 import { listenTcp } from '../transport/helpers';
+import { waitFor } from '../helpers/wait';
 
 /** The first six bytes of a TLS 1.3 ClientHello record (RFC 8446 §5.1, §4): enough for the check. */
 export const CLIENT_HELLO_HEAD = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]);
@@ -134,13 +135,7 @@ export function errorEvent(events: RelayEvent[]): Extract<RelayEvent, { type: 'e
   return events.find((e): e is Extract<RelayEvent, { type: 'error' }> => e.type === 'error');
 }
 
-export async function waitFor(predicate: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor };
 
 export async function httpGet(url: string): Promise<{ status: number; body: string; contentType: string }> {
   const res = await fetch(url);

@@ -6,6 +6,7 @@ import { RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
 import { clientAddress, ClientLimiter, limitKey } from '../../server/relay/limits';
 import { parseRuleList } from '../../server/relay/policy';
 import { eventTypes, listenTcp, openAndRecord, startUnresponsiveListener, unusedPort } from '../transport/helpers';
+import { settled } from '../helpers/wait';
 import { CLIENT_HELLO_HEAD, errorEvent, rawSession, startTestRelay, upgradeStatus, waitFor, type RawSession } from './helpers';
 
 type Peer = Awaited<ReturnType<typeof listenTcp>>;
@@ -358,8 +359,8 @@ describe('relay backpressure', () => {
       await s.opened;
       s.ws.pause();
       s.ws.send(CLIENT_HELLO_HEAD);
-      await new Promise((r) => setTimeout(r, 500));
-      const relayed = relay.relay.metrics.bytes.get('target_to_client');
+      // Wait until the relay stops reading the server: the bytes it relayed stop growing.
+      const relayed = await settled(() => relay.relay.metrics.bytes.get('target_to_client'), { from: 0, what: 'bytes relayed to the client' });
       assert.ok(relayed < 24 * 1024 * 1024, `the relay read only what fits in buffers (${relayed} bytes)`);
       assert.ok(serverSocket!.writableLength > 0, 'the server is held back by TCP flow control');
       s.ws.resume();
@@ -385,7 +386,8 @@ describe('relay backpressure', () => {
       const s = await openHeld(relay.url, 'sink.test');
       const chunk = Buffer.alloc(64 * 1024);
       for (let i = 0; i < 640; i++) s.ws.send(chunk); // 40 MiB
-      await new Promise((r) => setTimeout(r, 500));
+      // Wait until the relay stops taking frames: what the client has queued stops shrinking.
+      await settled(() => s.ws.bufferedAmount, { what: 'the client’s queued bytes' });
       assert.ok(s.ws.bufferedAmount > 8 * 1024 * 1024, `the client is held back (${s.ws.bufferedAmount} bytes queued)`);
       serverSocket!.resume();
       await waitFor(() => got === 640 * chunk.length + CLIENT_HELLO_HEAD.length, 10_000, 'all bytes at the server');

@@ -14,6 +14,7 @@ import type { Trace } from '../../lib/trace/schema';
 import type { Field } from '../../lib/tls/wire/field';
 import { keyTypes, type KeyType, type TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
+import { waitFor } from '../helpers/wait';
 import {
   describeTrace,
   recordBytes,
@@ -235,10 +236,9 @@ describe('TLS 1.3 against openssl s_server', () => {
     try {
       const trace = await runAgainst(proxy.port, { versions: ['TLSv1.3'], setup: { caFiles } });
       assert.equal(trace.outcome, 'ok', describeTrace(trace));
-      // Let the proxy see the last bytes and the close.
-      await new Promise((r) => setTimeout(r, 100));
+      // The proxy has seen the last bytes once it saw both sides close.
+      await waitFor(() => proxy.connections[0]?.closed === true, 5000, 'the proxied connection to close');
       const seen = proxy.connections[0];
-      assert.ok(seen);
       assert.equal(recordBytes(trace, 'client->server').toString('hex'), Buffer.concat(seen.clientToServer).toString('hex'));
       assert.equal(recordBytes(trace, 'server->client').toString('hex'), Buffer.concat(seen.serverToClient).toString('hex'));
     } finally {

@@ -23,7 +23,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const diagram = buildDiagram(trace.steps);
     assert.ok(diagram.rows.length > 5);
     const summary = buildSummary(trace);
-    assert.ok(summary);
+    assert.equal(summary.outcome, trace.outcome);
+    assert.equal(summary.host, new URL(trace.options.url).host);
+    assert.deepEqual(
+      summary.items.filter((i) => i.label === 'Version' || i.label === 'Cipher suite' || i.label === 'Personality').map((i) => i.value),
+      [trace.version ?? '—', trace.cipherSuite ?? '—', trace.personality],
+    );
+    assert.deepEqual(summary.alerts.map((a) => a.text), trace.alerts.filter((a) => a.description !== 'close_notify').map((a) => `${a.from === 'client' ? 'Client' : 'Server'} sent ${a.level} alert ${a.description}`));
     for (const step of trace.steps) {
       if (step.bytes) buildHexModel(step.bytes);
       if (step.plaintext) buildHexModel(step.plaintext);
