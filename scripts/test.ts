@@ -4,7 +4,7 @@
  * the browser end-to-end tests one file at a time. Prints one closing line for the whole run.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function testFiles(dir: string): string[] {
@@ -68,6 +68,13 @@ function phase(name: string, files: string[], concurrency: number, timeoutMs = T
       resolve();
     });
   });
+}
+
+// The production build is made once, here, before any file that serves it starts: built inside a
+// test file's setup it would count against that file's timeout (and other files would wait on its lock).
+if (all.some((f) => /e2e\/harness|from '\.\/harness'/.test(readFileSync(f, 'utf8')))) {
+  const { ensureBuild } = await import('../test/e2e/harness');
+  await ensureBuild();
 }
 
 await phase('unit-and-integration', rest, 2);
