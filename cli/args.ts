@@ -1,5 +1,12 @@
 /** Command-line parsing for the CLI: strict, with one clear message per mistake. */
 
+import { DEFAULT_LOCALE, LOCALES, toLocale, type Locale } from '../lib/i18n/locales';
+
+/** The CLI's language: --lang, else the POSIX locale (LC_ALL overrides LANG), else English. */
+export function cliLocale(lang: string | undefined, env: Record<string, string | undefined>): Locale {
+  return toLocale(lang) ?? toLocale(env.LC_ALL) ?? toLocale(env.LANG) ?? DEFAULT_LOCALE;
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -31,9 +38,11 @@ export interface CliArgs {
   noRenegotiationInfo: boolean;
   noEtm: boolean;
   noTicket: boolean;
+  /** --lang: the language of the transcript, summary, advice and doctor (else LC_ALL / LANG). */
+  lang?: string;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout']);
+const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang']);
 const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
@@ -78,6 +87,11 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--as': a.as = value; break;
         case '--method': a.method = value.toUpperCase(); break;
         case '--data': a.data = value; break;
+        case '--lang': {
+          if (!toLocale(value)) throw new UsageError(`--lang takes ${LOCALES.join(' or ')}, not "${value}"`);
+          a.lang = value;
+          break;
+        }
         case '--timeout': {
           const n = Number(value);
           if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not "${value}"`);
@@ -155,5 +169,7 @@ options:
   --save APP_URL         diagnose: save the diagnosis (every probe's run) on the TLS Playground app
                          at APP_URL and print its link (APP_URL/d/ID)
   -v, --verbose          also show records and key derivations
+  --lang en|zh-CN        language of the transcript, summary, advice and doctor
+                         (default: from LC_ALL or LANG, e.g. LANG=zh_CN.UTF-8; --json is data, in no language)
   --version              print the version
 `;

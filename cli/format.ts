@@ -2,6 +2,7 @@ import type { Step, Trace } from '../lib/trace/schema';
 import { isCertificateRejected, isTransportFailure } from '../lib/trace/steps';
 import { adviceFor } from '../lib/view/advice';
 import { outcomeSentence, stepTitle } from '../lib/view/stepText';
+import type { Translate } from '../lib/i18n/translator';
 
 /** The readable transcript: one line per step, colored on a TTY. */
 
@@ -35,20 +36,29 @@ export function formatStep(step: Step, paint: ReturnType<typeof painter>): strin
   return `${time} ${arrow} ${title}`;
 }
 
-export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>): string {
+/** The closing lines of a run: outcome, what was negotiated, and the advice, in the language of `t`. */
+export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>, t: Translate): string {
   const lines: string[] = [];
   const ok = trace.outcome === 'ok';
-  lines.push(paint(ok ? 'green' : 'red', `outcome: ${trace.outcome} (${outcomeSentence(trace.outcomeCause)})`));
-  if (trace.version) lines.push(`version: ${trace.version}   cipher suite: ${trace.cipherSuite ?? '-'}   group: ${trace.group ?? '-'}   signature: ${trace.signatureScheme ?? '-'}`);
-  if (trace.certificate) lines.push(`certificate: ${trace.certificate.verdict}${trace.certificate.insecure ? ' (INSECURE: continued anyway)' : ''}${trace.certificate.chain[0] ? ` — ${trace.certificate.chain[0].subject}` : ''}`);
-  if (trace.alerts.length) lines.push(`alerts: ${trace.alerts.map((a) => `${a.from} ${a.level} ${a.description}`).join(', ')}`);
-  if (trace.http) lines.push(`http: ${trace.http.status} ${trace.http.reason} (${trace.http.bodyBytes} body bytes)`);
-  lines.push(`personality: ${trace.personality}   total: ${trace.timings.totalMs.toFixed(1)} ms${trace.timings.handshakeMs !== undefined ? `   handshake: ${trace.timings.handshakeMs.toFixed(1)} ms` : ''}`);
-  const advice = adviceFor(trace);
+  lines.push(paint(ok ? 'green' : 'red', t('cli.outcome', { outcome: trace.outcome, detail: outcomeSentence(trace.outcomeCause, t) })));
+  if (trace.version) lines.push(t('cli.negotiated', { version: trace.version, suite: trace.cipherSuite ?? '-', group: trace.group ?? '-', signature: trace.signatureScheme ?? '-' }));
+  if (trace.certificate) {
+    const subject = trace.certificate.chain[0] ? ` — ${trace.certificate.chain[0].subject}` : '';
+    lines.push(t('cli.certificate', { verdict: trace.certificate.verdict, insecure: trace.certificate.insecure ? 'yes' : 'no', subject }));
+  }
+  if (trace.alerts.length) lines.push(t('cli.alerts', { alerts: trace.alerts.map((a) => t('cli.alert', { from: a.from, level: a.level, description: a.description })).join(', ') }));
+  if (trace.http) lines.push(t('cli.http', { status: String(trace.http.status), reason: trace.http.reason, bytes: trace.http.bodyBytes }));
+  const total = trace.timings.totalMs.toFixed(1);
+  lines.push(
+    trace.timings.handshakeMs !== undefined
+      ? t('cli.timingHandshake', { personality: trace.personality, total, handshake: trace.timings.handshakeMs.toFixed(1) })
+      : t('cli.timing', { personality: trace.personality, total }),
+  );
+  const advice = adviceFor(trace, t);
   if (advice) {
-    lines.push('', paint('yellow', `why: ${advice.title}.`), advice.explanation);
-    for (const fix of advice.fixes) lines.push(`fix (${fix.who === 'you' ? 'this run' : fix.who === 'relay' ? 'relay operator' : fix.who}): ${fix.text}`);
-    if (advice.kind === 'renegotiation') lines.push(`more: npx tls-playground diagnose ${trace.options.url}   (every client against this URL, with the netsh commands)`);
+    lines.push('', paint('yellow', t('cli.why', { title: advice.title })), advice.explanation);
+    for (const fix of advice.fixes) lines.push(t('cli.fix', { who: fix.who, text: fix.text }));
+    if (advice.kind === 'renegotiation') lines.push(t('cli.more', { url: trace.options.url }));
   }
   return lines.join('\n');
 }

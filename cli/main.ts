@@ -5,12 +5,15 @@ import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOS
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
-import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { cliLocale, parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
 import { diagnose } from '../lib/doctor/diagnose';
 import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
 import { saveDiagnosis } from './save';
+import { loadCatalog } from '../lib/i18n/catalogs';
+import { translator } from '../lib/i18n/translator';
+import { probeLabel } from '../lib/doctor/words';
 
 function requestFrom(a: CliArgs): RunRequest {
   return {
@@ -66,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (a.command === 'demo-list') return listDemos(a);
   const paint = painter(a.color && !a.json);
+  const locale = cliLocale(a.lang, process.env);
+  const t = translator(locale, await loadCatalog(locale));
   try {
     // Bad input is the user's to fix: say so before any connection is attempted.
     const request = requestFrom(a);
@@ -74,14 +79,14 @@ async function main(argv: string[]): Promise<number> {
     if (a.command === 'diagnose') {
       const report = await diagnose(requestFrom(a), (req) => nodeRunDeps(req, setup), {
         probeTimeoutMs: a.timeoutMs,
-        onProbe: a.json ? undefined : (p) => process.stderr.write(paint('dim', `probe: ${p.label}: ${p.outcome}\n`)),
+        onProbe: a.json ? undefined : (p) => process.stderr.write(paint('dim', t('doctor.cli.probe', { label: probeLabel(p, t), outcome: p.outcome }) + '\n')),
       });
       const saved = a.save ? await saveDiagnosis(a.save, report).catch((e: Error) => e) : undefined;
       if (a.json) {
         const link = saved instanceof Error ? { saveError: saved.message } : saved ? { savedUrl: saved.url } : {};
         process.stdout.write(JSON.stringify({ ...diagnosisForJson(report), ...link }, null, 2) + '\n');
       } else {
-        process.stdout.write(formatDiagnosis(report, paint) + '\n');
+        process.stdout.write(formatDiagnosis(report, paint, t) + '\n');
         if (saved && !(saved instanceof Error)) process.stdout.write(`\nSaved: ${saved.url}\n  (the verdict, the fixes and every probe step by step; send this link)\n`);
       }
       if (saved instanceof Error) {
@@ -99,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     });
     if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');
     if (a.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
-    else process.stdout.write('\n' + formatSummary(trace, paint) + '\n');
+    else process.stdout.write('\n' + formatSummary(trace, paint, t) + '\n');
     return trace.outcome === 'ok' ? 0 : 1;
   } catch (e) {
     if (e instanceof RunInputError || e instanceof UsageError) {

@@ -34,4 +34,17 @@ export { compactTrace, expandTrace, type CompactTrace, type CompactStep } from '
 export { traceToJson, canonicalTraceJson, parseTraceJson } from '../lib/export/json';
 export { keyLogText } from '../lib/export/keylog';
 export { traceToPcapng, PCAPNG_MEDIA_TYPE } from '../lib/export/pcapng';
-export { adviceFor, type Advice } from '../lib/view/advice';
+export type { Advice } from '../lib/view/advice';
+export { LOCALES, type Locale } from '../lib/i18n/locales';
+
+import type { Trace } from '../lib/trace/schema';
+import { adviceFor as adviceIn, type Advice } from '../lib/view/advice';
+import { en } from '../lib/i18n/messages/en';
+import { zhCN } from '../lib/i18n/messages/zh-CN';
+import { translator } from '../lib/i18n/translator';
+import type { Locale } from '../lib/i18n/locales';
+
+/** Why a failed run failed and how to fix it, in English or Simplified Chinese (`'zh-CN'`). */
+export function adviceFor(trace: Trace, locale: Locale = 'en'): Advice | undefined {
+  return adviceIn(trace, translator(locale, locale === 'zh-CN' ? zhCN : en));
+}

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
-import { describeResult, type Diagnosis, type ProbeResult } from '@/lib/doctor/diagnose';
+import type { Diagnosis, ProbeResult } from '@/lib/doctor/diagnose';
+import { describeDiagnosis, describeResult, probeLabel } from '@/lib/doctor/words';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
 
@@ -15,12 +17,14 @@ export function probeTone(p: ProbeResult): 'good' | 'bad' | 'warning' {
 export function Verdict({ diagnosis, headingLevel = 2 }: { diagnosis: Diagnosis; headingLevel?: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const t = useTranslations('doctor');
+  // The verdict is made from what the probes found, in the reader's language (and follows the switch).
+  const { verdict } = describeDiagnosis(diagnosis, useTranslate());
   return (
     <section aria-labelledby="verdict" className={`rounded-lg p-4 ring-1 ${TONE_BADGE[SEVERITY_TONE[diagnosis.severity]]}`} data-testid="doctor-verdict" data-severity={diagnosis.severity}>
       <Heading id="verdict" className="mb-1 font-semibold">
         {t('verdictTitle')}
       </Heading>
-      <p className="leading-relaxed">{diagnosis.verdict}</p>
+      <p className="leading-relaxed">{verdict}</p>
     </section>
   );
 }
@@ -44,6 +48,7 @@ export function ProbeList({
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const t = useTranslations('doctor');
+  const say = useTranslate();
   return (
     <section aria-labelledby="probes" className="space-y-2">
       <Heading id="probes" className="text-lg font-semibold">
@@ -61,11 +66,11 @@ export function ProbeList({
               aria-current={i === current ? 'true' : undefined}
             >
               <span>
-                {p.label}
+                {probeLabel(p, say)}
                 {p.helloRequest && <span className="ml-2 rounded bg-zinc-100 px-1.5 text-xs dark:bg-zinc-800">HelloRequest</span>}
               </span>
               <span className="flex flex-wrap items-baseline gap-3">
-                <span className={`font-medium ${TONE_TEXT[probeTone(p)]}`}>{describeResult(p)}</span>
+                <span className={`font-medium ${TONE_TEXT[probeTone(p)]}`}>{describeResult(p, say)}</span>
                 {target && (
                   <a href={target.href} className="text-sky-800 underline dark:text-sky-300" data-testid="probe-link">
                     {target.label}
@@ -83,11 +88,12 @@ export function ProbeList({
 
 /** What to change, who can change it, and the commands to paste. */
 export function Fixes({ diagnosis, headingLevel = 2 }: { diagnosis: Diagnosis; headingLevel?: 2 | 3 }) {
-  if (diagnosis.fixes.length === 0) return null;
-  return <FixList diagnosis={diagnosis} headingLevel={headingLevel} />;
+  const { fixes } = describeDiagnosis(diagnosis, useTranslate());
+  if (fixes.length === 0) return null;
+  return <FixList fixes={fixes} headingLevel={headingLevel} />;
 }
 
-function FixList({ diagnosis, headingLevel }: { diagnosis: Diagnosis; headingLevel: 2 | 3 }) {
+function FixList({ fixes, headingLevel }: { fixes: Diagnosis['fixes']; headingLevel: 2 | 3 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const Sub = headingLevel === 2 ? 'h3' : 'h4';
   const t = useTranslations('doctor');
@@ -97,7 +103,7 @@ function FixList({ diagnosis, headingLevel }: { diagnosis: Diagnosis; headingLev
         {t('fixesTitle')}
       </Heading>
       <ol className="space-y-4">
-        {diagnosis.fixes.map((fix) => (
+        {fixes.map((fix) => (
           <li key={fix.title} className="space-y-1" data-testid="doctor-fix">
             <Sub className="font-medium">
               <span className="mr-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs uppercase text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{t(`who.${fix.who}`)}</span>

@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import type { Step, Trace } from '@/lib/trace/schema';
 import { alertOf, isCertificateRejected, isCloseNotify, isTransportFailure } from '@/lib/trace/steps';
 import { stepTitle } from '@/lib/view/stepText';
@@ -7,16 +9,17 @@ import { buildSummary } from '@/lib/view/summary';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
 
 const ARROW: Record<Step['direction'], string> = { 'client->server': '→', 'server->client': '←', local: '·' };
-const DIRECTION: Record<Step['direction'], string> = { 'client->server': 'client to server', 'server->client': 'server to client', local: 'in the client' };
 
 /**
  * Two runs side by side, aligned step by step; rows where only one run has a step are highlighted
  * and the first of them is marked: that is where the two clients parted ways.
  */
 export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; labelA: string; labelB: string }) {
+  const t = useTranslations();
+  const words = useTranslate();
   const comparison = compareRuns(a, b);
-  const summaries = [buildSummary(a), buildSummary(b)];
-  const advice = [adviceFor(a), adviceFor(b)];
+  const summaries = [buildSummary(a, words), buildSummary(b, words)];
+  const advice = [adviceFor(a, words), adviceFor(b, words)];
   return (
     <div className="space-y-3" data-testid="comparison">
       <div className="grid grid-cols-2 gap-2 sm:gap-4">
@@ -27,8 +30,9 @@ export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; l
             <div className="text-sm break-words">{summaries[i].detail}</div>
             {advice[i] && (
               <div className="mt-1 text-sm" data-testid={`comparison-advice-${i === 0 ? 'a' : 'b'}`}>
-                <span className="font-medium">Why: </span>
-                {advice[i].title}.
+                <span className="font-medium">{t('compare.why')}</span>
+                {advice[i].title}
+                {t('compare.whyEnd')}
               </div>
             )}
           </div>
@@ -36,12 +40,12 @@ export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; l
       </div>
       <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
         {comparison.differences === 0
-          ? 'The two runs took exactly the same steps.'
-          : `${comparison.rows.length - comparison.differences} steps in common, ${comparison.differences} different. The first difference is highlighted.`}
+          ? t('compare.same')
+          : t('compare.differences', { common: comparison.rows.length - comparison.differences, different: comparison.differences })}
       </p>
       <table className="w-full table-fixed border-collapse text-sm">
         <caption className="sr-only">
-          Steps of {labelA} and {labelB}, aligned; rows with a step on one side only are differences.
+          {t('compare.caption', { a: labelA, b: labelB })}
         </caption>
         <thead>
           <tr className="text-left text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
@@ -75,10 +79,12 @@ export function ComparisonView({ a, b, labelA, labelB }: { a: Trace; b: Trace; l
 }
 
 function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: boolean }) {
+  const t = useTranslations('compare');
+  const words = useTranslate();
   if (!step) {
     return (
       <td className="border-b border-zinc-100 px-2 py-1 text-zinc-500 dark:border-zinc-900 dark:text-zinc-400">
-        {missing ? <span className="sr-only">no such step in this run</span> : null}
+        {missing ? <span className="sr-only">{t('noStep')}</span> : null}
         <span aria-hidden="true">—</span>
       </td>
     );
@@ -88,12 +94,12 @@ function Cell({ step, missing, first }: { step?: Step; missing: boolean; first: 
   const warn = alert?.level === 'warning' && !isCloseNotify(step);
   return (
     <td className="border-b border-zinc-100 px-2 py-1 align-top dark:border-zinc-900">
-      {first && <span className="sr-only">First difference: </span>}
+      {first && <span className="sr-only">{t('firstDifference')}</span>}
       <span className="mr-1 font-mono text-zinc-500 dark:text-zinc-400" aria-hidden="true">
         {ARROW[step.direction]}
       </span>
-      <span className="sr-only">{DIRECTION[step.direction]}: </span>
-      <span className={`break-words ${bad ? TONE_TEXT.bad : warn ? TONE_TEXT.warning : ''}`}>{stepTitle(step)}</span>
+      <span className="sr-only">{t(`direction.${step.direction}`)}: </span>
+      <span className={`break-words ${bad ? TONE_TEXT.bad : warn ? TONE_TEXT.warning : ''}`}>{stepTitle(step, words)}</span>
     </td>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 
 /** The boxed error line under a form: one sentence that says what to change. */
 export function FormError({ id, testId, children }: { id?: string; testId?: string; children: ReactNode }) {
@@ -13,9 +14,10 @@ export function FormError({ id, testId, children }: { id?: string; testId?: stri
 
 /** The labelled https URL field of the compare and doctor forms. */
 export function UrlField({ value, onChange, testId }: { value: string; onChange: (url: string) => void; testId: string }) {
+  const t = useTranslations('forms');
   return (
     <label className="flex min-w-0 flex-1 flex-col gap-1 text-sm">
-      <span className="font-medium">https URL</span>
+      <span className="font-medium">{t('urlLabel')}</span>
       <input
         type="url"
         inputMode="url"

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { useTranslations } from 'next-intl';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { iframeSnippet, SAVED_EMBED_SANDBOX } from '@/lib/share/embed';
 
@@ -9,15 +10,16 @@ import { iframeSnippet, SAVED_EMBED_SANDBOX } from '@/lib/share/embed';
  * hand where the clipboard is not available).
  */
 export function EmbedCode({ src, title, sandbox = SAVED_EMBED_SANDBOX }: { src: string; title: string; sandbox?: string }) {
+  const t = useTranslations('share');
   const snippet = iframeSnippet({ src, title, sandbox });
   const id = useId();
   return (
     <div className="space-y-1" data-testid="embed-code">
       <div className="flex items-center justify-between gap-2">
         <label htmlFor={id} className="text-xs text-zinc-500 dark:text-zinc-400">
-          Embed code (iframe; the embed reports its height to the page with postMessage)
+          {t('embedCode')}
         </label>
-        <CopyButton value={snippet} label="embed code" />
+        <CopyButton value={snippet} label={t('embedCodeCopy')} />
       </div>
       <textarea
         id={id}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import type { Trace } from '@/lib/trace/schema';
 import { traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
@@ -35,24 +36,25 @@ const BUTTON = 'rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-1
  * along in a Decryption Secrets Block). All three are made in this browser from the trace.
  */
 export function ExportMenu({ trace }: { trace: Trace }) {
+  const t = useTranslations('share');
   return (
-    <div role="group" aria-label="Download this run" className="flex flex-wrap items-center gap-2" data-testid="export-menu">
-      <span className="text-xs text-zinc-500 dark:text-zinc-400">Download</span>
-      <button type="button" className={BUTTON} onClick={() => exportTrace(trace, 'json')} data-testid="export-json" title="The trace: every step, its bytes and their meaning">
-        Trace JSON
+    <div role="group" aria-label={t('downloadLabel')} className="flex flex-wrap items-center gap-2" data-testid="export-menu">
+      <span className="text-xs text-zinc-500 dark:text-zinc-400">{t('download')}</span>
+      <button type="button" className={BUTTON} onClick={() => exportTrace(trace, 'json')} data-testid="export-json" title={t('traceJsonTitle')}>
+        {t('traceJson')}
       </button>
       <button
         type="button"
         className={BUTTON}
         onClick={() => exportTrace(trace, 'pcapng')}
         data-testid="export-pcapng"
-        title="A capture for Wireshark: the exact bytes in rebuilt TCP/IP packets, with the keys embedded"
+        title={t('pcapngTitle')}
       >
         pcapng
       </button>
       {trace.keyLog.length > 0 && (
-        <button type="button" className={BUTTON} onClick={() => exportTrace(trace, 'keylog.txt')} data-testid="export-keylog" title="SSLKEYLOGFILE lines, for Wireshark or any tool that reads them">
-          Key log
+        <button type="button" className={BUTTON} onClick={() => exportTrace(trace, 'keylog.txt')} data-testid="export-keylog" title={t('keyLogTitle')}>
+          {t('keyLog')}
         </button>
       )}
     </div>

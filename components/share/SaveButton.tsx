@@ -1,6 +1,9 @@
 'use client';
 
 import { useState } from 'react';
+import { useLocale, useTranslations } from 'next-intl';
+import { withLang } from '@/lib/i18n/locales';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { compactTrace } from '@/lib/trace/compact';
 import type { Trace } from '@/lib/trace/schema';
 import { CopyButton } from '@/components/trace/CopyButton';
@@ -41,12 +44,12 @@ export async function uploadBody(json: string): Promise<{ headers: Record<string
  * Saves the run on this server (POST /api/results) and shows its share link and embed code. The
  * server names the result by its content, so saving the same run again gives the same link.
  */
-export async function saveTrace(trace: Trace): Promise<{ id: string; url: string }> {
+export async function saveTrace(trace: Trace, words: { noAnswer: string; answered: (status: number) => string }): Promise<{ id: string; url: string }> {
   let response: Response;
   try {
     response = await fetch('/api/results', { method: 'POST', ...(await uploadBody(JSON.stringify(compactTrace(trace)))) });
   } catch {
-    throw new Error('The server did not answer; the run was not saved.');
+    throw new Error(words.noAnswer);
   }
   let body: SaveResponse = {};
   try {
@@ -54,18 +57,22 @@ export async function saveTrace(trace: Trace): Promise<{ id: string; url: string
   } catch {
     // Handled below: a failure without a JSON body still gets a sentence.
   }
-  if (!response.ok || !body.id || !body.url) throw new Error(body.error ?? `The server answered ${response.status}; the run was not saved.`);
+  if (!response.ok || !body.id || !body.url) throw new Error(body.error ?? words.answered(response.status));
   return { id: body.id, url: body.url };
 }
 
 export function SaveButton({ trace }: { trace: Trace }) {
+  const t = useTranslations();
+  const words = useTranslate();
+  const locale = useLocale();
   const [state, setState] = useState<SaveState>({ status: 'idle' });
 
   async function save() {
     setState({ status: 'saving' });
     try {
-      const { id, url } = await saveTrace(trace);
-      setState({ status: 'saved', id, url });
+      const { id, url } = await saveTrace(trace, { noAnswer: t('share.noAnswer'), answered: (status) => t('share.serverAnswered', { status: String(status) }) });
+      // The link carries the language it was made in (?lang=): whoever opens it reads this language.
+      setState({ status: 'saved', id, url: withLang(url, locale) });
     } catch (error) {
       setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
     }
@@ -81,7 +88,7 @@ export function SaveButton({ trace }: { trace: Trace }) {
           className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="save-button"
         >
-          {state.status === 'saving' ? 'Saving…' : 'Save and share'}
+          {state.status === 'saving' ? t('share.saving') : t('share.save')}
         </button>
       )}
       {state.status === 'failed' && (
@@ -90,16 +97,16 @@ export function SaveButton({ trace }: { trace: Trace }) {
       {state.status === 'saved' && (
         <div className="space-y-2" aria-live="polite">
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <span className="text-zinc-500 dark:text-zinc-400">Saved:</span>
+            <span className="text-zinc-500 dark:text-zinc-400">{t('share.saved')}</span>
             <a href={state.url} className="font-mono break-all text-sky-800 underline dark:text-sky-300" data-testid="result-link">
               {state.url}
             </a>
-            <CopyButton value={state.url} label="share link" />
+            <CopyButton value={state.url} label={t('share.shareLinkCopy')} />
           </div>
           <details className="text-sm">
-            <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this run in a page</summary>
+            <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('share.embedRun')}</summary>
             <div className="mt-2">
-              <EmbedCode src={new URL(embedPath(state.id), state.url).toString()} title={runTitle(trace)} />
+              <EmbedCode src={withLang(new URL(embedPath(state.id), state.url).toString(), locale)} title={runTitle(trace, words)} />
             </div>
           </details>
         </div>

@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import type { Trace } from '@/lib/trace/schema';
 import { adviceFor, type Advice } from '@/lib/view/advice';
 import { buildSummary } from '@/lib/view/summary';
@@ -9,24 +11,25 @@ import { TONE_BADGE, TONE_BORDER, TONE_SYMBOL, TONE_TEXT } from './tone';
  * to fix it. `external`: its links open a new tab (the card is embedded in someone else's page).
  */
 export function SummaryCard({ trace, running, external }: { trace: Trace; running?: boolean; external?: boolean }) {
-  const card = buildSummary(trace);
-  const advice = running ? undefined : adviceFor(trace);
+  const t = useTranslate();
+  const card = buildSummary(trace, t);
+  const advice = running ? undefined : adviceFor(trace, t);
   return (
     <section aria-labelledby="summary-title" className={`rounded-lg border-l-4 border ${TONE_BORDER[card.tone]} p-4`} data-testid="summary-card" data-outcome={card.outcome}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="summary-title" className={`text-lg font-semibold ${TONE_TEXT[card.tone]}`}>
           <span aria-hidden="true">{TONE_SYMBOL[card.tone]} </span>
-          {running ? 'Running…' : card.outcomeLabel}
+          {running ? t('summary.running') : card.outcomeLabel}
         </h2>
         <span className="font-mono text-sm text-zinc-600 dark:text-zinc-400">{card.host}</span>
       </div>
-      <p className="mt-1 text-sm">{running ? 'Steps appear below as they happen.' : card.detail}</p>
+      <p className="mt-1 text-sm">{running ? t('summary.stepsAppear') : card.detail}</p>
       {/* Announces how the run ended: the region is there while it runs, so the words are read when they arrive. */}
       <p role="status" className="sr-only" data-testid="outcome-announcement">
         {running ? '' : `${card.outcomeLabel}. ${card.detail}`}
       </p>
       {card.alerts.length > 0 && (
-        <ul className="mt-2 flex flex-wrap gap-2" aria-label="Alerts">
+        <ul className="mt-2 flex flex-wrap gap-2" aria-label={t('summary.alerts')}>
           {card.alerts.map((a, i) => (
             <li key={i} className={`rounded px-2 py-0.5 text-xs ring-1 ${TONE_BADGE[a.tone]}`}>
               {a.text}
@@ -48,7 +51,8 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
       {trace.http && !running && (
         <details className="mt-3 text-sm" data-testid="http-response">
           <summary className="cursor-pointer text-sky-800 dark:text-sky-300">
-            HTTP response: {trace.http.headers.length} headers, {trace.http.bodyBytes} body bytes{trace.http.chunked ? ' (chunked)' : ''}
+            {t('summary.httpResponse', { headers: trace.http.headers.length, bytes: trace.http.bodyBytes })}
+            {trace.http.chunked ? t('summary.chunked') : ''}
           </summary>
           <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 font-mono text-xs">
             {trace.http.headers.map(([name, value], i) => (
@@ -67,20 +71,19 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
   );
 }
 
-const WHO: Record<Advice['fixes'][number]['who'], string> = { server: 'Server: ', client: 'Client: ', you: 'This run: ', relay: 'Relay operator: ' };
-
 function AdviceCallout({ advice, external }: { advice: Advice; external?: boolean }) {
+  const t = useTranslations('summary');
   return (
     <div className="mt-3 rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-300 dark:bg-amber-950/40 dark:ring-amber-800" data-testid="advice" data-kind={advice.kind} role="note" aria-labelledby="advice-title">
       <p id="advice-title" className="font-semibold">
         {advice.title}
       </p>
       <p className="mt-1">{advice.explanation}</p>
-      <p className="mt-2 font-medium">How to fix it</p>
+      <p className="mt-2 font-medium">{t('howToFix')}</p>
       <ul className="mt-1 list-disc space-y-0.5 pl-5">
         {advice.fixes.map((fix) => (
           <li key={fix.text}>
-            <span className="text-zinc-600 dark:text-zinc-400">{WHO[fix.who]}</span>
+            <span className="text-zinc-600 dark:text-zinc-400">{t(`who.${fix.who}`)}</span>
             {fix.text}
           </li>
         ))}

@@ -9,6 +9,9 @@ import { outcomeSentence } from '../view/stepText';
 import { personalities, personalityNames, type PersonalityName } from '../tls/client/personalities';
 import { runTls, type RunDeps, type RunRequest } from '../run/run';
 import type { Outcome, Trace } from '../trace/schema';
+import { en } from '../i18n/messages/en';
+import { translator } from '../i18n/translator';
+import { describeDiagnosis, describeResult as describeResultIn } from './words';
 
 /**
  * Which experiment a probe is: TLS 1.3 as most modern clients speak it, TLS 1.3 offering
@@ -41,10 +44,35 @@ export interface Fix {
   commands?: string[];
 }
 
+/**
+ * What the probes found, as data: the verdict and the fixes are words made from it (words.ts), in
+ * any language. `kind`: no handshake at all, a renegotiation some clients refuse, a TLS 1.3
+ * post-handshake request (or a 403 without one), or nothing renegotiation-related.
+ */
+export interface Findings {
+  kind: 'unreachable' | 'renegotiation' | 'post-handshake' | 'fine';
+  url: string;
+  path: string;
+  port: string;
+  /** Why the certificate was rejected, when that is what stopped every handshake. */
+  certificate?: { check: string; alert?: string };
+  /** The relay's reason, in its own words, when its policy kept every probe from the server. */
+  relayRefusal?: string;
+  /** Personalities that met the HelloRequest and failed, and those that renegotiated and succeeded. */
+  failing: PersonalityName[];
+  succeeding: PersonalityName[];
+  rustlsReset: boolean;
+  secureRenegotiation?: boolean;
+  tls13Available: boolean;
+  phaRequested: boolean;
+}
+
 export interface Diagnosis {
   url: string;
   /** 'problem': some common clients fail; 'ok': nothing renegotiation-related; 'unreachable': no TLS at all. */
   severity: 'problem' | 'ok' | 'unreachable';
+  findings: Findings;
+  /** The verdict and fixes in English (the page and the CLI say them in the reader's language: words.ts describeDiagnosis). */
   verdict: string;
   tls13: { available: boolean; postHandshakeAuthRequested: boolean; statusWithoutPha?: number; statusWithPha?: number };
   tls12: { available: boolean; secureRenegotiation?: boolean; helloRequest: boolean };
@@ -54,6 +82,8 @@ export interface Diagnosis {
 }
 
 export type DepsFor = (req: RunRequest) => Promise<{ req: RunRequest; deps: RunDeps }>;
+
+const english = translator('en', en);
 
 /** The run each role makes: the request's overrides and the probe's label. */
 export function probePlan(role: ProbeRole): { label: string; personality: PersonalityName; versions: ('TLSv1.3' | 'TLSv1.2')[]; overrides: Partial<RunRequest> } {
@@ -93,7 +123,7 @@ export function probeResult(role: ProbeRole, trace: Trace): ProbeResult {
 /** The relay's reason when its policy refused the target (the browser's transport; never over TCP). */
 function relayRefusal(trace: Trace): string | undefined {
   for (const step of trace.steps) {
-    if (step.kind === 'transport' && step.data.event === 'error' && step.data.code === 'POLICY') return (step.data.message || 'its policy does not allow this target').replace(/\.$/, '');
+    if (step.kind === 'transport' && step.data.event === 'error' && step.data.code === 'POLICY') return (step.data.message || english('advice.relay.defaultWhy')).replace(/\.$/, '');
   }
   return undefined;
 }
@@ -103,12 +133,9 @@ function afterHandshake(trace: Trace) {
   return done < 0 ? [] : trace.steps.slice(done + 1);
 }
 
-/** How a probe ended, in a few words ("200 OK", "connection reset by peer", "fatal handshake_failure from the server"). */
+/** How a probe ended, in a few English words (words.ts describeResult says it in any language). */
 export function describeResult(p: ProbeResult): string {
-  if (p.outcome === 'ok') return `HTTP ${p.httpStatus}${p.renegotiated ? ' after renegotiating' : ''}`;
-  if (p.outcome === 'reset') return 'connection reset by peer';
-  if (p.outcome === 'timeout') return 'hangs until a timeout';
-  return p.detail;
+  return describeResultIn(p, english);
 }
 
 export async function diagnose(request: RunRequest, depsFor: DepsFor, opts: { probeTimeoutMs?: number; onProbe?: (p: ProbeResult) => void } = {}): Promise<Diagnosis> {
@@ -148,74 +175,33 @@ export function judge(url: string, probes: ProbeResult[]): Diagnosis {
   const secureRenegotiation = byPersonality.map((p) => p.trace.steps.find((s) => isKind(s, 'negotiated'))).map((s) => (s?.kind === 'negotiated' ? s.data.secureRenegotiation : undefined)).find((v) => v !== undefined);
   const phaRequested = Boolean(t13pha?.postHandshakeCertificateRequest);
 
-  const fixes: Fix[] = [];
-  let severity: Diagnosis['severity'] = 'ok';
-  let verdict: string;
-  const path = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).pathname;
+  const parsed = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`);
   const failing = byPersonality.filter((p) => p.helloRequest && p.outcome !== 'ok');
   const succeeding = byPersonality.filter((p) => p.helloRequest && p.outcome === 'ok');
-
   const completed = probes.some((p) => p.trace.steps.some(isHandshakeComplete));
-  if (!completed) {
-    severity = 'unreachable';
-    const certificate = probes.map((p) => p.trace.certificate).find((c) => c?.verdict === 'untrusted');
-    verdict = `No TLS handshake completed with this server: ${certificate ? `its certificate is rejected (${certificate.checks.find((k) => !k.ok)?.detail ?? certificate.alert})` : (t13.version ? t13.detail : rustls.detail)}. The renegotiation diagnosis needs a working TLS 1.2 or 1.3 handshake first.`;
-    if (certificate) fixes.push({ who: 'server', title: 'Fix the server certificate', detail: 'Clients reject it before any request is sent; install a certificate that is valid now, names this host and chains (with its intermediates sent) to a public root.' });
-    const refusal = probes.map((p) => relayRefusal(p.trace)).find((r) => r !== undefined);
-    if (refusal !== undefined) {
-      fixes.push({
-        who: 'you',
-        title: 'Run the diagnosis from your own machine',
-        detail: `The relay refused to connect (${refusal}), so no probe reached the server. The command-line tool runs the same probes directly from where you start it, to any host and port that machine reaches (an internal server too).`,
-        commands: [`npx tls-playground diagnose ${url}`],
-      });
-    }
-  } else if (helloRequest) {
-    severity = 'problem';
-    const names = (ps: ProbeResult[]) => ps.map((p) => personalities[p.personality].title).join(', ');
-    verdict =
-      `This server asks for a client certificate by TLS 1.2 renegotiation: after the request for ${path} it sends a HelloRequest. ` +
-      (failing.length ? `Clients that do not renegotiate fail — ${failing.map((p) => `${personalities[p.personality].title}: ${describeResult(p)}`).join('; ')}. ` : '') +
-      (succeeding.length ? `Clients that renegotiate succeed — ${names(succeeding)}. ` : '') +
-      (rustls.outcome === 'reset' ? 'The reset comes from the server: refusing renegotiation with a warning alert is allowed by RFC 5246 §7.4.1.1, but this server treats it as fatal and aborts the TCP connection, so applications only see "Connection reset by peer". ' : '') +
-      (secureRenegotiation === false ? 'The server does not support secure renegotiation (RFC 5746), so even OpenSSL refuses to renegotiate with it. ' : '') +
-      (tls13Available ? `TLS 1.3 is available: clients that negotiate TLS 1.3 never see a HelloRequest${phaRequested ? ', and the server asks for the certificate after the handshake when the client offers post_handshake_auth' : ''}.` : 'TLS 1.3 is not available, so every client meets the renegotiation.');
-    const port = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`).port || '443';
-    fixes.push({
-      who: 'server',
-      title: 'Ask for the client certificate in the initial handshake (IIS / http.sys: clientcertnegotiation=enable)',
-      detail:
-        'Then the CertificateRequest is part of the first handshake and no renegotiation is needed; every client works. Note the current binding first (ipport or hostnameport, certhash, appid, certstorename and any non-default flags) and re-create it with the same values plus clientcertnegotiation=enable. Then check that the binding says “Negotiate Client Certificate : Enabled”. Certificate renewal tools may later re-create the binding without the flag: check it after each renewal.',
-      commands: [
-        'netsh http show sslcert',
-        `netsh http delete sslcert ipport=0.0.0.0:${port}`,
-        `netsh http add sslcert ipport=0.0.0.0:${port} certhash=<certificate thumbprint> appid={<application GUID>} certstorename=MY clientcertnegotiation=enable`,
-        `netsh http show sslcert ipport=0.0.0.0:${port}`,
-      ],
-    });
-    fixes.push({
-      who: 'server',
-      title: 'Enable TLS 1.3 on the server',
-      detail: 'TLS 1.3 has no renegotiation. A conditional certificate request then needs post-handshake authentication, which many clients (Chrome, BoringSSL, rustls) do not offer — so combine this with requesting the certificate in the initial handshake.',
-    });
-    fixes.push({
-      who: 'client',
-      title: 'Use a client that renegotiates for this host',
-      detail: `OpenSSL-based stacks (curl, Python, Node, native-tls) and SChannel renegotiate and succeed${succeeding.length ? ` (${succeeding.map((p) => `${personalities[p.personality].title}: ${describeResult(p)}`).join('; ')})` : ''}. Or avoid the conditional-certificate endpoint.`,
-    });
-    fixes.push({ who: 'both', title: 'Question conditional client-certificate authentication', detail: 'If the certificate is needed, asking for it on every connection is simpler and works with every client; if it is not, remove the per-path requirement.' });
-  } else if (phaRequested || t13?.httpStatus === 403) {
-    verdict = `No TLS 1.2 renegotiation on ${path}.${phaRequested ? ' Under TLS 1.3 the server asks for a client certificate after the handshake (post-handshake authentication); clients that do not offer post_handshake_auth get ' + (t13?.httpStatus ? `HTTP ${t13.httpStatus}` : describeResult(t13)) + '.' : ''}`;
-    if (phaRequested) {
-      fixes.push({ who: 'server', title: 'Ask for the certificate in the initial TLS 1.3 handshake', detail: 'Many clients (Chrome, BoringSSL, rustls) never offer post_handshake_auth; a CertificateRequest in the handshake works for all of them.' });
-    }
-  } else {
-    verdict = `No renegotiation problem: ${path} does not trigger a HelloRequest under TLS 1.2${tls13Available ? ', and TLS 1.3 is available' : ''}. Every client personality gets ${describeResult(rustls)}.`;
-  }
+  const rejected = completed ? undefined : probes.map((p) => p.trace.certificate).find((c) => c?.verdict === 'untrusted');
+  const failedCheck = rejected?.checks.find((k) => !k.ok);
+  const findings: Findings = {
+    kind: !completed ? 'unreachable' : helloRequest ? 'renegotiation' : phaRequested || t13?.httpStatus === 403 ? 'post-handshake' : 'fine',
+    url,
+    path: parsed.pathname,
+    port: parsed.port || '443',
+    certificate: rejected ? { check: failedCheck?.check ?? 'chain', alert: rejected.alert } : undefined,
+    relayRefusal: completed ? undefined : probes.map((p) => relayRefusal(p.trace)).find((r) => r !== undefined),
+    failing: failing.map((p) => p.personality),
+    succeeding: succeeding.map((p) => p.personality),
+    rustlsReset: rustls.outcome === 'reset',
+    secureRenegotiation,
+    tls13Available,
+    phaRequested,
+  };
+  const severity: Diagnosis['severity'] = findings.kind === 'unreachable' ? 'unreachable' : findings.kind === 'renegotiation' ? 'problem' : 'ok';
+  const { verdict, fixes } = describeDiagnosis({ findings, personalities: byPersonality, probes }, english);
 
   return {
     url,
     severity,
+    findings,
     verdict,
     tls13: { available: tls13Available, postHandshakeAuthRequested: phaRequested, statusWithoutPha: t13.httpStatus, statusWithPha: t13pha?.httpStatus },
     tls12: { available: tls12Available, secureRenegotiation, helloRequest },

@@ -15,8 +15,26 @@ export type Messages = typeof en;
 export type Catalog = CatalogOf<Messages>;
 type CatalogOf<T> = { readonly [K in keyof T]: T[K] extends string ? string : CatalogOf<T[K]> };
 
-/** `t('summary.outcome.ok')`, `t('summary.alerts', { count })`: keys and placeholders are type-checked. */
-export type Translate = ReturnType<typeof createTranslator<Messages>>;
+/** Every message's dotted key: `summary.outcome.ok`, `advice.renegotiation.title`, … */
+export type MessageKey = Leaves<Messages>;
+type Leaves<T, Prefix extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
+
+export type MessageValues = Record<string, string | number | Date>;
+
+/**
+ * What the view functions (lib/view, lib/doctor, cli) take to say things: `t('summary.outcome.ok')`,
+ * `t('trace.counts', { steps, sent, received })`. A key that no catalog has is a type error; the
+ * placeholders of each message are checked against every language by test/i18n/catalog.test.ts.
+ * (Components that call next-intl directly get its stricter per-message argument types.) Our own
+ * type, not the library's, so the declarations of the published package stand alone.
+ */
+export type Translate = (key: MessageKey, values?: MessageValues) => string;
+
+/** next-intl's or use-intl's translator as a `Translate`: the same function, seen through our type. */
+export function asTranslate(t: unknown): Translate {
+  const call = t as (key: string, values?: MessageValues) => string;
+  return (key, values) => call(key, values);
+}
 
 /**
  * A catalog as the libraries' typed `Messages`: every catalog has the English keys (Catalog), so
@@ -28,5 +46,5 @@ export function asMessages(catalog: Catalog): Messages {
 
 /** A translator for `locale` over its catalog (see ./catalogs.ts to load one). */
 export function translator(locale: Locale, catalog: Catalog): Translate {
-  return createTranslator({ locale, messages: asMessages(catalog), timeZone: 'UTC' });
+  return asTranslate(createTranslator({ locale, messages: asMessages(catalog), timeZone: 'UTC' }));
 }

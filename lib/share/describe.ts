@@ -1,6 +1,7 @@
 import type { Trace } from '../trace/schema';
 import { outcomeSentence } from '../view/stepText';
 import { buildSummary } from '../view/summary';
+import type { Translate } from '../i18n/translator';
 
 /**
  * How a saved run names itself outside the page: the document title, the share card's title and
@@ -18,19 +19,19 @@ export function targetOf(trace: Pick<Trace, 'options'>): string {
 }
 
 /** "TLS handshake with iis.test/secure/: Connection reset" */
-export function runTitle(trace: Trace): string {
-  return `TLS handshake with ${targetOf(trace)}: ${buildSummary(trace).outcomeLabel}`;
+export function runTitle(trace: Trace, t: Translate): string {
+  return t('share.runTitle', { target: targetOf(trace), outcome: buildSummary(trace, t).outcomeLabel });
 }
 
 /** One line of what was negotiated and how it ended: version, suite, HTTP status, alerts, personality. */
-export function runDescription(trace: Trace): string {
+export function runDescription(trace: Trace, t: Translate): string {
   const parts: string[] = [];
   if (trace.version) parts.push(trace.version);
   if (trace.cipherSuite) parts.push(trace.cipherSuite);
-  if (trace.http) parts.push(`HTTP ${trace.http.status}${trace.http.reason ? ` ${trace.http.reason}` : ''}`);
-  for (const alert of trace.alerts) parts.push(`${alert.from} alert ${alert.description} (${alert.level})`);
-  parts.push(`client as ${trace.personality}`);
-  const sentence = outcomeSentence(trace.outcomeCause);
+  if (trace.http) parts.push(t('share.description.http', { status: `${trace.http.status}${trace.http.reason ? ` ${trace.http.reason}` : ''}` }));
+  for (const alert of trace.alerts) parts.push(t('share.description.alert', { from: alert.from, description: alert.description, level: alert.level }));
+  parts.push(t('share.description.personality', { personality: trace.personality }));
+  const sentence = outcomeSentence(trace.outcomeCause, t);
   const detail = sentence ? ` ${sentence}` : '';
   return `${parts.join(' · ')}.${detail}`;
 }

@@ -1,5 +1,10 @@
 import { comparisonOf, diagnosisOf, type Bundle } from '../bundle/bundle';
-import { buildSummary } from '../view/summary';
+import { outcomeLabel } from '../view/summary';
+import { en } from '../i18n/messages/en';
+import { translator } from '../i18n/translator';
+
+/** Saved diagnoses and comparisons name themselves in English (like the preview image). */
+const english = translator('en', en);
 
 /**
  * How a saved diagnosis or comparison names itself outside the page (document title, share card,
@@ -29,5 +34,5 @@ export function bundleTitle(bundle: Bundle): string {
 export function bundleDescription(bundle: Bundle): string {
   if (bundle.kind === 'diagnosis') return diagnosisOf(bundle).verdict;
   const { a, b, labelA, labelB } = comparisonOf(bundle);
-  return `${labelA}: ${buildSummary(a).outcomeLabel}. ${labelB}: ${buildSummary(b).outcomeLabel}.`;
+  return `${labelA}: ${outcomeLabel(a.outcome, english)}. ${labelB}: ${outcomeLabel(b.outcome, english)}.`;
 }

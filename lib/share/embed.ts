@@ -4,6 +4,7 @@
  * iframe. Pure functions over an origin and a result id, shared by the page, the oEmbed route and
  * the tests.
  */
+import { withLang, type Locale } from '../i18n/locales';
 
 /** What /embed pages post to their parent whenever their height changes. */
 export const HEIGHT_MESSAGE_TYPE = 'tls-playground:height';
@@ -144,9 +145,11 @@ export function oembedForResult(
   origin: string,
   id: string,
   title: string,
-  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number } },
+  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number }; locale?: Locale },
 ): OEmbedRich {
-  return oembedFor(origin, embedPath(id), previewImagePath(id), title, size);
+  // The iframe speaks the language the answer was asked in (?lang=).
+  const embed = size.locale ? withLang(embedPath(id), size.locale) : embedPath(id);
+  return oembedFor(origin, embed, previewImagePath(id), title, size);
 }
 
 /** The oEmbed answer for a saved diagnosis or comparison: its embed and its share card. */

@@ -4,6 +4,8 @@ import { buildDiagram, rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '../view
 import { buildSummary, formatMs } from '../view/summary';
 import { runTitle } from './describe';
 import { HEIGHT_MESSAGE_TYPE } from './embed';
+import type { Locale } from '../i18n/locales';
+import type { Translate } from '../i18n/translator';
 
 /**
  * The light embed of a saved run (/embed/r/{id}): the summary and the sequence diagram as one
@@ -28,6 +30,9 @@ export interface LightEmbedOptions {
   pageHref: string;
   /** The full (interactive) embed, without a fragment. */
   stepsHref: string;
+  /** The language the embed speaks, and its words (lib/i18n). */
+  locale: Locale;
+  t: Translate;
 }
 
 function escapeHtml(text: string): string {
@@ -122,7 +127,6 @@ a{color:#7dd3fc}
   .trim();
 
 const TONE_SYMBOL = { good: '✓', bad: '✕', warning: '!', neutral: '•' } as const;
-const WHO: Record<Advice['fixes'][number]['who'], string> = { server: 'Server: ', client: 'Client: ', you: 'This run: ', relay: 'Relay operator: ' };
 
 function hostOf(url: string): string {
   try {
@@ -132,16 +136,17 @@ function hostOf(url: string): string {
   }
 }
 
-function summaryHtml(trace: Trace): string {
-  const card = buildSummary(trace);
-  const advice = adviceFor(trace);
+function summaryHtml(trace: Trace, t: Translate): string {
+  const card = buildSummary(trace, t);
+  const advice = adviceFor(trace, t);
+  const who = (w: Advice['fixes'][number]['who']) => t(`summary.who.${w}`);
   const alerts = card.alerts.length
-    ? `<ul class="chips" aria-label="Alerts">${card.alerts.map((a) => `<li class="b-${a.tone}">${escapeHtml(a.text)}</li>`).join('')}</ul>`
+    ? `<ul class="chips" aria-label="${escapeHtml(t('summary.alerts'))}">${card.alerts.map((a) => `<li class="b-${a.tone}">${escapeHtml(a.text)}</li>`).join('')}</ul>`
     : '';
   const adviceHtml = advice
     ? `<div class="advice" role="note" aria-labelledby="advice-title" data-testid="advice" data-kind="${advice.kind}">` +
-      `<p id="advice-title"><b>${escapeHtml(advice.title)}</b></p><p>${escapeHtml(advice.explanation)}</p><p><b>How to fix it</b></p>` +
-      `<ul>${advice.fixes.map((f) => `<li><span class="who">${WHO[f.who]}</span>${escapeHtml(f.text)}</li>`).join('')}</ul>` +
+      `<p id="advice-title"><b>${escapeHtml(advice.title)}</b></p><p>${escapeHtml(advice.explanation)}</p><p><b>${escapeHtml(t('summary.howToFix'))}</b></p>` +
+      `<ul>${advice.fixes.map((f) => `<li><span class="who">${escapeHtml(who(f.who))}</span>${escapeHtml(f.text)}</li>`).join('')}</ul>` +
       (advice.links.length
         ? `<p>${advice.links.map((l) => `<a href="${escapeHtml(l.href)}" target="_blank" rel="noopener">${escapeHtml(l.label)} →</a>`).join(' ')}</p>`
         : '') +
@@ -175,7 +180,7 @@ function rowBody(row: DiagramRow): string {
   return `<span class="msg ${way}${envelope ? ' env' : ''}${tone}"><span class="lbl"><b>${lock}${escapeHtml(row.title)}</b>${size}</span><span class="line"></span></span>`;
 }
 
-function diagramHtml(trace: Trace, stepsHref: string): string {
+function diagramHtml(trace: Trace, stepsHref: string, t: Translate): string {
   const diagram = buildDiagram(trace.steps);
   // As in the full embed, key derivations are hidden until asked for (there, with a switch).
   const rows = diagram.rows.filter((r) => r.layer !== 'key');
@@ -192,11 +197,11 @@ function diagramHtml(trace: Trace, stepsHref: string): string {
     })
     .join('');
   return (
-    `<p class="counts"><span>${diagram.rows.length} steps · ${diagram.counts.bytesSent} B sent · ${diagram.counts.bytesReceived} B received</span>` +
-    (hidden ? `<span>${hidden} key derivations not shown</span>` : '') +
-    `</p><div class="diagram" data-testid="embed-diagram"><div class="cols" aria-hidden="true"><span>Time</span><div><span>Client</span>` +
+    `<p class="counts"><span>${escapeHtml(t('trace.counts', { steps: diagram.rows.length, sent: diagram.counts.bytesSent, received: diagram.counts.bytesReceived }))}</span>` +
+    (hidden ? `<span>${escapeHtml(t('share.embed.keysHidden', { count: hidden }))}</span>` : '') +
+    `</p><div class="diagram" data-testid="embed-diagram"><div class="cols" aria-hidden="true"><span>${escapeHtml(t('trace.time'))}</span><div><span>${escapeHtml(t('trace.client'))}</span>` +
     `<span class="srv">${escapeHtml(hostOf(trace.options.url))}</span></div></div>` +
-    `<ol aria-label="Steps of the run. Each opens its bytes and explanation.">${items}</ol></div>`
+    `<ol aria-label="${escapeHtml(t('share.embed.stepsLabel'))}">${items}</ol></div>`
   );
 }
 
@@ -206,18 +211,17 @@ export interface LightEmbed {
   inlineScripts: string[];
 }
 
-export function renderLightEmbed(trace: Trace, { id, pageHref, stepsHref }: LightEmbedOptions): LightEmbed {
-  const title = `${runTitle(trace)} · TLS Playground`;
-  // The words come from lib/view's summary, advice and diagram, which speak English today.
+export function renderLightEmbed(trace: Trace, { id, pageHref, stepsHref, locale, t }: LightEmbedOptions): LightEmbed {
+  const title = t('share.pageTitle', { title: runTitle(trace, t) });
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<!doctype html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<meta name="robots" content="noindex,nofollow"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +
     `<body><main data-testid="run" data-status="done" data-light-embed="${escapeHtml(id)}">` +
-    `<div class="top"><span><span aria-hidden="true" class="logo">⟨tls⟩ </span>TLS Playground · recorded run</span>` +
-    `<a href="${escapeHtml(pageHref)}" target="_blank" rel="noopener" data-testid="embed-open">Open in TLS Playground ↗</a></div>` +
-    summaryHtml(trace) +
-    diagramHtml(trace, stepsHref) +
-    `<a class="more" href="${escapeHtml(stepsHref)}" data-testid="embed-expand">Open the steps: bytes, explanations, key schedule</a>` +
+    `<div class="top"><span><span aria-hidden="true" class="logo">⟨tls⟩ </span>TLS Playground · ${escapeHtml(t('share.embed.recorded'))}</span>` +
+    `<a href="${escapeHtml(pageHref)}" target="_blank" rel="noopener" data-testid="embed-open">${escapeHtml(t('share.embed.open'))}</a></div>` +
+    summaryHtml(trace, t) +
+    diagramHtml(trace, stepsHref, t) +
+    `<a class="more" href="${escapeHtml(stepsHref)}" data-testid="embed-expand">${escapeHtml(t('share.embed.openSteps'))}</a>` +
     `</main><script>${HEIGHT_SCRIPT}</script></body></html>`;
   return { html, inlineScripts: [HEIGHT_SCRIPT] };
 }

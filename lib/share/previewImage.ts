@@ -3,10 +3,19 @@ import { describeResult } from '../doctor/diagnose';
 import type { Trace } from '../trace/schema';
 import { isProblemAlert, transportEvent } from '../trace/steps';
 import { buildSummary } from '../view/summary';
+import { en } from '../i18n/messages/en';
+import { translator } from '../i18n/translator';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont';
 import { targetOf } from './describe';
 import { bundleTitle } from './describeBundle';
 import { encodePng, type Deflate, type RgbImage } from './png';
+
+/**
+ * The card is drawn in English whatever the reader's language: its bitmap font (bitmapFont.ts) has
+ * Latin glyphs only, and CJK glyphs would multiply its size. Protocol names and numbers, most of
+ * the card, read the same in every language.
+ */
+const english = translator('en', en);
 
 /**
  * The share card of a saved run (Open Graph / Twitter "summary_large_image", 1200×630): outcome,
@@ -97,7 +106,7 @@ function toneColor(tone: 'good' | 'bad' | 'warning' | 'neutral' | undefined): Rg
 
 /** The card as pixels (see renderPreviewPng for the file). */
 export function drawPreview(trace: Trace): Raster {
-  const card = buildSummary(trace);
+  const card = buildSummary(trace, english);
   const raster = new Raster(PREVIEW_WIDTH, PREVIEW_HEIGHT, COLOR.background);
   const outcomeColor = toneColor(card.tone);
   const textWidth = PREVIEW_WIDTH - 2 * MARGIN;
@@ -113,10 +122,10 @@ export function drawPreview(trace: Trace): Raster {
   const negotiated = [trace.version, trace.group].filter(Boolean).join(' · ');
   lines.push({ text: negotiated || 'Nothing negotiated', color: negotiated ? COLOR.text : COLOR.muted });
   if (trace.cipherSuite) lines.push({ text: trace.cipherSuite, color: COLOR.text });
-  const http = card.items.find((item) => item.label === 'HTTP');
+  const http = card.items.find((item) => item.label === english('summary.items.http'));
   if (trace.http && http) lines.push({ text: `HTTP ${http.value}`, color: toneColor(http.tone) });
   for (const alert of card.alerts.slice(0, 2)) lines.push({ text: alert.text, color: toneColor(alert.tone) });
-  const total = card.timings.find((item) => item.label === 'Total')?.value;
+  const total = card.timings.find((item) => item.label === english('summary.items.total'))?.value;
   const footer = { text: `As ${trace.personality} · ${trace.steps.length} steps${total && total !== '—' ? ` · ${total}` : ''}`, color: COLOR.muted };
   let y = 266;
   for (const line of [...lines.slice(0, 4), footer]) {
@@ -166,8 +175,8 @@ export function drawBundlePreview(bundle: Bundle): Raster {
     const { a, b, labelA, labelB } = comparisonOf(bundle);
     headline = { text: `${a.personality} vs ${b.personality}`, tone: a.outcome === b.outcome ? 'good' : 'warning' };
     rows = [
-      { label: labelA, result: buildSummary(a).outcomeLabel, tone: buildSummary(a).tone },
-      { label: labelB, result: buildSummary(b).outcomeLabel, tone: buildSummary(b).tone },
+      { label: labelA, result: buildSummary(a, english).outcomeLabel, tone: buildSummary(a, english).tone },
+      { label: labelB, result: buildSummary(b, english).outcomeLabel, tone: buildSummary(b, english).tone },
     ];
   }
   raster.fillRect(0, 0, 16, PREVIEW_HEIGHT, toneColor(headline.tone));

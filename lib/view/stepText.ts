@@ -1,16 +1,19 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
-import { alertDescriptions } from '../tls/registry/alerts';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, HandshakeData, OutcomeCause, PersonalityData, StepContent, TransportData, Waiting, Where } from '../trace/schema';
+import type { AlertData, HandshakeData, OutcomeCause, PersonalityData, StepContent, TransportData } from '../trace/schema';
+import { en } from '../i18n/messages/en';
+import { translator, type MessageKey, type Translate } from '../i18n/translator';
 
 /**
  * The words of a step: its title and its plain-words explanation, as pure functions of its kind and
- * data (the trace stores no prose since schema version 2). Every English sentence about a step is
- * here, with the step's values passed in, so a saved run gains any rewording and a message catalog
- * can later take the place of these strings one function at a time. Nothing may decide anything
- * by reading these words back: lib/trace/steps.ts answers questions from the data.
+ * data (the trace stores no prose since schema version 2), in the language of `t` (lib/i18n; English
+ * when none is given). Every sentence about a step is a catalog message with the step's values
+ * passed in, so a saved run gains any rewording and reads in every language we ship. Nothing may
+ * decide anything by reading these words back: lib/trace/steps.ts answers questions from the data.
  */
+
+const english = translator('en', en);
 
 /** The name a personality is shown under ("rustls", "OpenSSL"); the code name when unknown. */
 export function personalityTitle(name: string): string {
@@ -22,290 +25,221 @@ export function handshakeTitle(message: string): string {
   return handshakeTypes.has(message) ? messageTitle(message) : message;
 }
 
-const WAITING: Record<Waiting, string> = {
-  connection: 'the connection',
-  handshake: 'the handshake',
-  response: 'the HTTP response',
-};
-
-const WHERE: Record<Where, string> = {
-  handshake: ' during the handshake',
-  'after-request': ' after the HTTP request, before any response',
-  'mid-response': ' in the middle of the HTTP response',
-};
-
-const REACTION: Record<string, string> = {
-  renegotiate: 'renegotiate',
-  'refuse-warning': 'refuse (warning no_renegotiation)',
-  'refuse-fatal': 'refuse (fatal no_renegotiation)',
-  ignore: 'ignore it',
-  'refuse-warning-then-fail': 'refuse (warning), then fail',
-};
-
-function transportErrorTitle(code: string, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'Connection refused (nothing listens on that port)';
-    case 'ENOTFOUND':
-      return 'Host not found (DNS lookup failed)';
-    case 'ETIMEDOUT':
-      return 'TCP connect timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'Host unreachable';
-    case 'POLICY':
-      return `Relay refused: ${message}`;
-    case 'RATE':
-    case 'LIMIT':
-      return `Relay limit: ${message}`;
-    default:
-      return `Transport error ${code}: ${message}`;
+/** A catalog key built from data, or undefined when no message exists for that value. */
+function known(key: string): MessageKey | undefined {
+  let node: unknown = en;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null || !(part in node)) return undefined;
+    node = (node as Record<string, unknown>)[part];
   }
+  return typeof node === 'string' ? (key as MessageKey) : undefined;
+}
+
+function errorKey(code: string): string {
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+  if (code === 'RATE') return 'LIMIT';
+  return code;
+}
+
+function transportErrorTitle(code: string, message: string, t: Translate): string {
+  const key = known(`steps.transport.error.${errorKey(code)}`);
+  return key ? t(key, { message }) : t('steps.transport.error.other', { code, message });
 }
 
 /** What a transport failure means, in a sentence, with the transport's own words after it. */
-function transportErrorExplanation(code: string, message: string): string {
-  const detail = message.replace(/\.$/, '');
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `The host answered the connection attempt with a reset: nothing listens on that port, so no TLS handshake can start (${detail}).`;
-    case 'ENOTFOUND':
-      return `The host name has no address, so there is nothing to connect to: check the spelling, or whether the name exists (${detail}).`;
-    case 'ETIMEDOUT':
-      return `The connection attempt got no answer at all: the host is down, or a firewall drops the packets (${detail}).`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `There is no network route to that host (${detail}).`;
-    case 'POLICY':
-      return `The relay carries this browser’s bytes only to public TLS servers on allowed ports, and refused this target before connecting to it: ${detail}.`;
-    case 'RATE':
-    case 'LIMIT':
-      return `The relay limits what each visitor may use, and this run reached a limit: ${detail}.`;
-    default:
-      return message;
-  }
+function transportErrorExplanation(code: string, message: string, t: Translate): string {
+  const key = known(`steps.transport.errorWhy.${errorKey(code)}`);
+  return key ? t(key, { detail: message.replace(/\.$/, '') }) : message;
 }
 
-function transportTitle(d: TransportData): string {
+function transportTitle(d: TransportData, t: Translate): string {
   switch (d.event) {
     case 'connecting':
-      return `Connecting to ${d.host}:${d.port}`;
+      return t('steps.transport.connecting', { host: d.host, port: String(d.port) });
     case 'resolved':
-      return `Resolved ${d.host} to ${d.addresses.join(', ')}`;
+      return t('steps.transport.resolved', { host: d.host, addresses: d.addresses.join(', ') });
     case 'connected':
-      return `TCP connected to ${d.remoteAddress}:${d.remotePort} in ${d.connectMs.toFixed(1)} ms`;
+      return t('steps.transport.connected', { address: d.remoteAddress, port: String(d.remotePort), ms: d.connectMs.toFixed(1) });
     case 'fin':
-      return 'Server closed the connection (FIN)';
     case 'reset':
-      return 'Connection reset by peer (RST)';
     case 'close':
-      return 'Client closed the connection';
     case 'shutdown':
-      return 'Client half-closed the connection (FIN)';
+      return t(`steps.transport.${d.event}`);
     case 'timeout':
-      return `Timed out after ${d.timeoutMs} ms waiting for ${WAITING[d.waiting]}`;
+      return t('steps.transport.timeout', { ms: String(d.timeoutMs), waiting: t(`steps.waiting.${d.waiting}`) });
     case 'error':
-      return transportErrorTitle(d.code, d.message);
+      return transportErrorTitle(d.code, d.message, t);
   }
 }
 
-function transportExplanation(d: TransportData): string | undefined {
+function transportExplanation(d: TransportData, t: Translate): string | undefined {
   switch (d.event) {
     case 'connected':
-      return 'The TCP three-way handshake finished; the TLS handshake starts with the ClientHello.';
+      return t('steps.transport.connectedWhy');
     case 'fin':
-      return 'The server closed its side of the TCP connection normally (a FIN packet). It will send nothing more.';
+      return t('steps.transport.finWhy');
     case 'reset':
-      return 'The server aborted the TCP connection with a reset (RST) instead of closing it or sending a TLS alert. Applications see this as "Connection reset by peer" (ECONNRESET, errno 104), with no TLS-level reason.';
+      return t('steps.transport.resetWhy');
     case 'timeout':
-      return `Nothing completed within ${d.timeoutMs} ms. A server that waits for something the client will never send (for example a renegotiation the client silently ignored) looks exactly like this.`;
+      return t('steps.transport.timeoutWhy', { ms: String(d.timeoutMs) });
     case 'error':
-      return transportErrorExplanation(d.code, d.message);
+      return transportErrorExplanation(d.code, d.message, t);
     default:
       return undefined;
   }
 }
 
-/** Plain-words explanations of each handshake message, shown with its step. */
-const MESSAGE_TEXT: Record<string, (version?: string) => string> = {
-  client_hello: () =>
-    'The client opens the handshake: it says which TLS versions, cipher suites, key-exchange groups and signature schemes it supports, sends a fresh random value, the server name it wants (SNI) and, for TLS 1.3, its ephemeral public keys (key_share) so the key exchange finishes in one round trip.',
-  server_hello: (v) =>
-    v === 'TLSv1.2'
-      ? 'The server picks TLS 1.2 and a cipher suite and sends its random value. The key exchange follows in ServerKeyExchange (ECDHE) or ClientKeyExchange (static RSA).'
-      : 'The server picks the version and cipher suite and sends its own ephemeral public key. Both sides can now compute the shared secret; everything after this message is encrypted.',
-  encrypted_extensions: () =>
-    'The first encrypted message: server extensions that do not affect the key exchange, such as the chosen application protocol (ALPN).',
-  certificate: () =>
-    'The server\u2019s certificate chain: its own certificate first, then the intermediates that link it to a root the client trusts.',
-  certificate_verify: () =>
-    'A signature, with the private key of the server\u2019s certificate, over the hash of the handshake so far. It proves the server owns the certificate and that nobody tampered with the earlier messages.',
-  finished: () =>
-    'A MAC over the entire handshake, keyed from the handshake secrets. When both sides\u2019 Finished values verify, they know they saw exactly the same messages.',
-  new_session_ticket: () =>
-    'A ticket the client could present later to resume the session without a full handshake. This client shows it but does not resume.',
-  key_update: () => 'The sender switches to the next generation of traffic keys (RFC 8446 §4.6.3).',
-  certificate_request: (v) =>
-    v === 'TLSv1.2'
-      ? 'The server asks the client for a certificate. The client answers with its certificate and a CertificateVerify signature, or with an empty Certificate message if it has none.'
-      : 'The server asks the client to authenticate with a certificate (during the handshake, or after it when post_handshake_auth was offered).',
-  server_key_exchange: () =>
-    'The server\u2019s ephemeral ECDHE public key, signed with its certificate key over both random values, so an attacker cannot substitute its own key.',
-  server_hello_done: () => 'The server has sent all its hello messages; it is the client\u2019s turn.',
-  client_key_exchange: () =>
-    'The client\u2019s half of the key exchange: its ephemeral ECDHE public key, or for static RSA a random pre-master secret encrypted with the server\u2019s RSA key.',
-  hello_request: () =>
-    'The server asks the client to start a new handshake (renegotiation). It carries no data. Servers such as IIS send it when a request needs a client certificate that the first handshake did not ask for. The client may renegotiate, or refuse with a no_renegotiation alert (RFC 5246 §7.4.1.1).',
-};
-
-function handshakeExplanation(d: HandshakeData): string | undefined {
-  if (d.ignored) return 'A HelloRequest during a handshake is ignored (RFC 5246 §7.4.1.1).';
-  const text = MESSAGE_TEXT[d.message]?.(d.version);
-  if (!text) return undefined;
+function handshakeExplanation(d: HandshakeData, t: Translate): string | undefined {
+  if (d.ignored) return t('steps.message.ignoredHelloRequest');
   if (d.from === 'client') {
-    if (d.message === 'certificate') return 'The client\u2019s certificate chain, sent because the server asked for it (empty when the client has none).';
-    if (d.message === 'certificate_verify') return 'The client\u2019s signature over the handshake, proving it owns the certificate it sent.';
-    if (d.message === 'finished') return 'The client\u2019s Finished: a MAC over the whole handshake. After it, application data flows under the new keys.';
+    if (d.message === 'certificate') return t('steps.message.clientCertificate');
+    if (d.message === 'certificate_verify') return t('steps.message.clientCertificateVerify');
+    if (d.message === 'finished') return t('steps.message.clientFinished');
   }
-  return text;
+  const versioned = d.version === 'TLSv1.2' && (d.message === 'server_hello' || d.message === 'certificate_request') ? `${d.message}12` : d.message;
+  const key = known(`steps.message.${versioned}`);
+  return key ? t(key) : undefined;
 }
 
 /** Why the personality reacts to a HelloRequest as it does, in one sentence. */
-function reactionReason(d: Pick<PersonalityData, 'personality' | 'override'> & { renegotiations?: number }): string {
-  const title = personalityTitle(d.personality);
-  if (d.override === 'insecure-renegotiation') return `${title} renegotiates only with servers that support secure renegotiation (RFC 5746); this server does not, so it refuses.`;
-  if (d.override === 'renegotiation-limit') return `This client already renegotiated ${d.renegotiations ?? 0} times on this connection and refuses more (a bound against renegotiation loops).`;
-  return isPersonalityName(d.personality) ? personalities[d.personality].onHelloRequestText : `${title} answers the HelloRequest.`;
+function reactionReason(d: Pick<PersonalityData, 'personality' | 'override'> & { renegotiations?: number }, t: Translate): string {
+  const client = personalityTitle(d.personality);
+  if (d.override === 'insecure-renegotiation') return t('steps.personality.insecure', { client });
+  if (d.override === 'renegotiation-limit') return t('steps.personality.limit', { count: String(d.renegotiations ?? 0) });
+  return isPersonalityName(d.personality) ? t(`steps.personality.${d.personality}`) : t('steps.personality.answers', { client });
 }
 
-function alertExplanation(d: AlertData): string {
+function alertExplanation(d: AlertData, t: Translate): string {
+  const join = t('advice.sentenceJoin');
   if (d.from === 'server') {
-    if (d.description === 'close_notify') return 'The server will send nothing more on this connection (close_notify).';
-    const meaning = alertDescriptions.has(d.description) ? alertDescriptions.entry(alertDescriptions.code(d.description))?.meaning : undefined;
-    return (
-      `The server sent a ${d.level} ${d.description} alert: ${meaning ?? 'unknown alert'}.${d.fatal ? ' The connection ends.' : ''}` +
-      (d.helloRejected
-        ? ' The server found nothing acceptable in the ClientHello: check the offered versions, cipher suites, groups and signature schemes.' +
-          ' Under TLS 1.2 an ECDSA server also needs its certificate\u2019s curve in supported_groups (RFC 8422 §5.1), so pinning a single group such as x25519 can make it refuse.'
-        : '') +
-      (d.afterEmptyClientCertificate ? ' It came after the client answered the server\u2019s CertificateRequest with no certificate: this server requires a client certificate.' : '')
-    );
+    if (d.description === 'close_notify') return t('steps.alert.serverClose');
+    const meaning = known(`steps.meaning.${d.description}`);
+    return [
+      t('steps.alert.server', { level: d.level, description: d.description, meaning: meaning ? t(meaning) : t('steps.alert.unknown') }),
+      d.fatal ? t('steps.alert.ends') : '',
+      d.helloRejected ? t('steps.alert.helloRejected') : '',
+      d.afterEmptyClientCertificate ? t('steps.alert.afterEmptyClientCertificate') : '',
+    ]
+      .filter(Boolean)
+      .join(join);
   }
   switch (d.cause) {
     case 'close':
-      return 'The client is done: it will send no more data.';
     case 'abandon':
-      return 'The client gives up on the handshake.';
     case 'reply':
-      return 'The client answers the server’s close_notify with its own: it will send nothing more either.';
+      return t(`steps.alert.${d.cause}`);
     case 'error':
-      return `The client found a problem and ends the connection: ${d.error ?? d.description}`;
+      return t('steps.alert.error', { error: d.error ?? d.description });
     case 'renegotiation-refused': {
-      const why = reactionReason({ personality: d.personality ?? '', override: d.override });
-      if (d.reaction === 'refuse-fatal') return `${why} A fatal alert ends the connection.`;
-      if (d.reaction === 'refuse-warning') return `${why} A warning-level alert: per RFC 5246 the connection may continue; what happens next is up to the server.`;
+      const why = reactionReason({ personality: d.personality ?? '', override: d.override }, t);
+      if (d.reaction === 'refuse-fatal') return [why, t('steps.alert.refusedFatal')].join(join);
+      if (d.reaction === 'refuse-warning') return [why, t('steps.alert.refusedWarning')].join(join);
       return why;
     }
     default:
-      return `The client sent a ${d.level} ${d.description} alert.`;
+      return t('steps.alert.client', { level: d.level, description: d.description });
   }
 }
 
-/** The outcome in one sentence, lower case (it follows "Outcome: reset:" and similar). */
-export function outcomeSentence(c: OutcomeCause): string {
+/** The outcome in one sentence, lower case in English (it follows "Outcome: reset:" and similar). */
+export function outcomeSentence(c: OutcomeCause, t: Translate = english): string {
+  const where = 'where' in c && c.where ? t(`steps.where.${c.where}`) : '';
   switch (c.cause) {
     case 'http':
-      return `HTTP ${c.status} ${c.reason}`.trim();
+      return t('steps.outcome.http', { status: `${c.status} ${c.reason}`.trim() });
     case 'alert':
-      if (c.by === 'client') return `the client aborted: ${c.message}`;
-      return `the server sent a fatal ${c.alert} alert${c.afterEmptyClientCertificate ? ' after the client sent no certificate: the server requires a client certificate' : ''}`;
+      if (c.by === 'client') return t('steps.outcome.clientAborted', { message: c.message });
+      return c.afterEmptyClientCertificate ? t('steps.outcome.serverAlertNoCertificate', { alert: c.alert }) : t('steps.outcome.serverAlert', { alert: c.alert });
     case 'server-closed-handshake':
-      return 'the server closed the connection during the handshake';
+      return t('steps.outcome.serverClosedHandshake');
     case 'reset':
-      return `connection reset by peer${c.where ? WHERE[c.where] : ''}`;
+      return t('steps.outcome.reset', { where });
     case 'closed':
-      return `${c.closeNotify ? 'the server sent close_notify and closed the connection' : 'the server closed the connection'}${c.where ? WHERE[c.where] : ''}`;
+      return c.closeNotify ? t('steps.outcome.closedNotify', { where }) : t('steps.outcome.closed', { where });
     case 'timeout':
-      return `timed out after ${c.timeoutMs} ms waiting for ${WAITING[c.waiting]}`;
+      return t('steps.outcome.timeout', { ms: String(c.timeoutMs), waiting: t(`steps.waiting.${c.waiting}`) });
     case 'transport':
-      return transportErrorTitle(c.code, c.message);
+      return transportErrorTitle(c.code, c.message, t);
     case 'invalid-response':
-      return `the server's HTTP response is invalid: ${c.error}`;
+      return t('steps.outcome.invalidResponse', { error: c.error });
     case 'unusable':
     case 'input':
       return c.message;
     case 'client-error':
-      return `the client aborted: ${c.message}`;
+      return t('steps.outcome.clientAborted', { message: c.message });
     case 'start':
-      return `The run could not start: ${c.message}`;
+      return t('steps.outcome.start', { message: c.message });
     case 'internal':
-      return `internal error: ${c.message}`;
+      return t('steps.outcome.internal', { message: c.message });
     case 'stopped':
-      return 'the run was stopped';
+      return t('steps.outcome.stopped');
     case 'unfinished':
-      return 'the run has not finished';
+      return t('steps.outcome.unfinished');
   }
 }
 
 /** A step's short title: "ServerHello", "Alert: no_renegotiation (warning)", "Connection reset by peer (RST)". */
-export function stepTitle(step: StepContent): string {
+export function stepTitle(step: StepContent, t: Translate = english): string {
   switch (step.kind) {
     case 'transport':
-      return transportTitle(step.data);
+      return transportTitle(step.data, t);
     case 'record':
-      return `Record: ${step.data.contentType}${step.data.encrypted ? ' (encrypted)' : ''}, ${step.data.contentLength} bytes`;
+      return t('steps.title.record', { type: step.data.contentType, encrypted: step.data.encrypted ? 'yes' : 'no', bytes: step.data.contentLength });
     case 'unparseable':
-      return `Unparseable bytes, ${step.data.length} bytes`;
+      return t('steps.title.unparseable', { bytes: step.data.length });
     case 'handshake':
-      return handshakeTitle(step.data.message) + (step.data.malformed ? ' (malformed)' : '');
+      return step.data.malformed ? t('steps.title.malformed', { message: handshakeTitle(step.data.message) }) : handshakeTitle(step.data.message);
     case 'hello-retry':
-      return `HelloRetryRequest: retry${step.data.group ? ` with ${step.data.group}` : ''}${step.data.cookie ? ' and cookie' : ''}`;
+      return t('steps.title.helloRetry', { group: step.data.group ? t('steps.title.helloRetryGroup', { group: step.data.group }) : '', cookie: step.data.cookie ? 'yes' : 'no' });
     case 'change-cipher-spec':
-      if (step.data.from === 'client') return step.data.compatibility ? 'ChangeCipherSpec (compatibility)' : 'ChangeCipherSpec';
-      return step.data.compatibility ? 'ChangeCipherSpec ignored (TLS 1.3 compatibility mode)' : 'Server switched to the new keys (ChangeCipherSpec)';
+      if (step.data.from === 'client') return step.data.compatibility ? t('steps.title.ccsCompatibility') : 'ChangeCipherSpec';
+      return step.data.compatibility ? t('steps.title.ccsIgnored') : t('steps.title.ccsServer');
     case 'renegotiation-start':
-      return 'Renegotiation: new ClientHello under the current keys';
+      return t('steps.title.renegotiationStart');
     case 'alert':
-      return `Alert: ${step.data.description} (${step.data.level})`;
+      return t('steps.alert.title', { description: step.data.description, level: step.data.level });
     case 'application-data':
-      return `Application data, ${step.data.length} bytes`;
+      return t('steps.title.applicationData', { bytes: step.data.length });
     case 'key':
       return step.data.label;
     case 'check':
       switch (step.data.check) {
         case 'certificate':
-          return step.data.ok ? 'Certificate chain trusted' : `Certificate rejected: ${step.data.message ?? step.data.alert}`;
+          return step.data.ok ? t('steps.title.certificateTrusted') : t('steps.title.certificateRejected', { message: step.data.message ?? step.data.alert ?? '', alert: step.data.alert ?? step.data.message ?? '' });
         case 'signature':
-          return `${step.data.message} signature verified (${step.data.scheme})`;
+          return t('steps.title.signature', { message: step.data.message, scheme: step.data.scheme });
         case 'finished':
-          return 'Server Finished verified';
+          return t('steps.title.finished');
         case 'downgrade-sentinel':
-          return 'No downgrade sentinel: TLS 1.2 is the server\u2019s real choice';
+          return t('steps.title.downgrade');
         case 'renegotiation-info':
-          return 'renegotiation_info verified';
+          return t('steps.title.renegotiationInfo');
       }
       break;
     case 'refusal':
-      return `Refused: ${step.data.message}`;
+      return t('steps.title.refusal', { message: step.data.message });
     case 'negotiated':
-      return `TLS 1.2 with ${step.data.cipherSuite}`;
+      return t('steps.title.negotiated', { suite: step.data.cipherSuite });
     case 'handshake-complete':
-      return step.data.renegotiation ? 'Renegotiation complete' : 'Handshake complete';
+      return step.data.renegotiation ? t('steps.title.renegotiationComplete') : t('steps.title.handshakeComplete');
     case 'personality':
-      return `${personalityTitle(step.data.personality)} on HelloRequest: ${REACTION[step.data.reaction] ?? step.data.reaction}`;
+      return t('steps.personality.title', {
+        client: personalityTitle(step.data.personality),
+        reaction: known(`steps.reaction.${step.data.reaction}`) ? t(`steps.reaction.${step.data.reaction}` as MessageKey) : step.data.reaction,
+      });
     case 'no-client-certificate':
-      return step.data.configured ? 'No usable client certificate' : 'No client certificate configured';
+      return step.data.configured ? t('steps.title.noUsableClientCertificate') : t('steps.title.noClientCertificate');
     case 'http':
-      if (step.data.message === 'request') return `HTTP request: ${step.data.method} ${step.data.path}`;
-      if (step.data.message === 'response') return `HTTP response: ${step.data.status} ${step.data.reason}`.trim();
-      return `Invalid HTTP response: ${step.data.error}`;
+      if (step.data.message === 'request') return t('steps.title.httpRequest', { method: step.data.method, path: step.data.path });
+      if (step.data.message === 'response') return t('steps.title.httpResponse', { status: `${step.data.status} ${step.data.reason}`.trim() });
+      return t('steps.title.httpInvalid', { error: step.data.error });
     case 'error':
-      if (step.data.source === 'input') return `Invalid input: ${step.data.message}`;
-      if (step.data.source === 'internal') return `Internal error: ${step.data.message}`;
-      if (step.data.source === 'start') return `Could not start: ${step.data.message}`;
-      return `Error: ${step.data.message}`;
+      if (step.data.source === 'input') return t('steps.title.errorInput', { message: step.data.message });
+      if (step.data.source === 'internal') return t('steps.title.errorInternal', { message: step.data.message });
+      if (step.data.source === 'start') return t('steps.title.errorStart', { message: step.data.message });
+      return t('steps.title.error', { message: step.data.message });
     case 'outcome':
-      return `Outcome: ${step.data.outcome}: ${outcomeSentence(step.data.cause)}`;
+      return t('steps.title.outcome', { outcome: step.data.outcome, sentence: outcomeSentence(step.data.cause, t) });
     case 'legacy':
       return step.data.title;
   }
@@ -313,70 +247,64 @@ export function stepTitle(step: StepContent): string {
 }
 
 /** What the step means and why it happened, in plain words; undefined when the title says it all. */
-export function stepExplanation(step: StepContent): string | undefined {
+export function stepExplanation(step: StepContent, t: Translate = english): string | undefined {
+  const join = t('advice.sentenceJoin');
   switch (step.kind) {
     case 'transport':
-      return transportExplanation(step.data);
+      return transportExplanation(step.data, t);
     case 'unparseable':
       return step.data.error;
     case 'handshake':
-      return handshakeExplanation(step.data);
+      return handshakeExplanation(step.data, t);
     case 'hello-retry':
-      return `The server cannot use any key share the client sent${step.data.group ? ` and asks for a ${step.data.group} share` : ''}. The client sends a second ClientHello; the transcript keeps only a hash of the first one (message_hash).`;
+      return t('steps.why.helloRetry', { group: step.data.group ? t('steps.why.helloRetryGroup', { group: step.data.group }) : '' });
     case 'change-cipher-spec':
-      if (step.data.from === 'client') {
-        return step.data.compatibility
-          ? 'A dummy ChangeCipherSpec that makes a TLS 1.3 handshake look like a resumed TLS 1.2 one to middleboxes. It has no cryptographic effect.'
-          : 'From the next record on, the client encrypts with the keys just derived.';
-      }
-      return step.data.compatibility ? 'TLS 1.3 servers send a dummy ChangeCipherSpec so middleboxes that expect TLS 1.2 let the handshake through; it has no effect.' : undefined;
+      if (step.data.from === 'client') return step.data.compatibility ? t('steps.why.ccsClientCompatibility') : t('steps.why.ccsClient');
+      return step.data.compatibility ? t('steps.why.ccsServerCompatibility') : undefined;
     case 'renegotiation-start':
-      return 'The client starts a complete new handshake inside the encrypted connection. renegotiation_info carries its previous Finished value, binding the new handshake to the old one (the fix for CVE-2009-3555). No session is offered for resumption, so the server does a full handshake and can ask for a certificate.';
+      return t('steps.why.renegotiationStart');
     case 'alert':
-      return alertExplanation(step.data);
+      return alertExplanation(step.data, t);
     case 'check': {
       const d = step.data;
       switch (d.check) {
         case 'certificate':
-          if (d.ok) return `The chain leads from the server\u2019s certificate to a trusted root, every signature verifies, every certificate is in its validity period and the name matches ${d.serverName}.`;
-          return `${d.summary.checks.filter((k) => !k.ok).map((k) => k.detail).join(' ')}${d.insecure ? ' You chose to continue anyway: from here on the connection is NOT authenticated.' : ''}`;
+          if (d.ok) return t('steps.why.certificateTrusted', { name: d.serverName });
+          // The failed checks' own sentences come from the engine's certificate checks.
+          return [d.summary.checks.filter((k) => !k.ok).map((k) => k.detail).join(' '), d.insecure ? t('steps.why.insecureContinue') : ''].filter(Boolean).join(join);
         case 'signature':
-          return `The ${d.message} signature verifies with the public key of the server\u2019s certificate: the server holds the matching private key.`;
+          return t('steps.why.signature', { message: d.message });
         case 'finished':
-          return d.version === 'TLSv1.2'
-            ? 'The server\u2019s Finished matches: both sides saw the same handshake and hold the same master secret.'
-            : 'The server\u2019s Finished MAC matches the client\u2019s own transcript: both sides saw the same handshake.';
+          return d.version === 'TLSv1.2' ? t('steps.why.finished12') : t('steps.why.finished');
         case 'downgrade-sentinel':
-          return 'A TLS 1.3 server that answers with TLS 1.2 puts "DOWNGRD" in the last bytes of its random. It is absent, so the server does not support TLS 1.3 (or was configured without it) — no attacker removed it.';
+          return t('steps.why.downgrade');
         case 'renegotiation-info':
-          return 'The server echoed both previous Finished values: this renegotiation continues the same connection, not a spliced one.';
+          return t('steps.why.renegotiationInfo');
       }
       return undefined;
     }
     case 'refusal':
-      return `${step.data.message}. ${step.data.rule} requires the client to abort the handshake here, with a fatal ${step.data.alert} alert.`;
+      return t('steps.why.refusal', { message: step.data.message, rule: step.data.rule, alert: step.data.alert });
     case 'negotiated': {
       const d = step.data;
       return [
-        d.secureRenegotiation ? 'The server supports secure renegotiation (RFC 5746).' : 'The server did not answer renegotiation_info: it does not support secure renegotiation (RFC 5746), so this client will never renegotiate with it.',
-        d.extendedMasterSecret ? 'Extended master secret (RFC 7627) is on: the master secret is bound to the whole handshake.' : 'No extended master secret (RFC 7627): the master secret depends only on the randoms and the key exchange.',
-        d.cbc ? (d.encryptThenMac ? 'CBC records use encrypt-then-MAC (RFC 7366).' : 'CBC records use the classic MAC-then-encrypt construction.') : '',
+        d.secureRenegotiation ? t('steps.why.secureRenegotiation') : t('steps.why.noSecureRenegotiation'),
+        d.extendedMasterSecret ? t('steps.why.ems') : t('steps.why.noEms'),
+        d.cbc ? (d.encryptThenMac ? t('steps.why.etm') : t('steps.why.noEtm')) : '',
       ]
         .filter(Boolean)
-        .join(' ');
+        .join(join);
     }
     case 'handshake-complete': {
       const d = step.data;
-      if (d.renegotiation) return 'The new handshake finished; it is bound to the previous one by renegotiation_info, and the server kept its certificate. Application data continues under the new keys.';
-      if (d.version === 'TLSv1.2') return `TLS 1.2 with ${d.cipherSuite}${d.group ? ` over ${d.group}` : ' (static RSA key exchange)'}.`;
-      return `TLS 1.3 with ${d.cipherSuite} over ${d.group}. Application data is now protected by the application traffic keys.`;
+      if (d.renegotiation) return t('steps.why.renegotiationComplete');
+      if (d.version === 'TLSv1.2') return d.group ? t('steps.why.complete12', { suite: d.cipherSuite, group: d.group }) : t('steps.why.complete12Rsa', { suite: d.cipherSuite });
+      return t('steps.why.complete13', { suite: d.cipherSuite, group: d.group ?? '' });
     }
     case 'personality':
-      return reactionReason(step.data);
+      return reactionReason(step.data, t);
     case 'no-client-certificate':
-      return step.data.configured
-        ? 'The configured certificate cannot sign with any scheme the server accepts, so an empty Certificate was sent; the server decides whether to continue.'
-        : 'The server asked for a client certificate; none is configured, so the client sends an empty Certificate message and the server decides whether to continue.';
+      return step.data.configured ? t('steps.why.noUsableClientCertificate') : t('steps.why.noClientCertificate');
     case 'error':
       return step.data.source === 'internal' ? undefined : step.data.message;
     case 'legacy':

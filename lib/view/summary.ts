@@ -1,6 +1,7 @@
 import type { Outcome, Trace } from '../trace/schema';
 import { isCertificateRejected, isProblemAlert, isTransportFailure, transportEvent } from '../trace/steps';
 import { outcomeSentence } from './stepText';
+import type { Translate } from '../i18n/translator';
 
 /** The summary card of one run: what happened, what was negotiated, how long it took. */
 export interface SummaryItem {
@@ -19,15 +20,6 @@ export interface SummaryCard {
   timings: SummaryItem[];
   alerts: { text: string; tone: 'warning' | 'bad' }[];
 }
-
-const OUTCOME_LABEL: Record<Outcome, string> = {
-  ok: 'Handshake complete',
-  alert: 'Ended by an alert',
-  reset: 'Connection reset',
-  closed: 'Connection closed',
-  timeout: 'Timed out',
-  error: 'Failed',
-};
 
 const OUTCOME_TONE: Record<Outcome, SummaryCard['tone']> = {
   ok: 'good',
@@ -59,58 +51,65 @@ function hostOf(url: string): string {
  * handshake as durations but the server's first byte as a moment, and side by side as bare numbers
  * they read as if the first byte came before the handshake ended.
  */
-export function timeline(trace: Trace): SummaryItem[] {
+export function timeline(trace: Trace, t: Translate): SummaryItem[] {
   const { connectMs, handshakeMs, firstByteMs, totalMs } = trace.timings;
   const connectedAt = trace.steps.find((s) => transportEvent(s) === 'connected')?.timeMs;
   const handshakeDoneAt = connectedAt !== undefined && handshakeMs !== undefined ? connectedAt + handshakeMs : undefined;
-  const at = (moment: number | undefined, took?: number) => (moment === undefined ? '—' : `at ${formatMs(moment)}${took !== undefined ? ` (took ${formatMs(took)})` : ''}`);
+  const at = (moment: number | undefined, took?: number) =>
+    moment === undefined ? '—' : took !== undefined ? t('summary.timeline.atTook', { at: formatMs(moment), took: formatMs(took) }) : t('summary.timeline.at', { at: formatMs(moment) });
   const moments: { label: string; moment: number | undefined; value: string }[] = [
-    { label: 'TCP connected', moment: connectedAt, value: at(connectedAt, connectMs) },
-    { label: 'Server’s first byte', moment: firstByteMs, value: at(firstByteMs) },
-    { label: 'Handshake done', moment: handshakeDoneAt, value: at(handshakeDoneAt, handshakeMs) },
+    { label: t('summary.timeline.connected'), moment: connectedAt, value: at(connectedAt, connectMs) },
+    { label: t('summary.timeline.firstByte'), moment: firstByteMs, value: at(firstByteMs) },
+    { label: t('summary.timeline.handshakeDone'), moment: handshakeDoneAt, value: at(handshakeDoneAt, handshakeMs) },
   ];
   // In the order they happened; moments that never came keep their place at the end.
   moments.sort((a, b) => (a.moment ?? Infinity) - (b.moment ?? Infinity));
-  return [...moments.map(({ label, value }) => ({ label, value })), { label: 'Total', value: formatMs(totalMs) }];
+  return [...moments.map(({ label, value }) => ({ label, value })), { label: t('summary.items.total'), value: formatMs(totalMs) }];
 }
 
-export function buildSummary(trace: Trace): SummaryCard {
+/** What a run's outcome is called ("Handshake complete", "Connection reset"). */
+export function outcomeLabel(outcome: Outcome, t: Translate): string {
+  return outcome in OUTCOME_TONE ? t(`summary.outcome.${outcome}`) : outcome;
+}
+
+function certificateValue(cert: NonNullable<Trace['certificate']>, t: Translate): string {
+  if (cert.verdict === 'trusted') return t('summary.certificate.trusted');
+  if (cert.verdict !== 'untrusted') return t('summary.certificate.notChecked');
+  const verdict = cert.alert ? t('summary.certificate.untrustedAlert', { alert: cert.alert }) : t('summary.certificate.untrusted');
+  return cert.insecure ? t('summary.certificate.continued', { verdict }) : verdict;
+}
+
+export function buildSummary(trace: Trace, t: Translate): SummaryCard {
   const cert = trace.certificate;
-  const certValue = !cert
-    ? '—'
-    : cert.verdict === 'trusted'
-      ? 'trusted'
-      : cert.verdict === 'untrusted'
-        ? `untrusted${cert.alert ? ` (${cert.alert})` : ''}${cert.insecure ? ', continued anyway' : ''}`
-        : 'not checked';
+  const certValue = !cert ? '—' : certificateValue(cert, t);
   const certTone: SummaryItem['tone'] = !cert ? undefined : cert.verdict === 'trusted' ? 'good' : cert.verdict === 'untrusted' ? (cert.insecure ? 'warning' : 'bad') : 'neutral';
   const http = trace.http;
   const httpTone: SummaryItem['tone'] = !http ? undefined : http.status < 300 ? 'good' : http.status < 400 ? 'neutral' : 'bad';
 
   const items: SummaryItem[] = [
-    { label: 'Version', value: trace.version ?? '—' },
-    { label: 'Cipher suite', value: trace.cipherSuite ?? '—' },
-    { label: 'Group', value: trace.group ?? '—' },
-    { label: 'Signature scheme', value: trace.signatureScheme ?? '—' },
-    { label: 'Certificate', value: certValue, tone: certTone },
-    { label: 'HTTP', value: http ? `${http.status}${http.reason ? ` ${http.reason}` : ''}` : '—', tone: httpTone },
-    { label: 'Personality', value: trace.personality },
+    { label: t('summary.items.version'), value: trace.version ?? '—' },
+    { label: t('summary.items.cipherSuite'), value: trace.cipherSuite ?? '—' },
+    { label: t('summary.items.group'), value: trace.group ?? '—' },
+    { label: t('summary.items.signatureScheme'), value: trace.signatureScheme ?? '—' },
+    { label: t('summary.items.certificate'), value: certValue, tone: certTone },
+    { label: t('summary.items.http'), value: http ? `${http.status}${http.reason ? ` ${http.reason}` : ''}` : '—', tone: httpTone },
+    { label: t('summary.items.personality'), value: trace.personality },
   ];
-  if (trace.alpn) items.splice(4, 0, { label: 'ALPN', value: trace.alpn });
+  if (trace.alpn) items.splice(4, 0, { label: t('summary.items.alpn'), value: trace.alpn });
 
-  const timings = timeline(trace);
+  const timings = timeline(trace, t);
 
   // close_notify is the normal end of a connection, not something to warn about.
   const alerts = trace.alerts.filter((a) => a.description !== 'close_notify').map((a) => ({
-    text: `${a.from === 'client' ? 'Client' : 'Server'} sent ${a.level} alert ${a.description}`,
+    text: t('summary.alert', { from: a.from, level: a.level, description: a.description }),
     tone: (a.level === 'fatal' ? 'bad' : 'warning') as 'bad' | 'warning',
   }));
 
   return {
     outcome: trace.outcome,
-    outcomeLabel: OUTCOME_LABEL[trace.outcome] ?? trace.outcome,
+    outcomeLabel: outcomeLabel(trace.outcome, t),
     tone: OUTCOME_TONE[trace.outcome] ?? 'bad',
-    detail: outcomeSentence(trace.outcomeCause),
+    detail: outcomeSentence(trace.outcomeCause, t),
     host: hostOf(trace.options.url),
     items,
     timings,

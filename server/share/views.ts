@@ -1,6 +1,8 @@
 import { oembedForResult, resultIdFromUrl } from '../../lib/share/embed';
 import { runTitle } from '../../lib/share/describe';
-import { LOCALE_COOKIE } from '../../lib/i18n/locales';
+import { LOCALE_COOKIE, type Locale } from '../../lib/i18n/locales';
+import { loadCatalog } from '../../lib/i18n/catalogs';
+import { translator, type Translate } from '../../lib/i18n/translator';
 import { chooseLanguage, cookieValue, type LanguageChoice } from '../../lib/share/language';
 import { renderLightEmbed } from '../../lib/share/lightEmbed';
 import { publicOrigin } from '../../lib/share/origin';
@@ -85,6 +87,11 @@ async function answer(missing: () => Response | Promise<Response>, serve: () => 
     if (error instanceof NoSuchResult) return missing();
     return unavailable(error, failureType);
   }
+}
+
+/** The words of a view in `locale` (lib/i18n): the light embed and oEmbed speak the reader's language. */
+async function words(locale: Locale): Promise<Translate> {
+  return translator(locale, await loadCatalog(locale));
 }
 
 /** The not-found page of a Next view in this language, rendered once (it is the same for every unknown id). */
@@ -175,6 +182,8 @@ export async function lightEmbed(request: Request, id: string): Promise<Response
       const query = langQuery(choice);
       const { html, inlineScripts } = renderLightEmbed(trace, {
         id,
+        locale: choice.lang,
+        t: await words(choice.lang),
         pageHref: `/r/${id}${query}`,
         stepsHref: `/embed/r/${id}/steps${query}`,
       });
@@ -274,7 +283,7 @@ export async function oembed(request: Request): Promise<Response> {
   try {
     meta = await cached('meta', id, choice.lang, async () => {
       const trace = await savedTrace(id);
-      return trace && { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify({ title: runTitle(trace) })), meta: {} };
+      return trace && { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify({ title: runTitle(trace, await words(choice.lang)) })), meta: {} };
     });
   } catch (error) {
     if (error instanceof NoSuchResult) return oembedProblem(404, `There is no saved run ${JSON.stringify(id)}.`);
@@ -283,6 +292,7 @@ export async function oembed(request: Request): Promise<Response> {
   }
   const { title } = JSON.parse(new TextDecoder().decode(meta.artifact.body)) as { title: string };
   const body = oembedForResult(publicOrigin(request.headers, process.env), id, title, {
+    locale: choice.lang,
     maxWidth: positive(query.get('maxwidth')),
     maxHeight: positive(query.get('maxheight')),
     thumbnail: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT },

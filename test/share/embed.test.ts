@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { embedPath, EMBED_HEIGHT, EMBED_WIDTH, iframeSnippet, isHeightMessage, oembedForResult, resultIdFromUrl, SAVED_EMBED_SANDBOX } from '../../lib/share/embed';
 import { publicOrigin } from '../../lib/share/origin';
@@ -81,12 +82,12 @@ describe('public origin of links', () => {
 
 describe('titles of shared runs', () => {
   it('name the target and the outcome as the summary card does', () => {
-    assert.match(runTitle(iisRustlsTrace()), /^TLS handshake with iis[\w.-]*\.test\/secure\/?: Connection reset$/);
-    assert.match(runTitle(tls13OkTrace()), /^TLS handshake with tls13\.test: Handshake complete$/);
+    assert.match(runTitle(iisRustlsTrace(), tEn), /^TLS handshake with iis[\w.-]*\.test\/secure\/?: Connection reset$/);
+    assert.match(runTitle(tls13OkTrace(), tEn), /^TLS handshake with tls13\.test: Handshake complete$/);
   });
 
   it('describe version, suite, alerts and personality in one line', () => {
-    const line = runDescription(iisRustlsTrace());
+    const line = runDescription(iisRustlsTrace(), tEn);
     assert.match(line, /^TLSv1\.2 · TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 · client alert no_renegotiation \(warning\) · client as rustls\./);
   });
 });

@@ -10,8 +10,9 @@ import { HEIGHT_SCRIPT, renderLightEmbed } from '../../lib/share/lightEmbed';
 import { buildDiagram, rowLabel } from '../../lib/view/diagram';
 import type { Trace } from '../../lib/trace/schema';
 import { iisRustlsTrace } from '../view/fixtures/traces';
+import { tEn, tZh } from '../helpers/i18n';
 
-const OPTIONS = { id: 'AbCdEfGhIjKlMnOpQrSt_-', pageHref: '/r/AbCdEfGhIjKlMnOpQrSt_-', stepsHref: '/embed/r/AbCdEfGhIjKlMnOpQrSt_-/steps' };
+const OPTIONS = { id: 'AbCdEfGhIjKlMnOpQrSt_-', pageHref: '/r/AbCdEfGhIjKlMnOpQrSt_-', stepsHref: '/embed/r/AbCdEfGhIjKlMnOpQrSt_-/steps', locale: 'en' as const, t: tEn };
 
 function decode(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -48,5 +49,18 @@ describe('the light embed', () => {
     assert.equal([...html.matchAll(/<script/g)].length, 1, 'only the height script');
     assert.doesNotMatch(html, /<img/);
     assert.match(html, /&lt;\/p&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;/);
+  });
+});
+
+describe('the light embed in Chinese', () => {
+  it('speaks the language it is asked for: <html lang>, the chrome, the summary and the advice', () => {
+    const { html } = renderLightEmbed(iisRustlsTrace(), { ...OPTIONS, locale: 'zh-CN', t: tZh });
+    assert.match(html, /<html lang="zh-CN">/);
+    assert.match(html, /TLS Playground · 已保存的运行/);
+    assert.match(html, /在 TLS Playground 中打开 ↗/);
+    assert.match(html, /服务器要求重协商，而这个客户端不肯/);
+    assert.match(html, /“Connection reset by peer”（连接被对方重置）/);
+    assert.match(html, /如何修复/);
+    assert.doesNotMatch(html, /How to fix it|Open in TLS Playground|recorded run/);
   });
 });

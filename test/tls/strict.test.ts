@@ -4,6 +4,7 @@
  * servers where one can do the wrong thing. Each test pins one rule and the alert the RFC names
  * for breaking it; the refusal must also show as a check step that carries the rule as data.
  */
+import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -336,7 +337,7 @@ describe('scripted TLS 1.2 server: extensions the client did not offer (RFC 5246
     try {
       const trace = await runAgainst(server.port, { versions: ['TLSv1.2'], tls12Off: ['extended_master_secret'], setup: { caFiles }, timeoutMs: 3000 });
       assertRefused(trace, 'unsupported_extension', 'unsolicited-extension', /RFC 5246 §7\.4\.1\.4/);
-      const advice = adviceFor(trace);
+      const advice = adviceFor(trace, tEn);
       assert.equal(advice?.kind, 'protocol', describeTrace(trace));
       assert.match(advice.title, /extension the client never offered/);
       assert.match(advice.explanation, /extended_master_secret/);
@@ -409,7 +410,7 @@ describe('certificates refused by policy, against openssl s_server', () => {
       assert.equal(policy.length, 1, why);
       assert.equal(policy[0].certificate, 0);
       assert.match(policy[0].detail, /1024/);
-      assert.match(adviceFor(trace)?.title ?? '', /key or signature clients no longer accept/, why);
+      assert.match(adviceFor(trace, tEn)?.title ?? '', /key or signature clients no longer accept/, why);
       assert.equal(trace.http, undefined, why);
     });
   }

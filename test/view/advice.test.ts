@@ -1,9 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { adviceFor, renegotiationAdvice } from '../../lib/view/advice';
+import { adviceFor as adviceIn, renegotiationAdvice as renegotiationAdviceIn } from '../../lib/view/advice';
+import { tEn } from '../helpers/i18n';
 import type { CertificateCheck, ChainEntry, Step, Trace } from '../../lib/trace/schema';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 import { isHelloRequest } from '../../lib/trace/steps';
+
+const adviceFor = (trace: Trace) => adviceIn(trace, tEn);
+const renegotiationAdvice = (trace: Trace) => renegotiationAdviceIn(trace, tEn);
 
 /** The IIS run as another client: its verdict step on the HelloRequest, and how the run ended. */
 function asClient(personality: string, reaction: string, outcome: Trace['outcome']): Trace {

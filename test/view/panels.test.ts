@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { isHandshakeMessage, transportEvent } from '../../lib/trace/steps';
 import { buildCertificatePanel } from '../../lib/view/certificate';
@@ -45,7 +46,7 @@ describe('certificate panel', () => {
 
 describe('summary card', () => {
   it('summarises a good run: negotiated parameters, verdict, HTTP status, timings', () => {
-    const card = buildSummary(tls13OkTrace());
+    const card = buildSummary(tls13OkTrace(), tEn);
     assert.equal(card.outcomeLabel, 'Handshake complete');
     assert.equal(card.tone, 'good');
     assert.equal(card.host, 'tls13.test');
@@ -74,11 +75,11 @@ describe('summary card', () => {
   it('does not list close_notify among the alerts: it is how a connection ends normally', () => {
     const trace = tls13OkTrace();
     trace.alerts = [{ from: 'server', level: 'warning', description: 'close_notify' }];
-    assert.deepEqual(buildSummary(trace).alerts, []);
+    assert.deepEqual(buildSummary(trace, tEn).alerts, []);
   });
 
   it('summarises the IIS reset with the client’s warning alert', () => {
-    const card = buildSummary(iisRustlsTrace());
+    const card = buildSummary(iisRustlsTrace(), tEn);
     assert.equal(card.outcomeLabel, 'Connection reset');
     assert.equal(card.tone, 'bad');
     assert.deepEqual(card.alerts, [{ text: 'Client sent warning alert no_renegotiation', tone: 'warning' }]);
@@ -89,7 +90,7 @@ describe('summary card', () => {
   });
 
   it('shows dashes for what a failed run never negotiated', () => {
-    const card = buildSummary(relayRefusalTrace());
+    const card = buildSummary(relayRefusalTrace(), tEn);
     assert.equal(card.outcomeLabel, 'Failed');
     assert.match(card.detail, /relay refused/i);
     assert.equal(card.items.find((i) => i.label === 'Version')!.value, '—');
@@ -104,13 +105,13 @@ describe('summary card', () => {
     connected.timeMs = 8;
     trace.timings = { connectMs: 6, handshakeMs: 271, firstByteMs: 263, totalMs: 540 };
     assert.deepEqual(
-      buildSummary(trace).timings.map((t) => `${t.label} ${t.value}`),
+      buildSummary(trace, tEn).timings.map((t) => `${t.label} ${t.value}`),
       ['TCP connected at 8.0 ms (took 6.0 ms)', 'Server’s first byte at 263 ms', 'Handshake done at 279 ms (took 271 ms)', 'Total 540 ms'],
     );
     trace.timings = { connectMs: 6, handshakeMs: 20, firstByteMs: 15, totalMs: 40 };
-    assert.deepEqual(buildSummary(trace).timings.map((t) => t.label), ['TCP connected', 'Server’s first byte', 'Handshake done', 'Total']);
+    assert.deepEqual(buildSummary(trace, tEn).timings.map((t) => t.label), ['TCP connected', 'Server’s first byte', 'Handshake done', 'Total']);
     trace.timings = { totalMs: 3 };
-    assert.deepEqual(buildSummary(trace).timings.map((t) => t.value).slice(1), ['—', '—', '3.0 ms']);
+    assert.deepEqual(buildSummary(trace, tEn).timings.map((t) => t.value).slice(1), ['—', '—', '3.0 ms']);
   });
 
   it('opens the step that explains a failure, not the closing notes after it', () => {

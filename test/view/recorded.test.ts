@@ -3,6 +3,7 @@
  * the CLI wrote them (schema version 1); every view model must build from them unchanged.
  */
 import { test } from 'node:test';
+import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const trace = parseTraceJson(readFileSync(join(dir, file), 'utf8'));
     const diagram = buildDiagram(trace.steps);
     assert.ok(diagram.rows.length > 5);
-    const summary = buildSummary(trace);
+    const summary = buildSummary(trace, tEn);
     assert.equal(summary.outcome, trace.outcome);
     assert.equal(summary.host, new URL(trace.options.url).host);
     assert.deepEqual(

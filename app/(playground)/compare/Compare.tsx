@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslations } from 'next-intl';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { SaveBundleButton } from '@/components/bundle/SaveBundleButton';
 import { comparisonBundle } from '@/lib/bundle/bundle';
@@ -12,6 +13,7 @@ import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 
 /** Runs one URL with two client personalities and shows the runs side by side. */
 export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = false, runNow = false }: { initialUrl: string; initialA?: PersonalityName; initialCertificate?: boolean; runNow?: boolean }) {
+  const t = useTranslations();
   const [url, setUrl] = useState(initialUrl);
   const [a, setA] = useState<PersonalityName>(initialA);
   const [b, setB] = useState<PersonalityName>(initialA === 'openssl' ? 'rustls' : 'openssl');
@@ -47,12 +49,12 @@ export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = 
   const [runA, runB] = runs;
   return (
     <div className="space-y-5">
-      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label="Compare two clients" noValidate>
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 lg:flex-row lg:items-end" aria-label={t('compare.formLabel')} noValidate>
         <UrlField value={url} onChange={setUrl} testId="compare-url" />
-        <PersonalitySelect label="Client A" value={a} onChange={setA} testId="compare-a" />
-        <PersonalitySelect label="Client B" value={b} onChange={setB} testId="compare-b" />
-        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label="Demo client certificate" className="lg:pb-2" />
-        <SubmitButton busy={running} label="Run both" busyLabel="Running…" testId="compare-run" />
+        <PersonalitySelect label={t('compare.clientA')} value={a} onChange={setA} testId="compare-a" />
+        <PersonalitySelect label={t('compare.clientB')} value={b} onChange={setB} testId="compare-b" />
+        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label={t('forms.demoCertificate')} className="lg:pb-2" />
+        <SubmitButton busy={running} label={t('compare.runBoth')} busyLabel={t('compare.running')} testId="compare-run" />
       </form>
       {error && <FormError>{error}</FormError>}
       {runA.status === 'done' && runB.status === 'done' && (
@@ -64,19 +66,20 @@ export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = 
 }
 
 export function RunResult({ runA, runB, labelA, labelB }: { runA: LiveRun; runB: LiveRun; labelA: string; labelB: string }) {
+  const t = useTranslations('compare');
   if (runA.status === 'done' && runB.status === 'done') return <ComparisonView a={runA.trace} b={runB.trace} labelA={labelA} labelB={labelB} />;
   const failed = [runA, runB].find((r): r is Extract<LiveRun, { status: 'failed' }> => r.status === 'failed');
   if (failed) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-        A run could not start: {failed.message}
+        {t('couldNotStart', { message: failed.message })}
       </p>
     );
   }
   if (runA.status === 'running' || runB.status === 'running') {
     return (
       <p className="text-sm text-zinc-500 dark:text-zinc-400" role="status">
-        Running {runA.status === 'running' ? labelA : labelB}…
+        {t('runningOne', { label: runA.status === 'running' ? labelA : labelB })}
       </p>
     );
   }

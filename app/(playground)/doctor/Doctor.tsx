@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { useTranslations } from 'next-intl';
 import type { Diagnosis, ProbeResult } from '@/lib/doctor/diagnose';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
@@ -13,6 +14,7 @@ type State = { status: 'idle' } | { status: 'running'; probes: ProbeResult[] } |
 
 /** The renegotiation doctor: probes a URL with several clients from this browser and explains. */
 export function Doctor({ initialUrl }: { initialUrl: string }) {
+  const t = useTranslations();
   const [url, setUrl] = useState(initialUrl);
   const [clientCertificate, setClientCertificate] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -42,15 +44,15 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
   const probes = state.status === 'running' ? state.probes : state.status === 'done' ? state.diagnosis.probes : [];
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 sm:flex-row sm:items-end" aria-label="Diagnose a URL" noValidate>
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="flex flex-col gap-3 sm:flex-row sm:items-end" aria-label={t('doctor.formLabel')} noValidate>
         <UrlField value={url} onChange={setUrl} testId="doctor-url" />
-        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label="With the demo client certificate" className="sm:pb-2" />
-        <SubmitButton busy={state.status === 'running'} label="Diagnose" busyLabel="Probing…" testId="doctor-run" />
+        <DemoCertificateCheck checked={clientCertificate} onChange={setClientCertificate} label={t('forms.withDemoCertificate')} className="sm:pb-2" />
+        <SubmitButton busy={state.status === 'running'} label={t('doctor.diagnose')} busyLabel={t('doctor.probing')} testId="doctor-run" />
       </form>
       {error && <FormError>{error}</FormError>}
       {state.status === 'failed' && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          The diagnosis could not run: {state.message}
+          {t('doctor.couldNotRun', { message: state.message })}
         </p>
       )}
       {state.status === 'done' && <Verdict diagnosis={state.diagnosis} />}

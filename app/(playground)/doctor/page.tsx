@@ -1,20 +1,20 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { formUrl } from '@/lib/view/runOptions';
 import { Doctor } from './Doctor';
 
-export const metadata: Metadata = { title: 'Renegotiation doctor — TLS Playground' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('doctor'))('metaTitle') };
+}
 
 /** `?url=` fills the form (the summary of a failed run links here with its URL); nothing runs until Diagnose. */
 export default async function DoctorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { url } = await searchParams;
+  const t = await getTranslations('doctor');
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold tracking-tight">The renegotiation doctor</h1>
-      <p className="max-w-3xl text-zinc-600 dark:text-zinc-400">
-        Probes a URL from this browser with TLS 1.3 and with TLS 1.2 as every client personality, then says whether clients
-        will fail with “connection reset by peer” because the server asks for a client certificate by renegotiation — and
-        what to change.
-      </p>
+      <h1 className="text-2xl font-semibold tracking-tight">{t('title')}</h1>
+      <p className="max-w-3xl text-zinc-600 dark:text-zinc-400">{t('intro')}</p>
       <Doctor initialUrl={formUrl(url) ?? 'https://iis-renegotiation.test/secure/'} />
     </div>
   );

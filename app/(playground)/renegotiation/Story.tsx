@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { RfcLink } from '@/components/trace/RfcLink';
 import { TONE_BADGE, TONE_TEXT } from '@/components/trace/tone';
@@ -12,38 +14,21 @@ import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 
 const URL_SECURE = 'https://iis-renegotiation.test/secure/';
 
+/** The three chapters: which client, and the key of its title, introduction and label in the catalogs. */
 interface Chapter {
-  title: string;
-  intro: string;
+  key: 'rustls' | 'openssl' | 'certificate';
   form: RunForm;
-  label: string;
 }
 
 const CHAPTERS: Chapter[] = [
-  {
-    title: '1. A client that never renegotiates (rustls)',
-    intro:
-      'The handshake succeeds without any CertificateRequest. Only when the request for /secure/ arrives does the server ask to renegotiate — and rustls refuses, legally, with a warning alert. Watch what the server does next.',
-    form: { ...DEFAULT_FORM, personality: 'rustls' },
-    label: 'rustls',
-  },
-  {
-    title: '2. A client that renegotiates (OpenSSL), without a certificate',
-    intro:
-      'OpenSSL answers the HelloRequest with a new ClientHello, encrypted under the current keys. The server now sends a CertificateRequest; the client has no certificate and sends an empty Certificate message. The server answers 403, like IIS 403.7.',
-    form: { ...DEFAULT_FORM, personality: 'openssl' },
-    label: 'OpenSSL, no certificate',
-  },
-  {
-    title: '3. The same, with the demo client certificate',
-    intro: 'This time the client sends its certificate and proves it holds the key (CertificateVerify). The server answers 200.',
-    form: { ...DEFAULT_FORM, personality: 'openssl', clientCertificate: true },
-    label: 'OpenSSL, demo certificate',
-  },
+  { key: 'rustls', form: { ...DEFAULT_FORM, personality: 'rustls' } },
+  { key: 'openssl', form: { ...DEFAULT_FORM, personality: 'openssl' } },
+  { key: 'certificate', form: { ...DEFAULT_FORM, personality: 'openssl', clientCertificate: true } },
 ];
 
 /** The guided IIS story: three runs, their key moments explained, then rustls and OpenSSL side by side. */
 export function Story() {
+  const t = useTranslations('story');
   const { runs, runAll, start } = useLiveRuns(CHAPTERS.length);
   const running = runs.some((r) => r.status === 'running');
   return (
@@ -56,14 +41,14 @@ export function Story() {
           className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700"
           data-testid="story-run-all"
         >
-          {running ? 'Running…' : 'Run all three'}
+          {running ? t('running') : t('runAll')}
         </button>
       </div>
       {CHAPTERS.map((chapter, i) => (
-        <section key={chapter.title} aria-labelledby={`chapter-${i}`} className="space-y-3" data-testid={`chapter-${i}`}>
+        <section key={chapter.key} aria-labelledby={`chapter-${i}`} className="space-y-3" data-testid={`chapter-${i}`}>
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 id={`chapter-${i}`} className="text-lg font-semibold">
-              {chapter.title}
+              {t(`chapters.${chapter.key}.title`)}
             </h2>
             <button
               type="button"
@@ -71,19 +56,19 @@ export function Story() {
               onClick={() => void start(i, toRunRequest(chapter.form, URL_SECURE))}
               className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
             >
-              Run as {chapter.label}
+              {t('runAs', { label: t(`chapters.${chapter.key}.label`) })}
             </button>
           </div>
-          <p className="max-w-3xl text-zinc-700 dark:text-zinc-300">{chapter.intro}</p>
+          <p className="max-w-3xl text-zinc-700 dark:text-zinc-300">{t(`chapters.${chapter.key}.intro`)}</p>
           <ChapterResult run={runs[i]} />
         </section>
       ))}
       {runs[0].status === 'done' && runs[2].status === 'done' && (
         <section aria-labelledby="side-by-side" className="space-y-3">
           <h2 id="side-by-side" className="text-lg font-semibold">
-            rustls and OpenSSL, side by side
+            {t('sideBySide')}
           </h2>
-          <ComparisonView a={runs[0].trace} b={runs[2].trace} labelA={CHAPTERS[0].label} labelB={CHAPTERS[2].label} />
+          <ComparisonView a={runs[0].trace} b={runs[2].trace} labelA={t(`chapters.${CHAPTERS[0].key}.label`)} labelB={t(`chapters.${CHAPTERS[2].key}.label`)} />
         </section>
       )}
     </div>
@@ -91,14 +76,15 @@ export function Story() {
 }
 
 function ChapterResult({ run }: { run: LiveRun }) {
+  const t = useTranslations('story');
   if (run.status === 'idle') return null;
-  if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500 dark:text-zinc-400">Running…</p>;
-  if (run.status === 'failed') return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The run could not start: {run.message}</p>;
+  if (run.status === 'running') return <p role="status" className="text-sm text-zinc-500 dark:text-zinc-400">{t('running')}</p>;
+  if (run.status === 'failed') return <p role="alert" className="text-sm text-red-700 dark:text-red-400">{t('couldNotStart', { message: run.message })}</p>;
   return <Moments trace={run.trace} />;
 }
 
 function Moments({ trace }: { trace: Trace }) {
-  const summary = buildSummary(trace);
+  const summary = buildSummary(trace, useTranslate());
   const moments = keyMoments(trace);
   return (
     <div className="space-y-2" data-testid="chapter-result" data-outcome={trace.outcome}>

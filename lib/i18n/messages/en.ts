@@ -107,9 +107,9 @@ export const en = {
     metaTitle: 'The IIS renegotiation story — TLS Playground',
     title: 'Why IIS resets the connection',
     scenario: 'This reproduces IIS 10 / http.sys with a per-path (“conditional”) client certificate. The initial TLS 1.2 handshake (ECDHE-RSA with AES-GCM) has no CertificateRequest, because the server does not yet know which path will be asked for. When the HTTP request for a path under /secure/ arrives, the server buffers the request body (at most 48 KB, IIS uploadReadAheadSize; more gets 413) and sends an encrypted HelloRequest (RFC 5246 §7.4.1.1), asking the client for a complete new handshake — this time with a CertificateRequest, and without session resumption. A client that renegotiates (OpenSSL, SChannel, Node) sends its certificate and gets 200, or 403.7 if it has none. A client that refuses (rustls, Go, BoringSSL) answers with a no_renegotiation alert, which is legal, but http.sys treats it as fatal and aborts the TCP connection with a reset (RST) instead of answering: the client reports “Connection reset by peer”. Paths outside /secure/ never renegotiate.',
-    real: 'Every run below is real: the TLS client runs in this browser and talks through the relay to {host}, a server on this machine that behaves like IIS.',
+    real: 'Every run below is real: the TLS client runs in this browser and talks through the relay to <mono>iis-renegotiation.test</mono>, a server on this machine that behaves like IIS.',
     fixTitle: 'The fix on the server',
-    fix: 'Ask for the client certificate in the initial handshake instead of by renegotiation — the {fixed} demo target shows the result. On IIS / http.sys this is the SSL binding’s {flag} flag. Certificate renewal tools may recreate the binding without it: check again after a renewal.',
+    fix: 'Ask for the client certificate in the initial handshake instead of by renegotiation — the <mono>iis-fixed.test</mono> demo target shows the result. On IIS / http.sys this is the SSL binding’s <mono>clientcertnegotiation</mono> flag. Certificate renewal tools may recreate the binding without it: check again after a renewal.',
     commands: {
       show: 'Look at the current binding; note ipport or hostnameport, certhash, appid, certstorename and any non-default flags.',
       delete: 'Remove the binding (use hostnameport=… if that is what it is).',
@@ -157,6 +157,7 @@ export const en = {
     runningOne: 'Running {label}…',
     couldNotStart: 'A run could not start: {message}',
     why: 'Why: ',
+    whyEnd: '.',
     same: 'The two runs took exactly the same steps.',
     differences: '{common, plural, one {# step} other {# steps}} in common, {different, plural, one {# different} other {# different}}. The first difference is highlighted.',
     caption: 'Steps of {a} and {b}, aligned; rows with a step on one side only are differences.',
@@ -185,7 +186,7 @@ export const en = {
     result: {
       http: 'HTTP {status}',
       httpAfterRenegotiation: 'HTTP {status} after renegotiating',
-      reset: 'Connection reset by peer',
+      reset: 'connection reset by peer',
       timeout: 'hangs until a timeout',
       alert: '{level, select, fatal {fatal} other {warning}} {description} from the {from, select, client {client} other {server}}',
       closed: 'the server closed the connection',
@@ -207,6 +208,9 @@ export const en = {
       fine: 'No renegotiation problem: {path} does not trigger a HelloRequest under TLS 1.2. Every client personality gets {result}.',
       fineTls13: 'No renegotiation problem: {path} does not trigger a HelloRequest under TLS 1.2, and TLS 1.3 is available. Every client personality gets {result}.',
       resultOf: '{client}: {result}',
+      listJoin: '; ',
+      namesJoin: ', ',
+      sentenceJoin: ' ',
     },
     fixes: {
       certificate: {
@@ -229,6 +233,10 @@ export const en = {
       question: {
         title: 'Question conditional client-certificate authentication',
         detail: 'If the certificate is needed, asking for it on every connection is simpler and works with every client; if it is not, remove the per-path requirement.',
+      },
+      relay: {
+        title: 'Run the diagnosis from your own machine',
+        detail: 'The relay refused to connect ({why}), so no probe reached the server. The command-line tool runs the same probes directly from where you start it, to any host and port that machine reaches (an internal server too).',
       },
       tls13Initial: {
         title: 'Ask for the certificate in the initial TLS 1.3 handshake',
@@ -280,17 +288,26 @@ export const en = {
     httpResponse: 'HTTP response: {headers, plural, one {# header} other {# headers}}, {bytes, plural, one {# body byte} other {# body bytes}}',
     chunked: ' (chunked)',
     howToFix: 'How to fix it',
+    timeline: {
+      connected: 'TCP connected',
+      firstByte: 'Server’s first byte',
+      handshakeDone: 'Handshake done',
+      at: 'at {at}',
+      atTook: 'at {at} (took {took})',
+    },
     who: { server: 'Server: ', client: 'Client: ', you: 'This run: ', relay: 'Relay operator: ' },
     ms: '{ms, number, ::.0} ms',
     msWhole: '{ms, number, ::.} ms',
     seconds: '{s, number, ::.00} s',
   },
   advice: {
+    sentenceJoin: ' ',
+    listJoin: '; ',
     relay: {
       title: 'The relay will not connect there',
       explanation: 'The relay refused before connecting: {why}.',
       defaultWhy: 'its policy does not allow this target',
-      cli: 'Run the same experiment from your own machine with the CLI, which connects directly: npm run -s cli -- {url}',
+      cli: 'Run the same experiment from your own machine with the CLI, which connects directly: npx tls-playground {url}',
       operator: 'If you run this playground yourself, its relay policy is configurable: RELAY_ALLOWED_PORTS, RELAY_ALLOW (host names or address ranges) and RELAY_ALLOW_IP_LITERALS (docs/relay-protocol.md).',
     },
     renegotiation: {
@@ -314,7 +331,6 @@ export const en = {
       fixClient: 'Use a client that renegotiates: OpenSSL-based ones (curl, Python, Node) or SChannel. Run again as OpenSSL to see it succeed.',
       diagnose: 'Diagnose this URL with every client',
       compare: 'Compare {client} with OpenSSL',
-      cliMore: 'more: npm run -s cli -- diagnose {url}   (every client against this URL, with the netsh commands)',
     },
     certificate: {
       continueAnyway: 'To see the rest of the handshake anyway, continue on certificate errors (Options on the page, --insecure in the CLI); the connection is then not authenticated.',
@@ -363,12 +379,59 @@ export const en = {
         explanation: '{which} carries a signature that its issuer’s key does not verify.',
         fix: 'Reinstall the certificate and its chain exactly as the CA issued them: a certificate paired with the wrong intermediate, or a damaged file, looks like this.',
       },
+      policy: {
+        title: 'The certificate uses a key or signature clients no longer accept',
+        explanation: '{which} has a key or signature that is too weak. Browsers and rustls refuse RSA keys under 2048 bits and SHA-1 signatures on certificates.',
+        fix: 'Reissue the certificate (and use a current chain) with an ECDSA P-256 or P-384 key or an RSA key of at least 2048 bits, signed with SHA-256 or better (CA/Browser Forum Baseline Requirements §6.1.5, §7.1.3.2).',
+      },
       usage: {
         title: 'The certificate may not be used for this',
         explanation: '{which} is not allowed for this use ({check}).',
         fix: 'Use a certificate issued for TLS server authentication (extKeyUsage serverAuth, keyUsage digitalSignature) by a CA allowed to issue it.',
       },
       also: 'Also: {problem}.',
+    },
+    protocol: {
+      fixServer: 'Fix or update the server’s TLS implementation: it breaks {rule}. Clients as strict as this one (browsers, rustls, BoringSSL) refuse it too.',
+      fixYou: 'This run did not offer {extension}; offer it again (the default) and the server’s answer is no longer unsolicited.',
+      carried: 'The server’s {message} carried {extension}.',
+      ended: 'The client ended the connection with a fatal {alert} alert ({rule}).',
+      'unsolicited-extension': {
+        title: 'This server sent an extension the client never offered',
+        why: 'A server may only answer the extensions the ClientHello carried; rustls, BoringSSL and OpenSSL abort the same way.',
+      },
+      'extension-placement': {
+        title: 'This server put an extension in the wrong handshake message',
+        why: 'In TLS 1.3 every extension has its message; one in the wrong place (for example in the unencrypted ServerHello) is refused.',
+      },
+      'record-boundary': {
+        title: 'This server packed handshake messages across a key change',
+        why: 'After a message that changes the keys, the next message must start a new record protected with the new keys; otherwise it travels under the old keys (or in the clear).',
+      },
+      'protected-change-cipher-spec': {
+        title: 'This server encrypted its ChangeCipherSpec',
+        why: 'In TLS 1.3 the ChangeCipherSpec is only a compatibility signal for middleboxes and is always sent in the clear.',
+      },
+      'unexpected-change-cipher-spec': {
+        title: 'This server sent a ChangeCipherSpec where none belongs',
+        why: 'In TLS 1.2 the ChangeCipherSpec comes after the key exchange; before the ServerHello it would only be TLS 1.3 compatibility mode, which TLS 1.2 does not have.',
+      },
+      'empty-record': {
+        title: 'This server sent an empty handshake or alert record',
+        why: 'No handshake message or alert is empty; padding does not make such a record valid.',
+      },
+      'alpn-single-protocol': {
+        title: 'This server answered ALPN with more than one protocol',
+        why: 'The server must name exactly the one protocol it selected from the client’s list.',
+      },
+      'certificate-request-context': {
+        title: 'This server sent a CertificateRequest meant for after the handshake',
+        why: 'During the handshake the certificate_request_context is empty; a non-empty one belongs to post-handshake authentication.',
+      },
+      'leaf-key': {
+        title: 'The server’s certificate key cannot be used',
+        why: 'The run continued past a rejected certificate, and then the certificate’s key could not check the server’s handshake signature.',
+      },
     },
     clientCertificate: {
       titleNone: 'The server wants a client certificate',
@@ -442,13 +505,31 @@ export const en = {
       liveTitle: 'Live TLS handshake · TLS Playground',
       usage: 'This embed runs a TLS handshake live. Give it a recipe: /embed?url=https://example.com/&as=openssl (the same parameters as a playground link; add run=1 to start on load).',
       runLive: 'Run live',
+      openSteps: 'Open the steps: bytes, explanations, key schedule',
+      keysHidden: '{count, plural, one {# key derivation} other {# key derivations}} not shown',
+      stepsLabel: 'Steps of the run. Each opens its bytes and explanation.',
       runAgain: 'Run again',
     },
+  },
+  cli: {
+    outcome: 'outcome: {outcome} ({detail})',
+    negotiated: 'version: {version}   cipher suite: {suite}   group: {group}   signature: {signature}',
+    certificate: 'certificate: {verdict}{insecure, select, yes { (INSECURE: continued anyway)} other {}}{subject}',
+    alerts: 'alerts: {alerts}',
+    alert: '{from} {level} {description}',
+    http: 'http: {status} {reason} ({bytes, plural, one {# body byte} other {# body bytes}})',
+    timing: 'personality: {personality}   total: {total} ms',
+    timingHandshake: 'personality: {personality}   total: {total} ms   handshake: {handshake} ms',
+    why: 'why: {title}.',
+    fix: 'fix ({who, select, you {this run} relay {relay operator} client {client} other {server}}): {text}',
+    more: 'more: npx tls-playground diagnose {url}   (every client against this URL, with the netsh commands)',
   },
   trace: {
     tabs: { label: 'Details', step: 'Step', keys: 'Key schedule', certificate: 'Certificate' },
     counts: '{steps, plural, one {# step} other {# steps}} · {sent, number} B sent · {received, number} B received',
     showKeys: 'Show {count, plural, one {# key derivation} other {# key derivations}}',
+    time: 'Time',
+    client: 'Client',
   },
   bundle: {
     kind: '{kind, select, diagnosis {diagnosis} other {comparison}}',

@@ -108,9 +108,9 @@ export const zhCN: Catalog = {
     metaTitle: 'IIS 重协商的故事 — TLS Playground',
     title: 'IIS 为什么会重置连接',
     scenario: '这里重现的是 IIS 10 / http.sys 按路径要求客户端证书（“有条件的”客户端证书）的情形。最初的 TLS 1.2 握手（ECDHE-RSA 加 AES-GCM）里没有 CertificateRequest，因为服务器此时还不知道客户端要访问哪个路径。当 /secure/ 下某个路径的 HTTP 请求到达时，服务器先缓存请求体（最多 48 KB，即 IIS 的 uploadReadAheadSize；超过会得到 413），再发送一条加密的 HelloRequest（RFC 5246 §7.4.1.1），要求客户端重新做一次完整握手：这一次带 CertificateRequest，并且不允许会话恢复。会重协商的客户端（OpenSSL、SChannel、Node）发送自己的证书，得到 200；没有证书则得到 403.7。拒绝重协商的客户端（rustls、Go、BoringSSL）回应一条 no_renegotiation 告警。这完全合法，但 http.sys 把它当作致命错误，不作应答，直接用复位（RST）中止 TCP 连接：客户端报告“Connection reset by peer”（连接被对方重置）。/secure/ 以外的路径从不触发重协商。',
-    real: '下面每一次运行都是真实的：TLS 客户端运行在这个浏览器里，经由中继连接到 {host}。它是本机上的一台服务器，行为与 IIS 相同。',
+    real: '下面每一次运行都是真实的：TLS 客户端运行在这个浏览器里，经由中继连接到 <mono>iis-renegotiation.test</mono>。它是本机上的一台服务器，行为与 IIS 相同。',
     fixTitle: '服务器端的修复方法',
-    fix: '在最初的握手中就请求客户端证书，而不是通过重协商请求。演示目标 {fixed} 展示了修复后的效果。在 IIS / http.sys 上，这对应 SSL 绑定的 {flag} 标志。证书续期工具可能会重建绑定并丢掉这个标志：每次续期后请再检查一遍。',
+    fix: '在最初的握手中就请求客户端证书，而不是通过重协商请求。演示目标 <mono>iis-fixed.test</mono> 展示了修复后的效果。在 IIS / http.sys 上，这对应 SSL 绑定的 <mono>clientcertnegotiation</mono> 标志。证书续期工具可能会重建绑定并丢掉这个标志：每次续期后请再检查一遍。',
     commands: {
       show: '查看当前绑定；记下 ipport 或 hostnameport、certhash、appid、certstorename，以及所有非默认的标志。',
       delete: '删除这个绑定（如果绑定是 hostnameport 形式，就用 hostnameport=…）。',
@@ -158,6 +158,7 @@ export const zhCN: Catalog = {
     runningOne: '正在运行 {label}…',
     couldNotStart: '有一次运行未能开始：{message}',
     why: '原因：',
+    whyEnd: '。',
     same: '两次运行的步骤完全相同。',
     differences: '{common, plural, other {# 个步骤}}相同，{different, plural, other {# 个}}不同。第一处不同已高亮显示。',
     caption: '{a} 与 {b} 的步骤逐一对齐；只有一侧有步骤的行就是差异。',
@@ -208,6 +209,9 @@ export const zhCN: Catalog = {
       fine: '没有重协商问题：在 TLS 1.2 下，{path} 不会触发 HelloRequest。每种客户端行为模型都得到 {result}。',
       fineTls13: '没有重协商问题：在 TLS 1.2 下，{path} 不会触发 HelloRequest，而且服务器支持 TLS 1.3。每种客户端行为模型都得到 {result}。',
       resultOf: '{client}：{result}',
+      listJoin: '；',
+      namesJoin: '、',
+      sentenceJoin: '',
     },
     fixes: {
       certificate: {
@@ -230,6 +234,10 @@ export const zhCN: Catalog = {
       question: {
         title: '重新考虑有条件的客户端证书认证',
         detail: '如果确实需要证书，就在每个连接上都请求，这样更简单，所有客户端都能用；如果不需要，就去掉按路径的证书要求。',
+      },
+      relay: {
+        title: '在你自己的机器上运行诊断',
+        detail: '中继拒绝了连接（{why}），所以没有一次探测到达服务器。命令行工具会从你运行它的地方直接做同样的探测，那台机器能连到的主机和端口都可以（内网服务器也行）。',
       },
       tls13Initial: {
         title: '在最初的 TLS 1.3 握手中请求证书',
@@ -281,17 +289,26 @@ export const zhCN: Catalog = {
     httpResponse: 'HTTP 响应：{headers, plural, other {# 个首部}}，{bytes, plural, other {# 字节正文}}',
     chunked: '（分块传输）',
     howToFix: '如何修复',
+    timeline: {
+      connected: 'TCP 已连接',
+      firstByte: '服务器的首字节',
+      handshakeDone: '握手完成',
+      at: '于 {at}',
+      atTook: '于 {at}（耗时 {took}）',
+    },
     who: { server: '服务器：', client: '客户端：', you: '本次运行：', relay: '中继运营者：' },
     ms: '{ms, number, ::.0} 毫秒',
     msWhole: '{ms, number, ::.} 毫秒',
     seconds: '{s, number, ::.00} 秒',
   },
   advice: {
+    sentenceJoin: '',
+    listJoin: '；',
     relay: {
       title: '中继不会连接到那里',
       explanation: '中继在连接之前就拒绝了：{why}。',
       defaultWhy: '它的策略不允许这个目标',
-      cli: '在你自己的机器上用命令行工具做同样的实验，它会直接连接：npm run -s cli -- {url}',
+      cli: '在你自己的机器上用命令行工具做同样的实验，它会直接连接：npx tls-playground {url}',
       operator: '如果这个演练场是你自己部署的，中继策略可以配置：RELAY_ALLOWED_PORTS、RELAY_ALLOW（主机名或地址范围）和 RELAY_ALLOW_IP_LITERALS（见 docs/relay-protocol.md）。',
     },
     renegotiation: {
@@ -315,7 +332,6 @@ export const zhCN: Catalog = {
       fixClient: '改用会重协商的客户端：基于 OpenSSL 的（curl、Python、Node）或 SChannel。按 OpenSSL 的方式再运行一次，就能看到它成功。',
       diagnose: '用所有客户端诊断这个网址',
       compare: '对比 {client} 与 OpenSSL',
-      cliMore: '更多：npm run -s cli -- diagnose {url}   （用所有客户端测试这个网址，并给出 netsh 命令）',
     },
     certificate: {
       continueAnyway: '如果仍想看到握手的后续部分，可以选择证书出错时继续（页面上的“选项”，命令行的 --insecure）；但这样的连接未经认证。',
@@ -364,12 +380,59 @@ export const zhCN: Catalog = {
         explanation: '{which}上的签名无法用其签发者的公钥验证。',
         fix: '严格按照 CA 签发的样子重新安装证书及其证书链：证书配错了中间证书，或者文件损坏，都会出现这种情况。',
       },
+      policy: {
+        title: '证书使用了客户端已不再接受的密钥或签名',
+        explanation: '{which}的密钥或签名太弱。浏览器和 rustls 会拒绝证书上短于 2048 位的 RSA 密钥和 SHA-1 签名。',
+        fix: '重新签发证书（并使用当前的证书链），使用 ECDSA P-256 或 P-384 密钥，或至少 2048 位的 RSA 密钥，并用 SHA-256 或更强的算法签名（CA/Browser Forum Baseline Requirements §6.1.5、§7.1.3.2）。',
+      },
       usage: {
         title: '证书不允许用于这个用途',
         explanation: '{which}不允许这样使用（{check}）。',
         fix: '使用由有权签发的 CA 为 TLS 服务器认证签发的证书（extKeyUsage serverAuth，keyUsage digitalSignature）。',
       },
       also: '另外：{problem}。',
+    },
+    protocol: {
+      fixServer: '修复或升级服务器的 TLS 实现：它违反了 {rule}。与这个客户端一样严格的客户端（浏览器、rustls、BoringSSL）也会拒绝它。',
+      fixYou: '这次运行没有提供 {extension}；重新提供它（默认设置），服务器的回应就不再是未经请求的了。',
+      carried: '服务器的 {message} 带有 {extension}。',
+      ended: '客户端用一条致命告警 {alert} 结束了连接（{rule}）。',
+      'unsolicited-extension': {
+        title: '服务器发送了客户端从未提供的扩展',
+        why: '服务器只能回应 ClientHello 中带有的扩展；rustls、BoringSSL 和 OpenSSL 也会这样中止。',
+      },
+      'extension-placement': {
+        title: '服务器把一个扩展放进了错误的握手消息',
+        why: '在 TLS 1.3 中，每个扩展都有它所属的消息；放错位置（例如放进未加密的 ServerHello）的扩展会被拒绝。',
+      },
+      'record-boundary': {
+        title: '服务器把跨越密钥切换的握手消息打包在一起',
+        why: '在切换密钥的消息之后，下一条消息必须从一个用新密钥保护的新记录开始；否则它会用旧密钥（甚至以明文）传输。',
+      },
+      'protected-change-cipher-spec': {
+        title: '服务器加密了它的 ChangeCipherSpec',
+        why: '在 TLS 1.3 中，ChangeCipherSpec 只是给中间设备的兼容信号，总是以明文发送。',
+      },
+      'unexpected-change-cipher-spec': {
+        title: '服务器在不该出现的地方发送了 ChangeCipherSpec',
+        why: '在 TLS 1.2 中，ChangeCipherSpec 出现在密钥交换之后；在 ServerHello 之前出现只可能是 TLS 1.3 的兼容模式，而 TLS 1.2 没有这种模式。',
+      },
+      'empty-record': {
+        title: '服务器发送了空的握手记录或告警记录',
+        why: '握手消息和告警都不会是空的；填充也不能让这样的记录变得有效。',
+      },
+      'alpn-single-protocol': {
+        title: '服务器在 ALPN 中回应了不止一个协议',
+        why: '服务器必须恰好指明它从客户端列表中选定的那一个协议。',
+      },
+      'certificate-request-context': {
+        title: '服务器发送了一条本该用于握手之后的 CertificateRequest',
+        why: '握手期间 certificate_request_context 为空；非空的 context 属于握手后认证。',
+      },
+      'leaf-key': {
+        title: '服务器证书的密钥无法使用',
+        why: '这次运行在证书被拒绝后继续进行，随后证书的密钥无法验证服务器的握手签名。',
+      },
     },
     clientCertificate: {
       titleNone: '服务器需要客户端证书',
@@ -443,13 +506,31 @@ export const zhCN: Catalog = {
       liveTitle: '实时 TLS 握手 · TLS Playground',
       usage: '这个嵌入页会实时运行一次 TLS 握手。请给它一个配方：/embed?url=https://example.com/&as=openssl（参数与演练场链接相同；加上 run=1 会在加载后立即运行）。',
       runLive: '实时运行',
+      openSteps: '展开步骤：字节、解释、密钥调度',
+      keysHidden: '{count, plural, other {# 次密钥派生}}未显示',
+      stepsLabel: '本次运行的步骤。每一步都能打开它的字节和解释。',
       runAgain: '再运行一次',
     },
+  },
+  cli: {
+    outcome: '结果：{outcome, select, ok {握手完成} alert {因告警结束} reset {连接被重置} closed {连接已关闭} timeout {超时} error {失败} other {{outcome}}}（{detail}）',
+    negotiated: '版本：{version}   密码套件：{suite}   密钥交换组：{group}   签名算法：{signature}',
+    certificate: '证书：{verdict, select, trusted {可信} untrusted {不可信} other {未检查}}{insecure, select, yes {（不安全：仍然继续）} other {}}{subject}',
+    alerts: '告警：{alerts}',
+    alert: '{from, select, client {客户端} other {服务器}}{level, select, fatal {致命} other {警告级}}告警 {description}',
+    http: 'HTTP：{status} {reason}（{bytes, plural, other {# 字节正文}}）',
+    timing: '行为模型：{personality}   总计：{total} ms',
+    timingHandshake: '行为模型：{personality}   总计：{total} ms   握手：{handshake} ms',
+    why: '原因：{title}。',
+    fix: '修复（{who, select, you {本次运行} relay {中继运营者} client {客户端} other {服务器}}）：{text}',
+    more: '更多：npx tls-playground diagnose {url}   （用所有客户端测试这个网址，并给出 netsh 命令）',
   },
   trace: {
     tabs: { label: '详情', step: '步骤', keys: '密钥调度', certificate: '证书' },
     counts: '{steps, plural, other {# 个步骤}} · 发送 {sent, number} B · 接收 {received, number} B',
     showKeys: '显示 {count, plural, other {# 次密钥派生}}',
+    time: '时间',
+    client: '客户端',
   },
   bundle: {
     kind: '{kind, select, diagnosis {诊断} other {对比}}',

@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { withLang } from '@/lib/i18n/locales';
+import { getTranslate } from '@/app/i18n/translate';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
 import { RunView } from '@/components/run/RunView';
 import { runTitle } from '@/lib/share/describe';
@@ -14,7 +17,8 @@ interface Props {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const trace = renderRequest(await headers()) ? await savedResult((await params).id) : null;
-  return { title: trace ? `${runTitle(trace)} · TLS Playground` : 'No such saved run · TLS Playground' };
+  const t = await getTranslations();
+  return { title: trace ? t('share.pageTitle', { title: runTitle(trace, await getTranslate()) }) : t('share.noSuchRun') };
 }
 
 /**
@@ -28,9 +32,10 @@ export default async function EmbeddedSavedRunPage({ params }: Props) {
   if (!renderRequest(await headers())) notFound();
   const trace = await savedResult(id);
   if (!trace) notFound();
+  const t = await getTranslations('share.embed');
   return (
     <>
-      <EmbedHeader href={resultPath(id)} label="recorded run" />
+      <EmbedHeader href={withLang(resultPath(id), await getLocale())} label={t('recorded')} />
       <RunView trace={trace} compact selectFromHash />
     </>
   );

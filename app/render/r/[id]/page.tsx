@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { withLang } from '@/lib/i18n/locales';
+import { getTranslate } from '@/app/i18n/translate';
 import { ExportMenu } from '@/components/share/ExportMenu';
 import { EmbedCode } from '@/components/share/EmbedCode';
 import { RunView } from '@/components/run/RunView';
@@ -34,20 +37,23 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
   const asked = renderRequest(await headers());
   const trace = asked ? await savedResult(id) : null;
-  if (!asked || !trace) return { title: 'No such saved run · TLS Playground', robots: { index: false } };
+  const t = await getTranslations();
+  if (!asked || !trace) return { title: t('share.noSuchRun'), robots: { index: false } };
   const { origin } = asked;
+  const locale = await getLocale();
   const url = `${origin}${resultPath(id)}`;
-  const title = runTitle(trace);
-  const description = runDescription(trace);
+  const title = runTitle(trace, await getTranslate());
+  const description = runDescription(trace, await getTranslate());
   const image = { url: `${origin}${previewImagePath(id)}`, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, alt: title, type: 'image/png' };
   return {
-    title: `${title} · TLS Playground`,
+    title: t('share.pageTitle', { title }),
     description,
     alternates: {
       canonical: url,
-      types: { 'application/json+oembed': `${origin}/api/oembed?url=${encodeURIComponent(url)}&format=json` },
+      // The oEmbed answer (its title and its iframe) speaks the language this page is shown in.
+      types: { 'application/json+oembed': `${origin}/api/oembed?url=${encodeURIComponent(withLang(url, locale))}&format=json` },
     },
-    openGraph: { type: 'website', siteName: 'TLS Playground', url, title, description, images: [image] },
+    openGraph: { type: 'website', siteName: 'TLS Playground', url, title, description, locale: locale.replace('-', '_'), images: [image] },
     twitter: { card: 'summary_large_image', title, description, images: [image] },
   };
 }
@@ -66,42 +72,49 @@ export default async function SavedRunPage({ params }: Props) {
   const { origin } = await request();
   const trace = await savedResult(id);
   if (!trace) notFound();
-  const shareUrl = `${origin}${resultPath(id)}`;
-  const runAgain = recipeHref('/', formFromTrace(trace), { run: true });
+  const t = await getTranslations();
+  const locale = await getLocale();
+  // Links made here carry the language they were made in (?lang=): a Chinese page shares Chinese.
+  const shareUrl = withLang(`${origin}${resultPath(id)}`, locale);
+  const runAgain = withLang(recipeHref('/', formFromTrace(trace), { run: true }), locale);
 
   return (
     <div className="space-y-4">
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 space-y-1">
-          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{runTitle(trace)}</h1>
+          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{runTitle(trace, await getTranslate())}</h1>
           <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
-            Recorded {formatStarted(trace.startedAt)} by {trace.engine.name} {trace.engine.version || '(unknown version)'}
-            {trace.engine.crypto ? ` (${trace.engine.crypto})` : ''}. This is the run as it happened; nothing is re-run.
+            {t('share.recorded', {
+              date: formatStarted(trace.startedAt),
+              engine: trace.engine.name,
+              version: trace.engine.version || t('share.unknownVersion'),
+              crypto: trace.engine.crypto ? ` (${trace.engine.crypto})` : '',
+            })}
           </p>
         </div>
         <a
           href={runAgain}
           className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="run-again"
-          title="Opens the playground with the same target and options and runs it now, from your browser"
+          title={t('share.runAgainTitle')}
         >
-          Run again live
+          {t('share.runAgain')}
         </a>
       </header>
 
       <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
         <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-zinc-500 dark:text-zinc-400">Share link</span>
+          <span className="text-zinc-500 dark:text-zinc-400">{t('share.shareLink')}</span>
           <code className="font-mono break-all" data-testid="share-url">
             {shareUrl}
           </code>
-          <CopyButton value={shareUrl} label="share link" />
+          <CopyButton value={shareUrl} label={t('share.shareLinkCopy')} />
         </div>
         <ExportMenu trace={trace} />
         <details className="text-sm">
-          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">Embed this run in a page</summary>
+          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('share.embedRun')}</summary>
           <div className="mt-2">
-            <EmbedCode src={`${origin}${embedPath(id)}`} title={runTitle(trace)} />
+            <EmbedCode src={withLang(`${origin}${embedPath(id)}`, locale)} title={runTitle(trace, await getTranslate())} />
           </div>
         </details>
       </div>
