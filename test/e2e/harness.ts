@@ -123,7 +123,8 @@ export interface Stack extends Servers {
   browser: Browser;
   /** Console errors and page errors seen by any page from newPage(). */
   consoleErrors: string[];
-  newPage(options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  /** `locale`: the browser's language (navigator.language and Accept-Language), e.g. 'zh-CN'. */
+  newPage(options?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; locale?: string }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -189,8 +190,8 @@ export async function startStack(): Promise<Stack> {
     ...servers,
     browser,
     consoleErrors,
-    async newPage({ colorScheme = 'light', width = 1280, height = 900 } = {}) {
-      const context = await browser.newContext({ colorScheme, viewport: { width, height } });
+    async newPage({ colorScheme = 'light', width = 1280, height = 900, locale = 'en-US' } = {}) {
+      const context = await browser.newContext({ colorScheme, viewport: { width, height }, locale });
       contexts.push(context);
       const page = await context.newPage();
       page.on('console', (message) => {
