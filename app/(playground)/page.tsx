@@ -1,32 +1,47 @@
-import { demoTargets, PROTECTED_PATH_PREFIX } from '@/server/demo/catalog';
+import { getTranslations } from 'next-intl/server';
+import { demoTargets, PROTECTED_PATH_PREFIX, type DemoTarget } from '@/server/demo/catalog';
+import { getTranslate } from '@/app/i18n/translate';
+import type { MessageKey, Translate } from '@/lib/i18n/translator';
 import type { DemoTargetCard } from '@/components/run/DemoTargets';
 import { Playground } from './Playground';
 
+/** A demo path's key in the catalogs: '/' is root, else its last segment ('/secure/upload' → upload). */
+function pathKey(path: string): string {
+  return path === '/' ? 'root' : (path.replace(/^\/|\/$/g, '').split('/').pop() ?? path);
+}
+
+/** A target's words in the reader's language; the catalog's English words stand in for a target it lacks. */
+function words(t: Translate, key: string, fallback: string): string {
+  const known = (k: string): k is MessageKey => k in KNOWN_KEYS;
+  return known(key) ? t(key) : fallback;
+}
+const KNOWN_KEYS: Record<string, true> = Object.fromEntries(
+  demoTargets.flatMap((d: DemoTarget) => [`demo.targets.${d.name}.title`, `demo.targets.${d.name}.description`, ...d.paths.map((p) => `demo.targets.${d.name}.paths.${pathKey(p.path)}`)]).map((k) => [k, true]),
+);
+
 /** The targets as cards: a one-click run goes to the path that shows the scenario (e.g. /secure/). */
-function demoCards(): DemoTargetCard[] {
-  return demoTargets.map((t) => ({
-    name: t.name,
-    host: t.host,
-    title: t.title,
-    description: t.description,
-    paths: t.paths,
-    defaultPath: t.paths.find((p) => p.path.startsWith(PROTECTED_PATH_PREFIX) && !p.path.includes('upload'))?.path ?? t.paths[0]?.path ?? '/',
+function demoCards(t: Translate): DemoTargetCard[] {
+  return demoTargets.map((d) => ({
+    name: d.name,
+    host: d.host,
+    title: words(t, `demo.targets.${d.name}.title`, d.title),
+    description: words(t, `demo.targets.${d.name}.description`, d.description),
+    paths: d.paths.map((p) => ({ path: p.path, note: words(t, `demo.targets.${d.name}.paths.${pathKey(p.path)}`, p.note) })),
+    defaultPath: d.paths.find((p) => p.path.startsWith(PROTECTED_PATH_PREFIX) && !p.path.includes('upload'))?.path ?? d.paths[0]?.path ?? '/',
   }));
 }
 
-export default function PlaygroundPage() {
+export default async function PlaygroundPage() {
+  const t = await getTranslations('playground');
   return (
     <div className="space-y-6">
       <section aria-labelledby="playground-title" className="space-y-2">
         <h1 id="playground-title" className="text-2xl font-semibold tracking-tight sm:text-3xl">
-          Watch a TLS handshake, byte by byte
+          {t('title')}
         </h1>
-        <p className="max-w-3xl text-zinc-600 dark:text-zinc-400">
-          Type an https URL and press Run. The TLS client runs in this browser; a relay only carries its bytes to the server
-          over TCP. Every message, every byte and every derived key is shown — including when things go wrong.
-        </p>
+        <p className="max-w-3xl text-zinc-600 dark:text-zinc-400">{t('intro')}</p>
       </section>
-      <Playground targets={demoCards()} />
+      <Playground targets={demoCards(await getTranslate())} />
     </div>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+
 /** A built-in demo target as the page shows it (a subset of server/demo/catalog.ts DemoTarget). */
 export interface DemoTargetCard {
   name: string;
@@ -16,43 +18,44 @@ export interface DemoTargetCard {
  * `onIntent`: the pointer or the focus came over the targets (a run is likely to follow).
  */
 export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: DemoTargetCard[]; onRun: (url: string) => void; onIntent?: () => void; disabled: boolean }) {
+  const t = useTranslations('demo');
   if (targets.length === 0) return null;
   return (
     <section aria-labelledby="demo-targets-title" onPointerEnter={onIntent} onFocus={onIntent}>
       <h2 id="demo-targets-title" className="mb-2 text-sm font-semibold text-zinc-700 dark:text-zinc-300">
-        Demo targets <span className="font-normal text-zinc-500 dark:text-zinc-400">— real servers on this machine, one click each</span>
+        {t('heading')} <span className="font-normal text-zinc-500 dark:text-zinc-400">{t('subheading')}</span>
       </h2>
       <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
-        {targets.map((t) => (
-          <li key={t.name} className="flex flex-col rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+        {targets.map((target) => (
+          <li key={target.name} className="flex flex-col rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
             <button
               type="button"
               disabled={disabled}
-              onClick={() => onRun(`https://${t.host}${t.defaultPath}`)}
+              onClick={() => onRun(`https://${target.host}${target.defaultPath}`)}
               className="group text-left disabled:cursor-not-allowed disabled:opacity-60"
               data-testid="demo-target"
-              data-target={t.name}
-              aria-describedby={`demo-${t.name}-desc`}
+              data-target={target.name}
+              aria-describedby={`demo-${target.name}-desc`}
             >
-              <span className="block font-medium text-sky-800 group-hover:underline dark:text-sky-300">{t.title}</span>
+              <span className="block font-medium text-sky-800 group-hover:underline dark:text-sky-300">{target.title}</span>
               <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">
-                {t.host}
-                {t.defaultPath}
+                {target.host}
+                {target.defaultPath}
               </span>
             </button>
-            <p id={`demo-${t.name}-desc`} className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-              {t.description}
+            <p id={`demo-${target.name}-desc`} className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+              {target.description}
             </p>
-            {t.paths.length > 1 && (
+            {target.paths.length > 1 && (
               <div className="mt-auto flex flex-wrap gap-1 pt-2">
-                {t.paths.map((p) => (
+                {target.paths.map((p) => (
                   <button
                     key={p.path}
                     type="button"
                     disabled={disabled}
-                    onClick={() => onRun(`https://${t.host}${p.path}`)}
+                    onClick={() => onRun(`https://${target.host}${p.path}`)}
                     title={p.note}
-                    aria-label={`Run ${t.host}${p.path}: ${p.note}`}
+                    aria-label={t('runPath', { url: `${target.host}${p.path}`, note: p.note })}
                     className="rounded border border-zinc-300 px-1.5 py-0.5 font-mono text-xs hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
                   >
                     {p.path}

@@ -1,13 +1,14 @@
 'use client';
 
 import { useId, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { personalityNames } from '@/lib/tls/client/personalities';
 import {
   CIPHER_SUITES,
   describeForm,
   GROUPS,
   MAX_BODY_BYTES,
-  PERSONALITY_SUMMARIES,
   SIGNATURE_SCHEMES,
   TLS12_EXTENSIONS,
   VERSIONS,
@@ -18,82 +19,84 @@ import {
 
 /** The folded options: versions, suites, groups, signature schemes, personality, client certificate, TLS 1.2 extensions. */
 export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
+  const t = useTranslations('options');
+  const say = useTranslate();
   const set = <K extends keyof RunForm>(key: K, value: RunForm[K]) => onChange({ ...form, [key]: value });
   const toggle = (list: string[], name: string) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
   return (
     <details className="group rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="run-options">
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-2 text-sm select-none hover:bg-zinc-50 dark:hover:bg-zinc-900 [&::-webkit-details-marker]:hidden">
         <span aria-hidden="true" className="transition-transform group-open:rotate-90">▸</span>
-        <span className="font-medium">Options</span>
-        <span className="truncate text-zinc-500 dark:text-zinc-400">{describeForm(form)}</span>
+        <span className="font-medium">{t('title')}</span>
+        <span className="truncate text-zinc-500 dark:text-zinc-400">{describeForm(form, say)}</span>
       </summary>
       <div className="grid gap-4 border-t border-zinc-200 p-3 md:grid-cols-2 xl:grid-cols-3 dark:border-zinc-800">
-        <Fieldset legend="TLS versions">
+        <Fieldset legend={t('versions')}>
           {VERSIONS.map((v) => (
             <Check key={v} label={v} checked={form.versions.includes(v)} onChange={() => set('versions', toggle(form.versions, v) as VersionName[])} />
           ))}
-          {form.versions.length === 0 && <p className="text-xs text-red-700 dark:text-red-400">Choose at least one version.</p>}
+          {form.versions.length === 0 && <p className="text-xs text-red-700 dark:text-red-400">{t('chooseVersion')}</p>}
         </Fieldset>
 
-        <Fieldset legend="Client personality" hint="How the client reacts when the server asks to renegotiate.">
+        <Fieldset legend={t('personality')} hint={t('personalityHint')}>
           {personalityNames.map((name) => (
             <label key={name} className="flex items-start gap-2 text-sm">
               <input type="radio" name="personality" className="mt-1" checked={form.personality === name} onChange={() => set('personality', name)} />
               <span>
                 <span className="font-mono">{name}</span>
-                <span className="block text-xs text-zinc-500 dark:text-zinc-400">{PERSONALITY_SUMMARIES[name]}</span>
+                <span className="block text-xs text-zinc-500 dark:text-zinc-400">{t(`personalities.${name}`)}</span>
               </span>
             </label>
           ))}
         </Fieldset>
 
-        <Fieldset legend="Client certificate">
+        <Fieldset legend={t('clientCertificate')}>
           <label className="flex items-center gap-2 text-sm">
             <input type="radio" name="client-certificate" checked={!form.clientCertificate} onChange={() => set('clientCertificate', false)} />
-            None
+            {t('none')}
           </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="radio" name="client-certificate" checked={form.clientCertificate} onChange={() => set('clientCertificate', true)} />
-            Demo certificate (CN=Demo Client)
+            {t('demoCertificate')}
           </label>
-          <Check label="Offer post_handshake_auth (TLS 1.3)" checked={form.postHandshakeAuth} onChange={() => set('postHandshakeAuth', !form.postHandshakeAuth)} />
+          <Check label={t('postHandshakeAuth')} checked={form.postHandshakeAuth} onChange={() => set('postHandshakeAuth', !form.postHandshakeAuth)} />
           <Check
-            label="Continue on certificate errors (insecure)"
+            label={t('insecure')}
             checked={form.insecure}
             onChange={() => set('insecure', !form.insecure)}
-            hint="Shows the rest of the handshake; the connection is then not authenticated."
+            hint={t('insecureHint')}
           />
         </Fieldset>
 
-        <Fieldset legend="HTTP request">
+        <Fieldset legend={t('http')}>
           <label className="flex items-center gap-2 text-sm">
             <input type="radio" name="method" checked={form.method === 'GET'} onChange={() => set('method', 'GET')} />
             GET
           </label>
           <label className="flex flex-wrap items-center gap-2 text-sm">
             <input type="radio" name="method" checked={form.method === 'POST'} onChange={() => set('method', 'POST')} />
-            POST with a body of
+            {t('postBefore')}
             <input
               type="number"
               min={0}
               max={MAX_BODY_BYTES}
               value={form.bodyBytes}
               onChange={(e) => onChange({ ...form, method: 'POST', bodyBytes: Number(e.target.value) })}
-              aria-label="Body size in bytes"
+              aria-label={t('bodySize')}
               className="w-24 rounded border border-zinc-300 bg-white px-1 py-0.5 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900"
             />
-            bytes
+            {t('postAfter')}
           </label>
-          <p className="text-xs text-zinc-500 dark:text-zinc-400">IIS buffers at most 48 KB (49152 bytes) of a body while it renegotiates; more gets 413.</p>
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">{t('iisBuffer')}</p>
         </Fieldset>
 
-        <Fieldset legend="Groups" hint="None checked: the personality's defaults.">
+        <Fieldset legend={t('groups')} hint={t('defaultsHint')}>
           {GROUPS.map((g) => (
             <Check key={g} label={g} mono checked={form.groups.includes(g)} onChange={() => set('groups', toggle(form.groups, g))} />
           ))}
         </Fieldset>
 
-        <Fieldset legend="TLS 1.2 extensions offered" hint="All on by default; switch one off to see what changes.">
+        <Fieldset legend={t('tls12Extensions')} hint={t('tls12ExtensionsHint')}>
           {TLS12_EXTENSIONS.map((e) => (
             <Check
               key={e.name}
@@ -101,12 +104,12 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
               mono
               checked={!form.tls12Off.includes(e.name)}
               onChange={() => set('tls12Off', toggle(form.tls12Off, e.name) as Tls12Extension[])}
-              hint={`${e.rfc}: ${e.description}`}
+              hint={`${e.rfc}: ${t(`tls12.${e.name}`)}`}
             />
           ))}
         </Fieldset>
 
-        <Fieldset legend="Signature schemes" hint="None checked: the personality's defaults.">
+        <Fieldset legend={t('signatureSchemes')} hint={t('defaultsHint')}>
           <div className="max-h-48 space-y-1 overflow-y-auto pr-1">
             {SIGNATURE_SCHEMES.map((s) => (
               <Check key={s} label={s} mono checked={form.signatureSchemes.includes(s)} onChange={() => set('signatureSchemes', toggle(form.signatureSchemes, s))} />
@@ -114,7 +117,7 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
           </div>
         </Fieldset>
 
-        <Fieldset legend="Cipher suites" hint="None checked: the personality's defaults.">
+        <Fieldset legend={t('cipherSuites')} hint={t('defaultsHint')}>
           <div className="max-h-48 space-y-2 overflow-y-auto pr-1">
             {CIPHER_SUITES.map((group) => (
               <div key={group.version}>

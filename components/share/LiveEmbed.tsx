@@ -4,6 +4,7 @@ import { useCallback, useEffect } from 'react';
 import { checkTarget, describeForm, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { RunView } from '@/components/run/RunView';
 import { useLiveRuns } from '@/components/run/useLiveRuns';
+import { useTranslate } from '@/components/i18n/useTranslate';
 
 /**
  * The embed form of a recipe link (/embed?url=…): the experiment, a Run button, and the run drawn as
@@ -11,6 +12,7 @@ import { useLiveRuns } from '@/components/run/useLiveRuns';
  * engine, then the relay), so the frame needs its own origin: embed it with allow-same-origin.
  */
 export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }) {
+  const say = useTranslate();
   const { runs, start } = useLiveRuns(1);
   const [state] = runs;
   const target = checkTarget(form.url);
@@ -37,7 +39,7 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="min-w-0">
           <div className="font-mono break-all">{target.url}</div>
-          <div className="text-xs text-zinc-500 dark:text-zinc-400">{describeForm(form)}</div>
+          <div className="text-xs text-zinc-500 dark:text-zinc-400">{describeForm(form, say)}</div>
         </div>
         <button
           type="button"

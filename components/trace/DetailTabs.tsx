@@ -1,24 +1,22 @@
 'use client';
 
 import type { ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 
 export type DetailTab = 'step' | 'keys' | 'certificate';
 
-const TABS: [DetailTab, string][] = [
-  ['step', 'Step'],
-  ['keys', 'Key schedule'],
-  ['certificate', 'Certificate'],
-];
+const TABS: DetailTab[] = ['step', 'keys', 'certificate'];
 
 /**
  * The run's detail panels (step, key schedule, certificate) as an ARIA tab list: arrow keys move
  * between tabs, the panel is labelled by its tab. Shared by the live playground and recorded runs.
  */
 export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: DetailTab; onTab: (tab: DetailTab) => void; panels: Record<DetailTab, () => ReactNode> }) {
+  const t = useTranslations('trace.tabs');
   return (
     <>
-      <div role="tablist" aria-label="Details" className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
-        {TABS.map(([value, label]) => (
+      <div role="tablist" aria-label={t('label')} className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+        {TABS.map((value) => (
           <button
             key={value}
             type="button"
@@ -31,8 +29,8 @@ export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: Detail
             onKeyDown={(e) => {
               if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
               e.preventDefault();
-              const i = TABS.findIndex(([t]) => t === tab);
-              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length][0];
+              const i = TABS.indexOf(tab);
+              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
               onTab(next);
               document.getElementById(`${id}-tab-${next}`)?.focus();
             }}
@@ -41,7 +39,7 @@ export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: Detail
             }`}
             data-testid={`tab-${value}`}
           >
-            {label}
+            {t(value)}
           </button>
         ))}
       </div>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import { useTranslations } from 'next-intl';
 import type { Step } from '@/lib/trace/schema';
 import { buildDiagram, type Diagram, type DiagramRow } from '@/lib/view/diagram';
 
@@ -24,15 +25,16 @@ export function useDiagramRows(steps: Step[]): DiagramRows {
 /** The line above the diagram: steps and bytes each way, and the key derivations switch. */
 export function DiagramHeader({ rows, live = false }: { rows: DiagramRows; live?: boolean }) {
   const { diagram, keyCount, showKeys, setShowKeys } = rows;
+  const t = useTranslations('trace');
   return (
     <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
       <span aria-live={live ? 'polite' : undefined}>
-        {diagram.rows.length} steps · {diagram.counts.bytesSent} B sent · {diagram.counts.bytesReceived} B received
+        {t('counts', { steps: diagram.rows.length, sent: diagram.counts.bytesSent, received: diagram.counts.bytesReceived })}
       </span>
       {keyCount > 0 && (
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={showKeys} onChange={() => setShowKeys(!showKeys)} />
-          Show {keyCount} key derivations
+          {t('showKeys', { count: keyCount })}
         </label>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { negotiableSuites, groups, signatureSchemes, tls12Suites, tls13Suites } from '../tls/registry/crypto';
+import type { Translate } from '../i18n/translator';
 import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
@@ -10,19 +11,6 @@ import type { Tls12Extension } from '../trace/schema';
  * The form holds the request's own fields under the request's own names (the trace records them
  * under the same names), with every list present: an empty list means the engine's default.
  */
-
-/**
- * The chooser's line for each personality. Which personalities exist, in which order, and what they
- * do is the engine's list (lib/tls/client/personalities.ts); this keys into it, so none is missing.
- */
-export const PERSONALITY_SUMMARIES: Record<PersonalityName, string> = {
-  rustls: 'Never renegotiates: answers a HelloRequest with a warning no_renegotiation.',
-  openssl: 'Renegotiates (secure renegotiation only), like Node, curl and native-tls.',
-  schannel: 'Windows SChannel: renegotiates, like .NET and curl on Windows.',
-  boringssl: 'Refuses renegotiation with a fatal no_renegotiation alert.',
-  'boringssl-ignore': 'BoringSSL with ssl_renegotiate_ignore: sends nothing; the request hangs.',
-  go: 'Go crypto/tls: warning no_renegotiation, then the connection is unusable.',
-};
 
 export type { PersonalityName, Tls12Extension };
 export type VersionName = TlsVersionName;
@@ -123,19 +111,19 @@ export function toRunRequest(form: RunForm, url: string): RunRequest {
 }
 
 /** A short line for the folded options' summary: what differs from the defaults. */
-export function describeForm(form: RunForm): string {
+export function describeForm(form: RunForm, t: Translate): string {
   const parts: string[] = [];
-  if (form.versions.length === 1) parts.push(`${form.versions[0]} only`);
-  if (form.versions.length === 0) parts.push('no version selected');
-  if (form.cipherSuites.length) parts.push(`${form.cipherSuites.length} suite${form.cipherSuites.length > 1 ? 's' : ''}`);
+  if (form.versions.length === 1) parts.push(t('options.summary.only', { version: form.versions[0] }));
+  if (form.versions.length === 0) parts.push(t('options.summary.noVersion'));
+  if (form.cipherSuites.length) parts.push(t('options.summary.suites', { count: form.cipherSuites.length }));
   if (form.groups.length) parts.push(form.groups.join(', '));
-  if (form.signatureSchemes.length) parts.push(`${form.signatureSchemes.length} signature scheme${form.signatureSchemes.length > 1 ? 's' : ''}`);
-  parts.push(`as ${form.personality}`);
-  if (form.clientCertificate) parts.push('demo client certificate');
+  if (form.signatureSchemes.length) parts.push(t('options.summary.schemes', { count: form.signatureSchemes.length }));
+  parts.push(t('options.summary.as', { personality: form.personality }));
+  if (form.clientCertificate) parts.push(t('options.summary.demoCertificate'));
   if (form.postHandshakeAuth) parts.push('post_handshake_auth');
-  if (form.insecure) parts.push('continue on certificate errors');
-  if (form.method === 'POST') parts.push(`POST ${form.bodyBytes} bytes`);
-  if (form.tls12Off.length) parts.push(`TLS 1.2 without ${form.tls12Off.join(', ')}`);
+  if (form.insecure) parts.push(t('options.summary.insecure'));
+  if (form.method === 'POST') parts.push(t('options.summary.post', { bytes: form.bodyBytes }));
+  if (form.tls12Off.length) parts.push(t('options.summary.tls12Off', { extensions: form.tls12Off.join(', ') }));
   return parts.join(' · ');
 }
 

@@ -1,8 +1,10 @@
 import { describe, it } from 'node:test';
+import { tEn } from '../helpers/i18n';
+import { en } from '../../lib/i18n/messages/en';
 import assert from 'node:assert/strict';
 import { buildClientOptions, parseTarget } from '../../lib/run/run';
 import { personalityNames } from '../../lib/tls/client/personalities';
-import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, formUrl, GROUPS, isKnownSuite, MAX_BODY_BYTES, PERSONALITY_SUMMARIES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
+import { checkTarget, CIPHER_SUITES, DEFAULT_FORM, describeForm, formUrl, GROUPS, isKnownSuite, MAX_BODY_BYTES, relayUrl, toRunRequest } from '../../lib/view/runOptions';
 
 describe('run form', () => {
   it('accepts https URLs with host, port and path, and adds https:// to a bare host', () => {
@@ -50,7 +52,7 @@ describe('run form', () => {
     const options = buildClientOptions(request, parseTarget(request.url));
     assert.deepEqual([options.extendedMasterSecret, options.renegotiationInfo, options.encryptThenMac, options.sessionTicket], [false, true, true, false]);
     assert.throws(() => buildClientOptions({ url: request.url, tls12Off: ['heartbeat' as never] }, parseTarget(request.url)), /unknown TLS 1.2 extension "heartbeat"/);
-    assert.equal(describeForm({ ...DEFAULT_FORM, tls12Off: ['renegotiation_info'] }), 'as rustls · TLS 1.2 without renegotiation_info');
+    assert.equal(describeForm({ ...DEFAULT_FORM, tls12Off: ['renegotiation_info'] }, tEn), 'as rustls · TLS 1.2 without renegotiation_info');
   });
 
   it('sends a POST body of the chosen size, within the limit', () => {
@@ -68,14 +70,15 @@ describe('run form', () => {
     assert.ok(CIPHER_SUITES[1].names.includes('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'));
     assert.ok(CIPHER_SUITES.every((g) => g.names.every(isKnownSuite)));
     assert.deepEqual(personalityNames, ['rustls', 'openssl', 'schannel', 'boringssl', 'boringssl-ignore', 'go']);
-    assert.deepEqual(Object.keys(PERSONALITY_SUMMARIES).sort(), [...personalityNames].sort());
+    // The chooser's line for each personality is in the catalogs, keyed by the engine's list.
+    assert.deepEqual(Object.keys(en.options.personalities).sort(), [...personalityNames].sort());
     assert.ok(!isKnownSuite('TLS_EMPTY_RENEGOTIATION_INFO_SCSV'), 'the signalling value is not a suite to choose');
   });
 
   it('summarises the folded options', () => {
-    assert.equal(describeForm(DEFAULT_FORM), 'as rustls');
+    assert.equal(describeForm(DEFAULT_FORM, tEn), 'as rustls');
     assert.equal(
-      describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: true }),
+      describeForm({ ...DEFAULT_FORM, versions: ['TLSv1.2'], personality: 'openssl', clientCertificate: true }, tEn),
       'TLSv1.2 only · as openssl · demo client certificate',
     );
   });

@@ -102,6 +102,84 @@ export const en = {
     heading: 'Demo targets',
     subheading: '— real servers on this machine, one click each',
     runPath: 'Run {url}: {note}',
+    targets: {
+      'iis-renegotiation': {
+        title: 'IIS asks for a client certificate by renegotiation',
+        description: 'TLS 1.2 only; a request under /secure/ triggers a HelloRequest; refusing it resets the TCP connection.',
+        paths: {
+          root: 'No client certificate needed: 200 without renegotiation.',
+          secure: 'Triggers renegotiation with a CertificateRequest; 200 with the demo client certificate, 403.7 without.',
+          upload: 'POST a body: up to 48 KB (49152 bytes) is buffered during renegotiation; larger bodies get 413.',
+        },
+      },
+      'iis-fixed': {
+        title: 'The same site with the certificate requested up front',
+        description: 'TLS 1.2 only; the CertificateRequest is in the initial handshake (netsh clientcertnegotiation=enable).',
+        paths: {
+          root: '200 with or without a client certificate.',
+          secure: '200 with the demo client certificate, 403.7 without one; never renegotiates.',
+        },
+      },
+      'tls13': {
+        title: 'TLS 1.3 only',
+        description: 'A plain TLS 1.3 server (ECDSA P-256 certificate): the handshake as it should be.',
+        paths: {
+          root: '200.',
+          large: '200 with a 64 KiB body, more than one record can carry (2^14 bytes of plaintext at most, RFC 8446 §5.1): the response arrives in several records.',
+        },
+      },
+      'tls13-pha': {
+        title: 'TLS 1.3 post-handshake client authentication',
+        description: 'TLS 1.3 only; /secure/ asks for a client certificate after the handshake, if the client offered post_handshake_auth.',
+        paths: {
+          root: '200, no client certificate needed.',
+          secure: 'Post-handshake CertificateRequest if post_handshake_auth was offered: 200 with the demo client certificate, 403.7 with an empty Certificate; 403 if post_handshake_auth was not offered.',
+        },
+      },
+      'legacy-tls12': {
+        title: 'Legacy TLS 1.2: static RSA key exchange and CBC',
+        description: 'TLS 1.2 only, RSA key transport (no forward secrecy) with AES-CBC and HMAC suites.',
+        paths: {
+          root: '200.',
+        },
+      },
+      'expired': {
+        title: 'Expired certificate',
+        description: 'The server certificate was valid from 2023-01-01 to 2024-01-01.',
+        paths: {
+          root: '200 only for a client that skips the certificate check.',
+        },
+      },
+      'wrong-host': {
+        title: 'Certificate for another host name',
+        description: 'The certificate names only other-host.test, not wrong-host.test.',
+        paths: {
+          root: '200 only for a client that skips the host name check.',
+        },
+      },
+      'self-signed': {
+        title: 'Self-signed certificate',
+        description: 'The server certificate is signed by its own key and chains to no trusted root.',
+        paths: {
+          root: '200 only for a client that skips the certificate check.',
+        },
+      },
+      'untrusted-root': {
+        title: 'Certificate from an unknown CA',
+        description: 'The chain ends in a root CA that no trust store contains (the server even sends it).',
+        paths: {
+          root: '200 only for a client that skips the certificate check.',
+        },
+      },
+      'incomplete-chain': {
+        title: 'Incomplete chain: the intermediate is missing',
+        description: 'The server sends only its leaf; the intermediate CA that signed it is not sent.',
+        paths: {
+          root: '200 only for clients that already have the intermediate or skip the check.',
+        },
+      },
+
+    },
   },
   story: {
     metaTitle: 'The IIS renegotiation story — TLS Playground',

@@ -103,6 +103,84 @@ export const zhCN: Catalog = {
     heading: '演示目标',
     subheading: '—— 运行在本机上的真实服务器，点一下即可运行',
     runPath: '运行 {url}：{note}',
+    targets: {
+      'iis-renegotiation': {
+        title: 'IIS 通过重协商请求客户端证书',
+        description: '仅 TLS 1.2；/secure/ 下的请求会触发 HelloRequest；拒绝重协商，TCP 连接就会被复位。',
+        paths: {
+          root: '不需要客户端证书：200，不重协商。',
+          secure: '触发带 CertificateRequest 的重协商；带演示客户端证书得到 200，不带得到 403.7。',
+          upload: 'POST 一个请求体：重协商期间最多缓存 48 KB（49152 字节）；更大的请求体得到 413。',
+        },
+      },
+      'iis-fixed': {
+        title: '同一个站点，一开始就请求证书',
+        description: '仅 TLS 1.2；CertificateRequest 在最初的握手中（netsh clientcertnegotiation=enable）。',
+        paths: {
+          root: '带不带客户端证书都是 200。',
+          secure: '带演示客户端证书得到 200，不带得到 403.7；从不重协商。',
+        },
+      },
+      'tls13': {
+        title: '仅 TLS 1.3',
+        description: '一台普通的 TLS 1.3 服务器（ECDSA P-256 证书）：握手本来的样子。',
+        paths: {
+          root: '200。',
+          large: '200，正文 64 KiB，超过一个记录能承载的上限（明文最多 2^14 字节，RFC 8446 §5.1）：响应分成多个记录到达。',
+        },
+      },
+      'tls13-pha': {
+        title: 'TLS 1.3 握手后客户端认证',
+        description: '仅 TLS 1.3；如果客户端提供了 post_handshake_auth，/secure/ 会在握手之后请求客户端证书。',
+        paths: {
+          root: '200，不需要客户端证书。',
+          secure: '提供了 post_handshake_auth 时，握手后发送 CertificateRequest：带演示客户端证书得到 200，空 Certificate 得到 403.7；没有提供 post_handshake_auth 则得到 403。',
+        },
+      },
+      'legacy-tls12': {
+        title: '旧式 TLS 1.2：静态 RSA 密钥交换和 CBC',
+        description: '仅 TLS 1.2，RSA 密钥传输（没有前向保密），使用 AES-CBC 加 HMAC 的密码套件。',
+        paths: {
+          root: '200。',
+        },
+      },
+      'expired': {
+        title: '已过期的证书',
+        description: '服务器证书的有效期是 2023-01-01 到 2024-01-01。',
+        paths: {
+          root: '只有跳过证书检查的客户端才能得到 200。',
+        },
+      },
+      'wrong-host': {
+        title: '属于另一个主机名的证书',
+        description: '证书只包含 other-host.test，没有 wrong-host.test。',
+        paths: {
+          root: '只有跳过主机名检查的客户端才能得到 200。',
+        },
+      },
+      'self-signed': {
+        title: '自签名证书',
+        description: '服务器证书由它自己的密钥签名，链不到任何可信的根证书。',
+        paths: {
+          root: '只有跳过证书检查的客户端才能得到 200。',
+        },
+      },
+      'untrusted-root': {
+        title: '来自未知 CA 的证书',
+        description: '证书链终止于一个不在任何信任库中的根 CA（服务器甚至把它发了过来）。',
+        paths: {
+          root: '只有跳过证书检查的客户端才能得到 200。',
+        },
+      },
+      'incomplete-chain': {
+        title: '不完整的证书链：缺少中间证书',
+        description: '服务器只发送了自己的证书；签发它的中间 CA 没有发送。',
+        paths: {
+          root: '只有已经有中间证书或跳过检查的客户端才能得到 200。',
+        },
+      },
+
+    },
   },
   story: {
     metaTitle: 'IIS 重协商的故事 — TLS Playground',
