@@ -21,7 +21,8 @@ export function isShown(step: Step, verbose: boolean): boolean {
   return step.layer !== 'record' && step.layer !== 'key' && step.layer !== 'application';
 }
 
-export function formatStep(step: Step, paint: ReturnType<typeof painter>): string {
+/** One transcript line: time, direction, the step's title in the language of `t` (English by default). */
+export function formatStep(step: Step, paint: ReturnType<typeof painter>, t?: Translate): string {
   const time = paint('dim', `${step.timeMs.toFixed(1).padStart(8)} ms`);
   const arrow = ARROWS[step.direction];
   let color: Color | undefined;
@@ -31,7 +32,7 @@ export function formatStep(step: Step, paint: ReturnType<typeof painter>): strin
   else if (step.layer === 'certificate') color = isCertificateRejected(step) ? 'red' : 'green';
   else if (step.layer === 'verdict') color = (step.kind === 'error' && step.data.source === 'tls') || step.kind === 'refusal' || (step.kind === 'outcome' && step.data.outcome !== 'ok') ? 'red' : 'green';
   else if (step.layer === 'http') color = 'yellow';
-  const text = stepTitle(step);
+  const text = stepTitle(step, t);
   const title = color ? paint(color, text) : text;
   return `${time} ${arrow} ${title}`;
 }

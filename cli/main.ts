@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
     const trace: Trace = await runTls(req, {
       ...deps,
       onStep: a.json ? undefined : (step) => {
-        if (isShown(step, a.verbose)) process.stdout.write(formatStep(step, paint) + '\n');
+        if (isShown(step, a.verbose)) process.stdout.write(formatStep(step, paint, t) + '\n');
       },
     });
     if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');

@@ -29,7 +29,7 @@ export function DiagramHeader({ rows, live = false }: { rows: DiagramRows; live?
   return (
     <div className="flex items-center justify-between gap-2 text-xs text-zinc-500 dark:text-zinc-400">
       <span aria-live={live ? 'polite' : undefined}>
-        {t('counts', { steps: diagram.rows.length, sent: diagram.counts.bytesSent, received: diagram.counts.bytesReceived })}
+        {t('counts', { steps: diagram.rows.length, sent: String(diagram.counts.bytesSent), received: String(diagram.counts.bytesReceived) })}
       </span>
       {keyCount > 0 && (
         <label className="flex items-center gap-1">

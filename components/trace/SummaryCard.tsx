@@ -51,7 +51,7 @@ export function SummaryCard({ trace, running, external }: { trace: Trace; runnin
       {trace.http && !running && (
         <details className="mt-3 text-sm" data-testid="http-response">
           <summary className="cursor-pointer text-sky-800 dark:text-sky-300">
-            {t('summary.httpResponse', { headers: trace.http.headers.length, bytes: trace.http.bodyBytes })}
+            {t('summary.httpResponse', { headers: trace.http.headers.length, bytes: String(trace.http.bodyBytes) })}
             {trace.http.chunked ? t('summary.chunked') : ''}
           </summary>
           <dl className="mt-2 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-0.5 font-mono text-xs">

@@ -197,7 +197,7 @@ function diagramHtml(trace: Trace, stepsHref: string, t: Translate): string {
     })
     .join('');
   return (
-    `<p class="counts"><span>${escapeHtml(t('trace.counts', { steps: diagram.rows.length, sent: diagram.counts.bytesSent, received: diagram.counts.bytesReceived }))}</span>` +
+    `<p class="counts"><span>${escapeHtml(t('trace.counts', { steps: diagram.rows.length, sent: String(diagram.counts.bytesSent), received: String(diagram.counts.bytesReceived) }))}</span>` +
     (hidden ? `<span>${escapeHtml(t('share.embed.keysHidden', { count: hidden }))}</span>` : '') +
     `</p><div class="diagram" data-testid="embed-diagram"><div class="cols" aria-hidden="true"><span>${escapeHtml(t('trace.time'))}</span><div><span>${escapeHtml(t('trace.client'))}</span>` +
     `<span class="srv">${escapeHtml(hostOf(trace.options.url))}</span></div></div>` +

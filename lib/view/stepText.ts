@@ -184,9 +184,9 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
     case 'transport':
       return transportTitle(step.data, t);
     case 'record':
-      return t('steps.title.record', { type: step.data.contentType, encrypted: step.data.encrypted ? 'yes' : 'no', bytes: step.data.contentLength });
+      return t('steps.title.record', { type: step.data.contentType, encrypted: step.data.encrypted ? 'yes' : 'no', bytes: String(step.data.contentLength) });
     case 'unparseable':
-      return t('steps.title.unparseable', { bytes: step.data.length });
+      return t('steps.title.unparseable', { bytes: String(step.data.length) });
     case 'handshake':
       return step.data.malformed ? t('steps.title.malformed', { message: handshakeTitle(step.data.message) }) : handshakeTitle(step.data.message);
     case 'hello-retry':
@@ -199,7 +199,7 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
     case 'alert':
       return t('steps.alert.title', { description: step.data.description, level: step.data.level });
     case 'application-data':
-      return t('steps.title.applicationData', { bytes: step.data.length });
+      return t('steps.title.applicationData', { bytes: String(step.data.length) });
     case 'key':
       return step.data.label;
     case 'check':

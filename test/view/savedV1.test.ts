@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,11 +40,11 @@ describe('a saved version 1 run renders as it did', () => {
     const before = expected[name];
     const trace = load(name);
     it(`${name}: the same outcome, summary and advice`, () => {
-      assert.deepEqual(asStored(buildSummary(trace)), before.summary);
-      assert.deepEqual(asStored(adviceFor(trace)), before.advice);
+      assert.deepEqual(asStored(buildSummary(trace, tEn)), before.summary);
+      assert.deepEqual(asStored(adviceFor(trace, tEn)), before.advice);
       assert.equal(explainingStep(trace), before.explainingStep);
-      assert.equal(runTitle(trace), before.title);
-      assert.equal(runDescription(trace), before.description);
+      assert.equal(runTitle(trace, tEn), before.title);
+      assert.equal(runDescription(trace, tEn), before.description);
     });
     it(`${name}: the same diagram, story, certificate panel and key schedule`, () => {
       assert.deepEqual(asStored(buildDiagram(trace.steps)), before.diagram);

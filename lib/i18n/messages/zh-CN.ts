@@ -364,7 +364,7 @@ export const zhCN: Catalog = {
       continued: '{verdict}，仍然继续',
       notChecked: '未检查',
     },
-    httpResponse: 'HTTP 响应：{headers, plural, other {# 个首部}}，{bytes, plural, other {# 字节正文}}',
+    httpResponse: 'HTTP 响应：{headers, plural, other {# 个首部}}，正文 {bytes} 字节',
     chunked: '（分块传输）',
     howToFix: '如何修复',
     timeline: {
@@ -716,8 +716,8 @@ export const zhCN: Catalog = {
       no_application_protocol: '服务器不支持提供的任何 ALPN 协议',
     },
     title: {
-      record: '记录：{type}{encrypted, select, yes {（加密）} other {}}，{bytes, plural, other {# 字节}}',
-      unparseable: '无法解析的字节，{bytes, plural, other {# 字节}}',
+      record: '记录：{type}{encrypted, select, yes {（加密）} other {}}，{bytes} 字节',
+      unparseable: '无法解析的字节，{bytes} 字节',
       malformed: '{message}（格式错误）',
       helloRetry: 'HelloRetryRequest：重试{group}{cookie, select, yes {，带 cookie} other {}}',
       helloRetryGroup: '，使用 {group}',
@@ -725,7 +725,7 @@ export const zhCN: Catalog = {
       ccsIgnored: '忽略 ChangeCipherSpec（TLS 1.3 兼容模式）',
       ccsServer: '服务器切换到新密钥（ChangeCipherSpec）',
       renegotiationStart: '重协商：在当前密钥下发送新的 ClientHello',
-      applicationData: '应用数据，{bytes, plural, other {# 字节}}',
+      applicationData: '应用数据，{bytes} 字节',
       certificateTrusted: '证书链可信',
       certificateRejected: '证书被拒绝：{alert}{message, select, other {}}',
       signature: '{message} 签名验证通过（{scheme}）',
@@ -794,7 +794,7 @@ export const zhCN: Catalog = {
   },
   trace: {
     tabs: { label: '详情', step: '步骤', keys: '密钥调度', certificate: '证书' },
-    counts: '{steps, plural, other {# 个步骤}} · 发送 {sent, number} B · 接收 {received, number} B',
+    counts: '{steps, plural, other {# 个步骤}} · 发送 {sent} B · 接收 {received} B',
     showKeys: '显示 {count, plural, other {# 次密钥派生}}',
     time: '时间',
     client: '客户端',
