@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import type { Step } from '@/lib/trace/schema';
 import { buildDiagram, type Diagram, type DiagramRow } from '@/lib/view/diagram';
 
@@ -17,7 +18,8 @@ export interface DiagramRows {
 /** The sequence diagram's rows for `steps`, with the "show key derivations" switch. */
 export function useDiagramRows(steps: Step[]): DiagramRows {
   const [showKeys, setShowKeys] = useState(false);
-  const diagram = useMemo(() => buildDiagram(steps), [steps]);
+  const t = useTranslate();
+  const diagram = useMemo(() => buildDiagram(steps, t), [steps, t]);
   const withoutKeys = useMemo(() => diagram.rows.filter((r) => r.layer !== 'key'), [diagram]);
   return { diagram, visibleRows: showKeys ? diagram.rows : withoutKeys, keyCount: diagram.rows.length - withoutKeys.length, showKeys, setShowKeys };
 }

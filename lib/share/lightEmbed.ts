@@ -181,7 +181,7 @@ function rowBody(row: DiagramRow): string {
 }
 
 function diagramHtml(trace: Trace, stepsHref: string, t: Translate): string {
-  const diagram = buildDiagram(trace.steps);
+  const diagram = buildDiagram(trace.steps, t);
   // As in the full embed, key derivations are hidden until asked for (there, with a switch).
   const rows = diagram.rows.filter((r) => r.layer !== 'key');
   const hidden = diagram.rows.length - rows.length;

@@ -1,6 +1,7 @@
 import type { Direction, Layer, Step } from '../trace/schema';
 import { alertOf, byteLength, isCloseNotify } from '../trace/steps';
 import { stepTitle } from './stepText';
+import type { Translate } from '../i18n/translator';
 import { formatMs } from './summary';
 
 /**
@@ -193,7 +194,7 @@ function noteTone(step: Step): DiagramRow['tone'] {
 /** Messages reported but not yet tied to a record, per direction (sent ones wait for theirs). */
 type Pending = Map<Direction, Step[]>;
 
-function buildDiagramRow(step: Step, index: number, previous: Step | undefined, records: Step[], pending: Pending): DiagramRow {
+function buildDiagramRow(step: Step, index: number, previous: Step | undefined, records: Step[], pending: Pending, t?: Translate): DiagramRow {
   const phase = phaseOf(step.layer);
   const kind: DiagramRow['kind'] = phase === 'tcp' ? 'tcp' : step.direction === 'local' ? 'note' : 'message';
   const tcp = kind === 'tcp' ? classifyTcp(step) : undefined;
@@ -237,7 +238,7 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
   return {
     seq: step.seq,
     index,
-    title: stepTitle(step),
+    title: stepTitle(step, t),
     layer: step.layer,
     direction: step.direction,
     phase,
@@ -257,13 +258,13 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
   };
 }
 
-export function buildDiagram(steps: readonly Step[]): Diagram {
+export function buildDiagram(steps: readonly Step[], t?: Translate): Diagram {
   const rows: DiagramRow[] = [];
   const records: Step[] = [];
   const pending: Pending = new Map();
   const counts = { messages: 0, tcp: 0, notes: 0, bytesSent: 0, bytesReceived: 0 };
   steps.forEach((step, index) => {
-    const row = buildDiagramRow(step, index, steps[index - 1], records, pending);
+    const row = buildDiagramRow(step, index, steps[index - 1], records, pending, t);
     if (step.layer === 'record' && step.direction !== 'local') records.push(step);
     rows.push(row);
     if (row.kind === 'message') counts.messages++;

@@ -1,6 +1,10 @@
 import type { Step, Trace } from '../trace/schema';
 import { isCloseNotify, isHandshakeMessage, isHelloRequest, transportEvent } from '../trace/steps';
 import { stepExplanation, stepTitle } from './stepText';
+import { en } from '../i18n/messages/en';
+import { translator, type Translate } from '../i18n/translator';
+
+const english = translator('en', en);
 
 /**
  * The moments of a run that tell the renegotiation story: the server's HelloRequest, what the
@@ -44,7 +48,7 @@ function isMoment(step: Step): boolean {
   }
 }
 
-export function keyMoments(trace: Pick<Trace, 'steps'>): Moment[] {
+export function keyMoments(trace: Pick<Trace, 'steps'>, t?: Translate): Moment[] {
   const moments: Moment[] = [];
   let clientHellos = 0;
   for (const step of trace.steps) {
@@ -56,8 +60,8 @@ export function keyMoments(trace: Pick<Trace, 'steps'>): Moment[] {
     if (!renegotiationHello && !isMoment(step)) continue;
     moments.push({
       seq: step.seq,
-      title: renegotiationHello ? `${stepTitle(step)} (renegotiation)` : stepTitle(step),
-      explanation: stepExplanation(step),
+      title: renegotiationHello ? (t ?? english)('story.renegotiationHello', { title: stepTitle(step, t) }) : stepTitle(step, t),
+      explanation: stepExplanation(step, t),
       rfc: step.rfc,
       tone: momentTone(step),
     });

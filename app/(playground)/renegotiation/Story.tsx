@@ -85,7 +85,7 @@ function ChapterResult({ run }: { run: LiveRun }) {
 
 function Moments({ trace }: { trace: Trace }) {
   const summary = buildSummary(trace, useTranslate());
-  const moments = keyMoments(trace);
+  const moments = keyMoments(trace, useTranslate());
   return (
     <div className="space-y-2" data-testid="chapter-result" data-outcome={trace.outcome}>
       <p className={`inline-block rounded px-2 py-1 text-sm font-medium ring-1 ${TONE_BADGE[summary.tone]}`}>
