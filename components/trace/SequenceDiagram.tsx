@@ -1,6 +1,7 @@
 'use client';
 
 import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
 import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, WarningIcon } from './icons';
@@ -22,6 +23,7 @@ export interface SequenceDiagramProps {
 }
 
 export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls }: SequenceDiagramProps) {
+  const t = useTranslations('diagram');
   const listRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   /** Set between a pointer press and the focus it causes: a click chooses its own row. */
@@ -71,9 +73,9 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
   return (
     <div className="rounded-lg border border-zinc-200 dark:border-zinc-800" data-testid="sequence-diagram">
       <div className="grid grid-cols-[4.5rem_1fr] border-b border-zinc-200 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-        <span className="px-2 py-2">Time</span>
+        <span className="px-2 py-2">{t('time')}</span>
         <div className="flex justify-between px-3 py-2">
-          <span>Client (this browser)</span>
+          <span>{t('client')}</span>
           <span className="truncate pl-2 normal-case" title={serverLabel}>
             {serverLabel}
           </span>
@@ -82,7 +84,7 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
       <div
         ref={listRef}
         role="listbox"
-        aria-label="Steps of the run"
+        aria-label={t('label')}
         aria-activedescendant={selectedSeq !== undefined ? `step-row-${selectedSeq}` : undefined}
         aria-controls={controls}
         aria-busy={running}
@@ -110,14 +112,14 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
         className="relative max-h-[70vh] min-h-24 overflow-y-auto overscroll-contain py-1"
       >
         {rows.length === 0 && (
-          <p className="px-3 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{running ? 'Connecting…' : 'No steps yet.'}</p>
+          <p className="px-3 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{running ? t('connecting') : t('empty')}</p>
         )}
         {rows.map((row) => (
           <Row key={row.seq} row={row} selected={row.seq === selectedSeq} onSelect={onSelect} />
         ))}
         {running && rows.length > 0 && (
           <div className="flex h-8 items-center gap-2 px-3 text-xs text-zinc-500 dark:text-zinc-400" aria-hidden="true">
-            <span className="inline-block size-2 animate-pulse rounded-full bg-sky-500" /> waiting for the next step…
+            <span className="inline-block size-2 animate-pulse rounded-full bg-sky-500" /> {t('waiting')}
           </div>
         )}
       </div>
@@ -196,6 +198,7 @@ function Arrow({ row }: { row: DiagramRow }) {
 
 /** A record on the wire: a thin dashed arrow, its content type and its size with the header. */
 function RecordArrow({ row }: { row: DiagramRow }) {
+  const t = useTranslations('diagram');
   const toServer = row.direction === 'client->server';
   const colours = arrowColours(row);
   return (
@@ -208,7 +211,7 @@ function RecordArrow({ row }: { row: DiagramRow }) {
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
-        {row.byteLength > 0 && <span className="shrink-0 tabular-nums before:content-[attr(data-text)]" data-text={`${row.byteLength} B on the wire`} />}
+        {row.byteLength > 0 && <span className="shrink-0 tabular-nums before:content-[attr(data-text)]" data-text={t('onTheWire', { bytes: String(row.byteLength) })} />}
       </div>
     </div>
   );

@@ -833,6 +833,15 @@ export const en = {
     plaintextLabel: '{title} (decrypted)',
     details: 'Details',
   },
+  diagram: {
+    time: 'Time',
+    client: 'Client (this browser)',
+    label: 'Steps of the run',
+    connecting: 'Connecting…',
+    empty: 'No steps yet.',
+    waiting: 'waiting for the next step…',
+    onTheWire: '{bytes} B on the wire',
+  },
   trace: {
     tabs: { label: 'Details', step: 'Step', keys: 'Key schedule', certificate: 'Certificate' },
     counts: '{steps, plural, one {# step} other {# steps}} · {sent} B sent · {received} B received',

@@ -834,6 +834,15 @@ export const zhCN: Catalog = {
     plaintextLabel: '{title}（已解密）',
     details: '详细数据',
   },
+  diagram: {
+    time: '时间',
+    client: '客户端（本浏览器）',
+    label: '本次运行的步骤',
+    connecting: '正在连接…',
+    empty: '还没有步骤。',
+    waiting: '等待下一个步骤…',
+    onTheWire: '线路上 {bytes} B',
+  },
   trace: {
     tabs: { label: '详情', step: '步骤', keys: '密钥调度', certificate: '证书' },
     counts: '{steps, plural, other {# 个步骤}} · 发送 {sent} B · 接收 {received} B',
