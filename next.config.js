@@ -1,49 +1,37 @@
-/* global process, URL */
+/* global process, URL, console */
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import createNextIntlPlugin from 'next-intl/plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const isDev = process.env.NODE_ENV === 'development';
 
 /**
- * Where the page may open WebSockets: the relay. Its public URL is NEXT_PUBLIC_RELAY_URL when set
- * at build time; otherwise the page derives ws(s)://<page host>:8090/relay at run time, whose
- * origin differs from the page's (other port), so any ws:/wss: origin must be allowed.
+ * `next start` refuses to serve without PUBLIC_URL: links (share, Location, embeds, oEmbed, Open
+ * Graph) are written with it, and the request's Host and X-Forwarded-* headers are never trusted
+ * (lib/share/origin.ts, whose publicUrlProblem() says the same in the app's own words).
  */
-function relayConnectSources() {
-  const configured = process.env.NEXT_PUBLIC_RELAY_URL;
-  if (configured) {
+function requirePublicUrl() {
+  const value = process.env.PUBLIC_URL;
+  let problem;
+  if (!value) problem = 'PUBLIC_URL is not set';
+  else {
     try {
-      return new URL(configured).origin.replace(/^http/, 'ws');
+      if (!/^https?:$/.test(new URL(value).protocol)) problem = `PUBLIC_URL=${JSON.stringify(value)} is not an http(s) URL`;
     } catch {
-      // An unparsable value is reported by the page itself; fall back to the permissive default.
+      problem = `PUBLIC_URL=${JSON.stringify(value)} is not a URL`;
     }
   }
-  return 'ws: wss:';
+  if (!problem) return;
+  console.error(
+    `\nTLS Playground will not start in production: ${problem}.\n` +
+      'Share links, embed snippets and oEmbed answers are written with PUBLIC_URL, and the app never trusts a\n' +
+      "request's Host or X-Forwarded-* headers. Set it to the origin visitors use, e.g. PUBLIC_URL=https://tls.example\n" +
+      '(npm start sets http://localhost:<PORT>; see docs/deploy.md).\n',
+  );
+  process.exit(1);
 }
 
-/**
- * @param {string} frameAncestors
- */
-function contentSecurityPolicy(frameAncestors) {
-  return [
-    "default-src 'self'",
-    // Next.js inlines its flight data and our theme bootstrap as inline scripts (no nonces: the
-    // pages stay static). Dev mode needs eval for React's debugging stacks.
-    `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ''}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' blob: data:",
-    "font-src 'self'",
-    `connect-src 'self' ${relayConnectSources()}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    `frame-ancestors ${frameAncestors}`,
-  ].join('; ');
-}
-
-/** Headers every page gets besides its Content-Security-Policy. */
+// The pages' Content-Security-Policy (with a script nonce per response) is set by proxy.ts.
 const securityHeaders = [
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
@@ -71,16 +59,10 @@ const nextConfig = {
         source: '/embed/:path*',
         headers: securityHeaders,
       },
-      // The policy, except on the saved-run views served from the render cache (/r/{id},
-      // /embed/r/{id}, /embed/r/{id}/steps): they send their own, which allows their inline scripts
-      // by hash (server/share/pagePolicy.ts). A header set here would replace theirs.
       {
-        source: '/((?!embed(?:/|$)|r/[^/]+/?$).*)',
-        headers: [{ key: 'Content-Security-Policy', value: contentSecurityPolicy("'self'") }],
-      },
-      {
-        source: '/embed((?!/r/).*)',
-        headers: [{ key: 'Content-Security-Policy', value: contentSecurityPolicy('*') }],
+        // API answers are data: nothing in them may run, load or be framed.
+        source: '/api/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }],
       },
     ];
   },
@@ -89,4 +71,8 @@ const nextConfig = {
 // next-intl reads each request's locale and catalog from app/i18n/request.ts (no locale in the URL).
 const withNextIntl = createNextIntlPlugin('./app/i18n/request.ts');
 
-export default withNextIntl(nextConfig);
+/** @param {string} phase */
+export default function config(phase) {
+  if (phase === 'phase-production-server') requirePublicUrl();
+  return withNextIntl(nextConfig);
+}

@@ -1,11 +1,21 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { chooseLocale, LANG_PARAM, LOCALE_COOKIE, LOCALE_HEADER, toLocale } from '@/lib/i18n/locales';
+import { contentSecurityPolicy, newNonce, relayConnectSources } from '@/lib/share/csp';
+import { requestedOrigin } from '@/lib/share/origin';
+import { relayLocation } from '@/lib/share/relayLocation';
 
 /**
- * Chooses the language of every page (lib/i18n/locales.ts): `?lang=` in the link, else the cookie the
- * header's switch sets, else Accept-Language. URLs are never rewritten or redirected, so /r/{id},
- * /embed/r/{id}, recipe links and the API keep working as they are. A `?lang=` on a top-level page is
- * also remembered, like the switch; an embed's is not (it lives in someone else's page).
+ * Every page request passes here.
+ *
+ * Language (lib/i18n/locales.ts): `?lang=` in the link, else the cookie the header's switch sets,
+ * else Accept-Language. URLs are never rewritten or redirected, so /r/{id}, /embed/r/{id}, recipe
+ * links and the API keep working as they are. A `?lang=` on a top-level page is also remembered,
+ * like the switch; an embed's is not (it lives in someone else's page).
+ *
+ * Content-Security-Policy (lib/share/csp.ts) with a fresh script nonce: Next.js reads the nonce
+ * from the request's Content-Security-Policy header while rendering and puts it on its own
+ * scripts, which is why the pages render per request (the root layout awaits connection()).
+ * /embed/… may be framed by any site; every other page only by this origin.
  */
 export function proxy(request: NextRequest) {
   const param = request.nextUrl.searchParams.get(LANG_PARAM);
@@ -14,10 +24,18 @@ export function proxy(request: NextRequest) {
     cookie: request.cookies.get(LOCALE_COOKIE)?.value,
     acceptLanguage: request.headers.get('accept-language'),
   });
+  const embedded = request.nextUrl.pathname === '/embed' || request.nextUrl.pathname.startsWith('/embed/');
+  const policy = contentSecurityPolicy({
+    nonce: newNonce(),
+    connectSrc: relayConnectSources({ ...relayLocation(process.env), pageOrigin: requestedOrigin(request.headers, process.env) }),
+    frameAncestors: embedded ? 'any' : 'self',
+    dev: process.env.NODE_ENV === 'development',
+  });
   const forwarded = new Headers(request.headers);
   forwarded.set(LOCALE_HEADER, locale);
+  forwarded.set('content-security-policy', policy);
   const response = NextResponse.next({ request: { headers: forwarded } });
-  const embedded = request.nextUrl.pathname === '/embed' || request.nextUrl.pathname.startsWith('/embed/');
+  response.headers.set('Content-Security-Policy', policy);
   if (toLocale(param) && !embedded && request.cookies.get(LOCALE_COOKIE)?.value !== locale) {
     response.cookies.set(LOCALE_COOKIE, locale, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax' });
   }
@@ -25,8 +43,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the API, Next's assets or files (preview.png, icons), nor the saved-run views
-  // served from the render cache (/r/{id}, /embed/r/…: server/share/views.ts chooses their language
-  // itself, with lib/i18n/locales.ts, and remembers a /r page's ?lang= the same way).
+  // Pages only: not the API, Next's assets or files (preview.png, icons, theme-init.js), nor the
+  // saved-run views served from the render cache (/r/{id}, /embed/r/…: server/share/views.ts
+  // chooses their language itself, with lib/i18n/locales.ts, and sends their own hashed policy).
   matcher: ['/((?!api/|_next/|r/[^/]+/?$|embed/r/|.*\\.[a-z0-9]+$).*)'],
 };

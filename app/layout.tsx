@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import Link from 'next/link';
 import Script from 'next/script';
 import type { ReactNode } from 'react';
@@ -27,6 +28,9 @@ export const viewport: Viewport = {
  * cookie, Accept-Language); client components get that locale's catalog.
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: Next.js puts the response's CSP nonce (proxy.ts) on its inline scripts,
+  // which a page prerendered at build time could not carry.
+  await connection();
   const locale = await getLocale();
   const t = await getTranslations('layout');
   return (

@@ -71,7 +71,10 @@ async function main(): Promise<void> {
       build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code})`))));
     });
   }
-  run('app', 'node_modules/.bin/next', ['start', '-p', appPort, '-H', process.env.HOST ?? '127.0.0.1']);
+  // Production refuses to start without PUBLIC_URL (links are written with it, never with Host).
+  run('app', 'node_modules/.bin/next', ['start', '-p', appPort, '-H', process.env.HOST ?? '127.0.0.1'], {
+    PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${appPort}`,
+  });
   process.stdout.write(`\nTLS Playground: http://localhost:${appPort}/  (relay ws://127.0.0.1:${relayPort}/relay, demo targets in ${dataDir})\n\n`);
 }
 

@@ -38,6 +38,17 @@ export interface RelayConfig {
   newSessionsPerMinute: number;
   /** Concurrent sessions over all clients. */
   maxSessions: number;
+  /**
+   * Open TCP connections over all clients, whatever they are doing (sessions, refused upgrades
+   * still saying why, slow request headers, health checks). Connections over it are closed at
+   * once, before a byte is read: the file descriptors a client can make the relay hold are bounded.
+   */
+  maxConnections: number;
+  /**
+   * How long a refused session's WebSocket may take to deliver its error and close frame before
+   * the socket is cut (a client that never reads must not hold it for the close handshake).
+   */
+  refusalLingerMs: number;
   /** DNS resolution time limit. */
   dnsTimeoutMs: number;
   /** TCP connect time limit, over all resolved addresses together. */
@@ -94,6 +105,8 @@ export const DEFAULT_RELAY_CONFIG: RelayConfig = {
   maxSessionsPerClient: 8,
   newSessionsPerMinute: 60,
   maxSessions: 2000,
+  maxConnections: 2500,
+  refusalLingerMs: 1_000,
   dnsTimeoutMs: 5_000,
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
@@ -157,6 +170,8 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Par
     maxSessionsPerClient: integer('RELAY_MAX_PER_IP', env.RELAY_MAX_PER_IP, 1),
     newSessionsPerMinute: integer('RELAY_RATE_PER_MIN', env.RELAY_RATE_PER_MIN, 1),
     maxSessions: integer('RELAY_MAX_SESSIONS', env.RELAY_MAX_SESSIONS, 1),
+    maxConnections: integer('RELAY_MAX_CONNECTIONS', env.RELAY_MAX_CONNECTIONS, 1),
+    refusalLingerMs: integer('RELAY_REFUSAL_LINGER_MS', env.RELAY_REFUSAL_LINGER_MS, 0),
     dnsTimeoutMs: integer('RELAY_DNS_TIMEOUT_MS', env.RELAY_DNS_TIMEOUT_MS, 1),
     connectTimeoutMs: integer('RELAY_CONNECT_TIMEOUT_MS', env.RELAY_CONNECT_TIMEOUT_MS, 1),
     idleTimeoutMs: integer('RELAY_IDLE_TIMEOUT_MS', env.RELAY_IDLE_TIMEOUT_MS, 1),

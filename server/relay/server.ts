@@ -67,6 +67,11 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     (req, res) => handleRequest(req, res),
   );
   server.keepAliveTimeout = 5_000;
+  // Every TCP connection counts, upgraded or not (node:net keeps counting a socket after the
+  // upgrade takes it from the HTTP server, until it closes); those over the cap are destroyed
+  // before anything is read from them.
+  server.maxConnections = config.maxConnections;
+  server.on('drop', () => metrics.refusals.inc('max-connections'));
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -119,9 +124,12 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     metrics.refusals.inc(reason);
     log({ level: 'info', event: 'upgrade-refused', reason, status, peer: req.socket.remoteAddress, origin: req.headers.origin });
     const body = `${message}\n`;
+    const retryAfter = status === 503 ? 'Retry-After: 5\r\n' : '';
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${retryAfter}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
+    // end() waits for the client's FIN; a client that never reads or closes must not keep the socket.
+    setTimeout(() => socket.destroy(), config.refusalLingerMs).unref();
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -144,6 +152,14 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
       metrics.refusals.inc(admission.reason);
       metrics.errors.inc(admission.code);
       log({ level: 'info', event: 'session-refused', id: info.id, client, origin, host: info.host, port: info.port, reason: admission.reason });
+      // The page shows the reason, which only a WebSocket can carry (a browser hides the status
+      // of a refused handshake); but the refusal holds no session slot, so it must not hold its
+      // socket either: it gets refusalLingerMs to deliver the events and the close frame, and is
+      // cut then rather than after ws's 30 s close handshake (a client that never reads would
+      // otherwise keep one open file per attempt). maxConnections bounds how many linger at once.
+      const cut = setTimeout(() => socket.destroy(), config.refusalLingerMs);
+      cut.unref();
+      socket.once('close', () => clearTimeout(cut));
       wss.handleUpgrade(req, socket, head, (ws) => {
         track(ws);
         ws.on('error', () => {});

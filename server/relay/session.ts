@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import { RelayCloseCode, type RelayErrorCode, type RelayEvent } from '../../lib/transport/relayProtocol';
-import { checkClientHelloPrefix, CLIENT_HELLO_PREFIX_LENGTH } from './clientHello';
+import { checkClientHello } from './clientHello';
 import type { Dialer, Logger, RelayConfig } from './config';
 import type { RelayMetrics } from './metrics';
 import type { Refusal, TargetPlan, TargetPolicy } from './policy';
@@ -389,14 +389,18 @@ export class RelaySession {
     }
     this.bytesAccepted += bytes.length;
     if (!this.helloChecked && bytes.length > 0) {
-      const need = CLIENT_HELLO_PREFIX_LENGTH - this.helloPrefix.length;
-      this.helloPrefix = Buffer.concat([this.helloPrefix, bytes.subarray(0, need)]);
-      const verdict = checkClientHelloPrefix(this.helloPrefix);
+      // Only the first record is judged (one whole ClientHello, at most 5 + 2^14 bytes); every
+      // byte stays held in `early` until it has passed.
+      this.helloPrefix = Buffer.concat([this.helloPrefix, bytes]).subarray(0, 5 + 16384);
+      const verdict = checkClientHello(this.helloPrefix);
       if (verdict.kind === 'refused') {
         this.refuse({ code: 'POLICY', reason: 'not-client-hello', message: verdict.message });
         return;
       }
-      if (verdict.kind === 'ok') this.helloChecked = true;
+      if (verdict.kind === 'ok') {
+        this.helloChecked = true;
+        this.helloPrefix = Buffer.alloc(0);
+      }
     }
     this.early.push(bytes);
     this.earlyBytes += bytes.length;

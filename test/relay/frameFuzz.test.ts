@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
-import { CLIENT_HELLO_HEAD, startWitnessedRelay, waitFor, Witness, type TestRelay } from './helpers';
+import { CLIENT_HELLO_RECORD, startWitnessedRelay, waitFor, Witness, type TestRelay } from './helpers';
 import { seeded } from '../helpers/seeded';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
@@ -56,7 +56,7 @@ function frame(spec: FrameSpec, random: () => number): Buffer {
 function fuzzInput(random: () => number): { bytes: Buffer; what: string } {
   const pick = (n: number) => Math.floor(random() * n);
   const bytesOf = (n: number) => Buffer.from(Array.from({ length: n }, () => pick(256)));
-  const hello = () => Buffer.concat([CLIENT_HELLO_HEAD, bytesOf(pick(60))]);
+  const hello = () => Buffer.concat([CLIENT_HELLO_RECORD, bytesOf(pick(60))]);
   const good = (): FrameSpec => ({ fin: true, rsv: 0, opcode: 2, masked: true, payload: hello() });
   const kinds: [string, () => FrameSpec[] | Buffer][] = [
     ['reserved bits set', () => [{ ...good(), rsv: 1 + pick(7) }]],
@@ -206,7 +206,7 @@ describe('relay: WebSocket framing fuzz', () => {
   });
 
   test('the server saw only ClientHello-shaped bytes: nothing from a refused frame was forwarded', () => {
-    // The witness sends CLIENT_HELLO_HEAD and its "still-here-N;" tokens; fuzzing sessions can only
+    // The witness sends CLIENT_HELLO_RECORD and its "still-here-N;" tokens; fuzzing sessions can only
     // get bytes through in well-formed binary frames that start like a ClientHello.
     for (const chunk of serverSaw) {
       const text = chunk.toString('latin1');

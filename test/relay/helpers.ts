@@ -14,8 +14,18 @@ import type { Connection, Transport, TransportEvent } from '../../lib/transport/
 import { listenTcp } from '../transport/helpers';
 import { waitFor } from '../helpers/wait';
 
-/** The first six bytes of a TLS 1.3 ClientHello record (RFC 8446 §5.1, §4): enough for the check. */
-export const CLIENT_HELLO_HEAD = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]);
+/**
+ * The smallest well-formed ClientHello record the relay's check accepts (RFC 8446 §5.1, §4.1.2):
+ * one cipher suite, null compression, and one extension (supported_versions: TLS 1.3).
+ */
+export const CLIENT_HELLO_RECORD = clientHelloRecord([0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04]);
+
+/** A ClientHello record with these extension bytes (already encoded). */
+export function clientHelloRecord(extensions: number[]): Buffer {
+  const body = [0x03, 0x03, ...new Array<number>(32).fill(0x5a), 0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00, extensions.length >> 8, extensions.length & 0xff, ...extensions];
+  const handshake = [0x01, 0x00, body.length >> 8, body.length & 0xff, ...body];
+  return Buffer.from([0x16, 0x03, 0x01, handshake.length >> 8, handshake.length & 0xff, ...handshake]);
+}
 
 /** A public address used in tests; the dialer sends it to a loopback port instead. */
 export const PUBLIC_V4 = '93.184.215.14';
@@ -159,8 +169,8 @@ export class Witness {
       this.events.push(event);
       if (event.type === 'data') this.received += Buffer.from(event.bytes).toString('latin1');
     });
-    this.connection.write(CLIENT_HELLO_HEAD);
-    await waitFor(() => this.received.length >= CLIENT_HELLO_HEAD.length, 3000, 'witness echo');
+    this.connection.write(CLIENT_HELLO_RECORD);
+    await waitFor(() => this.received.length >= CLIENT_HELLO_RECORD.length, 3000, 'witness echo');
   }
 
   async assertAlive(): Promise<void> {

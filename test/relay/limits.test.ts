@@ -7,14 +7,14 @@ import { clientAddress, ClientLimiter, limitKey } from '../../server/relay/limit
 import { parseRuleList } from '../../server/relay/policy';
 import { eventTypes, listenTcp, openAndRecord, startUnresponsiveListener, unusedPort } from '../transport/helpers';
 import { settled } from '../helpers/wait';
-import { CLIENT_HELLO_HEAD, errorEvent, rawSession, startTestRelay, upgradeStatus, waitFor, type RawSession } from './helpers';
+import { CLIENT_HELLO_RECORD, errorEvent, rawSession, startTestRelay, upgradeStatus, waitFor, type RawSession } from './helpers';
 
 type Peer = Awaited<ReturnType<typeof listenTcp>>;
 
 /** Opens a session to `host` and sends a ClientHello header; resolves once connected or refused. */
 async function openHeld(url: string, host: string, headers?: Record<string, string>): Promise<RawSession> {
   const session = rawSession(url, { host, port: 443 }, { headers });
-  session.ws.once('open', () => session.ws.send(CLIENT_HELLO_HEAD));
+  session.ws.once('open', () => session.ws.send(CLIENT_HELLO_RECORD));
   await waitFor(() => session.events.some((e) => e.type === 'connected' || e.type === 'error'), 3000, `session to ${host}`);
   return session;
 }
@@ -257,7 +257,7 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       const { code } = await s.closed;
       assert.equal(code, 1009);
       const { connection, closed } = openAndRecord(relay.transport, { host: 'hold.test', port: 443 }, (event, conn) => {
-        if (event.type === 'connected') conn.write(Buffer.concat([CLIENT_HELLO_HEAD, Buffer.alloc(4096)]));
+        if (event.type === 'connected') conn.write(Buffer.concat([CLIENT_HELLO_RECORD, Buffer.alloc(4096)]));
       });
       void connection;
       const events = await closed;
@@ -280,12 +280,20 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       // A header split over frames is judged once six bytes are in.
       const split = rawSession(relay.url, { host: 'hold.test', port: 443 });
       split.ws.once('open', () => {
-        split.ws.send(CLIENT_HELLO_HEAD.subarray(0, 2));
-        split.ws.send(CLIENT_HELLO_HEAD.subarray(2, 5));
+        split.ws.send(CLIENT_HELLO_RECORD.subarray(0, 2));
+        split.ws.send(CLIENT_HELLO_RECORD.subarray(2, 5));
         split.ws.send(Buffer.from([0x02])); // ServerHello, not ClientHello
       });
       await split.closed;
       assert.match(errorEvent(split.events)?.message ?? '', /not client_hello/);
+      // A valid-looking header is not enough: the whole record must be a ClientHello.
+      const forged = rawSession(relay.url, { host: 'hold.test', port: 443 });
+      forged.ws.once('open', () => {
+        forged.ws.send(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01]));
+        forged.ws.send(Buffer.from('GET / HTTP/1.1\r\nHost: internal\r\n\r\n'.padEnd(63, ' ')));
+      });
+      await forged.closed;
+      assert.equal(errorEvent(forged.events)?.reason, 'not-client-hello');
       assert.equal(Buffer.concat(received).length, 0);
     } finally {
       await relay.close();
@@ -312,7 +320,7 @@ describe('relay limits: timeouts and caps each end the session with their own ev
     try {
       const s = rawSession(relay.url, { host: 'slow.example', port: 443 });
       s.ws.once('open', () => {
-        s.ws.send(CLIENT_HELLO_HEAD);
+        s.ws.send(CLIENT_HELLO_RECORD);
         s.ws.send(Buffer.alloc(200));
       });
       const { code } = await s.closed;
@@ -334,7 +342,7 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       const ws = new WebSocket(url.toString(), [RELAY_SUBPROTOCOL], { autoPong: false });
       ws.on('error', () => {});
       await new Promise((resolve) => ws.once('open', resolve));
-      ws.send(CLIENT_HELLO_HEAD);
+      ws.send(CLIENT_HELLO_RECORD);
       await new Promise((resolve) => ws.once('close', resolve));
       await waitFor(() => relay.logs.some((r) => r.event === 'session' && r.close === 'ping-timeout'), 2000, 'ping-timeout log');
     } finally {
@@ -358,7 +366,7 @@ describe('relay backpressure', () => {
       const s = rawSession(relay.url, { host: 'bulk.test', port: 443 });
       await s.opened;
       s.ws.pause();
-      s.ws.send(CLIENT_HELLO_HEAD);
+      s.ws.send(CLIENT_HELLO_RECORD);
       // Wait until the relay stops reading the server: the bytes it relayed stop growing.
       const relayed = await settled(() => relay.relay.metrics.bytes.get('target_to_client'), { from: 0, what: 'bytes relayed to the client' });
       assert.ok(relayed < 24 * 1024 * 1024, `the relay read only what fits in buffers (${relayed} bytes)`);
@@ -390,7 +398,7 @@ describe('relay backpressure', () => {
       await settled(() => s.ws.bufferedAmount, { what: 'the client’s queued bytes' });
       assert.ok(s.ws.bufferedAmount > 8 * 1024 * 1024, `the client is held back (${s.ws.bufferedAmount} bytes queued)`);
       serverSocket!.resume();
-      await waitFor(() => got === 640 * chunk.length + CLIENT_HELLO_HEAD.length, 10_000, 'all bytes at the server');
+      await waitFor(() => got === 640 * chunk.length + CLIENT_HELLO_RECORD.length, 10_000, 'all bytes at the server');
       s.ws.close();
     } finally {
       await relay.close();

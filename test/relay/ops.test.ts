@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, DEFAULT_RELAY_CONFIG, relayConfigFromEnv } from '../../server/relay/config';
 import { eventTypes, listenTcp, openAndRecord } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, upgradeStatus, waitFor } from './helpers';
+import { CLIENT_HELLO_RECORD, errorEvent, httpGet, rawSession, startTestRelay, upgradeStatus, waitFor } from './helpers';
 
 describe('relay operations', () => {
   test('/healthz answers ok with the number of active sessions', async () => {
@@ -29,7 +29,7 @@ describe('relay operations', () => {
       const refused = rawSession(relay.url, { host: 'peer.test', port: 22 });
       await refused.closed;
       const s = rawSession(relay.url, { host: 'peer.test', port: 443 });
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => Buffer.concat(s.binary).length === 10, 2000, 'server bytes');
       const during = await httpGet(`http://127.0.0.1:${relay.relay.port}/metrics`);
       assert.equal(during.status, 200);
@@ -41,7 +41,7 @@ describe('relay operations', () => {
       const sample = (name: string) => Number(lines.find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
       assert.equal(sample('relay_sessions_active'), 1);
       assert.equal(sample('relay_sessions_total'), 2);
-      assert.equal(sample('relay_bytes_total{direction="client_to_target"}'), 6);
+      assert.equal(sample('relay_bytes_total{direction="client_to_target"}'), CLIENT_HELLO_RECORD.length);
       assert.equal(sample('relay_bytes_total{direction="target_to_client"}'), 10);
       assert.equal(sample('relay_errors_total{code="POLICY"}'), 1);
       assert.equal(sample('relay_refusals_total{reason="port"}'), 1);
@@ -63,7 +63,7 @@ describe('relay operations', () => {
     const relay = await startTestRelay({ drainTimeoutMs: 5000, demoTargets: { peer: { host: '127.0.0.1', port: peer.port } } });
     try {
       const { connection, closed, events } = openAndRecord(relay.transport, { host: 'peer.test', port: 443 });
-      connection.write(CLIENT_HELLO_HEAD);
+      connection.write(CLIENT_HELLO_RECORD);
       await waitFor(() => events.some((e) => e.type === 'data'), 2000, 'echo');
       let closeResolved = false;
       const closing = relay.relay.close().then(() => (closeResolved = true));
@@ -89,7 +89,7 @@ describe('relay operations', () => {
     const relay = await startTestRelay({ drainTimeoutMs: 200, demoTargets: { peer: { host: '127.0.0.1', port: peer.port } } });
     try {
       const s = rawSession(relay.url, { host: 'peer.test', port: 443 });
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => s.events.some((e) => e.type === 'connected'), 2000, 'connected');
       const started = Date.now();
       await relay.close();
@@ -191,7 +191,7 @@ describe('relay operations', () => {
       writeFileSync(join(dataDir, 'targets.json'), JSON.stringify({ hello: { host: '127.0.0.1', port: peer.port } }));
       await waitFor(() => out.includes('"event":"demo-targets"'), 10_000, 'registry refresh');
       const s = rawSession(ready.url, { host: 'hello.test', port: 443 });
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => s.events.some((e) => e.type === 'fin'), 3000, 'demo answer');
       assert.equal(Buffer.concat(s.binary).toString(), 'demo answer');
       s.ws.close();

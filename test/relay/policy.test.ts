@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseHost, TargetPolicy, type PlanResult, type TargetPolicyOptions } from '../../server/relay/policy';
 import { unusedPort } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, PUBLIC_V4, PUBLIC_V6, errorEvent, rawSession, startTestRelay, type TestRelay } from './helpers';
+import { CLIENT_HELLO_RECORD, PUBLIC_V4, PUBLIC_V6, errorEvent, rawSession, startTestRelay, type TestRelay } from './helpers';
 
 /** A policy whose resolver is a table; nothing is ever dialed or really resolved here. */
 function policyWith(dns: Record<string, string[]>, overrides: Partial<TargetPolicyOptions> = {}): { policy: TargetPolicy; lookups: string[] } {
@@ -271,7 +271,7 @@ describe('relay policy through a running relay: loopback in every spelling', () 
   for (const host of forms) {
     test(`host=${host} is refused with a POLICY error and never dialed`, async () => {
       const session = rawSession(relay.url, { host, port: 443 });
-      session.ws.once('open', () => session.ws.send(CLIENT_HELLO_HEAD));
+      session.ws.once('open', () => session.ws.send(CLIENT_HELLO_RECORD));
       const { code } = await session.closed;
       const error = errorEvent(session.events);
       assert.equal(error?.code, 'POLICY', JSON.stringify(session.events));

@@ -18,7 +18,7 @@ import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_HELLO_HEAD, errorEvent, PUBLIC_V4, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+import { CLIENT_HELLO_RECORD, errorEvent, PUBLIC_V4, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
 import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
 /** A loopback TCP server that records what it receives (the stand-in target). */
@@ -56,10 +56,10 @@ describe('relay: a session opened without a target', () => {
     await s.opened;
     assert.equal(s.events.length, 0, 'the relay says nothing before it knows the target');
     s.ws.send(JSON.stringify({ type: 'connect', host: 'plain.test', port: 443 }));
-    s.ws.send(CLIENT_HELLO_HEAD);
+    s.ws.send(CLIENT_HELLO_RECORD);
     await waitFor(() => s.events.some((e) => e.type === 'connected'), 3000, 'connected');
-    await waitFor(() => Buffer.concat(target.received).length >= CLIENT_HELLO_HEAD.length, 3000, 'bytes at the target');
-    assert.deepEqual(Buffer.concat(target.received), CLIENT_HELLO_HEAD);
+    await waitFor(() => Buffer.concat(target.received).length >= CLIENT_HELLO_RECORD.length, 3000, 'bytes at the target');
+    assert.deepEqual(Buffer.concat(target.received), CLIENT_HELLO_RECORD);
     assert.deepEqual(
       s.events.map((e) => e.type),
       ['resolved', 'connected'],
@@ -71,7 +71,7 @@ describe('relay: a session opened without a target', () => {
   test('data before the connect request is a protocol error', async () => {
     const s = rawSession(relay.url, undefined);
     await s.opened;
-    s.ws.send(CLIENT_HELLO_HEAD);
+    s.ws.send(CLIENT_HELLO_RECORD);
     const { code } = await s.closed;
     assert.equal(code, 1002);
     assert.equal(errorEvent(s.events)?.reason, 'bad-control');

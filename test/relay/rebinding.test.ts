@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Server } from 'node:net';
 import { listenTcp, openAndRecord, eventTypes } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, PUBLIC_V4, errorEvent, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
+import { CLIENT_HELLO_RECORD, PUBLIC_V4, errorEvent, rawSession, startTestRelay, waitFor, type TestRelay } from './helpers';
 
 describe('relay: DNS rebinding', () => {
   let relay: TestRelay;
@@ -34,7 +34,7 @@ describe('relay: DNS rebinding', () => {
       const { connection, closed } = openAndRecord(r.transport, { host: 'rebind.example', port: 443 }, (event, conn) => {
         if (event.type === 'fin') conn.close();
       });
-      connection.write(CLIENT_HELLO_HEAD);
+      connection.write(CLIENT_HELLO_RECORD);
       const events = await closed;
       assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'fin', 'closed']);
       assert.deepEqual(r.lookups, ['rebind.example']);
@@ -55,7 +55,7 @@ describe('relay: DNS rebinding', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       const session = rawSession(relay.url, { host: 'flip.example', port: 443 });
-      session.ws.once('open', () => session.ws.send(CLIENT_HELLO_HEAD));
+      session.ws.once('open', () => session.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => session.events.some((e) => e.type === 'fin' || e.type === 'closed'), 3000, 'fin or closed');
       session.ws.close();
       await session.closed;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect as netConnect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { listenTcp, startUnresponsiveListener } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, errorEvent, httpGet, rawSession, startTestRelay, startWitnessedRelay, waitFor, type TestRelay, type Witness } from './helpers';
+import { CLIENT_HELLO_RECORD, errorEvent, httpGet, rawSession, startTestRelay, startWitnessedRelay, waitFor, type TestRelay, type Witness } from './helpers';
 
 describe('relay robustness: malformed input leaves the relay up and other sessions unaffected', () => {
   let stage: Awaited<ReturnType<typeof startWitnessedRelay>>;
@@ -70,7 +70,7 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     const dialsBefore = relay.dials.length;
     for (const target of [undefined, { host: '', port: 443 }, { host: 'echo.test', port: 'https' }, { host: 'a'.repeat(300), port: 443 }]) {
       const s = rawSession(relay.url, target);
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
       await s.closed;
       // Without a target the first frame must name one (docs/relay-protocol.md, preconnect):
       // data instead is a protocol error; a malformed target is the policy's refusal.
@@ -110,7 +110,7 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     const r = await startTestRelay({ demoTargets: { peer: { host: '127.0.0.1', port: peer.port } } });
     try {
       const s = rawSession(r.url, { host: 'peer.test', port: 443 });
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => s.events.some((e) => e.type === 'connected'), 2000, 'connected');
       s.ws.terminate();
       await waitFor(() => serverClosed, 2000, 'server side closed');
@@ -135,8 +135,8 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     // While they hang, the relay still serves health checks, new sessions and the witness.
     assert.equal((await httpGet(`http://127.0.0.1:${relay.relay.port}/healthz`)).status, 200);
     const fresh = rawSession(relay.url, { host: 'echo.test', port: 443 });
-    fresh.ws.once('open', () => fresh.ws.send(CLIENT_HELLO_HEAD));
-    await waitFor(() => Buffer.concat(fresh.binary).equals(CLIENT_HELLO_HEAD), 3000, 'fresh session echo');
+    fresh.ws.once('open', () => fresh.ws.send(CLIENT_HELLO_RECORD));
+    await waitFor(() => Buffer.concat(fresh.binary).equals(CLIENT_HELLO_RECORD), 3000, 'fresh session echo');
     fresh.ws.close();
     await witness.assertAlive();
     await waitFor(() => closedByRelay === 1000, 5000, 'the relay to close every half-open socket');

@@ -5,7 +5,7 @@ import { connect as tlsConnect, createServer as createTlsServer, type Server as 
 import type { TransportEvent } from '../../lib/transport/types';
 import { eventTypes, listenTcp, openAndRecord, receivedText, testCertificate, transportDuplex } from '../transport/helpers';
 import { waitFor } from '../helpers/wait';
-import { CLIENT_HELLO_HEAD, PUBLIC_V4, startTestRelay, type TestRelay } from './helpers';
+import { CLIENT_HELLO_RECORD, PUBLIC_V4, startTestRelay, type TestRelay } from './helpers';
 
 /** Events, leaving out the data the TLS handshake moves (segmenting is not part of the contract). */
 function controlEvents(events: TransportEvent[]): TransportEvent[] {
@@ -109,7 +109,7 @@ describe('relay: sessions end to end on loopback', () => {
     const { connection, closed } = openAndRecord(relay.transport, { host: 'fin.test', port: 443 }, (event, conn) => {
       if (event.type === 'fin') conn.close();
     });
-    connection.write(CLIENT_HELLO_HEAD);
+    connection.write(CLIENT_HELLO_RECORD);
     const events = await closed;
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'fin', 'closed']);
     assert.equal(receivedText(events), 'server bytes');
@@ -117,7 +117,7 @@ describe('relay: sessions end to end on loopback', () => {
 
   test('a server RST arrives as reset (not fin), after the last data byte', async () => {
     const { connection, closed } = openAndRecord(relay.transport, { host: 'rst.test', port: 443 });
-    connection.write(CLIENT_HELLO_HEAD);
+    connection.write(CLIENT_HELLO_RECORD);
     const events = await closed;
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);
     assert.equal(receivedText(events), 'server bytes');
@@ -125,23 +125,23 @@ describe('relay: sessions end to end on loopback', () => {
 
   test('a reset after 200 kB of data comes after every one of those bytes', async () => {
     const { connection, closed } = openAndRecord(relay.transport, { host: 'bulk-rst.test', port: 443 });
-    connection.write(CLIENT_HELLO_HEAD);
+    connection.write(CLIENT_HELLO_RECORD);
     const events = await closed;
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);
     assert.equal(receivedText(events).length, 200_000);
-    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: CLIENT_HELLO_HEAD.length, bytesReceived: 200_000 });
+    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: CLIENT_HELLO_RECORD.length, bytesReceived: 200_000 });
   });
 
   test('half-close: shutdown() delivers FIN after our bytes; the server answer and its fin still arrive', async () => {
     const { connection, closed } = openAndRecord(relay.transport, { host: 'half-close.test', port: 443 });
-    connection.write(CLIENT_HELLO_HEAD);
+    connection.write(CLIENT_HELLO_RECORD);
     connection.write(new TextEncoder().encode('last words'));
     connection.shutdown();
     const events = await closed;
-    assert.deepEqual(serverSawHalfClose, [CLIENT_HELLO_HEAD.toString('latin1') + 'last words']);
+    assert.deepEqual(serverSawHalfClose, [CLIENT_HELLO_RECORD.toString('latin1') + 'last words']);
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'fin', 'closed']);
     assert.equal(receivedText(events), 'answer after your FIN');
-    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: 16, bytesReceived: 21 });
+    assert.deepEqual(events.at(-1), { type: 'closed', bytesSent: CLIENT_HELLO_RECORD.length + 10, bytesReceived: 21 });
   });
 
   test('the session log records target, address, bytes and close reason, never payload', async () => {
@@ -150,7 +150,7 @@ describe('relay: sessions end to end on loopback', () => {
     const { connection, closed } = openAndRecord(relay.transport, { host: 'fin.test', port: 443 }, (event, conn) => {
       if (event.type === 'fin') conn.close();
     });
-    connection.write(Buffer.concat([CLIENT_HELLO_HEAD, Buffer.from('SECRET-PAYLOAD')]));
+    connection.write(Buffer.concat([CLIENT_HELLO_RECORD, Buffer.from('SECRET-PAYLOAD')]));
     await closed;
     // The relay writes the record when it has closed both sides, which may come after our close.
     await waitFor(() => sessionRecords().length > before, 3000, 'the session record');
@@ -158,7 +158,7 @@ describe('relay: sessions end to end on loopback', () => {
     assert.ok(record, 'a session record');
     assert.equal(record.client, '127.0.0.1');
     assert.equal(record.remote, `127.0.0.1:${finPort}`);
-    assert.equal(record.bytesSent, 20);
+    assert.equal(record.bytesSent, CLIENT_HELLO_RECORD.length + 'SECRET-PAYLOAD'.length);
     assert.equal(record.bytesReceived, 12);
     assert.equal(typeof record.durationMs, 'number');
     assert.ok(typeof record.close === 'string');

@@ -9,7 +9,7 @@ import { RelayMetrics } from '../../server/relay/metrics';
 import { TargetPolicy } from '../../server/relay/policy';
 import { RelaySession } from '../../server/relay/session';
 import { listenTcp } from '../transport/helpers';
-import { CLIENT_HELLO_HEAD, PUBLIC_V4, rawSession, startTestRelay, waitFor } from './helpers';
+import { CLIENT_HELLO_RECORD, PUBLIC_V4, rawSession, startTestRelay, waitFor } from './helpers';
 
 type Peer = Awaited<ReturnType<typeof listenTcp>>;
 
@@ -125,8 +125,8 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
       for (const host of ['echo.test', 'www.example.com']) {
         order.length = 0;
         const s = rawSession(relay.url, { host, port: 443 });
-        s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
-        await waitFor(() => Buffer.concat(s.binary).equals(CLIENT_HELLO_HEAD), 3000, `echo through ${host}`);
+        s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
+        await waitFor(() => Buffer.concat(s.binary).equals(CLIENT_HELLO_RECORD), 3000, `echo through ${host}`);
         assert.deepEqual(
           order,
           host === 'echo.test' ? ['dial 127.0.0.1', 'attach'] : ['resolve www.example.com', `dial ${PUBLIC_V4}`, 'attach'],
@@ -175,8 +175,8 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
       );
       // The client's one slot is free again: a proper session is admitted and works.
       const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
-      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_HEAD));
-      await waitFor(() => Buffer.concat(s.binary).equals(CLIENT_HELLO_HEAD), 3000, 'echo');
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
+      await waitFor(() => Buffer.concat(s.binary).equals(CLIENT_HELLO_RECORD), 3000, 'echo');
       assert.deepEqual(
         s.events.map((e) => e.type),
         ['resolved', 'connected'],

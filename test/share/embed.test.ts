@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import { tEn } from '../helpers/i18n';
 import assert from 'node:assert/strict';
 import { embedPath, EMBED_HEIGHT, EMBED_WIDTH, iframeSnippet, isHeightMessage, oembedForResult, resultIdFromUrl, SAVED_EMBED_SANDBOX } from '../../lib/share/embed';
-import { publicOrigin } from '../../lib/share/origin';
+import { publicOrigin, publicUrlProblem } from '../../lib/share/origin';
 import { runDescription, runTitle } from '../../lib/share/describe';
 import { iisRustlsTrace, tls13OkTrace } from '../view/fixtures/traces';
 
@@ -66,17 +66,29 @@ describe('oEmbed', () => {
 
 describe('public origin of links', () => {
   const headers = (entries: Record<string, string>) => new Headers(entries);
+  const forged = { host: 'tls.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
 
-  it('prefers PUBLIC_URL, then the proxy’s forwarded host and scheme, then Host', () => {
+  it('is PUBLIC_URL’s origin whatever the request says', () => {
     assert.equal(publicOrigin(headers({ host: '10.0.0.5:3000' }), { PUBLIC_URL: 'https://tls.example/some/path' }), 'https://tls.example');
-    assert.equal(publicOrigin(headers({ host: '10.0.0.5:3000', 'x-forwarded-host': 'tls.example', 'x-forwarded-proto': 'https' })), 'https://tls.example');
-    assert.equal(publicOrigin(headers({ host: '127.0.0.1:3000' })), 'http://127.0.0.1:3000');
-    assert.equal(publicOrigin(headers({ host: '[::1]:3000', 'x-forwarded-proto': 'https, http' })), 'https://[::1]:3000');
+    assert.equal(publicOrigin(headers({ ...forged, host: 'evil.example' }), { PUBLIC_URL: 'https://tls.example' }), 'https://tls.example');
   });
 
-  it('ignores header values that are not a host name (no markup or paths in links)', () => {
-    assert.equal(publicOrigin(headers({ host: 'tls.example', 'x-forwarded-host': 'evil.example/"><script>' })), 'http://tls.example');
-    assert.equal(publicOrigin(headers({ host: 'tls.example', 'x-forwarded-proto': 'javascript' })), 'http://tls.example');
+  it('never believes X-Forwarded-Host or X-Forwarded-Proto (the app cannot tell who sent them)', () => {
+    assert.equal(publicOrigin(headers(forged)), 'http://tls.example');
+    assert.equal(publicOrigin(headers({ host: '[::1]:3000', 'x-forwarded-proto': 'https' })), 'http://[::1]:3000');
+  });
+
+  it('falls back to Host in development, ignoring values that are not a host name', () => {
+    assert.equal(publicOrigin(headers({ host: '127.0.0.1:3000' })), 'http://127.0.0.1:3000');
+    assert.equal(publicOrigin(headers({ host: 'evil.example/"><script>' })), 'http://localhost');
+    assert.equal(publicOrigin(headers({ host: 'tls.example' }), { PUBLIC_URL: 'javascript:alert(1)' }), 'http://tls.example');
+  });
+
+  it('makes production refuse to start without a usable PUBLIC_URL', () => {
+    assert.match(publicUrlProblem({ NODE_ENV: 'production' }) ?? '', /PUBLIC_URL is not set/);
+    assert.match(publicUrlProblem({ NODE_ENV: 'production', PUBLIC_URL: 'tls.example' }) ?? '', /not an http\(s\) URL/);
+    assert.equal(publicUrlProblem({ NODE_ENV: 'production', PUBLIC_URL: 'https://tls.example' }), undefined);
+    assert.equal(publicUrlProblem({ NODE_ENV: 'development' }), undefined);
   });
 });
 

@@ -1,23 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { connection } from 'next/server';
+import { relayLocation } from '@/lib/share/relayLocation';
 import { DEFAULT_DEMO_DATA_DIR, demoCredentialPaths } from '@/server/demo/registry';
 import type { RunConfig } from '@/lib/run/runConfig';
 
 /**
  * GET /api/run-config: what a run in the browser needs from this server (RunConfig in
- * lib/run/runConfig.ts), read at request time so one build serves any deployment.
+ * lib/run/runConfig.ts), read at request time so one build serves any deployment. Where the relay
+ * is comes from lib/share/relayLocation.ts (also the pages' CSP connect-src).
  */
-function relayPort(): number {
-  const port = Number(process.env.RELAY_PORT ?? 8090);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : 8090;
-}
 
 export async function GET() {
   await connection();
-  const config: RunConfig = {
-    relayUrl: process.env.RELAY_PUBLIC_URL || process.env.NEXT_PUBLIC_RELAY_URL || undefined,
-    relayPort: relayPort(),
-  };
+  const config: RunConfig = { ...relayLocation(process.env) };
   const paths = demoCredentialPaths(process.env.TLSPG_DEMO_DIR ?? process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
   try {
     const [rootCaPem, clientCertPem, clientKeyPem] = await Promise.all([
