@@ -1,12 +1,12 @@
 /**
  * Refused sessions must not hold sockets (issue: 300 raw upgrades from one address that never read
  * the reply kept 300 files open in the relay for the 30 s close handshake). The relay runs as its
- * own process, as deployed; we count its open file descriptors in /proc while one client opens
+ * own process, as deployed; we count its open sockets in /proc while one client opens
  * 300 upgrades over loopback and reads nothing.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { RELAY_PATH, RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol';
@@ -14,9 +14,19 @@ import { RELAY_PATH, RELAY_SUBPROTOCOL } from '../../lib/transport/relayProtocol
 const CAP = 48;
 const ATTEMPTS = 300;
 const LINGER_MS = 300;
+const TRANSIENT = 8;
 
-function openFiles(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
+/** The relay's open sockets (file descriptors that link to socket:[inode]), read from /proc. */
+function openSockets(pid: number): number {
+  let sockets = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) sockets += 1;
+    } catch {
+      // Closed between the listing and the readlink.
+    }
+  }
+  return sockets;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -70,25 +80,30 @@ describe('relay: every socket counts', () => {
     relay.kill('SIGKILL');
   });
 
-  it(`keeps its open files under the connection cap through ${ATTEMPTS} refused upgrades that are never read, and frees them`, async () => {
+  it(`keeps its open sockets under the connection cap through ${ATTEMPTS} refused upgrades that are never read, and frees them`, async () => {
     const pid = relay.pid!;
-    const baseline = openFiles(pid);
+    const baseline = openSockets(pid);
     const clients: Socket[] = [];
+    // Sampled every 5 ms: a connection over the cap is accepted by the kernel and closed in the
+    // same event-loop turn, so a sample may catch a few of those on their way out (TRANSIENT).
     let peak = baseline;
-    const sampler = setInterval(() => (peak = Math.max(peak, openFiles(pid))), 5);
+    const sampler = setInterval(() => (peak = Math.max(peak, openSockets(pid))), 5);
+    // Held after each burst has been dealt with: never above the cap.
+    let held = baseline;
     try {
       // In bursts of 30, as fast as loopback allows; the client keeps every socket open.
       for (let i = 0; i < ATTEMPTS; i += 30) {
         clients.push(...(await Promise.all(Array.from({ length: 30 }, () => silentUpgrade(port)))));
-        peak = Math.max(peak, openFiles(pid));
+        await sleep(20);
+        held = Math.max(held, openSockets(pid));
       }
       await sleep(LINGER_MS + 200);
-      peak = Math.max(peak, openFiles(pid));
       // The two admitted sessions (rate 2 per minute) may stay; every refused one is gone.
-      const settled = openFiles(pid);
-      assert.ok(peak <= baseline + CAP, `peak ${peak} open files, baseline ${baseline}, cap ${CAP}`);
-      assert.ok(settled <= baseline + 2, `${settled} open files once refusals lingered ${LINGER_MS} ms (baseline ${baseline})`);
-      assert.ok(peak > baseline + 2, 'the upgrades reached the relay at all');
+      const settled = openSockets(pid);
+      assert.ok(held <= baseline + CAP, `${held} open sockets after a burst, baseline ${baseline}, cap ${CAP}`);
+      assert.ok(peak <= baseline + CAP + TRANSIENT, `peak ${peak} open sockets, baseline ${baseline}, cap ${CAP}`);
+      assert.ok(settled <= baseline + 2, `${settled} open sockets once refusals lingered ${LINGER_MS} ms (baseline ${baseline})`);
+      assert.ok(held > baseline + CAP / 2, 'the upgrades reached the relay at all');
     } finally {
       clearInterval(sampler);
       for (const c of clients) c.destroy();
