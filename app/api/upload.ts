@@ -3,10 +3,26 @@ import { gunzipSync } from 'node:zlib';
 /**
  * Reading an upload (a trace for /api/results, a bundle for /api/bundles): JSON, or gzip of it
  * with Content-Encoding: gzip as the page sends it, never buffering more than the size cap.
+ *
+ * Content-Type must be application/json: a form or text/plain POST is a "simple" request that any
+ * site can make a visitor's browser send without a CORS preflight (Fetch §3.2.3, CORS-safelisted
+ * request-header), so accepting one would let any page save things in a visitor's name.
  */
 
-export function errorResponse(status: number, code: string, error: string): Response {
-  return Response.json({ error, code }, { status, headers: { 'Cache-Control': 'no-store' } });
+export function errorResponse(status: number, code: string, error: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error, code }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}
+
+/** The 415 for an upload that is not application/json, or undefined when it is. */
+export function notJson(request: Request, what: string): Response | undefined {
+  if ((request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase() === 'application/json') return undefined;
+  // The body is not read: the connection closes rather than carry its bytes into the next request.
+  return errorResponse(415, 'UNSUPPORTED_MEDIA_TYPE', `Send the ${what} with Content-Type: application/json.`, { Connection: 'close' });
+}
+
+/** Headers of a refusal: a body left partly unread means the connection cannot carry another request. */
+export function refusalHeaders(error: TooLarge): Record<string, string> {
+  return error.unread ? { Connection: 'close' } : {};
 }
 
 export function describeBytes(bytes: number): string {
@@ -14,8 +30,12 @@ export function describeBytes(bytes: number): string {
 }
 
 export class TooLarge extends Error {
-  /** The size the request declared (Content-Length), when it did. */
-  constructor(readonly declared?: number) {
+  constructor(
+    /** The size the request declared (Content-Length), when it did. */
+    readonly declared?: number,
+    /** Body bytes are still unread on the connection: it cannot carry another request. */
+    readonly unread = false,
+  ) {
     super('too large');
   }
 }
@@ -42,7 +62,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
 /** The body's bytes as sent, at most `maxBytes`; the declared size says how large a refused one was (not for gzip). */
 async function readRaw(request: Request, maxBytes: number, gzip: boolean): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge(gzip ? undefined : declared);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new TooLarge(gzip ? undefined : declared, true);
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -52,8 +72,11 @@ async function readRaw(request: Request, maxBytes: number, gzip: boolean): Promi
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
+      // The rest of the body is left unread (reading an attacker's gigabytes to keep a connection
+      // alive is not worth it), so the answer closes the connection (RFC 9112 §9.6) instead of a
+      // keep-alive whose next request would meet the body's tail.
       await reader.cancel();
-      throw new TooLarge();
+      throw new TooLarge(undefined, true);
     }
     chunks.push(value);
   }

@@ -129,9 +129,10 @@ export interface OEmbedRich {
   html: string;
   width: number;
   height: number;
-  thumbnail_url: string;
-  thumbnail_width: number;
-  thumbnail_height: number;
+  /** Present only when the preview image fits maxwidth × maxheight (all three, or none: oEmbed §2.3.4). */
+  thumbnail_url?: string;
+  thumbnail_width?: number;
+  thumbnail_height?: number;
   cache_age: number;
 }
 
@@ -139,7 +140,10 @@ export const PROVIDER_NAME = 'TLS Playground';
 
 /**
  * The oEmbed answer for a saved result. maxwidth/maxheight (oEmbed §2.2) shrink the iframe, never
- * grow it. Saved results are immutable, so consumers may cache the answer for a long time.
+ * grow it, and bound the thumbnail as well (§2.3.4: the thumbnail must respect them too). The
+ * preview image has one size, so when it does not fit the answer has no thumbnail, rather than
+ * one whose stated size is not the image's. Saved results are immutable, so consumers may cache
+ * the answer for a long time.
  */
 export function oembedForResult(
   origin: string,
@@ -172,6 +176,7 @@ function oembedFor(
 ): OEmbedRich {
   const width = Math.max(1, Math.min(EMBED_WIDTH, maxWidth ?? EMBED_WIDTH));
   const height = Math.max(1, Math.min(EMBED_HEIGHT, maxHeight ?? EMBED_HEIGHT));
+  const thumbnailFits = thumbnail.width <= (maxWidth ?? Infinity) && thumbnail.height <= (maxHeight ?? Infinity);
   return {
     version: '1.0',
     type: 'rich',
@@ -181,9 +186,11 @@ function oembedFor(
     html: iframeSnippet({ src: `${origin}${embed}`, title, width, height }),
     width,
     height,
-    thumbnail_url: `${origin}${preview}`,
-    thumbnail_width: thumbnail.width,
-    thumbnail_height: thumbnail.height,
+    ...(thumbnailFits && {
+      thumbnail_url: `${origin}${preview}`,
+      thumbnail_width: thumbnail.width,
+      thumbnail_height: thumbnail.height,
+    }),
     cache_age: 86_400,
   };
 }

@@ -1,6 +1,6 @@
 import type { ResultStore } from './types';
 
-export { StoreError, DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH } from './types';
+export { StoreError, DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, uploadLimit } from './types';
 export type { ResultStore, SavedBundle, SavedResult, StoredArtifact, StoredBundle, StoreErrorCode } from './types';
 
 /** Where the SQLite store lives when RESULTS_DB is not set (relative to the working directory). */

@@ -5,7 +5,7 @@ import type { Trace } from '../../lib/trace/schema';
 import type { TraceV1 } from '../../lib/trace/migrate';
 import { checkTrace, TraceFormatError, validateTrace } from '../../lib/trace/validate';
 import { BUNDLE_SCHEMA, BUNDLE_VERSION, parseBundleJson, validateBundle, type Bundle, type BundleKind } from '../../lib/bundle/bundle';
-import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, type ResultStore, type SavedBundle, type SavedResult, type StoredArtifact, type StoredBundle } from './types';
+import { DEFAULT_MAX_BYTES, MAX_ARTIFACT_KEY_LENGTH, StoreError, uploadLimit, type ResultStore, type SavedBundle, type SavedResult, type StoredArtifact, type StoredBundle } from './types';
 
 /**
  * What both stores do before and after touching their database: validate, canonicalize, cap the
@@ -48,6 +48,14 @@ function tooLarge(what: string, bytes: number, maxBytes: number): StoreError {
   return new StoreError('TOO_LARGE', `${what} is ${formatBytes(bytes)}; saved results are limited to ${formatBytes(maxBytes)}.`);
 }
 
+/** Uploads are measured by what would be stored (the compact form); text this large is not parsed. */
+function uploadTooLarge(uploadBytes: number, maxBytes: number): StoreError {
+  return new StoreError(
+    'TOO_LARGE',
+    `The upload is ${formatBytes(uploadBytes)}; this server reads uploads up to ${formatBytes(uploadLimit(maxBytes))} (saved results are limited to ${formatBytes(maxBytes)} in their compact form).`,
+  );
+}
+
 function invalid(err: unknown): never {
   if (err instanceof TraceFormatError) throw new StoreError('INVALID', `Not saved: ${err.message}`, { cause: err });
   throw err;
@@ -70,10 +78,15 @@ export function snapshotOf(trace: unknown, maxBytes: number): Snapshot {
   return { id: resultId(json), json, sizeBytes };
 }
 
-/** Parses and validates an uploaded JSON text; refuses oversized text before parsing it. */
+/**
+ * Parses and validates an uploaded JSON text (full or compact form). The cap is on the compact form
+ * that is stored; text beyond uploadLimit() is refused before it is parsed.
+ */
 export function snapshotOfJson(text: string, maxBytes: number): Snapshot {
   const uploadBytes = Buffer.byteLength(text, 'utf8');
-  if (uploadBytes > maxBytes) throw tooLarge('The upload', uploadBytes, maxBytes);
+  if (uploadBytes > uploadLimit(maxBytes)) {
+    throw uploadTooLarge(uploadBytes, maxBytes);
+  }
   let trace: Trace | TraceV1;
   try {
     trace = parseTraceJsonAsWritten(text);
@@ -138,7 +151,7 @@ export function bundleSnapshotOf(bundle: unknown, maxBytes: number): BundleSnaps
 /** Parses and validates an uploaded bundle; refuses oversized text before parsing it. */
 export function bundleSnapshotOfJson(text: string, maxBytes: number): BundleSnapshot {
   const uploadBytes = Buffer.byteLength(text, 'utf8');
-  if (uploadBytes > maxBytes) throw tooLarge('The upload', uploadBytes, maxBytes);
+  if (uploadBytes > uploadLimit(maxBytes)) throw uploadTooLarge(uploadBytes, maxBytes);
   let bundle: Bundle;
   try {
     bundle = parseBundleJson(text);

@@ -91,3 +91,15 @@ export class StoreError extends Error {
  * and plaintext (~4.2 bytes of JSON per body byte), so this keeps responses up to ~1.9 MB.
  */
 export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The cap applies to what is stored, the compact form; an upload may be the full trace (the CLI's
+ * --json, indented), which holds each response byte four times as hex instead of twice. So an
+ * upload is read up to this many times the cap (and a gzip one unpacked up to it) before it is
+ * parsed and compacted, and only then measured against the cap.
+ */
+export const UPLOAD_FACTOR = 4;
+
+export function uploadLimit(maxBytes: number): number {
+  return maxBytes * UPLOAD_FACTOR;
+}

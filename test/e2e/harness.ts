@@ -131,7 +131,7 @@ export interface Stack extends Servers {
 /**
  * The servers alone, for a test that drives a browser other than chromium (test/e2e/firefox.test.ts).
  */
-export async function startServers(): Promise<Servers> {
+export async function startServers(options: { env?: Record<string, string> } = {}): Promise<Servers> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await ensureBuild();
 
@@ -146,7 +146,7 @@ export async function startServers(): Promise<Servers> {
 
   const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, PUBLIC_URL: baseUrl, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production' },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, PUBLIC_URL: baseUrl, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let nextOutput = '';

@@ -18,6 +18,8 @@ import { iisRustlsTrace } from '../view/fixtures/traces';
 import { ensureTshark, tsharkFields } from '../export/tshark';
 import { freePort, RESULTS_DIR, screenshotPath, startStack, type Stack } from './harness';
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
 let stack: Stack;
 let dbDir: string;
 let host: { server: Server; origin: string; page: string };
@@ -188,7 +190,7 @@ describe('saving a run and opening its link', () => {
         { seq: 1, timeMs: 40, direction: 'server->client', layer: 'alert', title: 'Alert: handshake_failure (fatal)', bytes: { hex: '0228' } },
       ],
     };
-    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify(old) });
+    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(old) });
     assert.equal(response.status, 201);
     const { url } = (await response.json()) as { url: string };
     const page = await stack.newPage();
@@ -246,15 +248,15 @@ describe('saving a run and opening its link', () => {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { code: string }).code, 'NOT_FOUND');
 
-    const malformed = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: '{"schema": "tls-playground/trace", ' });
+    const malformed = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: '{"schema": "tls-playground/trace", ' });
     assert.equal(malformed.status, 400);
     assert.match(((await malformed.json()) as { error: string }).error, /not valid JSON/);
-    const notATrace = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify({ hello: 'world' }) });
+    const notATrace = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ hello: 'world' }) });
     assert.equal(notATrace.status, 400);
     assert.match(((await notATrace.json()) as { error: string }).error, /not a TLS Playground trace/);
-    const oversized = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: 'x'.repeat(8 * 1024 * 1024 + 1) });
+    const oversized = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ ...iisRustlsTrace(), padding: 'x'.repeat(8 * 1024 * 1024) }) });
     assert.equal(oversized.status, 413);
-    assert.match(((await oversized.json()) as { error: string }).error, /larger than 8\.0 MiB, the limit for saved results \(it is 8\.0 MiB\)/);
+    assert.match(((await oversized.json()) as { error: string }).error, /^The trace is 8\.0 MiB; saved results are limited to 8\.0 MiB\.$/);
   });
 
   it('takes a gzip upload (as the page sends it), and refuses a gzip bomb, broken gzip and unknown encodings', async () => {
@@ -262,18 +264,19 @@ describe('saving a run and opening its link', () => {
     const gzipped = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gzipSync(JSON.stringify(trace)) });
     assert.ok(gzipped.status === 201 || gzipped.status === 200, String(gzipped.status));
     const { id } = (await gzipped.json()) as { id: string };
-    const plain = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify(trace) });
+    const plain = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(trace) });
     assert.equal(((await plain.json()) as { id: string }).id, id, 'the same trace, however it was sent, is the same result');
-    // 9 MiB of JSON that packs into a few KB: refused after unpacking 8 MiB, not after unpacking it all.
-    const bomb = gzipSync(JSON.stringify({ ...trace, padding: ' '.repeat(9 * 1024 * 1024) }));
+    // 33 MiB of JSON that packs into some 33 KB: refused after unpacking 32 MiB (four times the
+    // 8 MiB cap on the compact form), not after unpacking it all.
+    const bomb = gzipSync(JSON.stringify({ ...trace, padding: ' '.repeat(33 * 1024 * 1024) }));
     assert.ok(bomb.length < 64 * 1024);
-    const refused = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'gzip' }, body: bomb });
+    const refused = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, body: bomb });
     assert.equal(refused.status, 413);
-    assert.match(((await refused.json()) as { error: string }).error, /larger than 8\.0 MiB, the limit for saved results: a large response body/);
-    const broken = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'gzip' }, body: JSON.stringify(trace) });
+    assert.match(((await refused.json()) as { error: string }).error, /larger than 32\.0 MiB, the most this server reads for a saved result: a large response body/);
+    const broken = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, body: JSON.stringify(trace) });
     assert.equal(broken.status, 400);
     assert.match(((await broken.json()) as { error: string }).error, /says it is gzip but does not unpack/);
-    const brotli = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Encoding': 'br' }, body: 'x' });
+    const brotli = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { ...JSON_TYPE, 'Content-Encoding': 'br' }, body: 'x' });
     assert.equal(brotli.status, 400);
     assert.match(((await brotli.json()) as { error: string }).error, /Content-Encoding br is not supported/);
   });

@@ -64,6 +64,25 @@ describe('oEmbed', () => {
   });
 });
 
+describe('oEmbed thumbnail and maxwidth/maxheight', () => {
+  const thumbnail = { width: 1200, height: 630 };
+
+  it('gives the preview image when no bound is asked for, or when it fits the bounds', () => {
+    for (const bounds of [{}, { maxWidth: 1200, maxHeight: 630 }, { maxWidth: 4000 }]) {
+      const answer = oembedForResult('https://tls.example', ID, 't', { ...bounds, thumbnail });
+      assert.deepEqual([answer.thumbnail_url, answer.thumbnail_width, answer.thumbnail_height], [`https://tls.example/r/${ID}/preview.png`, 1200, 630]);
+    }
+  });
+
+  it('leaves the thumbnail out when it does not fit (oEmbed §2.3.4), with all three fields gone', () => {
+    for (const bounds of [{ maxWidth: 400, maxHeight: 300 }, { maxWidth: 1199 }, { maxHeight: 629 }]) {
+      const answer = oembedForResult('https://tls.example', ID, 't', { ...bounds, thumbnail });
+      assert.ok(!('thumbnail_url' in answer) && !('thumbnail_width' in answer) && !('thumbnail_height' in answer), JSON.stringify(bounds));
+      assert.ok(answer.width <= (bounds.maxWidth ?? Infinity) && answer.height <= (bounds.maxHeight ?? Infinity));
+    }
+  });
+});
+
 describe('public origin of links', () => {
   const headers = (entries: Record<string, string>) => new Headers(entries);
   const forged = { host: 'tls.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };

@@ -100,7 +100,10 @@ export function resultStoreContract(name: string, backend: () => Backend): void 
         const big = uniqueTrace(4096);
         const kib = (Buffer.byteLength(canonicalTraceJson(big)) / 1024).toFixed(1);
         await rejectsWith(store.save(big), 'TOO_LARGE', new RegExp(`^The trace is ${kib.replace('.', '\\.')} KiB; saved results are limited to 4\\.0 KiB\\.$`));
-        await rejectsWith(store.saveJson(traceToJson(big)), 'TOO_LARGE', /^The upload is \d+\.\d KiB; saved results are limited to 4\.0 KiB\.$/);
+        // An upload is measured like the object: by the compact form that would be stored.
+        await rejectsWith(store.saveJson(traceToJson(big)), 'TOO_LARGE', /^The trace is \d+\.\d KiB; saved results are limited to 4\.0 KiB\.$/);
+        // Text beyond four times the cap is not even parsed.
+        await rejectsWith(store.saveJson(' '.repeat(4 * 4096 + 1)), 'TOO_LARGE', /^The upload is 16\.0 KiB; this server reads uploads up to 16\.0 KiB \(saved results are limited to 4\.0 KiB in their compact form\)\.$/);
         const id = createHash('sha256').update(canonicalTraceJson(big)).digest('base64url').slice(0, 22);
         assert.equal(await store.get(id), null);
         assert.equal((await store.save(uniqueTrace(64))).created, true, 'a small trace still fits');

@@ -10,7 +10,7 @@ import { BYTE_REFS, compactTrace, type CompactTrace } from '../../lib/trace/comp
 import type { Step, StepContent, Trace } from '../../lib/trace/schema';
 import { TraceFormatError } from '../../lib/trace/validate';
 import type { TestPki } from '../../server/pki/testPki';
-import { snapshotOf } from '../../server/store/snapshot';
+import { snapshotOf, snapshotOfJson } from '../../server/store/snapshot';
 import { sharedTestPki } from '../helpers/pki';
 import { runAgainst, startNodeHttpsServer, type RunningServer } from '../helpers/tlsServers';
 import { tls13OkTrace } from '../view/fixtures/traces';
@@ -112,3 +112,16 @@ function fakeLarge(): Trace {
   at({ direction: 'server->client', layer: 'http', kind: 'http', data: { message: 'response', status: 200, reason: 'OK' }, bytes: { hex: chunk(1) + chunk(2) } });
   return { ...base, steps };
 }
+
+describe('the size cap applies to the compact form, not to the upload', () => {
+  test('a full trace printed as the CLI prints it (--json) is saved when its compact form fits the cap', async () => {
+    const trace = await run('/large', ['TLSv1.3']);
+    const compactBytes = Buffer.byteLength(canonicalTraceJson(compactTrace(trace)));
+    const upload = JSON.stringify(trace, null, 2);
+    const cap = compactBytes + 1024;
+    assert.ok(Buffer.byteLength(upload) > cap, `the upload (${Buffer.byteLength(upload)} bytes) is over the cap (${cap})`);
+    const saved = snapshotOfJson(upload, cap);
+    assert.equal(saved.sizeBytes, compactBytes);
+    assert.throws(() => snapshotOfJson(upload, compactBytes - 1), /^StoreError: The trace is .*; saved results are limited to/);
+  });
+});

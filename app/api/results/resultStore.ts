@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_BYTES } from '@/server/store';
+import { DEFAULT_MAX_BYTES, uploadLimit } from '@/server/store';
 import { sharedStore } from '@/server/share/instance';
 
 /**
@@ -8,10 +8,14 @@ import { sharedStore } from '@/server/share/instance';
  */
 export const resultStore = sharedStore;
 
-/** The upload size cap the store applies (RESULTS_MAX_BYTES, default 8 MiB), for reading bodies. */
+/**
+ * The most of an upload the API reads (and unpacks): four times the cap on what is stored
+ * (RESULTS_MAX_BYTES, default 8 MiB, applied by the store to the compact form), since a full trace
+ * holds its response bytes twice as often as the compact one.
+ */
 export function maxUploadBytes(): number {
   const configured = Number(process.env.RESULTS_MAX_BYTES);
-  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_BYTES;
+  return uploadLimit(Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_BYTES);
 }
 
 /** The saved trace with this id, or null when there is none (any string is safe to ask about). */

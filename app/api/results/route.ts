@@ -1,7 +1,7 @@
 import { StoreError } from '@/server/store';
 import { resultPath } from '@/lib/share/embed';
 import { publicOrigin } from '@/lib/share/origin';
-import { describeBytes, errorResponse, NotReadable, readBody, TooLarge } from '../upload';
+import { describeBytes, errorResponse, NotReadable, notJson, readBody, refusalHeaders, TooLarge } from '../upload';
 import { maxUploadBytes, resultStore } from './resultStore';
 
 /**
@@ -10,12 +10,20 @@ import { maxUploadBytes, resultStore } from './resultStore';
  *   201 {id, url, created: true}   saved now
  *   200 {id, url, created: false}  this exact trace was saved before (same id)
  *   400 {error, code: "INVALID"}   not JSON, or JSON that is not a trace, or not gzip as it says
- *   413 {error, code: "TOO_LARGE"} over the size cap (RESULTS_MAX_BYTES, default 8 MiB), sent or unpacked
+ *   413 {error, code: "TOO_LARGE"} the trace's compact form is over the cap (RESULTS_MAX_BYTES,
+ *                                  default 8 MiB), or the upload is over four times it, sent or unpacked
+ *   415 {error, code: "UNSUPPORTED_MEDIA_TYPE"} the Content-Type is not application/json
  *   503 {error, code: "UNAVAILABLE"} the database cannot be reached
  * Every error body has one sentence in `error` that the page shows as it is.
+ *
+ * Content-Type must be application/json: a form or text/plain POST is a "simple" request that any
+ * site can make a visitor's browser send without a CORS preflight (Fetch §3.2.3, CORS-safelisted
+ * request-header), so accepting one would let any page save results in a visitor's name.
  */
 
 export async function POST(request: Request): Promise<Response> {
+  const refused = notJson(request, 'trace');
+  if (refused) return refused;
   const maxBytes = maxUploadBytes();
   let text: string;
   try {
@@ -26,7 +34,8 @@ export async function POST(request: Request): Promise<Response> {
       return errorResponse(
         413,
         'TOO_LARGE',
-        `The upload is larger than ${describeBytes(maxBytes)}, the limit for saved results${size}: a large response body makes a large trace. Keep it as a file instead (Save this trace).`,
+        `The upload is larger than ${describeBytes(maxBytes)}, the most this server reads for a saved result${size}: a large response body makes a large trace. Keep it as a file instead (Save this trace).`,
+        refusalHeaders(error),
       );
     }
     if (error instanceof NotReadable) return errorResponse(400, 'INVALID', error.message);
