@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { checkTarget, describeForm, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { RunView } from '@/components/run/RunView';
 import { useLiveRuns } from '@/components/run/useLiveRuns';
@@ -11,8 +11,23 @@ import { useTranslate } from '@/components/i18n/useTranslate';
  * it happens, in the compact layout. It runs in this frame exactly as the playground does (the
  * engine, then the relay), so the frame needs its own origin: embed it with allow-same-origin.
  */
+/**
+ * Whether this page is framed by a page of another origin (or an opaque one: a sandboxed frame).
+ * Reading a cross-origin top's location throws (HTML §7.2.3.1, cross-origin objects).
+ */
+function framedByAnotherSite(): boolean {
+  if (window.top === window.self) return false;
+  try {
+    return window.top?.location.origin !== window.location.origin;
+  } catch {
+    return true;
+  }
+}
+
 export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }) {
   const say = useTranslate();
+  /** run=1 was asked for but not honoured: another site framed us, so the visitor must click. */
+  const [heldBack, setHeldBack] = useState(false);
   const { runs, start } = useLiveRuns(1);
   const [state] = runs;
   const target = checkTarget(form.url);
@@ -23,7 +38,10 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
   }, [form, start]);
 
   useEffect(() => {
-    if (autorun) void run();
+    // A live run opens a relay session from this site's origin: a page of another site must not
+    // start one on the visitor's behalf just by framing us, so there run=1 waits for a click.
+    if (autorun && framedByAnotherSite()) setHeldBack(true);
+    else if (autorun) void run();
   }, [autorun, run]);
 
   if (!target.ok) {
@@ -51,6 +69,11 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
           {state.status === 'running' ? 'Running…' : state.status === 'idle' ? 'Run live' : 'Run again'}
         </button>
       </div>
+      {heldBack && state.status === 'idle' && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="run-held-back">
+          This page is shown inside another site, so the handshake starts only when you press Run live.
+        </p>
+      )}
       {state.status === 'failed' && (
         <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300">
           The run could not start: {state.message}

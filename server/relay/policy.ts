@@ -263,7 +263,17 @@ export class TargetPolicy {
     const shown = input === ip ? text : `${input.toString()} (${text})`;
     if (this.own.has(text)) return { code: 'POLICY', reason: 'own-address', message: `${shown}, an address of the relay itself` };
     if (matchesCidr(ip, this.denyCidrs)) return { code: 'POLICY', reason: 'denied-address', message: `${shown}, which is on the relay's deny list` };
-    if (matchesCidr(ip, this.allowCidrs)) return undefined;
+    if (matchesCidr(ip, this.allowCidrs)) {
+      // Not even RELAY_ALLOW opens this machine itself: every loopback address (127.0.0.0/8 and
+      // ::1 reach the app and the relay however they are bound, RFC 1122 §3.2.1.3, RFC 4291
+      // §2.5.3) and the unspecified address (connecting to 0.0.0.0 or :: reaches any port bound
+      // to the wildcard on Linux). Loopback services are offered as demo aliases instead.
+      const range = ip.range();
+      if (range === 'loopback' || range === 'unspecified') {
+        return { code: 'POLICY', reason: 'own-address', message: `${shown}, an address of the relay's own machine` };
+      }
+      return undefined;
+    }
     if (ip.kind() === 'ipv4') {
       const range = ip.range();
       return range === 'unicast' ? undefined : rangeRefusal(range, shown);

@@ -19,7 +19,7 @@ import { tls13OkTrace } from '../view/fixtures/traces';
 import { startServers, type Servers } from './harness';
 
 /** Small, so a few hundred KB of upload cross it; uploads are read up to four times this. */
-const CAP = 96 * 1024;
+const CAP = 256 * 1024;
 const FORGED = { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Port': '443' };
 
 let servers: Servers;
@@ -60,23 +60,41 @@ class RawConnection {
     if (!this.socket.destroyed) this.socket.write(text);
   }
 
-  /** Waits for a complete response (head, and a Content-Length body) and removes it from the buffer. */
+  /** Waits for a complete response (head, and a Content-Length or chunked body) and removes it from the buffer. */
   async response(timeoutMs = 10_000): Promise<{ head: string; status: number; body: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const end = this.received.indexOf('\r\n\r\n');
-      if (end >= 0) {
-        const head = this.received.slice(0, end);
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (this.received.length >= end + 4 + length) {
-          const body = this.received.slice(end + 4, end + 4 + length);
-          this.received = this.received.slice(end + 4 + length);
-          return { head, status: Number(head.split(' ')[1]), body };
-        }
-      }
+      const parsed = this.parse();
+      if (parsed) return parsed;
       if (Date.now() > deadline) throw new Error(`no complete response; have ${JSON.stringify(this.received.slice(0, 200))}, ended ${this.ended}, reset ${this.reset}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  private parse(): { head: string; status: number; body: string } | undefined {
+    const end = this.received.indexOf('\r\n\r\n');
+    if (end < 0) return undefined;
+    const head = this.received.slice(0, end);
+    let at = end + 4;
+    let body = '';
+    if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      for (;;) {
+        const line = this.received.indexOf('\r\n', at);
+        if (line < 0) return undefined;
+        const size = parseInt(this.received.slice(at, line), 16);
+        if (this.received.length < line + 2 + size + 2) return undefined;
+        body += this.received.slice(line + 2, line + 2 + size);
+        at = line + 2 + size + 2;
+        if (size === 0) break;
+      }
+    } else {
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (this.received.length < at + length) return undefined;
+      body = this.received.slice(at, at + length);
+      at += length;
+    }
+    this.received = this.received.slice(at);
+    return { head, status: Number(head.split(' ')[1]), body };
   }
 
   async closedByServer(timeoutMs = 5000): Promise<boolean> {
@@ -182,7 +200,7 @@ describe('POST /api/results', () => {
     const tooBig = { ...trace, padding: 'z'.repeat(CAP) };
     const refused = await save(JSON.stringify(tooBig));
     assert.equal(refused.status, 413);
-    assert.match(((await refused.json()) as { error: string }).error, /^The trace is .* KiB; saved results are limited to 96\.0 KiB\.$/);
+    assert.match(((await refused.json()) as { error: string }).error, /^The trace is .* KiB; saved results are limited to 256\.0 KiB\.$/);
   });
 
   it('after a chunked upload over the limit, answers 413 with Connection: close and closes; a fitting chunked upload keeps the connection', async () => {
@@ -208,7 +226,7 @@ describe('POST /api/results', () => {
       const refused = await over.response();
       assert.equal(refused.status, 413, refused.head);
       assert.match(refused.head, /\r\nconnection: close/i);
-      assert.match(JSON.parse(refused.body).error, /larger than 384 KiB, the most this server reads/);
+      assert.match(JSON.parse(refused.body).error, /larger than 1\.0 MiB, the most this server reads/);
       assert.ok(await over.closedByServer(), 'the server closes the connection it said it would close');
     } finally {
       over.destroy();

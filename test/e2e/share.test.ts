@@ -370,15 +370,27 @@ ${snippet.replace('<iframe ', '<iframe id="embed" ')}
     assert.match(run.summary, /TLSv1\.3/);
   });
 
-  it('runs a recipe embed with run=1 as soon as it loads', async () => {
+  it('runs a recipe embed with run=1 on load only on its own: framed by another site it waits for a click', async () => {
+    const recipe = `${stack.baseUrl}/embed?url=https://iis-renegotiation.test/secure/&run=1`;
     host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title>
-<iframe sandbox="allow-scripts allow-same-origin" src="${stack.baseUrl}/embed?url=https://iis-renegotiation.test/secure/&run=1" style="width:720px;height:600px;border:0"></iframe>`;
+<iframe sandbox="allow-scripts allow-same-origin" src="${recipe}" style="width:720px;height:600px;border:0"></iframe>`;
     const page = await stack.newPage();
     await page.goto(`${host.origin}/`);
     const frame = await frameAt(page, `${stack.baseUrl}/embed?`);
+    await frame.getByTestId('run-held-back').waitFor();
+    const sessionsBefore = stack.relay.metrics.sessionsTotal;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await frame.getByTestId('live-embed').getAttribute('data-status'), 'idle');
+    assert.equal(stack.relay.metrics.sessionsTotal, sessionsBefore, 'no relay session was opened by loading the frame');
+    await frame.getByTestId('run-button').click();
     const run = await shownRun(frame);
     assert.equal(run.outcome, 'reset', 'rustls refuses to renegotiate and IIS resets the connection');
     assert.ok(run.steps.some((s) => s.startsWith('Alert: no_renegotiation (warning)')), run.steps.join('\n'));
+
+    const own = await stack.newPage();
+    await own.goto(recipe);
+    const direct = await shownRun(own);
+    assert.equal(direct.outcome, 'reset', 'opened on its own, run=1 runs at once');
   });
 });
 

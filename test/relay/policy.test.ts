@@ -184,6 +184,18 @@ describe('relay policy: resolved addresses (stubbed DNS)', () => {
     assert.equal(refusalReason(await policy.plan('me-mapped.example', '443')), 'own-address');
   });
 
+  test('RELAY_ALLOW does not open the relay’s own machine: any loopback or unspecified address, in any spelling', async () => {
+    const answers = { 'lo2.example': ['127.0.0.2'], 'lo-mapped.example': ['::ffff:127.0.0.2'], 'lo6.example': ['::1'], 'any.example': ['0.0.0.0'], 'any6.example': ['::'] };
+    const { policy } = policyWith(answers, { allow: ['127.0.0.0/8', '0.0.0.0/8', '::1/128', '::/128'], allowIpLiterals: true, allowedPorts: [443, 3000, 8090] });
+    for (const name of Object.keys(answers)) assert.equal(refusalReason(await policy.plan(name, '443')), 'own-address', name);
+    for (const [host, port] of [['127.0.0.2', '3000'], ['::ffff:127.0.0.2', '8090'], ['127.255.255.254', '443'], ['0.0.0.0', '8090']]) {
+      assert.equal(refusalReason(await policy.plan(host, port)), 'own-address', `${host}:${port}`);
+    }
+    // What RELAY_ALLOW is for still works: a private range the operator opened.
+    const { policy: office } = policyWith({ 'intranet.example': ['10.1.2.3'] }, { allow: ['10.1.0.0/16'] });
+    assert.equal((await office.plan('intranet.example', '443')).ok, true);
+  });
+
   test('a DNS answer that is not an address, an empty answer, NXDOMAIN and a slow resolver are refused', async () => {
     const { policy } = policyWith({ 'weird.example': ['not-an-ip'], 'empty.example': [] });
     assert.equal(refusalReason(await policy.plan('weird.example', '443')), 'bad-dns-answer');
