@@ -49,7 +49,10 @@ export async function POST(request: Request): Promise<Response> {
     const url = `${publicOrigin(request.headers, process.env)}${resultPath(id)}`;
     return Response.json({ id, url, created }, { status: created ? 201 : 200, headers: { 'Cache-Control': 'no-store', Location: url } });
   } catch (error) {
-    if (error instanceof StoreError) return errorResponse(error.status, error.code, error.message);
+    if (error instanceof StoreError) {
+      const advice = error.code === 'TOO_LARGE' ? ' A large response body makes a large trace: keep it as a file instead (Save this trace).' : '';
+      return errorResponse(error.status, error.code, error.message + advice);
+    }
     console.error('saving a result failed:', error);
     return errorResponse(503, 'UNAVAILABLE', 'Saved results are unavailable on this server right now.');
   }
