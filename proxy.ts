@@ -17,6 +17,13 @@ import { relayLocation } from '@/lib/share/relayLocation';
  * scripts, which is why the pages render per request (the root layout awaits connection()).
  * /embed/… may be framed by any site; every other page only by this origin.
  */
+/**
+ * Saved-run views served from the render cache send their own policy, with their inline scripts'
+ * hashes (server/share/views.ts); the internal pages they are rendered from get no nonce, so the
+ * HTML kept in the cache carries none.
+ */
+const CACHED_VIEW = /^\/(?:r\/[^/]+|embed\/r\/[^/]+(?:\/steps)?|render\/.*|embed\/render\/.*)\/?$/;
+
 export function proxy(request: NextRequest) {
   const param = request.nextUrl.searchParams.get(LANG_PARAM);
   const locale = chooseLocale({
@@ -25,17 +32,21 @@ export function proxy(request: NextRequest) {
     acceptLanguage: request.headers.get('accept-language'),
   });
   const embedded = request.nextUrl.pathname === '/embed' || request.nextUrl.pathname.startsWith('/embed/');
-  const policy = contentSecurityPolicy({
-    nonce: newNonce(),
-    connectSrc: relayConnectSources({ ...relayLocation(process.env), pageOrigin: requestedOrigin(request.headers, process.env) }),
-    frameAncestors: embedded ? 'any' : 'self',
-    dev: process.env.NODE_ENV === 'development',
-  });
   const forwarded = new Headers(request.headers);
   forwarded.set(LOCALE_HEADER, locale);
-  forwarded.set('content-security-policy', policy);
+  // A client's own Content-Security-Policy request header must not become the page's nonce.
+  forwarded.delete('content-security-policy');
+  const policy = CACHED_VIEW.test(request.nextUrl.pathname)
+    ? undefined
+    : contentSecurityPolicy({
+        nonce: newNonce(),
+        connectSrc: relayConnectSources({ ...relayLocation(process.env), pageOrigin: requestedOrigin(request.headers, process.env) }),
+        frameAncestors: embedded ? 'any' : 'self',
+        dev: process.env.NODE_ENV === 'development',
+      });
+  if (policy) forwarded.set('content-security-policy', policy);
   const response = NextResponse.next({ request: { headers: forwarded } });
-  response.headers.set('Content-Security-Policy', policy);
+  if (policy) response.headers.set('Content-Security-Policy', policy);
   if (toLocale(param) && !embedded && request.cookies.get(LOCALE_COOKIE)?.value !== locale) {
     response.cookies.set(LOCALE_COOKIE, locale, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax' });
   }

@@ -21,6 +21,12 @@ export interface CspOptions {
   frameAncestors: 'self' | 'any' | 'none';
   /** Next.js in development rebuilds error stacks with eval(); never in production. */
   dev?: boolean;
+  /**
+   * Whether the page loads this site's own scripts, styles and fonts (/_next/static). Default true.
+   * A self-contained page (the light embed) says false: then nothing but its hashed inline scripts,
+   * inline styles and images from this origin may load, and no connection may be opened.
+   */
+  ownAssets?: boolean;
 }
 
 const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
@@ -29,32 +35,33 @@ const HASH = /^sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 const SOURCE = /^(?:[a-z][a-z0-9+.-]*:(?:\/\/(?:\*\.)?[a-z0-9.-]+|\/\/\[[0-9a-f:.]+\])?(?::\d{1,5}|:\*)?)$/i;
 
 export function contentSecurityPolicy(options: CspOptions): string {
-  const scripts = ["'self'"];
+  const own = options.ownAssets ?? true;
+  const scripts = own ? ["'self'"] : [];
   if (options.nonce !== undefined) {
     if (!NONCE.test(options.nonce)) throw new Error('CSP nonce must be base64 of at least 12 random bytes');
     scripts.push(`'nonce-${options.nonce}'`);
   }
   for (const hash of options.scriptHashes ?? []) {
     if (!HASH.test(hash)) throw new Error(`not a CSP hash-source: ${hash}`);
-    scripts.push(`'${hash}'`);
+    if (!scripts.includes(`'${hash}'`)) scripts.push(`'${hash}'`);
   }
   if (options.dev) scripts.push("'unsafe-eval'");
-  const connect = ["'self'"];
+  const connect = own ? ["'self'"] : [];
   for (const source of options.connectSrc) {
     if (!SOURCE.test(source)) throw new Error(`not a CSP source for connect-src: ${source}`);
     if (!connect.includes(source)) connect.push(source);
   }
   const ancestors = { self: "'self'", any: '*', none: "'none'" }[options.frameAncestors];
   return [
-    "default-src 'self'",
-    `script-src ${scripts.join(' ')}`,
+    own ? "default-src 'self'" : "default-src 'none'",
+    `script-src ${scripts.length > 0 ? scripts.join(' ') : "'none'"}`,
     // Inline style attributes (React's style={…}) cannot carry a nonce; styles cannot run code.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' blob: data:",
-    "font-src 'self'",
-    `connect-src ${connect.join(' ')}`,
+    `style-src ${own ? "'self' " : ''}'unsafe-inline'`,
+    `img-src 'self' ${own ? 'blob: ' : ''}data:`,
+    ...(own ? ["font-src 'self'"] : []),
+    ...(connect.length > 0 ? [`connect-src ${connect.join(' ')}`] : []),
     "object-src 'none'",
-    "base-uri 'self'",
+    own ? "base-uri 'self'" : "base-uri 'none'",
     "form-action 'self'",
     `frame-ancestors ${ancestors}`,
   ].join('; ');

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
+import { contentSecurityPolicy } from '../../lib/share/csp';
 
 /**
  * The Content-Security-Policy of a page served from the render cache. A per-request nonce cannot
  * work for HTML made once and served many times, so its inline scripts are allowed by their SHA-256
  * hashes (CSP Level 3 §8.2 hash-source), computed when the page is rendered and kept with it.
  *
- * Built in this one function so that the project-wide policy module can take its place with one
- * call: the directives match next.config.js's policy for the other pages, with the hashes in place
- * of 'unsafe-inline' for scripts.
+ * The policy itself comes from the project's one builder (lib/share/csp.ts), the same that gives the
+ * other pages their nonce policy (proxy.ts): the hashes take the nonce's place.
  */
 
 /** The hash-sources ('sha256-…') of the inline <script> elements of an HTML document. */
@@ -30,16 +30,11 @@ export interface CachedPagePolicy {
 }
 
 export function cachedPagePolicy({ scriptHashes, frameAncestors, selfScripts }: CachedPagePolicy): string {
-  const own = selfScripts ? "'self' " : '';
-  return [
-    selfScripts ? "default-src 'self'" : "default-src 'none'",
-    `script-src ${own}${scriptHashes.join(' ')}`.trim().replace(/^script-src$/, "script-src 'none'"),
-    `style-src ${own}'unsafe-inline'`,
-    `img-src 'self' data:${selfScripts ? ' blob:' : ''}`,
-    ...(selfScripts ? ["font-src 'self'", "connect-src 'self'"] : []),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    `frame-ancestors ${frameAncestors}`,
-  ].join('; ');
+  return contentSecurityPolicy({
+    // Stored as CSP source expressions ('sha256-…'); the builder takes the bare hash-source.
+    scriptHashes: scriptHashes.map((h) => h.replace(/^'|'$/g, '')),
+    connectSrc: [],
+    frameAncestors: frameAncestors === '*' ? 'any' : frameAncestors === "'none'" ? 'none' : 'self',
+    ownAssets: selfScripts,
+  });
 }

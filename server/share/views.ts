@@ -70,8 +70,9 @@ async function savedTrace(id: string): Promise<Trace | null> {
 }
 
 /** Vary for the origin: none when PUBLIC_URL fixes it, else the forwarded headers it may come from. */
+/** Links are written with PUBLIC_URL (lib/share/origin.ts); only `next dev` without it uses Host. */
 function originVary(): string[] {
-  return process.env.PUBLIC_URL ? [] : ['X-Forwarded-Host', 'X-Forwarded-Proto'];
+  return process.env.PUBLIC_URL ? [] : ['Host'];
 }
 
 function unavailable(error: unknown, contentType?: string, body = 'Saved results are unavailable right now.'): Response {
