@@ -5,6 +5,7 @@
  * the cap, and closes a connection whose body it left unread; oEmbed thumbnails respect the bounds.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import type { Trace } from '../../lib/trace/schema';
 import { sharedTestPki } from '../helpers/pki';
 import { runAgainst, startNodeHttpsServer } from '../helpers/tlsServers';
 import { tls13OkTrace } from '../view/fixtures/traces';
-import { startServers, type Servers } from './harness';
+import { freePort, ROOT, startServers, type Servers } from './harness';
 
 /** Small, so a few hundred KB of upload cross it; uploads are read up to four times this. */
 const CAP = 256 * 1024;
@@ -242,5 +243,23 @@ describe('GET /api/oembed thumbnail', () => {
     assert.deepEqual([small.width, small.height, small.thumbnail_url], [400, 300, undefined]);
     const full = await ask('');
     assert.deepEqual([full.thumbnail_width, full.thumbnail_height], [1200, 630]);
+  });
+});
+
+describe('next start in production', () => {
+  it('refuses to start without PUBLIC_URL, saying why and what to set', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+    delete env.PUBLIC_URL;
+    const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(await freePort())], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    next.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    next.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => (next.kill('SIGKILL'), resolve(null)), 30_000);
+      next.once('exit', (c) => (clearTimeout(timer), resolve(c)));
+    });
+    assert.equal(code, 1, output);
+    assert.match(output, /TLS Playground will not start in production: PUBLIC_URL is not set\./);
+    assert.match(output, /PUBLIC_URL=https:\/\/tls\.example/);
   });
 });

@@ -97,12 +97,16 @@ describe('relay: every socket counts', () => {
         await sleep(20);
         held = Math.max(held, openSockets(pid));
       }
-      await sleep(LINGER_MS + 200);
-      // The two admitted sessions (rate 2 per minute) may stay; every refused one is gone.
-      const settled = openSockets(pid);
+      // The two admitted sessions (rate 2 per minute) may stay; every refused one is cut once its
+      // linger is over (polled for a few seconds: a loaded machine runs timers late).
+      let settled = openSockets(pid);
+      for (let waited = 0; settled > baseline + 2 && waited < 5000; waited += 100) {
+        await sleep(100);
+        settled = openSockets(pid);
+      }
       assert.ok(held <= baseline + CAP, `${held} open sockets after a burst, baseline ${baseline}, cap ${CAP}`);
       assert.ok(peak <= baseline + CAP + TRANSIENT, `peak ${peak} open sockets, baseline ${baseline}, cap ${CAP}`);
-      assert.ok(settled <= baseline + 2, `${settled} open sockets once refusals lingered ${LINGER_MS} ms (baseline ${baseline})`);
+      assert.ok(settled <= baseline + 2, `${settled} open sockets 5 s after the refusals' ${LINGER_MS} ms linger (baseline ${baseline})`);
       assert.ok(held > baseline + CAP / 2, 'the upgrades reached the relay at all');
     } finally {
       clearInterval(sampler);
