@@ -16,13 +16,12 @@ import { relayLocation } from '@/lib/share/relayLocation';
  * from the request's Content-Security-Policy header while rendering and puts it on its own
  * scripts, which is why the pages render per request (the root layout awaits connection()).
  * /embed/… may be framed by any site; every other page only by this origin.
- */
-/**
+ *
  * Saved-run views served from the render cache send their own policy, with their inline scripts'
- * hashes (server/share/views.ts); the internal pages they are rendered from get no nonce, so the
- * HTML kept in the cache carries none.
+ * hashes (server/share/views.ts): the matcher below leaves them out, and the internal pages they
+ * are rendered from (/render/…, /embed/render/…) get no nonce, so the cached HTML carries none.
  */
-const CACHED_VIEW = /^\/(?:r\/[^/]+|embed\/r\/[^/]+(?:\/steps)?|render\/.*|embed\/render\/.*)\/?$/;
+const INTERNAL_RENDER = /^\/(?:embed\/)?render\//;
 
 export function proxy(request: NextRequest) {
   const param = request.nextUrl.searchParams.get(LANG_PARAM);
@@ -36,7 +35,7 @@ export function proxy(request: NextRequest) {
   forwarded.set(LOCALE_HEADER, locale);
   // A client's own Content-Security-Policy request header must not become the page's nonce.
   forwarded.delete('content-security-policy');
-  const policy = CACHED_VIEW.test(request.nextUrl.pathname)
+  const policy = INTERNAL_RENDER.test(request.nextUrl.pathname)
     ? undefined
     : contentSecurityPolicy({
         nonce: newNonce(),
