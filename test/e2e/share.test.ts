@@ -209,7 +209,7 @@ describe('saving a run and opening its link', () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
     const v1 = JSON.parse(text) as { outcomeDetail: string; steps: { title: string; layer: string }[] };
     const expected = (JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/rendered-by-v1-views.json'), 'utf8')) as Record<string, { advice: { title: string; explanation: string } }>)['v1-iis-rustls-reset.json'];
-    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: text });
+    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: JSON_TYPE, body: text });
     assert.ok(response.status === 201 || response.status === 200, `status ${response.status}`);
     const { id, url } = (await response.json()) as { id: string; url: string };
     assert.equal(id, 'NySbB9gXPP01gUJKkmyjM5');
