@@ -173,7 +173,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       </form>
 
       {trace && run.status !== 'idle' && (
-        <RunView key={run.id} trace={trace} running={running} live actions={finished && <ShareBar trace={trace} />} />
+        <RunView key={run.id} trace={trace} running={running} live={!(run.status === 'done' && run.opened)} actions={finished && <ShareBar trace={trace} />} />
       )}
 
       <DemoTargets targets={targets} onRun={runDemo} onIntent={prepareRun} disabled={running} />

@@ -11,7 +11,7 @@ import type { Step, Trace } from '@/lib/trace/schema';
 export type LiveRun =
   | { status: 'idle' }
   | { status: 'running'; id: number; request: RunRequest; trace?: Trace }
-  | { status: 'done'; id: number; trace: Trace }
+  | { status: 'done'; id: number; trace: Trace; /** Opened from a file, not run here. */ opened?: boolean }
   | { status: 'failed'; id: number; request: RunRequest; message: string };
 
 /**
@@ -96,7 +96,7 @@ export function useLiveRuns(count = 1) {
   const show = useCallback(
     (i: number, trace: Trace) => {
       const generation = claim(i);
-      set(i, generation, { status: 'done', id: generation, trace });
+      set(i, generation, { status: 'done', id: generation, trace, opened: true });
     },
     [claim, set],
   );
