@@ -94,8 +94,15 @@ describe('relay: every socket counts', () => {
       // In bursts of 30, as fast as loopback allows; the client keeps every socket open.
       for (let i = 0; i < ATTEMPTS; i += 30) {
         clients.push(...(await Promise.all(Array.from({ length: 30 }, () => silentUpgrade(port)))));
+        // Dealt with: the over-cap connections of this burst are closed (given up to a second, since
+        // a loaded machine runs the relay's turns late); what stays open must fit under the cap.
         await sleep(20);
-        held = Math.max(held, openSockets(pid));
+        let now = openSockets(pid);
+        for (let waited = 0; now > baseline + CAP && waited < 1000; waited += 20) {
+          await sleep(20);
+          now = openSockets(pid);
+        }
+        held = Math.max(held, now);
       }
       // The two admitted sessions (rate 2 per minute) may stay; every refused one is cut once its
       // linger is over (polled for a few seconds: a loaded machine runs timers late).
