@@ -38,7 +38,7 @@ export async function checkRunViews(page: Page, where: string): Promise<string[]
 export async function savedId(page: Page, testId: string): Promise<string> {
   const link = page.getByTestId(testId);
   await link.waitFor({ timeout: 30_000 });
-  const id = /\/[rdc]\/([A-Za-z0-9_-]{22})$/.exec((await link.getAttribute('href')) ?? '')?.[1];
+  const id = /\/[rdc]\/([A-Za-z0-9_-]{22})(?:[?#]|$)/.exec((await link.getAttribute('href')) ?? '')?.[1];
   if (!id) throw new Error(`no saved link in ${testId}`);
   return id;
 }
