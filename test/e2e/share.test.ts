@@ -122,7 +122,7 @@ describe('saving a run and opening its link', () => {
 
     await page.getByTestId('live-embed-code').locator('summary').click();
     liveEmbedSnippet = await page.getByTestId('live-embed-code').getByTestId('embed-snippet').inputValue();
-    assert.match(liveEmbedSnippet, new RegExp(`^<iframe src="${stack.baseUrl}/embed\\?url=https://tls13\\.test/" .*sandbox="allow-scripts allow-same-origin[^"]*"></iframe>$`));
+    assert.match(liveEmbedSnippet, new RegExp(`^<iframe src="${stack.baseUrl}/embed\\?url=https%3A%2F%2Ftls13\\.test%2F&amp;lang=en" .*sandbox="allow-scripts allow-same-origin[^"]*"></iframe>$`));
 
     await page.getByTestId('save-button').click();
     const link = page.getByTestId('result-link');
