@@ -109,7 +109,7 @@ describe('saved runs and embeds with ?lang=zh-CN', () => {
   let id: string;
 
   before(async () => {
-    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', body: JSON.stringify(iisRustlsTrace()) });
+    const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(iisRustlsTrace()) });
     assert.ok(response.ok, await response.clone().text());
     id = ((await response.json()) as { id: string }).id;
   });
