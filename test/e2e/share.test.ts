@@ -128,7 +128,7 @@ describe('saving a run and opening its link', () => {
     const link = page.getByTestId('result-link');
     await link.waitFor();
     const url = (await link.getAttribute('href')) ?? '';
-    const id = /\/r\/([A-Za-z0-9_-]{22})$/.exec(url)?.[1];
+    const id = /\/r\/([A-Za-z0-9_-]{22})(?:\?lang=[A-Za-z-]+)?$/.exec(url)?.[1];
     assert.ok(id, `a /r/{id} link, got ${url}`);
     assert.ok(url.startsWith(stack.baseUrl), url);
     await page.screenshot({ path: screenshotPath('share-saved'), fullPage: true });
