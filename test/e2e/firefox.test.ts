@@ -169,7 +169,7 @@ describe('the playground in Firefox', () => {
     await page.click('[data-testid=save-button]');
     await page.waitForSelector('[data-testid=save-result][data-status=saved]', { timeout: 20_000 });
     const link = await page.$eval('[data-testid=result-link]', (a) => (a as HTMLAnchorElement).href);
-    const id = /\/r\/([A-Za-z0-9_-]+)$/.exec(link)?.[1];
+    const id = /\/r\/([A-Za-z0-9_-]+)(?:\?lang=[A-Za-z-]+)?$/.exec(link)?.[1];
     assert.ok(id, link);
     const saved = (await (await fetch(`${servers.baseUrl}/api/results/${id}`)).json()) as { options: { url: string } };
     assert.equal(saved.options.url, 'https://tls13.test/');

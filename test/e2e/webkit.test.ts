@@ -266,7 +266,7 @@ describe('the playground in WebKit (Safari engine)', () => {
     await driver.click(await driver.find('[data-testid=save-button]'));
     await driver.waitFor(`return document.querySelector('[data-testid=save-result][data-status=saved]') !== null`, 20_000);
     const link = await driver.execute<string>(`return document.querySelector('[data-testid=result-link]').href`);
-    const id = /\/r\/([A-Za-z0-9_-]+)$/.exec(link)?.[1];
+    const id = /\/r\/([A-Za-z0-9_-]+)(?:\?lang=[A-Za-z-]+)?$/.exec(link)?.[1];
     assert.ok(id, link);
     const saved = (await (await fetch(`${servers.baseUrl}/api/results/${id}`)).json()) as { options: { url: string } };
     assert.equal(saved.options.url, 'https://tls13.test/');
