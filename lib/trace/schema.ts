@@ -66,6 +66,11 @@ export interface ChainEntry {
   /** Where this certificate came from: the server's Certificate message, the root store, a user CA. */
   source: 'server' | 'root-store' | 'user-ca';
   sha256: string;
+  /**
+   * The names the certificate is valid for: its subjectAltName DNS names and IP addresses, as
+   * written ("*.example.com", "192.0.2.1"). Absent in traces recorded before it was kept.
+   */
+  names?: string[];
 }
 
 export interface CertificateSummary {

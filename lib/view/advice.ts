@@ -183,7 +183,9 @@ function checkProblem(check: CertificateCheck, trace: Trace, t: Translate): Prob
     case 'hostname':
       return {
         title: t('advice.certificate.hostname.title'),
-        explanation: t('advice.certificate.hostname.explanation', { host: hostOf(trace.options.url) }),
+        explanation: entry?.names?.length
+          ? t('advice.certificate.hostname.explanationNames', { host: hostOf(trace.options.url), names: entry.names.join(', ') })
+          : t('advice.certificate.hostname.explanation', { host: hostOf(trace.options.url) }),
         fixes: [
           { who: 'server', text: t('advice.certificate.hostname.fixServer', { host: hostOf(trace.options.url) }) },
           { who: 'you', text: t('advice.certificate.hostname.fixYou') },

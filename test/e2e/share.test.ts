@@ -147,7 +147,7 @@ describe('saving a run and opening its link', () => {
     const page = await stack.newPage();
     await page.goto(saved.url);
     const href = (await page.getByTestId('run-again').getAttribute('href')) ?? '';
-    assert.equal(href, '/?url=https://tls13.test/&run=1');
+    assert.equal(href, '/?url=https%3A%2F%2Ftls13.test%2F&run=1&lang=en', 'the same target, run at once, in the language the run was viewed in');
     await page.getByTestId('run-again').click();
     await page.waitForURL((u) => u.pathname === '/');
     const rerun = await shownRun(page);
@@ -200,7 +200,7 @@ describe('saving a run and opening its link', () => {
     assert.match(shown.summary, /handshake_failure/);
     assert.deepEqual(shown.steps.map((l) => l.split(',')[0]), ['ClientHello', 'Alert: handshake_failure (fatal)']);
     assert.match(await page.getByTestId('recorded-at').innerText(), /by tls-playground 0\.0\.1/);
-    assert.equal(await page.getByTestId('run-again').getAttribute('href'), '/?url=https://legacy.example/&as=openssl&run=1');
+    assert.equal(await page.getByTestId('run-again').getAttribute('href'), '/?url=https%3A%2F%2Flegacy.example%2F&as=openssl&run=1&lang=en');
   });
 
   it('keeps the id of a run saved before steps carried typed data, and opens it as it rendered then', async () => {
@@ -305,7 +305,7 @@ describe('embedding', () => {
     await source.goto(saved.url);
     await source.getByText('Embed this run in a page').click();
     const snippet = await source.getByTestId('embed-snippet').inputValue();
-    assert.match(snippet, new RegExp(`^<iframe src="${stack.baseUrl}/embed/r/${saved.id}" .*sandbox="allow-scripts[^"]*"></iframe>$`));
+    assert.match(snippet, new RegExp(`^<iframe src="${stack.baseUrl}/embed/r/${saved.id}\\?lang=en" .*sandbox="allow-scripts[^"]*"></iframe>$`));
     assert.doesNotMatch(snippet, /allow-same-origin/);
     host.page = `<!doctype html><meta charset="utf-8"><title>Docs</title>
 <h1>Docs page</h1>
@@ -410,7 +410,7 @@ describe('oEmbed and share cards', () => {
     assert.equal(oembed.title, 'TLS handshake with tls13.test: Handshake complete');
     assert.equal(oembed.width, 720);
     assert.equal(oembed.height, 560);
-    assert.match(String(oembed.html), new RegExp(`^<iframe src="${stack.baseUrl}/embed/r/${saved.id}" `));
+    assert.match(String(oembed.html), new RegExp(`^<iframe src="${stack.baseUrl}/embed/r/${saved.id}\\?lang=en" `));
     const thumbnail = await fetch(String(oembed.thumbnail_url));
     assert.deepEqual(pngSize(Buffer.from(await thumbnail.arrayBuffer())), { width: 1200, height: 630 });
 

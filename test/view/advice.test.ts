@@ -102,6 +102,14 @@ describe('advice on a rejected certificate', () => {
     }
   });
 
+  it('names the names a certificate for another host does list', () => {
+    const listing = [{ ...entry('CN=other.test', 'CN=CA'), names: ['other.test', '*.other.test', '192.0.2.1'] }];
+    const advice = adviceFor(rejected([pass('chain'), fail('hostname', 'no match', 0)], listing))!;
+    assert.equal(advice.explanation, 'The certificate lists other.test, *.other.test, 192.0.2.1, not tls13.test. A certificate is only good for the names it lists.');
+    const older = adviceFor(rejected([pass('chain'), fail('hostname', 'no match', 0)], [entry('CN=other.test', 'CN=CA')]))!;
+    assert.match(older.explanation, /^The certificate does not list tls13\.test\./, 'a trace recorded before names were kept still gets advice');
+  });
+
   it('leads with the chain when several checks failed, mentions the others, and drops the "continue anyway" tip once chosen', () => {
     const advice = adviceFor(rejected([fail('hostname', 'x does not match', 0), fail('chain', 'no path'), fail('validity', 'expired on 2024-01-01T00:00:00Z (1 day before this check)', 0)], [entry('CN=me', 'CN=me')], true))!;
     assert.equal(advice.title, 'The certificate is self-signed');

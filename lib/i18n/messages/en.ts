@@ -450,6 +450,7 @@ export const en = {
       hostname: {
         title: 'The certificate is for another name',
         explanation: 'The certificate does not list {host}. A certificate is only good for the names it lists.',
+        explanationNames: 'The certificate lists {names}, not {host}. A certificate is only good for the names it lists.',
         fixServer: 'Install a certificate whose subjectAltName lists {host} (a wildcard such as *.example.com covers exactly one label).',
         fixYou: 'Use a host name the certificate lists.',
       },

@@ -451,6 +451,7 @@ export const zhCN: Catalog = {
       hostname: {
         title: '证书属于另一个名称',
         explanation: '证书里没有列出 {host}。证书只对它列出的名称有效。',
+        explanationNames: '证书列出的是 {names}，没有 {host}。证书只对它列出的名称有效。',
         fixServer: '安装一张在 subjectAltName 中列出 {host} 的证书（*.example.com 这样的通配符只覆盖一级标签）。',
         fixYou: '使用证书中列出的主机名。',
       },

@@ -9,6 +9,7 @@ import { TlsAlertError } from '../errors';
 import type { CertificateCheck, CertificateSummary, ChainEntry } from '../events';
 import type { AlertDescription } from '../registry/alerts';
 import { signatureSchemeFor } from './algorithms';
+import { generalNameText } from './extensions';
 import { checkHostname } from './hostname';
 import { type Name, commonNames } from './name';
 import { nameConstraintViolation } from './nameConstraints';
@@ -297,11 +298,19 @@ export async function verifyServerCertificates(opts: VerifyServerCertificatesOpt
       serialNumber: n.cert.serialNumber,
       source: i === 0 ? 'server' : n.source,
       sha256: n.cert.sha256,
+      names: hostNames(n.cert),
     })),
     checks: chosen.checks.map(({ alert: _alert, ...check }) => check),
   };
   if (!alert) delete summary.alert;
   return { summary, alert, leaf, path: chosen.path.map((n) => n.cert) };
+}
+
+/** The DNS names and IP addresses a certificate's subjectAltName lists, as people write them. */
+function hostNames(cert: Certificate): string[] {
+  return (cert.extensions.subjectAltName ?? []).flatMap((n) =>
+    n.type === 'dNSName' ? [n.value] : n.type === 'iPAddress' && (n.bytes.length === 4 || n.bytes.length === 16) ? [generalNameText(n).slice('IP:'.length)] : [],
+  );
 }
 
 /** Runs every check on `path` and returns them in severity order. */
