@@ -40,13 +40,17 @@ export interface CliArgs {
   noTicket: boolean;
   /** --lang: the language of the transcript, summary, advice and doctor (else LC_ALL / LANG). */
   lang?: string;
+  /** --reproduce: print the run as openssl s_client and curl commands. */
+  reproduce: boolean;
+  /** --reproduce DIR: also write the key schedule script and the key log it reads there. */
+  reproduceDir?: string;
 }
 
 const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang']);
 const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
-  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false };
+  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false, reproduce: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -54,6 +58,19 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     if (arg.startsWith('--') && arg.includes('=')) {
       inline = arg.slice(arg.indexOf('=') + 1);
       arg = arg.slice(0, arg.indexOf('='));
+    }
+    if (arg === '--reproduce') {
+      // DIR is optional: the next word is it unless it is an option, a URL, or the URL still to come.
+      a.reproduce = true;
+      const next = argv[i + 1];
+      if (inline !== undefined) {
+        if (inline === '') throw new UsageError('--reproduce= needs a directory');
+        a.reproduceDir = inline;
+      } else if (next !== undefined && !next.startsWith('-') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(next) && (positional.length > 0 || i + 2 < argv.length)) {
+        a.reproduceDir = next;
+        i++;
+      }
+      continue;
     }
     if (FLAGS_WITH_VALUE.has(arg)) {
       const value = inline ?? argv[++i];
@@ -130,6 +147,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     a.command = 'diagnose';
     positional.shift();
   }
+  if (a.reproduce && a.command === 'diagnose') throw new UsageError('--reproduce goes with a single run, not diagnose');
   if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
@@ -164,6 +182,9 @@ options:
   --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
   --method M --data S    HTTP method and request body
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)
+  --reproduce [DIR]      print the run as openssl s_client and curl commands; with DIR (after the URL),
+                         also write a Node script there that recomputes the run's key schedule from
+                         its key log (written next to it) and checks it against the trace
   --timeout MS           whole-run limit (default 15000)
   --json                 print the trace as JSON
   --save APP_URL         diagnose: save the diagnosis (every probe's run) on the TLS Playground app

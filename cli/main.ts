@@ -14,6 +14,7 @@ import { saveDiagnosis } from './save';
 import { loadCatalog } from '../lib/i18n/catalogs';
 import { translator } from '../lib/i18n/translator';
 import { probeLabel } from '../lib/doctor/words';
+import { commandPlace, formatReproduction, writeReproduction } from './reproduce';
 
 function requestFrom(a: CliArgs): RunRequest {
   return {
@@ -105,6 +106,13 @@ async function main(argv: string[]): Promise<number> {
     if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');
     if (a.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
     else process.stdout.write('\n' + formatSummary(trace, paint, t) + '\n');
+    if (a.reproduce) {
+      // With --json, stdout is the trace alone: the reproduction goes to stderr.
+      const out = a.json ? process.stderr : process.stdout;
+      const place = commandPlace(trace, { caFiles: a.ca, clientCertFile: a.clientCert, clientKeyFile: a.clientKey, demoDataDir: process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR });
+      out.write('\n' + formatReproduction(trace, place, paint, t) + '\n');
+      if (a.reproduceDir) out.write(paint('dim', await writeReproduction(trace, a.reproduceDir, t)) + '\n');
+    }
     return trace.outcome === 'ok' ? 0 : 1;
   } catch (e) {
     if (e instanceof RunInputError || e instanceof UsageError) {
