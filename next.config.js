@@ -1,6 +1,7 @@
 /* global process, URL, console */
 import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import createNextIntlPlugin from 'next-intl/plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -31,13 +32,15 @@ function requirePublicUrl() {
   process.exit(1);
 }
 
-// The pages' Content-Security-Policy (with a script nonce per response) is set by proxy.ts.
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-];
+/**
+ * The headers every answer carries, by path (server/app/headers.json). The app's fast path for cached
+ * saved-run views (server/app/cachedViews.ts) answers before Next's router and adds the same ones.
+ * The pages' Content-Security-Policy (with a script nonce per response) is set by proxy.ts.
+ */
+const headerRules = JSON.parse(readFileSync(join(root, 'server/app/headers.json'), 'utf8'));
+/** @param {Record<string, string>} headers */
+const headerList = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
+const securityHeaders = headerList(headerRules.everywhere);
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -52,7 +55,7 @@ const nextConfig = {
       {
         // Everything except /embed/…: only our own origin may frame the pages.
         source: '/((?!embed(?:/|$)).*)',
-        headers: [...securityHeaders, { key: 'X-Frame-Options', value: 'SAMEORIGIN' }],
+        headers: [...securityHeaders, ...headerList(headerRules.outsideEmbeds)],
       },
       {
         // Embeds are meant to be framed by other sites.
@@ -62,7 +65,7 @@ const nextConfig = {
       {
         // API answers are data: nothing in them may run, load or be framed.
         source: '/api/:path*',
-        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }],
+        headers: headerList(headerRules.api),
       },
     ];
   },

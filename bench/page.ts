@@ -24,7 +24,7 @@ import { startDemoTargets } from '../server/demo/start';
 import { BENCH_TMP } from './peers';
 import { SkipSection } from './skip';
 import { round, summarize, type Summary } from './stats';
-import { BUILD_SOURCES, CHROMIUM, CHROMIUM_ARGS, freePort, newestMtime } from '../test/e2e/harness';
+import { appServerArgs, BUILD_SOURCES, CHROMIUM, CHROMIUM_ARGS, freePort, newestMtime } from '../test/e2e/harness';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -180,7 +180,7 @@ export async function benchPage(opts: PageOptions): Promise<PageResult> {
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
   const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0, newSessionsPerMinute: 10_000 });
   let nextOutput = '';
-  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const next = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, PUBLIC_URL: baseUrl, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -138,7 +138,7 @@ function share(r: ShareResult): string {
     `${r.concurrency} concurrent keep-alive clients, ${r.seconds} s per path in one-second turns; floor ${r.floor.path} (${kb(r.floor.rawBytes)})`,
     'without Accept-Encoding (the bytes as stored):',
     shareTable(r, r.paths),
-    'with Accept-Encoding: gzip, as browsers send it (Next.js compresses every answer on the way out):',
+    'with Accept-Encoding: gzip, as browsers send it (Next.js compresses the floor per answer; the views were compressed once):',
     shareTable(r, r.pathsGzip),
     `light embed before interaction: ${light.requests} requests, ${kb(light.bytes)} transferred — target ≤ ${light.targetKB} KB: ${met(light.withinTarget)}`,
     `full embed (/embed/r/{id}/steps, what a step link opens): ${full.requests} requests, ${kb(full.bytes)} transferred`,

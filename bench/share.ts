@@ -1,15 +1,17 @@
 /**
  * Section "share" (issue 19), against the production build in .next (this section never builds it):
  *
- * - Throughput of the saved-run views under load: `next start` on loopback, one saved run (a real
+ * - Throughput of the saved-run views under load: the app's production process on loopback
+ *   (server/app/main.ts, as docs/deploy.md runs it: Next.js behind the fast path that answers views
+ *   held in memory before Next's router), one saved run (a real
  *   recorded run of the IIS story, test/fixtures/traces/v1-iis-rustls-reset.json), and for each path
  *   32 concurrent keep-alive clients for 8 s (the issue's table), with a static JavaScript chunk
  *   under /_next/static as the floor; the paths take turns of one second (floor, each path, again),
  *   so the machine's other load falls on all of them alike. The table is measured twice: without
  *   Accept-Encoding (the bytes as stored) and with
- *   `Accept-Encoding: gzip`, as browsers send it — then Next.js gzips every answer on the way out,
- *   the floor's included (it drops a route's own Content-Encoding, so nothing can be sent
- *   pre-compressed), and a path costs in proportion to its size. The targets are judged on both.
+ *   `Accept-Encoding: gzip`, as browsers send it — then Next.js gzips the floor (every static file)
+ *   on the way out, while the views are sent as the fast path compressed them once. The targets
+ *   are judged on both.
  *   Clients read whole bodies. Each path
  *   is requested once before its run, so the run measures serving, not the first render (which the
  *   section reports separately, by the x-render-cache header of that first answer).
@@ -29,7 +31,7 @@ import { BENCH_TMP } from './peers';
 import { pageUnavailable } from './page';
 import { SkipSection } from './skip';
 import { percentile, round } from './stats';
-import { CHROMIUM, CHROMIUM_ARGS, freePort } from '../test/e2e/harness';
+import { appServerArgs, CHROMIUM, CHROMIUM_ARGS, freePort } from '../test/e2e/harness';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TRACE = join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json');
@@ -48,7 +50,7 @@ export interface LoadResult {
   reqPerSec: number;
   p50Ms: number;
   p99Ms: number;
-  /** CPU time of the `next start` process per answer (user + system): less sensitive to the machine's other load than req/s. */
+  /** CPU time of the app process per answer (user + system): less sensitive to the machine's other load than req/s. */
   serverCpuMsPerRequest: number;
   /** Bytes of one answer as sent (gzip when the server compressed it). */
   bodyBytes: number;
@@ -86,7 +88,7 @@ export interface ShareResult {
   floor: { path: string; rawBytes: number };
   /** Without Accept-Encoding (the bytes as stored). */
   paths: LoadResult[];
-  /** The same with Accept-Encoding: gzip, as browsers send it (Next.js compresses each answer on the way out). */
+  /** The same with Accept-Encoding: gzip, as browsers send it (Next.js compresses the floor per answer; the views were compressed once). */
   pathsGzip: LoadResult[];
   embedTransfer: { light: EmbedBytes & { targetKB: number; withinTarget: boolean }; full: EmbedBytes };
   met: boolean;
@@ -195,7 +197,7 @@ async function loadInTurns(baseUrl: string, paths: string[], { concurrency, seco
 async function waitForHttp(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}:\n${output()}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -243,7 +245,7 @@ export async function benchShare(opts: ShareOptions): Promise<ShareResult> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
-  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const next = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', RESULTS_DB: join(dir, 'results.db'), PUBLIC_URL: baseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -71,8 +71,9 @@ async function main(): Promise<void> {
       build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code})`))));
     });
   }
-  // Production refuses to start without PUBLIC_URL (links are written with it, never with Host).
-  run('app', 'node_modules/.bin/next', ['start', '-p', appPort, '-H', process.env.HOST ?? '127.0.0.1'], {
+  // The app's production process (server/app/main.ts: Next.js behind the fast path for cached
+  // saved-run views). Production refuses to start without PUBLIC_URL (links are written with it, never with Host).
+  run('app', process.execPath, ['--import', 'tsx', 'server/app/main.ts', '-p', appPort, '-H', process.env.HOST ?? '127.0.0.1'], {
     PUBLIC_URL: process.env.PUBLIC_URL || `http://localhost:${appPort}`,
   });
   process.stdout.write(`\nTLS Playground: http://localhost:${appPort}/  (relay ws://127.0.0.1:${relayPort}/relay, demo targets in ${dataDir})\n\n`);

@@ -66,14 +66,8 @@ export class ArtifactCache {
    * views that are cheap to make again from the store's own data).
    */
   async get(key: string, render: () => Promise<StoredArtifact | null>, { persist = true }: { persist?: boolean } = {}): Promise<{ artifact: Artifact; source: ArtifactSource } | null> {
-    const remembered = this.memory.get(key);
-    if (remembered) {
-      // Map order is insertion order: re-inserting makes this the most recently used.
-      this.memory.delete(key);
-      this.memory.set(key, remembered);
-      this.memoryHits++;
-      return { artifact: remembered, source: 'memory' };
-    }
+    const remembered = this.peek(key);
+    if (remembered) return { artifact: remembered, source: 'memory' };
     let waiting = this.pending.get(key);
     if (!waiting) {
       waiting = this.fill(key, render, persist).finally(() => this.pending.delete(key));
@@ -84,6 +78,21 @@ export class ArtifactCache {
     const shared = await waiting;
     if (shared) this.memoryHits++;
     return shared && { artifact: shared.artifact, source: 'memory' };
+  }
+
+  /**
+   * The artifact under `key` if this instance has it in memory, else undefined — never the store,
+   * never a render, nothing to wait for: what the app's fast path answers before Next's router
+   * (server/app/cachedViews.ts); a miss there goes the whole way through get().
+   */
+  peek(key: string): Artifact | undefined {
+    const remembered = this.memory.get(key);
+    if (!remembered) return undefined;
+    // Map order is insertion order: re-inserting makes this the most recently used.
+    this.memory.delete(key);
+    this.memory.set(key, remembered);
+    this.memoryHits++;
+    return remembered;
   }
 
   stats(): ArtifactCacheStats {

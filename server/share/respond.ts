@@ -20,15 +20,32 @@ export interface ServeOptions {
   headers?: Record<string, string>;
 }
 
-/**
- * The artifact's bytes, cached for good. Next.js compresses them on the way out when the client
- * takes gzip (and adds Vary: Accept-Encoding itself); it drops a route's own Content-Encoding and
- * Content-Length, so pre-compressed bytes cannot be sent from here.
- */
-export function serveArtifact({ artifact, source }: { artifact: Artifact; source: ArtifactSource }, { vary, headers = {} }: ServeOptions): Response {
+/** A whole answer, before it becomes a web Response (a route) or is written to a socket (the fast path). */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** The artifact's bytes, cached for good. */
+export function cachedAnswer({ artifact, source }: { artifact: Artifact; source: ArtifactSource }, { vary, headers = {} }: ServeOptions): Answer {
   const out: Record<string, string> = { 'Content-Type': artifact.contentType, 'Cache-Control': IMMUTABLE, [CACHE_SOURCE_HEADER]: source, ...headers };
   if (vary.length) out.Vary = vary.join(', ');
-  return new Response(artifact.body as Uint8Array<ArrayBuffer>, { status: 200, headers: out });
+  return { status: 200, headers: out, body: artifact.body };
+}
+
+export function toResponse({ status, headers, body }: Answer): Response {
+  return new Response(body as Uint8Array<ArrayBuffer>, { status, headers });
+}
+
+/**
+ * The artifact's bytes as a route's Response. Next.js compresses them on the way out when the
+ * client takes gzip (and adds Vary: Accept-Encoding itself); it drops a route's own Content-Encoding
+ * and Content-Length, so pre-compressed bytes are sent only by the fast path in front of Next
+ * (server/app/cachedViews.ts).
+ */
+export function serveArtifact(cached: { artifact: Artifact; source: ArtifactSource }, options: ServeOptions): Response {
+  return toResponse(cachedAnswer(cached, options));
 }
 
 /** A 404 or 503 that no cache keeps. */

@@ -15,7 +15,7 @@ import type { Artifact, ArtifactSource } from './artifactCache';
 import { buildId, renderCache, sharedStore } from './instance';
 import { cachedPagePolicy, inlineScriptHashes } from './pagePolicy';
 import { renderPage } from './renderPage';
-import { CACHE_SOURCE_HEADER, IMMUTABLE, NOT_CACHED, notServed, serveArtifact } from './respond';
+import { cachedAnswer, NOT_CACHED, notServed, toResponse, type Answer } from './respond';
 
 /**
  * The views of a saved result, each made once per (build, view, id, language[, origin]) and then
@@ -27,8 +27,13 @@ import { CACHE_SOURCE_HEADER, IMMUTABLE, NOT_CACHED, notServed, serveArtifact } 
  * | embed   | /embed/r/{id}            | lib/share/lightEmbed.ts (HTML, no app scripts)      |
  * | steps   | /embed/r/{id}/steps      | the Next page /embed/render/{id}: the full embed    |
  * | preview | /r/{id}/preview.png      | lib/share/previewImage.ts                           |
- * | meta    | (oEmbed's title)         | lib/share/describe.ts                               |
+ * | meta    | /api/oembed?url=/r/{id}  | lib/share/describe.ts (the title; the answer around it is a few string joins) |
  * | json    | /api/results/{id}        | the trace's JSON (memory only: the store has it)    |
+ *
+ * Each view is described once (a ViewRequest: its cache key, how it is made, how an artifact of it
+ * is answered) and served two ways: by its Next route (which may read the store or render), and,
+ * when this instance has it in memory, by the fast path in front of Next's router
+ * (server/app/cachedViews.ts, through cachedViewAt()), with the same headers.
  *
  * The /r page writes absolute links (share link, Open Graph), so its key includes the origin, and
  * it is written to the shared store only when PUBLIC_URL fixes that origin: without it the origin
@@ -42,6 +47,31 @@ interface Cached {
   source: ArtifactSource;
 }
 
+/** What a request for one view of one saved result asks for. */
+interface ViewRequest {
+  view: View;
+  id: string;
+  lang: string;
+  /** In the key when the view writes absolute links. */
+  origin?: string;
+  /** Written to the shared store (default); false for views cheap to make from the store's own data. */
+  persist?: boolean;
+  /** Makes the view (null: no saved result has this id). */
+  make(): Promise<StoredArtifact | null>;
+  /** The answer made of an artifact of this view. */
+  answer(cached: Cached): Answer;
+  /** The answer when no saved result has this id (a 404 no cache keeps). */
+  missing(): Response | Promise<Response>;
+  /** The answer when the store or the render failed (default: a plain 503). */
+  unavailable?(error: unknown): Response;
+}
+
+/** The part of a request a view reads: its URL and headers (a web Request, or node's, adapted). */
+export interface RequestLike {
+  url: URL;
+  headers: Pick<Headers, 'get'>;
+}
+
 /** Views that find no saved result answer this (a 404 no cache keeps). */
 class NoSuchResult extends Error {}
 
@@ -53,7 +83,7 @@ function keyOf(build: string, view: View, id: string, lang: string, origin?: str
  * The view from the cache, or made by `make` (null: no saved result has this id). Under `next dev`
  * (no build id) nothing is cached.
  */
-async function cached(view: View, id: string, lang: string, make: () => Promise<StoredArtifact | null>, { origin, persist = true }: { origin?: string; persist?: boolean } = {}): Promise<Cached> {
+async function cached({ view, id, lang, origin, persist = true, make }: Pick<ViewRequest, 'view' | 'id' | 'lang' | 'origin' | 'persist' | 'make'>): Promise<Cached> {
   const build = buildId();
   if (!build) {
     const artifact = await make();
@@ -65,29 +95,59 @@ async function cached(view: View, id: string, lang: string, make: () => Promise<
   return found;
 }
 
+/** A view by its route: unknown ids become `missing()`, failures a 503. */
+async function serve(request: ViewRequest): Promise<Response> {
+  if (!isResultId(request.id)) return request.missing();
+  try {
+    return toResponse(request.answer(await cached(request)));
+  } catch (error) {
+    if (error instanceof NoSuchResult) return request.missing();
+    if (request.unavailable) return request.unavailable(error);
+    if (!(error instanceof StoreError)) console.error('serving a saved result failed:', error);
+    return notServed(503, 'Saved results are unavailable right now.');
+  }
+}
+
+/**
+ * The answer to a GET of a cached view that this instance holds in memory, or undefined (not such a
+ * view, not in memory, or `next dev`): then the request goes to Next's router and its route.
+ */
+export function cachedViewAt(request: RequestLike): Answer | undefined {
+  const build = buildId();
+  const view = build && viewAt(request);
+  if (!view) return undefined;
+  const artifact = renderCache().peek(keyOf(build, view.view, view.id, view.lang, view.origin));
+  return artifact && view.answer({ artifact, source: 'memory' });
+}
+
+const VIEW_PATHS: [RegExp, (request: RequestLike, id: string) => ViewRequest][] = [
+  [/^\/r\/([^/]+)$/, pageView],
+  [/^\/embed\/r\/([^/]+)$/, embedView],
+  [/^\/embed\/r\/([^/]+)\/steps$/, stepsView],
+  [/^\/r\/([^/]+)\/preview\.png$/, previewView],
+  [/^\/api\/results\/([^/]+)$/, jsonView],
+];
+
+function viewAt(request: RequestLike): ViewRequest | undefined {
+  const { pathname } = request.url;
+  if (pathname === '/api/oembed') {
+    const id = oembedTarget(request.url.searchParams);
+    return typeof id === 'string' ? oembedView(request, id) : undefined;
+  }
+  for (const [path, view] of VIEW_PATHS) {
+    const id = path.exec(pathname)?.[1];
+    if (id !== undefined) return isResultId(id) ? view(request, id) : undefined;
+  }
+  return undefined;
+}
+
 async function savedTrace(id: string): Promise<Trace | null> {
   return (await sharedStore()).get(id);
 }
 
-/** Vary for the origin: none when PUBLIC_URL fixes it, else the forwarded headers it may come from. */
-/** Links are written with PUBLIC_URL (lib/share/origin.ts); only `next dev` without it uses Host. */
+/** Vary for the origin: none when PUBLIC_URL fixes it, else Host (`next dev` only: production requires PUBLIC_URL). */
 function originVary(): string[] {
   return process.env.PUBLIC_URL ? [] : ['Host'];
-}
-
-function unavailable(error: unknown, contentType?: string, body = 'Saved results are unavailable right now.'): Response {
-  if (!(error instanceof StoreError)) console.error('serving a saved result failed:', error);
-  return notServed(503, body, contentType);
-}
-
-/** Runs a view; unknown ids become `missing()`, failures a 503. */
-async function answer(missing: () => Response | Promise<Response>, serve: () => Promise<Response>, failureType?: string): Promise<Response> {
-  try {
-    return await serve();
-  } catch (error) {
-    if (error instanceof NoSuchResult) return missing();
-    return unavailable(error, failureType);
-  }
 }
 
 /** The words of a view in `locale` (lib/i18n): the light embed and oEmbed speak the reader's language. */
@@ -115,35 +175,6 @@ async function notFoundPage(view: 'page' | 'steps', path: string, lang: string, 
   });
 }
 
-function languageOf(request: Request): LanguageChoice {
-  return chooseLanguage(new URL(request.url), request.headers);
-}
-
-/** GET /r/{id}: the saved run's page. */
-export async function savedRunPage(request: Request, id: string): Promise<Response> {
-  const choice = languageOf(request);
-  const origin = publicOrigin(request.headers, process.env);
-  const missing = () => notFoundPage('page', '/render/r/_', choice.lang, origin, "'self'");
-  if (!isResultId(id)) return missing();
-  return answer(missing, async () => {
-    const page = await cached(
-      'page',
-      id,
-      choice.lang,
-      async () => {
-        if (!(await savedTrace(id))) return null;
-        const rendered = await renderPage(`/render/r/${id}`, { origin, lang: choice.lang });
-        return rendered.status === 200 ? rendered.artifact : null;
-      },
-      { origin, persist: Boolean(process.env.PUBLIC_URL) },
-    );
-    return serveArtifact(page, {
-      vary: [...choice.vary, ...originVary()],
-      headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
-    });
-  });
-}
-
 function policyOf(artifact: StoredArtifact, frameAncestors: string, selfScripts: boolean): string {
   return cachedPagePolicy({ scriptHashes: artifact.meta.scriptHashes?.split(' ').filter(Boolean) ?? [], frameAncestors, selfScripts });
 }
@@ -153,7 +184,7 @@ function policyOf(artifact: StoredArtifact, frameAncestors: string, selfScripts:
  * cookie proxy.ts sets for other pages; this route is not behind the proxy). The page's bytes do not
  * depend on it, so the cached answer stays the same for everyone.
  */
-function rememberLanguage(request: Request, choice: LanguageChoice): Record<string, string> {
+function rememberLanguage(request: RequestLike, choice: LanguageChoice): Record<string, string> {
   if (!choice.explicit || cookieValue(request.headers.get('cookie'), LOCALE_COOKIE) === choice.lang) return {};
   return { 'Set-Cookie': `${LOCALE_COOKIE}=${choice.lang}; Path=/; Max-Age=31536000; SameSite=Lax` };
 }
@@ -161,6 +192,44 @@ function rememberLanguage(request: Request, choice: LanguageChoice): Record<stri
 /** The links a view writes name its language, so what they open is in it too (and so is their cache key). */
 function langQuery(choice: LanguageChoice): string {
   return `?lang=${encodeURIComponent(choice.lang)}`;
+}
+
+function languageOf(request: RequestLike): LanguageChoice {
+  return chooseLanguage(request.url, request.headers);
+}
+
+/** A web Request as the views read it. */
+function fromWeb(request: Request): RequestLike {
+  return { url: new URL(request.url), headers: request.headers };
+}
+
+/** /r/{id}: the saved run's page. */
+function pageView(request: RequestLike, id: string): ViewRequest {
+  const choice = languageOf(request);
+  const origin = publicOrigin(request.headers, process.env);
+  return {
+    view: 'page',
+    id,
+    lang: choice.lang,
+    origin,
+    persist: Boolean(process.env.PUBLIC_URL),
+    async make() {
+      if (!(await savedTrace(id))) return null;
+      const rendered = await renderPage(`/render/r/${id}`, { origin, lang: choice.lang });
+      return rendered.status === 200 ? rendered.artifact : null;
+    },
+    answer: (page) =>
+      cachedAnswer(page, {
+        vary: [...choice.vary, ...originVary()],
+        headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
+      }),
+    missing: () => notFoundPage('page', '/render/r/_', choice.lang, origin, "'self'"),
+  };
+}
+
+/** GET /r/{id}: the saved run's page. */
+export function savedRunPage(request: Request, id: string): Promise<Response> {
+  return serve(pageView(fromWeb(request), id));
 }
 
 const EMBED_MISSING_HTML =
@@ -172,12 +241,14 @@ function embedMissing(): Response {
   return notServed(404, EMBED_MISSING_HTML, 'text/html; charset=utf-8', { 'Content-Security-Policy': cachedPagePolicy({ scriptHashes: [], frameAncestors: '*', selfScripts: false }) });
 }
 
-/** GET /embed/r/{id}: the light embed. */
-export async function lightEmbed(request: Request, id: string): Promise<Response> {
-  if (!isResultId(id)) return embedMissing();
+/** /embed/r/{id}: the light embed. */
+function embedView(request: RequestLike, id: string): ViewRequest {
   const choice = languageOf(request);
-  return answer(embedMissing, async () => {
-    const embed = await cached('embed', id, choice.lang, async () => {
+  return {
+    view: 'embed',
+    id,
+    lang: choice.lang,
+    async make() {
       const trace = await savedTrace(id);
       if (!trace) return null;
       const query = langQuery(choice);
@@ -193,62 +264,84 @@ export async function lightEmbed(request: Request, id: string): Promise<Response
         body: new TextEncoder().encode(html),
         meta: { scriptHashes: inlineScriptHashes(inlineScripts.map((s) => `<script>${s}</script>`).join('')).join(' ') },
       };
-    });
-    return serveArtifact(embed, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(embed.artifact, '*', false) } });
-  });
+    },
+    answer: (embed) => cachedAnswer(embed, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(embed.artifact, '*', false) } }),
+    missing: embedMissing,
+  };
 }
 
-/** GET /embed/r/{id}/steps: the full, interactive embed (what the light embed's links open). */
-export async function stepsEmbed(request: Request, id: string): Promise<Response> {
+/** GET /embed/r/{id}: the light embed. */
+export function lightEmbed(request: Request, id: string): Promise<Response> {
+  return serve(embedView(fromWeb(request), id));
+}
+
+/** /embed/r/{id}/steps: the full, interactive embed (what the light embed's links open). */
+function stepsView(request: RequestLike, id: string): ViewRequest {
   const choice = languageOf(request);
   const origin = publicOrigin(request.headers, process.env);
-  const missing = () => notFoundPage('steps', '/embed/render/_', choice.lang, origin, '*');
-  if (!isResultId(id)) return missing();
-  return answer(missing, async () => {
-    const page = await cached('steps', id, choice.lang, async () => {
+  return {
+    view: 'steps',
+    id,
+    lang: choice.lang,
+    async make() {
       if (!(await savedTrace(id))) return null;
       const rendered = await renderPage(`/embed/render/${id}`, { origin, lang: choice.lang });
       return rendered.status === 200 ? rendered.artifact : null;
-    });
-    return serveArtifact(page, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(page.artifact, '*', true) } });
-  });
+    },
+    answer: (page) => cachedAnswer(page, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(page.artifact, '*', true) } }),
+    missing: () => notFoundPage('steps', '/embed/render/_', choice.lang, origin, '*'),
+  };
 }
 
-/** GET /r/{id}/preview.png: the share card image (language-neutral: protocol names and numbers). */
-export async function previewImage(request: Request, id: string): Promise<Response> {
-  const missing = () => notServed(404, 'No such saved run.');
-  if (!isResultId(id)) return missing();
-  return answer(missing, async () => {
-    const image = await cached('preview', id, '-', async () => {
+/** GET /embed/r/{id}/steps: the full, interactive embed. */
+export function stepsEmbed(request: Request, id: string): Promise<Response> {
+  return serve(stepsView(fromWeb(request), id));
+}
+
+/** /r/{id}/preview.png: the share card image (language-neutral: protocol names and numbers). */
+function previewView(_request: RequestLike, id: string): ViewRequest {
+  return {
+    view: 'preview',
+    id,
+    lang: '-',
+    async make() {
       const trace = await savedTrace(id);
       return trace && { contentType: 'image/png', body: renderPreviewPng(trace, zlibDeflate), meta: {} };
-    });
-    return serveArtifact(image, { vary: [] });
-  });
+    },
+    answer: (image) => cachedAnswer(image, { vary: [] }),
+    missing: () => notServed(404, 'No such saved run.'),
+  };
 }
 
-/** GET /api/results/{id}: the saved trace as JSON (kept in memory only; the store holds it already). */
-export async function resultJson(request: Request, id: string): Promise<Response> {
-  const missing = () => Response.json({ error: `There is no saved result ${JSON.stringify(id)}.`, code: 'NOT_FOUND' }, { status: 404, headers: { 'Cache-Control': NOT_CACHED } });
-  if (!isResultId(id)) return missing();
-  try {
-    const json = await cached(
-      'json',
-      id,
-      '-',
-      async () => {
-        const trace = await savedTrace(id);
-        return trace && { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(trace)), meta: {} };
-      },
-      { persist: false },
-    );
-    return serveArtifact(json, { vary: [], headers: { 'Access-Control-Allow-Origin': '*' } });
-  } catch (error) {
-    if (error instanceof NoSuchResult) return missing();
-    const message = error instanceof StoreError ? error.message : 'Saved results are unavailable on this server right now.';
-    if (!(error instanceof StoreError)) console.error('reading a result failed:', error);
-    return Response.json({ error: message, code: 'UNAVAILABLE' }, { status: 503, headers: { 'Cache-Control': NOT_CACHED } });
-  }
+/** GET /r/{id}/preview.png: the share card image. */
+export function previewImage(request: Request, id: string): Promise<Response> {
+  return serve(previewView(fromWeb(request), id));
+}
+
+/** /api/results/{id}: the saved trace as JSON (kept in memory only; the store holds it already). */
+function jsonView(_request: RequestLike, id: string): ViewRequest {
+  return {
+    view: 'json',
+    id,
+    lang: '-',
+    persist: false,
+    async make() {
+      const trace = await savedTrace(id);
+      return trace && { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(trace)), meta: {} };
+    },
+    answer: (json) => cachedAnswer(json, { vary: [], headers: { 'Access-Control-Allow-Origin': '*' } }),
+    missing: () => Response.json({ error: `There is no saved result ${JSON.stringify(id)}.`, code: 'NOT_FOUND' }, { status: 404, headers: { 'Cache-Control': NOT_CACHED } }),
+    unavailable(error) {
+      const message = error instanceof StoreError ? error.message : 'Saved results are unavailable on this server right now.';
+      if (!(error instanceof StoreError)) console.error('reading a result failed:', error);
+      return Response.json({ error: message, code: 'UNAVAILABLE' }, { status: 503, headers: { 'Cache-Control': NOT_CACHED } });
+    },
+  };
+}
+
+/** GET /api/results/{id}: the saved trace as JSON. */
+export function resultJson(request: Request, id: string): Promise<Response> {
+  return serve(jsonView(fromWeb(request), id));
 }
 
 function oembedProblem(status: number, error: string): Response {
@@ -261,45 +354,62 @@ function positive(value: string | null): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/**
- * GET /api/oembed?url=<a /r/{id} link>&format=json[&maxwidth=…&maxheight=…] — oEmbed 1.0 (oembed.com
- * §2.2–2.3): a "rich" answer whose html is the embed's iframe. Errors follow §2.3.5: 404 for a URL
- * that names no saved run, 501 for a format other than JSON, 400 for a request without a url. The
- * run's title is made once (the meta view); the answer around it is a few string joins.
- */
-export async function oembed(request: Request): Promise<Response> {
-  const query = new URL(request.url).searchParams;
+/** The saved run an oEmbed query asks about, or the problem answer (oembed.com §2.3.5). */
+function oembedTarget(query: URLSearchParams): string | Response {
   const format = query.get('format') ?? 'json';
   if (format !== 'json') return oembedProblem(501, `Only format=json is supported, not ${JSON.stringify(format)}.`);
   const url = query.get('url');
   if (!url) return oembedProblem(400, 'The url parameter is missing: pass the link of a saved run (…/r/{id}).');
   const id = resultIdFromUrl(url);
   if (!id || !isResultId(id)) return oembedProblem(404, 'That URL is not the link of a saved run (…/r/{id}).');
+  return id;
+}
+
+/** oEmbed for a saved run: the title is made once (the meta view); the answer around it per request. */
+function oembedView(request: RequestLike, id: string): ViewRequest {
+  const query = request.url.searchParams;
   // The language: the link's own ?lang=, else this request's, else Accept-Language.
   const langUrl = new URL(request.url);
-  const linked = new URL(url).searchParams.get('lang');
+  const linked = new URL(query.get('url')!).searchParams.get('lang');
   if (linked && !langUrl.searchParams.has('lang')) langUrl.searchParams.set('lang', linked);
   const choice = chooseLanguage(langUrl, request.headers);
-  let meta: Cached;
-  try {
-    meta = await cached('meta', id, choice.lang, async () => {
+  return {
+    view: 'meta',
+    id,
+    lang: choice.lang,
+    async make() {
       const trace = await savedTrace(id);
       return trace && { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify({ title: runTitle(trace, await words(choice.lang)) })), meta: {} };
-    });
-  } catch (error) {
-    if (error instanceof NoSuchResult) return oembedProblem(404, `There is no saved run ${JSON.stringify(id)}.`);
-    if (!(error instanceof StoreError)) console.error('reading a result for oEmbed failed:', error);
-    return oembedProblem(503, 'Saved results are unavailable right now.');
-  }
-  const { title } = JSON.parse(new TextDecoder().decode(meta.artifact.body)) as { title: string };
-  const body = oembedForResult(publicOrigin(request.headers, process.env), id, title, {
-    locale: choice.lang,
-    maxWidth: positive(query.get('maxwidth')),
-    maxHeight: positive(query.get('maxheight')),
-    thumbnail: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT },
-  });
-  const vary = [...choice.vary, ...originVary()];
-  return Response.json(body, {
-    headers: { 'Cache-Control': IMMUTABLE, ...(vary.length ? { Vary: vary.join(', ') } : {}), 'Access-Control-Allow-Origin': '*', [CACHE_SOURCE_HEADER]: meta.source },
-  });
+    },
+    answer({ artifact, source }) {
+      const { title } = JSON.parse(new TextDecoder().decode(artifact.body)) as { title: string };
+      const body = oembedForResult(publicOrigin(request.headers, process.env), id, title, {
+        locale: choice.lang,
+        maxWidth: positive(query.get('maxwidth')),
+        maxHeight: positive(query.get('maxheight')),
+        thumbnail: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT },
+      });
+      return cachedAnswer(
+        { artifact: { contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(body)), meta: {} }, source },
+        { vary: [...choice.vary, ...originVary()], headers: { 'Access-Control-Allow-Origin': '*' } },
+      );
+    },
+    missing: () => oembedProblem(404, `There is no saved run ${JSON.stringify(id)}.`),
+    unavailable(error) {
+      if (!(error instanceof StoreError)) console.error('reading a result for oEmbed failed:', error);
+      return oembedProblem(503, 'Saved results are unavailable right now.');
+    },
+  };
+}
+
+/**
+ * GET /api/oembed?url=<a /r/{id} link>&format=json[&maxwidth=…&maxheight=…] — oEmbed 1.0 (oembed.com
+ * §2.2–2.3): a "rich" answer whose html is the embed's iframe. Errors follow §2.3.5: 404 for a URL
+ * that names no saved run, 501 for a format other than JSON, 400 for a request without a url.
+ */
+export function oembed(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const id = oembedTarget(url.searchParams);
+  if (typeof id !== 'string') return Promise.resolve(id);
+  return serve(oembedView({ url, headers: request.headers }, id));
 }

@@ -10,11 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Frame, Page } from 'playwright-core';
-import { freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
+import { appServerArgs, freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 
 const TRACE = readFileSync(join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
@@ -132,6 +133,103 @@ describe('render once, serve many', () => {
         assert.equal(answer.source, null, `${name}: nothing was cached`);
       }
     }
+  });
+});
+
+/** One raw HTTP answer (no decompression), as a cache or a browser receives it. */
+function raw(baseUrl: string, path: string, { method = 'GET', headers = {} }: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, baseUrl), { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Headers that describe a view's answer (not the connection, the date, the framing or where the bytes came from). */
+function describing(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-render-cache', 'vary'].includes(name)) continue;
+    out[name] = String(value);
+  }
+  return out;
+}
+
+/** Vary's names, lower case, without the ones Next's router adds to every app route (no view reads them). */
+function varyOf(headers: IncomingHttpHeaders): string[] {
+  const routerOnly = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-router-segment-prefetch'];
+  return String(headers.vary ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => v && !routerOnly.includes(v))
+    .sort();
+}
+
+describe('the fast path: a view this instance holds in memory is answered before Next\'s router', () => {
+  let other: string;
+  before(async () => {
+    // A run no other test has asked for, so its first request of each view goes through Next.
+    const saved = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: readFileSync(join(ROOT, 'test/fixtures/traces/v1-legacy-tls12.json')) });
+    assert.ok(saved.ok, String(saved.status));
+    other = ((await saved.json()) as { id: string }).id;
+  });
+
+  it('with the same status, headers and bytes as the route that rendered it (security headers, policy, Vary), gzipped once', async () => {
+    const gzip = { headers: { 'Accept-Encoding': 'gzip' } };
+    const bytes = (answer: { headers: IncomingHttpHeaders; body: Buffer }) => (answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.body) : answer.body);
+    for (const [name, path] of Object.entries(views(stack.baseUrl, other))) {
+      const viaNext = await raw(stack.baseUrl, path, gzip);
+      const fast = await raw(stack.baseUrl, path, gzip);
+      const plain = await raw(stack.baseUrl, path, { headers: { 'Accept-Encoding': 'identity' } });
+      assert.deepEqual([viaNext.headers['x-render-cache'], fast.headers['x-render-cache'], plain.headers['x-render-cache']], ['render', 'memory', 'memory'], name);
+      assert.equal(fast.status, viaNext.status, name);
+      const { 'content-encoding': coding, ...fastHeaders } = describing(fast.headers);
+      const { 'content-encoding': _, ...nextHeaders } = describing(viaNext.headers);
+      assert.deepEqual(fastHeaders, nextHeaders, `${name}: the same headers`);
+      // Compressed once, when there is something to gain (Next gzips every streamed answer, the smallest too).
+      const worth = bytes(viaNext).length >= 1024 && /^(text\/|application\/json)/.test(String(fast.headers['content-type']));
+      assert.equal(coding, worth ? 'gzip' : undefined, `${name}: ${bytes(viaNext).length} bytes of ${fast.headers['content-type']}`);
+      assert.equal(varyOf(fast.headers).includes('accept-encoding'), worth, `${name}: Vary names Accept-Encoding when the coding depends on it`);
+      const others = (headers: IncomingHttpHeaders) => varyOf(headers).filter((h) => h !== 'accept-encoding');
+      assert.deepEqual(others(fast.headers), others(viaNext.headers), `${name}: the same Vary`);
+      assert.ok(bytes(fast).equals(bytes(viaNext)), `${name}: the same bytes`);
+      assert.equal(Number(fast.headers['content-length']), fast.body.length, `${name}: a length, not chunks`);
+      // Without gzip: the same answer, uncompressed.
+      assert.deepEqual(describing(plain.headers), nextHeaders, `${name}: the same headers without gzip`);
+      assert.ok(plain.body.equals(bytes(viaNext)), `${name}: the same bytes without gzip`);
+    }
+    // The security headers are there (a framed-by-anyone embed has no X-Frame-Options; the page does).
+    const page = await raw(stack.baseUrl, `/r/${other}?lang=en`);
+    const embed = await raw(stack.baseUrl, `/embed/r/${other}?lang=en`);
+    assert.equal(page.headers['x-render-cache'], 'memory');
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(embed.headers['x-frame-options'], undefined);
+    assert.equal((await raw(stack.baseUrl, `/api/results/${other}`)).headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+  });
+
+  it('answers HEAD with the GET answer\'s headers and no body, and leaves other methods to Next', async () => {
+    const path = `/embed/r/${other}?lang=en`;
+    const got = await raw(stack.baseUrl, path, { headers: { 'Accept-Encoding': 'gzip' } });
+    const head = await raw(stack.baseUrl, path, { method: 'HEAD', headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['x-render-cache'], 'memory');
+    assert.equal(head.headers['content-length'], got.headers['content-length']);
+    assert.equal(head.body.length, 0);
+    const posted = await raw(stack.baseUrl, path, { method: 'POST' });
+    assert.equal(posted.status, 405, 'the route has no POST: Next says so');
+  });
+
+  it('takes gzip;q=0 as a refusal of gzip', async () => {
+    const refused = await raw(stack.baseUrl, `/r/${other}?lang=en`, { headers: { 'Accept-Encoding': 'gzip;q=0, *' } });
+    assert.equal(refused.headers['x-render-cache'], 'memory');
+    assert.equal(refused.headers['content-encoding'], undefined);
+    assert.match(refused.body.toString('utf8'), /^<!DOCTYPE html>/i);
   });
 });
 
@@ -277,11 +375,11 @@ describe('the light embed', () => {
   });
 });
 
-/** `next start` on a free loopback port with extra environment; stopped by kill(). */
+/** The app's production process (server/app/main.ts) on a free loopback port with extra environment; stopped by stop(). */
 async function startApp(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', PUBLIC_URL: 'https://playground.example', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -296,7 +394,7 @@ async function startApp(env: Record<string, string>): Promise<{ baseUrl: string;
   for (let tries = 0; ; tries++) {
     if (child.exitCode !== null || tries > 150) {
       await stop();
-      throw new Error(`next start did not come up:\n${output}`);
+      throw new Error(`the app did not come up:\n${output}`);
     }
     try {
       if ((await fetch(baseUrl)).ok) break;

@@ -20,7 +20,7 @@ import { WebSocket } from 'ws';
 import { RELAY_SUBPROTOCOL, parseRelayEvent, type RelayEvent } from '../../lib/transport/relayProtocol';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import { issue, type Issued } from '../../server/pki/issue';
-import { CHROMIUM_ARGS, ROOT, ensureBuild, ensureChromium, freePort } from './harness';
+import { appServerArgs, CHROMIUM_ARGS, ROOT, ensureBuild, ensureChromium, freePort } from './harness';
 
 /** The sample configuration, used exactly as docs/deploy.md prints it. */
 const CADDYFILE = join(ROOT, 'docs', 'deploy', 'Caddyfile');
@@ -160,7 +160,7 @@ before(async () => {
   const trustingPort = await startRelayProcess('trusting', { ...relayEnv, RELAY_ALLOWED_ORIGINS: site, RELAY_TRUSTED_PROXIES: '127.0.0.1' });
   const untrustingPort = await startRelayProcess('untrusting', { ...relayEnv, RELAY_ALLOWED_ORIGINS: untrustedSite });
 
-  const app = start('app', process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
+  const app = start('app', process.execPath, appServerArgs(appPort), {
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     PUBLIC_URL: site,

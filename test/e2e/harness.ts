@@ -1,5 +1,6 @@
 /**
- * The end-to-end stack: the production build served by `next start`, the relay and the demo targets
+ * The end-to-end stack: the production build served by the app's production process
+ * (server/app/main.ts: Next.js behind the fast path for cached views), the relay and the demo targets
  * (both in this process, on loopback, ephemeral ports), and Debian's chromium driven by
  * playwright-core (firefox.test.ts drives Debian's firefox-esr itself). Nothing here reaches beyond
  * 127.0.0.1.
@@ -47,7 +48,7 @@ export function newestMtime(path: string): number {
 }
 
 /** Sources the production build is made from: a build older than any of them is stale. */
-export const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'server/demo/paths.ts', 'server/share', 'server/store', 'next.config.js', 'proxy.ts', 'postcss.config.mjs', 'tsconfig.next.json'];
+export const BUILD_SOURCES = ['app', 'components', 'lib', 'public', 'server/demo/catalog.ts', 'server/demo/registry.ts', 'server/demo/paths.ts', 'server/share', 'server/store', 'server/app/headers.json', 'next.config.js', 'proxy.ts', 'postcss.config.mjs', 'tsconfig.next.json'];
 
 function buildIsFresh(): boolean {
   const buildId = join(ROOT, '.next', 'BUILD_ID');
@@ -84,6 +85,15 @@ export async function ensureBuild(): Promise<void> {
   }
 }
 
+/**
+ * The app's production process on 127.0.0.1:`port`, as docs/deploy.md runs it: `node --import tsx
+ * server/app/main.ts` (Next.js, the build in .next, behind the fast path for cached saved-run views).
+ * The process spawned is node itself, so its pid is the server's (the bench reads its CPU time).
+ */
+export function appServerArgs(port: number): string[] {
+  return ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/app/main.ts'), '-H', '127.0.0.1', '-p', String(port)];
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -99,7 +109,7 @@ export function freePort(): Promise<number> {
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -144,7 +154,7 @@ export async function startServers(options: { env?: Record<string, string> } = {
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
   const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0 });
 
-  const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const next = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, PUBLIC_URL: baseUrl, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

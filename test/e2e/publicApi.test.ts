@@ -17,7 +17,7 @@ import type { Trace } from '../../lib/trace/schema';
 import { sharedTestPki } from '../helpers/pki';
 import { runAgainst, startNodeHttpsServer } from '../helpers/tlsServers';
 import { tls13OkTrace } from '../view/fixtures/traces';
-import { freePort, ROOT, startServers, type Servers } from './harness';
+import { appServerArgs, freePort, ROOT, startServers, type Servers } from './harness';
 
 /** Small, so a few hundred KB of upload cross it; uploads are read up to four times this. */
 const CAP = 256 * 1024;
@@ -246,11 +246,15 @@ describe('GET /api/oembed thumbnail', () => {
   });
 });
 
-describe('next start in production', () => {
-  it('refuses to start without PUBLIC_URL, saying why and what to set', async () => {
+describe('the app in production', () => {
+  const commands: [string, (port: number) => string[]][] = [
+    ['the app process (server/app/main.ts)', appServerArgs],
+    ['next start', (port) => [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)]],
+  ];
+  for (const [name, args] of commands) it(`refuses to start without PUBLIC_URL, saying why and what to set: ${name}`, async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
     delete env.PUBLIC_URL;
-    const next = spawn(process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(await freePort())], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const next = spawn(process.execPath, args(await freePort()), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     next.stdout.on('data', (d: Buffer) => (output += d.toString()));
     next.stderr.on('data', (d: Buffer) => (output += d.toString()));
