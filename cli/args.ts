@@ -1,6 +1,7 @@
 /** Command-line parsing for the CLI: strict, with one clear message per mistake. */
 
 import { DEFAULT_LOCALE, LOCALES, toLocale, type Locale } from '../lib/i18n/locales';
+import { parseTamperSpec, TamperSpecError, type Tamper } from '../lib/tls/tamper/spec';
 
 /** The CLI's language: --lang, else the POSIX locale (LC_ALL overrides LANG), else English. */
 export function cliLocale(lang: string | undefined, env: Record<string, string | undefined>): Locale {
@@ -44,9 +45,11 @@ export interface CliArgs {
   reproduce: boolean;
   /** --reproduce DIR: also write the key schedule script and the key log it reads there. */
   reproduceDir?: string;
+  /** --tamper SPEC: one field of the client's flight changed before it is sent (lib/tls/tamper/spec.ts). */
+  tamper?: Tamper;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang']);
+const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang', '--tamper']);
 const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
@@ -109,6 +112,16 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
           a.lang = value;
           break;
         }
+        case '--tamper': {
+          if (a.tamper) throw new UsageError('--tamper is given once (one change per run)');
+          try {
+            a.tamper = parseTamperSpec(value);
+          } catch (e) {
+            if (e instanceof TamperSpecError) throw new UsageError(`--tamper: ${e.message}`);
+            throw e;
+          }
+          break;
+        }
         case '--timeout': {
           const n = Number(value);
           if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not "${value}"`);
@@ -148,6 +161,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     positional.shift();
   }
   if (a.reproduce && a.command === 'diagnose') throw new UsageError('--reproduce goes with a single run, not diagnose');
+  if (a.tamper && a.command === 'diagnose') throw new UsageError('--tamper changes one run; diagnose runs its own probes and takes none');
   if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
@@ -179,6 +193,11 @@ options:
   --no-ems, --no-reneg-info, --no-etm, --no-ticket
                          TLS 1.2: do not offer extended_master_secret / renegotiation_info /
                          encrypt_then_mac / session_ticket
+  --tamper SPEC          change one field of the client's flight before it is sent, e.g.
+                         finished.verify_data:flip=0, client_hello.extensions.supported_versions:drop,
+                         client_hello.cipher_suites:set=1301, client_hello.extensions:reorder=key_share,
+                         client_hello.record.legacy_record_version:set=0300 (SPEC: TARGET:OP, OP is
+                         set=HEX, flip=BIT, drop or reorder=NAME,…; see the README)
   --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
   --method M --data S    HTTP method and request body
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)

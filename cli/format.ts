@@ -26,7 +26,8 @@ export function formatStep(step: Step, paint: ReturnType<typeof painter>, t?: Tr
   const time = paint('dim', `${step.timeMs.toFixed(1).padStart(8)} ms`);
   const arrow = ARROWS[step.direction];
   let color: Color | undefined;
-  if (step.layer === 'alert') color = 'red';
+  if (step.kind === 'tamper') color = 'yellow';
+  else if (step.layer === 'alert') color = 'red';
   else if (step.layer === 'tcp') color = isTransportFailure(step) ? 'red' : 'cyan';
   else if (step.layer === 'handshake') color = step.direction === 'client->server' ? 'blue' : 'magenta';
   else if (step.layer === 'certificate') color = isCertificateRejected(step) ? 'red' : 'green';

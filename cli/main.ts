@@ -35,6 +35,7 @@ function requestFrom(a: CliArgs): RunRequest {
       ...(a.noEtm ? (['encrypt_then_mac'] as const) : []),
       ...(a.noTicket ? (['session_ticket'] as const) : []),
     ],
+    tamper: a.tamper,
   };
 }
 

@@ -4,7 +4,7 @@ import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'rea
 import { useTranslations } from 'next-intl';
 import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
-import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, WarningIcon } from './icons';
+import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, TamperIcon, WarningIcon } from './icons';
 import { TONE_BADGE, TONE_TEXT } from './tone';
 
 /**
@@ -236,6 +236,7 @@ const NOTE_ICON: Record<DiagramRow['glyph'], ReactNode> = {
   warning: <WarningIcon />,
   key: <KeyIcon />,
   note: <NoteIcon />,
+  tamper: <TamperIcon />,
 };
 
 function Note({ row }: { row: DiagramRow }) {

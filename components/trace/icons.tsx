@@ -64,3 +64,13 @@ export function NoteIcon({ className = '' }: { className?: string }) {
     </svg>
   );
 }
+
+/** A tamper experiment's change: a pen crossing a line of bytes. */
+export function TamperIcon({ className = '' }: { className?: string }) {
+  return (
+    <svg {...common} className={`inline-block shrink-0 align-[-1px] ${className}`}>
+      <path d="M2 13.5h5" />
+      <path d="M10.5 2.5 13.5 5.5 6 13H3v-3z" />
+    </svg>
+  );
+}

@@ -7,7 +7,8 @@ import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from
 import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
-import type { Outcome, OutcomeCause, RunOptions, Step, Tls12Extension, Trace, Waiting, Where } from '../trace/schema';
+import type { Outcome, OutcomeCause, RunOptions, Step, Tamper, Tls12Extension, Trace, Waiting, Where } from '../trace/schema';
+import { formatTamperSpec, parseTamperSpec } from '../tls/tamper/spec';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
 import { parseHttpsUrl, type TargetProblem } from './target';
 import { ENGINE_VERSION } from './version';
@@ -130,7 +131,17 @@ export function buildClientOptions(req: RunRequest, target: ParsedTarget, client
     encryptThenMac: offered('encrypt_then_mac'),
     sessionTicket: offered('session_ticket'),
     maxRenegotiations: req.maxRenegotiations ?? base.maxRenegotiations,
+    ...(req.tamper ? { tamper: checkedTamper(req.tamper) } : {}),
   };
+}
+
+/** A tamper as the SPEC parser reads it (the request may come from a link or a file). */
+function checkedTamper(tamper: Tamper): Tamper {
+  try {
+    return parseTamperSpec(formatTamperSpec(tamper));
+  } catch (e) {
+    throw new RunInputError(`tamper: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function defaultRandom(n: number): Uint8Array {
@@ -159,6 +170,7 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
   };
   const off = tls12ExtensionNames.filter((name) => req.tls12Off?.includes(name));
   if (off.length) runOptions.tls12Off = off;
+  if (req.tamper) runOptions.tamper = req.tamper;
   const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
   const trace = recorder.trace;
   const emit = (content: Parameters<TraceRecorder['add']>[0], atMs?: number) => {

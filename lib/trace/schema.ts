@@ -286,6 +286,31 @@ export interface ErrorData {
   message: string;
 }
 
+/**
+ * A tamper experiment: one field of the client's flight changed before it is sent. `target` names
+ * the field by its annotated path (`client_hello.extensions.supported_versions`,
+ * `finished.verify_data`, `client_hello.record.legacy_record_version`); lib/tls/tamper reads it.
+ * set: the field's value becomes `value` (hex; a vector's content, its length prefix recomputed) ·
+ * flip: bit `bit` of the value is inverted (bit 0 = the first byte's most significant bit) ·
+ * drop: the field is removed · reorder: the vector's elements named in `order` go first, in that order.
+ */
+export type Tamper =
+  | { target: string; op: 'set'; value: string }
+  | { target: string; op: 'flip'; bit: number }
+  | { target: string; op: 'drop' }
+  | { target: string; op: 'reorder'; order: string[] };
+export type TamperOp = Tamper['op'];
+
+/**
+ * The tamper as the engine applied it: the field's bytes before and as sent (hex; empty when
+ * dropped), and the handshake message it changed (or whose record's header it changed).
+ */
+export type TamperData = Tamper & {
+  message: string;
+  original: string;
+  sent: string;
+};
+
 export interface LegacyData {
   title: string;
   explanation?: string;
@@ -340,6 +365,8 @@ export interface StepKinds {
   http: HttpData;
   error: ErrorData;
   outcome: OutcomeData;
+  /** A tamper experiment changed a field of the client's flight before it went out (lib/tls/tamper). */
+  tamper: TamperData;
   /** A version 1 step whose words name none of these kinds (lib/trace/migrate.ts): shown as it was. */
   legacy: LegacyData;
 }
@@ -399,6 +426,8 @@ export interface RunOptions {
   method: string;
   /** TLS 1.2 extensions switched off for this run (absent: all offered). */
   tls12Off?: Tls12Extension[];
+  /** A tamper experiment: one field of the client's flight changed before it is sent (absent: none). */
+  tamper?: Tamper;
 }
 
 /** The TLS 1.2 extensions a run may switch off (RFC 7627, RFC 5746, RFC 7366, RFC 5077). */

@@ -21,6 +21,7 @@ const KIND_SET: Record<StepKind, true> = {
   transport: true, record: true, unparseable: true, handshake: true, 'hello-retry': true, 'change-cipher-spec': true,
   'renegotiation-start': true, alert: true, 'application-data': true, key: true, check: true, refusal: true, negotiated: true,
   'handshake-complete': true, personality: true, 'no-client-certificate': true, http: true, error: true, outcome: true, legacy: true,
+  tamper: true,
 };
 const KINDS = Object.keys(KIND_SET) as StepKind[];
 const HEX = /^(?:[0-9a-f]{2})*$/i;

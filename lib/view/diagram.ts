@@ -61,9 +61,10 @@ export interface DiagramRow {
   /**
    * The mark beside a note (a local step), from what the step says, never from its layer alone: a
    * check only for a check that passed or a success, a cross for a failure, a warning sign for a
-   * refusal or a check continued past, a key for a derivation, a plain dot for a neutral note.
+   * refusal or a check continued past, a key for a derivation, a pen for a tamper experiment's
+   * change, a plain dot for a neutral note.
    */
-  glyph: 'check' | 'cross' | 'warning' | 'key' | 'note';
+  glyph: 'check' | 'cross' | 'warning' | 'key' | 'note' | 'tamper';
   /** Alert level when the step is an alert. */
   alertLevel?: 'warning' | 'fatal';
 }
@@ -188,6 +189,8 @@ function noteTone(step: Step): DiagramRow['tone'] {
   if (step.kind === 'check' && step.data.check === 'certificate') return step.data.ok ? 'good' : step.data.insecure ? 'warning' : 'bad';
   if ((step.kind === 'check' && !step.data.ok) || step.kind === 'refusal') return 'bad';
   if (step.kind === 'error') return step.data.source === 'input' || step.data.source === 'internal' ? 'bad' : 'neutral';
+  // A tamper experiment's change stands out: what follows is the server's reaction to it.
+  if (step.kind === 'tamper') return 'warning';
   return 'neutral';
 }
 
@@ -230,10 +233,10 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
   if (tcp) tone = TCP_TONE[tcp];
   else if (level === 'fatal') tone = 'bad';
   else if (level === 'warning') tone = isCloseNotify(step) ? 'neutral' : 'warning';
-  else if (step.layer === 'verdict' || step.layer === 'certificate') tone = noteTone(step);
+  else if (step.layer === 'verdict' || step.layer === 'certificate' || step.kind === 'tamper') tone = noteTone(step);
   // A client's answer to a HelloRequest: renegotiating goes on, anything else refuses.
   if (step.kind === 'personality' && step.data.reaction !== 'renegotiate') tone = 'warning';
-  const glyph: DiagramRow['glyph'] = step.layer === 'key' ? 'key' : tone === 'good' ? 'check' : tone === 'bad' ? 'cross' : tone === 'warning' ? 'warning' : 'note';
+  const glyph: DiagramRow['glyph'] = step.kind === 'tamper' ? 'tamper' : step.layer === 'key' ? 'key' : tone === 'good' ? 'check' : tone === 'bad' ? 'cross' : tone === 'warning' ? 'warning' : 'note';
 
   return {
     seq: step.seq,

@@ -1,7 +1,7 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, HandshakeData, OutcomeCause, PersonalityData, StepContent, TransportData } from '../trace/schema';
+import type { AlertData, HandshakeData, OutcomeCause, PersonalityData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { en } from '../i18n/messages/en';
 import { translator, type MessageKey, type Translate } from '../i18n/translator';
 
@@ -178,6 +178,37 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
   }
 }
 
+/** A tamper experiment's change, named by its target: "Tampered: bit 0 of finished.verify_data flipped". */
+function tamperTitle(d: TamperData, t: Translate): string {
+  switch (d.op) {
+    case 'set':
+      return t('tamper.step.set', { target: d.target, sent: d.sent || '""' });
+    case 'flip':
+      return t('tamper.step.flip', { target: d.target, bit: String(d.bit) });
+    case 'drop':
+      return t('tamper.step.drop', { target: d.target });
+    case 'reorder':
+      return t('tamper.step.reorder', { target: d.target, order: d.order.join(', ') });
+  }
+}
+
+/** What the change was, why the keys still agree, and what the changed field is for. */
+function tamperExplanation(d: TamperData, t: Translate): string {
+  const join = t('advice.sentenceJoin');
+  const record = d.target.split('.')[1] === 'record';
+  const what =
+    d.op === 'drop' ? t('tamper.step.dropped', { bytes: d.original.length / 2 })
+    : d.op === 'reorder' ? t('tamper.step.reordered')
+    : t('tamper.step.changed', { original: d.original || '""', sent: d.sent || '""' });
+  return [
+    what,
+    record ? t('tamper.step.record') : t('tamper.step.transcript'),
+    !record && d.message === 'finished' ? t('tamper.step.finished') : '',
+  ]
+    .filter(Boolean)
+    .join(join);
+}
+
 /** A step's short title: "ServerHello", "Alert: no_renegotiation (warning)", "Connection reset by peer (RST)". */
 export function stepTitle(step: StepContent, t: Translate = english): string {
   switch (step.kind) {
@@ -242,6 +273,8 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
       return t('steps.title.outcome', { outcome: step.data.outcome, sentence: outcomeSentence(step.data.cause, t) });
     case 'legacy':
       return step.data.title;
+    case 'tamper':
+      return tamperTitle(step.data, t);
   }
   return (step as StepContent).kind;
 }
@@ -309,6 +342,8 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
       return step.data.source === 'internal' ? undefined : step.data.message;
     case 'legacy':
       return step.data.explanation;
+    case 'tamper':
+      return tamperExplanation(step.data, t);
     default:
       return undefined;
   }

@@ -13,6 +13,9 @@ import { Reader } from '../wire/reader';
 import { derivationToData, type Derivation } from '../keyschedule/tls13';
 import type { CipherSuiteName } from '../registry/crypto';
 import type { CertificateVerdict, ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
+import type { Tamper } from '../../trace/schema';
+import { TamperTargetError, tamperMessage, tamperRecordHeader, type TamperChange } from '../tamper/apply';
+import { parseTamperTarget } from '../tamper/spec';
 import { personalities } from './personalities';
 
 export type ConnectionState = 'idle' | 'handshaking' | 'connected' | 'closed' | 'failed';
@@ -119,12 +122,16 @@ export class Common {
   /** The server asked for a client certificate and got an empty Certificate message. */
   sentNoClientCertificate = false;
 
+  /** The tamper experiment, until the first message it names has gone out changed (lib/tls/tamper). */
+  private tamperPending?: Tamper;
+
   constructor(
     readonly options: ClientOptions,
     readonly deps: ClientDeps,
     readonly sink: ClientSink,
   ) {
     this.startedAtMs = deps.now();
+    this.tamperPending = options.tamper;
   }
 
   /** True once the connection failed or was closed: nothing more is processed. */
@@ -168,9 +175,16 @@ export class Common {
     }
   }
 
-  /** Sends handshake messages, each in its own record(s), and adds them to the transcript. */
-  async sendHandshake(messages: EncodedMessage[], addToTranscript = true, renegotiation = false): Promise<void> {
-    for (const m of messages) {
+  /**
+   * Sends handshake messages, each in its own record(s), and adds them to the transcript. Returns
+   * them as sent: a tamper experiment may have changed one, and the transcript holds what was sent
+   * (so both sides hash the same bytes when the server accepts them).
+   */
+  async sendHandshake(messages: EncodedMessage[], addToTranscript = true, renegotiation = false): Promise<EncodedMessage[]> {
+    const sent: EncodedMessage[] = [];
+    for (const built of messages) {
+      const { message: m, recordTamper } = this.tamperOutgoing(built);
+      sent.push(m);
       if (addToTranscript) this.transcript.add(m.bytes);
       this.emit({
         direction: 'client->server',
@@ -180,15 +194,42 @@ export class Common {
         bytes: { hex: toHex(m.bytes), field: m.field },
         rfc: messageRfc(m.type),
       });
-      await this.sendRecords(22, m.bytes, m.field);
+      await this.sendRecords(22, m.bytes, m.field, recordTamper);
     }
+    return sent;
+  }
+
+  /**
+   * A tamper experiment on its way out: the first message the tamper names is changed (or, for a
+   * record header field, the first record carrying it), and a step of its own says what changed.
+   */
+  private tamperOutgoing(m: EncodedMessage): { message: EncodedMessage; recordTamper?: Tamper } {
+    const tamper = this.tamperPending;
+    if (!tamper) return { message: m };
+    const path = parseTamperTarget(tamper.target);
+    if (path.message !== m.type) return { message: m };
+    this.tamperPending = undefined;
+    if (path.record) return { message: m, recordTamper: tamper };
+    // A field this message does not have throws TamperTargetError: fail() ends the run, sending nothing.
+    const { message, change } = tamperMessage(tamper, m);
+    this.emitTamper(tamper, m.type, change);
+    return { message };
+  }
+
+  private emitTamper(tamper: Tamper, message: string, change: TamperChange): void {
+    this.emit({ direction: 'local', layer: 'handshake', kind: 'tamper', data: { ...tamper, message, original: toHex(change.original), sent: toHex(change.sent) } });
   }
 
   /** Fragments `content` into records of at most 2^14 bytes and sends them. */
-  async sendRecords(type: number, content: Uint8Array, field?: Field): Promise<void> {
+  async sendRecords(type: number, content: Uint8Array, field?: Field, recordTamper?: Tamper): Promise<void> {
     for (let off = 0; off < content.length || off === 0; off += MAX_FRAGMENT) {
       const piece = content.subarray(off, off + MAX_FRAGMENT);
-      const record = await this.records.encode(type, piece);
+      let record = await this.records.encode(type, piece);
+      if (recordTamper && off === 0) {
+        const { wire, change } = tamperRecordHeader(recordTamper, record.wire);
+        this.emitTamper(recordTamper, parseTamperTarget(recordTamper.target).message, change);
+        record = { ...record, wire, outerType: wire[0], version: (wire[1] << 8) | wire[2] };
+      }
       this.emit(outgoingRecordStep(record, this.recordVersion, off === 0 && piece.length === content.length ? field : undefined));
       this.sink.send(record.wire);
       if (content.length === 0) break;
@@ -216,6 +257,13 @@ export class Common {
   /** Ends the connection because of a local failure: sends the fatal alert it maps to. */
   async fail(error: unknown): Promise<void> {
     if (this.state === 'failed' || this.state === 'closed') return;
+    if (error instanceof TamperTargetError) {
+      // The experiment named a field this flight does not have: nothing was sent, no alert is due.
+      this.state = 'failed';
+      this.failure = { by: 'local', message: `tamper: ${error.message}` };
+      this.emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message: this.failure.message } });
+      return;
+    }
     const alertError =
       error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', `internal error: ${error instanceof Error ? error.message : String(error)}`);
     this.state = 'failed';

@@ -11,6 +11,7 @@ import { checkServerExtensions } from '../handshake/solicited';
 import { cipherSuiteInfo, cipherSuites, groups, suitesForVersions, type CipherSuiteName } from '../registry/crypto';
 import { equalBytes } from '../wire/bytes';
 import type { Common, HandshakeIn, Hello, State } from './connection';
+import { sentExtensionTypes } from '../tamper/apply';
 import { continueTls12 } from './tls12';
 import { handleServerHello13, sendCompatibilityCcs } from './tls13';
 
@@ -66,9 +67,10 @@ async function sendClientHello(c: Common, hello: Hello): Promise<void> {
     encryptThenMac: o.encryptThenMac,
     sessionTicket: o.sessionTicket,
   });
-  hello.offeredExtensions = extensions.map((e) => e.type);
   const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
-  await c.sendHandshake([message]);
+  const [sent] = await c.sendHandshake([message]);
+  // What the server answers is checked against what was sent (a tamper experiment may differ from what was built).
+  hello.offeredExtensions = sent === message ? extensions.map((e) => e.type) : sentExtensionTypes(sent);
   c.records.outgoingVersion = 0x0303;
 }
 

@@ -1,7 +1,7 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { negotiableSuites, type CipherSuiteName } from '../registry/crypto';
-import type { CertificateSummary, StepContent } from '../events';
+import type { CertificateSummary, StepContent, Tamper } from '../events';
 import type { Field } from '../wire/field';
 import type { PersonalityName } from './personalities';
 
@@ -40,6 +40,8 @@ export interface ClientOptions {
   sessionTicket: boolean;
   /** HelloRequests honoured per connection before refusing (bounds renegotiation loops). */
   maxRenegotiations: number;
+  /** A tamper experiment: one field of the client's flight changed before it is sent (lib/tls/tamper). */
+  tamper?: Tamper;
 }
 
 export const defaultSignatureSchemes: SignatureSchemeName[] = [

@@ -30,6 +30,7 @@ import {
 import { Tls12KeySchedule } from '../keyschedule/tls12';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, suitesForVersions, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
+import { extensionTypes } from '../registry/protocol';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
 import { earlyChangeCipherSpec, keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
@@ -73,7 +74,8 @@ export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m:
   // was let through as TLS 1.3 compatibility (RFC 8446 §5); TLS 1.2 makes it a protocol violation.
   if (c.changeCipherSpecBeforeServerHello) throw earlyChangeCipherSpec();
   // RFC 8446 §4.1.3: a TLS 1.3 server that negotiates down marks its random; seeing the mark means an attacker removed 1.3.
-  if (c.options.versions.includes('TLSv1.3')) {
+  // TLS 1.3 is offered in supported_versions only (RFC 8446 §4.2.1): a ClientHello sent without it offered TLS 1.2.
+  if (hello.offeredExtensions.includes(extensionTypes.code('supported_versions'))) {
     const tail = sh.random.subarray(24);
     if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) {
       throw new TlsAlertError('illegal_parameter', 'downgrade detected: the ServerHello random carries the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3)');
