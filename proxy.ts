@@ -17,7 +17,7 @@ import { relayLocation } from '@/lib/share/relayLocation';
  * scripts, which is why the pages render per request (the root layout awaits connection()).
  * /embed/… may be framed by any site; every other page only by this origin.
  *
- * Saved-run views served from the render cache send their own policy, with their inline scripts'
+ * Saved views (runs, diagnoses, comparisons) served from the render cache send their own policy, with their inline scripts'
  * hashes (server/share/views.ts): the matcher below leaves them out, and the internal pages they
  * are rendered from (/render/…, /embed/render/…) get no nonce, so the cached HTML carries none.
  */
@@ -54,7 +54,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Pages only: not the API, Next's assets or files (preview.png, icons, theme-init.js), nor the
-  // saved-run views served from the render cache (/r/{id}, /embed/r/…: server/share/views.ts
-  // chooses their language itself, with lib/i18n/locales.ts, and sends their own hashed policy).
-  matcher: ['/((?!api/|_next/|r/[^/]+/?$|embed/r/|.*\\.[a-z0-9]+$).*)'],
+  // saved views served from the render cache (/r/{id}, /d/{id}, /c/{id}, /embed/r|d|c/…:
+  // server/share/views.ts chooses their language itself, with lib/i18n/locales.ts, and sends their
+  // own hashed policy).
+  matcher: ['/((?!api/|_next/|[rdc]/[^/]+/?$|embed/[rdc]/|.*\\.[a-z0-9]+$).*)'],
 };

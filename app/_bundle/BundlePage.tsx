@@ -6,7 +6,7 @@ import { EmbedHeader } from '@/components/share/EmbedHeader';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { bundleTitle } from '@/lib/share/describeBundle';
 import { bundleEmbedPath, bundlePath, type SharedBundleKind } from '@/lib/share/embed';
-import { publicOrigin } from '@/lib/share/origin';
+import { renderRequest } from '@/server/share/renderPage';
 import { BundleView } from './BundleView';
 import { savedBundle, selectedRun } from './savedBundle';
 
@@ -18,14 +18,26 @@ export interface BundlePageProps {
 const LINK = 'rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
 
 /**
+ * The public request a render of a bundle page stands for (its origin, its language), or a 404: the
+ * pages behind /d/{id}, /c/{id} and their embeds are rendered only for the render cache
+ * (server/share/views.ts), which asks for them with this process's render token.
+ */
+async function asked(): Promise<{ origin: string }> {
+  const request = renderRequest(await headers());
+  if (!request) notFound();
+  return request;
+}
+
+/**
  * /d/{id} and /c/{id}: a saved diagnosis or comparison, exactly as it was recorded (nothing is
  * re-run; the verdict is judged again from the saved runs), with its link, downloads and embed code.
+ * Rendered at /render/d/{id} and /render/c/{id} and served from the render cache.
  */
 export async function BundlePage({ kind, params, searchParams }: BundlePageProps & { kind: SharedBundleKind }) {
   const { id } = await params;
+  const { origin } = await asked();
   const bundle = await savedBundle(kind, id);
   if (!bundle) notFound();
-  const origin = publicOrigin(await headers(), process.env);
   const shareUrl = `${origin}${bundlePath(kind, id)}`;
   const title = bundleTitle(bundle);
   const started = bundle.runs[0].trace.startedAt;
@@ -69,9 +81,10 @@ export async function BundlePage({ kind, params, searchParams }: BundlePageProps
   );
 }
 
-/** /embed/d/{id} and /embed/c/{id}: the compact form, for other sites' iframes. */
+/** /embed/d/{id} and /embed/c/{id}: the compact form, for other sites' iframes (rendered at /embed/render/d|c/{id}, served from the render cache). */
 export async function BundleEmbed({ kind, params }: { kind: SharedBundleKind; params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await asked();
   const bundle = await savedBundle(kind, id);
   if (!bundle) notFound();
   const t = await getTranslations('bundle');

@@ -3,16 +3,18 @@ import { headers } from 'next/headers';
 import { getTranslations } from 'next-intl/server';
 import { bundleDescription, bundleTitle } from '@/lib/share/describeBundle';
 import { bundlePath, bundlePreviewImagePath, type SharedBundleKind } from '@/lib/share/embed';
-import { publicOrigin } from '@/lib/share/origin';
+import { renderRequest } from '@/server/share/renderPage';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
 import { savedBundle } from './savedBundle';
 
 
 /** Share-card tags and the oEmbed discovery link (oEmbed §4) of a saved diagnosis or comparison. */
 export async function bundleMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
-  const bundle = await savedBundle(kind, id);
-  if (!bundle) return { title: (await getTranslations('bundle'))('noSuch', { kind }) };
-  const origin = publicOrigin(await headers(), process.env);
+  // Rendered only for the render cache, which names the origin links are written with.
+  const asked = renderRequest(await headers());
+  const bundle = asked ? await savedBundle(kind, id) : null;
+  if (!asked || !bundle) return { title: (await getTranslations('bundle'))('noSuch', { kind }), robots: { index: false } };
+  const { origin } = asked;
   const url = `${origin}${bundlePath(kind, id)}`;
   const title = bundleTitle(bundle);
   const description = bundleDescription(bundle);
@@ -28,6 +30,6 @@ export async function bundleMetadata(kind: SharedBundleKind, id: string): Promis
 
 /** The embed's title only: embeds are not indexed and carry no share card. */
 export async function bundleEmbedMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
-  const bundle = await savedBundle(kind, id);
+  const bundle = renderRequest(await headers()) ? await savedBundle(kind, id) : null;
   return { title: bundle ? `${bundleTitle(bundle)} · TLS Playground` : (await getTranslations('bundle'))('noSuch', { kind }) };
 }

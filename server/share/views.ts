@@ -1,4 +1,4 @@
-import { oembedForResult, resultIdFromUrl } from '../../lib/share/embed';
+import { oembedForResult, resultIdFromUrl, type SharedBundleKind } from '../../lib/share/embed';
 import { runTitle } from '../../lib/share/describe';
 import { LOCALE_COOKIE, type Locale } from '../../lib/i18n/locales';
 import { loadCatalog } from '../../lib/i18n/catalogs';
@@ -29,6 +29,8 @@ import { cachedAnswer, NOT_CACHED, notServed, toResponse, type Answer } from './
  * | preview | /r/{id}/preview.png      | lib/share/previewImage.ts                           |
  * | meta    | /api/oembed?url=/r/{id}  | lib/share/describe.ts (the title; the answer around it is a few string joins) |
  * | json    | /api/results/{id}        | the trace's JSON (memory only: the store has it)    |
+ * | d-page, c-page   | /d/{id}, /c/{id}  | the Next pages /render/d/{id}, /render/c/{id}: a saved diagnosis, comparison |
+ * | d-embed, c-embed | /embed/d/{id}, /embed/c/{id} | the Next pages /embed/render/d/{id}, /embed/render/c/{id} |
  *
  * Each view is described once (a ViewRequest: its cache key, how it is made, how an artifact of it
  * is answered) and served two ways: by its Next route (which may read the store or render), and,
@@ -40,7 +42,7 @@ import { cachedAnswer, NOT_CACHED, notServed, toResponse, type Answer } from './
  * comes from request headers, and forged hosts must not fill the database (memory is bounded).
  */
 
-type View = 'page' | 'embed' | 'steps' | 'preview' | 'meta' | 'json';
+type View = 'page' | 'embed' | 'steps' | 'preview' | 'meta' | 'json' | 'd-page' | 'c-page' | 'd-embed' | 'c-embed';
 
 interface Cached {
   artifact: Artifact;
@@ -54,6 +56,8 @@ interface ViewRequest {
   lang: string;
   /** In the key when the view writes absolute links. */
   origin?: string;
+  /** In the key when the URL's query picks one of several forms of the view (a bundle page's ?run=). */
+  variant?: string;
   /** Written to the shared store (default); false for views cheap to make from the store's own data. */
   persist?: boolean;
   /** Makes the view (null: no saved result has this id). */
@@ -75,22 +79,22 @@ export interface RequestLike {
 /** Views that find no saved result answer this (a 404 no cache keeps). */
 class NoSuchResult extends Error {}
 
-function keyOf(build: string, view: View, id: string, lang: string, origin?: string): string {
-  return [build, view, id, lang, ...(origin ? [origin] : [])].join('|');
+function keyOf(build: string, view: View, id: string, lang: string, origin?: string, variant?: string): string {
+  return [build, view, id, lang, ...(origin ? [origin] : []), ...(variant ? [`run=${variant}`] : [])].join('|');
 }
 
 /**
  * The view from the cache, or made by `make` (null: no saved result has this id). Under `next dev`
  * (no build id) nothing is cached.
  */
-async function cached({ view, id, lang, origin, persist = true, make }: Pick<ViewRequest, 'view' | 'id' | 'lang' | 'origin' | 'persist' | 'make'>): Promise<Cached> {
+async function cached({ view, id, lang, origin, variant, persist = true, make }: Pick<ViewRequest, 'view' | 'id' | 'lang' | 'origin' | 'variant' | 'persist' | 'make'>): Promise<Cached> {
   const build = buildId();
   if (!build) {
     const artifact = await make();
     if (!artifact) throw new NoSuchResult();
     return { artifact, source: 'render' };
   }
-  const found = await renderCache().get(keyOf(build, view, id, lang, origin), make, { persist });
+  const found = await renderCache().get(keyOf(build, view, id, lang, origin, variant), make, { persist });
   if (!found) throw new NoSuchResult();
   return found;
 }
@@ -116,7 +120,7 @@ export function cachedViewAt(request: RequestLike): Answer | undefined {
   const build = buildId();
   const view = build && viewAt(request);
   if (!view) return undefined;
-  const artifact = renderCache().peek(keyOf(build, view.view, view.id, view.lang, view.origin));
+  const artifact = renderCache().peek(keyOf(build, view.view, view.id, view.lang, view.origin, view.variant));
   return artifact && view.answer({ artifact, source: 'memory' });
 }
 
@@ -126,6 +130,10 @@ const VIEW_PATHS: [RegExp, (request: RequestLike, id: string) => ViewRequest][] 
   [/^\/embed\/r\/([^/]+)\/steps$/, stepsView],
   [/^\/r\/([^/]+)\/preview\.png$/, previewView],
   [/^\/api\/results\/([^/]+)$/, jsonView],
+  [/^\/d\/([^/]+)$/, (request, id) => bundlePageView(request, 'diagnosis', id)],
+  [/^\/c\/([^/]+)$/, (request, id) => bundlePageView(request, 'comparison', id)],
+  [/^\/embed\/d\/([^/]+)$/, (request, id) => bundleEmbedView(request, 'diagnosis', id)],
+  [/^\/embed\/c\/([^/]+)$/, (request, id) => bundleEmbedView(request, 'comparison', id)],
 ];
 
 function viewAt(request: RequestLike): ViewRequest | undefined {
@@ -156,7 +164,7 @@ async function words(locale: Locale): Promise<Translate> {
 }
 
 /** The not-found page of a Next view in this language, rendered once (it is the same for every unknown id). */
-async function notFoundPage(view: 'page' | 'steps', path: string, lang: string, origin: string, frameAncestors: string): Promise<Response> {
+async function notFoundPage(view: View, path: string, lang: string, origin: string, frameAncestors: string): Promise<Response> {
   const build = buildId();
   let artifact: StoredArtifact | undefined;
   const render = async () => {
@@ -342,6 +350,78 @@ function jsonView(_request: RequestLike, id: string): ViewRequest {
 /** GET /api/results/{id}: the saved trace as JSON. */
 export function resultJson(request: Request, id: string): Promise<Response> {
   return serve(jsonView(fromWeb(request), id));
+}
+
+/** The letter of a bundle kind's paths: /d/{id} for a diagnosis, /c/{id} for a comparison. */
+function bundleLetter(kind: SharedBundleKind): 'd' | 'c' {
+  return kind === 'diagnosis' ? 'd' : 'c';
+}
+
+async function bundleExists(kind: SharedBundleKind, id: string): Promise<boolean> {
+  const bundle = await (await sharedStore()).getBundle(id);
+  return bundle?.kind === kind;
+}
+
+/** A probe's role as ?run= names it (app/_bundle/savedBundle.ts), or undefined for the default view. */
+const RUN_ROLE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** /d/{id} and /c/{id}: a saved diagnosis's or comparison's page; ?run= picks the probe shown step by step. */
+function bundlePageView(request: RequestLike, kind: SharedBundleKind, id: string): ViewRequest {
+  const choice = languageOf(request);
+  const origin = publicOrigin(request.headers, process.env);
+  const letter = bundleLetter(kind);
+  const asked = request.url.searchParams.get('run');
+  const run = asked && RUN_ROLE.test(asked) ? asked : undefined;
+  return {
+    view: `${letter}-page`,
+    id,
+    lang: choice.lang,
+    origin,
+    variant: run,
+    // Only the page as linked goes to the shared store; a ?run= form stays in this instance's
+    // bounded memory (any role-shaped value is a key, and visitors must not fill the database).
+    persist: Boolean(process.env.PUBLIC_URL) && !run,
+    async make() {
+      if (!(await bundleExists(kind, id))) return null;
+      const rendered = await renderPage(`/render/${letter}/${id}${run ? `?run=${encodeURIComponent(run)}` : ''}`, { origin, lang: choice.lang });
+      return rendered.status === 200 ? rendered.artifact : null;
+    },
+    answer: (page) =>
+      cachedAnswer(page, {
+        vary: [...choice.vary, ...originVary()],
+        headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
+      }),
+    missing: () => notFoundPage(`${letter}-page`, `/render/${letter}/_`, choice.lang, origin, "'self'"),
+  };
+}
+
+/** GET /d/{id} or /c/{id}. */
+export function savedBundlePage(request: Request, kind: SharedBundleKind, id: string): Promise<Response> {
+  return serve(bundlePageView(fromWeb(request), kind, id));
+}
+
+/** /embed/d/{id} and /embed/c/{id}: the compact form for other sites' iframes. */
+function bundleEmbedView(request: RequestLike, kind: SharedBundleKind, id: string): ViewRequest {
+  const choice = languageOf(request);
+  const origin = publicOrigin(request.headers, process.env);
+  const letter = bundleLetter(kind);
+  return {
+    view: `${letter}-embed`,
+    id,
+    lang: choice.lang,
+    async make() {
+      if (!(await bundleExists(kind, id))) return null;
+      const rendered = await renderPage(`/embed/render/${letter}/${id}`, { origin, lang: choice.lang });
+      return rendered.status === 200 ? rendered.artifact : null;
+    },
+    answer: (page) => cachedAnswer(page, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(page.artifact, '*', true) } }),
+    missing: () => notFoundPage(`${letter}-embed`, `/embed/render/${letter}/_`, choice.lang, origin, '*'),
+  };
+}
+
+/** GET /embed/d/{id} or /embed/c/{id}. */
+export function bundleEmbed(request: Request, kind: SharedBundleKind, id: string): Promise<Response> {
+  return serve(bundleEmbedView(fromWeb(request), kind, id));
 }
 
 function oembedProblem(status: number, error: string): Response {

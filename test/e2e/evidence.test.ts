@@ -120,6 +120,31 @@ describe('a saved diagnosis', () => {
     assert.equal((await fetch(`${stack.baseUrl}/d/AAAAAAAAAAAAAAAAAAAAAA`)).status, 404);
   });
 
+  it('is served like a saved run: each form (the page, a ?run= probe, the embed) rendered once, then from memory, immutable, with its own hashed policy', async () => {
+    const forms = [diagnosis.url, `${diagnosis.url}?run=tls12%3Aopenssl`, `${stack.baseUrl}/embed/d/${diagnosis.id}`, `${stack.baseUrl}/d/${diagnosis.id}?lang=zh-CN`];
+    for (const form of forms) {
+      const first = await fetch(form);
+      const again = await fetch(form);
+      assert.equal(first.status, 200, form);
+      assert.ok(['render', 'memory'].includes(String(first.headers.get('x-render-cache'))), `${form}: ${first.headers.get('x-render-cache')}`);
+      assert.equal(again.headers.get('x-render-cache'), 'memory', `${form}: not rendered again`);
+      assert.equal(again.headers.get('cache-control'), 'public, max-age=31536000, immutable', form);
+      const policy = again.headers.get('content-security-policy') ?? '';
+      assert.match(policy, /script-src 'self' 'sha256-/, `${form}: ${policy}`);
+      assert.doesNotMatch(policy, /nonce-/, form);
+      assert.match(policy, form.includes('/embed/') ? /frame-ancestors \*/ : /frame-ancestors 'self'/, form);
+      assert.equal(await again.text(), await first.text(), form);
+    }
+    const chinese = await (await fetch(forms[3])).text();
+    assert.match(chinese, /<html lang="zh-CN"/);
+    // An unknown id stays a 404 that no cache keeps.
+    for (const path of [`/d/AAAAAAAAAAAAAAAAAAAAAA`, `/embed/c/AAAAAAAAAAAAAAAAAAAAAA`]) {
+      const missing = await fetch(`${stack.baseUrl}${path}`);
+      assert.equal(missing.status, 404, path);
+      assert.equal(missing.headers.get('cache-control'), 'no-store', path);
+    }
+  });
+
   it('renders from its embed code inside a sandboxed iframe on another origin', async () => {
     const source = await stack.newPage();
     await source.goto(diagnosis.url);

@@ -6,7 +6,7 @@ export async function generateMetadata({ params }: BundlePageProps): Promise<Met
   return bundleMetadata('diagnosis', (await params).id);
 }
 
-/** /d/{id}: a saved diagnosis (see app/_bundle/BundlePage.tsx). */
+/** The page behind /d/{id} (app/d/[id]/route.ts serves it from the render cache): a saved diagnosis, see app/_bundle/BundlePage.tsx. */
 export default function SavedDiagnosisPage(props: BundlePageProps) {
   return <BundlePage kind="diagnosis" {...props} />;
 }

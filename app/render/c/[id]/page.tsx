@@ -6,7 +6,7 @@ export async function generateMetadata({ params }: BundlePageProps): Promise<Met
   return bundleMetadata('comparison', (await params).id);
 }
 
-/** /c/{id}: a saved comparison (see app/_bundle/BundlePage.tsx). */
+/** The page behind /c/{id} (app/c/[id]/route.ts serves it from the render cache): a saved comparison, see app/_bundle/BundlePage.tsx. */
 export default function SavedComparisonPage(props: BundlePageProps) {
   return <BundlePage kind="comparison" {...props} />;
 }

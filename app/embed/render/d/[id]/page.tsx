@@ -10,7 +10,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return bundleEmbedMetadata('diagnosis', (await params).id);
 }
 
-/** /embed/d/{id}: a saved diagnosis in the compact layout, for other sites' iframes. */
+/** The page behind /embed/d/{id} (served from the render cache by app/embed/d/[id]/route.ts): a saved diagnosis in the compact layout, for other sites' iframes. */
 export default function EmbeddedDiagnosisPage({ params }: Props) {
   return <BundleEmbed kind="diagnosis" params={params} />;
 }

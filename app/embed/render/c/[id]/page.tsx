@@ -10,7 +10,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return bundleEmbedMetadata('comparison', (await params).id);
 }
 
-/** /embed/c/{id}: a saved comparison in the compact layout, for other sites' iframes. */
+/** The page behind /embed/c/{id} (served from the render cache by app/embed/c/[id]/route.ts): a saved comparison in the compact layout, for other sites' iframes. */
 export default function EmbeddedComparisonPage({ params }: Props) {
   return <BundleEmbed kind="comparison" params={params} />;
 }
