@@ -28,6 +28,8 @@ export interface CliArgs {
   /** diagnose --save: the TLS Playground app (its origin) to save the diagnosis on. */
   save?: string;
   json: boolean;
+  /** --fields: print every annotated field of every message with its explanation. */
+  fields: boolean;
   verbose: boolean;
   as?: string;
   method?: string;
@@ -50,10 +52,10 @@ export interface CliArgs {
 }
 
 const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang', '--tamper']);
-const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
+const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--fields', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
-  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false, reproduce: false };
+  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, fields: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false, reproduce: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -138,6 +140,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--no-etm': a.noEtm = true; break;
         case '--no-ticket': a.noTicket = true; break;
         case '--json': a.json = true; break;
+        case '--fields': a.fields = true; break;
         case '--verbose': case '-v': a.verbose = true; break;
         case '--post-handshake-auth': a.postHandshakeAuth = true; break;
         case '--no-color': a.color = false; break;
@@ -162,6 +165,8 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
   }
   if (a.reproduce && a.command === 'diagnose') throw new UsageError('--reproduce goes with a single run, not diagnose');
   if (a.tamper && a.command === 'diagnose') throw new UsageError('--tamper changes one run; diagnose runs its own probes and takes none');
+  if (a.fields && a.command === 'diagnose') throw new UsageError('--fields goes with a run, not with diagnose');
+  if (a.fields && a.json) throw new UsageError('--fields and --json are two different outputs: choose one');
   if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
@@ -206,6 +211,8 @@ options:
                          its key log (written next to it) and checks it against the trace
   --timeout MS           whole-run limit (default 15000)
   --json                 print the trace as JSON
+  --fields               print every annotated field of every message, one per line:
+                         path = value — explanation (in the --lang language)
   --save APP_URL         diagnose: save the diagnosis (every probe's run) on the TLS Playground app
                          at APP_URL and print its link (APP_URL/d/ID)
   -v, --verbose          also show records and key derivations

@@ -7,6 +7,7 @@ import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest
 import type { Trace } from '../lib/trace/schema';
 import { cliLocale, parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
+import { formatFields } from './fields';
 import { diagnose } from '../lib/doctor/diagnose';
 import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
@@ -100,12 +101,13 @@ async function main(argv: string[]): Promise<number> {
     const { req, deps } = await nodeRunDeps(requestFrom(a), setup);
     const trace: Trace = await runTls(req, {
       ...deps,
-      onStep: a.json ? undefined : (step) => {
+      onStep: a.json || a.fields ? undefined : (step) => {
         if (isShown(step, a.verbose)) process.stdout.write(formatStep(step, paint, t) + '\n');
       },
     });
     if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');
     if (a.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
+    else if (a.fields) process.stdout.write(formatFields(trace, t).join('\n') + '\n');
     else process.stdout.write('\n' + formatSummary(trace, paint, t) + '\n');
     if (a.reproduce) {
       // With --json, stdout is the trace alone: the reproduction goes to stderr.

@@ -1,7 +1,9 @@
 'use client';
 
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { AnnotatedBytes } from '@/lib/trace/schema';
+import type { AnnotatedBytes, Step, Trace } from '@/lib/trace/schema';
+import { useTranslate } from '@/components/i18n/useTranslate';
+import { explainField } from '@/lib/view/fieldText';
 import { BYTES_PER_LINE, buildHexModel, byteRangeLabel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
 import { RfcLink } from './RfcLink';
 
@@ -10,14 +12,16 @@ import { RfcLink } from './RfcLink';
  * lights up its bytes; hovering a byte (or moving the byte cursor with the arrow keys) lights up the
  * deepest field that owns it and reveals it in the tree.
  */
-export function HexView({ data, label }: { data: AnnotatedBytes; label: string }) {
+export function HexView({ data, label, step, trace }: { data: AnnotatedBytes; label: string; step?: Step; trace?: Trace }) {
+  const say = useTranslate();
   const model = useMemo(() => {
     try {
-      return buildHexModel(data);
+      // Each field's words come from its place, this step and the run, in the page's language.
+      return buildHexModel(data, (field, ancestors) => explainField(field, ancestors, { step, trace, hex: data.hex }, say));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
-  }, [data]);
+  }, [data, step, trace, say]);
   if (model instanceof Error) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-400">
@@ -391,7 +395,7 @@ function FieldDetail({ field, path }: { field?: HexField; path: HexField[] }) {
         <span className="font-mono font-semibold">{field.name}</span>
         {field.value !== undefined && <span className="break-all font-mono text-sky-800 dark:text-sky-300">{field.value}</span>}
       </div>
-      {field.meaning && <p className="mt-1 text-zinc-700 dark:text-zinc-300">{field.meaning}</p>}
+      {field.explanation && <p className="mt-1 text-zinc-700 dark:text-zinc-300" data-testid="field-explanation">{field.explanation}</p>}
       <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
         Offset {field.start}, {field.end - field.start} byte{field.end - field.start === 1 ? '' : 's'}
         {field.rfc ? ' · ' : ''}

@@ -76,13 +76,13 @@ export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace
       {step.bytes && (
         <section aria-label={step.plaintext ? t('wireCiphertext') : t('wire')}>
           <h4 className="mb-2 text-sm font-semibold">{step.plaintext ? t('ciphertextTitle') : t('bytesTitle')}</h4>
-          <HexView data={step.bytes} label={step.plaintext ? t('ciphertextLabel', { title }) : title} />
+          <HexView data={step.bytes} label={step.plaintext ? t('ciphertextLabel', { title }) : title} step={step} trace={trace} />
         </section>
       )}
       {step.plaintext && (
         <section aria-label={t('plaintext')}>
           <h4 className="mb-2 text-sm font-semibold">{t('plaintext')}</h4>
-          <HexView data={step.plaintext} label={t('plaintextLabel', { title })} />
+          <HexView data={step.plaintext} label={t('plaintextLabel', { title })} step={step} trace={trace} />
         </section>
       )}
 

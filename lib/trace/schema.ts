@@ -35,7 +35,10 @@ export interface Field {
   length: number;
   /** Decoded value: "0x0303 (TLS 1.2)", "x25519", "www.example.com". */
   value?: string;
-  /** One line saying what the field is for (version 1 traces; lib/view words it from the name now). */
+  /**
+   * English prose that version 1 traces stored about the field. Nothing writes it any more and
+   * nothing shows it: lib/view/fieldText.ts explains a field from its name, value and place.
+   */
   meaning?: string;
   /** Where the rule lives: "RFC 8446 §4.1.2". */
   rfc?: string;

@@ -1,6 +1,9 @@
 import type { Field } from '../tls/wire/field';
-import { fieldMeaning } from './fieldText';
+import type { FieldExplanation } from './fieldText';
 import type { AnnotatedBytes } from '../trace/schema';
+
+/** Words for a field from its place in the tree (lib/view/fieldText.ts `explainField`, bound to a step and a language). */
+export type FieldExplainer = (field: Field, ancestors: readonly Field[]) => FieldExplanation | undefined;
 
 /**
  * The annotated hex view's model: the bytes, every field of the annotation tree flattened in
@@ -19,7 +22,9 @@ export interface HexField {
   parentId?: string;
   childIds: string[];
   value?: string;
-  meaning?: string;
+  /** What the field is and why it has its value in this run, in the reader's language. */
+  explanation?: string;
+  /** Where the rule lives: the codec's reference, else the explanation's. */
   rfc?: string;
   /** True when the annotation claimed bytes outside the data (shown, but flagged). */
   clipped: boolean;
@@ -64,7 +69,7 @@ function hexToCells(hex: string): string[] {
   return cells;
 }
 
-export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LINE): HexModel {
+export function buildHexModel(data: AnnotatedBytes, explain?: FieldExplainer, bytesPerLine = BYTES_PER_LINE): HexModel {
   const cells = hexToCells(data.hex);
   const length = cells.length;
   const ascii = cells.map((c) => {
@@ -82,6 +87,7 @@ export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LIN
     const rawEnd = field.offset + field.length;
     const start = Math.min(Math.max(field.offset, 0), length);
     const end = Math.min(Math.max(rawEnd, start), length);
+    const words = explain?.(field, ancestors);
     const node: HexField = {
       id,
       name: field.name,
@@ -91,8 +97,8 @@ export function buildHexModel(data: AnnotatedBytes, bytesPerLine = BYTES_PER_LIN
       parentId,
       childIds: [],
       value: field.value,
-      meaning: fieldMeaning(field, ancestors),
-      rfc: field.rfc,
+      explanation: words?.text,
+      rfc: words?.rfc ?? field.rfc,
       clipped: field.offset < 0 || rawEnd > length,
     };
     fields.push(node);

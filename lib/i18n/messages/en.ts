@@ -3,6 +3,8 @@
  * Protocol names (ClientHello, HelloRequest, no_renegotiation, TLS_AES_128_GCM_SHA256, x25519, RST)
  * stay as they are in every language; docs/glossary.zh.md lists the other terms.
  */
+import { fieldsEn } from './fields/en';
+
 export const en = {
   meta: {
     title: 'TLS Playground',
@@ -936,4 +938,6 @@ export const en = {
     },
     summary: 'tamper {spec}',
   },
+  /** The annotated hex view's field words (lib/view/fields/explain.ts picks them). */
+  fields: fieldsEn,
 } as const;

@@ -4,6 +4,8 @@ import type { Catalog } from '../translator';
  * 简体中文目录：键与英文目录（./en.ts）一一对应，缺一个键就无法通过类型检查。术语见 docs/glossary.zh.md；
  * 协议名（ClientHello、HelloRequest、no_renegotiation、TLS_AES_128_GCM_SHA256、x25519、RST）保持原样。
  */
+import { fieldsZhCN } from './fields/zh-CN';
+
 export const zhCN: Catalog = {
   meta: {
     title: 'TLS Playground',
@@ -937,4 +939,5 @@ export const zhCN: Catalog = {
     },
     summary: '篡改 {spec}',
   },
+  fields: fieldsZhCN,
 };

@@ -389,7 +389,7 @@ function recordStep(direction: 'client->server' | 'server->client', record: Outg
   let fragment: Field;
   let plaintext: StepContent['plaintext'];
   if (record.plaintext) {
-    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: record.fragmentFields.map((f) => shiftField(f, 5)), meaning: `protected with the ${record.protectedBy}` };
+    fragment = { name: 'fragment', offset: 5, length: record.fragment.length, children: record.fragmentFields.map((f) => shiftField(f, 5)) };
     const pf = record.plaintext.field;
     plaintext = {
       hex: toHex(record.plaintext.bytes),
@@ -415,7 +415,7 @@ export function handshakeSegments(content: Uint8Array, continuing: number): Fiel
   let off = 0;
   if (continuing > 0) {
     const n = Math.min(continuing, content.length);
-    out.push({ name: 'handshake message (continued)', offset: 0, length: n, meaning: 'the rest of a message that began in an earlier record' });
+    out.push({ name: 'handshake message (continued)', offset: 0, length: n, value: `${n} bytes` });
     off = n;
   }
   while (off < content.length) {
@@ -423,7 +423,8 @@ export function handshakeSegments(content: Uint8Array, continuing: number): Fiel
     const title = type ? messageTitle(type) : `handshake type ${content[off]}`;
     const length = off + 4 <= content.length ? ((content[off + 1] << 16) | (content[off + 2] << 8) | content[off + 3]) + 4 : content.length - off;
     const n = Math.min(length, content.length - off);
-    out.push({ name: title, offset: off, length: n, meaning: n < length ? 'first part of a message that continues in the next record' : undefined });
+    // A message longer than this record: its value says how much of it is here (the rest follows).
+    out.push(n < length ? { name: title, offset: off, length: n, value: `${n} of ${length} bytes` } : { name: title, offset: off, length: n });
     off += n;
   }
   return out;

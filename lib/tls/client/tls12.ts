@@ -222,7 +222,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
     } catch (e) {
       throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} public key is invalid: ${e instanceof Error ? e.message : e}`);
     }
-    await c.sendHandshake([encodeEcdhClientKeyExchange(share.publicKey, group)]);
+    await c.sendHandshake([encodeEcdhClientKeyExchange(share.publicKey)]);
   }
 
   const sessionHash = h.extendedMasterSecret ? c.transcript.hash(h.info.hash) : undefined;
@@ -233,7 +233,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
 
   if (request && scheme) {
     const signature = await c.deps.crypto.sign(scheme, cert!.keyPkcs8Der, c.transcript.bytes(), c.deps.random);
-    await c.sendHandshake([encodeCertificateVerify(scheme, signature, 'signature over all handshake messages so far')]);
+    await c.sendHandshake([encodeCertificateVerify(scheme, signature)]);
   }
 
   c.emit({ direction: 'client->server', layer: 'record', kind: 'change-cipher-spec', data: { from: 'client', compatibility: false }, rfc: 'RFC 5246 §7.1' });
@@ -241,7 +241,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
   c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
   const verifyData = h.schedule.finished(master, 'client finished', c.transcript.hash(h.info.hash));
   h.clientVerifyData = verifyData;
-  await c.sendHandshake([encodeFinished(verifyData, 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]')]);
+  await c.sendHandshake([encodeFinished(verifyData)]);
   const serverProtection = protection(c, h, keys.serverKey, keys.serverIv, keys.serverMacKey, 'server write keys');
   return expectTicketOrChangeCipherSpec(c, h, serverProtection);
 }

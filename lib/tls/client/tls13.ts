@@ -219,7 +219,7 @@ function expectFinished(c: Common, h: Handshake13): State {
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientKeys.key, clientKeys.iv, 'client handshake traffic keys');
       if (h.certificateRequest) await sendClientAuthentication(c, h.certificateRequest, h.info.hash);
       const clientVerifyData = h.schedule.finished('client_handshake_traffic_secret', h.hs.client, c.transcript.hash(h.info.hash));
-      await c.sendHandshake([encodeFinished(clientVerifyData, 'HMAC of the transcript under the client finished key')]);
+      await c.sendHandshake([encodeFinished(clientVerifyData)]);
       const clientApp = h.schedule.trafficKeys('client_application_traffic_secret_0', app.client, h.info.keyLength);
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientApp.key, clientApp.iv, 'client application traffic keys');
       c.state = 'connected';

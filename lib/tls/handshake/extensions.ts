@@ -85,13 +85,13 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       } else {
         r.struct('server_share', () => {
           const group = r.u16('group', describeGroup);
-          const keyExchange = r.opaque('key_exchange', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'the server\u2019s ephemeral public key' }), 1);
+          const keyExchange = r.opaque('key_exchange', 2, (b) => ({ value: `${b.length} bytes`}), 1);
           out.keyShare = { group, keyExchange };
         });
       }
       return;
     case 'cookie':
-      out.cookie = r.opaque('cookie', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'echo this in the second ClientHello' }), 1);
+      out.cookie = r.opaque('cookie', 2, (b) => ({ value: `${b.length} bytes`}), 1);
       return;
     case 'application_layer_protocol_negotiation': {
       const names: string[] = [];
@@ -209,7 +209,7 @@ export const clientExtensions = {
       w.vector('server_name_list', 2, () =>
         w.struct('ServerName', () => {
           w.u8('name_type', 0, { value: 'host_name (0)' });
-          w.opaque('HostName', 2, utf8(host), { value: host, meaning: 'the server this client wants to reach' });
+          w.opaque('HostName', 2, utf8(host), { value: host });
         }),
       ),
     ),
@@ -217,7 +217,6 @@ export const clientExtensions = {
     ext('renegotiation_info', (w) =>
       w.opaque('renegotiated_connection', 1, previous, {
         value: previous.length ? toHex(previous) : 'empty (initial handshake)',
-        meaning: previous.length ? 'the client\u2019s previous Finished verify_data (RFC 5746 §3.5)' : 'signals support for secure renegotiation (RFC 5746 §3.4)',
       }),
     ),
   supportedGroups: (codes: number[]) =>
@@ -248,10 +247,10 @@ export const clientExtensions = {
         for (const v of codes) w.u16('version', v, describeVersion(v));
       }),
     ),
-  cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { meaning: 'echoed from the HelloRetryRequest' })),
+  cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { value: `${cookie.length} bytes` })),
   pskKeyExchangeModes: () =>
     ext('psk_key_exchange_modes', (w) =>
-      w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)', meaning: 'resumption must still do a fresh (EC)DHE exchange' })),
+      w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)' })),
     ),
   postHandshakeAuth: () => ext('post_handshake_auth'),
   keyShare: (shares: { group: number; publicKey: Uint8Array }[]) =>
@@ -260,7 +259,7 @@ export const clientExtensions = {
         for (const share of shares) {
           w.struct('KeyShareEntry', () => {
             w.u16('group', share.group, describeGroup(share.group));
-            w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes`, meaning: 'the client\u2019s ephemeral public key' });
+            w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes` });
           });
         }
       }),

@@ -87,19 +87,15 @@ export interface ClientHelloParams {
 
 export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
   return encodeMessage('client_hello', (w) => {
-    w.u16('legacy_version', 0x0303, { value: '0x0303 (TLS 1.2)', meaning: 'frozen at TLS 1.2; real versions are in supported_versions', rfc: 'RFC 8446 §4.1.2' });
-    w.bytes('random', p.random, { value: toHex(p.random), meaning: '32 fresh random bytes from the client' });
+    w.u16('legacy_version', 0x0303, { value: '0x0303 (TLS 1.2)', rfc: 'RFC 8446 §4.1.2' });
+    w.bytes('random', p.random, { value: toHex(p.random) });
     w.opaque('legacy_session_id', 1, p.legacySessionId, {
       value: p.legacySessionId.length ? `${p.legacySessionId.length} bytes` : 'empty',
-      meaning: p.legacySessionId.length ? 'random in TLS 1.3 middlebox-compatibility mode (RFC 8446 §D.4)' : 'no session to resume',
     });
     w.vector('cipher_suites', 2, () => {
       for (const s of p.cipherSuites) {
         const code = typeof s === 'number' ? s : cipherSuites.code(s);
-        w.u16('cipher_suite', code, {
-          value: cipherSuites.describe(code),
-          meaning: code === 0x00ff ? 'signalling value: the client supports secure renegotiation (RFC 5746 §3.3)' : undefined,
-        });
+        w.u16('cipher_suite', code, { value: cipherSuites.describe(code) });
       }
     });
     w.vector('legacy_compression_methods', 1, () => w.u8('compression_method', 0, { value: 'null (0)' }));
@@ -133,13 +129,10 @@ export function readServerHello(r: Reader): ServerHello {
   const legacyVersion = r.u16('legacy_version', (v) => ({ value: protocolVersions.describe(v) }));
   const random = r.bytes('random', 32, (b) => ({
     value: toHex(b),
-    meaning: equalBytes(b, HELLO_RETRY_REQUEST_RANDOM)
-      ? 'the special value SHA-256("HelloRetryRequest"): this is a HelloRetryRequest'
-      : '32 random bytes from the server',
   }));
   const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
   const sessionId = r.opaque('legacy_session_id_echo', 1, (b) => ({ value: b.length ? `${b.length} bytes` : 'empty' }), 0, 32);
-  const cipherSuite = r.u16('cipher_suite', (v) => ({ value: cipherSuites.describe(v), meaning: 'the suite the server chose' }));
+  const cipherSuite = r.u16('cipher_suite', (v) => ({ value: cipherSuites.describe(v) }));
   const compression = r.u8('legacy_compression_method', (v) => ({ value: v === 0 ? 'null (0)' : String(v) }));
   const extensions = readExtensions(r, isHelloRetryRequest ? 'hello_retry_request' : 'server_hello');
   return { legacyVersion, random, sessionId, cipherSuite, compression, extensions, isHelloRetryRequest };
@@ -184,7 +177,7 @@ export function encodeCertificate(chain: Uint8Array[], context: Uint8Array, tls1
           if (tls13) w.vector('extensions', 2, () => {});
         }),
       );
-    }, chain.length ? {} : { meaning: 'empty: the client has no certificate to offer' });
+    });
   });
 }
 
@@ -196,7 +189,7 @@ export interface CertificateRequest {
 }
 
 export function readCertificateRequest13(r: Reader): CertificateRequest {
-  const context = r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty', meaning: 'echoed in the client\u2019s Certificate' }));
+  const context = r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
   const ext = readExtensions(r, 'certificate_request');
   if (!ext.signatureAlgorithms) throw new TlsAlertError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
   return { context, signatureSchemes: ext.signatureAlgorithms, authorities: ext.certificateAuthorities ?? [] };
@@ -230,21 +223,21 @@ export function readCertificateVerify(r: Reader): CertificateVerify {
 }
 
 /** RFC 8446 §4.4.3 / RFC 5246 §7.4.8: the scheme's code point and the signature. */
-export function encodeCertificateVerify(scheme: SignatureSchemeName, signature: Uint8Array, meaning?: string): EncodedMessage {
+export function encodeCertificateVerify(scheme: SignatureSchemeName, signature: Uint8Array): EncodedMessage {
   return encodeMessage('certificate_verify', (w) => {
     const code = signatureSchemes.code(scheme);
     w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
-    w.opaque('signature', 2, signature, meaning === undefined ? { value: `${signature.length} bytes` } : { value: `${signature.length} bytes`, meaning });
+    w.opaque('signature', 2, signature, { value: `${signature.length} bytes` });
   });
 }
 
 export function readFinished(r: Reader): Uint8Array {
-  return r.rest('verify_data', (b) => ({ value: toHex(b), meaning: 'HMAC of the transcript under the finished key' }));
+  return r.rest('verify_data', (b) => ({ value: toHex(b) }));
 }
 
-/** RFC 8446 §4.4.4 / RFC 5246 §7.4.9: verify_data alone; `meaning` says how it was computed. */
-export function encodeFinished(verifyData: Uint8Array, meaning?: string): EncodedMessage {
-  return encodeMessage('finished', (w) => w.bytes('verify_data', verifyData, meaning === undefined ? { value: toHex(verifyData) } : { value: toHex(verifyData), meaning }));
+/** RFC 8446 §4.4.4 / RFC 5246 §7.4.9: verify_data alone (lib/view says how each version computes it). */
+export function encodeFinished(verifyData: Uint8Array): EncodedMessage {
+  return encodeMessage('finished', (w) => w.bytes('verify_data', verifyData, { value: toHex(verifyData) }));
 }
 
 export interface NewSessionTicket {
@@ -255,10 +248,10 @@ export interface NewSessionTicket {
 export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicket {
   const lifetimeSeconds = r.u32('ticket_lifetime', (v) => ({ value: `${v} s` }));
   if (tls13) {
-    r.u32('ticket_age_add');
-    r.opaque('ticket_nonce', 1);
+    r.u32('ticket_age_add', (v) => ({ value: String(v) }));
+    r.opaque('ticket_nonce', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
   }
-  const ticket = r.opaque('ticket', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'opaque to the client; shown, not used (this client does not resume)' }), tls13 ? 1 : 0);
+  const ticket = r.opaque('ticket', 2, (b) => ({ value: `${b.length} bytes` }), tls13 ? 1 : 0);
   if (tls13) readExtensions(r, 'new_session_ticket');
   return { lifetimeSeconds, ticket };
 }
@@ -291,24 +284,24 @@ export function readServerKeyExchange(r: Reader): ServerKeyExchange {
     const curveType = r.u8('curve_type', (v) => ({ value: v === 3 ? 'named_curve (3)' : String(v) }));
     if (curveType !== 3) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
     group = r.u16('named_curve', (v) => ({ value: groups.describe(v) }));
-    publicKey = r.opaque('public', 1, (b) => ({ value: `${b.length} bytes`, meaning: 'the server\u2019s ephemeral ECDH public key' }), 1);
+    publicKey = r.opaque('public', 1, (b) => ({ value: `${b.length} bytes` }), 1);
   });
   const paramsEnd = r.offset;
   const scheme = r.u16('signature_algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
-  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes`, meaning: 'signature over client_random ‖ server_random ‖ params' }), 1);
+  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes` }), 1);
   return { group, publicKey, params: r.slice(start, paramsEnd), scheme, signature };
 }
 
 /** RFC 5246 §7.4.7.1: the pre-master secret, encrypted to the server certificate's RSA key. */
 export function encodeRsaClientKeyExchange(encryptedPreMaster: Uint8Array): EncodedMessage {
   return encodeMessage('client_key_exchange', (w) =>
-    w.opaque('EncryptedPreMasterSecret', 2, encryptedPreMaster, { value: `${encryptedPreMaster.length} bytes`, meaning: 'the pre-master secret, RSA-encrypted with the server certificate\u2019s public key (no forward secrecy)' }),
+    w.opaque('EncryptedPreMasterSecret', 2, encryptedPreMaster, { value: `${encryptedPreMaster.length} bytes` }),
   );
 }
 
 /** RFC 8422 §5.7: the client's ephemeral ECDH public key (ClientECDiffieHellmanPublic). */
-export function encodeEcdhClientKeyExchange(publicKey: Uint8Array, group: string): EncodedMessage {
+export function encodeEcdhClientKeyExchange(publicKey: Uint8Array): EncodedMessage {
   return encodeMessage('client_key_exchange', (w) =>
-    w.opaque('ecdh_Yc', 1, publicKey, { value: `${publicKey.length} bytes`, meaning: `the client\u2019s ephemeral ${group} public key` }),
+    w.opaque('ecdh_Yc', 1, publicKey, { value: `${publicKey.length} bytes` }),
   );
 }

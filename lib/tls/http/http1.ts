@@ -28,13 +28,13 @@ export function encodeRequest(req: HttpRequest): { bytes: Uint8Array; field: Fie
   const children: Field[] = [];
   const parts: Uint8Array[] = [];
   let offset = 0;
-  const add = (name: string, text: string, value?: string, meaning?: string) => {
+  const add = (name: string, text: string, value?: string) => {
     const b = utf8(text);
-    children.push({ name, offset, length: b.length, value, meaning });
+    children.push({ name, offset, length: b.length, value });
     parts.push(b);
     offset += b.length;
   };
-  add('request-line', `${req.method} ${req.path} HTTP/1.1\r\n`, `${req.method} ${req.path}`, 'method, target and version', );
+  add('request-line', `${req.method} ${req.path} HTTP/1.1\r\n`, `${req.method} ${req.path}`);
   for (const [k, v] of headers) {
     if (!TOKEN.test(k) || /[\r\n]/.test(v)) throw new Error(`invalid header ${k}`);
     add(`header ${k}`, `${k}: ${v}\r\n`, v);

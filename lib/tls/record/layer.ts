@@ -178,16 +178,16 @@ export function recordHeaderFields(record: WireRecord, recordVersion: 'TLSv1.3' 
   if (recordVersion === 'TLSv1.3') {
     return [
       encrypted
-        ? { ...type, name: 'opaque_type', meaning: 'always application_data for an encrypted record; the real content type is inside, after decryption', rfc: 'RFC 8446 §5.2' }
+        ? { ...type, name: 'opaque_type', rfc: 'RFC 8446 §5.2' }
         : { ...type, name: 'type', rfc: 'RFC 8446 §5.1' },
-      { name: 'legacy_record_version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'ignored by TLS 1.3 peers; 0x0301 in the first ClientHello for compatibility', rfc: encrypted ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1' },
+      { name: 'legacy_record_version', offset: 1, length: 2, value: protocolVersions.describe(record.version), rfc: encrypted ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1' },
       { ...length, rfc: encrypted ? 'RFC 8446 §5.2' : 'RFC 8446 §5.1' },
     ];
   }
   const section = encrypted ? 'RFC 5246 §6.2.3' : 'RFC 5246 §6.2.1';
   return [
     { ...type, name: 'type', rfc: section },
-    { name: 'version', offset: 1, length: 2, value: protocolVersions.describe(record.version), meaning: 'the protocol version of the record: the negotiated version once the ServerHello has chosen one', rfc: section },
+    { name: 'version', offset: 1, length: 2, value: protocolVersions.describe(record.version), rfc: section },
     { ...length, rfc: section },
   ];
 }

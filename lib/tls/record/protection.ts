@@ -84,12 +84,11 @@ export class Tls13Protection implements RecordProtection {
     const plaintext = concat(content, new Uint8Array([type]));
     const length = plaintext.length + TAG_LENGTH;
     const header = new Uint8Array([23, 3, 3, length >> 8, length & 0xff]);
-    const seq = this.sequence;
     const fragment = await this.crypto.seal(this.aead, this.key, this.nextNonce(), header, plaintext);
     return {
       outerType: 23,
       fragment,
-      fragmentFields: this.fragmentFields(fragment.length, seq),
+      fragmentFields: this.fragmentFields(fragment.length),
       plaintext,
       plaintextField: innerPlaintextField(plaintext, content.length, type, 0),
     };
@@ -120,7 +119,7 @@ export class Tls13Protection implements RecordProtection {
     return {
       type,
       content,
-      fragmentFields: this.fragmentFields(fragment.length, seq),
+      fragmentFields: this.fragmentFields(fragment.length),
       plaintext,
       plaintextField: innerPlaintextField(plaintext, content.length, type, plaintext.length - end),
     };
@@ -137,10 +136,10 @@ export class Tls13Protection implements RecordProtection {
     this.ahead.set(seq, { header, fragment, plaintext });
   }
 
-  private fragmentFields(length: number, seq: bigint): Field[] {
+  private fragmentFields(length: number): Field[] {
     return [
-      { name: 'encrypted_record', offset: 0, length: length - TAG_LENGTH, value: `${length - TAG_LENGTH} bytes`, meaning: `AEAD ciphertext (${this.aead}, sequence number ${seq}, ${this.description})`, rfc: 'RFC 8446 §5.2' },
-      { name: 'authentication_tag', offset: length - TAG_LENGTH, length: TAG_LENGTH, meaning: 'AEAD tag: proves the record was not altered', rfc: 'RFC 8446 §5.2' },
+      { name: 'encrypted_record', offset: 0, length: length - TAG_LENGTH, value: `${length - TAG_LENGTH} bytes`, rfc: 'RFC 8446 §5.2' },
+      { name: 'authentication_tag', offset: length - TAG_LENGTH, length: TAG_LENGTH, value: `${TAG_LENGTH} bytes`, rfc: 'RFC 8446 §5.2' },
     ];
   }
 }
@@ -148,8 +147,8 @@ export class Tls13Protection implements RecordProtection {
 function innerPlaintextField(plaintext: Uint8Array, contentLength: number, type: number, padding: number): Field {
   const children: Field[] = [
     { name: 'content', offset: 0, length: contentLength, value: `${contentLength} bytes` },
-    { name: 'type', offset: contentLength, length: 1, value: contentTypes.describe(type), meaning: 'the real content type, hidden inside the encryption' },
+    { name: 'type', offset: contentLength, length: 1, value: contentTypes.describe(type), rfc: 'RFC 8446 §5.2' },
   ];
-  if (padding) children.push({ name: 'zeros', offset: contentLength + 1, length: padding, meaning: 'padding to hide the length' });
+  if (padding) children.push({ name: 'zeros', offset: contentLength + 1, length: padding, value: `${padding} bytes`, rfc: 'RFC 8446 §5.4' });
   return { name: 'TLSInnerPlaintext', offset: 0, length: plaintext.length, rfc: 'RFC 8446 §5.2', children };
 }

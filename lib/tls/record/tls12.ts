@@ -63,7 +63,7 @@ export class Tls12AeadProtection extends Tls12Base {
     const nonce = this.explicitNonce ? concat(this.iv, explicit) : nonceFor(this.iv, seq);
     const sealed = await this.crypto.seal(this.aead, this.key, nonce, aad, content);
     const fragment = concat(explicit, sealed);
-    return { outerType: type, fragment, fragmentFields: this.fields(fragment.length, seq), plaintext: content, plaintextField: plainField(content) };
+    return { outerType: type, fragment, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
   }
 
   async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
@@ -77,18 +77,18 @@ export class Tls12AeadProtection extends Tls12Base {
     const content = await this.crypto.open(this.aead, this.key, nonce, aad, ciphertext);
     if (!content) throw new TlsAlertError('bad_record_mac', `record ${seq} did not authenticate under the ${this.description}`);
     if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
-    return { type, content, fragmentFields: this.fields(fragment.length, seq), plaintext: content, plaintextField: plainField(content) };
+    return { type, content, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
   }
 
-  private fields(length: number, seq: bigint): Field[] {
+  private fields(length: number): Field[] {
     const out: Field[] = [];
     let off = 0;
     if (this.explicitNonce) {
-      out.push({ name: 'nonce_explicit', offset: 0, length: 8, meaning: 'the per-record part of the GCM nonce (RFC 5288 §3)' });
+      out.push({ name: 'nonce_explicit', offset: 0, length: 8, rfc: 'RFC 5288 §3' });
       off = 8;
     }
-    out.push({ name: 'encrypted content', offset: off, length: length - off - TAG, meaning: `${this.info.cipher}, sequence number ${seq}, ${this.description}`, rfc: 'RFC 5246 §6.2.3.3' });
-    out.push({ name: 'authentication_tag', offset: length - TAG, length: TAG });
+    out.push({ name: 'encrypted content', offset: off, length: length - off - TAG, value: `${length - off - TAG} bytes`, rfc: 'RFC 5246 §6.2.3.3' });
+    out.push({ name: 'authentication_tag', offset: length - TAG, length: TAG, value: `${TAG} bytes`, rfc: 'RFC 5288 §3' });
     return out;
   }
 }
@@ -123,12 +123,12 @@ export class Tls12CbcProtection extends Tls12Base {
       const body = concat(iv, ciphertext);
       const tag = hmacOf(this.mac, this.macKey, concat(additionalData(seq, type, body.length), body));
       const fragment = concat(body, tag);
-      return { outerType: type, fragment, fragmentFields: this.fields(fragment.length, seq), plaintext: content, plaintextField: plainField(content) };
+      return { outerType: type, fragment, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
     }
     const tag = hmacOf(this.mac, this.macKey, concat(additionalData(seq, type, content.length), content));
     const ciphertext = await this.crypto.cbcEncrypt(this.key, iv, pad(concat(content, tag)));
     const fragment = concat(iv, ciphertext);
-    return { outerType: type, fragment, fragmentFields: this.fields(fragment.length, seq), plaintext: content, plaintextField: plainField(content) };
+    return { outerType: type, fragment, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
   }
 
   async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
@@ -144,7 +144,7 @@ export class Tls12CbcProtection extends Tls12Base {
       const plain = await this.crypto.cbcDecrypt(this.key, body.subarray(0, BLOCK), body.subarray(BLOCK));
       const { content, ok } = unpad(plain);
       if (!ok) throw bad();
-      return { type, content, fragmentFields: this.fields(fragment.length, seq), plaintext: content, plaintextField: plainField(content) };
+      return { type, content, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
     }
     if (fragment.length < BLOCK + Math.ceil((this.macLength + 1) / BLOCK) * BLOCK || fragment.length % BLOCK !== 0) throw bad();
     const plain = await this.crypto.cbcDecrypt(this.key, fragment.subarray(0, BLOCK), fragment.subarray(BLOCK));
@@ -162,16 +162,16 @@ export class Tls12CbcProtection extends Tls12Base {
     const macOk = equalBytes(tag, expected);
     if (!(padOk && macOk && macStart >= 0)) throw bad();
     if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
-    return { type, content: content.slice(), fragmentFields: this.fields(fragment.length, seq), plaintext: content.slice(), plaintextField: plainField(content) };
+    return { type, content: content.slice(), fragmentFields: this.fields(fragment.length), plaintext: content.slice(), plaintextField: plainField(content) };
   }
 
-  private fields(length: number, seq: bigint): Field[] {
-    const out: Field[] = [{ name: 'IV', offset: 0, length: BLOCK, meaning: 'random per-record CBC initialization vector (RFC 5246 §6.2.3.2)' }];
+  private fields(length: number): Field[] {
+    const out: Field[] = [{ name: 'IV', offset: 0, length: BLOCK, rfc: 'RFC 5246 §6.2.3.2' }];
     if (this.encryptThenMac) {
-      out.push({ name: 'encrypted content + padding', offset: BLOCK, length: length - BLOCK - this.macLength, meaning: `AES-CBC, sequence number ${seq}, ${this.description}` });
-      out.push({ name: 'MAC', offset: length - this.macLength, length: this.macLength, meaning: `HMAC-${this.mac.toUpperCase()} over the ciphertext (encrypt-then-MAC, RFC 7366)` });
+      out.push({ name: 'encrypted content + padding', offset: BLOCK, length: length - BLOCK - this.macLength, value: `${length - BLOCK - this.macLength} bytes`, rfc: 'RFC 7366 §3' });
+      out.push({ name: 'MAC', offset: length - this.macLength, length: this.macLength, value: `HMAC-${this.mac.toUpperCase()}`, rfc: 'RFC 7366 §3' });
     } else {
-      out.push({ name: 'encrypted content + MAC + padding', offset: BLOCK, length: length - BLOCK, meaning: `AES-CBC over content, HMAC-${this.mac.toUpperCase()} and padding (MAC-then-encrypt), sequence number ${seq}` });
+      out.push({ name: 'encrypted content + MAC + padding', offset: BLOCK, length: length - BLOCK, value: `${length - BLOCK} bytes`, rfc: 'RFC 5246 §6.2.3.2' });
     }
     return out;
   }

@@ -3,10 +3,10 @@ import type { AeadName, GroupName, SignatureSchemeName } from '../crypto/provide
 
 // IANA TLS Supported Groups.
 export const groups = new Registry<GroupName>('NamedGroup', [
-  { code: 0x001d, name: 'x25519', meaning: 'ECDH over Curve25519, RFC 8446 §4.2.7' },
-  { code: 0x0017, name: 'secp256r1', meaning: 'ECDH over NIST P-256' },
-  { code: 0x0018, name: 'secp384r1', meaning: 'ECDH over NIST P-384' },
-  { code: 0x11ec, name: 'X25519MLKEM768', meaning: 'hybrid post-quantum key agreement: ML-KEM-768 and X25519 (draft-ietf-tls-ecdhe-mlkem)' },
+  { code: 0x001d, name: 'x25519' },
+  { code: 0x0017, name: 'secp256r1' },
+  { code: 0x0018, name: 'secp384r1' },
+  { code: 0x11ec, name: 'X25519MLKEM768' },
 ]);
 
 export const signatureSchemes = new Registry<SignatureSchemeName>('SignatureScheme', [

@@ -2,7 +2,6 @@
 export interface Entry<N extends string> {
   code: number;
   name: N;
-  meaning?: string;
 }
 
 export class Registry<N extends string> {

@@ -6,7 +6,6 @@ export type { Field };
 /** Describes a field as it is read or written. */
 export interface FieldInfo {
   value?: string;
-  meaning?: string;
   rfc?: string;
 }
 

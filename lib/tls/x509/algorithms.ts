@@ -125,7 +125,7 @@ function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable
   return { pss, field: tlvField(tlv, 'parameters', { value: `${pss.hash}, MGF1 ${pss.mgfHash}, salt ${pss.saltLength} bytes` }, children) };
 }
 
-export function decodeSignatureAlgorithm(tlv: Tlv, fieldName: string, path: string, info: { meaning?: string; rfc?: string }): { algorithm: SignatureAlgorithm; field: Field } {
+export function decodeSignatureAlgorithm(tlv: Tlv, fieldName: string, path: string, info: { rfc?: string }): { algorithm: SignatureAlgorithm; field: Field } {
   const { oid, oidTlv, params } = readAlgorithmIdentifier(tlv, path);
   const known = SIGNATURE_ALGORITHMS[oid] ?? { family: 'unknown' as const };
   const algorithm: SignatureAlgorithm = { oid, name: oidName(oid), ...known, der: tlv.bytes };
@@ -182,7 +182,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
   const { bits } = decodeBitString(keyTlv.content, r.at('subjectPublicKey'));
   const keyStart = keyTlv.offset + keyTlv.headerLength;
   const keyChildren: Field[] = [{ name: 'unusedBits', offset: keyStart, length: 1, value: String(keyTlv.content[0]) }];
-  const bitsField = (name: string, value: string, meaning?: string): Field => ({ name, offset: keyStart + 1, length: bits.length, value, meaning });
+  const bitsField = (name: string, value: string, rfc?: string): Field => ({ name, offset: keyStart + 1, length: bits.length, value, rfc });
 
   if (key.algorithm === 'rsa' || key.algorithm === 'rsa-pss') {
     // RFC 3279 §2.3.1: the BIT STRING holds RSAPublicKey ::= SEQUENCE { modulus, publicExponent }.
@@ -206,11 +206,11 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     key.bits = key.curve ? CURVE_BITS[key.curve] : undefined;
     key.description = `ECDSA ${key.curve ?? '(explicit curve parameters)'}`;
     const form = bits[0] === 4 ? 'uncompressed' : bits[0] === 2 || bits[0] === 3 ? 'compressed' : 'invalid';
-    keyChildren.push(bitsField('ecPoint', `${form} point (${bits.length} bytes)`, 'the public point Q, SEC 1 §2.3.3 encoding'));
+    keyChildren.push(bitsField('ecPoint', `${form} point (${bits.length} bytes)`, 'RFC 5480 §2.2'));
   } else if (key.algorithm === 'ed25519' || key.algorithm === 'ed448') {
     key.bits = key.algorithm === 'ed25519' ? 256 : 456;
     key.description = key.algorithm === 'ed25519' ? 'Ed25519' : 'Ed448';
-    keyChildren.push(bitsField('publicKey', `${bits.length} bytes`, 'the encoded curve point, RFC 8032 §5.1.5'));
+    keyChildren.push(bitsField('publicKey', `${bits.length} bytes`, 'RFC 8410 §4'));
   } else if (bits.length > 0) {
     keyChildren.push(bitsField('publicKey', `${bits.length} bytes`));
   }

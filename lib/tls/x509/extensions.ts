@@ -126,7 +126,7 @@ function decodeGeneralName(tlv: Tlv, path: string, fieldName = 'GeneralName'): {
     default:
       throw badCertificate(`malformed certificate DER at ${path}: tag 0x${tlv.tag.toString(16)} is not a GeneralName`);
   }
-  return { name, field: tlvField(tlv, fieldName, { value: generalNameText(name), meaning: name.type }) };
+  return { name, field: tlvField(tlv, fieldName, { value: generalNameText(name) }) };
 }
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName — or its IMPLICIT-tagged form. */
@@ -183,10 +183,10 @@ const DECODERS: Record<string, Decoder> = {
     const children: Field[] = [];
     const caTlv = r.optional('cA', Tag.BOOLEAN);
     const cA = caTlv ? decodeBoolean(caTlv.content, r.at('cA')) : false;
-    if (caTlv) children.push(tlvField(caTlv, 'cA', { value: cA ? 'TRUE' : 'FALSE', meaning: cA ? 'the subject is a CA: it may sign certificates' : 'the subject is not a CA' }));
+    if (caTlv) children.push(tlvField(caTlv, 'cA', { value: cA ? 'TRUE' : 'FALSE' }));
     const lenTlv = r.optional('pathLenConstraint', Tag.INTEGER);
     const pathLenConstraint = lenTlv ? decodeSmallInteger(lenTlv.content, r.at('pathLenConstraint')) : undefined;
-    if (lenTlv) children.push(tlvField(lenTlv, 'pathLenConstraint', { value: String(pathLenConstraint), meaning: 'how many intermediate CAs may follow this one in a path' }));
+    if (lenTlv) children.push(tlvField(lenTlv, 'pathLenConstraint', { value: String(pathLenConstraint) }));
     r.end();
     into.basicConstraints = { cA, pathLenConstraint };
     const summary = `CA:${cA ? 'TRUE' : 'FALSE'}${pathLenConstraint !== undefined ? `, pathlen:${pathLenConstraint}` : ''}`;
@@ -225,7 +225,7 @@ const DECODERS: Record<string, Decoder> = {
     if (kid) {
       into.authorityKeyIdentifier = kid.content;
       summary = toHex(kid.content);
-      children.push(tlvField(kid, 'keyIdentifier', { value: summary, meaning: 'matches the subjectKeyIdentifier of the issuing CA' }));
+      children.push(tlvField(kid, 'keyIdentifier', { value: summary }));
     }
     const issuer = r.optional('authorityCertIssuer', contextTag(1, true));
     if (issuer) children.push(decodeGeneralNames(issuer, r.at('authorityCertIssuer'), 'authorityCertIssuer').field);
@@ -452,7 +452,6 @@ export function decodeExtension(tlv: Tlv, path: string, into: Extensions): { ent
     children.push(
       tlvField(criticalTlv, 'critical', {
         value: critical ? 'TRUE' : 'FALSE',
-        meaning: critical ? 'a verifier that does not understand this extension must reject the certificate' : 'may be ignored when not understood',
         rfc: 'RFC 5280 §4.2',
       }),
     );
@@ -471,9 +470,8 @@ export function decodeExtension(tlv: Tlv, path: string, into: Extensions): { ent
   }
 
   const info = OIDS[oid];
-  const meaning = critical && !understood ? `unrecognized critical extension: the certificate must be rejected (RFC 5280 §4.2)` : info?.meaning;
   return {
     entry: { oid, name, critical, understood, summary },
-    field: tlvField(tlv, name, { value: summary, meaning, rfc: info?.rfc ?? 'RFC 5280 §4.2' }, children),
+    field: tlvField(tlv, name, { value: summary, rfc: info?.rfc ?? 'RFC 5280 §4.2' }, children),
   };
 }

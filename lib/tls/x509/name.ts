@@ -79,7 +79,7 @@ function rdnText(rdn: NameAttribute[]): string {
 }
 
 /** Decodes a Name and annotates it: one node per RDN, one per attribute, with type and value. */
-export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { meaning?: string; rfc?: string } = {}): { name: Name; field: Field } {
+export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { rfc?: string } = {}): { name: Name; field: Field } {
   if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: a Name is a SEQUENCE`);
   const r = DerReader.inside(tlv, path);
   const rdns: NameAttribute[][] = [];
@@ -96,13 +96,13 @@ export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { me
       const oid = decodeOid(typeTlv.content, ar.at('type'));
       const valueTlv = ar.next('value');
       ar.end();
-      const { text, type } = decodeString(valueTlv, ar.at('value'));
+      const { text } = decodeString(valueTlv, ar.at('value'));
       const short = OIDS[oid]?.short ?? oid;
       attrs.push({ oid, short, value: text });
       attrFields.push(
         tlvField(atv, OIDS[oid]?.name ?? oid, { value: text }, [
           tlvField(typeTlv, 'type', { value: describeOid(oid) }),
-          tlvField(valueTlv, 'value', { value: text, meaning: type }),
+          tlvField(valueTlv, 'value', { value: text }),
         ]),
       );
     }

@@ -7,7 +7,6 @@ export interface OidInfo {
   name: string;
   /** Short form in distinguished names ("CN"); only for attribute types. */
   short?: string;
-  meaning?: string;
   rfc?: string;
 }
 
@@ -40,14 +39,14 @@ export const OIDS: Record<string, OidInfo> = {
   '1.3.6.1.4.1.311.60.2.1.3': { name: 'jurisdictionCountryName', short: 'jurisdictionC' },
 
   // Public key algorithms and curves.
-  '1.2.840.113549.1.1.1': { name: 'rsaEncryption', meaning: 'RSA public key', rfc: 'RFC 3279 §2.3.1' },
-  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', meaning: 'RSA probabilistic signature scheme', rfc: 'RFC 4055 §3.1' },
-  '1.2.840.10045.2.1': { name: 'id-ecPublicKey', meaning: 'elliptic-curve public key', rfc: 'RFC 5480 §2.1.1' },
-  '1.3.101.112': { name: 'Ed25519', meaning: 'Edwards-curve signature key over Curve25519', rfc: 'RFC 8410 §3' },
-  '1.3.101.113': { name: 'Ed448', meaning: 'Edwards-curve signature key over Curve448', rfc: 'RFC 8410 §3' },
-  '1.2.840.10045.3.1.7': { name: 'secp256r1', meaning: 'NIST P-256 curve', rfc: 'RFC 5480 §2.1.1.1' },
-  '1.3.132.0.34': { name: 'secp384r1', meaning: 'NIST P-384 curve', rfc: 'RFC 5480 §2.1.1.1' },
-  '1.3.132.0.35': { name: 'secp521r1', meaning: 'NIST P-521 curve', rfc: 'RFC 5480 §2.1.1.1' },
+  '1.2.840.113549.1.1.1': { name: 'rsaEncryption', rfc: 'RFC 3279 §2.3.1' },
+  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', rfc: 'RFC 4055 §3.1' },
+  '1.2.840.10045.2.1': { name: 'id-ecPublicKey', rfc: 'RFC 5480 §2.1.1' },
+  '1.3.101.112': { name: 'Ed25519', rfc: 'RFC 8410 §3' },
+  '1.3.101.113': { name: 'Ed448', rfc: 'RFC 8410 §3' },
+  '1.2.840.10045.3.1.7': { name: 'secp256r1', rfc: 'RFC 5480 §2.1.1.1' },
+  '1.3.132.0.34': { name: 'secp384r1', rfc: 'RFC 5480 §2.1.1.1' },
+  '1.3.132.0.35': { name: 'secp521r1', rfc: 'RFC 5480 §2.1.1.1' },
 
   // Signature algorithms and hashes.
   '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', rfc: 'RFC 3279 §2.2.1' },
@@ -69,31 +68,31 @@ export const OIDS: Record<string, OidInfo> = {
   '2.16.840.1.101.3.4.2.4': { name: 'sha224' },
 
   // Certificate extensions.
-  '2.5.29.14': { name: 'subjectKeyIdentifier', meaning: 'identifies this certificate’s public key', rfc: `${RFC5280} §4.2.1.2` },
-  '2.5.29.15': { name: 'keyUsage', meaning: 'what the key may be used for', rfc: `${RFC5280} §4.2.1.3` },
-  '2.5.29.17': { name: 'subjectAltName', meaning: 'the names (DNS, IP, …) this certificate is valid for', rfc: `${RFC5280} §4.2.1.6` },
-  '2.5.29.18': { name: 'issuerAltName', meaning: 'alternative names of the issuer', rfc: `${RFC5280} §4.2.1.7` },
-  '2.5.29.19': { name: 'basicConstraints', meaning: 'whether the subject is a CA, and how many CAs may follow it', rfc: `${RFC5280} §4.2.1.9` },
-  '2.5.29.30': { name: 'nameConstraints', meaning: 'the name space certificates below this CA must stay within', rfc: `${RFC5280} §4.2.1.10` },
-  '2.5.29.31': { name: 'cRLDistributionPoints', meaning: 'where to fetch the revocation list', rfc: `${RFC5280} §4.2.1.13` },
-  '2.5.29.32': { name: 'certificatePolicies', meaning: 'policies the certificate was issued under', rfc: `${RFC5280} §4.2.1.4` },
-  '2.5.29.33': { name: 'policyMappings', meaning: 'equivalences between issuer and subject policies', rfc: `${RFC5280} §4.2.1.5` },
-  '2.5.29.35': { name: 'authorityKeyIdentifier', meaning: 'identifies the issuer’s key that signed this certificate', rfc: `${RFC5280} §4.2.1.1` },
-  '2.5.29.36': { name: 'policyConstraints', meaning: 'limits on policy mapping and explicit policies', rfc: `${RFC5280} §4.2.1.11` },
-  '2.5.29.37': { name: 'extKeyUsage', meaning: 'purposes the key may be used for (server, client, code signing, …)', rfc: `${RFC5280} §4.2.1.12` },
-  '2.5.29.46': { name: 'freshestCRL', meaning: 'where to fetch delta revocation lists', rfc: `${RFC5280} §4.2.1.15` },
-  '2.5.29.54': { name: 'inhibitAnyPolicy', meaning: 'whether anyPolicy stays acceptable below this CA', rfc: `${RFC5280} §4.2.1.14` },
-  '1.3.6.1.5.5.7.1.1': { name: 'authorityInfoAccess', meaning: 'where to reach the issuer’s OCSP responder and certificate', rfc: `${RFC5280} §4.2.2.1` },
-  '1.3.6.1.5.5.7.1.11': { name: 'subjectInfoAccess', meaning: 'services offered by the subject', rfc: `${RFC5280} §4.2.2.2` },
-  '1.3.6.1.5.5.7.1.24': { name: 'tlsFeature', meaning: 'TLS features the server promises (OCSP must-staple)', rfc: 'RFC 7633 §4' },
-  '1.3.6.1.4.1.11129.2.4.2': { name: 'signedCertificateTimestampList', meaning: 'proofs that the certificate was logged in Certificate Transparency', rfc: 'RFC 6962 §3.3' },
-  '1.3.6.1.4.1.11129.2.4.3': { name: 'precertificatePoison', meaning: 'marks a precertificate, which must never be used as a certificate', rfc: 'RFC 6962 §3.1' },
-  '2.16.840.1.113730.1.1': { name: 'netscapeCertType', meaning: 'obsolete Netscape usage bits' },
-  '2.16.840.1.113730.1.13': { name: 'netscapeComment', meaning: 'obsolete Netscape comment' },
-  '1.3.6.1.4.1.311.20.2': { name: 'msCertificateTemplateName', meaning: 'Microsoft certificate template name' },
-  '1.3.6.1.4.1.311.21.1': { name: 'msCaVersion', meaning: 'Microsoft CA key renewal counter' },
-  '1.3.6.1.4.1.311.21.7': { name: 'msCertificateTemplate', meaning: 'Microsoft certificate template' },
-  '1.3.6.1.4.1.311.21.10': { name: 'msApplicationPolicies', meaning: 'Microsoft application policies' },
+  '2.5.29.14': { name: 'subjectKeyIdentifier', rfc: `${RFC5280} §4.2.1.2` },
+  '2.5.29.15': { name: 'keyUsage', rfc: `${RFC5280} §4.2.1.3` },
+  '2.5.29.17': { name: 'subjectAltName', rfc: `${RFC5280} §4.2.1.6` },
+  '2.5.29.18': { name: 'issuerAltName', rfc: `${RFC5280} §4.2.1.7` },
+  '2.5.29.19': { name: 'basicConstraints', rfc: `${RFC5280} §4.2.1.9` },
+  '2.5.29.30': { name: 'nameConstraints', rfc: `${RFC5280} §4.2.1.10` },
+  '2.5.29.31': { name: 'cRLDistributionPoints', rfc: `${RFC5280} §4.2.1.13` },
+  '2.5.29.32': { name: 'certificatePolicies', rfc: `${RFC5280} §4.2.1.4` },
+  '2.5.29.33': { name: 'policyMappings', rfc: `${RFC5280} §4.2.1.5` },
+  '2.5.29.35': { name: 'authorityKeyIdentifier', rfc: `${RFC5280} §4.2.1.1` },
+  '2.5.29.36': { name: 'policyConstraints', rfc: `${RFC5280} §4.2.1.11` },
+  '2.5.29.37': { name: 'extKeyUsage', rfc: `${RFC5280} §4.2.1.12` },
+  '2.5.29.46': { name: 'freshestCRL', rfc: `${RFC5280} §4.2.1.15` },
+  '2.5.29.54': { name: 'inhibitAnyPolicy', rfc: `${RFC5280} §4.2.1.14` },
+  '1.3.6.1.5.5.7.1.1': { name: 'authorityInfoAccess', rfc: `${RFC5280} §4.2.2.1` },
+  '1.3.6.1.5.5.7.1.11': { name: 'subjectInfoAccess', rfc: `${RFC5280} §4.2.2.2` },
+  '1.3.6.1.5.5.7.1.24': { name: 'tlsFeature', rfc: 'RFC 7633 §4' },
+  '1.3.6.1.4.1.11129.2.4.2': { name: 'signedCertificateTimestampList', rfc: 'RFC 6962 §3.3' },
+  '1.3.6.1.4.1.11129.2.4.3': { name: 'precertificatePoison', rfc: 'RFC 6962 §3.1' },
+  '2.16.840.1.113730.1.1': { name: 'netscapeCertType' },
+  '2.16.840.1.113730.1.13': { name: 'netscapeComment' },
+  '1.3.6.1.4.1.311.20.2': { name: 'msCertificateTemplateName' },
+  '1.3.6.1.4.1.311.21.1': { name: 'msCaVersion' },
+  '1.3.6.1.4.1.311.21.7': { name: 'msCertificateTemplate' },
+  '1.3.6.1.4.1.311.21.10': { name: 'msApplicationPolicies' },
 
   // Extended key usages (RFC 5280 §4.2.1.12).
   '2.5.29.37.0': { name: 'anyExtendedKeyUsage' },
