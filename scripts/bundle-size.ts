@@ -2,7 +2,8 @@
  * The engine as a browser loads it: lib/run (driver), lib/tls/crypto (WebCrypto and noble
  * backends), lib/tls/x509 (parser, chain checks, RootStore) and the relay transport, bundled by
  * esbuild for the browser (ESM, minified) and gzipped. The Mozilla root store
- * (roots.generated.ts) is imported on demand by mozillaRoots(), so it is measured on its own.
+ * (roots.generated.ts) is imported on demand by mozillaRoots(), and the Public Suffix List (tldts)
+ * by publicSuffixList() on the first wildcard certificate name, so each is measured on its own.
  *
  *   npx tsx scripts/bundle-size.ts [--json]
  *
@@ -40,6 +41,8 @@ export interface BundleSizeResult {
   settings: string;
   engine: SizeOf;
   rootStore: SizeOf & { certificates: number };
+  /** tldts, imported by lib/tls/x509/publicSuffix.ts when a certificate names a wildcard. */
+  publicSuffixList: SizeOf;
   /** Minified bytes by where they come from (top entries), from esbuild's metafile. */
   engineByPackage: Record<string, number>;
   targetGzipKB: number;
@@ -51,11 +54,14 @@ function sizeOf(code: Uint8Array): SizeOf {
   return { minifiedBytes: code.length, gzipBytes, brotliBytes: brotliCompressSync(code).length, gzipKB: Math.round((gzipBytes / 1024) * 10) / 10 };
 }
 
-/** Leaves the generated root store out of the engine bundle, as the dynamic import does in the app. */
-const rootStoreExternal: Plugin = {
-  name: 'root-store-external',
+/**
+ * Leaves what the engine imports dynamically (the generated root store, the Public Suffix List) out
+ * of the engine bundle, as the app's bundler makes each its own chunk.
+ */
+const lazyChunksExternal: Plugin = {
+  name: 'lazy-chunks-external',
   setup(b) {
-    b.onResolve({ filter: /roots\.generated$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /roots\.generated$|^tldts$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -96,8 +102,9 @@ export async function measureBundleSize(): Promise<BundleSizeResult> {
   const entry = Object.entries(ENGINE_ENTRY_MODULES)
     .map(([name, path]) => `export * as ${name} from '${path}';`)
     .join('\n');
-  const engine = await bundle(entry, [rootStoreExternal]);
+  const engine = await bundle(entry, [lazyChunksExternal]);
   const roots = await bundle(`export * from './lib/tls/x509/roots.generated';`);
+  const publicSuffixes = await bundle(`export { getPublicSuffix } from 'tldts';`);
   const { MOZILLA_ROOTS } = (await import('../lib/tls/x509/roots.generated')) as { MOZILLA_ROOTS: readonly string[] };
   const engineSize = sizeOf(engine.code);
   const targetGzipKB = 100;
@@ -106,6 +113,7 @@ export async function measureBundleSize(): Promise<BundleSizeResult> {
     settings: 'platform browser, format esm, target es2022, minify, bundle; gzip level 9 (node:zlib)',
     engine: engineSize,
     rootStore: { ...sizeOf(roots.code), certificates: MOZILLA_ROOTS.length },
+    publicSuffixList: sizeOf(publicSuffixes.code),
     engineByPackage: byPackage(engine.metafile),
     targetGzipKB,
     withinTarget: engineSize.gzipKB <= targetGzipKB,
@@ -119,9 +127,10 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   } else {
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     process.stdout.write(
-      `engine (without root store): ${kb(result.engine.minifiedBytes)} minified, ${kb(result.engine.gzipBytes)} gzip, ${kb(result.engine.brotliBytes)} brotli ` +
+      `engine (without root store and Public Suffix List): ${kb(result.engine.minifiedBytes)} minified, ${kb(result.engine.gzipBytes)} gzip, ${kb(result.engine.brotliBytes)} brotli ` +
         `(target ≤ ${result.targetGzipKB} KB gzip: ${result.withinTarget ? 'met' : 'MISSED'})\n` +
         `root store (${result.rootStore.certificates} certificates): ${kb(result.rootStore.minifiedBytes)} minified, ${kb(result.rootStore.gzipBytes)} gzip\n` +
+        `Public Suffix List (tldts, on the first wildcard name): ${kb(result.publicSuffixList.minifiedBytes)} minified, ${kb(result.publicSuffixList.gzipBytes)} gzip\n` +
         `largest parts (minified):\n` +
         Object.entries(result.engineByPackage)
           .map(([k, v]) => `  ${kb(v).padStart(9)}  ${k}`)

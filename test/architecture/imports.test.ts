@@ -5,7 +5,9 @@
  *
  * - lib/tls has no import cycles (each module can be read after the ones it imports);
  * - nothing in lib/ or components/ imports from app/ (app/ is the top layer);
- * - lib/ is isomorphic: no `node:` module, except the TCP transport that exists to wrap node:net.
+ * - lib/ is isomorphic: no `node:` module, except the TCP transport that exists to wrap node:net;
+ * - what the engine loads on demand (the Public Suffix List, the generated root store) is imported
+ *   with import() only, so the browser's engine chunk stays within its size budget.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,5 +121,21 @@ describe('import graph', () => {
     const isNode = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
     const node = edgesOf(['lib']).filter((e) => isNode(e.specifier) && e.from !== 'lib/transport/tcp.ts');
     assert.deepEqual(node.map((e) => `${e.from} → ${e.specifier}`), []);
+  });
+
+  it('imports the Public Suffix List and the root store only on demand (import()), from one module each', () => {
+    const code = (file: string) => readFileSync(join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    const lazy: Record<string, string> = { tldts: 'lib/tls/x509/publicSuffix.ts', './roots.generated': 'lib/tls/x509/roots.ts' };
+    const seen = new Set<string>();
+    for (const edge of edgesOf(['lib', 'components', 'app'])) {
+      const target = edge.specifier === 'tldts' || edge.specifier.startsWith('tldts/') ? 'tldts' : /roots\.generated$/.test(edge.specifier) ? './roots.generated' : undefined;
+      if (!target) continue;
+      seen.add(target);
+      assert.equal(edge.from, lazy[target], `${edge.from} imports ${edge.specifier}`);
+      const source = code(edge.from);
+      assert.ok(source.includes(`import('${edge.specifier}')`), `${edge.from} imports ${edge.specifier} with import()`);
+      assert.doesNotMatch(source, new RegExp(`\\b(?:import|export)\\s[^;(]*?from\\s+['"]${edge.specifier.replace(/[.]/g, '\\.')}['"]`), `${edge.from}: no static import of ${edge.specifier}`);
+    }
+    assert.deepEqual([...seen].sort(), Object.keys(lazy).sort(), 'both on-demand imports were found');
   });
 });

@@ -473,7 +473,7 @@ async function evaluate(
     }
   });
 
-  const host = checkHostname(leaf, opts.hostname);
+  const host = await checkHostname(leaf, opts.hostname);
   add('hostname', 0, host.ok, host.detail, 'certificate_unknown');
 
   return checks.sort((a, b) => SEVERITY.indexOf(a.check) - SEVERITY.indexOf(b.check));

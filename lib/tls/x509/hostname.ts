@@ -2,10 +2,10 @@
  * Server identity check (RFC 6125 §6, as profiled for the web by the CA/Browser Forum): is the
  * certificate valid for the host the user asked for?
  */
-import { getPublicSuffix } from 'tldts';
 import { type Extensions, generalNameText } from './extensions';
 import { formatIp, parseIpLiteral } from './ip';
 import { type Name, commonNames } from './name';
+import { type IsPublicSuffix, publicSuffixList } from './publicSuffix';
 
 export interface HostnameResult {
   ok: boolean;
@@ -25,7 +25,7 @@ const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
  * Why a presented DNS identifier does not match `host`, or undefined when it does. Both are
  * compared as A-labels (RFC 6125 §6.4.2: no Unicode conversion is needed when both are ASCII).
  */
-export function dnsNameMismatch(presented: string, host: string): string | undefined {
+export function dnsNameMismatch(presented: string, host: string, isPublicSuffix: IsPublicSuffix): string | undefined {
   const pattern = normalize(presented);
   const target = normalize(host);
   if (!pattern.includes('*')) return pattern === target ? undefined : 'different name';
@@ -39,7 +39,7 @@ export function dnsNameMismatch(presented: string, host: string): string | undef
   // as github.io are registrable domains there, so *.github.io stays valid).
   const base = labels.slice(1).join('.');
   if (labels.length < 2) return `a lone wildcard (${presented}) is not honoured`;
-  if (getPublicSuffix(base, { allowPrivateDomains: false }) === base) {
+  if (isPublicSuffix(base)) {
     return `a wildcard over a public suffix (${presented}: ${base} is on the Public Suffix List) is not honoured`;
   }
   const hostLabels = target.split('.');
@@ -52,12 +52,17 @@ export function dnsNameMismatch(presented: string, host: string): string | undef
   return undefined;
 }
 
+/** Stands in for the list when no name has a wildcard: dnsNameMismatch never asks it then. */
+const noWildcardHere: IsPublicSuffix = () => {
+  throw new Error('the Public Suffix List was consulted for a name without a wildcard');
+};
+
 /**
  * Checks `hostname` against the certificate: IP literals against iPAddress entries, DNS names
  * against dNSName entries. The subject CN is never used: RFC 6125 §6.4.4 allowed it only without a
  * subjectAltName, and browsers (since 2017) and rustls have dropped even that.
  */
-export function checkHostname(cert: { subject: Name; extensions: Extensions }, hostname: string): HostnameResult {
+export async function checkHostname(cert: { subject: Name; extensions: Extensions }, hostname: string): Promise<HostnameResult> {
   const host = normalize(hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname);
   const san = cert.extensions.subjectAltName;
   const sanText = san ? san.map(generalNameText).join(', ') || '(empty)' : undefined;
@@ -81,9 +86,11 @@ export function checkHostname(cert: { subject: Name; extensions: Extensions }, h
 
   if (san) {
     const dnsNames = san.flatMap((n) => (n.type === 'dNSName' ? [n.value] : []));
+    // Only a wildcard consults the Public Suffix List, so only a certificate with one loads it.
+    const isPublicSuffix = dnsNames.some((n) => n.includes('*')) ? await publicSuffixList() : noWildcardHere;
     const reasons: string[] = [];
     for (const name of dnsNames) {
-      const why = dnsNameMismatch(name, host);
+      const why = dnsNameMismatch(name, host, isPublicSuffix);
       if (!why) {
         return { ok: true, detail: name.includes('*') ? `${host} matches the subjectAltName wildcard ${name}` : `${host} matches the subjectAltName DNS name ${name}` };
       }
