@@ -67,8 +67,13 @@ export interface RelayConfig {
   maxEarlyBytes: number;
   /** Bytes queued towards the client before the relay stops reading from the server. */
   bufferHighWaterBytes: number;
-  /** The first client bytes must be a TLS ClientHello record header. */
+  /**
+   * The first client bytes must be one complete, well-formed TLS ClientHello record, and the relay
+   * dials only once they are.
+   */
   requireClientHello: boolean;
+  /** How long a session may take to send that whole ClientHello record (from its start). */
+  helloTimeoutMs: number;
   /** Accept targets given as IP addresses (still subject to the address policy). */
   allowIpLiterals: boolean;
   /**
@@ -117,6 +122,7 @@ export const DEFAULT_RELAY_CONFIG: RelayConfig = {
   maxEarlyBytes: 64 * 1024,
   bufferHighWaterBytes: 1024 * 1024,
   requireClientHello: true,
+  helloTimeoutMs: 10_000,
   allowIpLiterals: false,
   allow: [],
   deny: [],
@@ -182,6 +188,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Par
     maxEarlyBytes: integer('RELAY_MAX_EARLY_BYTES', env.RELAY_MAX_EARLY_BYTES, 6),
     bufferHighWaterBytes: integer('RELAY_BUFFER_BYTES', env.RELAY_BUFFER_BYTES, 1024),
     requireClientHello: flag('RELAY_REQUIRE_CLIENT_HELLO', env.RELAY_REQUIRE_CLIENT_HELLO),
+    helloTimeoutMs: integer('RELAY_HELLO_TIMEOUT_MS', env.RELAY_HELLO_TIMEOUT_MS, 1),
     allowIpLiterals: flag('RELAY_ALLOW_IP_LITERALS', env.RELAY_ALLOW_IP_LITERALS),
     allow: list(env.RELAY_ALLOW),
     deny: list(env.RELAY_DENY),

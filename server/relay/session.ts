@@ -4,9 +4,11 @@
  * backpressure, reporting the TCP connection's life as JSON events in the order it happened.
  *
  * A session starts when the upgrade request is admitted, before the WebSocket handshake is
- * answered, so planning and dialing overlap the 101 on its way to the client. Until the WebSocket
- * is attached, what the session would send (events and server bytes) waits in an outbox, in order;
- * if the handshake never completes the session is abandoned.
+ * answered, so planning (DNS) overlaps the 101 on its way to the client. The dial waits for the
+ * client's first record to prove to be one whole, well-formed ClientHello (clientHello.ts): a
+ * client that sends anything else never makes the relay open a connection to the target at all.
+ * Until the WebSocket is attached, what the session would send (events and server bytes) waits in
+ * an outbox, in order; if the handshake never completes the session is abandoned.
  */
 import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
@@ -32,8 +34,11 @@ export interface SessionInfo {
   port: string | null;
 }
 
-/** awaiting-target: opened without a target (preconnect), waiting for the client's `connect`. */
-type Phase = 'awaiting-target' | 'planning' | 'connecting' | 'open' | 'done';
+/**
+ * awaiting-target: opened without a target (preconnect), waiting for the client's `connect`.
+ * awaiting-hello: the target is approved; the dial waits for the whole ClientHello record.
+ */
+type Phase = 'awaiting-target' | 'planning' | 'awaiting-hello' | 'connecting' | 'open' | 'done';
 
 /** Something for the client: a JSON event or server bytes (a binary frame). */
 type Outgoing = RelayEvent | Buffer;
@@ -87,6 +92,7 @@ export class RelaySession {
   private sessionTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private preconnectTimer: NodeJS.Timeout | undefined;
+  private helloTimer: NodeJS.Timeout | undefined;
   /** Opened without a target, named later by a `connect` request. */
   private readonly preconnected: boolean;
 
@@ -118,7 +124,17 @@ export class RelaySession {
       this.preconnectTimer = setTimeout(() => this.finish(RelayCloseCode.normal, 'preconnect-timeout'), preconnectTimeoutMs);
       return;
     }
-    void this.planAndDial();
+    this.awaitHello();
+    void this.approveTarget();
+  }
+
+  /** From the moment the target is known, the whole ClientHello record has helloTimeoutMs to arrive. */
+  private awaitHello(): void {
+    if (this.helloChecked) return;
+    const { helloTimeoutMs } = this.deps.config;
+    this.helloTimer = setTimeout(() => {
+      if (!this.helloChecked) this.limit('hello-timeout', `no complete ClientHello record within ${helloTimeoutMs} ms; nothing was sent to the server`);
+    }, helloTimeoutMs);
   }
 
   /** The first frame of a session opened without a target must be `{"type":"connect",host,port}`. */
@@ -139,7 +155,8 @@ export class RelaySession {
     this.info.host = r.host;
     this.info.port = String(r.port);
     this.phase = 'planning';
-    void this.planAndDial();
+    this.awaitHello();
+    void this.approveTarget();
   }
 
   /**
@@ -242,7 +259,8 @@ export class RelaySession {
     this.finish(RelayCloseCode.protocolError, reason);
   }
 
-  private async planAndDial(): Promise<void> {
+  /** Approves the target (policy, DNS), then dials it once the ClientHello has passed. */
+  private async approveTarget(): Promise<void> {
     let result;
     try {
       result = await this.deps.policy.plan(this.info.host, this.info.port);
@@ -261,7 +279,16 @@ export class RelaySession {
     this.plan = plan;
     if (plan.kind === 'demo') this.send({ type: 'resolved', host: plan.host, addresses: [plan.address] });
     else if (!plan.literal) this.send({ type: 'resolved', host: plan.host, addresses: plan.addresses });
+    this.phase = 'awaiting-hello';
+    this.dialWhenReady();
+  }
+
+  /** Dials once both have happened: the target is approved, and the ClientHello record has passed. */
+  private dialWhenReady(): void {
+    if (this.phase !== 'awaiting-hello' || !this.helloChecked) return;
+    clearTimeout(this.helloTimer);
     this.phase = 'connecting';
+    const plan = this.plan!;
     const addresses = plan.kind === 'demo' ? [plan.address] : plan.addresses;
     this.dial(addresses, 0, Date.now() + this.deps.config.connectTimeoutMs);
   }
@@ -407,7 +434,7 @@ export class RelaySession {
     if (this.phase === 'open' && this.helloChecked) this.flushEarly();
     else if (this.earlyBytes > maxEarlyBytes) {
       this.limit('early-bytes', `the client sent more than ${maxEarlyBytes} bytes before the connection was ready`);
-    }
+    } else this.dialWhenReady();
   }
 
   private onClientControl(text: string): void {
@@ -473,6 +500,7 @@ export class RelaySession {
     clearTimeout(this.sessionTimer);
     clearTimeout(this.connectTimer);
     clearTimeout(this.preconnectTimer);
+    clearTimeout(this.helloTimer);
     if (this.socket && !this.socket.destroyed) this.socket.destroy();
     if (this.ws?.isPaused) this.ws.resume();
     const durationMs = Math.round(performance.now() - this.startedMs);

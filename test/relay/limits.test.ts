@@ -156,8 +156,13 @@ describe('relay limits: timeouts and caps each end the session with their own ev
   let unresponsive: Awaited<ReturnType<typeof startUnresponsiveListener>>;
   let closedPort = 0;
   const received: Buffer[] = [];
+  /** TCP connections the hold peer has accepted: what the target sees of a session, bytes or not. */
+  let holdConnections = 0;
   before(async () => {
-    hold = await listenTcp((s) => s.on('data', (d) => received.push(d)));
+    hold = await listenTcp((s) => {
+      holdConnections += 1;
+      s.on('data', (d) => received.push(d));
+    });
     chatty = await listenTcp((s) => s.once('data', () => s.write(Buffer.alloc(5000, 0x42))));
     unresponsive = await startUnresponsiveListener();
     closedPort = await unusedPort();
@@ -178,8 +183,9 @@ describe('relay limits: timeouts and caps each end the session with their own ev
   test('connect timeout: ETIMEDOUT', async () => {
     const relay = await startTestRelay({ connectTimeoutMs: 300, demoTargets: demo() });
     try {
-      const events = await openAndRecord(relay.transport, { host: 'blackhole.test', port: 443 }).closed;
-      assert.deepEqual(eventTypes(events), ['resolved', 'error:ETIMEDOUT', 'closed']);
+      const { connection, closed } = openAndRecord(relay.transport, { host: 'blackhole.test', port: 443 });
+      connection.write(CLIENT_HELLO_RECORD); // the relay dials once the ClientHello is in
+      assert.deepEqual(eventTypes(await closed), ['resolved', 'error:ETIMEDOUT', 'closed']);
     } finally {
       await relay.close();
     }
@@ -188,8 +194,9 @@ describe('relay limits: timeouts and caps each end the session with their own ev
   test('connection refused: ECONNREFUSED', async () => {
     const relay = await startTestRelay({ demoTargets: demo() });
     try {
-      const events = await openAndRecord(relay.transport, { host: 'closed.test', port: 443 }).closed;
-      assert.deepEqual(eventTypes(events), ['resolved', 'error:ECONNREFUSED', 'closed']);
+      const { connection, closed } = openAndRecord(relay.transport, { host: 'closed.test', port: 443 });
+      connection.write(CLIENT_HELLO_RECORD);
+      assert.deepEqual(eventTypes(await closed), ['resolved', 'error:ECONNREFUSED', 'closed']);
     } finally {
       await relay.close();
     }
@@ -257,9 +264,9 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       const { code } = await s.closed;
       assert.equal(code, 1009);
       const { connection, closed } = openAndRecord(relay.transport, { host: 'hold.test', port: 443 }, (event, conn) => {
-        if (event.type === 'connected') conn.write(Buffer.concat([CLIENT_HELLO_RECORD, Buffer.alloc(4096)]));
+        if (event.type === 'connected') conn.write(Buffer.alloc(4096));
       });
-      void connection;
+      connection.write(CLIENT_HELLO_RECORD);
       const events = await closed;
       assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'error:LIMIT', 'closed']);
       await waitFor(() => relay.relay.metrics.refusals.get('frame-too-large') === 2, 2000, 'metric');
@@ -268,16 +275,18 @@ describe('relay limits: timeouts and caps each end the session with their own ev
     }
   });
 
-  test('the first bytes must be a TLS ClientHello: anything else is POLICY and never reaches the server', async () => {
+  test('the first bytes must be a whole TLS ClientHello record: anything else is POLICY, and the server sees no connection', async () => {
     const relay = await startTestRelay({ demoTargets: demo() });
     try {
       received.length = 0;
+      holdConnections = 0;
       const s = rawSession(relay.url, { host: 'hold.test', port: 443 });
       s.ws.once('open', () => s.ws.send(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')));
       const { code } = await s.closed;
       assert.equal(code, 1008);
       assert.equal(errorEvent(s.events)?.reason, 'not-client-hello');
-      // A header split over frames is judged once six bytes are in.
+      assert.match(errorEvent(s.events)?.message ?? '', /not 22 \(a TLS handshake record\); the relay only carries TLS/);
+      // A header split over frames is judged as its bytes arrive.
       const split = rawSession(relay.url, { host: 'hold.test', port: 443 });
       split.ws.once('open', () => {
         split.ws.send(CLIENT_HELLO_RECORD.subarray(0, 2));
@@ -294,6 +303,14 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       });
       await forged.closed;
       assert.equal(errorEvent(forged.events)?.reason, 'not-client-hello');
+      assert.deepEqual(
+        forged.events.map((e) => e.type),
+        ['resolved', 'error', 'closed'],
+        'approved, then refused: never connected',
+      );
+      await settled(() => holdConnections, { quietMs: 100, what: 'connections at the server' });
+      assert.deepEqual(relay.dials, [], 'nothing was dialed');
+      assert.equal(holdConnections, 0, 'the server saw no connection');
       assert.equal(Buffer.concat(received).length, 0);
     } finally {
       await relay.close();
@@ -307,6 +324,50 @@ describe('relay limits: timeouts and caps each end the session with their own ev
       s.ws.close();
     } finally {
       await open.close();
+    }
+  });
+
+  test('a ClientHello record that arrives in pieces is waited for; the dial follows its last byte', async () => {
+    const relay = await startTestRelay({ demoTargets: demo() });
+    try {
+      received.length = 0;
+      holdConnections = 0;
+      const s = rawSession(relay.url, { host: 'hold.test', port: 443 });
+      await s.opened;
+      s.ws.send(CLIENT_HELLO_RECORD.subarray(0, 20));
+      await waitFor(() => s.events.some((e) => e.type === 'resolved'), 2000, 'resolved');
+      await settled(() => relay.dials.length, { quietMs: 100, what: 'dials' });
+      assert.deepEqual(relay.dials, [], 'half a record: not dialed yet');
+      s.ws.send(CLIENT_HELLO_RECORD.subarray(20));
+      await waitFor(() => Buffer.concat(received).equals(CLIENT_HELLO_RECORD), 2000, 'the whole ClientHello at the server');
+      assert.equal(relay.dials.length, 1);
+      assert.equal(holdConnections, 1);
+      s.ws.close();
+      await s.closed;
+    } finally {
+      await relay.close();
+    }
+  });
+
+  test('a ClientHello record that never completes ends the session (LIMIT hello-timeout) without a dial', async () => {
+    const relay = await startTestRelay({ helloTimeoutMs: 200, demoTargets: demo() });
+    try {
+      holdConnections = 0;
+      const s = rawSession(relay.url, { host: 'hold.test', port: 443 });
+      s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD.subarray(0, CLIENT_HELLO_RECORD.length - 1)));
+      const { code } = await s.closed;
+      assert.equal(code, 4001);
+      assert.equal(errorEvent(s.events)?.code, 'LIMIT');
+      assert.equal(errorEvent(s.events)?.reason, 'hello-timeout');
+      assert.match(errorEvent(s.events)?.message ?? '', /no complete ClientHello record within 200 ms; nothing was sent to the server/);
+      // A client that sends nothing at all is ended the same way.
+      const silent = rawSession(relay.url, { host: 'hold.test', port: 443 });
+      await silent.closed;
+      assert.equal(errorEvent(silent.events)?.reason, 'hello-timeout');
+      assert.deepEqual(relay.dials, []);
+      assert.equal(holdConnections, 0);
+    } finally {
+      await relay.close();
     }
   });
 

@@ -86,7 +86,8 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     await duringDns.opened;
     duringDns.ws.terminate();
     const duringConnect = rawSession(relay.url, { host: 'blackhole.test', port: 443 });
-    await waitFor(() => duringConnect.events.some((e) => e.type === 'resolved'), 2000, 'resolved');
+    duringConnect.ws.once('open', () => duringConnect.ws.send(CLIENT_HELLO_RECORD));
+    await waitFor(() => relay.dials.length === dialsBefore + 1, 2000, 'the blackhole dial');
     duringConnect.ws.close();
     await duringConnect.closed;
     release(); // the DNS answer arrives after the client is gone

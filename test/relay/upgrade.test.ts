@@ -73,7 +73,7 @@ function rawUpgrade(port: number, target: string, headers: Record<string, string
   });
 }
 
-describe('relay: the target is planned and dialed while the WebSocket handshake is answered', () => {
+describe('relay: the target is planned while the WebSocket handshake is answered, and dialed once the ClientHello has passed', () => {
   let echo: Peer;
   /** Connections the echo peer accepted, and how many of them have closed since. */
   let accepted = 0;
@@ -110,7 +110,7 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
     });
   }
 
-  test('a demo alias is dialed, and a name is resolved and dialed, before the WebSocket is attached', async (t) => {
+  test('a name is resolved before the WebSocket is attached; a demo alias or a name is dialed only after the ClientHello', async (t) => {
     const order: string[] = [];
     spyOnAttach(t, order);
     const relay = await startTestRelay({
@@ -125,11 +125,14 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
       for (const host of ['echo.test', 'www.example.com']) {
         order.length = 0;
         const s = rawSession(relay.url, { host, port: 443 });
-        s.ws.once('open', () => s.ws.send(CLIENT_HELLO_RECORD));
+        s.ws.once('open', () => {
+          order.push('ClientHello sent');
+          s.ws.send(CLIENT_HELLO_RECORD);
+        });
         await waitFor(() => Buffer.concat(s.binary).equals(CLIENT_HELLO_RECORD), 3000, `echo through ${host}`);
         assert.deepEqual(
           order,
-          host === 'echo.test' ? ['dial 127.0.0.1', 'attach'] : ['resolve www.example.com', `dial ${PUBLIC_V4}`, 'attach'],
+          host === 'echo.test' ? ['attach', 'ClientHello sent', 'dial 127.0.0.1'] : ['resolve www.example.com', 'attach', 'ClientHello sent', `dial ${PUBLIC_V4}`],
           host,
         );
         // The client still sees the events in their order, after its 'open'.
@@ -146,7 +149,7 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
     }
   });
 
-  test('a malformed upgrade that passes the relay checks gets 400; its early dial is hung up and its slot released', async () => {
+  test('a malformed upgrade that passes the relay checks gets 400, dials nothing, and its slot is released', async () => {
     const relay = await startTestRelay({ maxSessionsPerClient: 1, demoTargets: { echo: { host: '127.0.0.1', port: echo.port } } });
     try {
       const malformed = [
@@ -158,9 +161,9 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
         const acceptedBefore = accepted;
         const closedBefore = closedByRelay;
         assert.equal(await rawUpgrade(relay.relay.port, 'host=echo.test&port=443', headers), 'HTTP/1.1 400 Bad Request');
-        // The dial did not wait for the handshake, so it happened; the relay then hung it up.
-        await waitFor(() => accepted === acceptedBefore + 1 && closedByRelay === closedBefore + 1, 2000, 'the early connection closed');
         await waitFor(() => relay.relay.activeSessions() === 0, 2000, 'no session left');
+        // The dial waits for a ClientHello, which a failed handshake never delivers.
+        assert.deepEqual([accepted, closedByRelay], [acceptedBefore, closedBefore], 'the target saw no connection');
         assert.equal(relay.relay.metrics.activeSessions, 0);
         assert.equal(relay.relay.metrics.sessionsTotal, i + 1);
         assert.equal(relay.relay.metrics.closes.get('handshake-failed'), i + 1);
@@ -205,8 +208,8 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
         );
       }
       await waitFor(() => relay.relay.metrics.sessionsTotal === 20 && relay.relay.activeSessions() === 0, 3000, 'every session ended');
-      // Every session dialed before its handshake was answered, and hung up when it ended.
-      await waitFor(() => accepted - acceptedBefore === 20 && closedByRelay - closedBefore === 20, 2000, 'every early connection closed');
+      // None sent a ClientHello, so none was dialed.
+      assert.deepEqual([accepted - acceptedBefore, closedByRelay - closedBefore], [0, 0], 'the target saw no connection');
       assert.equal(relay.relay.metrics.activeSessions, 0);
       const reasons = relay.logs.filter((r) => r.event === 'session').map((r) => r.close);
       assert.equal(reasons.length, 20);
@@ -243,6 +246,7 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
     const relay = await startTestRelay({ maxSessionsPerClient: 1, dial: echoDialer(order), demoTargets: { echo: { host: '127.0.0.1', port: echo.port } } });
     try {
       const held = rawSession(relay.url, { host: 'echo.test', port: 443 });
+      held.ws.once('open', () => held.ws.send(CLIENT_HELLO_RECORD));
       await waitFor(() => held.events.some((e) => e.type === 'connected'), 2000, 'first session connected');
       const refused = rawSession(relay.url, { host: 'echo.test', port: 443 });
       const { code } = await refused.closed;
@@ -265,28 +269,35 @@ describe('relay: the target is planned and dialed while the WebSocket handshake 
     const relayRef: { current?: Awaited<ReturnType<typeof startTestRelay>> } = {};
     const relay = await startTestRelay({
       drainTimeoutMs: 0,
-      demoTargets: { echo: { host: '127.0.0.1', port: echo.port } },
-      dial: (address, port) => {
-        // The dial runs before the handshake is answered: stop the relay right here.
+      resolve: async () => {
+        // DNS runs before the handshake is answered: stop the relay right here.
         closing ??= relayRef.current!.close();
-        return netConnect({ host: address, port, allowHalfOpen: true });
+        return [PUBLIC_V4];
       },
+      dial: echoDialer([]),
     });
     relayRef.current = relay;
-    const s = rawSession(relay.url, { host: 'echo.test', port: 443 });
-    await waitFor(() => closing !== undefined, 2000, 'the dial');
+    const s = rawSession(relay.url, { host: 'www.example.com', port: 443 });
+    await waitFor(() => closing !== undefined, 2000, 'the DNS question');
     await closing;
     const { code } = await s.closed;
     assert.equal(code, 1001);
     assert.deepEqual(
-      s.events.map((e) => (e.type === 'error' ? `error:${e.code}:${e.reason}` : e.type)).filter((type) => type !== 'connected'),
-      ['resolved', 'error:RELAY:relay-shutdown', 'closed'],
+      // Whether the answer came before the shutdown is a matter of timing; the end is not.
+      s.events.map((e) => (e.type === 'error' ? `error:${e.code}:${e.reason}` : e.type)).filter((type) => type !== 'resolved'),
+      ['error:RELAY:relay-shutdown', 'closed'],
     );
     assert.equal(relay.relay.activeSessions(), 0);
     assert.equal(relay.relay.metrics.closes.get('relay-shutdown'), 1);
   });
 });
 
+/**
+ * With the ClientHello check on (the default) nothing is dialed before attach: the ClientHello
+ * comes over the WebSocket. With RELAY_REQUIRE_CLIENT_HELLO=0 the dial follows the target's
+ * approval at once, overlapping the handshake, and server bytes, FIN, resets and timeouts can all
+ * happen before there is a client to tell: these sessions run that way unless a test says otherwise.
+ */
 describe('relay session: before its WebSocket is attached', () => {
   let wss: WebSocketServer;
   let wssUrl = '';
@@ -331,7 +342,7 @@ describe('relay session: before its WebSocket is attached', () => {
 
   /** A session to `demo.test` (or `host`), started with no WebSocket, as server.ts starts one. */
   function startSession(config: Partial<RelayConfig>, target: { host?: string; port?: string; demoPort?: number; dial?: Dialer }): Harness {
-    const full = resolveConfig({ ...config, demoTargets: target.demoPort === undefined ? {} : { demo: { host: '127.0.0.1', port: target.demoPort } } });
+    const full = resolveConfig({ requireClientHello: false, ...config, demoTargets: target.demoPort === undefined ? {} : { demo: { host: '127.0.0.1', port: target.demoPort } } });
     const logs: LogRecord[] = [];
     const metrics = new RelayMetrics();
     const dialed: Socket[] = [];
@@ -478,6 +489,31 @@ describe('relay session: before its WebSocket is attached', () => {
     assert.equal((await client.closed).code, 1006);
     assert.deepEqual(client.log, []);
     assert.equal(h.endCount(), 1);
+  });
+
+  test('with the ClientHello check on, the target is approved but not dialed before attach; the hello timeout runs meanwhile', async () => {
+    let connections = 0;
+    const port = await peer(() => (connections += 1));
+    const h = startSession({ requireClientHello: true, helloTimeoutMs: 100 }, { demoPort: port });
+    await h.ended;
+    assert.deepEqual([h.dialed.length, connections], [0, 0]);
+    const client = h.attachClient();
+    assert.equal((await client.closed).code, 4001);
+    assert.deepEqual(client.log, ['resolved', 'error:LIMIT:hello-timeout', 'closed']);
+  });
+
+  test('with the ClientHello check on, the dial follows the ClientHello sent after attach', async () => {
+    const port = await peer((s) => s.pipe(s));
+    const h = startSession({ requireClientHello: true }, { demoPort: port });
+    const client = h.attachClient();
+    await waitFor(() => client.log.includes('resolved'), 2000, 'resolved');
+    assert.equal(h.dialed.length, 0);
+    client.ws.send(CLIENT_HELLO_RECORD);
+    await waitFor(() => shape(client.log).text === CLIENT_HELLO_RECORD.toString('latin1'), 2000, 'the ClientHello echoed');
+    assert.deepEqual(shape(client.log).steps, ['resolved', 'connected', 'data']);
+    assert.equal(h.dialed.length, 1);
+    client.ws.close();
+    await h.ended;
   });
 
   test('a policy refusal before attach: error + closed, then close 1008, nothing dialed', async () => {
