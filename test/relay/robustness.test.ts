@@ -84,6 +84,8 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     const dialsBefore = relay.dials.length;
     const duringDns = rawSession(relay.url, { host: 'slow.example', port: 443 });
     await duringDns.opened;
+    // Its ClientHello is in, so only the missing DNS answer stands between it and a dial.
+    await new Promise<void>((sent) => duringDns.ws.send(CLIENT_HELLO_RECORD, () => sent()));
     duringDns.ws.terminate();
     const duringConnect = rawSession(relay.url, { host: 'blackhole.test', port: 443 });
     duringConnect.ws.once('open', () => duringConnect.ws.send(CLIENT_HELLO_RECORD));
