@@ -98,7 +98,8 @@ function fuzzSession(port: number, input: Buffer): Promise<Verdict> {
     let received = Buffer.alloc(0);
     let upgraded = false;
     let closedByRelay = false;
-    const giveUp = setTimeout(() => socket.destroy(), SETTLE_MS);
+    // The upgrade gets a loaded machine's time; the settle window starts once the input is sent.
+    let giveUp = setTimeout(() => socket.destroy(), 10_000);
     socket.on('connect', () =>
       socket.write(
         [
@@ -121,7 +122,11 @@ function fuzzSession(port: number, input: Buffer): Promise<Verdict> {
         if (end < 0) return;
         upgraded = received.subarray(0, 12).toString() === 'HTTP/1.1 101';
         received = received.subarray(end + 4);
-        if (upgraded) socket.write(input);
+        if (upgraded) {
+          socket.write(input);
+          clearTimeout(giveUp);
+          giveUp = setTimeout(() => socket.destroy(), SETTLE_MS);
+        }
       }
     });
     socket.on('end', () => {
