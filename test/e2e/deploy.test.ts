@@ -342,17 +342,44 @@ describe('behind Caddy: the browser through the https origin', () => {
 });
 
 describe('a forged X-Forwarded-Host changes no URL', () => {
-  it('sent straight to the app, or through Caddy', async () => {
-    const forged = { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' };
-    const direct = await fetch(`${appOrigin}/api/oembed?url=${encodeURIComponent(saved().url)}&format=json`, { headers: forged });
-    const directText = await direct.text();
-    assert.doesNotMatch(directText, /evil\.example/);
-    assert.match(directText, new RegExp(`"provider_url":"${site.replace(/[.]/g, '\\.')}/"`));
-    const page = await (await fetch(`${appOrigin}/r/${saved().id}`, { headers: forged })).text();
-    assert.doesNotMatch(page, /evil\.example/);
+  const forged = { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': '8666', Forwarded: 'host=evil.example;proto=http' };
+  const forgedHost = /evil\.example|:8666/;
+
+  it('in any response of the app, sent straight to it (bypassing the proxy)', async () => {
+    const { id, url } = saved();
+    const trace = await (await fetch(`${appOrigin}/api/results/${id}`)).text();
+    const requests: [string, RequestInit?][] = [
+      ['/'],
+      [`/r/${id}`],
+      [`/embed/r/${id}`],
+      [`/embed/r/${id}/steps`],
+      [`/api/results/${id}`],
+      [`/api/oembed?url=${encodeURIComponent(url)}&format=json`],
+      ['/embed?url=https%3A%2F%2Fiis-renegotiation.test%2Fsecure%2F'],
+      ['/r/0000000000000000000000'],
+      ['/api/results', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: trace }],
+    ];
+    for (const [path, init] of requests) {
+      const response = await fetch(`${appOrigin}${path}`, { ...init, redirect: 'manual', headers: { ...(init?.headers as Record<string, string>), ...forged } });
+      const headers = [...response.headers].map(([k, v]) => `${k}: ${v}`).join('\n');
+      const body = await response.text();
+      assert.ok(response.status < 500, `${path}: ${response.status}`);
+      assert.doesNotMatch(headers, forgedHost, `${path}: headers`);
+      assert.doesNotMatch(body, forgedHost, `${path}: body`);
+      if (init?.method === 'POST') {
+        assert.ok(response.status === 200 || response.status === 201, `saved again: ${response.status}`);
+        assert.equal(response.headers.get('location'), url, 'Location is the link PUBLIC_URL makes');
+        assert.equal((JSON.parse(body) as { url: string }).url, url);
+      }
+    }
+    const oembed = await (await fetch(`${appOrigin}/api/oembed?url=${encodeURIComponent(url)}&format=json`, { headers: forged })).text();
+    assert.match(oembed, new RegExp(`"provider_url":"${site.replace(/[.]/g, '\\.')}/"`));
+  });
+
+  it('through Caddy, which replaces what the client sent', async () => {
     const proxied = await httpsFetch(`${site}/r/${saved().id}`, { headers: forged });
     assert.equal(proxied.status, 200);
-    assert.doesNotMatch(proxied.body, /evil\.example/);
+    assert.doesNotMatch(proxied.body, forgedHost);
     assert.match(proxied.body, new RegExp(`<meta property="og:url" content="${site.replace(/[.]/g, '\\.')}/r/${saved().id}[?"]`));
   });
 });
