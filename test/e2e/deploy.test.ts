@@ -368,8 +368,8 @@ describe('a forged X-Forwarded-Host changes no URL', () => {
       assert.doesNotMatch(body, forgedHost, `${path}: body`);
       if (init?.method === 'POST') {
         assert.ok(response.status === 200 || response.status === 201, `saved again: ${response.status}`);
-        assert.equal(response.headers.get('location'), url, 'Location is the link PUBLIC_URL makes');
-        assert.equal((JSON.parse(body) as { url: string }).url, url);
+        assert.equal(response.headers.get('location'), `${site}/r/${id}`, 'Location is the link PUBLIC_URL makes');
+        assert.equal((JSON.parse(body) as { url: string }).url, `${site}/r/${id}`);
       }
     }
     const oembed = await (await fetch(`${appOrigin}/api/oembed?url=${encodeURIComponent(url)}&format=json`, { headers: forged })).text();
