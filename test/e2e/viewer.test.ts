@@ -69,6 +69,9 @@ describe('viewing a saved trace', () => {
     const selected = tree.locator('[role=treeitem][aria-selected=true]');
     assert.match(await selected.innerText(), /^.?\s*msg_type/);
     assert.match(await detail.getByTestId('field-detail').innerText(), /ClientHello › msg_type/);
+    // The field says what it is and why it has its value, with its RFC section linked.
+    assert.equal(await detail.getByTestId('field-explanation').innerText(), 'HandshakeType: the first byte of every handshake message; 1 means ClientHello.');
+    await detail.getByTestId('field-detail').getByRole('link', { name: /RFC 8446 §4/ }).waitFor();
     await page.screenshot({ path: screenshotPath('viewer-field-byte-linkage'), fullPage: true });
   });
 
