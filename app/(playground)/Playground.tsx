@@ -6,7 +6,8 @@ import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
 import { traceFileName } from '@/lib/view/fileNames';
-import { checkTarget, DEFAULT_FORM, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { checkTarget, DEFAULT_FORM, readTamperSpec, toRunRequest, type RunForm } from '@/lib/view/runOptions';
+import { useTranslations } from 'next-intl';
 import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
 import { ShareBar } from '@/components/share/ShareBar';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
@@ -43,6 +44,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const trace = shownTrace(run);
   const urlInput = useRef<HTMLInputElement>(null);
   const errorId = useId();
+  const tamperWords = useTranslations('tamper.form');
 
   const running = run.status === 'running';
   /** A run that ended, or could not start (its trace says why), or a trace opened from a file. */
@@ -62,12 +64,17 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         setFormError('Choose at least one TLS version in the options.');
         return;
       }
+      const tamperProblem = readTamperSpec(currentForm.tamper).problem;
+      if (tamperProblem) {
+        setFormError(tamperWords('invalid', { message: tamperProblem }));
+        return;
+      }
       setFormError(undefined);
       // The address bar becomes this experiment's recipe link (lib/share/recipe), so it can be shared.
       window.history.replaceState(null, '', recipeHref(window.location.pathname, { ...currentForm, url: target.url }));
       await startRun(0, toRunRequest(currentForm, target.url));
     },
-    [startRun, clear],
+    [startRun, clear, tamperWords],
   );
 
   // The engine loads while the user reads the page, so the first click does not wait for it.

@@ -3,6 +3,7 @@
 import { useId, type ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { useTranslate } from '@/components/i18n/useTranslate';
+import { TamperControl } from './TamperControl';
 import { personalityNames } from '@/lib/tls/client/personalities';
 import {
   CIPHER_SUITES,
@@ -17,9 +18,10 @@ import {
   type VersionName,
 } from '@/lib/view/runOptions';
 
-/** The folded options: versions, suites, groups, signature schemes, personality, client certificate, TLS 1.2 extensions. */
+/** The folded options: versions, suites, groups, signature schemes, personality, client certificate, TLS 1.2 extensions, a tamper. */
 export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
   const t = useTranslations('options');
+  const tamper = useTranslations('tamper.form');
   const say = useTranslate();
   const set = <K extends keyof RunForm>(key: K, value: RunForm[K]) => onChange({ ...form, [key]: value });
   const toggle = (list: string[], name: string) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
@@ -88,6 +90,10 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
             {t('postAfter')}
           </label>
           <p className="text-xs text-zinc-500 dark:text-zinc-400">{t('iisBuffer')}</p>
+        </Fieldset>
+
+        <Fieldset legend={tamper('legend')} hint={tamper('hint')}>
+          <TamperControl form={form} onChange={onChange} />
         </Fieldset>
 
         <Fieldset legend={t('groups')} hint={t('defaultsHint')}>

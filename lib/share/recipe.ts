@@ -1,5 +1,6 @@
 import { personalityNames } from '../tls/client/personalities';
 import type { RunOptions, Trace } from '../trace/schema';
+import { formatTamperSpec, parseTamperSpec, readTamper } from '../tls/tamper/spec';
 import {
   CIPHER_SUITES,
   DEFAULT_FORM,
@@ -28,6 +29,7 @@ import {
  *   pha=1     offer post_handshake_auth          insecure=1  continue on certificate errors
  *   method=POST  body=N  send a POST with an N-byte body (IIS buffers at most 48 KB while it renegotiates)
  *   tls12off  TLS 1.2 extensions not offered (extended_master_secret, renegotiation_info, encrypt_then_mac, session_ticket)
+ *   tamper    a tamper experiment's SPEC (lib/tls/tamper/spec.ts): tamper=finished.verify_data:flip=0
  *   run=1     start the run as soon as the page opens
  *
  * Decoding never trusts the link: unknown names are dropped and reported, so a link made by a newer
@@ -67,9 +69,16 @@ export function encodeRecipe(form: RunForm, { run = false }: { run?: boolean } =
     params.set('body', String(form.bodyBytes));
   }
   if (form.tls12Off.length > 0) params.set('tls12off', form.tls12Off.join(','));
+  if (form.tamper.trim() !== '') params.set('tamper', form.tamper.trim());
   if (run) params.set('run', '1');
-  // Commas, colons and slashes are safe in a query; leaving them readable keeps links legible.
-  return params.toString().replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+  // Commas, colons and slashes are safe in a query; leaving them readable keeps links legible. So
+  // is "=" inside a value (only the first one splits), which keeps a tamper SPEC as it is typed.
+  return params
+    .toString()
+    .replace(/%2C/gi, ',')
+    .replace(/%3A/gi, ':')
+    .replace(/%2F/gi, '/')
+    .replace(/(^|&)tamper=([^&]*)/, (_, start: string, spec: string) => `${start}tamper=${spec.replace(/%3D/gi, '=')}`);
 }
 
 /** `path` (the playground "/" or the embed "/embed") with the recipe for `form`. */
@@ -140,6 +149,14 @@ export function decodeRecipe(query: string | URLSearchParams): Recipe | undefine
     else ignored.push(`“body=${body}” ignored (a number of bytes up to ${MAX_BODY_BYTES}).`);
   }
   form.tls12Off = readList(params, 'tls12off', TLS12_EXTENSION_NAMES, 'TLS 1.2 extension', ignored) ?? [];
+  const tamper = params.get('tamper')?.trim();
+  if (tamper) {
+    try {
+      form.tamper = formatTamperSpec(parseTamperSpec(tamper));
+    } catch (e) {
+      ignored.push(`Tamper “${tamper}” ignored: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
   const run = (readFlag(params, 'run', ignored) ?? false) && url !== '';
   return { form, run, ignored };
 }
@@ -166,7 +183,14 @@ export function formFromRunOptions(options: Partial<RunOptions> & Pick<RunOption
     method: options.method?.toUpperCase() === 'POST' ? 'POST' : 'GET',
     bodyBytes: DEFAULT_FORM.bodyBytes,
     tls12Off: known(options.tls12Off, TLS12_EXTENSION_NAMES),
+    tamper: tamperSpecOf(options.tamper),
   };
+}
+
+/** A recorded tamper as the form's SPEC; '' when there is none, or it is not one this version can run. */
+function tamperSpecOf(value: unknown): string {
+  const tamper = readTamper(value);
+  return tamper ? formatTamperSpec(tamper) : '';
 }
 
 /**

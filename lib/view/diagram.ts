@@ -319,7 +319,7 @@ export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
 export function rowLabel(row: DiagramRow): string {
   const when = `at ${formatMs(row.timeMs)}`;
   if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
-  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : 'Check'}: ${row.title}, ${when}`;
+  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : row.glyph === 'tamper' ? 'Tamper experiment' : 'Check'}: ${row.title}, ${when}`;
   const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
   const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
   const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';

@@ -4,7 +4,8 @@ import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
 import { parseHttpsUrl, type TargetProblem } from '../run/target';
-import type { Tls12Extension } from '../trace/schema';
+import type { Tamper, Tls12Extension } from '../trace/schema';
+import { parseTamperSpec, TamperSpecError } from '../tls/tamper/spec';
 
 /**
  * The playground's run form: what the user can choose, its defaults, and the RunRequest it becomes.
@@ -37,6 +38,8 @@ export interface RunForm extends Required<Pick<RunRequest, 'url' | 'cipherSuites
   method: 'GET' | 'POST';
   /** POST only: the request body is this many bytes of 'a' (IIS buffers at most 48 KB while it renegotiates). */
   bodyBytes: number;
+  /** A tamper experiment as its SPEC (lib/tls/tamper/spec.ts), e.g. finished.verify_data:flip=0; '' for none. */
+  tamper: string;
 }
 
 export const DEFAULT_FORM: RunForm = {
@@ -52,6 +55,7 @@ export const DEFAULT_FORM: RunForm = {
   method: 'GET',
   bodyBytes: 1024,
   tls12Off: [],
+  tamper: '',
 };
 
 /** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
@@ -107,7 +111,27 @@ export function toRunRequest(form: RunForm, url: string): RunRequest {
     method: form.method,
     body: form.method === 'POST' ? new Uint8Array(Math.min(Math.max(Math.floor(form.bodyBytes) || 0, 0), MAX_BODY_BYTES)).fill(0x61) : undefined,
     tls12Off: listOrDefault(form.tls12Off) as Tls12Extension[] | undefined,
+    ...tamperOf(form),
   };
+}
+
+function tamperOf(form: RunForm): { tamper?: Tamper } {
+  const { tamper } = readTamperSpec(form.tamper);
+  return tamper ? { tamper } : {};
+}
+
+/**
+ * The form's tamper SPEC read: the tamper, or why it cannot run (check before running: toRunRequest
+ * leaves out a SPEC that does not parse). An empty SPEC is no tamper and no problem.
+ */
+export function readTamperSpec(spec: string): { tamper?: Tamper; problem?: string } {
+  if (spec.trim() === '') return {};
+  try {
+    return { tamper: parseTamperSpec(spec) };
+  } catch (e) {
+    if (e instanceof TamperSpecError) return { problem: e.message };
+    throw e;
+  }
 }
 
 /** A short line for the folded options' summary: what differs from the defaults. */
@@ -124,6 +148,7 @@ export function describeForm(form: RunForm, t: Translate): string {
   if (form.insecure) parts.push(t('options.summary.insecure'));
   if (form.method === 'POST') parts.push(t('options.summary.post', { bytes: form.bodyBytes }));
   if (form.tls12Off.length) parts.push(t('options.summary.tls12Off', { extensions: form.tls12Off.join(', ') }));
+  if (form.tamper.trim()) parts.push(t('tamper.summary', { spec: form.tamper.trim() }));
   return parts.join(' · ');
 }
 

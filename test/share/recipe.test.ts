@@ -34,11 +34,12 @@ describe('recipe links', () => {
       method: 'POST',
       bodyBytes: 49153,
       tls12Off: ['extended_master_secret', 'encrypt_then_mac'],
+      tamper: 'client_hello.extensions:reorder=key_share,server_name',
     };
     const query = encodeRecipe(form, { run: true });
     assert.match(query, /(^|&)versions=TLSv1\.2(&|$)/);
     assert.match(query, /(^|&)suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256(&|$)/);
-    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&tls12off=extended_master_secret,encrypt_then_mac&run=1$/);
+    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&tls12off=extended_master_secret,encrypt_then_mac&tamper=client_hello.extensions:reorder=key_share,server_name&run=1$/);
     const recipe = decodeRecipe(query);
     assert.deepEqual(recipe, { form, run: true, ignored: [] });
   });
