@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { screenshotPath, startStack, type Stack } from './harness';
+import { violations } from './axe';
 
 let stack: Stack;
 let dbDir: string;
@@ -66,6 +67,7 @@ describe('a tamper experiment from the page', () => {
     assert.equal(await page.getByTestId('tamper-value').inputValue(), '0');
     assert.equal(await page.getByTestId('tamper-spec').innerText(), 'As a CLI option: --tamper finished.verify_data:flip=0');
     assert.match(await page.locator('[data-testid=run-options] summary').innerText(), /tamper finished\.verify_data:flip=0/);
+    assert.deepEqual(await violations(page, 'the run options with a tamper chosen'), []);
 
     // A value that is not a bit number is refused before anything runs.
     await page.getByTestId('tamper-value').fill('x');
@@ -109,5 +111,18 @@ describe('a tamper experiment from the page', () => {
     await viewer.getByTestId('run-again').click();
     await viewer.waitForURL((u) => u.pathname === '/');
     assertTamperThenDecryptError(await shownRun(viewer));
+  });
+
+  it('a recipe link opens the control with its tamper, in Chinese too', async () => {
+    const page = await stack.newPage();
+    await page.goto(`${stack.baseUrl}/?url=https://tls13.test/&tamper=client_hello.extensions.supported_versions:drop&lang=zh-CN`);
+    const summary = page.locator('[data-testid=run-options] summary');
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-options] summary')?.textContent?.includes('篡改 client_hello.extensions.supported_versions:drop'));
+    await summary.click();
+    assert.equal(await page.getByTestId('tamper-target').inputValue(), 'client_hello.extensions.supported_versions');
+    assert.equal(await page.getByTestId('tamper-op').inputValue(), 'drop');
+    assert.equal(await page.getByTestId('tamper-value').count(), 0, 'drop takes no value');
+    assert.match(await page.getByTestId('tamper-control').innerText(), /字段[\s\S]*改动方式[\s\S]*对应的命令行选项：--tamper client_hello\.extensions\.supported_versions:drop/);
+    assert.deepEqual(await violations(page, 'the Chinese run options with a tamper from a link'), []);
   });
 });
