@@ -90,6 +90,12 @@ describe('field explanations over every demo target', () => {
     assert.match(words('tbsCertificate.issuer', english, selfSigned), /^Issuer equals subject/);
     const wrongHost = traces.find((t) => t.options.url === 'https://wrong-host.test/')!;
     assert.match(words('GeneralNames.GeneralName', english, wrongHost), /It does not match wrong-host\.test, the host of this run\./);
+    // The renegotiation ClientHello (TLS 1.2 only) names its version in client_version itself.
+    const renegotiation = traces.find((t) => t.options.url === 'https://iis-renegotiation.test/secure/' && t.options.personality === 'openssl')!;
+    const second = renegotiation.steps.find((s) => s.kind === 'handshake' && s.data.message === 'client_hello' && s.data.renegotiation)!;
+    const [version, around] = [...fieldsOf(second.bytes!.field!)].find(([f]) => f.name === 'legacy_version')!;
+    assert.match(explainField(version, around, { step: second, trace: renegotiation }, english)!.text, /^client_version: the highest version this ClientHello offers, TLS 1\.2/);
+    assert.match(explainField(second.bytes!.field!, [], { step: second, trace: renegotiation }, english)!.text, /^The renegotiation ClientHello/);
     const reset = traces.find((t) => t.options.url === 'https://iis-renegotiation.test/secure/' && t.options.personality === 'rustls')!;
     assert.match(words('Alert.description', english, reset), /^no_renegotiation: the sender refuses to renegotiate/);
   });

@@ -284,12 +284,12 @@ function handshake(at: At): FieldWords | undefined {
   switch (name) {
     case 'legacy_version':
       return m === 'client_hello'
-        ? key(tls12(at) && !facts.offeredVersions.includes('TLSv1.3') ? 'fields.hello.client_version12' : 'fields.hello.legacy_version', {}, rfc)
+        ? key(offersVersions(at) ? 'fields.hello.legacy_version' : 'fields.hello.client_version12', {}, rfc)
         : key(tls12(at) ? 'fields.hello.server_version12' : 'fields.hello.server_legacy_version', { version: named }, rfc);
     case 'random': {
       if (m === 'client_hello') return key('fields.hello.client_random', {}, rfc);
       if (value === HRR_RANDOM_HEX) return key('fields.hello.hrr_random', {}, `${RFC8446} §4.1.3`);
-      const sentinel = value.endsWith('444f574e47524401') ? 'tls12' : value.endsWith('444f574e47524400') ? 'tls11' : 'none';
+      const sentinel = value.endsWith('444f574e47524401') ? 'tls12' : value.endsWith('444f574e47524400') ? 'tls11' : tls12(at) ? 'none' : 'tls13';
       return key('fields.hello.server_random', { sentinel, version: at.ctx.trace?.version ?? '-' }, `${RFC8446} §4.1.3`);
     }
     case 'legacy_session_id':
@@ -392,6 +392,14 @@ function handshake(at: At): FieldWords | undefined {
     return key('fields.certificate.entry', { index, leaf: index === 0 ? 'yes' : 'no', from: at.from }, rfc);
   }
   return undefined;
+}
+
+/** Whether the ClientHello this field is in offers supported_versions (a renegotiation ClientHello may not). */
+function offersVersions(at: At): boolean {
+  const hello = at.ancestors.find((a, i) => isMessageNode(a, at.ancestors[i - 1]));
+  const extensions = hello?.children?.find((c) => c.name === 'extensions');
+  if (extensions) return (extensions.children ?? []).some((c) => c.name === 'supported_versions');
+  return at.facts.offeredVersions.includes('TLSv1.3');
 }
 
 function MESSAGE_TITLE_OF(m: string): string {

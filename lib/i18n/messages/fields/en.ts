@@ -34,11 +34,11 @@ export const fieldsEn = {
   },
   hello: {
     legacy_version: 'legacy_version is frozen at 0x0303 (TLS 1.2) so that old middleboxes do not choke; the versions the client really offers are in supported_versions.',
-    client_version12: 'client_version: the highest version the client supports, TLS 1.2 in this run (TLS 1.3 clients freeze it at 0x0303 and use supported_versions).',
+    client_version12: 'client_version: the highest version this ClientHello offers, TLS 1.2 (a TLS 1.3 ClientHello freezes it at 0x0303 and lists its versions in supported_versions).',
     server_legacy_version: 'legacy_version: 0x0303 as TLS 1.3 requires; the version the server really chose is in supported_versions.',
     server_version12: 'server_version: the version the server chose, {version}.',
     client_random: '32 fresh random bytes from the client. They go into every key of the connection, so two connections never share keys, and into the signatures, so an old handshake cannot be replayed.',
-    server_random: '32 random bytes from the server, mixed into every key. {sentinel, select, tls12 {Its last 8 bytes are the “DOWNGRD\\x01” sentinel: a TLS 1.3 server speaking TLS 1.2.} tls11 {Its last 8 bytes are the “DOWNGRD\\x00” sentinel: a downgrade below TLS 1.2.} other {The last 8 bytes are not a downgrade sentinel, so {version} is the server’s real choice.}}',
+    server_random: '32 random bytes from the server, mixed into every key. {sentinel, select, tls13 {} tls12 {Its last 8 bytes are the “DOWNGRD\\x01” sentinel: a TLS 1.3 server speaking TLS 1.2.} tls11 {Its last 8 bytes are the “DOWNGRD\\x00” sentinel: a downgrade below TLS 1.2.} other {The last 8 bytes are not a downgrade sentinel, so {version} is the server’s real choice.}}',
     hrr_random: 'Not random: SHA-256 of “HelloRetryRequest”. This value marks the message as a HelloRetryRequest.',
     session_id: 'legacy_session_id: {bytes} random bytes. {tls13, select, yes {TLS 1.3 does not use it; a non-empty value makes the handshake look like TLS 1.2 resumption to middleboxes (compatibility mode).} other {A session to resume, if the server still knows it.}}',
     session_id_empty: 'legacy_session_id: empty, because this client has no earlier session to resume.',

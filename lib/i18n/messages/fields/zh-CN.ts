@@ -35,11 +35,11 @@ export const fieldsZhCN: Catalog['fields'] = {
   },
   hello: {
     legacy_version: 'legacy_version 固定为 0x0303（TLS 1.2），以免老旧的中间设备出错；客户端真正支持的版本写在 supported_versions 里。',
-    client_version12: 'client_version：客户端支持的最高版本，本次运行为 TLS 1.2（TLS 1.3 客户端把它固定为 0x0303，改用 supported_versions）。',
+    client_version12: 'client_version：这个 ClientHello 提供的最高版本，TLS 1.2（TLS 1.3 的 ClientHello 把它固定为 0x0303，版本列在 supported_versions 中）。',
     server_legacy_version: 'legacy_version：按 TLS 1.3 的要求填 0x0303；服务器实际选择的版本在 supported_versions 中。',
     server_version12: 'server_version：服务器选择的版本，{version}。',
     client_random: '客户端新生成的 32 个随机字节。它们参与这条连接的每一个密钥的派生，因此两条连接不会共用密钥；它们也进入签名，旧的握手无法被重放。',
-    server_random: '服务器的 32 个随机字节，参与每一个密钥的派生。{sentinel, select, tls12 {最后 8 个字节是“DOWNGRD\\x01”标记：一台支持 TLS 1.3 的服务器在说 TLS 1.2。} tls11 {最后 8 个字节是“DOWNGRD\\x00”标记：版本被降到了 TLS 1.2 以下。} other {最后 8 个字节不是降级标记，因此 {version} 确实是服务器自己的选择。}}',
+    server_random: '服务器的 32 个随机字节，参与每一个密钥的派生。{sentinel, select, tls13 {} tls12 {最后 8 个字节是“DOWNGRD\\x01”标记：一台支持 TLS 1.3 的服务器在说 TLS 1.2。} tls11 {最后 8 个字节是“DOWNGRD\\x00”标记：版本被降到了 TLS 1.2 以下。} other {最后 8 个字节不是降级标记，因此 {version} 确实是服务器自己的选择。}}',
     hrr_random: '这不是随机数，而是“HelloRetryRequest”的 SHA-256 值，它把这条消息标记为 HelloRetryRequest。',
     session_id: 'legacy_session_id：{bytes} 个随机字节。{tls13, select, yes {TLS 1.3 并不使用它；填一个非空值，是为了让中间设备把握手看成 TLS 1.2 的会话恢复（兼容模式）。} other {要恢复的会话，前提是服务器还记得它。}}',
     session_id_empty: 'legacy_session_id：为空，因为本客户端没有可恢复的旧会话。',
