@@ -54,6 +54,11 @@ export interface BundledPackage {
   dir: string;
 }
 
+/** Appended to the package's README while the root package.json names no licence. */
+export const NO_LICENCE_YET =
+  '\n## Licence\n\nNone declared yet: the owners of TLS Playground have not chosen a licence for this package ' +
+  '(its package.json has no `license` field). The code bundled from other packages keeps its own licences (THIRD_PARTY_LICENSES.md).\n';
+
 export class PackError extends Error {
   override name = 'PackError';
 }
@@ -162,6 +167,8 @@ export interface PackResult {
   tarball: string;
   version: string;
   bundled: BundledPackage[];
+  /** The root package.json's licence, which the package carries; undefined while none is chosen. */
+  license: string | undefined;
 }
 
 export async function pack(outDir: string): Promise<PackResult> {
@@ -232,11 +239,13 @@ export async function pack(outDir: string): Promise<PackResult> {
     // No "dependencies": everything the code imports is in dist/ (see THIRD_PARTY_LICENSES.md).
   };
   await writeFile(join(packageDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  await writeFile(join(packageDir, 'README.md'), await readFile(join(ROOT, 'pkg', 'README.md'), 'utf8'));
+  // The licence is the owners' to choose; until root package.json names one, the package says so
+  // plainly rather than let an absent field be read as any particular licence.
+  await writeFile(join(packageDir, 'README.md'), (await readFile(join(ROOT, 'pkg', 'README.md'), 'utf8')) + (root.license ? '' : NO_LICENCE_YET));
   await writeFile(join(packageDir, 'THIRD_PARTY_LICENSES.md'), thirdPartyLicenses(bundled));
 
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] }).toString()) as { filename: string }[];
-  return { packageDir, tarball: join(out, basename(packed[0].filename)), version: root.version, bundled };
+  return { packageDir, tarball: join(out, basename(packed[0].filename)), version: root.version, bundled, license: root.license };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -245,6 +254,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   pack(outDir)
     .then((r) => {
       process.stderr.write(`bundled: ${r.bundled.map((p) => `${p.name}@${p.version}`).join(', ') || 'nothing'}\n`);
+      if (!r.license) process.stderr.write('note: package.json names no licence, so the package declares none (its README says so); choose one before publishing\n');
       process.stdout.write(`${r.tarball}\n`);
     })
     .catch((e: unknown) => {

@@ -2,9 +2,10 @@
  * The origin links are written with (share links, Location, embed snippets, oEmbed, Open Graph).
  *
  * It comes from PUBLIC_URL, the one answer a deployment configures. X-Forwarded-Host and
- * X-Forwarded-Proto are never read: the app cannot tell a trusted proxy from anyone else (Next.js
- * does not expose the peer address, and fills those headers in only when they are absent), and a
- * forged host would end up in links, in Location and in oEmbed answers that shared caches keep.
+ * X-Forwarded-Proto are never read, whoever sends them: a forged host would end up in links, in
+ * Location and in oEmbed answers that shared caches keep, and with the origin configured no proxy
+ * needs to be believed (Next.js itself fills those headers in only when they are absent, so what
+ * reaches a route may come from any client).
  * That is why production refuses to start without PUBLIC_URL (publicUrlProblem()). In development
  * the Host header stands in, so `next dev` works on any address.
  */

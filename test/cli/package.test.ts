@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { pack, type PackResult } from '../../scripts/pack';
+import { NO_LICENCE_YET, pack, type PackResult } from '../../scripts/pack';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 import type { TestPki } from '../../server/pki/testPki';
 import { sharedTestPki } from '../helpers/pki';
@@ -119,6 +119,16 @@ describe('the packed tarball', () => {
     for (const p of built.bundled) assert.match(notices, new RegExp(`## ${p.name.replace('/', '\\/')} ${p.version} \\(${p.license}\\)\\n\\n\`\`\`\\n.*(Copyright|MIT License)`, 'i'));
     // The installed copy carries no node_modules of its own: nothing was fetched.
     assert.deepEqual((await readdir(join(prefix, 'lib', 'node_modules', 'tls-playground'))).sort(), ['README.md', 'THIRD_PARTY_LICENSES.md', 'bin', 'dist', 'package.json', 'types']);
+  });
+
+  it('declares the licence root package.json names, and while it names none, says so instead of implying one', async () => {
+    const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { license?: string };
+    const manifest = JSON.parse(await readFile(join(built.packageDir, 'package.json'), 'utf8')) as { license?: string };
+    const readme = await readFile(join(built.packageDir, 'README.md'), 'utf8');
+    assert.equal(manifest.license, root.license);
+    assert.equal(built.license, root.license);
+    if (root.license) assert.ok(!readme.includes(NO_LICENCE_YET));
+    else assert.ok(readme.endsWith(NO_LICENCE_YET), 'the README says no licence is declared yet');
   });
 
   it('carries the generated Mozilla root store', async () => {
