@@ -5,25 +5,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { savedBundleViolations, savedId, SCHEMES, violations } from './axe';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 let diagnosisId: string | undefined;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
 });
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 describe('axe-core finds no violations', () => {
@@ -47,12 +40,7 @@ describe('axe-core finds no violations', () => {
     it(`/d/{id} and /embed/d/{id} (${scheme})`, async () => {
       assert.ok(diagnosisId, 'the diagnosis was saved by the first test');
       const page = await stack.newPage({ colorScheme: scheme });
-      await page.goto(`${stack.baseUrl}/d/${diagnosisId}`);
-      await page.locator('[data-testid=run][data-status=done]').waitFor();
-      const found = [...(await violations(page, `/d ${scheme}`)), ...(await checkRunViews(page, `/d ${scheme}`))];
-      await page.goto(`${stack.baseUrl}/embed/d/${diagnosisId}`);
-      await page.locator('[data-testid=run][data-status=done]').waitFor();
-      found.push(...(await violations(page, `/embed/d ${scheme}`)));
+      const found = await savedBundleViolations(page, stack.baseUrl, 'd', diagnosisId, scheme);
       assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
     });
   }

@@ -5,25 +5,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { checkRunViews, savedId, SCHEMES, violations } from './axe';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 let runId: string | undefined;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
 });
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 describe('axe-core finds no violations', () => {

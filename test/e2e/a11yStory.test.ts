@@ -5,25 +5,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { savedBundleViolations, savedId, SCHEMES, violations } from './axe';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 let comparisonId: string | undefined;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-a11y-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
 });
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 describe('axe-core finds no violations', () => {
@@ -50,12 +43,7 @@ describe('axe-core finds no violations', () => {
     it(`/c/{id} and /embed/c/{id} (${scheme})`, async () => {
       assert.ok(comparisonId, 'the comparison was saved by the first test');
       const page = await stack.newPage({ colorScheme: scheme });
-      await page.goto(`${stack.baseUrl}/c/${comparisonId}`);
-      await page.locator('[data-testid=run][data-status=done]').waitFor();
-      const found = [...(await violations(page, `/c ${scheme}`)), ...(await checkRunViews(page, `/c ${scheme}`))];
-      await page.goto(`${stack.baseUrl}/embed/c/${comparisonId}`);
-      await page.locator('[data-testid=run][data-status=done]').waitFor();
-      found.push(...(await violations(page, `/embed/c ${scheme}`)));
+      const found = await savedBundleViolations(page, stack.baseUrl, 'c', comparisonId, scheme);
       assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
     });
   }

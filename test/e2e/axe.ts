@@ -42,3 +42,17 @@ export async function savedId(page: Page, testId: string): Promise<string> {
   if (!id) throw new Error(`no saved link in ${testId}`);
   return id;
 }
+
+/**
+ * A saved diagnosis (`d`) or comparison (`c`): its page with a probe's run, a step selected and each
+ * tab open, then its embed, all after their runs have rendered.
+ */
+export async function savedBundleViolations(page: Page, baseUrl: string, kind: 'd' | 'c', id: string, scheme: Scheme): Promise<string[]> {
+  await page.goto(`${baseUrl}/${kind}/${id}`);
+  await page.locator('[data-testid=run][data-status=done]').waitFor();
+  const found = [...(await violations(page, `/${kind} ${scheme}`)), ...(await checkRunViews(page, `/${kind} ${scheme}`))];
+  await page.goto(`${baseUrl}/embed/${kind}/${id}`);
+  await page.locator('[data-testid=run][data-status=done]').waitFor();
+  found.push(...(await violations(page, `/embed/${kind} ${scheme}`)));
+  return found;
+}

@@ -9,13 +9,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Frame, Page } from 'playwright-core';
-import { appServerArgs, freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
+import type { Page } from 'playwright-core';
+import { appServerArgs, frameAt, freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 
 const TRACE = readFileSync(join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
@@ -23,7 +22,6 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const UNKNOWN = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 let stack: Stack;
-let dbDir: string;
 let id: string;
 let host: { server: Server; origin: string; page: string };
 
@@ -58,8 +56,6 @@ async function get(baseUrl: string, path: string): Promise<{ status: number; sou
 }
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-cache-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
   id = await save(stack.baseUrl);
   const port = await freePort();
@@ -70,7 +66,6 @@ before(async () => {
 after(async () => {
   await stack?.close();
   await new Promise((resolve) => host?.server.close(resolve));
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 describe('render once, serve many', () => {
@@ -264,17 +259,6 @@ function recordRequests(page: Page): { url: string; type: string }[] {
   return seen;
 }
 
-async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
-  for (let tries = 0; tries < 100; tries++) {
-    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
-    if (frame) {
-      await frame.waitForLoadState('load');
-      return frame;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no frame from ${urlPrefix}`);
-}
 
 const HEIGHT_LISTENER = `<script>
   window.heights = [];

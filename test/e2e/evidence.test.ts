@@ -14,16 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { ensureTshark, tshark } from '../export/tshark';
-import { freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
+import { frameAt, freePort, ROOT, screenshotPath, type Stack, startStack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 let host: { server: Server; origin: string; page: string };
 
 before(async () => {
-  // A database of its own, so this run neither reads nor fills the developer's data/results.db.
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-evidence-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
   const port = await freePort();
   host = { server: undefined as unknown as Server, origin: `http://127.0.0.1:${port}`, page: '' };
@@ -37,7 +33,6 @@ before(async () => {
 after(async () => {
   await stack?.close();
   await new Promise((resolve) => host?.server.close(resolve));
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 interface ShownDiagnosis {
@@ -58,17 +53,6 @@ async function shownDiagnosis(where: Page | Frame): Promise<ShownDiagnosis> {
   };
 }
 
-async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
-  for (let tries = 0; tries < 100; tries++) {
-    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
-    if (frame) {
-      await frame.waitForLoadState('load');
-      return frame;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no frame from ${urlPrefix}`);
-}
 
 /** Filled in by the first test: the saved diagnosis the later tests open, embed and download. */
 let diagnosis: { id: string; url: string; live: ShownDiagnosis };

@@ -9,7 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { startRelay, type RelayServer } from '../../server/relay';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 
@@ -154,9 +154,20 @@ export async function startServers(options: { env?: Record<string, string> } = {
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
   const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0 });
 
+  // Saved runs go to a database of this stack's own (unless the test names one), so a test run
+  // neither reads nor fills the developer's data/results.db, and no two test files share rows.
   const next = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', RELAY_PUBLIC_URL: relay.url, PUBLIC_URL: baseUrl, TLSPG_DEMO_DIR: dataDir, NODE_ENV: 'production', ...options.env },
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      RELAY_PUBLIC_URL: relay.url,
+      PUBLIC_URL: baseUrl,
+      TLSPG_DEMO_DIR: dataDir,
+      RESULTS_DB: join(dataDir, 'results.db'),
+      NODE_ENV: 'production',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let nextOutput = '';
@@ -216,6 +227,19 @@ export async function startStack(): Promise<Stack> {
       await servers.close();
     },
   };
+}
+
+/** The frame (an embed) whose address starts with `urlPrefix`, once it has loaded. */
+export async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
+  for (let tries = 0; tries < 100; tries++) {
+    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
+    if (frame) {
+      await frame.waitForLoadState('load');
+      return frame;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no frame from ${urlPrefix}`);
 }
 
 export function screenshotPath(name: string): string {

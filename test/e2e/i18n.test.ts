@@ -6,25 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 import { screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-i18n-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
 });
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 const HAN = /\p{Script=Han}/u;

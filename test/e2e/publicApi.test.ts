@@ -6,9 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalTraceJson } from '../../lib/export/json';
@@ -24,16 +22,13 @@ const CAP = 256 * 1024;
 const FORGED = { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Port': '443' };
 
 let servers: Servers;
-let dbDir: string;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'public-api-'));
-  servers = await startServers({ env: { RESULTS_MAX_BYTES: String(CAP), RESULTS_DB: join(dbDir, 'results.db') } });
+  servers = await startServers({ env: { RESULTS_MAX_BYTES: String(CAP) } });
 });
 
 after(async () => {
   await servers?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 function save(body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Promise<Response> {

@@ -6,9 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Download, Frame, Page } from 'playwright-core';
@@ -16,12 +15,11 @@ import type { Trace } from '../../lib/trace/schema';
 import { transportEvent } from '../../lib/trace/steps';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 import { ensureTshark, tsharkFields } from '../export/tshark';
-import { freePort, RESULTS_DIR, screenshotPath, startStack, type Stack } from './harness';
+import { frameAt, freePort, RESULTS_DIR, screenshotPath, type Stack, startStack } from './harness';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 let stack: Stack;
-let dbDir: string;
 let host: { server: Server; origin: string; page: string };
 
 /** A page on another origin (another loopback port), with whatever HTML a test puts there. */
@@ -37,9 +35,6 @@ async function startHostSite(): Promise<typeof host> {
 }
 
 before(async () => {
-  // A database of its own, so this run neither reads nor fills the developer's data/results.db.
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-share-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
   host = await startHostSite();
 });
@@ -47,7 +42,6 @@ before(async () => {
 after(async () => {
   await stack?.close();
   await new Promise((resolve) => host?.server.close(resolve));
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 interface Shown {
@@ -86,17 +80,6 @@ async function downloaded(page: Page, testId: string): Promise<{ download: Downl
 }
 
 /** The frame whose document comes from `urlPrefix`, once it has loaded (embed snippets load lazily). */
-async function frameAt(page: Page, urlPrefix: string): Promise<Frame> {
-  for (let tries = 0; tries < 100; tries++) {
-    const frame = page.frames().find((f) => f.url().startsWith(urlPrefix));
-    if (frame) {
-      await frame.waitForLoadState('load');
-      return frame;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no frame from ${urlPrefix}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-}
 
 /** Removes and returns the console errors a test expects (a refused upload, a refused frame). */
 function takeConsoleErrors(pattern: RegExp): string[] {
