@@ -15,7 +15,7 @@ import type { Translate } from '../i18n/translator';
  * come from the catalogs (lib/i18n), in the language `t` speaks.
  */
 export interface Advice {
-  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy' | 'protocol';
+  kind: 'renegotiation' | 'certificate' | 'client-certificate' | 'negotiation' | 'relay-policy' | 'protocol' | 'tamper';
   title: string;
   /** What happened, in sentences. */
   explanation: string;
@@ -31,7 +31,7 @@ export interface Advice {
  */
 export function adviceFor(trace: Trace, t: Translate): Advice | undefined {
   const safe: Trace = { ...trace, steps: trace.steps ?? [], alerts: trace.alerts ?? [] };
-  return relayPolicyAdvice(safe, t) ?? renegotiationAdvice(safe, t) ?? protocolAdvice(safe, t) ?? certificateAdvice(safe, t) ?? clientCertificateAdvice(safe, t) ?? negotiationAdvice(safe, t);
+  return relayPolicyAdvice(safe, t) ?? tamperAdvice(safe, t) ?? renegotiationAdvice(safe, t) ?? protocolAdvice(safe, t) ?? certificateAdvice(safe, t) ?? clientCertificateAdvice(safe, t) ?? negotiationAdvice(safe, t);
 }
 
 // --- the relay would not go there ---
@@ -51,6 +51,25 @@ export function relayPolicyAdvice(trace: Trace, t: Translate): Advice | undefine
       { who: 'you', text: t('advice.relay.cli', { url: trace.options.url }) },
       { who: 'relay', text: t('advice.relay.operator') },
     ],
+    links: [],
+  };
+}
+
+// --- the run was a tamper experiment ---
+
+/**
+ * A run whose flight was changed on purpose (lib/tls/tamper): the server's alert or reset is the
+ * experiment's result, so no fix for the server or the client is offered.
+ */
+export function tamperAdvice(trace: Trace, t: Translate): Advice | undefined {
+  if (trace.outcome === 'ok') return undefined;
+  const step = trace.steps.find((s) => isKind(s, 'tamper'));
+  if (!step || !isKind(step, 'tamper')) return undefined;
+  return {
+    kind: 'tamper',
+    title: t('tamper.advice.title'),
+    explanation: t('tamper.advice.explanation', { target: step.data.target }),
+    fixes: [{ who: 'you', text: t('tamper.advice.without') }],
     links: [],
   };
 }

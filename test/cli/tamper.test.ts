@@ -40,6 +40,7 @@ describe('tls-playground --tamper', () => {
     const alert = lines.findIndex((l) => l.includes('← Alert: decrypt_error (fatal)'));
     assert.ok(tampered >= 0 && alert > tampered, r.stdout);
     assert.match(r.stdout, /the server sent a fatal decrypt_error alert/);
+    assert.match(r.stdout, /A tamper experiment: this is the server’s answer/);
   });
 
   it('--json keeps the tamper in the options and the change as a step', async () => {

@@ -79,6 +79,8 @@ describe('a tamper experiment from the page', () => {
     await page.locator('[data-testid=demo-target][data-target="tls13"]').click();
     const live = await shownRun(page);
     assertTamperThenDecryptError(live);
+    // The summary's advice says it is the experiment's result, not a fault to fix.
+    assert.equal(await page.getByTestId('advice').getAttribute('data-kind'), 'tamper');
     // The tamper row is drawn with its own mark in the diagram.
     assert.equal(await page.locator('[data-glyph=tamper]').count(), 1);
     // The address bar is the experiment's recipe, tamper included.

@@ -12,6 +12,9 @@ import { sharedTestPki } from '../helpers/pki';
 import { describeTrace, runAgainst, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
 import { parseClientHello, splitRecords } from './wire';
 import type { TestPki } from '../../server/pki';
+import { adviceFor } from '../../lib/view/advice';
+import { translator } from '../../lib/i18n/translator';
+import { en } from '../../lib/i18n/messages/en';
 
 let pki: TestPki;
 let tls13: OpensslServer;
@@ -97,6 +100,11 @@ describe('tamper experiments against openssl s_server', () => {
     const why = describeTrace(trace);
     assert.equal(trace.outcome, 'alert', why);
     assert.equal(serverAlert(trace), 'protocol_version', why);
+    // The summary does not send anyone to fix the server's versions: the refusal is the experiment's result.
+    const advice = adviceFor(trace, translator('en', en));
+    assert.equal(advice?.kind, 'tamper');
+    assert.match(advice!.explanation, /This run changed client_hello\.extensions\.supported_versions before sending it\./);
+    assert.deepEqual(advice!.fixes.map((f) => f.who), ['you']);
   });
 
   test('the transcript hashes the ClientHello as sent: reordered extensions and a narrowed suite list still complete', async () => {

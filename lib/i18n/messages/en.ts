@@ -936,6 +936,11 @@ export const en = {
       spec: 'As a CLI option: --tamper {spec}',
       invalid: 'This tamper cannot run: {message}',
     },
+    advice: {
+      title: 'A tamper experiment: this is the server’s answer',
+      explanation: 'This run changed {target} before sending it. What the server did next is its own reaction to that one change: the result of the experiment, not a fault of the server or of the client.',
+      without: 'Run it again without the tamper (Tamper: “No tamper” in the options, or without --tamper) to compare with the unchanged handshake.',
+    },
     summary: 'tamper {spec}',
   },
   /** The annotated hex view's field words (lib/view/fields/explain.ts picks them). */

@@ -937,6 +937,11 @@ export const zhCN: Catalog = {
       spec: '对应的命令行选项：--tamper {spec}',
       invalid: '这个篡改无法运行：{message}',
     },
+    advice: {
+      title: '篡改实验：这是服务器的回应',
+      explanation: '本次运行在发送前改动了 {target}。服务器接下来的反应，正是它对这一处改动的真实回应：这是实验的结果，而不是服务器或客户端的故障。',
+      without: '去掉篡改再运行一次（在选项的“篡改”中选“不篡改”，或不加 --tamper），与未改动的握手对比。',
+    },
     summary: '篡改 {spec}',
   },
   fields: fieldsZhCN,
