@@ -6,26 +6,19 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { screenshotPath, startStack, type Stack } from './harness';
 import { violations } from './axe';
 
 let stack: Stack;
-let dbDir: string;
 
+// The stack saves runs to a database of its own (harness.ts).
 before(async () => {
-  // A database of its own, so this run neither reads nor fills the developer's data/results.db.
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-tamper-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
 });
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 interface Shown {
