@@ -41,6 +41,12 @@ export interface CliArgs {
   noRenegotiationInfo: boolean;
   noEtm: boolean;
   noTicket: boolean;
+  /** --resume: a second connection that resumes the first one's session. */
+  resume: boolean;
+  /** --early-data: with --resume, the request goes as 0-RTT data when the ticket allows. */
+  earlyData: boolean;
+  /** --psk-mode: the TLS 1.3 PSK key exchange modes offered when resuming. */
+  pskModes: string[];
   /** --lang: the language of the transcript, summary, advice and doctor (else LC_ALL / LANG). */
   lang?: string;
   /** --reproduce: print the run as openssl s_client and curl commands. */
@@ -51,11 +57,11 @@ export interface CliArgs {
   tamper?: Tamper;
 }
 
-const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang', '--tamper']);
-const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--fields', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version']);
+const FLAGS_WITH_VALUE = new Set(['--tls', '--suite', '--group', '--sigalg', '--ca', '--client-cert', '--client-key', '--connect', '--keylog', '--save', '--as', '--method', '--data', '--timeout', '--lang', '--tamper', '--psk-mode']);
+const BOOLEAN_FLAGS = new Set(['--no-ems', '--no-reneg-info', '--no-etm', '--no-ticket', '--insecure', '--json', '--fields', '--verbose', '-v', '--post-handshake-auth', '--no-color', '--help', '-h', '--version', '--resume', '--early-data']);
 
 export function parseArgs(argv: string[], isTty: boolean): CliArgs {
-  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, fields: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false, reproduce: false };
+  const a: CliArgs = { command: 'run', tls: [], suites: [], groups: [], sigalgs: [], ca: [], insecure: false, json: false, fields: false, verbose: false, postHandshakeAuth: false, color: isTty, noEms: false, noRenegotiationInfo: false, noEtm: false, noTicket: false, reproduce: false, resume: false, earlyData: false, pskModes: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -90,6 +96,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--suite': a.suites.push(value); break;
         case '--group': a.groups.push(value); break;
         case '--sigalg': a.sigalgs.push(value); break;
+        case '--psk-mode': a.pskModes.push(value); break;
         case '--ca': a.ca.push(value); break;
         case '--client-cert': a.clientCert = value; break;
         case '--client-key': a.clientKey = value; break;
@@ -139,6 +146,8 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--no-reneg-info': a.noRenegotiationInfo = true; break;
         case '--no-etm': a.noEtm = true; break;
         case '--no-ticket': a.noTicket = true; break;
+        case '--resume': a.resume = true; break;
+        case '--early-data': a.earlyData = true; break;
         case '--json': a.json = true; break;
         case '--fields': a.fields = true; break;
         case '--verbose': case '-v': a.verbose = true; break;
@@ -167,6 +176,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
   if (a.tamper && a.command === 'diagnose') throw new UsageError('--tamper changes one run; diagnose runs its own probes and takes none');
   if (a.fields && a.command === 'diagnose') throw new UsageError('--fields goes with a run, not with diagnose');
   if (a.fields && a.json) throw new UsageError('--fields and --json are two different outputs: choose one');
+  if ((a.earlyData || a.pskModes.length) && !a.resume) throw new UsageError('--early-data and --psk-mode go with --resume (they are about the second connection)');
   if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
   if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
   if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
@@ -203,6 +213,11 @@ options:
                          client_hello.cipher_suites:set=1301, client_hello.extensions:reorder=key_share,
                          client_hello.record.legacy_record_version:set=0300 (SPEC: TARGET:OP, OP is
                          set=HEX, flip=BIT, drop or reorder=NAME,…; see the README)
+  --resume               two connections: the second offers the session the first one kept (TLS 1.3
+                         ticket, TLS 1.2 ticket or session id); --json prints the second connection's
+                         trace, with the first one's whole trace in "firstConnection"
+  --early-data           with --resume: send the request as 0-RTT early data when the ticket allows
+  --psk-mode MODE        with --resume: psk_dhe_ke (default) or psk_ke (repeatable)
   --connect HOST:PORT    dial this address instead (SNI and Host stay the URL's)
   --method M --data S    HTTP method and request body
   --keylog FILE          append NSS key log lines (SSLKEYLOGFILE format)

@@ -49,6 +49,11 @@ export function formatSummary(trace: Trace, paint: ReturnType<typeof painter>, t
     lines.push(t('cli.certificate', { verdict: trace.certificate.verdict, insecure: trace.certificate.insecure ? 'yes' : 'no', subject }));
   }
   if (trace.alerts.length) lines.push(t('cli.alerts', { alerts: trace.alerts.map((a) => t('cli.alert', { from: a.from, level: a.level, description: a.description })).join(', ') }));
+  if (trace.resumption) {
+    const r = trace.resumption;
+    const result = !r.offered ? t('cli.resumptionNotOffered') : r.accepted ? t('cli.resumptionAccepted', { mode: r.mode ?? '' }) : t('cli.resumptionRefused');
+    lines.push(t('cli.resumption', { result, earlyData: r.earlyData ?? 'none' }));
+  }
   if (trace.http) lines.push(t('cli.http', { status: String(trace.http.status), reason: trace.http.reason, bytes: trace.http.bodyBytes }));
   const total = trace.timings.totalMs.toFixed(1);
   lines.push(

@@ -37,6 +37,7 @@ function requestFrom(a: CliArgs): RunRequest {
       ...(a.noTicket ? (['session_ticket'] as const) : []),
     ],
     tamper: a.tamper,
+    ...(a.resume ? { resume: true, earlyData: a.earlyData || undefined, pskModes: a.pskModes.length ? (a.pskModes as RunRequest['pskModes']) : undefined } : {}),
   };
 }
 
@@ -99,13 +100,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { req, deps } = await nodeRunDeps(requestFrom(a), setup);
+    // With --resume the steps of two connections go by: each one's first step gets a heading.
+    let connection: Trace | undefined;
+    let connections = 0;
     const trace: Trace = await runTls(req, {
       ...deps,
-      onStep: a.json || a.fields ? undefined : (step) => {
+      onStep: a.json || a.fields ? undefined : (step, current) => {
+        if (a.resume && current !== connection) {
+          connection = current;
+          connections++;
+          process.stdout.write(paint('dim', t(connections === 1 ? 'cli.firstConnection' : 'cli.secondConnection')) + '\n');
+        }
         if (isShown(step, a.verbose)) process.stdout.write(formatStep(step, paint, t) + '\n');
       },
     });
-    if (a.keylog && trace.keyLog.length) await appendFile(a.keylog, trace.keyLog.join('\n') + '\n');
+    const keyLog = [...(trace.firstConnection?.keyLog ?? []), ...trace.keyLog];
+    if (a.keylog && keyLog.length) await appendFile(a.keylog, keyLog.join('\n') + '\n');
     if (a.json) process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
     else if (a.fields) process.stdout.write(formatFields(trace, t).join('\n') + '\n');
     else process.stdout.write('\n' + formatSummary(trace, paint, t) + '\n');

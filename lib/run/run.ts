@@ -1,6 +1,7 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../tls/crypto/provider';
 import { TlsClient } from '../tls/client/client';
 import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions } from '../tls/client/options';
+import type { ResumableSession } from '../tls/client/session';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
 import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
@@ -132,6 +133,7 @@ export function buildClientOptions(req: RunRequest, target: ParsedTarget, client
     sessionTicket: offered('session_ticket'),
     maxRenegotiations: req.maxRenegotiations ?? base.maxRenegotiations,
     ...(req.tamper ? { tamper: checkedTamper(req.tamper) } : {}),
+    pskModes: pick('PSK key exchange mode', req.pskModes, ['psk_dhe_ke', 'psk_ke'] as const, base.pskModes),
   };
 }
 
@@ -151,8 +153,24 @@ function defaultRandom(n: number): Uint8Array {
 /**
  * Runs one experiment: connect, TLS handshake, one HTTP/1.1 request, close. Everything that happens
  * becomes a step of the returned trace; the promise never rejects.
+ *
+ * With `resume`, two connections: the first as above, then a second that offers the session the
+ * first one kept (a TLS 1.3 ticket, a TLS 1.2 ticket or session id), sending the request as 0-RTT
+ * data with `earlyData` when the ticket allows. The trace returned is the second connection's,
+ * with `resumption` saying what became of the offer and the first connection's whole trace in
+ * `firstConnection`.
  */
 export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
+  if (!req.resume) return (await runConnection(req, deps)).trace;
+  const first = await runConnection({ ...req, resume: false, earlyData: false }, deps, undefined, true);
+  if (first.trace.outcomeCause.cause === 'input' || first.trace.outcomeCause.cause === 'stopped' || deps.signal?.aborted) return first.trace;
+  const second = await runConnection(req, deps, first.sessions.at(-1) ?? null);
+  second.trace.firstConnection = first.trace;
+  return second.trace;
+}
+
+/** One connection. `resume`: the session to offer (null: the run resumes, but the first connection kept none). */
+async function runConnection(req: RunRequest, deps: RunDeps, resume?: ResumableSession | null, keepSessions = false): Promise<{ trace: Trace; sessions: readonly ResumableSession[] }> {
   const now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now()));
   const runOptions: RunOptions = {
     url: req.url,
@@ -171,6 +189,9 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
   const off = tls12ExtensionNames.filter((name) => req.tls12Off?.includes(name));
   if (off.length) runOptions.tls12Off = off;
   if (req.tamper) runOptions.tamper = req.tamper;
+  if (req.resume) runOptions.resume = true;
+  if (req.resume && req.earlyData) runOptions.earlyData = true;
+  if (req.resume && req.pskModes?.length) runOptions.pskModes = req.pskModes;
   const recorder = new TraceRecorder(runOptions, { name: 'tls-playground', version: ENGINE_VERSION, crypto: deps.crypto.name }, now);
   const trace = recorder.trace;
   const emit = (content: Parameters<TraceRecorder['add']>[0], atMs?: number) => {
@@ -191,10 +212,19 @@ export async function runTls(req: RunRequest, deps: RunDeps): Promise<Trace> {
     trace.outcome = 'error';
     trace.outcomeCause = { cause: 'input', message };
     trace.timings.totalMs = recorder.elapsed();
-    return trace;
+    return { trace, sessions: [] };
   }
   trace.personality = options.personality;
-  return new Run(req, deps, options, target, recorder, emit).execute();
+  if (resume) options.resume = resume;
+  if (keepSessions) options.keepSessions = true;
+  const run = new Run(req, deps, options, target, recorder, emit);
+  if (resume === null) {
+    // Said before anything else: this connection cannot resume, the first one kept nothing.
+    emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: { event: 'not-offered', version: options.versions[0], reason: 'no-session' } });
+  }
+  const done = await run.execute();
+  if (resume !== undefined) done.resumption = run.resumption();
+  return { trace: done, sessions: run.sessions };
 }
 
 class Run {
@@ -203,6 +233,7 @@ class Run {
   private chain: Promise<void> = Promise.resolve();
   private http: HttpResponseParser;
   private requestSent = false;
+  private requestResent = false;
   private done = false;
   private finish!: () => void;
   private transportEnded: 'fin' | 'reset' | 'error' | undefined;
@@ -251,6 +282,29 @@ class Run {
     return this.recorder.trace;
   }
 
+  get sessions(): readonly ResumableSession[] {
+    return this.client.sessions;
+  }
+
+  /** What became of the session offered (the trace's `resumption`). */
+  resumption(): NonNullable<Trace['resumption']> {
+    return this.client.summary.resumption ?? { offered: false, accepted: false };
+  }
+
+  /** The HTTP request's bytes and step (`again`: sent again after the server rejected it as early data). */
+  private request(how: { earlyData?: boolean; afterEarlyDataRejected?: boolean } = {}) {
+    const { bytes, field } = encodeRequest({ method: this.req.method ?? 'GET', path: this.target.path, host: this.target.port === 443 ? this.target.host : `${hostForHeader(this.target.host)}:${this.target.port}`, body: this.req.body });
+    const step: Parameters<TraceRecorder['add']>[0] = { direction: 'client->server', layer: 'http', kind: 'http', data: { message: 'request', method: this.req.method ?? 'GET', path: this.target.path, ...how }, bytes: { hex: toHex(bytes), field }, rfc: 'RFC 9112 §3' };
+    return { bytes, step };
+  }
+
+  /** Starts the handshake; with early data asked for, the request goes along as 0-RTT data when the ticket allows. */
+  private async start(): Promise<void> {
+    if (!this.req.earlyData || this.options.resume?.version !== 'TLSv1.3') return this.client.start();
+    await this.client.start(this.request({ earlyData: true }));
+    if (this.client.summary.earlyData === 'sent') this.requestSent = true;
+  }
+
   execute(): Promise<Trace> {
     return new Promise<Trace>((resolve) => {
       this.finish = () => resolve(this.trace);
@@ -275,7 +329,7 @@ class Run {
         const at = this.recorder.elapsed();
         this.enqueue(() => this.onTransport(event, at));
       });
-      this.enqueue(() => this.client.start());
+      this.enqueue(() => this.start());
     });
   }
 
@@ -373,11 +427,14 @@ class Run {
   /** After each engine call: send the request once connected, finish when the response is complete. */
   private async afterEngine(): Promise<void> {
     const c = this.client;
-    if (c.state === 'connected' && !this.requestSent) {
+    if (c.state === 'connected' && this.trace.timings.handshakeMs === undefined) this.trace.timings.handshakeMs = this.recorder.elapsed() - (this.connectedAt ?? 0);
+    // RFC 8446 §4.2.10: early data the server rejected is lost; the client sends it again.
+    const resend = c.state === 'connected' && c.summary.earlyData === 'rejected' && !this.requestResent;
+    if (c.state === 'connected' && (!this.requestSent || resend)) {
       this.requestSent = true;
-      this.trace.timings.handshakeMs = this.recorder.elapsed() - (this.connectedAt ?? 0);
-      const { bytes, field } = encodeRequest({ method: this.req.method ?? 'GET', path: this.target.path, host: this.target.port === 443 ? this.target.host : `${hostForHeader(this.target.host)}:${this.target.port}`, body: this.req.body });
-      this.emit({ direction: 'client->server', layer: 'http', kind: 'http', data: { message: 'request', method: this.req.method ?? 'GET', path: this.target.path }, bytes: { hex: toHex(bytes), field }, rfc: 'RFC 9112 §3' });
+      if (resend) this.requestResent = true;
+      const { bytes, step } = this.request(resend ? { afterEarlyDataRejected: true } : {});
+      this.emit(step);
       await c.send(bytes);
     }
     if (this.http.error) {

@@ -276,8 +276,53 @@ export interface NoClientCertificateData {
   configured: boolean;
 }
 
+/** How a connection resumes a session: TLS 1.3 PSK key exchange modes (RFC 8446 §4.2.9), TLS 1.2 ticket (RFC 5077) or session id (RFC 5246 §7.3). */
+export type ResumptionMode = 'psk_dhe_ke' | 'psk_ke' | 'session-ticket' | 'session-id';
+export type PskKeyExchangeMode = 'psk_dhe_ke' | 'psk_ke';
+
+/** Session resumption, from the session kept to the server's answer (RFC 8446 §2.2, RFC 5077, RFC 5246 §7.3). */
+export type ResumptionData =
+  /** The client keeps what it needs to resume: a ticket (both versions) or a TLS 1.2 session id. */
+  | { event: 'kept'; version: TlsVersion; mode: 'ticket' | 'session-id'; lifetimeSeconds?: number; maxEarlyDataSize?: number; ticketLength?: number }
+  /** A kept session that cannot be offered: its ticket expired, it is for another server name, or no offered suite fits. */
+  | { event: 'not-offered'; version: TlsVersion; reason: 'expired' | 'other-server' | 'no-suite' | 'no-session' }
+  /** TLS 1.3: the ClientHello offers a ticket in pre_shared_key (RFC 8446 §4.2.11). */
+  | {
+      event: 'offered';
+      version: 'TLSv1.3';
+      modes: PskKeyExchangeMode[];
+      ticketAgeMs: number;
+      obfuscatedTicketAge: number;
+      ticketLifetimeSeconds: number;
+      cipherSuite: string;
+      earlyData: boolean;
+      /** The second ClientHello, after a HelloRetryRequest: a new binder over the new transcript. */
+      afterHelloRetry?: boolean;
+    }
+  /** TLS 1.2: the ClientHello offers a ticket (RFC 5077 §3.1) or a session id (RFC 5246 §7.4.1.2). */
+  | { event: 'offered'; version: 'TLSv1.2'; mode: 'session-ticket' | 'session-id' }
+  /** The server resumed: TLS 1.3 selected_identity, TLS 1.2 the echoed session id (abbreviated handshake). */
+  | { event: 'accepted'; version: TlsVersion; mode: ResumptionMode; selectedIdentity?: number }
+  /** The server did not resume: a full handshake follows. */
+  | { event: 'refused'; version: TlsVersion; mode: ResumptionMode };
+
+/** 0-RTT early data (RFC 8446 §2.3, §4.2.10): sent with the ClientHello, before any reply. */
+export type EarlyDataData =
+  | { event: 'sent'; length: number; maxEarlyDataSize: number }
+  | { event: 'accepted' }
+  /** The server did not take it: it refused the ticket, asked for another ClientHello, or declined the data. */
+  | { event: 'rejected'; reason: 'server' | 'psk-refused' | 'hello-retry' };
+
 export type HttpData =
-  | { message: 'request'; method: string; path: string }
+  | {
+      message: 'request';
+      method: string;
+      path: string;
+      /** Sent as 0-RTT early data, before the handshake completes. */
+      earlyData?: boolean;
+      /** Sent again after the handshake because the server rejected it as early data. */
+      afterEarlyDataRejected?: boolean;
+    }
   | { message: 'response'; status: number; reason: string }
   | { message: 'invalid-response'; error: string };
 
@@ -365,6 +410,8 @@ export interface StepKinds {
   'handshake-complete': HandshakeCompleteData;
   personality: PersonalityData;
   'no-client-certificate': NoClientCertificateData;
+  resumption: ResumptionData;
+  'early-data': EarlyDataData;
   http: HttpData;
   error: ErrorData;
   outcome: OutcomeData;
@@ -431,6 +478,23 @@ export interface RunOptions {
   tls12Off?: Tls12Extension[];
   /** A tamper experiment: one field of the client's flight changed before it is sent (absent: none). */
   tamper?: Tamper;
+  /** Two connections: the second resumes the session the first got (the trace is the second's). */
+  resume?: boolean;
+  /** With resume: send the HTTP request as 0-RTT early data when the ticket allows it. */
+  earlyData?: boolean;
+  /** With resume over TLS 1.3: the PSK key exchange modes offered (absent: psk_dhe_ke). */
+  pskModes?: PskKeyExchangeMode[];
+}
+
+/** What a resumed run's second connection did with the first one's session. */
+export interface ResumptionSummary {
+  /** The ClientHello offered the session (a kept ticket or session id that could be used). */
+  offered: boolean;
+  accepted: boolean;
+  /** The mode the server resumed in; when not accepted, the one offered first (absent: nothing offered). */
+  mode?: ResumptionMode;
+  /** 0-RTT early data: absent when none was sent. */
+  earlyData?: 'accepted' | 'rejected';
 }
 
 /** The TLS 1.2 extensions a run may switch off (RFC 7627, RFC 5746, RFC 7366, RFC 5077). */
@@ -463,4 +527,8 @@ export interface Trace {
   /** NSS key log lines (SSLKEYLOGFILE format). */
   keyLog: string[];
   steps: Step[];
+  /** A resumed run (options.resume): what became of the resumption. */
+  resumption?: ResumptionSummary;
+  /** A resumed run: the whole trace of the first connection, whose session this one resumes. */
+  firstConnection?: Trace;
 }

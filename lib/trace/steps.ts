@@ -132,3 +132,13 @@ export function isSuccess(step: Step): boolean {
 export function byteLength(step: Step): number {
   return step.bytes ? Math.floor(step.bytes.hex.length / 2) : 0;
 }
+
+/** The resumption step's data (a session kept, offered, taken or refused), if this is one. */
+export function resumptionOf(step: Step): StepOf<'resumption'>['data'] | undefined {
+  return isKind(step, 'resumption') ? step.data : undefined;
+}
+
+/** The 0-RTT step's data (early data sent, accepted or rejected), if this is one. */
+export function earlyDataOf(step: Step): StepOf<'early-data'>['data'] | undefined {
+  return isKind(step, 'early-data') ? step.data : undefined;
+}

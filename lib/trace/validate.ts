@@ -20,7 +20,7 @@ const LAYERS = ['tcp', 'record', 'handshake', 'alert', 'application', 'key', 'ce
 const KIND_SET: Record<StepKind, true> = {
   transport: true, record: true, unparseable: true, handshake: true, 'hello-retry': true, 'change-cipher-spec': true,
   'renegotiation-start': true, alert: true, 'application-data': true, key: true, check: true, refusal: true, negotiated: true,
-  'handshake-complete': true, personality: true, 'no-client-certificate': true, http: true, error: true, outcome: true, legacy: true,
+  'handshake-complete': true, personality: true, 'no-client-certificate': true, resumption: true, 'early-data': true, http: true, error: true, outcome: true, legacy: true,
   tamper: true,
 };
 const KINDS = Object.keys(KIND_SET) as StepKind[];
@@ -100,6 +100,18 @@ export function checkTrace(value: unknown): Trace | TraceV1 {
   if (!Array.isArray(value.keyLog) || value.keyLog.some((line) => typeof line !== 'string')) fail('The trace\'s "keyLog" must be an array of NSS key log lines (strings).');
   if (!Array.isArray(value.steps)) fail('The trace has no "steps" array.');
   value.steps.forEach(version === 1 ? checkStepV1 : checkStep);
+  if (value.resumption !== undefined && (!isObject(value.resumption) || typeof value.resumption.offered !== 'boolean' || typeof value.resumption.accepted !== 'boolean')) {
+    fail('The trace\'s "resumption" must be an object with "offered" and "accepted" booleans.');
+  }
+  if (value.firstConnection !== undefined) {
+    if (version === 1) fail('A version 1 trace cannot hold a "firstConnection".');
+    if (isObject(value.firstConnection) && value.firstConnection.firstConnection !== undefined) fail('A "firstConnection" cannot hold another one.');
+    try {
+      checkTrace(value.firstConnection);
+    } catch (e) {
+      fail(`"firstConnection": ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return value as unknown as Trace | TraceV1;
 }
 

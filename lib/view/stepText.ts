@@ -1,7 +1,7 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, HandshakeData, OutcomeCause, PersonalityData, StepContent, TamperData, TransportData } from '../trace/schema';
+import type { AlertData, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { en } from '../i18n/messages/en';
 import { translator, type MessageKey, type Translate } from '../i18n/translator';
 
@@ -141,6 +141,58 @@ function alertExplanation(d: AlertData, t: Translate): string {
   }
 }
 
+function resumptionTitle(d: ResumptionData, t: Translate): string {
+  switch (d.event) {
+    case 'kept':
+      if (d.mode === 'session-id') return t('steps.resumption.title.keptSessionId');
+      return d.maxEarlyDataSize
+        ? t('steps.resumption.title.keptTicketEarly', { lifetime: String(d.lifetimeSeconds ?? 0), max: String(d.maxEarlyDataSize) })
+        : t('steps.resumption.title.keptTicket', { lifetime: String(d.lifetimeSeconds ?? 0) });
+    case 'not-offered':
+      return t('steps.resumption.title.notOffered');
+    case 'offered':
+      if (d.version === 'TLSv1.3') return t('steps.resumption.title.offered13', { age: String(d.ticketAgeMs) });
+      return d.mode === 'session-ticket' ? t('steps.resumption.title.offered12Ticket') : t('steps.resumption.title.offered12Id');
+    case 'accepted':
+      return t('steps.resumption.title.accepted', { mode: d.mode });
+    case 'refused':
+      return t('steps.resumption.title.refused');
+  }
+}
+
+function resumptionExplanation(d: ResumptionData, t: Translate): string {
+  switch (d.event) {
+    case 'kept':
+      if (d.version === 'TLSv1.3') return t('steps.resumption.why.kept13');
+      return d.mode === 'ticket' ? t('steps.resumption.why.kept12Ticket') : t('steps.resumption.why.kept12Id');
+    case 'not-offered':
+      return t(`steps.resumption.why.notOffered.${d.reason}`);
+    case 'offered':
+      if (d.version === 'TLSv1.2') return d.mode === 'session-ticket' ? t('steps.resumption.why.offered12Ticket') : t('steps.resumption.why.offered12Id');
+      return [
+        t('steps.resumption.why.offered13', { obfuscated: `0x${d.obfuscatedTicketAge.toString(16).padStart(8, '0')}`, modes: d.modes.join(', ') }),
+        d.afterHelloRetry ? t('steps.resumption.why.offered13Retry') : '',
+      ]
+        .filter(Boolean)
+        .join(t('advice.sentenceJoin'));
+    case 'accepted':
+      return t(`steps.resumption.why.accepted.${d.mode}`);
+    case 'refused':
+      return d.version === 'TLSv1.3' ? t('steps.resumption.why.refused13') : t('steps.resumption.why.refused12');
+  }
+}
+
+function earlyDataTitle(d: EarlyDataData, t: Translate): string {
+  if (d.event === 'sent') return t('steps.earlyData.title.sent', { bytes: String(d.length) });
+  return t(`steps.earlyData.title.${d.event}`);
+}
+
+function earlyDataExplanation(d: EarlyDataData, t: Translate): string {
+  if (d.event === 'sent') return t('steps.earlyData.why.sent', { max: String(d.maxEarlyDataSize) });
+  if (d.event === 'accepted') return t('steps.earlyData.why.accepted');
+  return t(`steps.earlyData.why.rejected.${d.reason}`);
+}
+
 /** The outcome in one sentence, lower case in English (it follows "Outcome: reset:" and similar). */
 export function outcomeSentence(c: OutcomeCause, t: Translate = english): string {
   const where = 'where' in c && c.where ? t(`steps.where.${c.where}`) : '';
@@ -260,8 +312,15 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
       });
     case 'no-client-certificate':
       return step.data.configured ? t('steps.title.noUsableClientCertificate') : t('steps.title.noClientCertificate');
+    case 'resumption':
+      return resumptionTitle(step.data, t);
+    case 'early-data':
+      return earlyDataTitle(step.data, t);
     case 'http':
-      if (step.data.message === 'request') return t('steps.title.httpRequest', { method: step.data.method, path: step.data.path });
+      if (step.data.message === 'request') {
+        const key = step.data.earlyData ? 'steps.title.httpRequestEarly' : step.data.afterEarlyDataRejected ? 'steps.title.httpRequestResent' : 'steps.title.httpRequest';
+        return t(key, { method: step.data.method, path: step.data.path });
+      }
       if (step.data.message === 'response') return t('steps.title.httpResponse', { status: `${step.data.status} ${step.data.reason}`.trim() });
       return t('steps.title.httpInvalid', { error: step.data.error });
     case 'error':
@@ -338,6 +397,10 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
       return reactionReason(step.data, t);
     case 'no-client-certificate':
       return step.data.configured ? t('steps.why.noUsableClientCertificate') : t('steps.why.noClientCertificate');
+    case 'resumption':
+      return resumptionExplanation(step.data, t);
+    case 'early-data':
+      return earlyDataExplanation(step.data, t);
     case 'error':
       return step.data.source === 'internal' ? undefined : step.data.message;
     case 'legacy':

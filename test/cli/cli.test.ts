@@ -80,6 +80,36 @@ describe('the CLI', () => {
     );
   });
 
+  it('--resume --json prints the resumed connection, with resumption at the top and the first connection inside', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json', '--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.outcome, 'ok');
+    assert.deepEqual(t.resumption, { offered: true, accepted: true, mode: 'psk_dhe_ke' });
+    assert.equal(t.options.resume, true);
+    assert.equal(t.firstConnection.outcome, 'ok');
+    assert.equal(t.firstConnection.resumption, undefined);
+    assert.ok(t.firstConnection.steps.some((s: Step) => s.kind === 'resumption' && s.data.event === 'kept'));
+    assert.ok(!t.steps.some((s: Step) => isHandshakeMessage(s, 'certificate', 'server')));
+  });
+
+  it('--resume without --json heads each connection and sums up the resumption', async () => {
+    const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--resume', '--psk-mode', 'psk_dhe_ke', '--lang', 'en']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /connection 1: a full handshake[\s\S]*connection 2: offering to resume/);
+    assert.match(r.stdout, /resumption: resumed \(psk_dhe_ke\)/);
+  });
+
+  it('--early-data and --psk-mode need --resume; an unknown PSK mode lists the valid ones (exit 2)', async () => {
+    const early = await cli([`https://localhost:${tlsPort}/`, '--early-data']);
+    assert.equal(early.code, 2);
+    assert.match(early.stderr, /--early-data and --psk-mode go with --resume/);
+    const mode = await cli([`https://localhost:${tlsPort}/`, '--resume', '--psk-mode', 'psk_nope']);
+    assert.equal(mode.code, 2);
+    assert.match(mode.stderr, /unknown PSK key exchange mode "psk_nope"; valid: psk_dhe_ke, psk_ke/);
+    noStack(mode.stderr);
+  });
+
   it('honours --tls, --suite, --group and --sigalg with IANA names', async () => {
     const r = await cli([`https://localhost:${tlsPort}/`, '--ca', pki.root.certPath, '--json', '--tls', '1.2', '--suite', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', '--group', 'secp256r1', '--sigalg', 'ecdsa_secp256r1_sha256']);
     const t = JSON.parse(r.stdout);

@@ -1,10 +1,11 @@
 import { refusal, TlsAlertError } from '../errors';
 import { alertDescriptions, alertLevels, noCertificateRefusals } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
-import { alertField, earlyChangeCipherSpec, Common, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
+import { alertField, earlyChangeCipherSpec, Common, type EarlyData, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
 import { makeKeyShares, startHandshake } from './hello';
 import { settleCertificateCheck } from './authentication';
+import type { ResumableSession } from './session';
 
 /**
  * The TLS client engine, sans-IO: bytes in (`receive`), bytes out (`sink.send`), steps out
@@ -51,12 +52,24 @@ export class TlsClient {
     this.c.preparedKeyShares = pending;
   }
 
-  /** Sends the ClientHello. */
-  async start(): Promise<void> {
+  /**
+   * Sessions this connection can be resumed with (TLS 1.3 tickets as they arrive, a TLS 1.2
+   * session once its handshake completes), newest last: pass one as `resume` to a later client.
+   */
+  get sessions(): readonly ResumableSession[] {
+    return this.c.sessions;
+  }
+
+  /**
+   * Sends the ClientHello. `early`: application data to send as 0-RTT data when the session to
+   * resume allows it; whether the server took it is `summary.earlyData` once connected (when
+   * 'rejected', send it again).
+   */
+  async start(early?: EarlyData): Promise<void> {
     if (this.c.state !== 'idle') throw new Error('already started');
     this.c.state = 'handshaking';
     try {
-      this.machine = await startHandshake(this.c);
+      this.machine = await startHandshake(this.c, early);
     } catch (e) {
       await this.c.fail(e);
     }

@@ -17,6 +17,9 @@ import type { Tamper } from '../../trace/schema';
 import { TamperTargetError, tamperMessage, tamperRecordHeader, type TamperChange } from '../tamper/apply';
 import { parseTamperTarget } from '../tamper/spec';
 import { personalities } from './personalities';
+import type { OfferedPsk } from './resumption';
+import type { ResumableSession, Tls12Session } from './session';
+import type { ResumptionSummary } from '../../trace/schema';
 
 export type ConnectionState = 'idle' | 'handshaking' | 'connected' | 'closed' | 'failed';
 
@@ -36,6 +39,17 @@ export interface NegotiatedSummary {
   helloRequests: number;
   postHandshakeAuthRequested?: boolean;
   handshakeCompleteAtMs?: number;
+  /** Set when the ClientHello offered a session to resume (options.resume). */
+  resumption?: ResumptionSummary;
+  /** 0-RTT data: absent when none was sent; 'rejected' means the caller must send it again. */
+  earlyData?: 'sent' | 'accepted' | 'rejected';
+}
+
+/** Application data to send as 0-RTT data right after the ClientHello (RFC 8446 §2.3). */
+export interface EarlyData {
+  bytes: Uint8Array;
+  /** The caller's own step about these bytes (the HTTP request), shown just before they go out. */
+  step?: StepContent;
 }
 
 export interface Failure {
@@ -71,6 +85,10 @@ export interface Hello {
   retried: boolean;
   /** The extension types the ClientHello carried (RFC 8446 §4.2: a server answers only these). */
   offeredExtensions: number[];
+  /** TLS 1.3: the ticket offered in pre_shared_key. */
+  psk?: OfferedPsk;
+  /** TLS 1.2: the session offered by id or ticket. */
+  tls12Session?: Tls12Session;
 }
 
 /**
@@ -121,6 +139,8 @@ export class Common {
   changeCipherSpecBeforeServerHello = false;
   /** The server asked for a client certificate and got an empty Certificate message. */
   sentNoClientCertificate = false;
+  /** Sessions this connection can be resumed with, newest last (TLS 1.3 tickets, a TLS 1.2 session). */
+  readonly sessions: ResumableSession[] = [];
 
   /** The tamper experiment, until the first message it names has gone out changed (lib/tls/tamper). */
   private tamperPending?: Tamper;

@@ -6,14 +6,15 @@
 import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
-import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
+import { clientHelloExtensionList, sniHostName, type PskOffer } from '../handshake/extensions';
 import { checkServerExtensions } from '../handshake/solicited';
 import { cipherSuiteInfo, cipherSuites, groups, suitesForVersions, type CipherSuiteName } from '../registry/crypto';
 import { equalBytes } from '../wire/bytes';
-import type { Common, HandshakeIn, Hello, State } from './connection';
+import type { Common, EarlyData, HandshakeIn, Hello, State } from './connection';
 import { sentExtensionTypes } from '../tamper/apply';
-import { continueTls12 } from './tls12';
-import { handleServerHello13, sendCompatibilityCcs } from './tls13';
+import { encodeHelloWithPsk, offeredStep, preparePskOffer } from './resumption';
+import { continueTls12, tls12Resumption } from './tls12';
+import { handleServerHello13, sendCompatibilityCcs, sendEarlyData } from './tls13';
 
 function defaultKeyShareGroups(offered: GroupName[]): GroupName[] {
   const first = offered[0];
@@ -35,7 +36,7 @@ export async function makeKeyShares(c: Common): Promise<KeyShare[]> {
 }
 
 /** Builds and sends the first ClientHello; returns the state that waits for ServerHello. */
-export async function startHandshake(c: Common): Promise<State> {
+export async function startHandshake(c: Common, early?: EarlyData): Promise<State> {
   const o = c.options;
   const offers13 = o.versions.includes('TLSv1.3');
   const offers12 = o.versions.includes('TLSv1.2');
@@ -45,15 +46,21 @@ export async function startHandshake(c: Common): Promise<State> {
   const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
   const random = c.deps.random(32);
   // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
-  const sessionId = offers13 ? c.deps.random(32) : new Uint8Array(0);
-  const hello: Hello = { random, sessionId, suites, shares, retried: false, offeredExtensions: [] };
+  const tls12Session = tls12Resumption(c);
+  // RFC 5246 §7.4.1.2: a TLS 1.2 session is resumed by its id (or, RFC 5077 §3.4, by a ticket with
+  // an id of the client's choosing, echoed by a server that takes the ticket).
+  const sessionId = tls12Session?.sessionId.length ? tls12Session.sessionId : offers13 || tls12Session?.ticket ? c.deps.random(32) : new Uint8Array(0);
+  const psk = preparePskOffer(c, suites, early?.bytes.length ?? 0);
+  const hello: Hello = { random, sessionId, suites, shares, retried: false, offeredExtensions: [], psk, tls12Session };
+  if (psk) c.summary.resumption = { offered: true, accepted: false, mode: psk.modes[0] };
   await sendClientHello(c, hello);
+  if (psk?.earlyData && early) await sendEarlyData(c, hello, early);
   return expectServerHello(c, hello);
 }
 
 async function sendClientHello(c: Common, hello: Hello): Promise<void> {
   const o = c.options;
-  const extensions = clientHelloExtensionList({
+  const extensions = (preSharedKey?: PskOffer) => clientHelloExtensionList({
     serverName: sniHostName(o.serverName),
     versions: o.versions,
     groups: o.groups,
@@ -66,11 +73,24 @@ async function sendClientHello(c: Common, hello: Hello): Promise<void> {
     extendedMasterSecret: o.extendedMasterSecret,
     encryptThenMac: o.encryptThenMac,
     sessionTicket: o.sessionTicket,
+    sessionTicketToResume: hello.tls12Session?.ticket,
+    pskModes: o.pskModes,
+    earlyData: Boolean(hello.psk?.earlyData) && !hello.retried,
+    preSharedKey,
   });
-  const message = encodeClientHello({ random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites, extensions });
+  const params = { random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites };
+  let message;
+  if (hello.psk) {
+    const offered = encodeHelloWithPsk(c.deps.now(), params, extensions, hello.psk, c.transcript);
+    message = offered.message;
+    c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: offeredStep(hello.psk, offered.ticketAgeMs, offered.offer.obfuscatedTicketAge, hello.retried), rfc: 'RFC 8446 §4.2.11' });
+  } else {
+    message = encodeClientHello({ ...params, extensions: extensions() });
+  }
   const [sent] = await c.sendHandshake([message]);
   // What the server answers is checked against what was sent (a tamper experiment may differ from what was built).
-  hello.offeredExtensions = sent === message ? extensions.map((e) => e.type) : sentExtensionTypes(sent);
+  const built = extensions(hello.psk ? { identity: new Uint8Array(1), obfuscatedTicketAge: 0, binder: new Uint8Array(32) } : undefined).map((e) => e.type);
+  hello.offeredExtensions = sent === message ? built : sentExtensionTypes(sent);
   c.records.outgoingVersion = 0x0303;
 }
 
@@ -127,7 +147,16 @@ async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello
     rfc: 'RFC 8446 §4.1.4',
   });
   const shares = group ? [await c.deps.crypto.generateKeyShare(group, c.deps.random)] : hello.shares;
-  const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites };
+  // RFC 8446 §4.2.10: no early data after a HelloRetryRequest; what was sent is lost, and the
+  // second ClientHello goes in the clear. §4.1.4: a PSK whose hash differs from the suite's is dropped.
+  if (hello.psk?.earlyData && c.summary.earlyData === 'sent') {
+    c.records.write = undefined;
+    c.summary.earlyData = 'rejected';
+    if (c.summary.resumption) c.summary.resumption.earlyData = 'rejected';
+    c.emit({ direction: 'local', layer: 'handshake', kind: 'early-data', data: { event: 'rejected', reason: 'hello-retry' }, rfc: 'RFC 8446 §4.2.10' });
+  }
+  const psk = hello.psk && hello.psk.hash === info.hash ? { ...hello.psk, earlyData: false } : undefined;
+  const retry: Hello = { ...hello, shares, cookie: hrr.extensions.cookie, retried: true, suites: hello.suites, psk };
   // RFC 8446 §D.4: in compatibility mode the client sends its dummy CCS before the second ClientHello.
   await sendCompatibilityCcs(c);
   await sendClientHello(c, retry);

@@ -4,6 +4,8 @@ import { negotiableSuites, type CipherSuiteName } from '../registry/crypto';
 import type { CertificateSummary, StepContent, Tamper } from '../events';
 import type { Field } from '../wire/field';
 import type { PersonalityName } from './personalities';
+import type { PskMode } from '../handshake/extensions';
+import type { ResumableSession } from './session';
 
 export type TlsVersionName = 'TLSv1.3' | 'TLSv1.2';
 
@@ -42,6 +44,12 @@ export interface ClientOptions {
   maxRenegotiations: number;
   /** A tamper experiment: one field of the client's flight changed before it is sent (lib/tls/tamper). */
   tamper?: Tamper;
+  /** Keep what the server gives to resume a later connection (TlsClient.sessions, a step for each). */
+  keepSessions?: boolean;
+  /** A session an earlier connection kept (TlsClient.sessions), offered to resume. */
+  resume?: ResumableSession;
+  /** TLS 1.3: the PSK key exchange modes offered with a ticket (RFC 8446 §4.2.9). */
+  pskModes: PskMode[];
 }
 
 export const defaultSignatureSchemes: SignatureSchemeName[] = [
@@ -72,6 +80,7 @@ export function defaultClientOptions(serverName: string): ClientOptions {
     encryptThenMac: true,
     sessionTicket: true,
     maxRenegotiations: 3,
+    pskModes: ['psk_dhe_ke'],
   };
 }
 

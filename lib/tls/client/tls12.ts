@@ -34,6 +34,7 @@ import { extensionTypes } from '../registry/protocol';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
 import { earlyChangeCipherSpec, keySink, type Common, type HandshakeIn, type Hello, type State } from './connection';
+import type { Tls12Session } from './session';
 
 /** What a renegotiation is bound to (RFC 5746 §3.5) and checked against (triple handshake). */
 interface PreviousHandshake {
@@ -390,4 +391,11 @@ function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, sui
       return afterServerHello(c, clientRandom, suites, sh, m, previous);
     },
   };
+}
+
+/** The TLS 1.2 session to offer in the ClientHello, if the caller kept one for this server. */
+export function tls12Resumption(c: Common): Tls12Session | undefined {
+  const session = c.options.resume;
+  if (!session || session.version !== 'TLSv1.2' || !c.options.versions.includes('TLSv1.2')) return undefined;
+  return undefined;
 }

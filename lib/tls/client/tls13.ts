@@ -11,6 +11,7 @@ import { schemeCurve } from '../crypto/schemes';
 import {
   encodeCertificate,
   encodeCertificateVerify,
+  encodeEndOfEarlyData,
   encodeFinished,
   encodeKeyUpdate,
   readCertificate,
@@ -27,7 +28,9 @@ import { certificateVerifyContent, Tls13KeySchedule } from '../keyschedule/tls13
 import { Tls13Protection } from '../record/protection';
 import { cipherSuiteInfo, groups, signatureSchemes, type CipherSuiteName, type CipherSuiteInfo } from '../registry/crypto';
 import { equalBytes, toHex } from '../wire/bytes';
-import { keySink, type Common, type HandshakeIn, type Hello, type ServerCertificateCheck, type State } from './connection';
+import { keySink, type Common, type EarlyData, type HandshakeIn, type Hello, type ServerCertificateCheck, type State } from './connection';
+import { pskAnswer } from './resumption';
+import type { PskMode } from '../handshake/extensions';
 import { chooseClientScheme, concludeCertificateCheck, startCertificateCheck, verifyServerSignature } from './authentication';
 
 /** RFC 8446 §D.4: at most one dummy ChangeCipherSpec, before the client's first encrypted flight or second ClientHello. */
@@ -38,30 +41,71 @@ export async function sendCompatibilityCcs(c: Common): Promise<void> {
   await c.sendRecords(20, new Uint8Array([1]));
 }
 
+/**
+ * RFC 8446 §2.3, §4.2.10: the application data sent as 0-RTT data right after the ClientHello,
+ * under the client_early_traffic_secret of the ticket's PSK and with the ticket's cipher suite.
+ */
+export async function sendEarlyData(c: Common, hello: Hello, early: EarlyData): Promise<void> {
+  const psk = hello.psk!;
+  // RFC 8446 §D.4: with early data, the compatibility ChangeCipherSpec goes right after the ClientHello.
+  await sendCompatibilityCcs(c);
+  const info = cipherSuiteInfo(psk.session.cipherSuite);
+  const secret = psk.schedule.deriveEarlyTrafficSecret(c.transcript.hash(psk.hash));
+  c.keyLog('CLIENT_EARLY_TRAFFIC_SECRET', hello.random, secret);
+  const keys = psk.schedule.trafficKeys('client_early_traffic_secret', secret, info.keyLength);
+  c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(info), keys.key, keys.iv, 'client early traffic keys');
+  c.emit({ direction: 'local', layer: 'handshake', kind: 'early-data', data: { event: 'sent', length: early.bytes.length, maxEarlyDataSize: psk.session.maxEarlyDataSize ?? 0 }, rfc: 'RFC 8446 §4.2.10' });
+  if (early.step) c.emit(early.step);
+  c.emit({
+    direction: 'client->server',
+    layer: 'application',
+    kind: 'application-data',
+    data: { length: early.bytes.length },
+    bytes: { hex: toHex(early.bytes), field: { name: 'application_data', offset: 0, length: early.bytes.length } },
+  });
+  await c.sendRecords(23, early.bytes);
+  c.summary.earlyData = 'sent';
+}
+
 /** Continues after a ServerHello that selected TLS 1.3: the handshake keys, then the server's encrypted flight. */
 export async function handleServerHello13(c: Common, hello: Hello, sh: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
   const info = cipherSuiteInfo(suite);
+  const answer = pskAnswer(hello.psk, sh, suite);
   const serverShare = sh.extensions.keyShare;
-  if (!serverShare) throw new TlsAlertError('missing_extension', 'TLS 1.3 ServerHello without key_share (this client offers no PSK)');
-  const group = groups.name(serverShare.group);
-  const share = hello.shares.find((s) => s.group === group);
-  if (!group || !share) throw new TlsAlertError('illegal_parameter', `the server answered with a key share for ${groups.describe(serverShare.group)}, for which the client sent none`);
-  c.summary.group = group;
-  let shared: Uint8Array;
-  try {
-    shared = await c.deps.crypto.deriveSharedSecret(share, serverShare.keyExchange);
-  } catch (e) {
-    throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} key share is invalid: ${e instanceof Error ? e.message : e}`);
+  if (!serverShare && !answer.accepted) throw new TlsAlertError('missing_extension', 'TLS 1.3 ServerHello without key_share, and no PSK accepted: there is nothing to key the connection with');
+  let shared: Uint8Array | undefined;
+  if (serverShare) {
+    const group = groups.name(serverShare.group);
+    const share = hello.shares.find((s) => s.group === group);
+    if (!group || !share) throw new TlsAlertError('illegal_parameter', `the server answered with a key share for ${groups.describe(serverShare.group)}, for which the client sent none`);
+    c.summary.group = group;
+    try {
+      shared = await c.deps.crypto.deriveSharedSecret(share, serverShare.keyExchange);
+    } catch (e) {
+      throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} key share is invalid: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  if (hello.psk) {
+    const mode: PskMode = answer.accepted ? answer.mode : hello.psk.modes[0];
+    c.summary.resumption = { ...c.summary.resumption, offered: true, accepted: answer.accepted, mode };
+    c.emit({
+      direction: 'local',
+      layer: 'handshake',
+      kind: 'resumption',
+      data: answer.accepted ? { event: 'accepted', version: 'TLSv1.3', mode, selectedIdentity: 0 } : { event: 'refused', version: 'TLSv1.3', mode },
+      rfc: 'RFC 8446 §4.2.11',
+    });
   }
   c.transcript.add(m.bytes);
-  const schedule = new Tls13KeySchedule(info.hash, keySink(c));
+  // A refused ticket leaves a full handshake, whose schedule starts from no PSK.
+  const schedule = answer.accepted ? hello.psk!.schedule : new Tls13KeySchedule(info.hash, keySink(c));
   const hs = schedule.deriveHandshakeSecrets(shared, c.transcript.hash(info.hash));
   c.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hello.random, hs.client);
   c.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', hello.random, hs.server);
   c.assertNoBufferedHandshake();
   const serverKeys = schedule.trafficKeys('server_handshake_traffic_secret', hs.server, info.keyLength);
   c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(info), serverKeys.key, serverKeys.iv, 'server handshake traffic keys');
-  const ctx: Handshake13 = { hello, suite, info, schedule, hs, certificateRequest: undefined };
+  const ctx: Handshake13 = { hello, suite, info, schedule, hs, certificateRequest: undefined, resumed: answer.accepted, earlyDataSent: Boolean(hello.psk?.earlyData && !hello.retried) };
   return expectEncryptedExtensions(c, ctx);
 }
 
@@ -78,6 +122,12 @@ interface Handshake13 {
   hs: { client: Uint8Array; server: Uint8Array };
   certificateRequest?: CertificateRequest;
   leafSpki?: Uint8Array;
+  /** The server took the offered ticket: no Certificate or CertificateVerify follow (RFC 8446 §2.2). */
+  resumed: boolean;
+  /** 0-RTT data went out after the ClientHello (and was not cut off by a HelloRetryRequest). */
+  earlyDataSent: boolean;
+  /** The server's EncryptedExtensions carried early_data: it took the 0-RTT data. */
+  earlyDataAccepted?: boolean;
 }
 
 function expectEncryptedExtensions(c: Common, h: Handshake13): State {
@@ -91,7 +141,25 @@ function expectEncryptedExtensions(c: Common, h: Handshake13): State {
         if (!c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
         c.summary.alpn = ext.alpn;
       }
+      if (h.earlyDataSent) {
+        // RFC 8446 §4.2.10: early data can only be accepted along with the first PSK.
+        if (ext.earlyData && !h.resumed) {
+          throw refusal('illegal_parameter', 'the server accepted the early data but not the ticket it was sent under', { check: 'early-data-without-psk', rule: 'RFC 8446 §4.2.10', facts: { extension: 'early_data' } });
+        }
+        h.earlyDataAccepted = Boolean(ext.earlyData);
+        c.summary.earlyData = h.earlyDataAccepted ? 'accepted' : 'rejected';
+        c.emit({
+          direction: 'local',
+          layer: 'handshake',
+          kind: 'early-data',
+          data: h.earlyDataAccepted ? { event: 'accepted' } : { event: 'rejected', reason: h.resumed ? 'server' : 'psk-refused' },
+          rfc: 'RFC 8446 §4.2.10',
+        });
+        if (c.summary.resumption) c.summary.resumption.earlyData = h.earlyDataAccepted ? 'accepted' : 'rejected';
+      }
       c.transcript.add(m.bytes);
+      // RFC 8446 §2.2: a resumed handshake is authenticated by the PSK; no certificate follows.
+      if (h.resumed) return expectFinished(c, h);
       return expectCertificateOrRequest(c, h);
     },
   };
@@ -214,18 +282,21 @@ function expectFinished(c: Common, h: Handshake13): State {
       const serverApp = h.schedule.trafficKeys('server_application_traffic_secret_0', app.server, h.info.keyLength);
       c.records.read = new Tls13Protection(c.deps.crypto, aeadOf(h.info), serverApp.key, serverApp.iv, 'server application traffic keys');
 
+      // RFC 8446 §4.5: accepted 0-RTT data ends with EndOfEarlyData, under the early traffic keys.
+      if (h.earlyDataAccepted) await c.sendHandshake([encodeEndOfEarlyData()]);
       await sendCompatibilityCcs(c);
       const clientKeys = h.schedule.trafficKeys('client_handshake_traffic_secret', h.hs.client, h.info.keyLength);
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientKeys.key, clientKeys.iv, 'client handshake traffic keys');
       if (h.certificateRequest) await sendClientAuthentication(c, h.certificateRequest, h.info.hash);
       const clientVerifyData = h.schedule.finished('client_handshake_traffic_secret', h.hs.client, c.transcript.hash(h.info.hash));
       await c.sendHandshake([encodeFinished(clientVerifyData)]);
+      const clientFinishedHash = c.transcript.hash(h.info.hash);
       const clientApp = h.schedule.trafficKeys('client_application_traffic_secret_0', app.client, h.info.keyLength);
       c.records.write = new Tls13Protection(c.deps.crypto, aeadOf(h.info), clientApp.key, clientApp.iv, 'client application traffic keys');
       c.state = 'connected';
       c.summary.handshakeCompleteAtMs = c.deps.now();
       c.emit({ direction: 'local', layer: 'verdict', kind: 'handshake-complete', data: { version: 'TLSv1.3', cipherSuite: h.suite, group: c.summary.group, renegotiation: false } });
-      return traffic13(c, { ...h, app: { client: app.client, server: app.server, generation: 0 } });
+      return traffic13(c, { ...h, app: { client: app.client, server: app.server, generation: 0 }, clientFinishedHash });
     },
   };
 }
@@ -247,6 +318,10 @@ async function sendClientAuthentication(c: Common, request: CertificateRequest, 
 
 interface Traffic13 extends Handshake13 {
   app: { client: Uint8Array; server: Uint8Array; generation: number };
+  /** The transcript hash up to the client Finished: resumption_master_secret is derived from it. */
+  clientFinishedHash: Uint8Array;
+  /** Derived at the first NewSessionTicket (a connection that gets none shows no such step). */
+  resumptionMasterSecret?: Uint8Array;
 }
 
 function traffic13(c: Common, t: Traffic13): State {
@@ -254,9 +329,32 @@ function traffic13(c: Common, t: Traffic13): State {
     name: 'Traffic',
     async handle(m) {
       switch (m.type) {
-        case 'new_session_ticket':
-          c.parse(m, (r) => readNewSessionTicket(r, true));
+        case 'new_session_ticket': {
+          const ticket = c.parse(m, (r) => readNewSessionTicket(r, true));
+          if (!c.options.keepSessions) return this;
+          t.resumptionMasterSecret ??= t.schedule.deriveResumptionMasterSecret(t.clientFinishedHash);
+          c.sessions.push({
+            version: 'TLSv1.3',
+            serverName: c.options.serverName,
+            cipherSuite: t.suite,
+            ticket: ticket.ticket,
+            ticketNonce: ticket.nonce,
+            ticketAgeAdd: ticket.ageAdd,
+            lifetimeSeconds: ticket.lifetimeSeconds,
+            ...(ticket.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: ticket.maxEarlyDataSize } : {}),
+            receivedAtMs: c.deps.now(),
+            resumptionMasterSecret: t.resumptionMasterSecret,
+            ...(c.summary.alpn ? { alpn: c.summary.alpn } : {}),
+          });
+          c.emit({
+            direction: 'local',
+            layer: 'handshake',
+            kind: 'resumption',
+            data: { event: 'kept', version: 'TLSv1.3', mode: 'ticket', lifetimeSeconds: ticket.lifetimeSeconds, ticketLength: ticket.ticket.length, ...(ticket.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: ticket.maxEarlyDataSize } : {}) },
+            rfc: 'RFC 8446 §4.6.1',
+          });
           return this;
+        }
         case 'key_update': {
           const requested = c.parse(m, (r) => readKeyUpdate(r));
           c.assertNoBufferedHandshake();

@@ -36,6 +36,9 @@ export interface ServerExtensions {
   certificateAuthorities?: Uint8Array[];
   supportedGroups?: number[];
   earlyData?: boolean;
+  /** NewSessionTicket: how many bytes of 0-RTT data the server takes with this ticket (RFC 8446 §4.2.10). */
+  maxEarlyDataSize?: number;
+  /** ServerHello: the index of the PSK identity the server accepted (RFC 8446 §4.2.11). */
   preSharedKey?: number;
 }
 
@@ -155,7 +158,7 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       return;
     case 'early_data':
       out.earlyData = true;
-      if (context === 'new_session_ticket') r.u32('max_early_data_size');
+      if (context === 'new_session_ticket') out.maxEarlyDataSize = r.u32('max_early_data_size', (v) => ({ value: `${v} bytes` }));
       return;
     case 'pre_shared_key':
       out.preSharedKey = r.u16('selected_identity');
@@ -187,6 +190,30 @@ export interface ClientHelloExtensions {
   extendedMasterSecret: boolean;
   encryptThenMac: boolean;
   sessionTicket: boolean;
+  /** TLS 1.2 (RFC 5077 §3.1): the ticket to resume with, sent in session_ticket. */
+  sessionTicketToResume?: Uint8Array;
+  /** RFC 8446 §4.2.9: the PSK modes offered (default psk_dhe_ke). */
+  pskModes?: PskMode[];
+  /** RFC 8446 §4.2.10: the client sends 0-RTT data after this ClientHello. */
+  earlyData?: boolean;
+  /** RFC 8446 §4.2.11: the PSK offered; its binder is filled in once the rest is encoded. */
+  preSharedKey?: PskOffer;
+}
+
+/** RFC 8446 §4.2.9: with psk_ke the PSK alone keys the connection; psk_dhe_ke adds an (EC)DHE exchange. */
+export type PskMode = 'psk_ke' | 'psk_dhe_ke';
+export const pskModeCodes: Record<PskMode, number> = { psk_ke: 0, psk_dhe_ke: 1 };
+
+/** One PSK identity (a ticket) with its obfuscated age and its binder (RFC 8446 §4.2.11). */
+export interface PskOffer {
+  identity: Uint8Array;
+  obfuscatedTicketAge: number;
+  binder: Uint8Array;
+}
+
+/** The bytes at the end of a ClientHello that the binders take (RFC 8446 §4.2.11.2: the truncated hello stops before them). */
+export function bindersLength(binders: Uint8Array[]): number {
+  return 2 + binders.reduce((n, b) => n + 1 + b.length, 0);
 }
 
 /** One extension to write: its codepoint and a body writer. */
@@ -227,6 +254,8 @@ export const clientExtensions = {
     ),
   ecPointFormats: () => ext('ec_point_formats', (w) => w.vector('ec_point_format_list', 1, () => w.u8('ec_point_format', 0, { value: 'uncompressed' }))),
   sessionTicket: () => ext('session_ticket'),
+  /** RFC 5077 §3.2: the ticket the server gave, sent back to resume. */
+  sessionTicketWith: (ticket: Uint8Array) => ext('session_ticket', (w) => w.bytes('ticket', ticket, { value: `${ticket.length} bytes` })),
   extendedMasterSecret: () => ext('extended_master_secret'),
   encryptThenMac: () => ext('encrypt_then_mac'),
   alpn: (protocols: string[]) =>
@@ -248,10 +277,28 @@ export const clientExtensions = {
       }),
     ),
   cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { value: `${cookie.length} bytes` })),
-  pskKeyExchangeModes: () =>
+  pskKeyExchangeModes: (modes: PskMode[] = ['psk_dhe_ke']) =>
     ext('psk_key_exchange_modes', (w) =>
-      w.vector('ke_modes', 1, () => w.u8('ke_mode', 1, { value: 'psk_dhe_ke (1)' })),
+      w.vector('ke_modes', 1, () => {
+        for (const mode of modes) w.u8('ke_mode', pskModeCodes[mode], { value: `${mode} (${pskModeCodes[mode]})` });
+      }),
     ),
+  earlyData: () => ext('early_data'),
+  /** RFC 8446 §4.2.11: must be the last extension of the ClientHello. */
+  preSharedKey: (offers: PskOffer[]) =>
+    ext('pre_shared_key', (w) => {
+      w.vector('identities', 2, () => {
+        for (const o of offers) {
+          w.struct('PskIdentity', () => {
+            w.opaque('identity', 2, o.identity, { value: `${o.identity.length} bytes` });
+            w.u32('obfuscated_ticket_age', o.obfuscatedTicketAge);
+          });
+        }
+      });
+      w.vector('binders', 2, () => {
+        for (const o of offers) w.opaque('PskBinderEntry', 1, o.binder, { value: toHex(o.binder) });
+      });
+    }),
   postHandshakeAuth: () => ext('post_handshake_auth'),
   keyShare: (shares: { group: number; publicKey: Uint8Array }[]) =>
     ext('key_share', (w) =>
@@ -295,7 +342,7 @@ export function clientHelloExtensionList(e: ClientHelloExtensions): ExtensionWri
   list.push(x.supportedGroups(e.groups.map((g) => groups.code(g))));
   if (tls12) {
     list.push(x.ecPointFormats());
-    if (e.sessionTicket) list.push(x.sessionTicket());
+    if (e.sessionTicket) list.push(e.sessionTicketToResume ? x.sessionTicketWith(e.sessionTicketToResume) : x.sessionTicket());
     if (e.encryptThenMac) list.push(x.encryptThenMac());
   }
   if (e.alpn.length) list.push(x.alpn(e.alpn));
@@ -304,9 +351,11 @@ export function clientHelloExtensionList(e: ClientHelloExtensions): ExtensionWri
   if (tls13) {
     list.push(x.supportedVersions(e.versions.map((v) => protocolVersions.code(v))));
     if (e.cookie) list.push(x.cookie(e.cookie));
-    list.push(x.pskKeyExchangeModes());
+    list.push(x.pskKeyExchangeModes(e.pskModes));
     if (e.postHandshakeAuth) list.push(x.postHandshakeAuth());
     list.push(x.keyShare(e.keyShares.map((s) => ({ group: groups.code(s.group), publicKey: s.publicKey }))));
+    if (e.earlyData) list.push(x.earlyData());
+    if (e.preSharedKey) list.push(x.preSharedKey([e.preSharedKey]));
   }
   return list;
 }

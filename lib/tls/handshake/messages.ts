@@ -52,6 +52,7 @@ const RFC: Partial<Record<HandshakeType, string>> = {
   client_hello: 'RFC 8446 §4.1.2',
   server_hello: 'RFC 8446 §4.1.3',
   new_session_ticket: 'RFC 8446 §4.6.1',
+  end_of_early_data: 'RFC 8446 §4.5',
   encrypted_extensions: 'RFC 8446 §4.3.1',
   certificate: 'RFC 8446 §4.4.2',
   server_key_exchange: 'RFC 8422 §5.4',
@@ -243,17 +244,33 @@ export function encodeFinished(verifyData: Uint8Array): EncodedMessage {
 export interface NewSessionTicket {
   lifetimeSeconds: number;
   ticket: Uint8Array;
+  /** TLS 1.3: added to the ticket's age to hide it from observers (RFC 8446 §4.6.1). */
+  ageAdd: number;
+  /** TLS 1.3: makes each ticket's PSK unique (RFC 8446 §4.6.1). */
+  nonce: Uint8Array;
+  /** TLS 1.3: the early_data extension's limit; absent when the ticket allows no 0-RTT data. */
+  maxEarlyDataSize?: number;
 }
 
+/** RFC 8446 §4.6.1 (TLS 1.3) and RFC 5077 §3.3 (TLS 1.2: lifetime hint and ticket only). */
 export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicket {
   const lifetimeSeconds = r.u32('ticket_lifetime', (v) => ({ value: `${v} s` }));
+  let ageAdd = 0;
+  let nonce: Uint8Array = new Uint8Array(0);
   if (tls13) {
-    r.u32('ticket_age_add', (v) => ({ value: String(v) }));
-    r.opaque('ticket_nonce', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
+    ageAdd = r.u32('ticket_age_add', (v) => ({ value: String(v) }));
+    nonce = r.opaque('ticket_nonce', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
   }
   const ticket = r.opaque('ticket', 2, (b) => ({ value: `${b.length} bytes` }), tls13 ? 1 : 0);
-  if (tls13) readExtensions(r, 'new_session_ticket');
-  return { lifetimeSeconds, ticket };
+  const extensions = tls13 ? readExtensions(r, 'new_session_ticket') : undefined;
+  // RFC 8446 §4.6.1: a lifetime over seven days is not allowed.
+  if (tls13 && lifetimeSeconds > 604800) throw new TlsAlertError('illegal_parameter', `NewSessionTicket lifetime of ${lifetimeSeconds} s is over the seven days RFC 8446 §4.6.1 allows`);
+  return { lifetimeSeconds, ticket, ageAdd, nonce, ...(extensions?.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: extensions.maxEarlyDataSize } : {}) };
+}
+
+/** RFC 8446 §4.5: EndOfEarlyData, an empty message that ends the 0-RTT data. */
+export function encodeEndOfEarlyData(): EncodedMessage {
+  return encodeMessage('end_of_early_data', () => {});
 }
 
 export function readKeyUpdate(r: Reader): boolean {

@@ -21,8 +21,25 @@ export interface TrafficKeys {
 }
 
 /**
- * The TLS 1.3 key schedule (RFC 8446 §7.1) for a (EC)DHE handshake without PSK. Every value it
- * derives is reported to `sink` with its inputs.
+ * A pre-shared key to start the schedule from (RFC 8446 §7.1): for resumption, the PSK a ticket
+ * stands for, derived from the earlier connection's resumption_master_secret and the ticket's nonce.
+ */
+export interface ResumptionPsk {
+  resumptionMasterSecret: Uint8Array;
+  ticketNonce: Uint8Array;
+}
+
+/**
+ * RFC 8446 §4.6.1: the PSK a NewSessionTicket stands for,
+ * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
+ */
+export function ticketPsk(hash: HashName, resumptionMasterSecret: Uint8Array, ticketNonce: Uint8Array): Uint8Array {
+  return hkdfExpandLabel(hash, resumptionMasterSecret, 'resumption', ticketNonce, hashLength(hash));
+}
+
+/**
+ * The TLS 1.3 key schedule (RFC 8446 §7.1), from a resumption PSK or from none (a full (EC)DHE
+ * handshake). Every value it derives is reported to `sink` with its inputs.
  */
 export class Tls13KeySchedule {
   readonly hashLen: number;
@@ -33,10 +50,42 @@ export class Tls13KeySchedule {
   constructor(
     readonly hash: HashName,
     private readonly sink: DerivationSink,
+    resumption?: ResumptionPsk,
   ) {
     this.hashLen = hashLength(hash);
     const zeros = new Uint8Array(this.hashLen);
-    this.earlySecret = this.record('early_secret', hkdfExtract(hash, new Uint8Array(0), zeros), ['0 (no PSK)'], 'HKDF-Extract(salt=0, IKM=0)');
+    if (resumption) {
+      this.record('resumption_master_secret', resumption.resumptionMasterSecret, [], 'Derive-Secret(master_secret, "res master", ClientHello..client Finished) of the earlier connection');
+      this.record('ticket_nonce', resumption.ticketNonce, [], 'NewSessionTicket.ticket_nonce');
+      const psk = this.record('PSK', ticketPsk(hash, resumption.resumptionMasterSecret, resumption.ticketNonce), ['resumption_master_secret', 'ticket_nonce'], 'HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length)');
+      this.earlySecret = this.record('early_secret', hkdfExtract(hash, new Uint8Array(0), psk), ['PSK'], 'HKDF-Extract(salt=0, IKM=PSK)');
+    } else {
+      this.earlySecret = this.record('early_secret', hkdfExtract(hash, new Uint8Array(0), zeros), ['0 (no PSK)'], 'HKDF-Extract(salt=0, IKM=0)');
+    }
+  }
+
+  /**
+   * RFC 8446 §4.2.11.2: the binder, an HMAC like Finished's, under a key from the early secret
+   * ("res binder" for a resumption PSK), over the ClientHello truncated before its binders.
+   */
+  binder(truncatedHelloHash: Uint8Array): Uint8Array {
+    this.record('transcript_hash(truncated ClientHello)', truncatedHelloHash, [], `${this.hash.toUpperCase()}(ClientHello up to the binders)`);
+    const binderKey = this.record('binder_key', this.deriveSecret(this.earlySecret, 'res binder', this.emptyHash()), ['early_secret'], 'Derive-Secret(early_secret, "res binder", "")');
+    const finishedKey = this.record('binder_key finished_key', hkdfExpandLabel(this.hash, binderKey, 'finished', new Uint8Array(0), this.hashLen), ['binder_key'], 'HKDF-Expand-Label(binder_key, "finished", "", Hash.length)');
+    return this.record('binder', hmacOf(this.hash, finishedKey, truncatedHelloHash), ['binder_key finished_key', 'transcript_hash(truncated ClientHello)'], 'HMAC(finished_key, Transcript-Hash(truncated ClientHello))');
+  }
+
+  /** RFC 8446 §7.1: the secret that protects 0-RTT data, from the early secret and the whole ClientHello. */
+  deriveEarlyTrafficSecret(helloHash: Uint8Array): Uint8Array {
+    this.record('transcript_hash(ClientHello)', helloHash, [], `${this.hash.toUpperCase()}(ClientHello)`);
+    return this.record('client_early_traffic_secret', this.deriveSecret(this.earlySecret, 'c e traffic', helloHash), ['early_secret', 'transcript_hash(ClientHello)'], 'Derive-Secret(early_secret, "c e traffic", ClientHello)');
+  }
+
+  /** RFC 8446 §7.1: the next connection's resumption secret, over the transcript up to the client Finished. */
+  deriveResumptionMasterSecret(clientFinishedHash: Uint8Array): Uint8Array {
+    if (!this.masterSecret) throw new Error('master secret not derived yet');
+    this.record('transcript_hash(ClientHello..client Finished)', clientFinishedHash, [], `${this.hash.toUpperCase()}(ClientHello..client Finished)`);
+    return this.record('resumption_master_secret', this.deriveSecret(this.masterSecret, 'res master', clientFinishedHash), ['master_secret', 'transcript_hash(ClientHello..client Finished)'], 'Derive-Secret(master_secret, "res master", ClientHello..client Finished)');
   }
 
   private record(label: string, value: Uint8Array, inputs: string[], algorithm: string): Uint8Array {
@@ -53,12 +102,20 @@ export class Tls13KeySchedule {
     return digest(this.hash, new Uint8Array(0));
   }
 
-  /** handshake_secret = HKDF-Extract(Derive-Secret(early_secret, "derived", ""), (EC)DHE). */
-  deriveHandshakeSecrets(sharedSecret: Uint8Array, helloHash: Uint8Array): { client: Uint8Array; server: Uint8Array } {
+  /**
+   * handshake_secret = HKDF-Extract(Derive-Secret(early_secret, "derived", ""), (EC)DHE); with
+   * psk_ke (no key exchange, `sharedSecret` undefined) the IKM is a string of zeros.
+   */
+  deriveHandshakeSecrets(sharedSecret: Uint8Array | undefined, helloHash: Uint8Array): { client: Uint8Array; server: Uint8Array } {
     this.record('transcript_hash(ClientHello..ServerHello)', helloHash, [], `${this.hash.toUpperCase()}(ClientHello..ServerHello)`);
-    this.record('(EC)DHE shared secret', sharedSecret, [], 'key exchange');
+    const ikm = sharedSecret ? this.record('(EC)DHE shared secret', sharedSecret, [], 'key exchange') : new Uint8Array(this.hashLen);
     const derived = this.record('derived (early)', this.deriveSecret(this.earlySecret, 'derived', this.emptyHash()), ['early_secret'], 'Derive-Secret(early_secret, "derived", "")');
-    this.handshakeSecret = this.record('handshake_secret', hkdfExtract(this.hash, derived, sharedSecret), ['derived (early)', '(EC)DHE shared secret'], 'HKDF-Extract(salt, IKM)');
+    this.handshakeSecret = this.record(
+      'handshake_secret',
+      hkdfExtract(this.hash, derived, ikm),
+      sharedSecret ? ['derived (early)', '(EC)DHE shared secret'] : ['derived (early)'],
+      sharedSecret ? 'HKDF-Extract(salt, IKM)' : 'HKDF-Extract(salt, IKM=0) (psk_ke: no (EC)DHE)',
+    );
     const client = this.record(
       'client_handshake_traffic_secret',
       this.deriveSecret(this.handshakeSecret, 'c hs traffic', helloHash),

@@ -1,0 +1,230 @@
+/**
+ * Session resumption and 0-RTT against real servers on loopback: `openssl s_server -tls1_3
+ * -early_data` (OpenSSL 3.0) and Node's TLS server. A run with `resume` makes two connections;
+ * the second offers the ticket the first one kept, and its trace says what the server did with it.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { constants } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Trace } from '../../lib/trace/schema';
+import { earlyDataOf, isHandshakeMessage, resumptionOf } from '../../lib/trace/steps';
+import type { TestPki } from '../../server/pki';
+import { sharedTestPki } from '../helpers/pki';
+import { LOOPBACK, describeTrace, runAgainst, startNodeHttpsServer, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
+
+let pki: TestPki;
+let caFiles: string[];
+
+before(async () => {
+  pki = await sharedTestPki();
+  caFiles = [pki.root.certPath];
+});
+
+/**
+ * s_server without -www (which -early_data cannot be combined with) prints what it receives and
+ * sends what it reads on stdin: each request that shows up in its output is answered on stdin.
+ */
+function answerRequests(server: OpensslServer): () => void {
+  let answered = 0;
+  const timer = setInterval(() => {
+    const seen = server.output().match(/GET \/ HTTP\/1\.1/g)?.length ?? 0;
+    for (; answered < seen; answered++) server.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+async function opensslServer(extra: string[]): Promise<{ server: OpensslServer; stop: () => Promise<void> }> {
+  const leaf = pki.leaves.p256;
+  const server = await startOpensslServer(['-tls1_3', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath, ...extra]);
+  const stopAnswering = answerRequests(server);
+  return {
+    server,
+    stop: async () => {
+      stopAnswering();
+      await server.close();
+    },
+  };
+}
+
+function resumptionEvents(trace: Trace) {
+  return trace.steps.flatMap((s) => {
+    const d = resumptionOf(s);
+    return d ? [d.event] : [];
+  });
+}
+
+function earlyDataEvents(trace: Trace) {
+  return trace.steps.flatMap((s) => {
+    const d = earlyDataOf(s);
+    return d ? [d.event === 'rejected' ? `rejected:${d.reason}` : d.event] : [];
+  });
+}
+
+/** Both connections succeeded; the first kept a ticket; the second resumed in `mode` with no certificate. */
+function assertResumed(trace: Trace, mode: 'psk_dhe_ke' | 'psk_ke'): void {
+  const why = `${describeTrace(trace.firstConnection!)}\n---\n${describeTrace(trace)}`;
+  assert.equal(trace.firstConnection?.outcome, 'ok', why);
+  assert.ok(resumptionEvents(trace.firstConnection!).includes('kept'), why);
+  assert.equal(trace.outcome, 'ok', why);
+  assert.equal(trace.http?.status, 200, why);
+  assert.deepEqual(trace.resumption, { offered: true, accepted: true, mode, ...(trace.resumption?.earlyData ? { earlyData: trace.resumption.earlyData } : {}) }, why);
+  assert.deepEqual(resumptionEvents(trace).slice(0, 2), ['offered', 'accepted'], why);
+  // RFC 8446 §2.2: the PSK authenticates the server; no certificate is sent.
+  assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
+  assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, 'certificate_verify', 'server')), why);
+  const labels = trace.steps.flatMap((s) => (s.kind === 'key' ? [s.data.label] : []));
+  for (const label of ['resumption_master_secret', 'PSK', 'early_secret', 'binder_key', 'binder']) assert.ok(labels.includes(label), `${label} in ${labels.join(', ')}`);
+  assert.equal(labels.includes('(EC)DHE shared secret'), mode === 'psk_dhe_ke', why);
+  // The ClientHello's last extension is pre_shared_key (RFC 8446 §4.2.11).
+  const hello = trace.steps.find((s) => isHandshakeMessage(s, 'client_hello', 'client'))!;
+  const extensions = hello.bytes!.field!.children!.find((f) => f.name === 'extensions')!.children!;
+  assert.equal(extensions.at(-1)!.name, 'pre_shared_key');
+}
+
+describe('TLS 1.3 resumption against openssl s_server', () => {
+  test('psk_dhe_ke: the second connection resumes with a fresh (EC)DHE exchange', async () => {
+    const { server, stop } = await opensslServer([]);
+    try {
+      assertResumed(await runAgainst(server.port, { resume: true, setup: { caFiles } }), 'psk_dhe_ke');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('psk_ke: with only psk_ke offered (and -allow_no_dhe_kex), the keys come from the PSK alone', async () => {
+    const { server, stop } = await opensslServer(['-allow_no_dhe_kex']);
+    try {
+      assertResumed(await runAgainst(server.port, { resume: true, pskModes: ['psk_ke'], setup: { caFiles } }), 'psk_ke');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('0-RTT accepted: the request goes out as early data and is answered; EndOfEarlyData ends it', async () => {
+    const { server, stop } = await opensslServer(['-early_data']);
+    try {
+      const trace = await runAgainst(server.port, { resume: true, earlyData: true, setup: { caFiles } });
+      const why = describeTrace(trace);
+      assertResumed(trace, 'psk_dhe_ke');
+      assert.equal(trace.resumption?.earlyData, 'accepted', why);
+      assert.deepEqual(earlyDataEvents(trace), ['sent', 'accepted'], why);
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'end_of_early_data', 'client')), why);
+      assert.ok(trace.steps.some((s) => s.kind === 'key' && s.data.label === 'client_early_traffic_secret'), why);
+      // One request only, sent before the ServerHello arrived.
+      const requests = trace.steps.filter((s) => s.kind === 'http' && s.data.message === 'request');
+      assert.equal(requests.length, 1, why);
+      const serverHelloAt = trace.steps.findIndex((s) => isHandshakeMessage(s, 'server_hello', 'server'));
+      assert.ok(trace.steps.indexOf(requests[0]) < serverHelloAt, why);
+      await server.waitFor(/Early data received/);
+    } finally {
+      await stop();
+    }
+  });
+
+  test('0-RTT rejected by a HelloRetryRequest: the ticket is offered again with a new binder, the request is sent again after the handshake', async () => {
+    // The server wants secp384r1; the client's first key shares are for ML-KEM and x25519. With
+    // anti-replay on, OpenSSL spends a ticket on the first ClientHello and would not resume after the retry.
+    const { server, stop } = await opensslServer(['-early_data', '-no_anti_replay', '-groups', 'secp384r1']);
+    try {
+      const trace = await runAgainst(server.port, { resume: true, earlyData: true, setup: { caFiles } });
+      const why = describeTrace(trace);
+      assert.equal(trace.outcome, 'ok', why);
+      assert.deepEqual(earlyDataEvents(trace), ['sent', 'rejected:hello-retry'], why);
+      assert.deepEqual(trace.resumption, { offered: true, accepted: true, mode: 'psk_dhe_ke', earlyData: 'rejected' }, why);
+      const offers = trace.steps.flatMap((s) => (resumptionOf(s)?.event === 'offered' ? [resumptionOf(s)] : []));
+      assert.equal(offers.length, 2, why);
+      assert.equal(offers[1] && 'afterHelloRetry' in offers[1] && offers[1].afterHelloRetry, true, why);
+      const requests = trace.steps.filter((s) => s.kind === 'http' && s.data.message === 'request');
+      assert.deepEqual(requests.map((s) => s.kind === 'http' && s.data.message === 'request' && Boolean(s.data.afterEarlyDataRejected)), [false, true], why);
+      assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, 'end_of_early_data', 'client')), why);
+    } finally {
+      await stop();
+    }
+  });
+
+  test('0-RTT rejected with the ticket: a server that cannot decrypt the ticket does a full handshake', async () => {
+    // Two s_server processes with their own ticket keys; a proxy sends the first connection to one, the second to the other.
+    const first = await opensslServer(['-early_data']);
+    const second = await opensslServer(['-early_data']);
+    let connections = 0;
+    const proxy = createServer((client: Socket) => {
+      const upstream = connect({ host: LOOPBACK, port: connections++ === 0 ? first.server.port : second.server.port });
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, LOOPBACK, resolve));
+    try {
+      const trace = await runAgainst((proxy.address() as AddressInfo).port, { resume: true, earlyData: true, setup: { caFiles } });
+      const why = describeTrace(trace);
+      assert.equal(trace.outcome, 'ok', why);
+      assert.deepEqual(trace.resumption, { offered: true, accepted: false, mode: 'psk_dhe_ke', earlyData: 'rejected' }, why);
+      assert.deepEqual(resumptionEvents(trace).slice(0, 2), ['offered', 'refused'], why);
+      assert.deepEqual(earlyDataEvents(trace), ['sent', 'rejected:psk-refused'], why);
+      // The full handshake: the certificate is back, and the schedule starts again without a PSK.
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
+      assert.equal(trace.steps.filter((s) => s.kind === 'key' && s.data.label === 'early_secret').length, 2, why);
+    } finally {
+      proxy.close();
+      await first.stop();
+      await second.stop();
+    }
+  });
+});
+
+test('a server that issues no tickets (s_server -num_tickets 0): the second connection says so and does a full handshake', async () => {
+  const { server, stop } = await opensslServer(['-num_tickets', '0']);
+  try {
+    const trace = await runAgainst(server.port, { resume: true, setup: { caFiles } });
+    const why = describeTrace(trace);
+    assert.equal(trace.outcome, 'ok', why);
+    assert.deepEqual(trace.resumption, { offered: false, accepted: false }, why);
+    assert.deepEqual(trace.steps.map(resumptionOf).find(Boolean), { event: 'not-offered', version: 'TLSv1.3', reason: 'no-session' });
+  } finally {
+    await stop();
+  }
+});
+
+describe('TLS 1.3 resumption against Node\u2019s TLS server', () => {
+  const options = async () => ({
+    key: await readFile(pki.leaves.p256.keyPath),
+    cert: (await readFile(pki.leaves.p256.certPath, 'utf8')) + (await readFile(pki.intermediate.certPath, 'utf8')),
+    minVersion: 'TLSv1.3' as const,
+  });
+
+  test('psk_dhe_ke', async () => {
+    const server = await startNodeHttpsServer(await options());
+    try {
+      assertResumed(await runAgainst(server.port, { resume: true, setup: { caFiles } }), 'psk_dhe_ke');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('psk_ke (SSL_OP_ALLOW_NO_DHE_KEX)', async () => {
+    const server = await startNodeHttpsServer({ ...(await options()), secureOptions: constants.SSL_OP_ALLOW_NO_DHE_KEX });
+    try {
+      assertResumed(await runAgainst(server.port, { resume: true, pskModes: ['psk_ke'], setup: { caFiles } }), 'psk_ke');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that does not take its tickets back (SSL_OP_NO_TICKET, no session cache): refused, full handshake', async () => {
+    const server = await startNodeHttpsServer({ ...(await options()), secureOptions: constants.SSL_OP_NO_TICKET });
+    try {
+      const trace = await runAgainst(server.port, { resume: true, setup: { caFiles } });
+      const why = describeTrace(trace);
+      assert.equal(trace.outcome, 'ok', why);
+      assert.deepEqual(trace.resumption, { offered: true, accepted: false, mode: 'psk_dhe_ke' }, why);
+      assert.deepEqual(resumptionEvents(trace).slice(0, 2), ['offered', 'refused'], why);
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
