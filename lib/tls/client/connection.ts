@@ -17,8 +17,7 @@ import type { Tamper } from '../../trace/schema';
 import { TamperTargetError, tamperMessage, tamperRecordHeader, type TamperChange } from '../tamper/apply';
 import { parseTamperTarget } from '../tamper/spec';
 import { personalities } from './personalities';
-import type { OfferedPsk } from './resumption';
-import type { ResumableSession, Tls12Session } from './session';
+import type { OfferedPsk, ResumableSession, Tls12Session } from './session';
 import type { ResumptionSummary } from '../../trace/schema';
 
 export type ConnectionState = 'idle' | 'handshaking' | 'connected' | 'closed' | 'failed';

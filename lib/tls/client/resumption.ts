@@ -9,20 +9,12 @@ import { bindersLength, type PskMode, type PskOffer } from '../handshake/extensi
 import { encodeClientHello, type ClientHelloParams, type EncodedMessage, type ServerHello } from '../handshake/messages';
 import type { Transcript } from '../hash';
 import { Tls13KeySchedule } from '../keyschedule/tls13';
-import { cipherSuiteInfo, type CipherSuiteName, type HashName } from '../registry/crypto';
+import { cipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import type { ResumptionData } from '../../trace/schema';
 import { keySink, type Common } from './connection';
-import { obfuscatedTicketAge, type Tls13Session } from './session';
+import { obfuscatedTicketAge, type OfferedPsk, type Tls13Session } from './session';
 
-/** A ticket offered in a ClientHello, with the schedule its PSK starts. */
-export interface OfferedPsk {
-  session: Tls13Session;
-  hash: HashName;
-  schedule: Tls13KeySchedule;
-  modes: PskMode[];
-  /** The client sends 0-RTT data under this ticket (first ClientHello only). */
-  earlyData: boolean;
-}
+export type { OfferedPsk } from './session';
 
 /** Why a kept ticket is not offered, or undefined when it may be (RFC 8446 §4.6.1, §4.2.11). */
 function unusableBecause(c: Common, session: Tls13Session, suites: CipherSuiteName[]): 'expired' | 'other-server' | 'no-suite' | undefined {

@@ -4,7 +4,9 @@
  * Held in memory by the caller between two connections; never part of a trace (it holds secrets
  * a trace shows only as the key steps of the connection that used them).
  */
-import type { CipherSuiteName } from '../registry/crypto';
+import type { PskMode } from '../handshake/extensions';
+import type { Tls13KeySchedule } from '../keyschedule/tls13';
+import type { CipherSuiteName, HashName } from '../registry/crypto';
 
 export interface Tls13Session {
   version: 'TLSv1.3';
@@ -42,4 +44,14 @@ export type ResumableSession = Tls13Session | Tls12Session;
 export function obfuscatedTicketAge(session: Tls13Session, nowMs: number): number {
   const age = Math.max(0, Math.floor(nowMs - session.receivedAtMs));
   return (age + session.ticketAgeAdd) % 2 ** 32;
+}
+
+/** A ticket offered in a ClientHello, with the schedule its PSK starts. */
+export interface OfferedPsk {
+  session: Tls13Session;
+  hash: HashName;
+  schedule: Tls13KeySchedule;
+  modes: PskMode[];
+  /** The client sends 0-RTT data under this ticket (first ClientHello only). */
+  earlyData: boolean;
 }
