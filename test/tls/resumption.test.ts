@@ -36,9 +36,9 @@ function answerRequests(server: OpensslServer): () => void {
   return () => clearInterval(timer);
 }
 
-async function opensslServer(extra: string[]): Promise<{ server: OpensslServer; stop: () => Promise<void> }> {
+async function opensslServer(extra: string[], version: '-tls1_3' | '-tls1_2' = '-tls1_3'): Promise<{ server: OpensslServer; stop: () => Promise<void> }> {
   const leaf = pki.leaves.p256;
-  const server = await startOpensslServer(['-tls1_3', '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath, ...extra]);
+  const server = await startOpensslServer([version, '-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', pki.intermediate.certPath, ...extra]);
   const stopAnswering = answerRequests(server);
   return {
     server,
@@ -46,6 +46,31 @@ async function opensslServer(extra: string[]): Promise<{ server: OpensslServer; 
       stopAnswering();
       await server.close();
     },
+  };
+}
+
+/** A TCP proxy that sends the first connection to one server and every later one to another (which never saw the session). */
+async function splitProxy(firstPort: number, laterPort: number): Promise<{ port: number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client: Socket) => {
+    const upstream = connect({ host: LOOPBACK, port: connections++ === 0 ? firstPort : laterPort });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, LOOPBACK, resolve));
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
   };
 }
 
@@ -149,16 +174,9 @@ describe('TLS 1.3 resumption against openssl s_server', () => {
     // Two s_server processes with their own ticket keys; a proxy sends the first connection to one, the second to the other.
     const first = await opensslServer(['-early_data']);
     const second = await opensslServer(['-early_data']);
-    let connections = 0;
-    const proxy = createServer((client: Socket) => {
-      const upstream = connect({ host: LOOPBACK, port: connections++ === 0 ? first.server.port : second.server.port });
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, LOOPBACK, resolve));
+    const proxy = await splitProxy(first.server.port, second.server.port);
     try {
-      const trace = await runAgainst((proxy.address() as AddressInfo).port, { resume: true, earlyData: true, setup: { caFiles } });
+      const trace = await runAgainst(proxy.port, { resume: true, earlyData: true, setup: { caFiles } });
       const why = describeTrace(trace);
       assert.equal(trace.outcome, 'ok', why);
       assert.deepEqual(trace.resumption, { offered: true, accepted: false, mode: 'psk_dhe_ke', earlyData: 'rejected' }, why);
@@ -168,7 +186,7 @@ describe('TLS 1.3 resumption against openssl s_server', () => {
       assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
       assert.equal(trace.steps.filter((s) => s.kind === 'key' && s.data.label === 'early_secret').length, 2, why);
     } finally {
-      proxy.close();
+      await proxy.close();
       await first.stop();
       await second.stop();
     }
@@ -228,3 +246,81 @@ describe('TLS 1.3 resumption against Node\u2019s TLS server', () => {
   });
 });
 
+
+describe('TLS 1.2 resumption against openssl s_server -tls1_2', () => {
+  /** Both connections succeeded; the second was an abbreviated handshake in `mode`. */
+  function assertAbbreviated(trace: Trace, mode: 'session-ticket' | 'session-id'): void {
+    const why = `${describeTrace(trace.firstConnection!)}\n---\n${describeTrace(trace)}`;
+    assert.equal(trace.firstConnection?.outcome, 'ok', why);
+    const kept = trace.firstConnection!.steps.map(resumptionOf).filter(Boolean);
+    assert.deepEqual(kept.map((d) => d && d.event === 'kept' && d.mode), [mode === 'session-ticket' ? 'ticket' : 'session-id'], why);
+    assert.equal(trace.outcome, 'ok', why);
+    assert.equal(trace.version, 'TLSv1.2', why);
+    assert.equal(trace.http?.status, 200, why);
+    assert.deepEqual(trace.resumption, { offered: true, accepted: true, mode }, why);
+    assert.deepEqual(resumptionEvents(trace), ['offered', 'accepted'], why);
+    // RFC 5246 §7.3: no Certificate, no key exchange; the server's Finished comes before the client's.
+    for (const message of ['certificate', 'server_key_exchange', 'server_hello_done']) assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, message, 'server')), `${message}\n${why}`);
+    assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, 'client_key_exchange', 'client')), why);
+    const serverFinished = trace.steps.findIndex((s) => isHandshakeMessage(s, 'finished', 'server'));
+    const clientFinished = trace.steps.findIndex((s) => isHandshakeMessage(s, 'finished', 'client'));
+    assert.ok(serverFinished > 0 && serverFinished < clientFinished, why);
+    // The full handshake's master secret, kept, gives the new key block.
+    const master = (t: Trace) => t.steps.flatMap((s) => (s.kind === 'key' && s.data.label === 'master_secret' ? [s.data.value] : []));
+    assert.deepEqual(master(trace), master(trace.firstConnection!), why);
+    assert.equal(master(trace).length, 1, why);
+    // The keys are right: a key-log line per connection, and both connections carried HTTP.
+    assert.equal(trace.keyLog.length, 1, why);
+  }
+
+  test('session ticket (RFC 5077): the ticket goes back in session_ticket, the server echoes the session id', async () => {
+    const { server, stop } = await opensslServer(['-www'], '-tls1_2');
+    try {
+      assertAbbreviated(await runAgainst(server.port, { resume: true, versions: ['TLSv1.2'], setup: { caFiles } }), 'session-ticket');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('session id (RFC 5246 §7.4.1.2): without session_ticket the server caches the session under its id', async () => {
+    const { server, stop } = await opensslServer(['-www'], '-tls1_2');
+    try {
+      assertAbbreviated(await runAgainst(server.port, { resume: true, versions: ['TLSv1.2'], tls12Off: ['session_ticket'], setup: { caFiles } }), 'session-id');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('a server that does not know the session id: refused, and the full handshake that follows is a good one', async () => {
+    const first = await opensslServer(['-www'], '-tls1_2');
+    const second = await opensslServer(['-www'], '-tls1_2');
+    const proxy = await splitProxy(first.server.port, second.server.port);
+    try {
+      const trace = await runAgainst(proxy.port, { resume: true, versions: ['TLSv1.2'], tls12Off: ['session_ticket'], setup: { caFiles } });
+      const why = describeTrace(trace);
+      assert.equal(trace.outcome, 'ok', why);
+      assert.deepEqual(trace.resumption, { offered: true, accepted: false, mode: 'session-id' }, why);
+      assert.deepEqual(resumptionEvents(trace), ['offered', 'refused'], why);
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'client_key_exchange', 'client')), why);
+    } finally {
+      await proxy.close();
+      await first.stop();
+      await second.stop();
+    }
+  });
+
+  test('a server without cache or tickets gives nothing to resume with: not offered, full handshake', async () => {
+    const { server, stop } = await opensslServer(['-www', '-no_cache', '-no_ticket'], '-tls1_2');
+    try {
+      const trace = await runAgainst(server.port, { resume: true, versions: ['TLSv1.2'], setup: { caFiles } });
+      const why = describeTrace(trace);
+      assert.equal(trace.outcome, 'ok', why);
+      // With no cache and no tickets, s_server gives no session id: nothing to offer.
+      assert.deepEqual(trace.resumption, { offered: false, accepted: false }, why);
+      assert.ok(trace.steps.some((s) => isHandshakeMessage(s, 'certificate', 'server')), why);
+    } finally {
+      await stop();
+    }
+  });
+});

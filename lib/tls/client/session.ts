@@ -36,6 +36,8 @@ export interface Tls12Session {
   masterSecret: Uint8Array;
   extendedMasterSecret: boolean;
   encryptThenMac: boolean;
+  /** The server's certificate in the full handshake (a renegotiation must present the same one). */
+  leafDer?: Uint8Array;
 }
 
 export type ResumableSession = Tls13Session | Tls12Session;

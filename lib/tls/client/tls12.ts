@@ -4,7 +4,7 @@
  * may start a renegotiation (RFC 5746).
  */
 import type { GroupName } from '../crypto/provider';
-import { TlsAlertError } from '../errors';
+import { refusal, TlsAlertError } from '../errors';
 import { checkServerExtensions } from '../handshake/solicited';
 import { Transcript } from '../hash';
 import { clientHelloExtensionList, sniHostName } from '../handshake/extensions';
@@ -24,10 +24,11 @@ import {
   readServerHello,
   readServerKeyExchange,
   type CertificateRequest,
+  type NewSessionTicket,
   type ServerHello,
   type ServerKeyExchange,
 } from '../handshake/messages';
-import { Tls12KeySchedule } from '../keyschedule/tls12';
+import { Tls12KeySchedule, type Tls12Keys } from '../keyschedule/tls12';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, suitesForVersions, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import { extensionTypes } from '../registry/protocol';
@@ -60,6 +61,14 @@ interface Handshake12 {
   certificateRequest?: CertificateRequest;
   master?: Uint8Array;
   clientVerifyData?: Uint8Array;
+  /** The session id the ServerHello gave (empty when none). */
+  sessionId: Uint8Array;
+  /** A ticket the server issued in this handshake (RFC 5077 §3.3). */
+  newTicket?: NewSessionTicket;
+  /** The kept session this handshake resumes (abbreviated handshake). */
+  resumed?: Tls12Session;
+  /** Abbreviated handshake: the client's keys, switched to after the server's Finished. */
+  clientKeys?: Tls12Keys;
 }
 
 /** Continues after a ServerHello that selected TLS 1.2 in the first handshake. */
@@ -85,14 +94,14 @@ export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m:
   }
   const ri = sh.extensions.renegotiationInfo;
   if (ri && ri.length) throw new TlsAlertError('handshake_failure', 'renegotiation_info must be empty in an initial handshake (RFC 5746 §3.4)');
-  return afterServerHello(c, hello.random, hello.suites, sh, m, undefined);
+  return afterServerHello(c, hello.random, hello.suites, sh, m, undefined, hello);
 }
 
 function versionName(v: number): string {
   return { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' }[v] ?? `version 0x${v.toString(16)}`;
 }
 
-async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: CipherSuiteName[], sh: ServerHello, m: HandshakeIn, previous: PreviousHandshake | undefined): Promise<State> {
+async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: CipherSuiteName[], sh: ServerHello, m: HandshakeIn, previous: PreviousHandshake | undefined, hello?: Hello): Promise<State> {
   const suite = cipherSuites.name(sh.cipherSuite);
   if (!suite || !offered.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.2') {
     throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.2`);
@@ -133,7 +142,10 @@ async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: Ci
     sessionTicket: Boolean(ext.sessionTicket),
     previous,
     schedule: new Tls12KeySchedule(info.hash, keySink(c)),
+    sessionId: sh.sessionId,
   };
+  const session = hello ? tls12SessionAnswer(c, hello, sh) : undefined;
+  if (session) return resumeTls12(c, h, session);
   return expectCertificate(c, h);
 }
 
@@ -258,7 +270,7 @@ function expectTicketOrChangeCipherSpec(c: Common, h: Handshake12, serverProtect
     name: 'ExpectChangeCipherSpec',
     async handle(m) {
       if (m.type !== 'new_session_ticket' || !h.sessionTicket) throw new TlsAlertError('unexpected_message', `expected ChangeCipherSpec, got ${m.type}`);
-      c.parse(m, (r) => readNewSessionTicket(r, false));
+      h.newTicket = c.parse(m, (r) => readNewSessionTicket(r, false));
       c.transcript.add(m.bytes);
       h.sessionTicket = false;
       return this;
@@ -282,7 +294,10 @@ function expectFinished(c: Common, h: Handshake12): State {
       if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
       c.transcript.add(m.bytes);
       c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'finished', ok: true, version: 'TLSv1.2' }, rfc: 'RFC 5246 §7.4.9' });
-      const previous: PreviousHandshake = { clientVerifyData: h.clientVerifyData!, serverVerifyData: verifyData, leafDer: h.leafDer! };
+      // RFC 5246 §7.3: in an abbreviated handshake the client's Finished comes after the server's.
+      if (h.resumed) await finishResumedTls12(c, h);
+      else keepTls12Session(c, h);
+      const previous: PreviousHandshake = { clientVerifyData: h.clientVerifyData!, serverVerifyData: verifyData, leafDer: h.leafDer ?? new Uint8Array(0) };
       if (h.previous) {
         c.summary.renegotiations++;
         c.emit({ direction: 'local', layer: 'verdict', kind: 'handshake-complete', data: { version: 'TLSv1.2', cipherSuite: h.suite, group: c.summary.group, renegotiation: true }, rfc: 'RFC 5746 §3.5' });
@@ -393,9 +408,105 @@ function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, sui
   };
 }
 
-/** The TLS 1.2 session to offer in the ClientHello, if the caller kept one for this server. */
+/**
+ * The TLS 1.2 session to offer in the ClientHello, if the caller kept one that fits: issued under
+ * the same server name, for a suite still offered. Says so in a step (RFC 5246 §7.4.1.2, RFC 5077 §3.4).
+ */
 export function tls12Resumption(c: Common): Tls12Session | undefined {
   const session = c.options.resume;
   if (!session || session.version !== 'TLSv1.2' || !c.options.versions.includes('TLSv1.2')) return undefined;
-  return undefined;
+  const reason = session.serverName !== c.options.serverName ? 'other-server' : !c.options.cipherSuites.includes(session.cipherSuite) ? 'no-suite' : undefined;
+  if (reason) {
+    c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: { event: 'not-offered', version: 'TLSv1.2', reason }, rfc: 'RFC 5246 §7.4.1.2' });
+    return undefined;
+  }
+  const mode = session.ticket ? 'session-ticket' : 'session-id';
+  c.summary.resumption = { offered: true, accepted: false, mode };
+  c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: { event: 'offered', version: 'TLSv1.2', mode }, rfc: session.ticket ? 'RFC 5077 §3.4' : 'RFC 5246 §7.4.1.2' });
+  return session;
+}
+
+/**
+ * The server's answer to an offered TLS 1.2 session: it resumes by echoing the session id the
+ * client sent (RFC 5246 §7.4.1.3; RFC 5077 §3.4 for a ticket), with the session's cipher suite and
+ * the same extended_master_secret choice (RFC 7627 §5.3); any other session id starts a full handshake.
+ */
+function tls12SessionAnswer(c: Common, hello: Hello, sh: ServerHello): Tls12Session | undefined {
+  const session = hello.tls12Session;
+  if (!session) return undefined;
+  const mode = session.ticket ? 'session-ticket' : 'session-id';
+  const resumed = sh.sessionId.length > 0 && equalBytes(sh.sessionId, hello.sessionId);
+  if (!resumed) {
+    c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: { event: 'refused', version: 'TLSv1.2', mode }, rfc: 'RFC 5246 §7.4.1.3' });
+    return undefined;
+  }
+  if (cipherSuites.name(sh.cipherSuite) !== session.cipherSuite) {
+    throw refusal('illegal_parameter', `the server resumed the session with ${cipherSuites.describe(sh.cipherSuite)}, not its cipher suite ${session.cipherSuite}`, {
+      check: 'resumed-cipher-suite',
+      rule: 'RFC 5246 §7.4.1.3',
+      facts: { cipherSuite: cipherSuites.describe(sh.cipherSuite), sessionCipherSuite: session.cipherSuite },
+    });
+  }
+  if (Boolean(sh.extensions.extendedMasterSecret) !== session.extendedMasterSecret) {
+    throw refusal('handshake_failure', session.extendedMasterSecret ? 'the server resumed a session made with extended_master_secret without it' : 'the server resumed a session made without extended_master_secret, yet answers with it', {
+      check: 'resumed-extended-master-secret',
+      rule: 'RFC 7627 §5.3',
+      facts: { sessionUsedIt: session.extendedMasterSecret },
+    });
+  }
+  c.summary.resumption = { offered: true, accepted: true, mode };
+  c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: { event: 'accepted', version: 'TLSv1.2', mode }, rfc: session.ticket ? 'RFC 5077 §3.4' : 'RFC 5246 §7.3' });
+  return session;
+}
+
+/**
+ * The abbreviated handshake (RFC 5246 §7.3, Figure 2): no certificate and no key exchange; the
+ * kept master secret and the two new randoms give the keys, the server sends [NewSessionTicket,]
+ * ChangeCipherSpec and Finished first, then the client its ChangeCipherSpec and Finished.
+ */
+function resumeTls12(c: Common, h: Handshake12, session: Tls12Session): State {
+  c.emit({ direction: 'local', layer: 'key', kind: 'key', data: { label: 'master_secret', value: toHex(session.masterSecret), inputs: [], algorithm: 'kept from the earlier connection (RFC 5246 §7.3)' }, rfc: 'RFC 5246 §8.1' });
+  h.master = session.masterSecret;
+  h.resumed = session;
+  h.leafDer = session.leafDer;
+  c.keyLog('CLIENT_RANDOM', h.clientRandom, session.masterSecret);
+  const keys = h.schedule.keyBlock(session.masterSecret, h.clientRandom, h.serverRandom, h.info);
+  const serverProtection = protection(c, h, keys.serverKey, keys.serverIv, keys.serverMacKey, 'server write keys');
+  h.clientKeys = keys;
+  return expectTicketOrChangeCipherSpec(c, h, serverProtection);
+}
+
+/** After an abbreviated handshake's server Finished: the client's ChangeCipherSpec and Finished. */
+async function finishResumedTls12(c: Common, h: Handshake12): Promise<void> {
+  const keys = h.clientKeys!;
+  c.emit({ direction: 'client->server', layer: 'record', kind: 'change-cipher-spec', data: { from: 'client', compatibility: false }, rfc: 'RFC 5246 §7.1' });
+  await c.sendRecords(20, new Uint8Array([1]));
+  c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
+  const verifyData = h.schedule.finished(h.master!, 'client finished', c.transcript.hash(h.info.hash));
+  h.clientVerifyData = verifyData;
+  await c.sendHandshake([encodeFinished(verifyData, 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]')]);
+}
+
+/** After a full handshake: what a later connection needs to resume this session, if the server offered any. */
+function keepTls12Session(c: Common, h: Handshake12): void {
+  if (!c.options.keepSessions || h.previous || h.resumed) return;
+  if (!h.sessionId.length && !h.newTicket) return;
+  c.sessions.push({
+    version: 'TLSv1.2',
+    serverName: c.options.serverName,
+    cipherSuite: h.suite,
+    sessionId: h.sessionId,
+    ...(h.newTicket ? { ticket: h.newTicket.ticket } : {}),
+    masterSecret: h.master!,
+    extendedMasterSecret: h.extendedMasterSecret,
+    encryptThenMac: h.encryptThenMac,
+    ...(h.leafDer ? { leafDer: h.leafDer } : {}),
+  });
+  c.emit({
+    direction: 'local',
+    layer: 'handshake',
+    kind: 'resumption',
+    data: h.newTicket ? { event: 'kept', version: 'TLSv1.2', mode: 'ticket', lifetimeSeconds: h.newTicket.lifetimeSeconds, ticketLength: h.newTicket.ticket.length } : { event: 'kept', version: 'TLSv1.2', mode: 'session-id' },
+    rfc: h.newTicket ? 'RFC 5077 §3.3' : 'RFC 5246 §7.4.1.3',
+  });
 }
