@@ -13,6 +13,10 @@ import type { Trace } from '../../lib/trace/schema';
 import { earlyDataOf, isHandshakeMessage, resumptionOf } from '../../lib/trace/steps';
 import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
+import { en } from '../../lib/i18n/messages/en';
+import { zhCN } from '../../lib/i18n/messages/zh-CN';
+import { translator } from '../../lib/i18n/translator';
+import { explainField, fieldsOf } from '../../lib/view/fieldText';
 import { LOOPBACK, describeTrace, runAgainst, startNodeHttpsServer, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
 
 let pki: TestPki;
@@ -107,6 +111,14 @@ function assertResumed(trace: Trace, mode: 'psk_dhe_ke' | 'psk_ke'): void {
   const hello = trace.steps.find((s) => isHandshakeMessage(s, 'client_hello', 'client'))!;
   const extensions = hello.bytes!.field!.children!.find((f) => f.name === 'extensions')!.children!;
   assert.equal(extensions.at(-1)!.name, 'pre_shared_key');
+  // Every field of it is explained, in both languages.
+  const pskAncestors = [hello.bytes!.field!, hello.bytes!.field!.children!.find((f) => f.name === 'extensions')!];
+  for (const [field, ancestors] of fieldsOf(extensions.at(-1)!, pskAncestors)) {
+    if (field.name === 'length' || field.name === 'extension_type' || field.name === 'extension_data') continue;
+    for (const t of [translator('en', en), translator('zh-CN', zhCN)]) {
+      assert.ok(explainField(field, ancestors, { step: hello, trace, hex: hello.bytes!.hex }, t)?.text, `${field.name} is explained`);
+    }
+  }
 }
 
 describe('TLS 1.3 resumption against openssl s_server', () => {

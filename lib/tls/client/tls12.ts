@@ -484,7 +484,7 @@ async function finishResumedTls12(c: Common, h: Handshake12): Promise<void> {
   c.records.write = protection(c, h, keys.clientKey, keys.clientIv, keys.clientMacKey, 'client write keys');
   const verifyData = h.schedule.finished(h.master!, 'client finished', c.transcript.hash(h.info.hash));
   h.clientVerifyData = verifyData;
-  await c.sendHandshake([encodeFinished(verifyData, 'PRF(master_secret, "client finished", Hash(handshake_messages))[0..11]')]);
+  await c.sendHandshake([encodeFinished(verifyData)]);
 }
 
 /** After a full handshake: what a later connection needs to resume this session, if the server offered any. */

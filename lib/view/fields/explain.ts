@@ -494,6 +494,18 @@ function extension(at: At): FieldWords | undefined {
       return key('fields.ext.early_data.max', {}, rfc);
     case 'selected_identity':
       return key('fields.ext.pre_shared_key.selected', {}, rfc);
+    // pre_shared_key in the ClientHello (RFC 8446 §4.2.11)
+    case 'identities':
+      return key('fields.ext.pre_shared_key.identities', {}, rfc);
+    case 'PskIdentity':
+    case 'identity':
+      return key('fields.ext.pre_shared_key.identity', { bytes: bytesOf(value) ?? 0 }, rfc);
+    case 'obfuscated_ticket_age':
+      return key('fields.ext.pre_shared_key.obfuscated_age', {}, 'RFC 8446 §4.2.11.1');
+    case 'binders':
+      return key('fields.ext.pre_shared_key.binders', {}, 'RFC 8446 §4.2.11.2');
+    case 'PskBinderEntry':
+      return key('fields.ext.pre_shared_key.binder', { bytes: value.length / 2 }, 'RFC 8446 §4.2.11.2');
     case 'DistinguishedName':
       return key('fields.certreq.distinguished_name', {}, rfc);
     case 'authorities':

@@ -103,7 +103,7 @@ export const fieldsEn = {
     },
     psk_modes: {
       list: 'The ways the client lets a pre-shared key (a resumption ticket) be used.',
-      mode: '{mode}: resuming with a ticket must still run a fresh (EC)DHE exchange, so resumed sessions keep forward secrecy.',
+      mode: '{mode, select, psk_ke {psk_ke: the ticket’s key alone may key a resumed connection, with no (EC)DHE exchange, so it has no forward secrecy.} other {{mode}: resuming with a ticket must still run a fresh (EC)DHE exchange, so resumed sessions keep forward secrecy.}}',
     },
     cookie: {
       server: 'A cookie from the server ({bytes} bytes), to be echoed in the second ClientHello.',
@@ -111,7 +111,14 @@ export const fieldsEn = {
     },
     record_size_limit: { limit: 'The largest record the sender wants to receive: {bytes} bytes.' },
     early_data: { max: 'The most 0-RTT data the client may send when it resumes with this ticket.' },
-    pre_shared_key: { selected: 'Which of the client’s PSK identities the server accepted.' },
+    pre_shared_key: {
+      selected: 'Which of the client’s PSK identities the server accepted.',
+      identities: 'The keys from earlier sessions the client offers to resume with: here, the ticket the first connection kept.',
+      identity: 'The ticket, sent back exactly as the server issued it ({bytes} bytes): only the server can read it.',
+      obfuscated_age: 'The ticket’s age in milliseconds plus ticket_age_add, modulo 2^32: the server can check how old the ticket is, an observer learns nothing.',
+      binders: 'One binder per identity, each proving the client holds that ticket’s key.',
+      binder: 'An HMAC ({bytes} bytes) under a key derived from the ticket’s PSK ("res binder"), over this ClientHello up to the binders: it ties the ticket to this very ClientHello.',
+    },
   },
   extension: {
     server_name: 'server_name (SNI): the host name the client wants to reach. Sent in clear text, before any encryption.',

@@ -104,7 +104,7 @@ export const fieldsZhCN: Catalog['fields'] = {
     },
     psk_modes: {
       list: '客户端允许以哪些方式使用预共享密钥（会话恢复票据）。',
-      mode: '{mode}：凭票据恢复会话时仍须做一次新的 (EC)DHE 交换，因此恢复的会话依然具备前向保密。',
+      mode: '{mode, select, psk_ke {psk_ke：恢复的连接可以只用票据对应的密钥生成密钥，不做 (EC)DHE 交换，因此没有前向保密。} other {{mode}：凭票据恢复会话时仍须做一次新的 (EC)DHE 交换，因此恢复的会话依然具备前向保密。}}',
     },
     cookie: {
       server: '服务器给出的 cookie（{bytes} 字节），客户端要在第二个 ClientHello 中原样带回。',
@@ -112,7 +112,14 @@ export const fieldsZhCN: Catalog['fields'] = {
     },
     record_size_limit: { limit: '发送方愿意接收的最大记录：{bytes} 字节。' },
     early_data: { max: '客户端凭此票据恢复会话时最多可发送的 0-RTT 数据量。' },
-    pre_shared_key: { selected: '服务器接受了客户端的哪一个 PSK 身份。' },
+    pre_shared_key: {
+      selected: '服务器接受了客户端的哪一个 PSK 身份。',
+      identities: '客户端用来请求恢复会话的、来自之前会话的密钥：这里是第一个连接保存的票据。',
+      identity: '票据本身，按服务器签发时的原样发回（{bytes} 字节）：只有服务器能读懂它。',
+      obfuscated_age: '票据年龄（毫秒）加上 ticket_age_add，再对 2^32 取模：服务器能核对票据的年龄，旁观者却什么也得不到。',
+      binders: '每个身份对应一个绑定值（binder），证明客户端持有该票据对应的密钥。',
+      binder: '用票据 PSK 派生的密钥（"res binder"）对本 ClientHello（截至 binders 之前）计算的 HMAC（{bytes} 字节）：它把票据绑定到这一条 ClientHello 上。',
+    },
   },
   extension: {
     server_name: 'server_name（SNI）：客户端要访问的主机名。它在任何加密开始之前以明文发送。',
