@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import type { Trace } from '@/lib/trace/schema';
 import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
 import { explainingStep } from '@/lib/view/summary';
@@ -10,6 +11,8 @@ import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
+import { Presentation } from '@/components/present/Presentation';
+import { wantsPresentation, withPresentation } from '@/lib/view/presentation';
 
 function hostOf(url: string): string {
   try {
@@ -100,6 +103,20 @@ export function RunView({
 
   const counts = <DiagramHeader rows={diagramRows} live={live} />;
 
+  // Presentation mode (?present=1): the address says so, so a reload or a shared link opens it again.
+  const present = useTranslations('present');
+  const [presenting, setPresenting] = useState(false);
+  const presentButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!compact && wantsPresentation(window.location.search)) setPresenting(true);
+  }, [compact]);
+  const presentation = (on: boolean) => {
+    setPresenting(on);
+    const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+    window.history.replaceState(window.history.state, '', withPresentation(here, on));
+    if (!on) requestAnimationFrame(() => presentButton.current?.focus());
+  };
+
   const diagramView = (
     <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
   );
@@ -133,8 +150,21 @@ export function RunView({
       {actions}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="min-w-0 space-y-2">
-          {counts}
+          <div className="flex items-center justify-between gap-3">
+            <div className="min-w-0 flex-1">{counts}</div>
+            <button
+              ref={presentButton}
+              type="button"
+              onClick={() => presentation(true)}
+              title={present('buttonTitle')}
+              className="shrink-0 rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              data-testid="present-button"
+            >
+              {present('button')}
+            </button>
+          </div>
           {diagramView}
+          {presenting && <Presentation trace={trace} rows={diagramRows} running={running} serverLabel={hostOf(trace.options.url)} onClose={() => presentation(false)} />}
         </div>
         <div className="min-w-0">
           <DetailTabs

@@ -18,6 +18,17 @@ export async function violations(page: Page, where: string): Promise<string[]> {
   );
 }
 
+/**
+ * axe's enhanced contrast rule (WCAG 1.4.6, 7:1; 4.5:1 for large text) inside `selector` only: the
+ * projector views (presentation mode) promise it, the rest of the app promises AA.
+ */
+export async function enhancedContrastViolations(page: Page, selector: string, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include(selector).withRules(['color-contrast-enhanced']).analyze();
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${where}: ${v.id} ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1).join(' ').trim()}`),
+  );
+}
+
 /** Selects a message step, then opens each detail tab there is, checking the page at each stop. */
 export async function checkRunViews(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
