@@ -67,6 +67,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/doctor" className="whitespace-nowrap hover:underline">
                   {t('nav.doctor')}
                 </Link>
+                <Link href="/lessons" className="whitespace-nowrap hover:underline">
+                  {t('nav.lessons')}
+                </Link>
               </nav>
               <div className="flex shrink-0 items-center gap-2">
                 <LanguageSwitch />

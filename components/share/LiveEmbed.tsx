@@ -15,7 +15,7 @@ import { useTranslate } from '@/components/i18n/useTranslate';
  * Whether this page is framed by a page of another origin (or an opaque one: a sandboxed frame).
  * Reading a cross-origin top's location throws (HTML §7.2.3.1, cross-origin objects).
  */
-function framedByAnotherSite(): boolean {
+export function framedByAnotherSite(): boolean {
   if (window.top === window.self) return false;
   try {
     return window.top?.location.origin !== window.location.origin;

@@ -75,7 +75,7 @@ describe('a first-time user', () => {
     await page.goto(stack.baseUrl);
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').evaluateAll((els) => els.map((e) => ({ text: e.textContent, right: e.getBoundingClientRect().right, left: e.getBoundingClientRect().left })));
-    assert.equal(links.length, 4);
+    assert.equal(links.length, 5);
     for (const link of links) assert.ok(link.left >= 0 && link.right <= 390, `${link.text} is in sight: ${JSON.stringify(link)}`);
     assert.equal(await nav.evaluate((n) => n.scrollWidth <= n.clientWidth), true, 'the nav does not scroll sideways');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= 390), true, 'nor does the page');

@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { getLocale } from 'next-intl/server';
+import { getTranslate } from '@/app/i18n/translate';
+import { withLang } from '@/lib/i18n/locales';
+import type { MessageKey } from '@/lib/i18n/translator';
+import { findLesson, pickedChoice, stopNumber } from '@/lib/view/lessons';
+import { EmbedHeader } from '@/components/share/EmbedHeader';
+import { LessonView } from '@/components/lessons/LessonView';
+
+interface Props {
+  params: Promise<{ lesson: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const lesson = findLesson((await params).lesson);
+  return lesson ? { title: (await getTranslate())(`lessons.${lesson.id}.title` as MessageKey) } : {};
+}
+
+/**
+ * /embed/lessons/{lesson}: a lesson in another site's page. Its runs are live, like the live
+ * embed's (/embed?url=…): framed by another site they start on the reader's click, and the frame
+ * needs allow-same-origin (LIVE_EMBED_SANDBOX). proxy.ts gives /embed/… its frame-ancestors *.
+ */
+export default async function EmbeddedLessonPage({ params, searchParams }: Props) {
+  const lesson = findLesson((await params).lesson);
+  if (!lesson) notFound();
+  const query = await searchParams;
+  const stop = stopNumber(lesson, one(query.stop));
+  const answer = pickedChoice(lesson.stops[stop - 1], one(query.answer));
+  const title = (await getTranslate())(`lessons.${lesson.id}.title` as MessageKey);
+  return (
+    <>
+      <EmbedHeader href={withLang(`/lessons/${lesson.id}`, await getLocale())} label={title} />
+      <h1 className="mb-3 text-lg font-semibold">{title}</h1>
+      <LessonView lessonId={lesson.id} initial={{ stop, answer }} embedded />
+    </>
+  );
+}

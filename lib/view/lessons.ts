@@ -1,0 +1,323 @@
+import type { Step, Trace } from '../trace/schema';
+import { alertOf, isHandshakeMessage, isHelloRequest, transportEvent } from '../trace/steps';
+import type { PersonalityName } from './runOptions';
+
+/**
+ * Guided lessons (/lessons): each a sequence of stops over live runs against the built-in demo
+ * targets. A stop asks the reader to predict what comes next (multiple choice), then reveals the
+ * step of the live run it is about. Which choice was right is decided by the run itself — each
+ * choice is a predicate over the revealed step — never written down here, so a lesson cannot claim
+ * what the wire did not show. The words (titles, prose, questions, choices) are catalog messages
+ * under `lessons.<lesson>.…` (lib/i18n/messages), keyed by the ids below.
+ */
+
+export type LessonId = 'tls13' | 'certificates' | 'renegotiation';
+
+/** A live run the lesson makes: a demo target, as a client personality would reach it. */
+export interface LessonRun {
+  url: string;
+  personality: PersonalityName;
+  /** Offer the demo client certificate when the server asks for one. */
+  clientCertificate?: boolean;
+}
+
+export interface LessonChoice {
+  id: string;
+  /** Whether the revealed step (in its run) is what this choice predicted. */
+  matches: (step: Step, trace: Trace) => boolean;
+}
+
+export interface LessonStop {
+  id: string;
+  /** Index of the lesson's run this stop looks at. */
+  run: number;
+  /** The step the stop reveals; undefined when the run did not get there. */
+  reveal: (trace: Trace) => Step | undefined;
+  /** A second step shown with it: the check that explains it (e.g. why the certificate was rejected). */
+  context?: (trace: Trace) => Step | undefined;
+  /** The prediction asked before the reveal; a stop without choices shows its step at once. */
+  choices?: LessonChoice[];
+}
+
+export interface Lesson {
+  id: LessonId;
+  runs: LessonRun[];
+  stops: LessonStop[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding steps in a run.
+
+type StepTest = (step: Step) => boolean;
+
+function first(trace: Trace, test: StepTest, after = -Infinity): Step | undefined {
+  return trace.steps.find((s) => s.seq > after && test(s));
+}
+
+function seqOf(step: Step | undefined): number {
+  return step?.seq ?? Infinity;
+}
+
+const fromServer: StepTest = (s) => (s.kind === 'handshake' || s.kind === 'alert') && s.data.from === 'server';
+const fromClient: StepTest = (s) => (s.kind === 'handshake' || s.kind === 'alert') && s.data.from === 'client';
+const isHelloRetry: StepTest = (s) => s.kind === 'hello-retry';
+const isHttpRequest: StepTest = (s) => s.kind === 'http' && s.data.message === 'request';
+const isHttpResponse: StepTest = (s) => s.kind === 'http' && s.data.message === 'response';
+const isReset: StepTest = (s) => transportEvent(s) === 'reset';
+const isConnectionEnd: StepTest = (s) => {
+  const event = transportEvent(s);
+  return event === 'reset' || event === 'fin' || event === 'timeout';
+};
+const isCertificateCheck: StepTest = (s) => s.kind === 'check' && s.data.check === 'certificate';
+const isHandshakeDone = (renegotiation: boolean): StepTest => (s) => s.kind === 'handshake-complete' && s.data.renegotiation === renegotiation;
+const message =
+  (name: string, from?: 'client' | 'server'): StepTest =>
+  (s) =>
+    isHandshakeMessage(s, name, from);
+const clientAlert =
+  (description: string): StepTest =>
+  (s) =>
+    alertOf(s)?.from === 'client' && alertOf(s)?.description === description;
+const serverAlert: StepTest = (s) => alertOf(s)?.from === 'server';
+
+/** The first server message or alert, HelloRetryRequest, HTTP answer or end of the connection after `after`. */
+function serverAnswer(trace: Trace, after: number): Step | undefined {
+  return first(trace, (s) => fromServer(s) || isHelloRetry(s) || isHttpResponse(s) || isConnectionEnd(s), after);
+}
+
+/** What the client did about a certificate: its alert, or the end of a handshake that went on. */
+function clientVerdict(trace: Trace): Step | undefined {
+  return first(trace, (s) => (alertOf(s)?.from === 'client' && alertOf(s)?.fatal === true) || isHandshakeDone(false)(s));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lessons.
+
+const TLS13_URL = 'https://tls13.test/';
+const IIS_URL = 'https://iis-renegotiation.test/secure/';
+
+const tls13: Lesson = {
+  id: 'tls13',
+  runs: [{ url: TLS13_URL, personality: 'rustls' }],
+  stops: [
+    { id: 'clientHello', run: 0, reveal: (t) => first(t, message('client_hello', 'client')) },
+    {
+      id: 'serverHello',
+      run: 0,
+      reveal: (t) => serverAnswer(t, seqOf(first(t, message('client_hello', 'client')))),
+      choices: [
+        { id: 'serverHello', matches: message('server_hello', 'server') },
+        { id: 'helloRetry', matches: isHelloRetry },
+        { id: 'certificate', matches: message('certificate', 'server') },
+        { id: 'alert', matches: serverAlert },
+      ],
+    },
+    {
+      id: 'encryptedExtensions',
+      run: 0,
+      reveal: (t) => first(t, fromServer, seqOf(first(t, message('server_hello', 'server')))),
+      choices: [
+        { id: 'encryptedExtensions', matches: message('encrypted_extensions', 'server') },
+        { id: 'certificate', matches: message('certificate', 'server') },
+        { id: 'serverKeyExchange', matches: message('server_key_exchange', 'server') },
+        { id: 'finished', matches: message('finished', 'server') },
+      ],
+    },
+    {
+      id: 'certificateVerify',
+      run: 0,
+      reveal: (t) => first(t, fromServer, seqOf(first(t, message('certificate', 'server')))),
+      context: (t) => first(t, isCertificateCheck),
+      choices: [
+        { id: 'certificateVerify', matches: message('certificate_verify', 'server') },
+        { id: 'serverKeyExchange', matches: message('server_key_exchange', 'server') },
+        { id: 'finished', matches: message('finished', 'server') },
+        { id: 'serverHelloDone', matches: message('server_hello_done', 'server') },
+      ],
+    },
+    {
+      id: 'finished',
+      run: 0,
+      reveal: (t) => first(t, fromServer, seqOf(first(t, message('certificate_verify', 'server')))),
+      choices: [
+        { id: 'finished', matches: message('finished', 'server') },
+        { id: 'serverHelloDone', matches: message('server_hello_done', 'server') },
+        { id: 'newSessionTicket', matches: message('new_session_ticket', 'server') },
+        { id: 'certificateRequest', matches: message('certificate_request', 'server') },
+      ],
+    },
+    {
+      id: 'request',
+      run: 0,
+      reveal: (t) => first(t, isHttpRequest),
+      choices: [
+        // One round trip: nothing from the server between the client's Finished and its request.
+        {
+          id: 'sameFlight',
+          matches: (request, t) => {
+            const finished = first(t, message('finished', 'client'));
+            return finished !== undefined && !t.steps.some((s) => s.seq > finished.seq && s.seq < request.seq && s.direction === 'server->client');
+          },
+        },
+        {
+          id: 'anotherRoundTrip',
+          matches: (request, t) => {
+            const finished = first(t, message('finished', 'client'));
+            return finished !== undefined && t.steps.some((s) => s.seq > finished.seq && s.seq < request.seq && s.direction === 'server->client');
+          },
+        },
+        { id: 'withClientHello', matches: (request, t) => request.seq < seqOf(first(t, message('server_hello', 'server'))) },
+      ],
+    },
+    {
+      id: 'ticket',
+      run: 0,
+      reveal: (t) => first(t, (s) => fromServer(s) || isHttpResponse(s), seqOf(first(t, isHttpRequest))),
+      choices: [
+        { id: 'newSessionTicket', matches: message('new_session_ticket', 'server') },
+        { id: 'response', matches: isHttpResponse },
+        { id: 'keyUpdate', matches: message('key_update', 'server') },
+        { id: 'helloRequest', matches: isHelloRequest },
+      ],
+    },
+    { id: 'summary', run: 0, reveal: (t) => first(t, isHandshakeDone(false)) },
+  ],
+};
+
+/** The certificate lesson's runs, in order: one per demo target with a broken certificate. */
+const CERTIFICATE_TARGETS = ['expired', 'wrong-host', 'self-signed', 'untrusted-root', 'incomplete-chain'] as const;
+
+/** The choices of every certificate stop: the alerts a client may send, or no alert at all. */
+const certificateChoices = (ids: string[]): LessonChoice[] =>
+  ids.map((id) => ({
+    id,
+    matches: id === 'continues' ? isHandshakeDone(false) : clientAlert(id),
+  }));
+
+const certificates: Lesson = {
+  id: 'certificates',
+  runs: CERTIFICATE_TARGETS.map((name) => ({ url: `https://${name}.test/`, personality: 'rustls' })),
+  stops: [
+    { id: 'chain', run: 0, reveal: (t) => first(t, message('certificate', 'server')) },
+    { id: 'expired', run: 0, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['certificate_expired', 'bad_certificate', 'close_notify', 'continues']) },
+    { id: 'wrongHost', run: 1, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['certificate_unknown', 'unknown_ca', 'certificate_expired', 'continues']) },
+    { id: 'selfSigned', run: 2, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'bad_certificate', 'decrypt_error', 'continues']) },
+    { id: 'untrustedRoot', run: 3, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'certificate_unknown', 'bad_certificate', 'continues']) },
+    { id: 'incompleteChain', run: 4, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'bad_certificate', 'certificate_unknown', 'continues']) },
+    { id: 'summary', run: 4, reveal: (t) => first(t, isCertificateCheck) },
+  ],
+};
+
+const renegotiation: Lesson = {
+  id: 'renegotiation',
+  runs: [
+    { url: IIS_URL, personality: 'rustls' },
+    { url: IIS_URL, personality: 'openssl', clientCertificate: true },
+  ],
+  stops: [
+    { id: 'initial', run: 0, reveal: (t) => first(t, isHandshakeDone(false)) },
+    {
+      id: 'helloRequest',
+      run: 0,
+      reveal: (t) => serverAnswer(t, seqOf(first(t, isHttpRequest))),
+      choices: [
+        { id: 'helloRequest', matches: isHelloRequest },
+        { id: 'ok', matches: (s) => isHttpResponse(s) && s.kind === 'http' && s.data.message === 'response' && s.data.status === 200 },
+        { id: 'forbidden', matches: (s) => isHttpResponse(s) && s.kind === 'http' && s.data.message === 'response' && s.data.status === 403 },
+        { id: 'alert', matches: serverAlert },
+      ],
+    },
+    {
+      id: 'refusal',
+      run: 0,
+      reveal: (t) => first(t, (s) => fromClient(s) || isConnectionEnd(s), seqOf(first(t, isHelloRequest))),
+      choices: [
+        { id: 'warning', matches: (s) => alertOf(s)?.description === 'no_renegotiation' && alertOf(s)?.level === 'warning' },
+        { id: 'fatal', matches: (s) => alertOf(s)?.from === 'client' && alertOf(s)?.level === 'fatal' },
+        { id: 'clientHello', matches: message('client_hello', 'client') },
+        { id: 'nothing', matches: isConnectionEnd },
+      ],
+    },
+    {
+      id: 'reset',
+      run: 0,
+      reveal: (t) => first(t, (s) => fromServer(s) || isHttpResponse(s) || isConnectionEnd(s), seqOf(first(t, clientAlert('no_renegotiation')))),
+      choices: [
+        { id: 'reset', matches: isReset },
+        { id: 'forbidden', matches: (s) => s.kind === 'http' && s.data.message === 'response' && s.data.status === 403 },
+        { id: 'handshakeFailure', matches: (s) => alertOf(s)?.from === 'server' && alertOf(s)?.description === 'handshake_failure' },
+        { id: 'ok', matches: (s) => s.kind === 'http' && s.data.message === 'response' && s.data.status === 200 },
+      ],
+    },
+    {
+      id: 'renegotiate',
+      run: 1,
+      reveal: (t) => first(t, (s) => fromClient(s) || isConnectionEnd(s), seqOf(first(t, isHelloRequest))),
+      choices: [
+        { id: 'clientHello', matches: message('client_hello', 'client') },
+        { id: 'warning', matches: (s) => alertOf(s)?.description === 'no_renegotiation' && alertOf(s)?.level === 'warning' },
+        { id: 'certificate', matches: message('certificate', 'client') },
+      ],
+    },
+    {
+      id: 'certificateRequest',
+      run: 1,
+      reveal: (t) => first(t, (s) => message('certificate_request', 'server')(s) || message('server_hello_done', 'server')(s), seqOf(first(t, (s) => isHandshakeMessage(s, 'client_hello', 'client') && s.kind === 'handshake' && s.data.renegotiation === true))),
+      choices: [
+        { id: 'certificateRequest', matches: message('certificate_request', 'server') },
+        { id: 'serverHelloDone', matches: message('server_hello_done', 'server') },
+      ],
+    },
+    {
+      id: 'response',
+      run: 1,
+      reveal: (t) => first(t, (s) => isHttpResponse(s) || isConnectionEnd(s), seqOf(first(t, isHandshakeDone(true)))),
+      choices: [
+        { id: 'ok', matches: (s) => s.kind === 'http' && s.data.message === 'response' && s.data.status === 200 },
+        { id: 'forbidden', matches: (s) => s.kind === 'http' && s.data.message === 'response' && s.data.status === 403 },
+        { id: 'reset', matches: isReset },
+      ],
+    },
+    { id: 'fix', run: 1, reveal: (t) => first(t, isHandshakeDone(true)) },
+  ],
+};
+
+export const LESSONS: readonly Lesson[] = [tls13, certificates, renegotiation];
+
+export function findLesson(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
+
+/** The stop a link asks for (1-based, as the address shows it): a missing or bad number is the first stop. */
+export function stopNumber(lesson: Lesson, asked: string | null | undefined): number {
+  const n = Number(asked);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, lesson.stops.length) : 1;
+}
+
+/** The prediction a link records for its stop, if it is one of the stop's choices. */
+export function pickedChoice(stop: LessonStop, asked: string | null | undefined): string | undefined {
+  return stop.choices?.some((c) => c.id === asked) ? (asked ?? undefined) : undefined;
+}
+
+/** The address of a stop: /lessons/tls13?stop=3, with &answer=… once the reader predicted. */
+export function lessonHref(base: string, stop: number, answer?: string, extra?: Record<string, string>): string {
+  const params = new URLSearchParams(extra);
+  params.set('stop', String(stop));
+  if (answer) params.set('answer', answer);
+  return `${base}?${params.toString()}`;
+}
+
+/** What the run showed at a stop: the step, the choice it matches (if any), and the context step. */
+export interface Revealed {
+  step?: Step;
+  context?: Step;
+  /** The choice the run proved right; undefined when the run did something no choice foresaw. */
+  actual?: string;
+}
+
+export function revealStop(stop: LessonStop, trace: Trace): Revealed {
+  const step = stop.reveal(trace);
+  const context = stop.context?.(trace);
+  const actual = step ? stop.choices?.find((c) => c.matches(step, trace))?.id : undefined;
+  return { step, context: context && context.seq !== step?.seq ? context : undefined, actual };
+}
