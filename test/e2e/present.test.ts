@@ -7,21 +7,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { tls13OkTrace } from '../view/fixtures/traces';
 import { enhancedContrastViolations, SCHEMES, violations } from './axe';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
-let dbDir: string;
 let savedId: string;
 
 before(async () => {
-  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-present-'));
-  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
   const response = await fetch(`${stack.baseUrl}/api/results`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tls13OkTrace()) });
   assert.ok(response.ok, await response.clone().text());
@@ -30,7 +24,6 @@ before(async () => {
 
 after(async () => {
   await stack?.close();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
 /** Presses Tab until the element with `testId` has the focus (as a keyboard user reaches it). */
