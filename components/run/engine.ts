@@ -8,7 +8,7 @@ import { annotateCertificate, createCertificateVerifier, schemesForCertificate }
 import { runTls, type RunDeps } from '@/lib/run/run';
 import type { ClientCertificate } from '@/lib/tls/client/options';
 import { defaultCrypto } from '@/lib/tls/crypto';
-import { mozillaRoots, type RootStore } from '@/lib/tls/x509/roots';
+import { mozillaRoots, RootStore } from '@/lib/tls/x509/roots';
 import type { Step, Trace } from '@/lib/trace/schema';
 import { createRelayTransport, type RelayTransport } from '@/lib/transport/relay';
 import type { RunRequest } from '@/lib/run/run';
@@ -111,12 +111,20 @@ export function loadAhead(): void {
   pageConfig().catch(() => undefined);
 }
 
+/**
+ * The demo targets' trust: their CA alone. No public CA issues for a .test name (RFC 6761 §6.2), so
+ * the Mozilla store could anchor nothing there, and a first run on a demo card — right after the page
+ * appears — need not wait for its ~150 KB chunk.
+ */
+const NO_PUBLIC_ROOTS = new RootStore([]);
+
 /** Everything runTls needs in this browser for `request`. */
 async function browserDeps(request: RunRequest, { onStep, signal }: StartRunOptions): Promise<RunDeps> {
-  const store = rootStore();
   const config = await pageConfig();
   // The demo CA is trusted only for the demo targets (*.test), never for real sites.
-  const userCAs = isDemoHost(request.url) && config.demo ? pemBlocks(config.demo.rootCaPem, 'CERTIFICATE') : [];
+  const demo = isDemoHost(request.url) && Boolean(config.demo);
+  const userCAs = demo ? pemBlocks(config.demo!.rootCaPem, 'CERTIFICATE') : [];
+  const store = demo ? NO_PUBLIC_ROOTS : rootStore();
   const clientCertificate = request.clientCertificate ? demoClientCertificate(config) : undefined;
   const crypto = defaultCrypto();
   const transport = relayTransport(config);

@@ -135,7 +135,7 @@ describe('after a run', () => {
 });
 
 describe('a first click right after the page appears', () => {
-  it('does not wait for the engine: it loads after the load event, in idle time, with no intent shown', async () => {
+  it('does not wait for the engine: it loads right after the load event, with no intent shown', async () => {
     const page = await stack.newPage();
     const afterLoad: Promise<string>[] = [];
     let loaded = false;
@@ -144,7 +144,7 @@ describe('a first click right after the page appears', () => {
       if (loaded && response.request().resourceType() === 'script') afterLoad.push(response.text().catch(() => ''));
     });
     await page.goto(stack.baseUrl, { waitUntil: 'load' });
-    // No pointer over the form, no focus: only the page's idle time may load the engine.
+    // No pointer over the form, no focus: the page loads the engine once it has loaded.
     let bodies: string[] = [];
     for (let tries = 0; tries < 50 && !bodies.some((b) => b.includes('renegotiation_info')); tries++) {
       await page.waitForTimeout(100);
