@@ -118,22 +118,30 @@ export function RunView({
   };
 
   const diagramView = (
-    <SequenceDiagram rows={diagramRows.visibleRows} selectedSeq={selectedSeq} onSelect={selectStep} running={running} serverLabel={hostOf(trace.options.url)} controls={detailId} />
+    <SequenceDiagram
+      rows={diagramRows.visibleRows}
+      selectedSeq={selectedSeq}
+      onSelect={selectStep}
+      running={running}
+      serverLabel={hostOf(trace.options.url)}
+      controls={detailId}
+      compact={compact}
+    />
   );
 
   const label = live || running ? 'Run' : 'Recorded run';
   const status = running ? 'running' : 'done';
 
   if (compact) {
-    // In someone else's page the diagram scrolls in a box of its own, so the embed stays a sensible
-    // height; the selected step's detail opens below it.
+    // In someone else's page the diagram's list scrolls in a box of its own (one box: the list
+    // itself), so the embed stays a sensible height; the selected step's detail opens below it.
     return (
       <section aria-label={label} className="space-y-3" data-testid="run" data-status={status}>
         <SummaryCard trace={trace} running={running} external />
         {actions}
         <div className="min-w-0 space-y-2">
           {counts}
-          <div className="max-h-[32rem] overflow-y-auto rounded-md" data-testid="embed-diagram">
+          <div className="rounded-md" data-testid="embed-diagram">
             {diagramView}
           </div>
         </div>

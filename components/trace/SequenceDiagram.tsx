@@ -20,9 +20,14 @@ export interface SequenceDiagramProps {
   serverLabel: string;
   /** Id of the element the selection controls (the step detail panel). */
   controls?: string;
+  /**
+   * The embed's layout: the list is the diagram's one scroll box, at most 32rem high, in someone
+   * else's page. (A box around a box that scrolls too would leave the selected row to two scrollers.)
+   */
+  compact?: boolean;
 }
 
-export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls }: SequenceDiagramProps) {
+export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLabel, controls, compact = false }: SequenceDiagramProps) {
   const t = useTranslations('diagram');
   const listRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -109,7 +114,7 @@ export function SequenceDiagram({ rows, selectedSeq, onSelect, running, serverLa
           const el = e.currentTarget;
           stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
-        className="relative max-h-[70vh] min-h-24 overflow-y-auto overscroll-contain py-1"
+        className={`relative ${compact ? 'max-h-[32rem]' : 'max-h-[70vh]'} min-h-24 overflow-y-auto overscroll-contain py-1`}
       >
         {rows.length === 0 && (
           <p className="px-3 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400">{running ? t('connecting') : t('empty')}</p>

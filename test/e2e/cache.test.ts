@@ -359,6 +359,45 @@ describe('the light embed', () => {
   });
 });
 
+describe('the full embed (/embed/r/{id}/steps)', () => {
+  it('scrolls its diagram in one box, which brings the selected row into view (a #step- link, End, Home)', async () => {
+    const page = await stack.newPage({ width: 720, height: 1100 });
+    /** The selected row's scroll boxes up to the document, and those it is not fully inside. */
+    const where = () =>
+      page.evaluate(() => {
+        const row = document.querySelector('[data-testid=step-row][aria-selected=true]')!;
+        const r = row.getBoundingClientRect();
+        const boxes: { testid: string | null; visible: boolean }[] = [];
+        for (let el = row.parentElement; el && el !== document.body; el = el.parentElement) {
+          const style = getComputedStyle(el);
+          if (!/(auto|scroll)/.test(style.overflowY) || el.scrollHeight <= el.clientHeight) continue;
+          const b = el.getBoundingClientRect();
+          boxes.push({ testid: el.getAttribute('role') ?? el.getAttribute('data-testid'), visible: r.top >= b.top - 1 && r.bottom <= b.bottom + 1 });
+        }
+        return { seq: row.getAttribute('data-seq'), boxes, inWindow: r.top >= -1 && r.bottom <= window.innerHeight + 1 };
+      });
+    await page.goto(`${stack.baseUrl}/embed/r/${id}/steps`);
+    const seqs = await page.locator('[data-testid=step-row]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-seq')));
+    const deep = seqs[Math.floor(seqs.length * 0.8)];
+    await page.goto(`${stack.baseUrl}/embed/r/${id}/steps#step-${deep}`);
+    await page.locator(`[data-testid=step-detail][data-seq="${deep}"]`).waitFor();
+    const opened = await where();
+    assert.equal(opened.seq, deep);
+    assert.deepEqual(opened.boxes, [{ testid: 'listbox', visible: true }], 'one scroll box around the rows, and the selected row is inside it');
+    assert.ok(opened.inWindow, 'the selected row is in the window');
+    const list = page.getByRole('listbox');
+    for (const [key, seq] of [['Home', seqs[0]], ['End', seqs[seqs.length - 1]], ['Home', seqs[0]]]) {
+      await list.focus();
+      await page.keyboard.press(key!);
+      await page.waitForFunction((want) => document.querySelector('[data-testid=step-row][aria-selected=true]')?.getAttribute('data-seq') === want, seq);
+      await page.waitForTimeout(100);
+      const moved = await where();
+      assert.deepEqual(moved.boxes, [{ testid: 'listbox', visible: true }], `${key}: the row is in view in the one box`);
+      assert.ok(moved.inWindow, `${key}: the row is in the window`);
+    }
+  });
+});
+
 /** The app's production process (server/app/main.ts) on a free loopback port with extra environment; stopped by stop(). */
 async function startApp(env: Record<string, string>): Promise<{ baseUrl: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
