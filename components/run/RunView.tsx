@@ -8,6 +8,7 @@ import { explainingStep } from '@/lib/view/summary';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
+import { ReproducePanel } from '@/components/trace/ReproducePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
@@ -34,7 +35,7 @@ function openingStep(trace: Trace, running: boolean, live: boolean): number | un
 /**
  * One run, as the playground draws it live and a saved run (/r/{id}) or an embed draws it recorded:
  * the summary card, the sequence diagram and the selected step's detail, with the key schedule and
- * the certificate in tabs. `running` draws the trace as it grows; when it ends in anything but "ok",
+ * the certificate and "reproduce it yourself" in tabs. `running` draws the trace as it grows; when it ends in anything but "ok",
  * the step that explains why opens unless the user chose one. `compact` is the embed's layout: one
  * column, the diagram in a box of its own, the step detail under it, no tabs. `live` announces the
  * step counts to screen readers (a run in progress on this page); `actions` go under the summary.
@@ -192,6 +193,7 @@ export function RunView({
                 />
               ),
               certificate: () => <CertificatePanel trace={trace} onShowStep={selectStep} />,
+              reproduce: () => <ReproducePanel trace={trace} />,
             }}
           />
         </div>

@@ -10,7 +10,7 @@ import { traceFileName } from '@/lib/view/fileNames';
 type Format = 'json' | 'keylog.txt' | 'pcapng';
 
 /** Hands `content` to the browser as a file download (a Blob URL, revoked once the click is handled). */
-function download(content: BlobPart, type: string, name: string) {
+export function download(content: BlobPart, type: string, name: string) {
   const href = URL.createObjectURL(new Blob([content], { type }));
   const a = document.createElement('a');
   a.href = href;

@@ -3,19 +3,20 @@
 import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 
-export type DetailTab = 'step' | 'keys' | 'certificate';
+export type DetailTab = 'step' | 'keys' | 'certificate' | 'reproduce';
 
-const TABS: DetailTab[] = ['step', 'keys', 'certificate'];
+const TABS: DetailTab[] = ['step', 'keys', 'certificate', 'reproduce'];
 
 /**
- * The run's detail panels (step, key schedule, certificate) as an ARIA tab list: arrow keys move
+ * The run's detail panels (step, key schedule, certificate, reproduce it yourself) as an ARIA tab list: arrow keys move
  * between tabs, the panel is labelled by its tab. Shared by the live playground and recorded runs.
  */
 export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: DetailTab; onTab: (tab: DetailTab) => void; panels: Record<DetailTab, () => ReactNode> }) {
   const t = useTranslations('trace.tabs');
+  const tReproduce = useTranslations('reproduce');
   return (
     <>
-      <div role="tablist" aria-label={t('label')} className="mb-3 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">
+      <div role="tablist" aria-label={t('label')} className="mb-3 flex flex-wrap gap-1 border-b border-zinc-200 dark:border-zinc-800">
         {TABS.map((value) => (
           <button
             key={value}
@@ -39,7 +40,7 @@ export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: Detail
             }`}
             data-testid={`tab-${value}`}
           >
-            {t(value)}
+            {value === 'reproduce' ? tReproduce('tab') : t(value)}
           </button>
         ))}
       </div>

@@ -599,7 +599,7 @@ export const zhCN: Catalog = {
     title: '自己动手复现',
     intro: '用你手边现成的工具做同一个实验：按本次运行的选项组装好的 openssl s_client 与 curl 命令，外加一个简短的 Node 脚本，它会重新计算本次运行的密钥，并与这里显示的值逐一比对。',
     openssl: 'openssl s_client',
-    opensslHelp: '命令通过标准输入发送同一个 HTTP 请求；-ign_eof 让它在输入结束后继续读取，这样才能看到响应（或连接复位）。加上 -trace 可以看到每条消息的解码结果。',
+    opensslHelp: '命令通过标准输入发送同一个 HTTP 请求；-ign_eof 让它在输入结束后继续读取，这样才能看到响应（或 TCP 复位）。加上 -trace 可以看到每条消息的解码结果。',
     curl: 'curl（基于 OpenSSL 构建）',
     curlHelp: '-v 会在每条握手消息经过时打印出来，重协商也不例外。',
     copyOpenssl: 'openssl s_client 命令',

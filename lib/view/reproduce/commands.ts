@@ -286,3 +286,15 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+
+/**
+ * The files the page's commands name: for a demo target, the demo CA and client certificate where a
+ * clone of the repository keeps them (`npm run demo` writes them to data/demo/pki, the default demo
+ * data directory of server/demo/registry.ts); for any other host, the tools' own trust store and
+ * placeholder names for the reader's certificate.
+ */
+export function pageCommandPlace(url: string): CommandPlace {
+  const target = parseHttpsUrl(url);
+  if (!target.ok || !/\.test$/i.test(target.host)) return {};
+  return { caFile: 'data/demo/pki/demo-root-ca.crt', clientCertFile: 'data/demo/pki/demo-client.crt', clientKeyFile: 'data/demo/pki/demo-client.key' };
+}
