@@ -129,8 +129,11 @@ describe('openssl s_client and curl from a run’s options', () => {
   });
 
   it('every note reads in both languages', () => {
-    const { notes } = reproduceCommands(trace({ url: 'https://tls13.test/', personality: 'rustls', versions: ['TLSv1.2'], signatureSchemes: ['ed25519'] }));
-    assert.ok(notes.length >= 3);
+    const { notes } = reproduceCommands(
+      trace({ url: 'https://tls13.test/', personality: 'rustls', versions: ['TLSv1.2'], signatureSchemes: ['ed25519'], tamper: { target: 'client_hello.extensions.supported_versions', op: 'drop' } }),
+    );
+    assert.ok(notes.some((n) => n.note === 'tampered' && n.target === 'client_hello.extensions.supported_versions'));
+    assert.ok(notes.length >= 4);
     for (const note of notes) {
       assert.ok(describeNote(note, tEn).length > 20);
       assert.match(describeNote(note, tZh), /[\u4e00-\u9fff]/);

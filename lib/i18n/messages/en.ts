@@ -619,6 +619,7 @@ export const en = {
       needsOpenssl: '{group} needs OpenSSL 3.5 or later.',
       legacyServer: 'The server does not support secure renegotiation (RFC 5746); OpenSSL 3 refuses such servers unless given -legacy_server_connect, which the command adds.',
       bodyOmitted: 'The request body ({bytes} bytes) is not repeated in the commands.',
+      tampered: 'This run changed {target} before sending it (a tamper experiment); openssl and curl send it unchanged, so the server may answer differently.',
     },
     cli: {
       title: 'Reproduce it yourself',

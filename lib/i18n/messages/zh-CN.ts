@@ -620,6 +620,7 @@ export const zhCN: Catalog = {
       needsOpenssl: '{group} 需要 OpenSSL 3.5 或更高版本。',
       legacyServer: '服务器不支持安全重协商（RFC 5746）；OpenSSL 3 默认拒绝连接这样的服务器，除非加上 -legacy_server_connect，命令中已经加上了。',
       bodyOmitted: '命令中没有重复请求体（{bytes} 字节）。',
+      tampered: '本次运行在发送前改动了 {target}（篡改实验）；openssl 和 curl 会原样发送，因此服务器的响应可能不同。',
     },
     cli: {
       title: '自己动手复现',

@@ -51,6 +51,8 @@ export type ReproduceNote =
   | { note: 'needs-openssl-3.5'; group: string }
   /** The server did not negotiate RFC 5746: OpenSSL 3 refuses such servers unless told otherwise. */
   | { note: 'legacy-server' }
+  /** A tamper experiment changed a field of the client's flight: the tools send it unchanged. */
+  | { note: 'tampered'; target: string }
   /** The request body is not repeated in the commands (binary, or too long for a command line). */
   | { note: 'body-omitted'; bytes: number };
 
@@ -172,6 +174,7 @@ export function reproduceCommands(trace: Pick<Trace, 'options' | 'steps'>, place
   const isIp = /^[\d.]+$/.test(host) || host.includes(':');
   const notes: ReproduceNote[] = [];
   if (host.toLowerCase().endsWith('.test')) notes.push({ note: 'demo-target', host });
+  if (options.tamper) notes.push({ note: 'tampered', target: options.tamper.target });
   if (options.cipherSuites.length === 0 || options.groups.length === 0 || options.signatureSchemes.length === 0) notes.push({ note: 'default-lists' });
 
   const only13 = options.versions.length === 1 && options.versions[0] === 'TLSv1.3';

@@ -20,6 +20,8 @@ export function describeNote(note: ReproduceNote, t: Translate): string {
       return t('reproduce.note.needsOpenssl', { group: note.group });
     case 'legacy-server':
       return t('reproduce.note.legacyServer');
+    case 'tampered':
+      return t('reproduce.note.tampered', { target: note.target });
     case 'body-omitted':
       return t('reproduce.note.bodyOmitted', { bytes: note.bytes });
   }
