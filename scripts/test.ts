@@ -1,7 +1,7 @@
 /**
  * `npm test` (after typecheck and lint): every test file under test/, with Node's test runner.
  * Protocol, relay, storage and export tests first (two at a time: this machine has two cores), then
- * the browser end-to-end tests one file at a time. Prints one closing line for the whole run.
+ * the package and production-install tests, then the browser end-to-end tests one file at a time. Prints one closing line for the whole run.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,14 @@ function testFiles(dir: string): string[] {
 const only = process.argv.slice(2);
 const all = testFiles('test').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const e2e = all.filter((f) => f.startsWith(join('test', 'e2e')));
-const rest = all.filter((f) => !e2e.includes(f));
+/**
+ * Files that pack, install and start whole programs (npm pack, npm ci, tsc, the app server) spend
+ * minutes of a shared two-core machine by design: they run in a phase of their own, two at a time,
+ * with the browser tests' bound instead of four minutes.
+ */
+const INSTALLS = [join('test', 'cli', 'package.test.ts'), join('test', 'deploy', 'productionInstall.test.ts')];
+const installs = all.filter((f) => INSTALLS.includes(f));
+const rest = all.filter((f) => !e2e.includes(f) && !installs.includes(f));
 mkdirSync('test-results', { recursive: true });
 
 /**
@@ -78,6 +85,7 @@ if (all.some((f) => /e2e\/harness|from '\.\/harness'/.test(readFileSync(f, 'utf8
 }
 
 await phase('unit-and-integration', rest, 2);
+await phase('installs', installs, 2, E2E_TIMEOUT_MS);
 await phase('e2e', e2e, 1, E2E_TIMEOUT_MS);
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failed ? 1 : 0;
