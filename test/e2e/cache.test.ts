@@ -379,6 +379,9 @@ describe('the full embed (/embed/r/{id}/steps)', () => {
     await page.goto(`${stack.baseUrl}/embed/r/${id}/steps`);
     const seqs = await page.locator('[data-testid=step-row]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-seq')));
     const deep = seqs[Math.floor(seqs.length * 0.8)];
+    // A #step- link as a reader opens it: a page load with the hash (not a change of hash on a page
+    // that may still be hydrating).
+    await page.goto('about:blank');
     await page.goto(`${stack.baseUrl}/embed/r/${id}/steps#step-${deep}`);
     await page.locator(`[data-testid=step-detail][data-seq="${deep}"]`).waitFor();
     const opened = await where();
