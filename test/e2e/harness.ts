@@ -152,7 +152,19 @@ export async function startServers(options: { env?: Record<string, string> } = {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
-  const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0 });
+  // Every page of a test file is one client (127.0.0.1) to the relay, and a lessons walk starts dozens
+  // of runs a minute: the per-client limits are raised here (they are tested on relays of their own,
+  // test/relay/limits.test.ts and the deploy e2e), so a fast machine does not meet them mid-file.
+  const relay = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    allowedOrigins: [baseUrl],
+    demoTargets,
+    log: () => undefined,
+    drainTimeoutMs: 0,
+    maxSessionsPerClient: 64,
+    newSessionsPerMinute: 6000,
+  });
 
   // Saved runs go to a database of this stack's own (unless the test names one), so a test run
   // neither reads nor fills the developer's data/results.db, and no two test files share rows.
