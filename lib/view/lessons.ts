@@ -299,6 +299,14 @@ export function pickedChoice(stop: LessonStop, asked: string | null | undefined)
   return stop.choices?.some((c) => c.id === asked) ? (asked ?? undefined) : undefined;
 }
 
+/** Where a page's search parameters put the reader: the stop and the prediction made there, if any. */
+export function lessonPlace(lesson: Lesson, query: Record<string, string | string[] | undefined>): { stop: number; answer: string | undefined } {
+  // A parameter given twice counts by its last value, as URLSearchParams.set would leave it.
+  const last = (value: string | string[] | undefined) => (Array.isArray(value) ? value[value.length - 1] : value);
+  const stop = stopNumber(lesson, last(query.stop));
+  return { stop, answer: pickedChoice(lesson.stops[stop - 1], last(query.answer)) };
+}
+
 /** The address of a stop: /lessons/tls13?stop=3, with &answer=… once the reader predicted. */
 export function lessonHref(base: string, stop: number, answer?: string, extra?: Record<string, string>): string {
   const params = new URLSearchParams(extra);

@@ -14,7 +14,7 @@ import type { Trace } from '../../lib/trace/schema';
 import { en } from '../../lib/i18n/messages/en';
 import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { outcomeSentence } from '../../lib/view/stepText';
-import { LESSONS, findLesson, lessonHref, pickedChoice, revealStop, stopNumber, type Lesson } from '../../lib/view/lessons';
+import { LESSONS, findLesson, lessonHref, lessonPlace, pickedChoice, revealStop, stopNumber, type Lesson } from '../../lib/view/lessons';
 import { nodeRunDeps } from '../../server/runtime/nodeRun';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
 
@@ -145,6 +145,12 @@ describe('a lesson’s place in the address', () => {
     assert.equal(pickedChoice(stop, 'serverHello'), 'serverHello');
     assert.equal(pickedChoice(stop, 'nonsense'), undefined);
     assert.equal(pickedChoice(lesson.stops[0], 'serverHello'), undefined, 'a stop without a question takes no answer');
+  });
+
+  it('reads a page’s search parameters as a stop and its prediction, the last of a repeated one counting', () => {
+    assert.deepEqual(lessonPlace(lesson, { stop: '2', answer: 'serverHello' }), { stop: 2, answer: 'serverHello' });
+    assert.deepEqual(lessonPlace(lesson, { stop: ['5', '2'], answer: ['nonsense', 'serverHello'] }), { stop: 2, answer: 'serverHello' });
+    assert.deepEqual(lessonPlace(lesson, {}), { stop: 1, answer: undefined });
   });
 
   it('writes the stop, the answer and the language', () => {

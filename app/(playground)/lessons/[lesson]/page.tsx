@@ -7,7 +7,7 @@ import { withLang } from '@/lib/i18n/locales';
 import type { MessageKey } from '@/lib/i18n/translator';
 import { publicOrigin } from '@/lib/share/origin';
 import { LIVE_EMBED_SANDBOX } from '@/lib/share/embed';
-import { findLesson, pickedChoice, stopNumber } from '@/lib/view/lessons';
+import { findLesson, lessonPlace } from '@/lib/view/lessons';
 import { EmbedCode } from '@/components/share/EmbedCode';
 import { LessonView } from '@/components/lessons/LessonView';
 import { headers } from 'next/headers';
@@ -15,10 +15,6 @@ import { headers } from 'next/headers';
 interface Props {
   params: Promise<{ lesson: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
-}
-
-function one(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -33,8 +29,7 @@ export default async function LessonPage({ params, searchParams }: Props) {
   const lesson = findLesson((await params).lesson);
   if (!lesson) notFound();
   const query = await searchParams;
-  const stop = stopNumber(lesson, one(query.stop));
-  const answer = pickedChoice(lesson.stops[stop - 1], one(query.answer));
+  const { stop, answer } = lessonPlace(lesson, query);
   const t = await getTranslations('lessons.ui');
   const say = await getTranslate();
   const locale = await getLocale();

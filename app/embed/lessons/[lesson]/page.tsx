@@ -4,17 +4,13 @@ import { getLocale } from 'next-intl/server';
 import { getTranslate } from '@/app/i18n/translate';
 import { withLang } from '@/lib/i18n/locales';
 import type { MessageKey } from '@/lib/i18n/translator';
-import { findLesson, pickedChoice, stopNumber } from '@/lib/view/lessons';
+import { findLesson, lessonPlace } from '@/lib/view/lessons';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
 import { LessonView } from '@/components/lessons/LessonView';
 
 interface Props {
   params: Promise<{ lesson: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
-}
-
-function one(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -31,8 +27,7 @@ export default async function EmbeddedLessonPage({ params, searchParams }: Props
   const lesson = findLesson((await params).lesson);
   if (!lesson) notFound();
   const query = await searchParams;
-  const stop = stopNumber(lesson, one(query.stop));
-  const answer = pickedChoice(lesson.stops[stop - 1], one(query.answer));
+  const { stop, answer } = lessonPlace(lesson, query);
   const title = (await getTranslate())(`lessons.${lesson.id}.title` as MessageKey);
   return (
     <>
