@@ -62,6 +62,8 @@ export function RunOptionsPanel({ form, onChange }: { form: RunForm; onChange: (
             {t('demoCertificate')}
           </label>
           <Check label={t('postHandshakeAuth')} checked={form.postHandshakeAuth} onChange={() => set('postHandshakeAuth', !form.postHandshakeAuth)} />
+          <Check label={t('resume')} checked={form.resume} onChange={() => onChange({ ...form, resume: !form.resume, earlyData: form.resume ? false : form.earlyData })} hint={t('resumeHint')} />
+          {form.resume ? <Check label={t('earlyData')} checked={form.earlyData} onChange={() => set('earlyData', !form.earlyData)} /> : null}
           <Check
             label={t('insecure')}
             checked={form.insecure}

@@ -30,6 +30,7 @@ import {
  *   method=POST  body=N  send a POST with an N-byte body (IIS buffers at most 48 KB while it renegotiates)
  *   tls12off  TLS 1.2 extensions not offered (extended_master_secret, renegotiation_info, encrypt_then_mac, session_ticket)
  *   tamper    a tamper experiment's SPEC (lib/tls/tamper/spec.ts): tamper=finished.verify_data:flip=0
+ *   resume=1  two connections, the second resuming the first's session; resume=0rtt also sends the request as early data
  *   run=1     start the run as soon as the page opens
  *
  * Decoding never trusts the link: unknown names are dropped and reported, so a link made by a newer
@@ -70,6 +71,7 @@ export function encodeRecipe(form: RunForm, { run = false }: { run?: boolean } =
   }
   if (form.tls12Off.length > 0) params.set('tls12off', form.tls12Off.join(','));
   if (form.tamper.trim() !== '') params.set('tamper', form.tamper.trim());
+  if (form.resume) params.set('resume', form.earlyData ? '0rtt' : '1');
   if (run) params.set('run', '1');
   // Commas, colons and slashes are safe in a query; leaving them readable keeps links legible. So
   // is "=" inside a value (only the first one splits), which keeps a tamper SPEC as it is typed.
@@ -157,6 +159,11 @@ export function decodeRecipe(query: string | URLSearchParams): Recipe | undefine
       ignored.push(`Tamper “${tamper}” ignored: ${e instanceof Error ? e.message : String(e)}.`);
     }
   }
+  const resume = params.get('resume');
+  if (resume === '1' || resume === '0rtt') {
+    form.resume = true;
+    form.earlyData = resume === '0rtt';
+  } else if (resume !== null && resume !== '0') ignored.push(`“resume=${resume}” ignored (resume=1, or resume=0rtt to send the request as early data).`);
   const run = (readFlag(params, 'run', ignored) ?? false) && url !== '';
   return { form, run, ignored };
 }
@@ -184,6 +191,8 @@ export function formFromRunOptions(options: Partial<RunOptions> & Pick<RunOption
     bodyBytes: DEFAULT_FORM.bodyBytes,
     tls12Off: known(options.tls12Off, TLS12_EXTENSION_NAMES),
     tamper: tamperSpecOf(options.tamper),
+    resume: options.resume === true,
+    earlyData: options.resume === true && options.earlyData === true,
   };
 }
 

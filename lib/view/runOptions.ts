@@ -40,6 +40,10 @@ export interface RunForm extends Required<Pick<RunRequest, 'url' | 'cipherSuites
   bodyBytes: number;
   /** A tamper experiment as its SPEC (lib/tls/tamper/spec.ts), e.g. finished.verify_data:flip=0; '' for none. */
   tamper: string;
+  /** Two connections: the second resumes the first one's session. */
+  resume: boolean;
+  /** With resume: the request goes as 0-RTT early data when the ticket allows. */
+  earlyData: boolean;
 }
 
 export const DEFAULT_FORM: RunForm = {
@@ -56,6 +60,8 @@ export const DEFAULT_FORM: RunForm = {
   bodyBytes: 1024,
   tls12Off: [],
   tamper: '',
+  resume: false,
+  earlyData: false,
 };
 
 /** The largest body the form sends: enough to pass IIS's 48 KB read-ahead, small enough for the relay. */
@@ -112,6 +118,7 @@ export function toRunRequest(form: RunForm, url: string): RunRequest {
     body: form.method === 'POST' ? new Uint8Array(Math.min(Math.max(Math.floor(form.bodyBytes) || 0, 0), MAX_BODY_BYTES)).fill(0x61) : undefined,
     tls12Off: listOrDefault(form.tls12Off) as Tls12Extension[] | undefined,
     ...tamperOf(form),
+    ...(form.resume ? { resume: true, ...(form.earlyData ? { earlyData: true } : {}) } : {}),
   };
 }
 
@@ -149,6 +156,7 @@ export function describeForm(form: RunForm, t: Translate): string {
   if (form.method === 'POST') parts.push(t('options.summary.post', { bytes: form.bodyBytes }));
   if (form.tls12Off.length) parts.push(t('options.summary.tls12Off', { extensions: form.tls12Off.join(', ') }));
   if (form.tamper.trim()) parts.push(t('tamper.summary', { spec: form.tamper.trim() }));
+  if (form.resume) parts.push(form.earlyData ? t('options.summary.resumeEarlyData') : t('options.summary.resume'));
   return parts.join(' · ');
 }
 

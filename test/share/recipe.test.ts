@@ -35,13 +35,24 @@ describe('recipe links', () => {
       bodyBytes: 49153,
       tls12Off: ['extended_master_secret', 'encrypt_then_mac'],
       tamper: 'client_hello.extensions:reorder=key_share,server_name',
+      resume: true,
+      earlyData: true,
     };
     const query = encodeRecipe(form, { run: true });
     assert.match(query, /(^|&)versions=TLSv1\.2(&|$)/);
     assert.match(query, /(^|&)suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256(&|$)/);
-    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&tls12off=extended_master_secret,encrypt_then_mac&tamper=client_hello.extensions:reorder=key_share,server_name&run=1$/);
+    assert.match(query, /(^|&)cert=demo&pha=1&insecure=1&method=POST&body=49153&tls12off=extended_master_secret,encrypt_then_mac&tamper=client_hello.extensions:reorder=key_share,server_name&resume=0rtt&run=1$/);
     const recipe = decodeRecipe(query);
     assert.deepEqual(recipe, { form, run: true, ignored: [] });
+  });
+
+  it('carry a resumed run (resume=1) and one with 0-RTT early data (resume=0rtt); anything else is reported', () => {
+    assert.equal(encodeRecipe({ ...DEFAULT_FORM, url: 'https://tls13.test/', resume: true }), 'url=https://tls13.test/&resume=1');
+    assert.deepEqual(decodeRecipe('url=https://tls13.test/&resume=1')?.form, { ...DEFAULT_FORM, url: 'https://tls13.test/', resume: true });
+    assert.deepEqual(decodeRecipe('url=https://tls13.test/&resume=0rtt')?.form, { ...DEFAULT_FORM, url: 'https://tls13.test/', resume: true, earlyData: true });
+    const odd = decodeRecipe('url=https://tls13.test/&resume=twice');
+    assert.equal(odd?.form.resume, false);
+    assert.match(odd?.ignored.join(' ') ?? '', /resume=twice/);
   });
 
   it('survive being pasted as a full URL (URL parsing keeps the options)', () => {

@@ -69,6 +69,9 @@ export const en = {
     none: 'None',
     demoCertificate: 'Demo certificate (CN=Demo Client)',
     postHandshakeAuth: 'Offer post_handshake_auth (TLS 1.3)',
+    resume: 'Resume: a second connection offers the first one’s session',
+    resumeHint: 'The run makes two connections; the trace is the second one’s, the first is kept inside it.',
+    earlyData: 'Send the request as 0-RTT early data when the ticket allows it',
     insecure: 'Continue on certificate errors (insecure)',
     insecureHint: 'Shows the rest of the handshake; the connection is then not authenticated.',
     http: 'HTTP request',
@@ -98,6 +101,8 @@ export const en = {
       insecure: 'continue on certificate errors',
       post: 'POST {bytes, number} bytes',
       tls12Off: 'TLS 1.2 without {extensions}',
+      resume: 'resumed (two connections)',
+      resumeEarlyData: 'resumed with 0-RTT early data (two connections)',
     },
   },
   demo: {

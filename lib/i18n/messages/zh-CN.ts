@@ -70,6 +70,9 @@ export const zhCN: Catalog = {
     none: '不使用',
     demoCertificate: '演示证书（CN=Demo Client）',
     postHandshakeAuth: '提供 post_handshake_auth（TLS 1.3）',
+    resume: '会话恢复：第二个连接请求恢复第一个连接的会话',
+    resumeHint: '这次运行会建立两个连接；运行记录是第二个连接的，第一个连接的记录保存在其中。',
+    earlyData: '票据允许时，把请求作为 0-RTT 早期数据发送',
     insecure: '证书出错时继续（不安全）',
     insecureHint: '可以看到握手的后续部分；但这样的连接未经认证。',
     http: 'HTTP 请求',
@@ -99,6 +102,8 @@ export const zhCN: Catalog = {
       insecure: '证书出错时继续',
       post: 'POST {bytes, number} 字节',
       tls12Off: 'TLS 1.2 不提供 {extensions}',
+      resume: '会话恢复（两个连接）',
+      resumeEarlyData: '会话恢复并发送 0-RTT 早期数据（两个连接）',
     },
   },
   demo: {
