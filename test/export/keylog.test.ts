@@ -70,4 +70,9 @@ describe('NSS key log export', () => {
     assert.equal(keyLogText({ keyLog: ['CLIENT_RANDOM aa bb\n', '', '  ', 'X 01 02\r\nY 03 04'] }), 'CLIENT_RANDOM aa bb\nX 01 02\nY 03 04\n');
     assert.equal(keyLogText({ keyLog: [] }), '');
   });
+
+  test('a resumed run: the first connection’s lines, then the second’s (each keyed by its own client random)', () => {
+    const first = { keyLog: ['CLIENT_RANDOM 01 aa'] };
+    assert.equal(keyLogText({ keyLog: ['CLIENT_RANDOM 02 aa'], firstConnection: first }), 'CLIENT_RANDOM 01 aa\nCLIENT_RANDOM 02 aa\n');
+  });
 });
