@@ -296,6 +296,10 @@ export type ResumptionData =
       ticketLifetimeSeconds: number;
       cipherSuite: string;
       earlyData: boolean;
+      /** The PSK identity: the ticket's length in bytes (its bytes are the ClientHello's identity field). */
+      identityLength?: number;
+      /** The binder sent, hex (RFC 8446 §4.2.11.2); the key schedule shows how it was made. */
+      binder?: string;
       /** The second ClientHello, after a HelloRetryRequest: a new binder over the new transcript. */
       afterHelloRetry?: boolean;
     }

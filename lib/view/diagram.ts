@@ -1,8 +1,11 @@
 import type { Direction, Layer, Step } from '../trace/schema';
 import { alertOf, byteLength, isCloseNotify } from '../trace/steps';
 import { stepTitle } from './stepText';
-import type { Translate } from '../i18n/translator';
+import { translator, type Translate } from '../i18n/translator';
+import { en } from '../i18n/messages/en';
 import { formatMs } from './summary';
+
+const english = translator('en', en);
 
 /**
  * The sequence diagram's model: one row per step, in order. Rows are a function of the steps
@@ -67,6 +70,8 @@ export interface DiagramRow {
   glyph: 'check' | 'cross' | 'warning' | 'key' | 'note' | 'tamper';
   /** Alert level when the step is an alert. */
   alertLevel?: 'warning' | 'fatal';
+  /** A note about session resumption or 0-RTT early data (named as such, not as a generic check). */
+  topic?: 'resumption' | 'early-data';
 }
 
 export interface Diagram {
@@ -191,6 +196,9 @@ function noteTone(step: Step): DiagramRow['tone'] {
   if (step.kind === 'error') return step.data.source === 'input' || step.data.source === 'internal' ? 'bad' : 'neutral';
   // A tamper experiment's change stands out: what follows is the server's reaction to it.
   if (step.kind === 'tamper') return 'warning';
+  // The server's answer to a resumption or to early data: taken, or declined (a full handshake, the request sent again).
+  if (step.kind === 'resumption') return step.data.event === 'accepted' ? 'good' : step.data.event === 'refused' ? 'warning' : 'neutral';
+  if (step.kind === 'early-data') return step.data.event === 'accepted' ? 'good' : step.data.event === 'rejected' ? 'warning' : 'neutral';
   return 'neutral';
 }
 
@@ -233,7 +241,7 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
   if (tcp) tone = TCP_TONE[tcp];
   else if (level === 'fatal') tone = 'bad';
   else if (level === 'warning') tone = isCloseNotify(step) ? 'neutral' : 'warning';
-  else if (step.layer === 'verdict' || step.layer === 'certificate' || step.kind === 'tamper') tone = noteTone(step);
+  else if (step.layer === 'verdict' || step.layer === 'certificate' || step.kind === 'tamper' || step.kind === 'resumption' || step.kind === 'early-data') tone = noteTone(step);
   // A client's answer to a HelloRequest: renegotiating goes on, anything else refuses.
   if (step.kind === 'personality' && step.data.reaction !== 'renegotiate') tone = 'warning';
   const glyph: DiagramRow['glyph'] = step.kind === 'tamper' ? 'tamper' : step.layer === 'key' ? 'key' : tone === 'good' ? 'check' : tone === 'bad' ? 'cross' : tone === 'warning' ? 'warning' : 'note';
@@ -258,6 +266,7 @@ function buildDiagramRow(step: Step, index: number, previous: Step | undefined, 
     tone,
     glyph,
     alertLevel: level,
+    ...(step.kind === 'resumption' || step.kind === 'early-data' ? { topic: step.kind } : {}),
   };
 }
 
@@ -319,7 +328,7 @@ export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
 export function rowLabel(row: DiagramRow): string {
   const when = `at ${formatMs(row.timeMs)}`;
   if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
-  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : row.glyph === 'tamper' ? 'Tamper experiment' : 'Check'}: ${row.title}, ${when}`;
+  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : row.glyph === 'tamper' ? 'Tamper experiment' : row.topic ? english(`diagram.topic.${row.topic}`) : 'Check'}: ${row.title}, ${when}`;
   const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
   const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
   const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';

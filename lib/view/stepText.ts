@@ -154,7 +154,8 @@ function resumptionTitle(d: ResumptionData, t: Translate): string {
       if (d.version === 'TLSv1.3') return t('steps.resumption.title.offered13', { age: String(d.ticketAgeMs) });
       return d.mode === 'session-ticket' ? t('steps.resumption.title.offered12Ticket') : t('steps.resumption.title.offered12Id');
     case 'accepted':
-      return t('steps.resumption.title.accepted', { mode: d.mode });
+      if (d.version === 'TLSv1.3') return t('steps.resumption.title.accepted13', { mode: d.mode, identity: String(d.selectedIdentity ?? 0) });
+      return d.mode === 'session-ticket' ? t('steps.resumption.title.accepted12Ticket') : t('steps.resumption.title.accepted12Id');
     case 'refused':
       return t('steps.resumption.title.refused');
   }
@@ -171,6 +172,7 @@ function resumptionExplanation(d: ResumptionData, t: Translate): string {
       if (d.version === 'TLSv1.2') return d.mode === 'session-ticket' ? t('steps.resumption.why.offered12Ticket') : t('steps.resumption.why.offered12Id');
       return [
         t('steps.resumption.why.offered13', { obfuscated: `0x${d.obfuscatedTicketAge.toString(16).padStart(8, '0')}`, modes: d.modes.join(', ') }),
+        d.identityLength !== undefined && d.binder ? t('steps.resumption.why.offered13Identity', { bytes: String(d.identityLength), binder: d.binder }) : '',
         d.afterHelloRetry ? t('steps.resumption.why.offered13Retry') : '',
       ]
         .filter(Boolean)

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDiagram, classifyTcp } from '../../lib/view/diagram';
+import { buildDiagram, classifyTcp, rowLabel } from '../../lib/view/diagram';
 import type { Step, TransportData } from '../../lib/trace/schema';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 
@@ -92,6 +92,28 @@ describe('diagram rows', () => {
     assert.ok(notes.every((r) => r.side === 'client' && (r.layer === 'key' || r.layer === 'certificate')));
     assert.equal(rows.find((r) => r.layer === 'certificate')!.tone, 'good');
     assert.equal(counts.notes, notes.length);
+  });
+
+  it('names resumption and 0-RTT notes as such, marked by what the server did with them', () => {
+    const note = (seq: number, step: Pick<Step, 'kind' | 'data'>): Step => ({ seq, timeMs: seq, direction: 'local', layer: 'handshake', ...step }) as Step;
+    const steps: Step[] = [
+      note(1, { kind: 'resumption', data: { event: 'offered', version: 'TLSv1.3', modes: ['psk_dhe_ke'], ticketAgeMs: 12, obfuscatedTicketAge: 5, ticketLifetimeSeconds: 7200, cipherSuite: 'TLS_AES_128_GCM_SHA256', earlyData: true, identityLength: 192, binder: 'ab'.repeat(32) } }),
+      note(2, { kind: 'early-data', data: { event: 'sent', length: 40, maxEarlyDataSize: 16384 } }),
+      note(3, { kind: 'resumption', data: { event: 'accepted', version: 'TLSv1.3', mode: 'psk_dhe_ke', selectedIdentity: 0 } }),
+      note(4, { kind: 'early-data', data: { event: 'rejected', reason: 'server' } }),
+      note(5, { kind: 'resumption', data: { event: 'refused', version: 'TLSv1.2', mode: 'session-id' } }),
+    ];
+    const rows = buildDiagram(steps).rows;
+    assert.deepEqual(rows.map((r) => [r.topic, r.tone, r.glyph]), [
+      ['resumption', 'neutral', 'note'],
+      ['early-data', 'neutral', 'note'],
+      ['resumption', 'good', 'check'],
+      ['early-data', 'warning', 'warning'],
+      ['resumption', 'warning', 'warning'],
+    ]);
+    assert.match(rowLabel(rows[2]), /^Session resumption: Server resumed the session \(psk_dhe_ke, selected_identity 0\), at /);
+    assert.match(rowLabel(rows[3]), /^0-RTT early data: 0-RTT early data rejected, at /);
+    assert.match(rowLabel(rows[4]), /^Session resumption: Server did not resume: full handshake, at /);
   });
 
   it('counts wire bytes once per record, not again for the messages inside', () => {

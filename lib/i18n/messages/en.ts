@@ -774,7 +774,9 @@ export const en = {
         offered13: 'Offering to resume with a ticket (age {age} ms)',
         offered12Ticket: 'Offering to resume with a session ticket',
         offered12Id: 'Offering to resume with a session id',
-        accepted: 'Server resumed the session ({mode})',
+        accepted13: 'Server resumed the session ({mode}, selected_identity {identity})',
+        accepted12Ticket: 'Server resumed the session from its ticket: abbreviated handshake',
+        accepted12Id: 'Server resumed the session by its id: abbreviated handshake',
         refused: 'Server did not resume: full handshake',
       },
       why: {
@@ -788,6 +790,7 @@ export const en = {
           'no-session': 'The first connection kept nothing to resume with: the server sent no ticket and no session id. This connection does a full handshake.',
         },
         offered13: 'The ClientHello ends with pre_shared_key: the ticket, its age plus ticket_age_add ({obfuscated}, so an observer cannot link the two connections by it), and a binder: an HMAC over the ClientHello up to the binders, under a key derived from the ticket’s PSK, which proves the client holds the PSK (RFC 8446 §4.2.11). psk_key_exchange_modes offers {modes}.',
+        offered13Identity: 'The identity is the {bytes}-byte ticket, opaque to the client; the binder sent is {binder}.',
         offered13Retry: 'After the HelloRetryRequest the client offers the ticket again, with a new binder computed over the new transcript.',
         offered12Ticket: 'The ClientHello carries the kept ticket in session_ticket (RFC 5077 §3.2). A server that can decrypt it resumes and echoes the session id the client chose.',
         offered12Id: 'The ClientHello sends the kept session id (RFC 5246 §7.4.1.2). If the server still holds that session, it echoes the id and resumes.',
@@ -938,6 +941,8 @@ export const en = {
     details: 'Details',
   },
   diagram: {
+    /** What a resumption or early-data note is about, before its title (for screen readers). */
+    topic: { resumption: 'Session resumption', 'early-data': '0-RTT early data' },
     time: 'Time',
     client: 'Client (this browser)',
     label: 'Steps of the run',

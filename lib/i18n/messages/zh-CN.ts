@@ -775,7 +775,9 @@ export const zhCN: Catalog = {
         offered13: '用会话票据请求恢复会话（票据已存在 {age} 毫秒）',
         offered12Ticket: '用会话票据请求恢复会话',
         offered12Id: '用会话 ID 请求恢复会话',
-        accepted: '服务器恢复了会话（{mode}）',
+        accepted13: '服务器恢复了会话（{mode}，selected_identity {identity}）',
+        accepted12Ticket: '服务器凭会话票据恢复了会话：简化握手',
+        accepted12Id: '服务器凭会话 ID 恢复了会话：简化握手',
         refused: '服务器未恢复会话：进行完整握手',
       },
       why: {
@@ -789,6 +791,7 @@ export const zhCN: Catalog = {
           'no-session': '第一个连接没有留下可用于恢复的东西：服务器既没有发票据，也没有给会话 ID。这个连接进行完整握手。',
         },
         offered13: 'ClientHello 以 pre_shared_key 结尾：其中有票据、票据年龄加上 ticket_age_add 的值（{obfuscated}，使旁观者无法据此关联两次连接），以及绑定值（binder）：用票据 PSK 派生的密钥对 ClientHello（截至 binders 之前）计算的 HMAC，证明客户端确实持有这个 PSK（RFC 8446 §4.2.11）。psk_key_exchange_modes 提供的模式为 {modes}。',
+        offered13Identity: '身份（identity）就是这张 {bytes} 字节的票据，客户端无法读懂它的内容；发送的绑定值（binder）为 {binder}。',
         offered13Retry: '收到 HelloRetryRequest 后，客户端再次提供这张票据，并按新的握手记录重新计算绑定值。',
         offered12Ticket: 'ClientHello 在 session_ticket 扩展中带上保存的票据（RFC 5077 §3.2）。能解密票据的服务器会恢复会话，并回显客户端选定的会话 ID。',
         offered12Id: 'ClientHello 带上保存的会话 ID（RFC 5246 §7.4.1.2）。如果服务器仍保留该会话，就会回显这个 ID 并恢复会话。',
@@ -939,6 +942,8 @@ export const zhCN: Catalog = {
     details: '详细数据',
   },
   diagram: {
+    /** What a resumption or early-data note is about, before its title (for screen readers). */
+    topic: { resumption: '会话恢复', 'early-data': '0-RTT 早期数据' },
     time: '时间',
     client: '客户端（本浏览器）',
     label: '本次运行的步骤',

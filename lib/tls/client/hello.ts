@@ -83,7 +83,7 @@ async function sendClientHello(c: Common, hello: Hello): Promise<void> {
   if (hello.psk) {
     const offered = encodeHelloWithPsk(c.deps.now(), params, extensions, hello.psk, c.transcript);
     message = offered.message;
-    c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: offeredStep(hello.psk, offered.ticketAgeMs, offered.offer.obfuscatedTicketAge, hello.retried), rfc: 'RFC 8446 §4.2.11' });
+    c.emit({ direction: 'local', layer: 'handshake', kind: 'resumption', data: offeredStep(hello.psk, offered.offer, offered.ticketAgeMs, hello.retried), rfc: 'RFC 8446 §4.2.11' });
   } else {
     message = encodeClientHello({ ...params, extensions: extensions() });
   }

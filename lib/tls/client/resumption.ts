@@ -12,6 +12,7 @@ import { Tls13KeySchedule } from '../keyschedule/tls13';
 import { cipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
 import type { ResumptionData } from '../../trace/schema';
 import { keySink, type Common } from './connection';
+import { toHex } from '../wire/bytes';
 import { obfuscatedTicketAge, type OfferedPsk, type Tls13Session } from './session';
 
 export type { OfferedPsk } from './session';
@@ -98,13 +99,15 @@ export function pskAnswer(psk: OfferedPsk | undefined, sh: ServerHello, suite: C
 }
 
 /** The step that says what the client offered to resume with. */
-export function offeredStep(psk: OfferedPsk, ticketAgeMs: number, obfuscatedAge: number, retried: boolean): ResumptionData {
+export function offeredStep(psk: OfferedPsk, offer: PskOffer, ticketAgeMs: number, retried: boolean): ResumptionData {
   return {
     event: 'offered',
     version: 'TLSv1.3',
     modes: psk.modes,
     ticketAgeMs,
-    obfuscatedTicketAge: obfuscatedAge,
+    obfuscatedTicketAge: offer.obfuscatedTicketAge,
+    identityLength: offer.identity.length,
+    binder: toHex(offer.binder),
     ticketLifetimeSeconds: psk.session.lifetimeSeconds,
     cipherSuite: psk.session.cipherSuite,
     earlyData: psk.earlyData && !retried,
