@@ -161,6 +161,25 @@ describe('TLS 1.3 resumption against openssl s_server', () => {
     }
   });
 
+  test('0-RTT declined while the ticket is taken: tickets allow early data (-max_early_data) but the server never reads it; the request is sent again', async () => {
+    // Without -early_data s_server does not call SSL_read_early_data, so OpenSSL resumes the
+    // session and skips the 0-RTT records (RFC 8446 §4.2.10: no early_data in EncryptedExtensions).
+    const { server, stop } = await opensslServer(['-max_early_data', '16384']);
+    try {
+      const trace = await runAgainst(server.port, { resume: true, earlyData: true, setup: { caFiles } });
+      const why = describeTrace(trace);
+      assertResumed(trace, 'psk_dhe_ke');
+      assert.equal(trace.resumption?.earlyData, 'rejected', why);
+      assert.deepEqual(earlyDataEvents(trace), ['sent', 'rejected:server'], why);
+      assert.ok(!trace.steps.some((s) => isHandshakeMessage(s, 'end_of_early_data', 'client')), why);
+      const requests = trace.steps.flatMap((s) => (s.kind === 'http' && s.data.message === 'request' ? [s.data] : []));
+      assert.deepEqual(requests.map((r) => [Boolean(r.earlyData), Boolean(r.afterEarlyDataRejected)]), [[true, false], [false, true]], why);
+      assert.ok(!/Early data received/.test(server.output()), why);
+    } finally {
+      await stop();
+    }
+  });
+
   test('0-RTT rejected by a HelloRetryRequest: the ticket is offered again with a new binder, the request is sent again after the handshake', async () => {
     // The server wants secp384r1; the client's first key shares are for ML-KEM and x25519. With
     // anti-replay on, OpenSSL spends a ticket on the first ClientHello and would not resume after the retry.

@@ -45,6 +45,8 @@ export interface HandshakeFaults {
   corruptFinished?: boolean;
   /** Extra ServerHello extensions. */
   extensions?: Buffer[];
+  /** The ServerHello's session id (RFC 5246 §7.4.1.3): a non-empty one lets the client keep the session. */
+  sessionId?: Buffer;
 }
 
 export interface Tls12Identity {
@@ -152,7 +154,7 @@ export class Tls12ServerConnection {
       saltLength: 32,
     });
     this.sendHandshake([
-      serverHello({ random: this.serverRandom, cipherSuite: SUITE, extensions }),
+      serverHello({ random: this.serverRandom, sessionId: faults.sessionId, cipherSuite: SUITE, extensions }),
       handshake(HANDSHAKE.certificate, vec24(...identity.chainDer.map((der) => vec24(Buffer.from(der))))),
       handshake(HANDSHAKE.server_key_exchange, Buffer.concat([params, u16(faults.scheme ?? 0x0804), vec16(faults.corruptSignature ? flipLastBit(signature) : signature)])),
       handshake(HANDSHAKE.server_hello_done, Buffer.alloc(0)),
