@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Server as NetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect, createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { TransportEvent } from '../../lib/transport/types';
@@ -22,6 +22,13 @@ describe('relay: sessions end to end on loopback', () => {
   let halfClosePort = 0;
   let relay: TestRelay;
   const serverSawHalfClose: string[] = [];
+  /**
+   * The reset peers' connections, reset by the test once the client holds every byte sent before
+   * the RST: an RST that finds bytes still unread at the relay is read there as EOF (libuv ends
+   * the stream on the hang-up after a partial read), so a timer does not order them on a loaded
+   * machine; the bytes' arrival does.
+   */
+  const toReset: Socket[] = [];
 
   before(async () => {
     const { key, cert } = testCertificate();
@@ -34,10 +41,13 @@ describe('relay: sessions end to end on loopback', () => {
 
     // Plain TCP peers: they answer the first client bytes and then end the connection their way.
     const fin = await listenTcp((s) => s.once('data', () => s.end('server bytes')));
-    const rst = await listenTcp((s) => s.once('data', () => s.write('server bytes', () => setTimeout(() => s.resetAndDestroy(), 30))));
-    const bulkRst = await listenTcp((s) =>
-      s.once('data', () => s.write(Buffer.alloc(200_000, 0x41), () => setTimeout(() => s.resetAndDestroy(), 100))),
-    );
+    const writeThenAwaitReset = (bytes: string | Buffer) => (s: Socket) =>
+      s.once('data', () => {
+        s.write(bytes);
+        toReset.push(s);
+      });
+    const rst = await listenTcp(writeThenAwaitReset('server bytes'));
+    const bulkRst = await listenTcp(writeThenAwaitReset(Buffer.alloc(200_000, 0x41)));
     const halfClose = await listenTcp((s) => {
       let got = '';
       s.on('data', (d) => (got += d.toString('latin1')));
@@ -115,8 +125,17 @@ describe('relay: sessions end to end on loopback', () => {
     assert.equal(receivedText(events), 'server bytes');
   });
 
+  /** Resets the peer's connection once the client has received `bytes`; a fin instead fails the test rather than hanging it. */
+  function resetAfter(bytes: number): (event: TransportEvent, connection: { close(): void }) => void {
+    let received = 0;
+    return (event, connection) => {
+      if (event.type === 'data' && (received += event.bytes.length) === bytes) toReset.shift()?.resetAndDestroy();
+      if (event.type === 'fin') connection.close();
+    };
+  }
+
   test('a server RST arrives as reset (not fin), after the last data byte', async () => {
-    const { connection, closed } = openAndRecord(relay.transport, { host: 'rst.test', port: 443 });
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'rst.test', port: 443 }, resetAfter('server bytes'.length));
     connection.write(CLIENT_HELLO_RECORD);
     const events = await closed;
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);
@@ -124,7 +143,7 @@ describe('relay: sessions end to end on loopback', () => {
   });
 
   test('a reset after 200 kB of data comes after every one of those bytes', async () => {
-    const { connection, closed } = openAndRecord(relay.transport, { host: 'bulk-rst.test', port: 443 });
+    const { connection, closed } = openAndRecord(relay.transport, { host: 'bulk-rst.test', port: 443 }, resetAfter(200_000));
     connection.write(CLIENT_HELLO_RECORD);
     const events = await closed;
     assert.deepEqual(eventTypes(events), ['resolved', 'connected', 'data', 'reset', 'closed']);

@@ -414,8 +414,17 @@ describe('relay session: before its WebSocket is attached', () => {
   });
 
   test('a reset before attach comes after the data that preceded it, then closed and close 1000', async () => {
-    const port = await peer((s) => s.write('last words', () => setTimeout(() => s.resetAndDestroy(), 30)));
+    let server: Socket | undefined;
+    const port = await peer((s) => {
+      server = s;
+      s.write('last words');
+    });
     const h = startSession({}, { demoPort: port });
+    // The RST follows once the relay has read the bytes: one that finds them unread would be read
+    // as EOF (libuv ends the stream on the hang-up after a partial read), which a timer cannot rule
+    // out on a loaded machine.
+    await waitFor(() => h.metrics.bytes.get('target_to_client') === 'last words'.length, 5000, 'the relay to read the bytes');
+    server!.resetAndDestroy();
     await h.ended;
     const client = h.attachClient();
     const { code } = await client.closed;
