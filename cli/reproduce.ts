@@ -25,7 +25,9 @@ export function commandPlace(trace: Trace, setup: { caFiles: string[]; clientCer
 /** The commands and what to know about them, for the terminal. */
 export function formatReproduction(trace: Trace, place: CommandPlace, paint: ReturnType<typeof painter>, t: Translate): string {
   const { openssl, curl, notes } = reproduceCommands(trace, place);
-  const lines = [paint('cyan', t('reproduce.cli.title')), `  ${t('reproduce.openssl')}`, `    ${openssl.line}`, `  ${t('reproduce.curl')}`, `    ${curl.line}`];
+  // A resumed run's openssl steps are one line each: every line indented alike, to paste as a block.
+  const indented = (line: string) => line.split('\n').map((l) => `    ${l}`);
+  const lines = [paint('cyan', t('reproduce.cli.title')), `  ${t('reproduce.openssl')}`, ...indented(openssl.line), `  ${t('reproduce.curl')}`, ...indented(curl.line)];
   for (const note of notes) lines.push(paint('dim', `  - ${describeNote(note, t)}`));
   return lines.join('\n');
 }

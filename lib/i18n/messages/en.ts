@@ -625,6 +625,11 @@ export const en = {
       legacyServer: 'The server does not support secure renegotiation (RFC 5746); OpenSSL 3 refuses such servers unless given -legacy_server_connect, which the command adds.',
       bodyOmitted: 'The request body ({bytes} bytes) is not repeated in the commands.',
       tampered: 'This run changed {target} before sending it (a tamper experiment); openssl and curl send it unchanged, so the server may answer differently.',
+      resumeOpenssl: 'This run made two connections, the second resuming the first one’s session. s_client does the same in two steps: the first command writes the session it got to {sessionFile} (-sess_out), the second offers it (-sess_in) and prints “Reused” when the server accepts it.',
+      resumeCurl: 'curl resumes when it fetches the URL twice in one command: both transfers share its session cache, and -v prints “SSL re-using session ID” for the second.',
+      earlyDataOpenssl: 'The request goes to {requestFile}, which the second s_client sends as 0-RTT early data (-early_data) before the handshake completes. If the server rejects the early data, s_client does not send the request again (this client does), so no answer comes: end it with Ctrl-C.',
+      earlyDataCurl: 'This curl has no switch for 0-RTT early data (--tls-earlydata came in curl 8.11, and not for every TLS library): it resumes, then sends the request after the handshake.',
+      pskKeOpenssl: 'OpenSSL cannot offer psk_ke alone: with -allow_no_dhe_kex it offers psk_ke and psk_dhe_ke, and a server allowed both may pick psk_dhe_ke (OpenSSL’s s_server does), resuming with a fresh (EC)DHE exchange where this run had none.',
     },
     cli: {
       title: 'Reproduce it yourself',

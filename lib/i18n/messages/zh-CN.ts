@@ -626,6 +626,11 @@ export const zhCN: Catalog = {
       legacyServer: '服务器不支持安全重协商（RFC 5746）；OpenSSL 3 默认拒绝连接这样的服务器，除非加上 -legacy_server_connect，命令中已经加上了。',
       bodyOmitted: '命令中没有重复请求体（{bytes} 字节）。',
       tampered: '本次运行在发送前改动了 {target}（篡改实验）；openssl 和 curl 会原样发送，因此服务器的响应可能不同。',
+      resumeOpenssl: '本次运行建立了两个连接，第二个连接恢复第一个连接的会话。s_client 分两步做同样的事：第一条命令把得到的会话写入 {sessionFile}（-sess_out），第二条命令提供这个会话（-sess_in），服务器接受时会打印 “Reused”。',
+      resumeCurl: '在同一条命令里让 curl 请求同一个 URL 两次，它就会恢复会话：两次传输共用它的会话缓存，-v 会为第二次打印 “SSL re-using session ID”。',
+      earlyDataOpenssl: '请求写入 {requestFile}，第二个 s_client 在握手完成之前把它作为 0-RTT 早期数据发送（-early_data）。如果服务器拒绝早期数据，s_client 不会重发请求（本客户端会重发），因此不会收到响应：用 Ctrl-C 结束它。',
+      earlyDataCurl: '这个 curl 没有发送 0-RTT 早期数据的开关（--tls-earlydata 从 curl 8.11 起才有，且并非所有 TLS 库都支持）：它会恢复会话，但在握手完成后才发送请求。',
+      pskKeOpenssl: 'OpenSSL 无法只提供 psk_ke：加上 -allow_no_dhe_kex 后，它会同时提供 psk_ke 和 psk_dhe_ke；两者都允许的服务器可能选择 psk_dhe_ke（OpenSSL 的 s_server 就是如此），于是恢复时会做一次新的 (EC)DHE 交换，而本次运行没有。',
     },
     cli: {
       title: '自己动手复现',

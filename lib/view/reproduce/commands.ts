@@ -1,7 +1,7 @@
 import { personalities, isPersonalityName, type HelloRequestReaction } from '../../tls/client/personalities';
 import { parseHttpsUrl } from '../../run/target';
 import type { Field, RunOptions, Step, Trace } from '../../trace/schema';
-import { shellLine } from './shell';
+import { shellLine, shellQuote } from './shell';
 
 /**
  * "Reproduce it yourself": the same experiment with the tools everyone has — `openssl s_client` and
@@ -22,12 +22,19 @@ export interface CommandPlace {
   /** PEM client certificate and key, when the run used one. */
   clientCertFile?: string;
   clientKeyFile?: string;
+  /** A resumed run: where s_client keeps the session between its two connections (default tlspg-session.pem). */
+  sessionFile?: string;
+  /** A run with 0-RTT: the file s_client sends as early data, the HTTP request (default tlspg-request.txt). */
+  requestFile?: string;
 }
 
 export interface ShellCommand {
-  /** The whole pipeline for a POSIX shell, quoted: paste it into a terminal. */
+  /**
+   * The whole pipeline for a POSIX shell, quoted: paste it into a terminal. For a resumed run, one
+   * line per step (write the request file, the first connection, the one that resumes).
+   */
   line: string;
-  /** The program and its arguments, as an exec call takes them (no shell). */
+  /** The program and its arguments, as an exec call takes them (no shell); for a resumed run, the resuming connection's. */
   argv: string[];
   /** What the pipeline feeds the program's standard input (the HTTP request for s_client), if anything. */
   input?: Uint8Array;
@@ -54,7 +61,17 @@ export type ReproduceNote =
   /** A tamper experiment changed a field of the client's flight: the tools send it unchanged. */
   | { note: 'tampered'; target: string }
   /** The request body is not repeated in the commands (binary, or too long for a command line). */
-  | { note: 'body-omitted'; bytes: number };
+  | { note: 'body-omitted'; bytes: number }
+  /** A resumed run: s_client in two steps, the session kept in a file between them. */
+  | { note: 'resume-openssl'; sessionFile: string }
+  /** A resumed run: curl resumes when it fetches the URL twice in one command (one session cache). */
+  | { note: 'resume-curl' }
+  /** 0-RTT: s_client sends the request file as early data, and does not send it again if the server rejects it. */
+  | { note: 'early-data-openssl'; requestFile: string }
+  /** 0-RTT: this curl has no switch for early data; it sends the request after the handshake. */
+  | { note: 'early-data-curl' }
+  /** psk_ke alone: OpenSSL (-allow_no_dhe_kex) offers psk_ke together with psk_dhe_ke; the server picks. */
+  | { note: 'psk-ke-openssl' };
 
 export interface Reproduction {
   openssl: ShellCommand;
@@ -219,8 +236,6 @@ export function reproduceCommands(trace: Pick<Trace, 'options' | 'steps'>, place
   if (reaction && reaction !== 'renegotiate' && reaction !== 'ignore') s.push('-no_renegotiation');
   if (reaction === 'refuse-fatal') notes.push({ note: 'refuse-fatal' });
   if (reaction === 'ignore') notes.push({ note: 'ignore' });
-  // Keep reading after the request is sent: the answer (or the reset) comes after standard input ends.
-  s.push('-ign_eof');
 
   const request = sentRequest(steps) ?? defaultRequest(options, host, port, path);
   const body = bodyWriter(request.body);
@@ -229,7 +244,8 @@ export function reproduceCommands(trace: Pick<Trace, 'options' | 'steps'>, place
   const writeRequest = body.words.length ? `{ ${shellLine(head)}; ${pipeline(body.words)}; }` : shellLine(head);
   const headBytes = encoder.encode(request.lines.map((l) => `${l}\r\n`).join('') + '\r\n');
   const input = body.omitted !== undefined ? headBytes : concat(headBytes, request.body);
-  const openssl: ShellCommand = { line: `${writeRequest} | ${shellLine(s)}`, argv: s, input };
+  // Keep reading after the request is sent: the answer (or the reset) comes after standard input ends.
+  const openssl: ShellCommand = options.resume ? resumedOpenssl(s, options, place, writeRequest, input, notes) : { line: `${writeRequest} | ${shellLine([...s, '-ign_eof'])}`, argv: [...s, '-ign_eof'], input };
 
   // curl (built with OpenSSL, as Debian's and most Linux distributions' is).
   const c: string[] = ['curl', '-sS', '-v'];
@@ -274,12 +290,47 @@ export function reproduceCommands(trace: Pick<Trace, 'options' | 'steps'>, place
     if (method !== 'POST') c.push('-X', method);
   } else if (method !== 'GET') c.push('-X', method);
   c.push(options.url);
+  // RFC 5246 §7.3, RFC 8446 §2.2: curl keeps the session of its first transfer for the second to the same host.
+  if (options.resume) {
+    c.push(options.url);
+    notes.push({ note: 'resume-curl' });
+    if (options.earlyData) notes.push({ note: 'early-data-curl' });
+    if (options.pskModes?.length && !options.pskModes.includes('psk_dhe_ke')) notes.push({ note: 'no-switch', tool: 'curl', option: 'psk_ke' });
+  }
   const curl: ShellCommand = {
     line: feeds.length ? `${pipeline(feeds)} | ${shellLine(c)}` : shellLine(c),
     argv: c,
     input: feeds.length ? request.body : undefined,
   };
   return { openssl, curl, notes };
+}
+
+/**
+ * A resumed run as s_client in two steps: the first connection writes its session (TLS 1.3: the last
+ * NewSessionTicket; TLS 1.2: the session id or ticket) to a file with -sess_out, the second offers it
+ * with -sess_in. With 0-RTT the request goes in a file that the second connection sends as early data
+ * (RFC 8446 §4.2.10) before the handshake completes; its standard input is then empty.
+ */
+function resumedOpenssl(s: string[], options: RunOptions, place: CommandPlace, writeRequest: string, input: Uint8Array, notes: ReproduceNote[]): ShellCommand {
+  const sessionFile = place.sessionFile ?? 'tlspg-session.pem';
+  const requestFile = place.requestFile ?? 'tlspg-request.txt';
+  notes.push({ note: 'resume-openssl', sessionFile });
+  const first = [...s, '-sess_out', sessionFile, '-ign_eof'];
+  const second = [...s];
+  // RFC 8446 §4.2.9: psk_ke is offered only when allowed; OpenSSL then offers it with psk_dhe_ke.
+  if (options.pskModes?.includes('psk_ke')) {
+    second.push('-allow_no_dhe_kex');
+    if (!options.pskModes.includes('psk_dhe_ke')) notes.push({ note: 'psk-ke-openssl' });
+  }
+  second.push('-sess_in', sessionFile);
+  if (!options.earlyData) {
+    second.push('-ign_eof');
+    return { line: [`${writeRequest} | ${shellLine(first)}`, `${writeRequest} | ${shellLine(second)}`].join('\n'), argv: second, input };
+  }
+  notes.push({ note: 'early-data-openssl', requestFile });
+  second.push('-early_data', requestFile, '-ign_eof');
+  const lines = [`${writeRequest} > ${shellQuote(requestFile)}`, `${shellLine(first)} < ${shellQuote(requestFile)}`, `${shellLine(second)} < /dev/null`];
+  return { line: lines.join('\n'), argv: second };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

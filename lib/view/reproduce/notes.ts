@@ -24,5 +24,15 @@ export function describeNote(note: ReproduceNote, t: Translate): string {
       return t('reproduce.note.tampered', { target: note.target });
     case 'body-omitted':
       return t('reproduce.note.bodyOmitted', { bytes: note.bytes });
+    case 'resume-openssl':
+      return t('reproduce.note.resumeOpenssl', { sessionFile: note.sessionFile });
+    case 'resume-curl':
+      return t('reproduce.note.resumeCurl');
+    case 'early-data-openssl':
+      return t('reproduce.note.earlyDataOpenssl', { requestFile: note.requestFile });
+    case 'early-data-curl':
+      return t('reproduce.note.earlyDataCurl');
+    case 'psk-ke-openssl':
+      return t('reproduce.note.pskKeOpenssl');
   }
 }
