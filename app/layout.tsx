@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
-import Link from 'next/link';
+import { IntentLink } from '@/components/nav/IntentLink';
 import Script from 'next/script';
 import type { ReactNode } from 'react';
 import { NextIntlClientProvider } from 'next-intl';
@@ -48,28 +48,28 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <header className="border-b border-zinc-200 dark:border-zinc-800">
             {/* On a phone the nav takes a line of its own and wraps: every page stays in sight, nothing scrolls sideways. */}
             <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
-              <Link href="/" className="flex shrink-0 items-baseline gap-2 font-semibold tracking-tight">
+              <IntentLink href="/" className="flex shrink-0 items-baseline gap-2 font-semibold tracking-tight">
                 <span aria-hidden="true" className="font-mono text-sky-700 dark:text-sky-400">
                   ⟨tls⟩
                 </span>
                 <span className="hidden sm:inline">TLS Playground</span>
-              </Link>
+              </IntentLink>
               <nav aria-label={t('navLabel')} className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 text-sm sm:order-none sm:w-auto sm:min-w-0 sm:flex-1">
-                <Link href="/" className="whitespace-nowrap hover:underline">
+                <IntentLink href="/" className="whitespace-nowrap hover:underline">
                   {t('nav.playground')}
-                </Link>
-                <Link href="/renegotiation" className="whitespace-nowrap hover:underline">
+                </IntentLink>
+                <IntentLink href="/renegotiation" className="whitespace-nowrap hover:underline">
                   {t('nav.story')}
-                </Link>
-                <Link href="/compare" className="whitespace-nowrap hover:underline">
+                </IntentLink>
+                <IntentLink href="/compare" className="whitespace-nowrap hover:underline">
                   {t('nav.compare')}
-                </Link>
-                <Link href="/doctor" className="whitespace-nowrap hover:underline">
+                </IntentLink>
+                <IntentLink href="/doctor" className="whitespace-nowrap hover:underline">
                   {t('nav.doctor')}
-                </Link>
-                <Link href="/lessons" className="whitespace-nowrap hover:underline">
+                </IntentLink>
+                <IntentLink href="/lessons" className="whitespace-nowrap hover:underline">
                   {t('nav.lessons')}
-                </Link>
+                </IntentLink>
               </nav>
               <div className="flex shrink-0 items-center gap-2">
                 <LanguageSwitch />

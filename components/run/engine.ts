@@ -16,9 +16,9 @@ import { relayUrl } from '@/lib/view/runOptions';
 import { pemBlocks } from '@/lib/run/pem';
 import type { RunConfig } from '@/lib/run/runConfig';
 import { isDemoHost } from '@/lib/run/target';
+import { pageConfig } from './pageConfig';
 
 let roots: Promise<RootStore> | undefined;
-let runConfig: Promise<RunConfig> | undefined;
 /** One relay transport per relay URL for the page's life, so a WebSocket warmed after one run serves the next. */
 const transports = new Map<string, RelayTransport>();
 
@@ -43,17 +43,6 @@ function relayTransport(config: RunConfig): RelayTransport {
     transports.set(url, transport);
   }
   return transport;
-}
-
-async function fetchRunConfig(): Promise<RunConfig> {
-  let response: Response;
-  try {
-    response = await fetch('/api/run-config', { cache: 'no-store' });
-  } catch {
-    throw new Error('this page’s server did not answer (is it still running?)');
-  }
-  if (!response.ok) throw new Error(`this page’s server answered ${response.status} when asked where the relay is`);
-  return (await response.json()) as RunConfig;
 }
 
 function demoClientCertificate(config: RunConfig): ClientCertificate {
@@ -82,23 +71,19 @@ function rootStore(): Promise<RootStore> {
   return (roots = loading);
 }
 
-/** The configuration is fetched once per page: where the relay is does not change under us. */
-function pageConfig(): Promise<RunConfig> {
-  runConfig ??= fetchRunConfig().catch((error: unknown) => {
-    runConfig = undefined;
-    throw error;
-  });
-  return runConfig;
-}
-
 /**
  * Readies what a first run would otherwise wait for: the configuration, the root store and a relay
  * WebSocket opened ahead (preconnect). The page calls it when the user shows the intent to run.
  */
 export async function prepareEngine(): Promise<void> {
-  void rootStore();
-  const transport = relayTransport(await pageConfig());
-  if (visible()) await transport.warm();
+  try {
+    const transport = relayTransport(await pageConfig());
+    if (visible()) await transport.warm();
+  } finally {
+    // Only then: a demo card's run never needs the Mozilla store, and its ~200 KB chunk would share
+    // the line with the configuration and the WebSocket a click right after the page appears waits for.
+    void rootStore();
+  }
 }
 
 /**

@@ -1,5 +1,7 @@
 'use client';
 
+import { pageConfig } from './pageConfig';
+
 let engine: Promise<typeof import('./engine')> | undefined;
 
 /**
@@ -17,10 +19,10 @@ export function prepareRun(): void {
 }
 
 /**
- * Called once the page is hydrated: fetches the engine chunk as soon as the page has loaded (the
- * load event; a click on a demo card right after the page appears needs it, and on a busy machine
- * an idle moment may come only after that click), then, once the browser is idle, the root store
- * and the configuration (loadAhead), so the first run waits for none of them. The first paint and
+ * Called once the page is hydrated: fetches the engine chunk and the run configuration as soon as
+ * the page has loaded (the load event; a click on a demo card right after the page appears needs
+ * both, and on a busy machine an idle moment may come only after that click), then, once the
+ * browser is idle, the root store (loadAhead), so the first run waits for none of them. The first paint and
  * everything the page loads up to its load event never wait for the engine's 215 KB of scripts.
  */
 export function loadEngineWhenIdle(): () => void {
@@ -36,6 +38,8 @@ export function loadEngineWhenIdle(): () => void {
     engine.catch(() => {
       engine = undefined;
     });
+    // The configuration (where the relay is, the demo CA) comes alongside, not after the engine.
+    pageConfig().catch(() => undefined);
     if (typeof window.requestIdleCallback === 'function') {
       const handle = window.requestIdleCallback(ahead, { timeout: 1500 });
       idle = () => window.cancelIdleCallback(handle);

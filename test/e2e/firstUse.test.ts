@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -151,5 +151,46 @@ describe('a first click right after the page appears', () => {
       bodies = await Promise.all(afterLoad);
     }
     assert.ok(bodies.some((b) => b.includes('renegotiation_info')), `the engine's code was fetched after load (${bodies.length} scripts)`);
+  });
+
+  it('nor for the run configuration: it is asked for while the engine is still on its way, not after', async () => {
+    const page = await stack.newPage();
+    // In the order the browser reports them: the configuration's request, and the arrival of each
+    // script asked for after the load event (the engine's chunks, then the root store's).
+    const events: { kind: 'config' | 'script'; body?: Promise<string> }[] = [];
+    const afterLoad = new Set<Request>();
+    let loaded = false;
+    page.on('load', () => (loaded = true));
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/run-config') events.push({ kind: 'config' });
+      if (loaded && request.resourceType() === 'script') afterLoad.add(request);
+    });
+    page.on('requestfinished', (request) => {
+      if (afterLoad.has(request)) events.push({ kind: 'script', body: request.response().then((r) => r?.text() ?? '').catch(() => '') });
+    });
+    await page.goto(stack.baseUrl, { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
+    let engineAt = -1;
+    for (const [i, e] of events.entries()) if (engineAt < 0 && e.kind === 'script' && (await e.body)!.includes('renegotiation_info')) engineAt = i;
+    const configAt = events.findIndex((e) => e.kind === 'config');
+    assert.ok(engineAt >= 0 && configAt >= 0, `the engine (${engineAt}) and the configuration (${configAt}) were both fetched with no intent shown`);
+    assert.ok(configAt < engineAt, `the configuration was asked for before the engine's code had arrived (request ${configAt}, engine ${engineAt})`);
+  });
+
+  it('nor for the server to render the other pages: the header prefetches a page only once the pointer is on its link', async () => {
+    const page = await stack.newPage();
+    const prefetched: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.searchParams.has('_rsc')) prefetched.push(url.pathname);
+    });
+    await page.goto(stack.baseUrl, { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(500);
+    assert.equal(prefetched.join(', '), '', 'no page was prefetched while the reader only looked');
+    await page.getByRole('navigation').getByRole('link', { name: 'Compare' }).hover();
+    for (let tries = 0; tries < 50 && !prefetched.includes('/compare'); tries++) await page.waitForTimeout(100);
+    assert.ok(prefetched.includes('/compare'), `pointing at Compare prefetched it (${prefetched.join(', ')})`);
+    assert.deepEqual([...new Set(prefetched)], ['/compare'], 'and only it');
   });
 });
