@@ -17,6 +17,7 @@ import { RunOptionsPanel } from '@/components/run/RunOptionsPanel';
 import { RunView } from '@/components/run/RunView';
 import { useLiveRuns, type LiveRun } from '@/components/run/useLiveRuns';
 import { FormError } from '@/components/run/FormParts';
+import { useTranslate } from '@/components/i18n/useTranslate';
 
 /** The trace a run slot shows: as it grows, a placeholder before its first step, or why it could not start. */
 function shownTrace(run: LiveRun): Trace | undefined {
@@ -46,6 +47,8 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const urlInput = useRef<HTMLInputElement>(null);
   const errorId = useId();
   const tamperWords = useTranslations('tamper.form');
+  const t = useTranslations('playground');
+  const say = useTranslate();
 
   const running = run.status === 'running';
   /** A run that ended, or could not start (its trace says why), or a trace opened from a file. */
@@ -53,7 +56,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
   const start = useCallback(
     async (url: string, currentForm: RunForm) => {
-      const target = checkTarget(url);
+      const target = checkTarget(url, say);
       if (!target.ok) {
         // The error is about what was just typed: the previous run's card would read as its result.
         clear(0);
@@ -62,7 +65,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         return;
       }
       if (currentForm.versions.length === 0) {
-        setFormError('Choose at least one TLS version in the options.');
+        setFormError(t('chooseVersion'));
         return;
       }
       const tamperProblem = readTamperSpec(currentForm.tamper).problem;
@@ -77,7 +80,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       window.history.replaceState(null, '', withPresentation(recipe, wantsPresentation(window.location.search)));
       await startRun(0, toRunRequest(currentForm, target.url));
     },
-    [startRun, clear, tamperWords],
+    [startRun, clear, tamperWords, say, t],
   );
 
   // The engine loads while the user reads the page, so the first click does not wait for it.
@@ -112,7 +115,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     try {
       trace = parseTraceJson(await file.text());
     } catch (error) {
-      setFormError(`${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      setFormError(t('cannotOpen', { file: file.name, message: error instanceof Error ? error.message : String(error) }));
       return;
     }
     setFormError(undefined);
@@ -137,10 +140,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="space-y-3" noValidate aria-label="Run a TLS handshake">
+      <form onSubmit={onSubmit} onFocus={prepareRun} onPointerEnter={prepareRun} className="space-y-3" noValidate aria-label={t('formLabel')}>
         <div className="flex flex-col gap-2 sm:flex-row">
           <label htmlFor="target-url" className="sr-only">
-            https URL
+            {t('urlLabel')}
           </label>
           <input
             ref={urlInput}
@@ -165,11 +168,11 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
               className="rounded-md bg-sky-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-800 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
               data-testid="run-button"
             >
-              {running ? 'Running…' : 'Run'}
+              {running ? t('running') : t('run')}
             </button>
             {running && (
               <button type="button" onClick={() => stop(0)} className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700" data-testid="stop-button">
-                Stop
+                {t('stop')}
               </button>
             )}
           </div>
@@ -190,30 +193,30 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
       <div className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
         <label className="cursor-pointer rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 focus-within:outline-2 focus-within:outline-sky-600 dark:border-zinc-700 dark:hover:bg-zinc-800">
-          Open a saved trace…
+          {t('openTrace')}
           <input type="file" accept="application/json,.json" className="sr-only" onChange={openFile} data-testid="open-trace" />
         </label>
         {trace && finished && (
           <>
             <button type="button" onClick={() => saveTrace('json')} className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
-              Save this trace
+              {t('saveTrace')}
             </button>
             <button
               type="button"
               onClick={() => saveTrace('pcapng')}
               className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-              title="A capture file for Wireshark, with packets rebuilt from the trace"
+              title={t('downloadPcapngTitle')}
             >
-              Download pcapng
+              {t('downloadPcapng')}
             </button>
             {trace.keyLog.length > 0 && (
               <button
                 type="button"
                 onClick={() => saveTrace('keylog.txt')}
                 className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-                title="SSLKEYLOGFILE lines, so Wireshark can decrypt the capture"
+                title={t('downloadKeyLogTitle')}
               >
-                Download key log
+                {t('downloadKeyLog')}
               </button>
             )}
           </>

@@ -9,6 +9,7 @@ import { bundleEmbedPath, bundlePath, type SharedBundleKind } from '@/lib/share/
 import { renderRequest } from '@/server/share/renderPage';
 import { BundleView } from './BundleView';
 import { savedBundle, selectedRun } from './savedBundle';
+import { getTranslate } from '@/app/i18n/translate';
 
 export interface BundlePageProps {
   params: Promise<{ id: string }>;
@@ -39,7 +40,7 @@ export async function BundlePage({ kind, params, searchParams }: BundlePageProps
   const bundle = await savedBundle(kind, id);
   if (!bundle) notFound();
   const shareUrl = `${origin}${bundlePath(kind, id)}`;
-  const title = bundleTitle(bundle);
+  const title = bundleTitle(bundle, await getTranslate());
   const started = bundle.runs[0].trace.startedAt;
   const t = await getTranslations('bundle');
   const tShare = await getTranslations('share');
@@ -91,7 +92,7 @@ export async function BundleEmbed({ kind, params }: { kind: SharedBundleKind; pa
   return (
     <>
       <EmbedHeader href={bundlePath(kind, id)} label={t('embedLabel', { kind })} />
-      <h1 className="mb-3 text-base font-semibold">{bundleTitle(bundle)}</h1>
+      <h1 className="mb-3 text-base font-semibold">{bundleTitle(bundle, await getTranslate())}</h1>
       <BundleView id={id} bundle={bundle} selected={selectedRun(bundle, undefined)} compact />
     </>
   );

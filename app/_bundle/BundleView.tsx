@@ -2,7 +2,9 @@ import { useTranslations } from 'next-intl';
 import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { RunView } from '@/components/run/RunView';
-import { comparisonOf, diagnosisOf, runLabel } from '@/lib/bundle/bundle';
+import { comparisonOf, diagnosisOf } from '@/lib/bundle/bundle';
+import { bundleRunLabel } from '@/lib/share/describeBundle';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { bundlePath, resultPath } from '@/lib/share/embed';
 import type { StoredBundle } from '@/server/store';
 
@@ -15,7 +17,8 @@ export function BundleView({ id, bundle, selected, compact = false }: { id: stri
   const base = compact ? '' : bundlePath(bundle.kind, id);
   const runHref = (i: number) => (compact ? resultPath(bundle.runs[i].traceId) : `${base}?run=${encodeURIComponent(bundle.runs[i].role)}#run`);
   const run = bundle.runs[selected];
-  const label = runLabel(bundle, run);
+  const say = useTranslate();
+  const label = bundleRunLabel(bundle, run, say);
   const newTab = compact ? { target: '_blank', rel: 'noopener' } : {};
   const t = useTranslations('bundle');
 
@@ -72,6 +75,7 @@ function ComparisonParts({
 }) {
   const { a, b, labelA, labelB } = comparisonOf(bundle);
   const t = useTranslations('bundle');
+  const say = useTranslate();
   return (
     <>
       <ComparisonView a={a} b={b} labelA={labelA} labelB={labelB} />
@@ -79,11 +83,11 @@ function ComparisonParts({
         {bundle.runs.map((run, i) =>
           i === selected && !compact ? (
             <span key={run.role} aria-current="true" className="font-semibold">
-              {t('shownBelow', { label: runLabel(bundle, run) })}
+              {t('shownBelow', { label: bundleRunLabel(bundle, run, say) })}
             </span>
           ) : (
             <a key={run.role} href={runHref(i)} {...newTab} className="text-sky-800 underline dark:text-sky-300" data-testid="probe-link">
-              {t('runLink', { label: runLabel(bundle, run) })}
+              {t('runLink', { label: bundleRunLabel(bundle, run, say) })}
             </a>
           ),
         )}

@@ -6,6 +6,7 @@ import { bundlePath, bundlePreviewImagePath, type SharedBundleKind } from '@/lib
 import { renderRequest } from '@/server/share/renderPage';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
 import { savedBundle } from './savedBundle';
+import { getTranslate } from '@/app/i18n/translate';
 
 
 /** Share-card tags and the oEmbed discovery link (oEmbed §4) of a saved diagnosis or comparison. */
@@ -16,8 +17,9 @@ export async function bundleMetadata(kind: SharedBundleKind, id: string): Promis
   if (!asked || !bundle) return { title: (await getTranslations('bundle'))('noSuch', { kind }), robots: { index: false } };
   const { origin } = asked;
   const url = `${origin}${bundlePath(kind, id)}`;
-  const title = bundleTitle(bundle);
-  const description = bundleDescription(bundle);
+  const t = await getTranslate();
+  const title = bundleTitle(bundle, t);
+  const description = bundleDescription(bundle, t);
   const image = { url: `${origin}${bundlePreviewImagePath(kind, id)}`, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, alt: title, type: 'image/png' };
   return {
     title: `${title} · TLS Playground`,
@@ -31,5 +33,5 @@ export async function bundleMetadata(kind: SharedBundleKind, id: string): Promis
 /** The embed's title only: embeds are not indexed and carry no share card. */
 export async function bundleEmbedMetadata(kind: SharedBundleKind, id: string): Promise<Metadata> {
   const bundle = renderRequest(await headers()) ? await savedBundle(kind, id) : null;
-  return { title: bundle ? `${bundleTitle(bundle)} · TLS Playground` : (await getTranslations('bundle'))('noSuch', { kind }) };
+  return { title: bundle ? `${bundleTitle(bundle, await getTranslate())} · TLS Playground` : (await getTranslations('bundle'))('noSuch', { kind }) };
 }

@@ -59,6 +59,7 @@ export function RunView({
   const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => openingStep(trace, running, live));
   const [tab, setTab] = useState<DetailTab>('step');
   const detailId = useId();
+  const t = useTranslations('playground');
 
   const diagramRows = useDiagramRows(trace.steps);
   const selectedStep = selectedSeq !== undefined ? trace.steps.find((s) => s.seq === selectedSeq) : undefined;
@@ -98,7 +99,7 @@ export function RunView({
     <StepDetail step={selectedStep} trace={trace} explainsOutcome={selectedStep.seq === explaining} />
   ) : (
     <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700">
-      Select a step in the diagram (click it, or focus the diagram and use the arrow keys) to see its bytes and what they mean.
+      {t('selectStep')}
     </p>
   );
 
@@ -130,7 +131,7 @@ export function RunView({
     />
   );
 
-  const label = live || running ? 'Run' : 'Recorded run';
+  const label = live || running ? t('runLabel') : t('recordedRunLabel');
   const status = running ? 'running' : 'done';
 
   if (compact) {

@@ -30,7 +30,7 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
   const [heldBack, setHeldBack] = useState(false);
   const { runs, start } = useLiveRuns(1);
   const [state] = runs;
-  const target = checkTarget(form.url);
+  const target = checkTarget(form.url, say);
 
   const run = useCallback(async () => {
     const checked = checkTarget(form.url);
@@ -66,17 +66,17 @@ export function LiveEmbed({ form, autorun }: { form: RunForm; autorun: boolean }
           className="rounded-md bg-sky-700 px-3 py-1.5 font-semibold text-white hover:bg-sky-800 disabled:opacity-60 dark:bg-sky-700 dark:hover:bg-sky-600"
           data-testid="run-button"
         >
-          {state.status === 'running' ? 'Running…' : state.status === 'idle' ? 'Run live' : 'Run again'}
+          {state.status === 'running' ? say('playground.running') : state.status === 'idle' ? say('share.embed.runLive') : say('share.embed.runAgain')}
         </button>
       </div>
       {heldBack && state.status === 'idle' && (
         <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="run-held-back">
-          This page is shown inside another site, so the handshake starts only when you press Run live.
+          {say('share.embed.heldBack')}
         </p>
       )}
       {state.status === 'failed' && (
         <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-900 dark:bg-red-950/50 dark:text-red-300">
-          The run could not start: {state.message}
+          {say('playground.couldNotStart', { message: state.message })}
         </p>
       )}
       {state.status === 'running' && state.trace && <RunView key={state.id} trace={state.trace} compact running />}

@@ -2,7 +2,9 @@
 
 import { useMemo, useState } from 'react';
 import type { Step } from '@/lib/trace/schema';
-import { ancestry, buildKeySchedule, type KeyNode } from '@/lib/view/keySchedule';
+import { ancestry, buildKeySchedule, keyAlgorithm, keyLabel, type KeyNode } from '@/lib/view/keySchedule';
+import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { CopyButton } from './CopyButton';
 
 /**
@@ -13,17 +15,19 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
   const graph = useMemo(() => buildKeySchedule(steps), [steps]);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const upstream = useMemo(() => (selected ? ancestry(graph, selected) : new Set<string>()), [graph, selected]);
+  const t = useTranslations('keys');
+  const say = useTranslate();
 
   if (graph.nodes.length === 0) {
-    return <p className="text-sm text-zinc-500 dark:text-zinc-400">No keys were derived in this run (yet).</p>;
+    return <p className="text-sm text-zinc-500 dark:text-zinc-400">{t('none')}</p>;
   }
-  const columnTitle = (i: number) => (i === 0 ? 'Inputs' : i === 1 ? 'Derived from the inputs' : `Derived, ${i} steps from the inputs`);
+  const columnTitle = (i: number) => (i === 0 ? t('inputs') : i === 1 ? t('derivedOnce') : t('derived', { count: String(i) }));
   return (
     <div className="space-y-3" data-testid="key-schedule">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        Select a secret to light up the inputs it was derived from (RFC 8446 §7.1 for TLS 1.3, RFC 5246 §8.1 for TLS 1.2).
+        {t('intro')}
       </p>
-      <div className="space-y-4" aria-label="Key schedule">
+      <div className="space-y-4" aria-label={t('label')}>
         {graph.columns.map((ids, column) =>
           ids.length === 0 ? null : (
             <section key={column} aria-label={columnTitle(column)}>
@@ -35,7 +39,7 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
                     node={graph.byId.get(id)!}
                     state={id === selected ? 'selected' : upstream.has(id) ? 'upstream' : 'idle'}
                     onSelect={() => setSelected(id === selected ? undefined : id)}
-                    labelOf={(i) => graph.byId.get(i)?.label ?? i}
+                    labelOf={(i) => keyLabel(graph.byId.get(i)?.label ?? i, say)}
                     onShowStep={onShowStep}
                   />
                 ))}
@@ -46,8 +50,8 @@ export function KeySchedulePanel({ steps, onShowStep, keyLog }: { steps: Step[];
       </div>
       {keyLog.length > 0 && (
         <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span>NSS key log ({keyLog.length} lines), for Wireshark:</span>
-          <CopyButton value={keyLog.join('\n') + '\n'} label="NSS key log" />
+          <span>{t('keyLog', { count: keyLog.length })}</span>
+          <CopyButton value={keyLog.join('\n') + '\n'} label={t('keyLogCopy')} />
         </div>
       )}
     </div>
@@ -67,6 +71,9 @@ function KeyCard({
   labelOf: (id: string) => string;
   onShowStep: (seq: number) => void;
 }) {
+  const t = useTranslations('keys');
+  const say = useTranslate();
+  const label = keyLabel(node.label, say);
   const ring =
     state === 'selected'
       ? 'border-sky-500 bg-sky-50 ring-2 ring-sky-500 dark:bg-sky-950'
@@ -78,24 +85,24 @@ function KeyCard({
   return (
     <li className={`min-w-0 rounded-md border p-2 text-xs ${ring}`} data-testid="key-node" data-key-id={node.id}>
       <button type="button" onClick={onSelect} aria-pressed={state === 'selected'} className="w-full text-left">
-        <span className="block font-mono text-[0.8rem] font-semibold break-all">{node.label}</span>
-        {node.kind === 'input' && <span className="text-zinc-500 dark:text-zinc-400">input (not derived here)</span>}
+        <span className="block font-mono text-[0.8rem] font-semibold break-all">{label}</span>
+        {node.kind === 'input' && <span className="text-zinc-500 dark:text-zinc-400">{t('input')}</span>}
       </button>
-      {node.algorithm && <p className="mt-1 break-words text-zinc-600 dark:text-zinc-400">{node.algorithm}</p>}
+      {node.algorithm && <p className="mt-1 break-words text-zinc-600 dark:text-zinc-400">{keyAlgorithm(node.algorithm, say)}</p>}
       {node.inputIds.length > 0 && (
         <p className="mt-1 text-zinc-600 dark:text-zinc-400">
-          from {node.inputIds.map((i) => labelOf(i)).join(' + ')}
+          {t('from', { inputs: node.inputIds.map((i) => labelOf(i)).join(t('inputsJoin')) })}
         </p>
       )}
       {node.value && (
         <div className="mt-1 flex items-start gap-2">
           <code className="min-w-0 flex-1 break-all text-[0.7rem] text-zinc-800 dark:text-zinc-200">{node.value}</code>
-          <CopyButton value={node.value} label={node.label} />
+          <CopyButton value={node.value} label={label} />
         </div>
       )}
       {node.seq !== undefined && (
         <button type="button" onClick={() => onShowStep(node.seq!)} className="mt-1 text-sky-700 underline underline-offset-2 dark:text-sky-400">
-          Show step {node.seq + 1}
+          {t('showStep', { n: String(node.seq + 1) })}
         </button>
       )}
     </li>

@@ -2,6 +2,7 @@
 
 import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
 import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, TamperIcon, WarningIcon } from './icons';
@@ -136,12 +137,13 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; se
   // Records are the envelopes: thin rows next to the messages they carry, which get the arrows.
   const envelope = row.kind === 'message' && row.layer === 'record';
   const height = row.kind === 'note' || envelope ? 'h-7' : 'h-10';
+  const say = useTranslate();
   return (
     <div
       id={`step-row-${row.seq}`}
       role="option"
       aria-selected={selected}
-      aria-label={rowLabel(row)}
+      aria-label={rowLabel(row, say)}
       data-seq={row.seq}
       data-kind={row.kind}
       data-layer={row.layer}

@@ -58,6 +58,8 @@ export interface Findings {
   certificate?: { check: string; alert?: string };
   /** The relay's reason, in its own words, when its policy kept every probe from the server. */
   relayRefusal?: string;
+  /** The relay's stable word for that reason (port, ip-literal…), which words.ts says in any language. */
+  relayRefusalReason?: string;
   /** Personalities that met the HelloRequest and failed, and those that renegotiated and succeeded. */
   failing: PersonalityName[];
   succeeding: PersonalityName[];
@@ -121,11 +123,16 @@ export function probeResult(role: ProbeRole, trace: Trace): ProbeResult {
 }
 
 /** The relay's reason when its policy refused the target (the browser's transport; never over TCP). */
-function relayRefusal(trace: Trace): string | undefined {
+function relayRefusal(trace: Trace): { message: string; reason?: string } | undefined {
   for (const step of trace.steps) {
-    if (step.kind === 'transport' && step.data.event === 'error' && step.data.code === 'POLICY') return (step.data.message || english('advice.relay.defaultWhy')).replace(/\.$/, '');
+    if (step.kind === 'transport' && step.data.event === 'error' && step.data.code === 'POLICY') return { message: (step.data.message || english('advice.relay.defaultWhy')).replace(/\.$/, ''), reason: step.data.reason };
   }
   return undefined;
+}
+
+function refusalFindings(refusal: { message: string; reason?: string } | undefined): Pick<Findings, 'relayRefusal' | 'relayRefusalReason'> {
+  if (!refusal) return { relayRefusal: undefined };
+  return refusal.reason ? { relayRefusal: refusal.message, relayRefusalReason: refusal.reason } : { relayRefusal: refusal.message };
 }
 
 function afterHandshake(trace: Trace) {
@@ -187,7 +194,7 @@ export function judge(url: string, probes: ProbeResult[]): Diagnosis {
     path: parsed.pathname,
     port: parsed.port || '443',
     certificate: rejected ? { check: failedCheck?.check ?? 'chain', alert: rejected.alert } : undefined,
-    relayRefusal: completed ? undefined : probes.map((p) => relayRefusal(p.trace)).find((r) => r !== undefined),
+    ...refusalFindings(completed ? undefined : probes.map((p) => relayRefusal(p.trace)).find((r) => r !== undefined)),
     failing: failing.map((p) => p.personality),
     succeeding: succeeding.map((p) => p.personality),
     rustlsReset: rustls.outcome === 'reset',

@@ -4,7 +4,7 @@
  * all read them from here, so a diagnosis reads the same everywhere and in every language.
  */
 import { personalities } from '../tls/client/personalities';
-import { outcomeSentence } from '../view/stepText';
+import { outcomeSentence, transportReason } from '../view/stepText';
 import type { Translate } from '../i18n/translator';
 import type { Diagnosis, Findings, Fix, ProbeResult } from './diagnose';
 
@@ -53,7 +53,7 @@ export function describeDiagnosis(d: Pick<Diagnosis, 'findings' | 'personalities
       fixes.push({
         who: 'you',
         title: t('doctor.fixes.relay.title'),
-        detail: t('doctor.fixes.relay.detail', { why: f.relayRefusal }),
+        detail: t('doctor.fixes.relay.detail', { why: transportReason({ message: f.relayRefusal, reason: f.relayRefusalReason }, t) }),
         commands: [`npx tls-playground diagnose ${f.url}`],
       });
     }

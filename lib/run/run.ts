@@ -406,8 +406,8 @@ class Run {
         return this.conclude();
       case 'error':
         this.transportEnded = 'error';
-        this.emit({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: event.code, message: event.message } });
-        return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', { cause: 'transport', code: event.code, message: event.message });
+        this.emit({ direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: event.code, message: event.message, ...(event.reason ? { reason: event.reason } : {}) } });
+        return this.end(event.code === 'ETIMEDOUT' ? 'timeout' : 'error', { cause: 'transport', code: event.code, message: event.message, ...(event.reason ? { reason: event.reason } : {}) });
       case 'closed':
         if (!this.done) return this.conclude(true);
         return;

@@ -1,4 +1,4 @@
-import { hostNameProblem } from './hostName';
+import { hostFlawWords, hostNameFlaw, type HostFlaw } from './hostName';
 
 /**
  * The one reading of a target URL, for the form (lib/view/runOptions checkTarget), the engine
@@ -27,21 +27,42 @@ export type HttpsTarget =
       text: string;
       /** notHttps: the scheme it has instead. */
       scheme?: string;
-      /** malformed, badHost: what gives it away, as a clause ("it contains a space"). */
+      /** malformed, badHost: what gives it away, as an English clause ("it contains a space"), for the CLI. */
       reason?: string;
+      /** malformed, badHost: the same as data, for readers in any language (lib/view/runOptions). */
+      flaw?: TargetFlaw;
     };
+
+/** What makes the input malformed, or its host impossible, as data. */
+export type TargetFlaw = { flaw: 'space' } | { flaw: 'controlCharacter' } | { flaw: 'schemeWithoutSlashes'; scheme: string } | { flaw: 'slashesWithoutScheme' } | HostFlaw;
+
+/** A flaw of the input as an English clause. */
+export function targetFlawWords(f: TargetFlaw): string {
+  switch (f.flaw) {
+    case 'space':
+      return 'it contains a space';
+    case 'controlCharacter':
+      return 'it contains a control character';
+    case 'schemeWithoutSlashes':
+      return `its scheme "${f.scheme}:" is not followed by //`;
+    case 'slashesWithoutScheme':
+      return 'it has "//" without a scheme before it (a misspelled https://?)';
+    default:
+      return hostFlawWords(f);
+  }
+}
 
 /**
  * Why `text` cannot be a URL at all, before anything is resolved or dialled. A missing scheme is
  * fine ("example.com" means https://example.com/), but not a mangled one: "htps//host" would
  * otherwise become the host "htps" and end in a DNS failure that hides the typo.
  */
-function malformedReason(text: string, encodeSpaces: boolean): string | undefined {
-  if (!encodeSpaces && /\s/.test(text)) return 'it contains a space';
-  if ([...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return 'it contains a control character';
+function malformation(text: string, encodeSpaces: boolean): TargetFlaw | undefined {
+  if (!encodeSpaces && /\s/.test(text)) return { flaw: 'space' };
+  if ([...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return { flaw: 'controlCharacter' };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
-  if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text)) return `its scheme "${text.split(':')[0]}:" is not followed by //`;
-  if (text.includes('//')) return 'it has "//" without a scheme before it (a misspelled https://?)';
+  if (/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(text)) return { flaw: 'schemeWithoutSlashes', scheme: text.split(':')[0] };
+  if (text.includes('//')) return { flaw: 'slashesWithoutScheme' };
   return undefined;
 }
 
@@ -54,8 +75,8 @@ function malformedReason(text: string, encodeSpaces: boolean): string | undefine
 export function parseHttpsUrl(input: string, { encodeSpaces = false }: { encodeSpaces?: boolean } = {}): HttpsTarget {
   const text = input.trim();
   if (text === '') return { ok: false, problem: 'empty', text };
-  const reason = malformedReason(text, encodeSpaces);
-  if (reason) return { ok: false, problem: 'malformed', text, reason };
+  const malformed = malformation(text, encodeSpaces);
+  if (malformed) return { ok: false, problem: 'malformed', text, reason: targetFlawWords(malformed), flaw: malformed };
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
@@ -65,8 +86,8 @@ export function parseHttpsUrl(input: string, { encodeSpaces = false }: { encodeS
   if (url.protocol !== 'https:') return { ok: false, problem: 'notHttps', text, scheme: url.protocol.replace(':', '') };
   if (!url.hostname) return { ok: false, problem: 'noHost', text };
   // Chromium's parser keeps hosts no DNS name can be ("asdf%20qwer!!"): refuse them here, not at the relay.
-  const hostProblem = hostNameProblem(url.hostname);
-  if (hostProblem) return { ok: false, problem: 'badHost', text, reason: hostProblem };
+  const hostFlaw = hostNameFlaw(url.hostname);
+  if (hostFlaw) return { ok: false, problem: 'badHost', text, reason: hostFlawWords(hostFlaw), flaw: hostFlaw };
   if (url.username || url.password) return { ok: false, problem: 'credentials', text };
   return { ok: true, url: url.toString(), host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 443, path: (url.pathname || '/') + url.search };
 }

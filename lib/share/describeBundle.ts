@@ -1,9 +1,11 @@
-import { comparisonOf, diagnosisOf, type Bundle } from '../bundle/bundle';
+import { comparisonOf, diagnosisOf, type Bundle, type BundleRun } from '../bundle/bundle';
+import { probeResult, type ProbeRole } from '../doctor/diagnose';
+import { describeDiagnosis, probeLabel } from '../doctor/words';
 import { outcomeLabel } from '../view/summary';
 import { en } from '../i18n/messages/en';
-import { translator } from '../i18n/translator';
+import { translator, type Translate } from '../i18n/translator';
 
-/** Saved diagnoses and comparisons name themselves in English (like the preview image). */
+/** English unless a translator is given (the preview image stays in English: protocol names and symbols). */
 const english = translator('en', en);
 
 /**
@@ -20,19 +22,23 @@ function targetOfUrl(input: string): string {
   }
 }
 
-const SEVERITY_WORDS = { problem: 'some clients fail', ok: 'no renegotiation problem', unreachable: 'no TLS handshake' } as const;
-
 /** "Renegotiation diagnosis of iis.test/secure/: some clients fail" or "rustls vs openssl on iis.test/secure/". */
-export function bundleTitle(bundle: Bundle): string {
+export function bundleTitle(bundle: Bundle, t: Translate = english): string {
   const target = targetOfUrl(bundle.url);
-  if (bundle.kind === 'diagnosis') return `Renegotiation diagnosis of ${target}: ${SEVERITY_WORDS[diagnosisOf(bundle).severity]}`;
+  if (bundle.kind === 'diagnosis') return t('bundle.title.diagnosis', { target, severity: diagnosisOf(bundle).severity });
   const { a, b } = comparisonOf(bundle);
-  return `${a.personality} vs ${b.personality} on ${target}`;
+  return t('bundle.title.comparison', { a: a.personality, b: b.personality, target });
 }
 
 /** One or two sentences: the verdict, or how each client's run ended. */
-export function bundleDescription(bundle: Bundle): string {
-  if (bundle.kind === 'diagnosis') return diagnosisOf(bundle).verdict;
+export function bundleDescription(bundle: Bundle, t: Translate = english): string {
+  if (bundle.kind === 'diagnosis') return describeDiagnosis(diagnosisOf(bundle), t).verdict;
   const { a, b, labelA, labelB } = comparisonOf(bundle);
-  return `${labelA}: ${outcomeLabel(a.outcome, english)}. ${labelB}: ${outcomeLabel(b.outcome, english)}.`;
+  return t('bundle.description', { labelA, a: outcomeLabel(a.outcome, t), labelB, b: outcomeLabel(b.outcome, t) });
+}
+
+/** A short label for one run of a bundle: the probe's label ("TLS 1.2 as OpenSSL"), or "A: rustls". */
+export function bundleRunLabel(bundle: Pick<Bundle, 'kind'>, run: BundleRun, t: Translate = english): string {
+  if (bundle.kind === 'comparison') return `${run.role.toUpperCase()}: ${run.trace.personality}`;
+  return probeLabel(probeResult(run.role as ProbeRole, run.trace), t);
 }

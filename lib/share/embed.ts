@@ -162,9 +162,10 @@ export function oembedForBundle(
   kind: SharedBundleKind,
   id: string,
   title: string,
-  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number } },
+  size: { maxWidth?: number; maxHeight?: number; thumbnail: { width: number; height: number }; locale?: Locale },
 ): OEmbedRich {
-  return oembedFor(origin, bundleEmbedPath(kind, id), bundlePreviewImagePath(kind, id), title, size);
+  const embed = size.locale ? withLang(bundleEmbedPath(kind, id), size.locale) : bundleEmbedPath(kind, id);
+  return oembedFor(origin, embed, bundlePreviewImagePath(kind, id), title, size);
 }
 
 function oembedFor(

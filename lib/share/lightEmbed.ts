@@ -163,7 +163,7 @@ function summaryHtml(trace: Trace, t: Translate): string {
   );
 }
 
-function rowBody(row: DiagramRow): string {
+function rowBody(row: DiagramRow, t: Translate): string {
   if (row.kind === 'tcp') {
     return `<span class="mark ${row.side}"><span class="b-${row.tone}">${TCP_MARK_GLYPH[row.tcp!]} ${escapeHtml(row.title)}</span></span>`;
   }
@@ -175,7 +175,7 @@ function rowBody(row: DiagramRow): string {
   const tone = row.tone === 'neutral' ? '' : ` t-${row.tone}`;
   // Sizes and times are generated content (CSS content: attr(data-t)): the row's name (rowLabel)
   // says them after the title, and text before the title would not match it (WCAG 2.5.3).
-  const size = row.byteLength > 0 ? `<small data-t="${row.byteLength} B${envelope ? ' on the wire' : ''}"></small>` : '';
+  const size = row.byteLength > 0 ? `<small data-t="${escapeHtml(envelope ? t('diagram.onTheWire', { bytes: String(row.byteLength) }) : `${row.byteLength} B`)}"></small>` : '';
   const lock = row.encrypted ? '🔒 ' : '';
   return `<span class="msg ${way}${envelope ? ' env' : ''}${tone}"><span class="lbl"><b>${lock}${escapeHtml(row.title)}</b>${size}</span><span class="line"></span></span>`;
 }
@@ -190,9 +190,9 @@ function diagramHtml(trace: Trace, stepsHref: string, t: Translate): string {
       const small = row.kind === 'note' || (row.kind === 'message' && row.layer === 'record');
       const delta = row.deltaMs >= 0.05 && !(row.kind === 'message' && row.layer === 'record') ? `<i data-t="+${formatMs(row.deltaMs)}"></i>` : '';
       return (
-        `<li><a class="r${small ? ' s' : ''}" href="${escapeHtml(`${stepsHref}#step-${row.seq}`)}" aria-label="${escapeHtml(rowLabel(row))}" ` +
+        `<li><a class="r${small ? ' s' : ''}" href="${escapeHtml(`${stepsHref}#step-${row.seq}`)}" aria-label="${escapeHtml(rowLabel(row, t))}" ` +
         `data-testid="step-row" data-seq="${row.seq}" data-kind="${row.kind}" data-layer="${row.layer}"><span class="time" aria-hidden="true" data-t="${formatMs(row.timeMs)}">${delta}</span>` +
-        `<span class="lane" aria-hidden="true">${rowBody(row)}</span></a></li>`
+        `<span class="lane" aria-hidden="true">${rowBody(row, t)}</span></a></li>`
       );
     })
     .join('');

@@ -107,9 +107,11 @@ export type TransportData =
   | { event: 'timeout'; timeoutMs: number; waiting: Waiting }
   /**
    * The transport failed: `code` is the system's (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, EHOSTUNREACH,
-   * ENETUNREACH) or the relay's (POLICY, RATE, LIMIT); `message` is the transport's own diagnostic.
+   * ENETUNREACH) or the relay's (POLICY, RATE, LIMIT); `message` is the transport's own diagnostic,
+   * in English; `reason` the relay's stable word for it (port, ip-literal, address-private,
+   * client-rate…), which views word in the reader's language. Absent in older traces.
    */
-  | { event: 'error'; code: string; message: string };
+  | { event: 'error'; code: string; message: string; reason?: string };
 
 /** What a run was waiting for when it stopped. */
 export type Waiting = 'connection' | 'handshake' | 'response';
@@ -376,7 +378,7 @@ export type OutcomeCause =
   | { cause: 'reset'; where?: Where }
   | { cause: 'closed'; closeNotify: boolean; where?: Where }
   | { cause: 'timeout'; timeoutMs: number; waiting: Waiting }
-  | { cause: 'transport'; code: string; message: string }
+  | { cause: 'transport'; code: string; message: string; reason?: string }
   | { cause: 'invalid-response'; error: string }
   | { cause: 'unusable'; message: string }
   | { cause: 'client-error'; message: string }

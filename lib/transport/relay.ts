@@ -66,23 +66,25 @@ function transportCode(code: RelayErrorCode | string): TransportErrorCode {
 }
 
 /** What a WebSocket close code means when the relay could not say it with an event first. */
-function closeCodeError(code: number, reason: string, opened: boolean): { code: TransportErrorCode; message: string } {
+function closeCodeError(code: number, reason: string, opened: boolean): { code: TransportErrorCode; message: string; reason: string } {
   const why = reason ? `: ${reason}` : '';
+  // The relay closes with its refusal's word as the close reason (server/relay/session.ts), when it has one.
+  const word = /^[a-z0-9-]+$/.test(reason) ? reason : undefined;
   switch (code) {
     case RelayCloseCode.messageTooBig:
-      return { code: 'LIMIT', message: `the relay refused a frame larger than its limit${why}` };
+      return { code: 'LIMIT', reason: 'frame-too-big', message: `the relay refused a frame larger than its limit${why}` };
     case RelayCloseCode.policyViolation:
-      return { code: 'POLICY', message: reason || 'the session broke the relay\u2019s policy (close 1008)' };
+      return { code: 'POLICY', reason: word ?? 'policy', message: reason || 'the session broke the relay\u2019s policy (close 1008)' };
     case RelayCloseCode.tryAgainLater:
-      return { code: 'LIMIT', message: `the relay is busy; try again later${why}` };
+      return { code: 'LIMIT', reason: word ?? 'busy', message: `the relay is busy; try again later${why}` };
     case RelayCloseCode.sessionLimit:
-      return { code: 'LIMIT', message: `the relay ended the session at a limit${why}` };
+      return { code: 'LIMIT', reason: word ?? 'session-limit', message: `the relay ended the session at a limit${why}` };
     case RelayCloseCode.goingAway:
-      return { code: 'RELAY', message: `the relay went away${why}` };
+      return { code: 'RELAY', reason: 'relay-gone', message: `the relay went away${why}` };
     default:
       return opened
-        ? { code: 'RELAY', message: `the connection to the relay was lost (WebSocket close ${code})${why}` }
-        : { code: 'RELAY', message: `could not open a WebSocket to the relay (close ${code}); it is unreachable or refused the request${why}` };
+        ? { code: 'RELAY', reason: 'relay-lost', message: `the connection to the relay was lost (WebSocket close ${code})${why}` }
+        : { code: 'RELAY', reason: 'relay-unreachable', message: `could not open a WebSocket to the relay (close ${code}); it is unreachable or refused the request${why}` };
   }
 }
 
@@ -220,7 +222,7 @@ class RelayConnection implements Connection {
       if (event) this.onRelayEvent(event);
       else {
         this.sawError = true;
-        this.emit({ type: 'error', code: 'RELAY', message: 'the relay sent an event this client does not understand' });
+        this.emit({ type: 'error', code: 'RELAY', reason: 'bad-event', message: 'the relay sent an event this client does not understand' });
       }
       return;
     }
@@ -244,7 +246,7 @@ class RelayConnection implements Connection {
       case 'error':
         this.sawError = true;
         if (event.code === 'ECONNRESET') this.emit({ type: 'reset' });
-        else this.emit({ type: 'error', code: transportCode(event.code), message: event.message });
+        else this.emit({ type: 'error', code: transportCode(event.code), reason: event.reason, message: event.message });
         return;
       case 'closed':
         // The relay's counts are what crossed the TCP connection.

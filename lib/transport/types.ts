@@ -33,7 +33,11 @@ export type TransportEvent =
   | { type: 'fin' }
   /** The connection was reset (TCP RST, ECONNRESET). Always after the last data byte. */
   | { type: 'reset' }
-  | { type: 'error'; code: TransportErrorCode; message: string }
+  /**
+   * The transport failed. `reason` is the relay's stable word for why (port, ip-literal,
+   * address-private, client-rate, idle-timeout…; server/relay), so a view can say it in any language.
+   */
+  | { type: 'error'; code: TransportErrorCode; message: string; reason?: string }
   /** Both directions are done; no further events follow. */
   | { type: 'closed'; bytesSent: number; bytesReceived: number };
 

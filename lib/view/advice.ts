@@ -3,6 +3,7 @@ import { noCertificateRefusals } from '../tls/registry/alerts';
 import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
 import { isHelloRequest, isKind, isRefusal, isServerHelloAnswer } from '../trace/steps';
 import type { Translate } from '../i18n/translator';
+import { transportReason } from './stepText';
 
 /**
  * What the summary of a failed run says beyond what went wrong: why, in the run's own terms, what
@@ -40,8 +41,8 @@ export function adviceFor(trace: Trace, t: Translate): Advice | undefined {
 export function relayPolicyAdvice(trace: Trace, t: Translate): Advice | undefined {
   const refusal = trace.steps.find((s) => s.kind === 'transport' && s.data.event === 'error' && s.data.code === 'POLICY');
   if (refusal?.kind !== 'transport' || refusal.data.event !== 'error') return undefined;
-  // The relay's reason is its own sentence (it names the address and the rule), quoted as it sent it.
-  const why = refusal.data.message ? refusal.data.message.replace(/\.$/, '') : t('advice.relay.defaultWhy');
+  // The relay's reason, worded from its stable word (its own sentence when this build does not know the word).
+  const why = refusal.data.message || refusal.data.reason ? transportReason(refusal.data, t) : t('advice.relay.defaultWhy');
   return {
     kind: 'relay-policy',
     title: t('advice.relay.title'),

@@ -1,5 +1,9 @@
 import type { CertificateCheck, ChainEntry, Trace } from '../trace/schema';
 import { isHandshakeMessage } from '../trace/steps';
+import { en } from '../i18n/messages/en';
+import { translator, type Translate } from '../i18n/translator';
+
+const english = translator('en', en);
 
 /**
  * The certificate panel's model: the chain as the engine built it (leaf first), each certificate
@@ -33,12 +37,6 @@ export interface CertificatePanel {
   certificateMessageSeq?: number;
 }
 
-const SOURCE_LABEL: Record<ChainEntry['source'], string> = {
-  server: "sent by the server",
-  'root-store': 'from the root store',
-  'user-ca': 'from your CA list',
-};
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function validityAt(entry: ChainEntry, at: number): CertificateCard['validity'] {
@@ -65,7 +63,8 @@ function isDemoHost(url: string): boolean {
   }
 }
 
-export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'startedAt' | 'steps' | 'options'>): CertificatePanel | undefined {
+/** The panel in the language of `t` (English when none is given). */
+export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'startedAt' | 'steps' | 'options'>, t: Translate = english): CertificatePanel | undefined {
   const summary = trace.certificate;
   if (!summary) return undefined;
   const at = Date.parse(trace.startedAt);
@@ -79,7 +78,7 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
       ok: checks.every((c) => c.ok),
       validity: validityAt(entry, at),
       // The page trusts the demo CA for the demo targets (*.test) only, as an extra CA.
-      sourceLabel: entry.source === 'user-ca' && isDemoHost(trace.options.url) ? 'the demo CA, trusted for the demo targets only' : (SOURCE_LABEL[entry.source] ?? entry.source),
+      sourceLabel: entry.source === 'user-ca' && isDemoHost(trace.options.url) ? t('certificate.source.demoCa') : sourceLabel(entry.source, t),
     };
   });
   const chainChecks = summary.checks.filter((c) => c.certificate === undefined || c.certificate >= summary.chain.length);
@@ -89,15 +88,15 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
   let headline: string;
   let tone: CertificatePanel['tone'];
   if (summary.verdict === 'trusted') {
-    headline = 'Certificate trusted: every check passed.';
+    headline = t('certificate.trusted');
     tone = 'good';
   } else if (summary.verdict === 'untrusted') {
     const first = failed[0];
-    headline = `Certificate not trusted${first ? `: ${first.detail.replace(/[.\s]+$/, '')}.` : '.'}`;
-    if (insecure) headline += ' You chose to continue anyway — this connection is not authenticated.';
+    headline = first ? t('certificate.untrustedBecause', { reason: checkDetail(first, t).replace(/[.\s。]+$/, '') }) : t('certificate.untrusted');
+    if (insecure) headline += t('advice.sentenceJoin') + t('certificate.insecure');
     tone = insecure ? 'warning' : 'bad';
   } else {
-    headline = 'Certificate not checked.';
+    headline = t('certificate.notChecked');
     tone = 'neutral';
   }
 
@@ -113,4 +112,14 @@ export function buildCertificatePanel(trace: Pick<Trace, 'certificate' | 'starte
     stepSeqs: trace.steps.filter((s) => s.layer === 'certificate').map((s) => s.seq),
     certificateMessageSeq: trace.steps.find((s) => isHandshakeMessage(s, 'certificate', 'server'))?.seq,
   };
+}
+
+function sourceLabel(source: ChainEntry['source'], t: Translate): string {
+  return source === 'server' || source === 'root-store' || source === 'user-ca' ? t(`certificate.source.${source}`) : source;
+}
+
+/** What a check found, in the language of `t`. */
+export function checkDetail(check: CertificateCheck, t: Translate): string {
+  void t;
+  return check.detail;
 }

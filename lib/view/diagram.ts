@@ -292,22 +292,6 @@ export function buildDiagram(steps: readonly Step[], t?: Translate): Diagram {
   return { rows, totalMs: last ? last.timeMs : 0, counts };
 }
 
-/** Human label of a TCP mark, for the diagram and screen readers. */
-export const TCP_MARK_LABEL: Record<TcpMarkKind, string> = {
-  connecting: 'Connecting',
-  resolved: 'DNS resolved',
-  connect: 'TCP connected',
-  fin: 'FIN (peer closed its side)',
-  shutdown: 'FIN (we closed our side)',
-  reset: 'RST (connection reset)',
-  timeout: 'Timeout',
-  refused: 'Connection refused',
-  'relay-refusal': 'Relay refused',
-  unreachable: 'Host unreachable',
-  error: 'Transport error',
-  closed: 'Connection closed',
-};
-
 /** Glyphs every common font has, one per TCP mark (fancier symbols render as empty boxes on many systems). */
 export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
   connecting: '…',
@@ -324,15 +308,22 @@ export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
   closed: '■',
 };
 
-/** One row said in words, for screen readers: what it is, which way, how big, when. */
-export function rowLabel(row: DiagramRow): string {
-  const when = `at ${formatMs(row.timeMs)}`;
-  if (row.kind === 'tcp') return `${TCP_MARK_LABEL[row.tcp!]}: ${row.title}, ${when}`;
-  if (row.kind === 'note') return `${row.layer === 'key' ? 'Key derived' : row.glyph === 'tamper' ? 'Tamper experiment' : row.topic ? english(`diagram.topic.${row.topic}`) : 'Check'}: ${row.title}, ${when}`;
-  const dir = row.direction === 'client->server' ? 'client to server' : 'server to client';
-  const size = row.byteLength ? `, ${row.byteLength} bytes` : '';
-  const inside = row.parentSeq !== undefined ? ', inside the record above' : row.carries ? ', the record carrying the message above' : '';
-  return `${row.title}, ${dir}${row.encrypted ? ', encrypted' : ''}${size}${inside}, ${when}`;
+/** One row said in words, for screen readers: what it is, which way, how big, when (English unless `t` is given). */
+export function rowLabel(row: DiagramRow, t: Translate = english): string {
+  const at = t('stepDetail.at', { time: formatMs(row.timeMs) });
+  if (row.kind === 'tcp') return t('diagram.row.tcp', { mark: t(`stepDetail.tcp.${row.tcp!}`), title: row.title, at });
+  if (row.kind === 'note') {
+    if (row.topic && row.layer !== 'key' && row.glyph !== 'tamper') return t('diagram.row.topic', { topic: t(`diagram.topic.${row.topic}`), title: row.title, at });
+    return t(row.layer === 'key' ? 'diagram.row.key' : row.glyph === 'tamper' ? 'diagram.row.tamper' : 'diagram.row.check', { title: row.title, at });
+  }
+  return t('diagram.row.message', {
+    title: row.title,
+    direction: t(`compare.direction.${row.direction === 'client->server' ? 'client->server' : 'server->client'}`),
+    encrypted: row.encrypted ? 'yes' : 'no',
+    size: row.byteLength ? t('diagram.row.size', { bytes: String(row.byteLength) }) : '',
+    inside: row.parentSeq !== undefined ? t('diagram.row.insideRecord') : row.carries ? t('diagram.row.carries') : '',
+    at,
+  });
 }
 
 /**

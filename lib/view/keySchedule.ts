@@ -1,4 +1,5 @@
 import type { Step } from '../trace/schema';
+import type { MessageKey, Translate } from '../i18n/translator';
 
 /**
  * The key-schedule panel's model: which inputs produce which secret (RFC 8446 §7.1, RFC 5246 §8.1),
@@ -125,4 +126,30 @@ export function ancestry(graph: KeyScheduleGraph, id: string): Set<string> {
     }
   }
   return seen;
+}
+
+/**
+ * The engine names keys by the RFCs' own labels (master_secret, c hs traffic…), which stay as they
+ * are in every language; a few sources and derivations it describes in words instead, worded here.
+ */
+const SOURCE_WORDS: Record<string, MessageKey> = {
+  '(EC)DHE shared secret': 'keys.source.sharedSecret',
+  '0 (no PSK)': 'keys.source.noPsk',
+};
+const ALGORITHM_WORDS: Record<string, MessageKey> = {
+  'key exchange': 'keys.algorithm.keyExchange',
+  'from the hello messages': 'keys.algorithm.helloRandoms',
+  'slice of the key block': 'keys.algorithm.keyBlockSlice',
+};
+
+/** A key's name as the panel shows it. */
+export function keyLabel(label: string, t: Translate): string {
+  const key = SOURCE_WORDS[label];
+  return key ? t(key) : label;
+}
+
+/** How a key was computed, as the panel shows it: a formula stays a formula. */
+export function keyAlgorithm(algorithm: string, t: Translate): string {
+  const key = ALGORITHM_WORDS[algorithm];
+  return key ? t(key) : algorithm;
 }

@@ -3,9 +3,13 @@ import type { Translate } from '../i18n/translator';
 import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
-import { parseHttpsUrl, type TargetProblem } from '../run/target';
+import { parseHttpsUrl, type TargetFlaw } from '../run/target';
+import { en } from '../i18n/messages/en';
+import { translator } from '../i18n/translator';
 import type { Tamper, Tls12Extension } from '../trace/schema';
 import { parseTamperSpec, TamperSpecError } from '../tls/tamper/spec';
+
+const english = translator('en', en);
 
 /**
  * The playground's run form: what the user can choose, its defaults, and the RunRequest it becomes.
@@ -73,19 +77,48 @@ export type TargetCheck = { ok: true; url: string; host: string; port: number } 
  * Checks what the user typed before anything is sent: an https URL with a host (lib/run/target reads
  * it; a bare host name gets https:// in front). `host` keeps an IPv6 literal's brackets, as in a URL.
  */
-export function checkTarget(input: string): TargetCheck {
+export function checkTarget(input: string, t: Translate = english): TargetCheck {
   const target = parseHttpsUrl(input, { encodeSpaces: true });
   if (target.ok) return { ok: true, url: target.url, host: new URL(target.url).hostname, port: target.port };
-  const messages: Record<TargetProblem, string> = {
-    empty: 'Type an https URL, for example https://example.com/, or pick a demo target.',
-    notUrl: `“${target.text}” is not a URL. Try something like https://example.com/.`,
-    malformed: `“${target.text}” is not a URL. Try something like https://example.com/.`,
-    badHost: `“${target.text}” is not a URL: ${target.reason}. Try something like https://example.com/.`,
-    notHttps: `Only https URLs can be traced (this one is ${target.scheme}).`,
-    noHost: 'The URL has no host name.',
-    credentials: 'User names and passwords in the URL are not supported.',
-  };
-  return { ok: false, message: messages[target.problem] };
+  return { ok: false, message: targetMessage(target, t) };
+}
+
+/** Why the input cannot be run, in the reader's language. */
+function targetMessage(target: Extract<ReturnType<typeof parseHttpsUrl>, { ok: false }>, t: Translate): string {
+  switch (target.problem) {
+    case 'empty':
+    case 'noHost':
+    case 'credentials':
+      return t(`target.${target.problem}`);
+    case 'notHttps':
+      return t('target.notHttps', { scheme: target.scheme ?? '' });
+    case 'notUrl':
+    case 'malformed':
+      return t('target.notUrl', { text: target.text });
+    case 'badHost':
+      return target.flaw ? t('target.badHost', { text: target.text, reason: targetFlaw(target.flaw, t) }) : t('target.notUrl', { text: target.text });
+  }
+}
+
+/** What gives a URL away, as a clause in the reader's language. */
+export function targetFlaw(f: TargetFlaw, t: Translate): string {
+  switch (f.flaw) {
+    case 'space':
+    case 'controlCharacter':
+    case 'slashesWithoutScheme':
+    case 'noHost':
+    case 'emptyLabel':
+    case 'longLabel':
+      return t(`target.flaw.${f.flaw}`, 'host' in f ? { host: f.host } : undefined);
+    case 'schemeWithoutSlashes':
+      return t('target.flaw.schemeWithoutSlashes', { scheme: f.scheme });
+    case 'ipv6':
+      return t('target.flaw.ipv6', { host: f.host });
+    case 'tooLong':
+      return t('target.flaw.tooLong', { length: String(f.length) });
+    case 'badCharacter':
+      return t('target.flaw.badCharacter', { host: f.host, character: f.character });
+  }
 }
 
 /**

@@ -41,15 +41,30 @@ function errorKey(code: string): string {
   return code;
 }
 
-function transportErrorTitle(code: string, message: string, t: Translate): string {
-  const key = known(`steps.transport.error.${errorKey(code)}`);
-  return key ? t(key, { message }) : t('steps.transport.error.other', { code, message });
+/**
+ * Why the transport failed, as a clause in the reader's language: the relay's stable word for it
+ * (`reason`: port, ip-literal, address-private, client-rate…) worded from the catalog, else the
+ * transport's own words (a reason this build does not know, a trace recorded before reasons were
+ * kept, or the CLI's direct TCP, whose errors are the system's).
+ */
+export function transportReason(d: { message: string; reason?: string }, t: Translate = english): string {
+  const range = d.reason?.startsWith('address-') ? known(`steps.transport.range.${d.reason.slice('address-'.length)}`) : undefined;
+  if (range) return t('steps.transport.reason.address', { range: t(range) });
+  const key = d.reason ? known(`steps.transport.reason.${d.reason}`) : undefined;
+  return key ? t(key) : d.message.replace(/\.$/, '');
 }
 
-/** What a transport failure means, in a sentence, with the transport's own words after it. */
-function transportErrorExplanation(code: string, message: string, t: Translate): string {
-  const key = known(`steps.transport.errorWhy.${errorKey(code)}`);
-  return key ? t(key, { detail: message.replace(/\.$/, '') }) : message;
+function transportErrorTitle(d: { code: string; message: string; reason?: string }, t: Translate): string {
+  const key = known(`steps.transport.error.${errorKey(d.code)}`);
+  const message = transportReason(d, t);
+  return key ? t(key, { message }) : t('steps.transport.error.other', { code: d.code, message });
+}
+
+/** What a transport failure means, in a sentence, with why it failed after it. */
+function transportErrorExplanation(d: { code: string; message: string; reason?: string }, t: Translate): string {
+  const key = known(`steps.transport.errorWhy.${errorKey(d.code)}`);
+  const detail = transportReason(d, t);
+  return key ? t(key, { detail }) : detail;
 }
 
 function transportTitle(d: TransportData, t: Translate): string {
@@ -68,7 +83,7 @@ function transportTitle(d: TransportData, t: Translate): string {
     case 'timeout':
       return t('steps.transport.timeout', { ms: String(d.timeoutMs), waiting: t(`steps.waiting.${d.waiting}`) });
     case 'error':
-      return transportErrorTitle(d.code, d.message, t);
+      return transportErrorTitle(d, t);
   }
 }
 
@@ -83,7 +98,7 @@ function transportExplanation(d: TransportData, t: Translate): string | undefine
     case 'timeout':
       return t('steps.transport.timeoutWhy', { ms: String(d.timeoutMs) });
     case 'error':
-      return transportErrorExplanation(d.code, d.message, t);
+      return transportErrorExplanation(d, t);
     default:
       return undefined;
   }
@@ -213,7 +228,7 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
     case 'timeout':
       return t('steps.outcome.timeout', { ms: String(c.timeoutMs), waiting: t(`steps.waiting.${c.waiting}`) });
     case 'transport':
-      return transportErrorTitle(c.code, c.message, t);
+      return transportErrorTitle(c, t);
     case 'invalid-response':
       return t('steps.outcome.invalidResponse', { error: c.error });
     case 'unusable':

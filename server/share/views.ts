@@ -240,13 +240,15 @@ export function savedRunPage(request: Request, id: string): Promise<Response> {
   return serve(pageView(fromWeb(request), id));
 }
 
-const EMBED_MISSING_HTML =
-  '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow"><title>No such saved run · TLS Playground</title></head>' +
-  '<body style="margin:0;padding:.5rem;font:14px system-ui,sans-serif"><p data-testid="not-found" style="border:1px dashed #a1a1aa;border-radius:.375rem;padding:1rem;text-align:center">' +
-  'This saved TLS Playground run does not exist. Check the embed code’s link.</p></body></html>';
-
-function embedMissing(): Response {
-  return notServed(404, EMBED_MISSING_HTML, 'text/html; charset=utf-8', { 'Content-Security-Policy': cachedPagePolicy({ scriptHashes: [], frameAncestors: '*', selfScripts: false }) });
+/** The light embed's answer for an id that names no saved run, in the reader's language. */
+async function embedMissing(lang: Locale): Promise<Response> {
+  const t = await words(lang);
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const html =
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow"><title>${escape(t('share.noSuchRun'))}</title></head>` +
+    '<body style="margin:0;padding:.5rem;font:14px system-ui,sans-serif"><p data-testid="not-found" style="border:1px dashed #a1a1aa;border-radius:.375rem;padding:1rem;text-align:center">' +
+    `${escape(t('notFound.embed'))}</p></body></html>`;
+  return notServed(404, html, 'text/html; charset=utf-8', { 'Content-Security-Policy': cachedPagePolicy({ scriptHashes: [], frameAncestors: '*', selfScripts: false }) });
 }
 
 /** /embed/r/{id}: the light embed. */
@@ -274,7 +276,7 @@ function embedView(request: RequestLike, id: string): ViewRequest {
       };
     },
     answer: (embed) => cachedAnswer(embed, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(embed.artifact, '*', false) } }),
-    missing: embedMissing,
+    missing: () => embedMissing(choice.lang),
   };
 }
 

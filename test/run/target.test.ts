@@ -22,7 +22,7 @@ describe('one reading of a target URL', () => {
       return target.ok ? 'ok' : target.problem;
     });
     assert.deepEqual(problems, ['empty', 'malformed', 'notHttps', 'credentials']);
-    assert.deepEqual(parseHttpsUrl('htps//nonsense'), { ok: false, problem: 'malformed', text: 'htps//nonsense', reason: 'it has "//" without a scheme before it (a misspelled https://?)' });
+    assert.deepEqual(parseHttpsUrl('htps//nonsense'), { ok: false, problem: 'malformed', text: 'htps//nonsense', reason: 'it has "//" without a scheme before it (a misspelled https://?)', flaw: { flaw: 'slashesWithoutScheme' } });
     assert.deepEqual(checkTarget('htps//nonsense'), { ok: false, message: '“htps//nonsense” is not a URL. Try something like https://example.com/.' });
     assert.throws(() => parseTarget(' https:/example.com '), /^RunInputError: "https:\/example.com" is a malformed URL: its scheme "https:" is not followed by \/\//);
     assert.equal(parseHttpsUrl('example.com/a b', { encodeSpaces: true }).ok, true, 'the form lets the parser encode a space in the path');

@@ -90,14 +90,14 @@ describe('relay transport: relay frames to transport events', () => {
     assert.deepEqual(events, [{ type: 'reset' }, { type: 'closed', bytesSent: 0, bytesReceived: 0 }]);
   });
 
-  test('relay refusals and limits keep their code and the relay\u2019s own words (the run\u2019s step says who decided)', () => {
+  test('relay refusals and limits keep their code, the relay\u2019s stable word for why and its own words (the run\u2019s step says who decided)', () => {
     const { events, ws } = open();
     ws.open();
     ws.event({ type: 'error', code: 'POLICY', reason: 'address-private', message: 'www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' });
     ws.event({ type: 'closed', bytesSent: 0, bytesReceived: 0, durationMs: 1 });
     ws.closeFromRelay(1008);
     assert.deepEqual(events, [
-      { type: 'error', code: 'POLICY', message: 'www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' },
+      { type: 'error', code: 'POLICY', reason: 'address-private', message: 'www.example.com resolves to 10.0.0.5, a private address (RFC 1918)' },
       { type: 'closed', bytesSent: 0, bytesReceived: 0 },
     ]);
     const second = open();
@@ -105,26 +105,27 @@ describe('relay transport: relay frames to transport events', () => {
     second.ws.event({ type: 'error', code: 'LIMIT', reason: 'idle-timeout', message: 'no bytes either way for 60000 ms' });
     second.ws.event({ type: 'error', code: 'EWHATEVER', reason: 'x', message: 'odd' });
     assert.deepEqual(second.events, [
-      { type: 'error', code: 'LIMIT', message: 'no bytes either way for 60000 ms' },
-      { type: 'error', code: 'UNKNOWN', message: 'odd' },
+      { type: 'error', code: 'LIMIT', reason: 'idle-timeout', message: 'no bytes either way for 60000 ms' },
+      { type: 'error', code: 'UNKNOWN', reason: 'x', message: 'odd' },
     ]);
   });
 
   test('a close without events is explained by its close code', () => {
-    const cases: [number, boolean, string][] = [
-      [1009, true, 'LIMIT'],
-      [1013, true, 'LIMIT'],
-      [1008, true, 'POLICY'],
-      [1001, true, 'RELAY'],
-      [1006, true, 'RELAY'],
-      [1006, false, 'RELAY'],
+    const cases: [number, boolean, string, string][] = [
+      [1009, true, 'LIMIT', 'frame-too-big'],
+      [1013, true, 'LIMIT', 'busy'],
+      [1008, true, 'POLICY', 'policy'],
+      [1001, true, 'RELAY', 'relay-gone'],
+      [1006, true, 'RELAY', 'relay-lost'],
+      [1006, false, 'RELAY', 'relay-unreachable'],
     ];
-    for (const [code, opened, expected] of cases) {
+    for (const [code, opened, expected, reason] of cases) {
       const { events, ws } = open();
       if (opened) ws.open();
       ws.closeFromRelay(code);
       assert.equal(events.length, 2, String(code));
       assert.equal(events[0].type === 'error' && events[0].code, expected, String(code));
+      assert.equal(events[0].type === 'error' && events[0].reason, reason, String(code));
       assert.deepEqual(events[1], { type: 'closed', bytesSent: 0, bytesReceived: 0 });
     }
   });

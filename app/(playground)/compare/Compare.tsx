@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslations } from 'next-intl';
+import { asTranslate } from '@/lib/i18n/translator';
 import { ComparisonView } from '@/components/compare/ComparisonView';
 import { SaveBundleButton } from '@/components/bundle/SaveBundleButton';
 import { comparisonBundle } from '@/lib/bundle/bundle';
@@ -36,7 +37,7 @@ export function Compare({ initialUrl, initialA = 'rustls', initialCertificate = 
   }
 
   function compare() {
-    const target = checkTarget(url);
+    const target = checkTarget(url, asTranslate(t));
     if (!target.ok) {
       setError(target.message);
       return;

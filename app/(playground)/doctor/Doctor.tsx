@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { useTranslations } from 'next-intl';
+import { asTranslate } from '@/lib/i18n/translator';
 import type { Diagnosis, ProbeResult } from '@/lib/doctor/diagnose';
 import { DemoCertificateCheck, FormError, SubmitButton, UrlField } from '@/components/run/FormParts';
 import { Fixes, ProbeList, Verdict } from '@/components/bundle/DiagnosisReport';
@@ -22,7 +23,7 @@ export function Doctor({ initialUrl }: { initialUrl: string }) {
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const target = checkTarget(url);
+    const target = checkTarget(url, asTranslate(t));
     if (!target.ok) {
       setError(target.message);
       return;

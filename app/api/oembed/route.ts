@@ -4,6 +4,9 @@ import { bundleFromUrl, oembedForBundle, type SharedBundleKind } from '@/lib/sha
 import { publicOrigin } from '@/lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
 import { oembed } from '@/server/share/views';
+import { chooseLanguage } from '@/lib/share/language';
+import { loadCatalog } from '@/lib/i18n/catalogs';
+import { translator } from '@/lib/i18n/translator';
 
 /**
  * GET /api/oembed?url=<a /r/{id}, /d/{id} or /c/{id} link>&format=json[&maxwidth=…&maxheight=…] —
@@ -37,10 +40,19 @@ async function oembedOfBundle(request: Request, kind: SharedBundleKind, id: stri
     return problem(503, 'Saved results are unavailable right now.');
   }
   if (!bundle || bundle.kind !== kind) return problem(404, `There is no saved ${kind} ${JSON.stringify(id)}.`);
-  const body = oembedForBundle(publicOrigin(request.headers, process.env), kind, id, bundleTitle(bundle), {
+  // The language, as for a saved run's answer: the link's own ?lang=, else this request's, else Accept-Language.
+  const langUrl = new URL(request.url);
+  const linked = new URL(query.get('url') ?? '').searchParams.get('lang');
+  if (linked && !langUrl.searchParams.has('lang')) langUrl.searchParams.set('lang', linked);
+  const choice = chooseLanguage(langUrl, request.headers);
+  const title = bundleTitle(bundle, translator(choice.lang, await loadCatalog(choice.lang)));
+  const body = oembedForBundle(publicOrigin(request.headers, process.env), kind, id, title, {
+    // Named only when the link or the request named it: a plain link's iframe follows each reader's language.
+    locale: choice.explicit ? choice.lang : undefined,
     maxWidth: positive(query.get('maxwidth')),
     maxHeight: positive(query.get('maxheight')),
     thumbnail: { width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT },
   });
-  return Response.json(body, { headers: { 'Cache-Control': 'public, max-age=86400', 'Access-Control-Allow-Origin': '*' } });
+  const vary: Record<string, string> = choice.vary.length ? { Vary: choice.vary.join(', ') } : {};
+  return Response.json(body, { headers: { 'Cache-Control': 'public, max-age=86400', ...vary, 'Access-Control-Allow-Origin': '*' } });
 }

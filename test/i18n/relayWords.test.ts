@@ -1,0 +1,82 @@
+/**
+ * The relay says why it refused or ended a session with a stable word (`reason`: port, ip-literal,
+ * address-private, client-rate…), and the page says it in the reader's language from that word, not
+ * in the relay's English sentence. Every word the relay or the browser's transport can send has
+ * words in every catalog, so a new refusal cannot reach a Chinese page as an English sentence.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { en } from '../../lib/i18n/messages/en';
+import { zhCN } from '../../lib/i18n/messages/zh-CN';
+import { translator } from '../../lib/i18n/translator';
+import { stepExplanation, stepTitle, transportReason } from '../../lib/view/stepText';
+import { adviceFor } from '../../lib/view/advice';
+import { relayRefusalTrace } from '../view/fixtures/traces';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const english = translator('en', en);
+const chinese = translator('zh-CN', zhCN);
+
+/** The reason words written in the relay's sources and in the browser's relay transport. */
+function reasonWords(): Set<string> {
+  const files = [...readdirSync(join(ROOT, 'server/relay')).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'server/relay', f)), join(ROOT, 'lib/transport/relay.ts')];
+  const words = new Set<string>();
+  const patterns = [
+    /reason: '([a-z0-9-]+)'/g,
+    /refuse\('[A-Z]+', '([a-z0-9-]+)'/g,
+    /limit\('([a-z0-9-]+)'/g,
+    /protocolError\('([a-z0-9-]+)'/g,
+    /sendError\([^,]+, '([a-z0-9-]+)'/g,
+    /word \?\? '([a-z0-9-]+)'/g,
+  ];
+  for (const file of files) {
+    const source = readFileSync(file, 'utf8');
+    for (const pattern of patterns) for (const m of source.matchAll(pattern)) words.add(m[1]);
+  }
+  return words;
+}
+
+/** The address ranges the relay refuses (`address-<range>`), as its policy names them. */
+function rangeWords(): string[] {
+  const source = readFileSync(join(ROOT, 'server/relay/policy.ts'), 'utf8');
+  const table = /const RANGE_WORDS[^{]*\{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';
+  return [...table.matchAll(/^\s*(\w+):/gm)].map((m) => m[1]);
+}
+
+describe('relay refusals in the reader’s language', () => {
+  it('finds the relay’s reason words (the test reads what it claims to cover)', () => {
+    const words = reasonWords();
+    for (const word of ['port', 'ip-literal', 'client-rate', 'idle-timeout', 'not-client-hello', 'relay-unreachable']) assert.ok(words.has(word), word);
+    assert.ok(rangeWords().includes('private') && rangeWords().length > 15);
+  });
+
+  it('words every reason the relay sends, and every address range it refuses, in every language', () => {
+    // ECONNRESET's "reset" becomes a reset step of its own (lib/transport/relay.ts), never an error.
+    const missing = [...reasonWords()]
+      .filter((word) => word !== 'reset')
+      .flatMap((reason) => {
+        const data = { message: `RELAY SAID ${reason}`, reason };
+        return [english, chinese].flatMap((t, i) => (transportReason(data, t).includes('RELAY SAID') ? [`${reason} (${i ? 'zh-CN' : 'en'})`] : []));
+      });
+    const ranges = rangeWords().flatMap((range) => {
+      const data = { message: 'RELAY SAID', reason: `address-${range}` };
+      return [english, chinese].flatMap((t, i) => (transportReason(data, t).includes('RELAY SAID') ? [`address-${range} (${i ? 'zh-CN' : 'en'})`] : []));
+    });
+    assert.deepEqual([...missing, ...ranges], []);
+  });
+
+  it('says a refusal from its word, and quotes the relay only for a word it does not know', () => {
+    const step = { direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: 'POLICY', reason: 'port', message: 'port 8443 is not allowed (allowed: 443)' } } as const;
+    assert.equal(stepTitle(step, english), 'Relay refused: the relay does not connect to this port');
+    assert.equal(stepTitle(step, chinese), '中继拒绝：中继不连接这个端口');
+    assert.match(stepExplanation(step, chinese) ?? '', /^中继只把这个浏览器的字节转发到允许端口上的公共 TLS 服务器，它在连接之前就拒绝了这个目标：中继不连接这个端口。$/);
+    const unknown = { ...step, data: { ...step.data, reason: 'something-new' } };
+    assert.equal(stepTitle(unknown, english), 'Relay refused: port 8443 is not allowed (allowed: 443)');
+    const older = relayRefusalTrace(); // recorded before reasons were kept: the relay's own words
+    assert.match(adviceFor(older, english)!.explanation, /private addresses are not reachable through the relay/);
+    const privateAddress = { ...step, data: { ...step.data, reason: 'address-private', message: 'x resolves to 10.0.0.5' } };
+    assert.equal(stepTitle(privateAddress, chinese), '中继拒绝：这个名字指向私有地址（RFC 1918），不是公网地址');
+  });
+});
