@@ -49,6 +49,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
   const tamperWords = useTranslations('tamper.form');
   const t = useTranslations('playground');
   const say = useTranslate();
+  // The words of the moment, read when a run starts: `start` itself must not change with them (the
+  // recipe effect below runs again whenever it does).
+  const words = useRef({ t, say, tamperWords });
+  words.current = { t, say, tamperWords };
 
   const running = run.status === 'running';
   /** A run that ended, or could not start (its trace says why), or a trace opened from a file. */
@@ -56,7 +60,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
 
   const start = useCallback(
     async (url: string, currentForm: RunForm) => {
-      const target = checkTarget(url, say);
+      const target = checkTarget(url, words.current.say);
       if (!target.ok) {
         // The error is about what was just typed: the previous run's card would read as its result.
         clear(0);
@@ -65,12 +69,12 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         return;
       }
       if (currentForm.versions.length === 0) {
-        setFormError(t('chooseVersion'));
+        setFormError(words.current.t('chooseVersion'));
         return;
       }
       const tamperProblem = readTamperSpec(currentForm.tamper).problem;
       if (tamperProblem) {
-        setFormError(tamperWords('invalid', { message: tamperProblem }));
+        setFormError(words.current.tamperWords('invalid', { message: tamperProblem }));
         return;
       }
       setFormError(undefined);
@@ -80,7 +84,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       window.history.replaceState(null, '', withPresentation(recipe, wantsPresentation(window.location.search)));
       await startRun(0, toRunRequest(currentForm, target.url));
     },
-    [startRun, clear, tamperWords, say, t],
+    [startRun, clear],
   );
 
   // The engine loads while the user reads the page, so the first click does not wait for it.

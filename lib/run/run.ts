@@ -487,7 +487,10 @@ class Run {
     if (f.by === 'server' && f.alert === 'close_notify') return { cause: 'server-closed-handshake' };
     if (!f.alert) return { cause: 'client-error', message: f.message };
     const by = f.by === 'server' ? 'server' : 'client';
-    return { cause: 'alert', by, alert: f.alert, message: f.message, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
+    // A rejected certificate: the failed check's finding, so the outcome reads in any language.
+    const check = by === 'client' ? this.trace.certificate?.checks.find((k) => !k.ok) : undefined;
+    const finding = check?.finding && check.detail === f.message ? { finding: check.finding } : {};
+    return { cause: 'alert', by, alert: f.alert, message: f.message, ...finding, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
   }
 
   /** The transport ended: decide what that means given where the handshake and the response are. */

@@ -57,8 +57,80 @@ export interface CertificateCheck {
   ok: boolean;
   /** Which certificate (index in the built chain, 0 = leaf), when the check is about one. */
   certificate?: number;
+  /** What the check found, in English (the CLI and --json read it). */
   detail: string;
+  /**
+   * The same finding as data, so a view can say it in any language (lib/view/certificate.ts
+   * checkDetail). Absent in traces recorded before it was kept: those show `detail`.
+   */
+  finding?: CheckFinding;
 }
+
+/** Where a trust anchor came from. */
+type AnchorOrigin = 'root-store' | 'user-ca';
+
+/** A check's finding as data: which rule, and the values the sentence about it names. */
+export type CheckFinding =
+  // chain: did the path reach a trust anchor? (`unused`: certificates the server sent that are not on it)
+  | { is: 'anchor-leaf'; source: AnchorOrigin; unused: number }
+  | { is: 'path'; length: number; root: string; source: AnchorOrigin; unused: number }
+  | { is: 'too-many-candidates'; limit: number }
+  | { is: 'self-signed' }
+  | { is: 'untrusted-root'; root: string }
+  | { is: 'missing-issuer'; issuer: string; subject: string; leafOnly: boolean }
+  // signature: `by` is the issuer's name; `algorithm`/`curve` when the scheme needs them said
+  | { is: 'signature-verifies' | 'signature-fails'; by: string; scheme: string; algorithm?: string; curve?: string }
+  | { is: 'signature-error'; by: string; scheme: string; algorithm?: string; curve?: string; error: string }
+  | { is: 'signature-unsupported'; by: string; reason: string }
+  // key and algorithm policy (lib/tls/x509/policy.ts)
+  | { is: 'policy-ok'; key: string; hash?: string }
+  | { is: 'policy-refused'; problems: PolicyProblem[] }
+  | { is: 'critical-extensions'; extensions: string[] }
+  // basicConstraints
+  | { is: 'ca-as-leaf' }
+  | { is: 'anchor-without-constraints' }
+  | { is: 'no-basic-constraints' }
+  | { is: 'not-a-ca' }
+  | { is: 'path-too-long'; limit: number; below: number }
+  | { is: 'ca'; limit?: number; below: number }
+  // keyUsage and extKeyUsage
+  | { is: 'key-usage-unrestricted' }
+  | { is: 'key-usage'; usages: string[]; need: string }
+  | { is: 'key-usage-lacks'; usages: string[]; need: string; leaf: boolean }
+  | { is: 'ext-key-usage-unrestricted' }
+  | { is: 'ext-key-usage'; usages: string[] }
+  | { is: 'ext-key-usage-lacks'; usages: string[] }
+  // nameConstraints: certificate #index's `name` lies in an `excluded` subtree, or outside the `permitted` ones
+  | { is: 'name-constraints-kept' }
+  | { is: 'name-constraints-violated'; index: number; ca: string; name: string; excluded?: string; permitted?: string[] }
+  // validity period
+  | { is: 'not-yet-valid'; from: string; days: number }
+  | { is: 'expired'; until: string; days: number }
+  | { is: 'valid'; from: string; until: string; days: number }
+  // hostname (`names`: the subjectAltName entries as written)
+  | { is: 'ip-matches'; host: string }
+  | { is: 'ip-without-san'; host: string }
+  | { is: 'ip-not-listed'; host: string; names: string }
+  | { is: 'host-not-ascii'; host: string }
+  | { is: 'host-invalid'; host: string }
+  | { is: 'host-matches'; host: string; name: string; wildcard: boolean }
+  | { is: 'no-dns-names'; host: string; names: string }
+  | { is: 'host-mismatch'; host: string; names: string; why?: WildcardRefusal }
+  | { is: 'no-san'; commonNames: string[] };
+
+/** Why a key or signature is outside the key and algorithm policy. */
+export type PolicyProblem =
+  | { problem: 'rsa-too-short'; key: string; bits: number }
+  | { problem: 'curve'; curve?: string; curves: string[] }
+  | { problem: 'key-type'; key: string }
+  | { problem: 'hash'; algorithm: string; hash: string };
+
+/** Why a wildcard name in a certificate was not honoured (RFC 6125 §6.4.3). */
+export type WildcardRefusal =
+  | { wildcard: 'misplaced'; name: string }
+  | { wildcard: 'lone'; name: string }
+  | { wildcard: 'public-suffix'; name: string; suffix: string }
+  | { wildcard: 'one-label'; name: string; host: string };
 
 export interface ChainEntry {
   subject: string;
@@ -373,7 +445,8 @@ export interface LegacyData {
 /** Why the run ended as it did: the data behind the outcome's sentence. */
 export type OutcomeCause =
   | { cause: 'http'; status: number; reason: string }
-  | { cause: 'alert'; by: Peer; alert: string; message: string; afterEmptyClientCertificate?: boolean }
+  /** `finding`: when the client refused the server's certificate, what the failed check found (as CertificateCheck's). */
+  | { cause: 'alert'; by: Peer; alert: string; message: string; finding?: CheckFinding; afterEmptyClientCertificate?: boolean }
   | { cause: 'server-closed-handshake' }
   | { cause: 'reset'; where?: Where }
   | { cause: 'closed'; closeNotify: boolean; where?: Where }

@@ -1,9 +1,10 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
+import type { AlertData, CertificateCheck, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { en } from '../i18n/messages/en';
 import { translator, type MessageKey, type Translate } from '../i18n/translator';
+import { checkDetail } from './certificate';
 
 /**
  * The words of a step: its title and its plain-words explanation, as pure functions of its kind and
@@ -210,6 +211,12 @@ function earlyDataExplanation(d: EarlyDataData, t: Translate): string {
   return t(`steps.earlyData.why.rejected.${d.reason}`);
 }
 
+/** Why the certificate was rejected: the first failed check's finding, else the engine's words. */
+function rejection(d: { message?: string; alert?: string; summary?: { checks: CertificateCheck[] } }, t: Translate): string {
+  const first = d.summary?.checks.find((k) => !k.ok);
+  return first?.finding ? checkDetail(first, t) : (d.message ?? d.alert ?? '');
+}
+
 /** The outcome in one sentence, lower case in English (it follows "Outcome: reset:" and similar). */
 export function outcomeSentence(c: OutcomeCause, t: Translate = english): string {
   const where = 'where' in c && c.where ? t(`steps.where.${c.where}`) : '';
@@ -217,7 +224,7 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
     case 'http':
       return t('steps.outcome.http', { status: `${c.status} ${c.reason}`.trim() });
     case 'alert':
-      if (c.by === 'client') return t('steps.outcome.clientAborted', { message: c.message });
+      if (c.by === 'client') return t('steps.outcome.clientAborted', { message: c.finding ? checkDetail({ check: '', ok: false, detail: c.message, finding: c.finding }, t) : c.message });
       return c.afterEmptyClientCertificate ? t('steps.outcome.serverAlertNoCertificate', { alert: c.alert }) : t('steps.outcome.serverAlert', { alert: c.alert });
     case 'server-closed-handshake':
       return t('steps.outcome.serverClosedHandshake');
@@ -305,7 +312,7 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
     case 'check':
       switch (step.data.check) {
         case 'certificate':
-          return step.data.ok ? t('steps.title.certificateTrusted') : t('steps.title.certificateRejected', { message: step.data.message ?? step.data.alert ?? '', alert: step.data.alert ?? step.data.message ?? '' });
+          return step.data.ok ? t('steps.title.certificateTrusted') : t('steps.title.certificateRejected', { message: rejection(step.data, t), alert: step.data.alert ?? step.data.message ?? '' });
         case 'signature':
           return t('steps.title.signature', { message: step.data.message, scheme: step.data.scheme });
         case 'finished':
@@ -377,10 +384,14 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
     case 'check': {
       const d = step.data;
       switch (d.check) {
-        case 'certificate':
+        case 'certificate': {
           if (d.ok) return t('steps.why.certificateTrusted', { name: d.serverName });
-          // The failed checks' own sentences come from the engine's certificate checks.
-          return [d.summary.checks.filter((k) => !k.ok).map((k) => k.detail).join(' '), d.insecure ? t('steps.why.insecureContinue') : ''].filter(Boolean).join(join);
+          // What the failed checks found, in the reader's language (lib/view/certificate.ts).
+          const failed = d.summary.checks.filter((k) => !k.ok);
+          // A trace recorded before findings were kept reads as it always did: the engine's own clauses.
+          const found = failed.every((k) => k.finding) ? failed.map((k) => t('steps.why.checkSentence', { clause: checkDetail(k, t) })) : [failed.map((k) => k.detail).join(' ')];
+          return [...found, d.insecure ? t('steps.why.insecureContinue') : ''].filter(Boolean).join(join);
+        }
         case 'signature':
           return t('steps.why.signature', { message: d.message });
         case 'finished':

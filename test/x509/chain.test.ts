@@ -12,6 +12,10 @@ import { findField } from '../../lib/tls/wire/field';
 import { type ChainResult, verifyServerCertificates } from '../../lib/tls/x509/chain';
 import { parseCertificate } from '../../lib/tls/x509/parse';
 import { RootStore, mozillaRoots } from '../../lib/tls/x509/roots';
+import { en } from '../../lib/i18n/messages/en';
+import { zhCN } from '../../lib/i18n/messages/zh-CN';
+import { translator } from '../../lib/i18n/translator';
+import { checkDetail } from '../../lib/view/certificate';
 import { type Issued, type TestPki, createTestPki, issue } from '../../server/pki';
 import { CA_EXTENSIONS, LOCALHOST_LEAF_EXTENSIONS, type Made, make } from './openssl';
 
@@ -114,6 +118,9 @@ const backends: [string, CryptoProvider][] = [
   ['webcrypto', createWebCrypto(globalThis.crypto.subtle)],
 ];
 
+/** Every check the tests below made, to read again in every language at the end. */
+const seen: CertificateCheck[] = [];
+
 function failed(r: ChainResult): CertificateCheck[] {
   return r.summary.checks.filter((c) => !c.ok);
 }
@@ -145,8 +152,11 @@ describe('verifyServerCertificates', () => {
 
   for (const [backendName, crypto] of backends) {
     describe(`with the ${backendName} crypto backend`, () => {
-      const verify = (certificates: Uint8Array[], more: { hostname?: string; roots?: RootStore; userCAs?: Uint8Array[]; leafKeyUsage?: 'digitalSignature' | 'keyEncipherment' } = {}) =>
-        verifyServerCertificates({ certificates, hostname: more.hostname ?? 'localhost', now: new Date(), roots: more.roots ?? trusted, userCAs: more.userCAs, crypto, leafKeyUsage: more.leafKeyUsage });
+      const verify = async (certificates: Uint8Array[], more: { hostname?: string; roots?: RootStore; userCAs?: Uint8Array[]; leafKeyUsage?: 'digitalSignature' | 'keyEncipherment' } = {}) => {
+        const r = await verifyServerCertificates({ certificates, hostname: more.hostname ?? 'localhost', now: new Date(), roots: more.roots ?? trusted, userCAs: more.userCAs, crypto, leafKeyUsage: more.leafKeyUsage });
+        seen.push(...r.summary.checks);
+        return r;
+      };
 
       for (const keyType of ['rsa2048', 'p256', 'p384', 'ed25519'] as const) {
         test(`a ${keyType} leaf via the intermediate to the root is trusted, every check passing`, async () => {
@@ -454,5 +464,37 @@ describe('verifyServerCertificates: a hostile certificate list', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what the checks found, in every language', () => {
+  const english = translator('en', en);
+  const chinese = translator('zh-CN', zhCN);
+  // Quotes and apostrophes are typographic in the catalog, straight in the engine's English.
+  // Numbers are grouped per locale in the catalog ("3,649 days").
+  const plain = (text: string) => text.replace(/[“”]/g, '"').replace(/’/g, "'").replace(/(\d),(\d{3})\b/g, '$1$2');
+
+  test('every check the suite made carries its finding as data, of many kinds', () => {
+    assert.ok(seen.length > 100, `${seen.length} checks`);
+    assert.deepEqual(seen.filter((c) => !c.finding).map((c) => c.detail), []);
+    const kinds = new Set(seen.map((c) => c.finding!.is));
+    assert.ok(kinds.size >= 20, [...kinds].join(' '));
+  });
+
+  test('in English, the words made from the finding are the engine’s own detail', () => {
+    const differ = seen.filter((c) => plain(checkDetail(c, english)) !== plain(c.detail)).map((c) => `${checkDetail(c, english)}\n  ≠ ${c.detail}`);
+    assert.deepEqual([...new Set(differ)], []);
+  });
+
+  test('in Chinese, no English phrase is left outside names, values and the RFCs’ own words', () => {
+    const english = seen.flatMap((c) => {
+      const words = checkDetail(c, chinese)
+        // Values the finding carries (names, usages, algorithms), printed as they are.
+        .replace(/“[^”]*”|（[^）]*）|\([^)]*\)/g, ' ')
+        .replace(/\b(?:RSASSA-PSS|RSA|ECDSA|Ed25519|SHA-?\d+|P-\d+|secp\d+r1|CA:TRUE|CA:FALSE)\b/g, ' ');
+      const phrase = words.match(/\b[a-z]{3,}(?:[ ,]+[a-z]{3,}){2,}\b/g);
+      return phrase ? [`${phrase.join(' | ')} in: ${checkDetail(c, chinese)}`] : [];
+    });
+    assert.deepEqual([...new Set(english)], []);
   });
 });

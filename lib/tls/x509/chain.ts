@@ -6,13 +6,13 @@
  */
 import type { CryptoProvider, SignatureSchemeName } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
-import type { CertificateCheck, CertificateSummary, ChainEntry } from '../events';
+import type { CertificateCheck, CertificateSummary, ChainEntry, CheckFinding } from '../events';
 import type { AlertDescription } from '../registry/alerts';
 import { signatureSchemeFor } from './algorithms';
 import { generalNameText } from './extensions';
 import { checkHostname } from './hostname';
 import { type Name, commonNames } from './name';
-import { nameConstraintViolation } from './nameConstraints';
+import { nameConstraintBreach, nameConstraintViolation } from './nameConstraints';
 import { type Certificate, parseCertificate } from './parse';
 import { checkPolicy } from './policy';
 import { type AnchorSource, RootStore } from './roots';
@@ -57,6 +57,7 @@ interface LinkResult {
   ok: boolean;
   scheme?: SignatureSchemeName;
   detail: string;
+  finding: CheckFinding;
   alert?: AlertDescription;
 }
 
@@ -93,7 +94,12 @@ function selfIssued(c: Certificate): boolean {
 
 /** A certificate's name for sentences: its CN when it has one, else the whole subject. */
 function label(name: Name): string {
-  return `"${commonNames(name)[0] ?? (name.display || '(empty name)')}"`;
+  return `"${nameOf(name)}"`;
+}
+
+/** The same name, unquoted, for a finding's data. */
+function nameOf(name: Name): string {
+  return commonNames(name)[0] ?? (name.display || '(empty name)');
 }
 
 function quote(c: Certificate): string {
@@ -129,22 +135,26 @@ class SignatureChecker {
   private async run(child: Certificate, issuer: Certificate): Promise<LinkResult> {
     const alg = child.signatureAlgorithm;
     const by = `by ${quote(issuer)}`;
+    const issuerName = nameOf(issuer.subject);
     const resolved = signatureSchemeFor(alg, issuer.publicKey);
     if ('reason' in resolved) {
-      return { ok: false, alert: 'unsupported_certificate', detail: `the signature ${by} cannot be verified: ${resolved.reason}` };
+      return { ok: false, alert: 'unsupported_certificate', detail: `the signature ${by} cannot be verified: ${resolved.reason}`, finding: { is: 'signature-unsupported', by: issuerName, reason: resolved.reason } };
     }
     const scheme = resolved.scheme;
     const how = resolved.description ? `${resolved.description}, verified as ${scheme}` : scheme;
+    // A scheme whose curve is not the one its name implies says both (algorithms.ts signatureSchemeFor).
+    const said = { by: issuerName, scheme, ...(resolved.description ? { algorithm: alg.name, curve: issuer.publicKey.curve ?? '' } : {}) };
     // A SHA-1 signature is verified like any other; the key and algorithm policy (policy.ts) refuses it.
     let ok: boolean;
     try {
       ok = await this.crypto.verify(scheme, issuer.spki, child.tbsDer, child.signature);
     } catch (err) {
-      return { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) could not be checked: ${(err as Error).message}` };
+      const error = (err as Error).message;
+      return { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) could not be checked: ${error}`, finding: { is: 'signature-error', ...said, error } };
     }
     return ok
-      ? { ok: true, scheme, detail: `signed ${by} (${how}): the signature verifies` }
-      : { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) does not verify: the certificate was altered or was not issued by this CA` };
+      ? { ok: true, scheme, detail: `signed ${by} (${how}): the signature verifies`, finding: { is: 'signature-verifies', ...said } }
+      : { ok: false, scheme, alert: 'bad_certificate', detail: `the signature ${by} (${how}) does not verify: the certificate was altered or was not issued by this CA`, finding: { is: 'signature-fails', ...said } };
   }
 }
 
@@ -323,8 +333,8 @@ async function evaluate(
   leafTrustedBy: AnchorSource | undefined,
 ): Promise<Verdict[]> {
   const checks: Verdict[] = [];
-  const add = (check: string, certificate: number | undefined, ok: boolean, detail: string, alert: AlertDescription) =>
-    checks.push({ check, ok, ...(certificate !== undefined ? { certificate } : {}), detail, ...(ok ? {} : { alert }) });
+  const add = (check: string, certificate: number | undefined, ok: boolean, detail: string, alert: AlertDescription, finding: CheckFinding) =>
+    checks.push({ check, ok, ...(certificate !== undefined ? { certificate } : {}), detail, finding, ...(ok ? {} : { alert }) });
   const now = opts.now.getTime();
   const leaf = path[0].cert;
 
@@ -334,16 +344,23 @@ async function evaluate(
   const unused = sent.filter((c) => !used.has(c.sha256) && !path.some((n) => sameKey(n.cert, c))).length;
   const extras = unused > 0 ? `; the server also sent ${unused} certificate${unused > 1 ? 's' : ''} that ${unused > 1 ? 'are' : 'is'} not part of it` : '';
   if (isComplete && path.length === 1) {
-    add('chain', undefined, true, `the server's certificate is itself trusted (${leafTrustedBy === 'user-ca' ? 'it is in your CA list' : 'it is in the root store'})${extras}`, 'unknown_ca');
+    const source = leafTrustedBy === 'user-ca' ? 'user-ca' : 'root-store';
+    add('chain', undefined, true, `the server's certificate is itself trusted (${leafTrustedBy === 'user-ca' ? 'it is in your CA list' : 'it is in the root store'})${extras}`, 'unknown_ca', { is: 'anchor-leaf', source, unused });
   } else if (isComplete) {
     const where = last.source === 'user-ca' ? 'from your CA list' : 'from the root store';
-    add('chain', undefined, true, `a path of ${path.length} certificates leads to the trusted root ${quote(last.cert)} (${where})${extras}`, 'unknown_ca');
+    add('chain', undefined, true, `a path of ${path.length} certificates leads to the trusted root ${quote(last.cert)} (${where})${extras}`, 'unknown_ca', {
+      is: 'path',
+      length: path.length,
+      root: nameOf(last.cert.subject),
+      source: last.source === 'user-ca' ? 'user-ca' : 'root-store',
+      unused,
+    });
   } else if (signatures.exhausted) {
-    add('chain', undefined, false, `no path to a trusted root was found within ${MAX_SIGNATURE_CHECKS} signature checks: the server sent too many candidate certificates`, 'unknown_ca');
+    add('chain', undefined, false, `no path to a trusted root was found within ${MAX_SIGNATURE_CHECKS} signature checks: the server sent too many candidate certificates`, 'unknown_ca', { is: 'too-many-candidates', limit: MAX_SIGNATURE_CHECKS });
   } else if (path.length === 1 && selfIssued(leaf)) {
-    add('chain', undefined, false, `the certificate is self-signed and is neither in the root store nor in your CA list, so nothing vouches for it`, 'unknown_ca');
+    add('chain', undefined, false, `the certificate is self-signed and is neither in the root store nor in your CA list, so nothing vouches for it`, 'unknown_ca', { is: 'self-signed' });
   } else if (selfIssued(last.cert)) {
-    add('chain', undefined, false, `no path to a trusted root: the chain ends at ${quote(last.cert)}, a self-signed root the server sent that is neither in the root store nor in your CA list`, 'unknown_ca');
+    add('chain', undefined, false, `no path to a trusted root: the chain ends at ${quote(last.cert)}, a self-signed root the server sent that is neither in the root store nor in your CA list`, 'unknown_ca', { is: 'untrusted-root', root: nameOf(last.cert.subject) });
   } else {
     const hint = path.length === 1 ? ' (the server is probably not sending its intermediate certificate)' : '';
     add(
@@ -352,19 +369,20 @@ async function evaluate(
       false,
       `no path to a trusted root: ${label(last.cert.issuer)}, the issuer of ${quote(last.cert)}, was not sent by the server and is not a trusted root${hint}`,
       'unknown_ca',
+      { is: 'missing-issuer', issuer: nameOf(last.cert.issuer), subject: nameOf(last.cert.subject), leafOnly: path.length === 1 },
     );
   }
 
   for (let i = 0; i + 1 < path.length; i++) {
     const link = await signatures.verify(path[i].cert, path[i + 1].cert);
-    add('signature', i, link.ok, link.detail, link.alert ?? 'bad_certificate');
+    add('signature', i, link.ok, link.detail, link.alert ?? 'bad_certificate', link.finding);
   }
 
   // Key sizes and algorithms (policy.ts): every key in the path, and every signature the path relies on.
   path.forEach((node, i) => {
     const relied = i + 1 < path.length;
     const verdict = checkPolicy(node.cert, relied);
-    add('policy', i, verdict.ok, verdict.detail, 'bad_certificate');
+    add('policy', i, verdict.ok, verdict.detail, 'bad_certificate', verdict.finding);
   });
 
   path.forEach((node, i) => {
@@ -377,6 +395,7 @@ async function evaluate(
         false,
         `it has critical extension${c.unknownCriticalExtensions.length > 1 ? 's' : ''} ${c.unknownCriticalExtensions.join(', ')} that this client does not process, so it must be rejected (RFC 5280 §4.2)`,
         'unsupported_certificate',
+        { is: 'critical-extensions', extensions: [...c.unknownCriticalExtensions] },
       );
     }
   });
@@ -384,7 +403,7 @@ async function evaluate(
   // RFC 5280 §4.2.1.9: a CA's key certifies other keys; a server that authenticates with one
   // breaks the separation browsers and rustls enforce (a CA:TRUE end entity is refused).
   if (leaf.extensions.basicConstraints?.cA) {
-    add('basicConstraints', 0, false, 'it is a CA certificate (basicConstraints CA:TRUE), and a CA certificate may not be used as the server\u2019s own certificate (RFC 5280 §4.2.1.9)', 'bad_certificate');
+    add('basicConstraints', 0, false, 'it is a CA certificate (basicConstraints CA:TRUE), and a CA certificate may not be used as the server\u2019s own certificate (RFC 5280 §4.2.1.9)', 'bad_certificate', { is: 'ca-as-leaf' });
   }
 
   // basicConstraints (RFC 5280 §4.2.1.9, §6.1.4 (k)–(m)) on every certificate that issued another.
@@ -394,10 +413,10 @@ async function evaluate(
     // pathLenConstraint counts the non-self-issued intermediates below this CA (the leaf excluded).
     const below = path.slice(1, i).filter((n) => !selfIssued(n.cert)).length;
     if (!bc) {
-      if (node.anchor) add('basicConstraints', i, true, 'no basicConstraints extension; accepted because this is a trust anchor', 'bad_certificate');
-      else add('basicConstraints', i, false, `it has no basicConstraints extension, so it is not a CA and may not issue certificates (RFC 5280 §4.2.1.9)`, 'bad_certificate');
+      if (node.anchor) add('basicConstraints', i, true, 'no basicConstraints extension; accepted because this is a trust anchor', 'bad_certificate', { is: 'anchor-without-constraints' });
+      else add('basicConstraints', i, false, `it has no basicConstraints extension, so it is not a CA and may not issue certificates (RFC 5280 §4.2.1.9)`, 'bad_certificate', { is: 'no-basic-constraints' });
     } else if (!bc.cA) {
-      add('basicConstraints', i, false, `its basicConstraints say CA:FALSE, so it may not issue certificates (RFC 5280 §4.2.1.9)`, 'bad_certificate');
+      add('basicConstraints', i, false, `its basicConstraints say CA:FALSE, so it may not issue certificates (RFC 5280 §4.2.1.9)`, 'bad_certificate', { is: 'not-a-ca' });
     } else if (bc.pathLenConstraint !== undefined && below > bc.pathLenConstraint) {
       add(
         'basicConstraints',
@@ -405,10 +424,11 @@ async function evaluate(
         false,
         `its pathLenConstraint of ${bc.pathLenConstraint} allows ${bc.pathLenConstraint} intermediate CA${bc.pathLenConstraint === 1 ? '' : 's'} below it, but ${below} follow${below === 1 ? 's' : ''} (RFC 5280 §4.2.1.9)`,
         'bad_certificate',
+        { is: 'path-too-long', limit: bc.pathLenConstraint, below },
       );
     } else {
       const len = bc.pathLenConstraint !== undefined ? `, pathLenConstraint ${bc.pathLenConstraint} (${below} intermediate CA${below === 1 ? '' : 's'} below it)` : '';
-      add('basicConstraints', i, true, `CA:TRUE${len}`, 'bad_certificate');
+      add('basicConstraints', i, true, `CA:TRUE${len}`, 'bad_certificate', { is: 'ca', ...(bc.pathLenConstraint !== undefined ? { limit: bc.pathLenConstraint } : {}), below });
     }
   }
 
@@ -417,12 +437,17 @@ async function evaluate(
     const ku = node.cert.extensions.keyUsage;
     const need = i === 0 ? (opts.leafKeyUsage ?? 'digitalSignature') : 'keyCertSign';
     if (!ku) {
-      add('keyUsage', i, true, 'no keyUsage extension: the key is not restricted', 'bad_certificate');
+      add('keyUsage', i, true, 'no keyUsage extension: the key is not restricted', 'bad_certificate', { is: 'key-usage-unrestricted' });
     } else if (ku.includes(need)) {
-      add('keyUsage', i, true, `keyUsage ${ku.join(', ')} includes ${need}`, 'bad_certificate');
+      add('keyUsage', i, true, `keyUsage ${ku.join(', ')} includes ${need}`, 'bad_certificate', { is: 'key-usage', usages: [...ku], need });
     } else {
       const why = i === 0 ? `which this handshake needs (RFC 5280 §4.2.1.3)` : 'so it may not sign certificates (RFC 5280 §4.2.1.3)';
-      add('keyUsage', i, false, `its keyUsage (${ku.join(', ') || 'none'}) lacks ${need}, ${why}`, i === 0 ? 'unsupported_certificate' : 'bad_certificate');
+      add('keyUsage', i, false, `its keyUsage (${ku.join(', ') || 'none'}) lacks ${need}, ${why}`, i === 0 ? 'unsupported_certificate' : 'bad_certificate', {
+        is: 'key-usage-lacks',
+        usages: [...ku],
+        need,
+        leaf: i === 0,
+      });
     }
   });
 
@@ -431,9 +456,9 @@ async function evaluate(
     if (i > 0 && node.anchor) return;
     const eku = node.cert.extensions.extKeyUsage;
     if (!eku) {
-      if (i === 0) add('extendedKeyUsage', i, true, 'no extKeyUsage extension: any purpose is allowed', 'unsupported_certificate');
+      if (i === 0) add('extendedKeyUsage', i, true, 'no extKeyUsage extension: any purpose is allowed', 'unsupported_certificate', { is: 'ext-key-usage-unrestricted' });
     } else if (eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage')) {
-      add('extendedKeyUsage', i, true, `extKeyUsage ${eku.join(', ')} allows serverAuth`, 'unsupported_certificate');
+      add('extendedKeyUsage', i, true, `extKeyUsage ${eku.join(', ')} allows serverAuth`, 'unsupported_certificate', { is: 'ext-key-usage', usages: [...eku] });
     } else {
       add(
         'extendedKeyUsage',
@@ -441,6 +466,7 @@ async function evaluate(
         false,
         `its extKeyUsage (${eku.join(', ')}) does not include serverAuth: it is not meant for TLS servers (RFC 5280 §4.2.1.12)`,
         'unsupported_certificate',
+        { is: 'ext-key-usage-lacks', usages: [...eku] },
       );
     }
   });
@@ -448,14 +474,19 @@ async function evaluate(
   // nameConstraints (RFC 5280 §4.2.1.10) of each CA over the certificates below it.
   for (let i = 1; i < path.length; i++) {
     if (!path[i].cert.extensions.nameConstraints) continue;
-    let violation: string | undefined;
+    let violation: { index: number; clause: string; breach: NonNullable<ReturnType<typeof nameConstraintBreach>> } | undefined;
     for (let j = 0; j < i && !violation; j++) {
       // RFC 5280 §6.1.3 (b): self-issued intermediates are exempt; the leaf never is.
       if (j > 0 && selfIssued(path[j].cert)) continue;
       const v = nameConstraintViolation(path[i].cert, path[j].cert, j === 0);
-      if (v) violation = `certificate #${j} violates the name constraints of ${quote(path[i].cert)}: ${v}`;
+      if (v) violation = { index: j, clause: v, breach: nameConstraintBreach(path[i].cert, path[j].cert, j === 0)! };
     }
-    add('nameConstraints', i, !violation, violation ?? 'the names below this CA are within its name constraints', 'bad_certificate');
+    if (violation) {
+      const detail = `certificate #${violation.index} violates the name constraints of ${quote(path[i].cert)}: ${violation.clause}`;
+      add('nameConstraints', i, false, detail, 'bad_certificate', { is: 'name-constraints-violated', index: violation.index, ca: nameOf(path[i].cert.subject), ...violation.breach });
+    } else {
+      add('nameConstraints', i, true, 'the names below this CA are within its name constraints', 'bad_certificate', { is: 'name-constraints-kept' });
+    }
   }
 
   // Validity period (RFC 5280 §4.1.2.5) of every certificate, anchors included.
@@ -463,18 +494,18 @@ async function evaluate(
     const c = node.cert;
     if (now < c.notBefore.getTime()) {
       const days = Math.ceil((c.notBefore.getTime() - now) / DAY_MS);
-      add('validity', i, false, `not valid before ${isoSeconds(c.notBefore)} (${days} day${days === 1 ? '' : 's'} after this check)`, 'certificate_expired');
+      add('validity', i, false, `not valid before ${isoSeconds(c.notBefore)} (${days} day${days === 1 ? '' : 's'} after this check)`, 'certificate_expired', { is: 'not-yet-valid', from: isoSeconds(c.notBefore), days });
     } else if (now > c.notAfter.getTime()) {
       const days = Math.floor((now - c.notAfter.getTime()) / DAY_MS);
-      add('validity', i, false, `expired on ${isoSeconds(c.notAfter)} (${days} day${days === 1 ? '' : 's'} before this check)`, 'certificate_expired');
+      add('validity', i, false, `expired on ${isoSeconds(c.notAfter)} (${days} day${days === 1 ? '' : 's'} before this check)`, 'certificate_expired', { is: 'expired', until: isoSeconds(c.notAfter), days });
     } else {
       const days = Math.floor((c.notAfter.getTime() - now) / DAY_MS);
-      add('validity', i, true, `valid from ${day(c.notBefore)} until ${day(c.notAfter)} (${days} day${days === 1 ? '' : 's'} left)`, 'certificate_expired');
+      add('validity', i, true, `valid from ${day(c.notBefore)} until ${day(c.notAfter)} (${days} day${days === 1 ? '' : 's'} left)`, 'certificate_expired', { is: 'valid', from: day(c.notBefore), until: day(c.notAfter), days });
     }
   });
 
   const host = await checkHostname(leaf, opts.hostname);
-  add('hostname', 0, host.ok, host.detail, 'certificate_unknown');
+  add('hostname', 0, host.ok, host.detail, 'certificate_unknown', host.finding);
 
   return checks.sort((a, b) => SEVERITY.indexOf(a.check) - SEVERITY.indexOf(b.check));
 }

@@ -58,15 +58,24 @@ function constrainedNames(cert: Certificate, isLeaf: boolean): GeneralName[] {
 
 /** The first name of `cert` that violates `ca`'s name constraints, with the reason, or undefined. */
 export function nameConstraintViolation(ca: Certificate, cert: Certificate, isLeaf: boolean): string | undefined {
+  const breach = nameConstraintBreach(ca, cert, isLeaf);
+  if (!breach) return undefined;
+  return breach.excluded !== undefined
+    ? `${breach.name} lies in the excluded subtree ${breach.excluded}`
+    : `${breach.name} is outside the permitted subtrees (${breach.permitted.join(', ')})`;
+}
+
+/** The same, as data: the name, and the excluded subtree it lies in or the permitted ones it is outside of. */
+export function nameConstraintBreach(ca: Certificate, cert: Certificate, isLeaf: boolean): { name: string; excluded: string } | { name: string; excluded?: undefined; permitted: string[] } | undefined {
   const nc = ca.extensions.nameConstraints;
   if (!nc) return undefined;
   for (const name of constrainedNames(cert, isLeaf)) {
     const text = generalNameText(name);
     const excludedBy = nc.excluded.find((s) => within(name, s) === true);
-    if (excludedBy) return `${text} lies in the excluded subtree ${generalNameText(excludedBy.base)}`;
+    if (excludedBy) return { name: text, excluded: generalNameText(excludedBy.base) };
     const sameType = nc.permitted.filter((s) => s.base.type === name.type);
     if (sameType.length > 0 && !sameType.some((s) => within(name, s) === true)) {
-      return `${text} is outside the permitted subtrees (${sameType.map((s) => generalNameText(s.base)).join(', ')})`;
+      return { name: text, permitted: sameType.map((s) => generalNameText(s.base)) };
     }
   }
   return undefined;

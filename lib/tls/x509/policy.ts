@@ -5,6 +5,7 @@
  * bad_certificate, and the certificate panel shows each certificate's row whatever the verdict.
  */
 import type { Certificate } from './parse';
+import type { CheckFinding, PolicyProblem } from '../events';
 
 export interface CertificatePolicy {
   /** RSA and RSASSA-PSS keys need a modulus of at least this many bits (BR §6.1.5). */
@@ -27,6 +28,8 @@ export const certificatePolicy: CertificatePolicy = {
 export interface PolicyVerdict {
   ok: boolean;
   detail: string;
+  /** The same, as data (lib/trace/schema.ts CheckFinding). */
+  finding: CheckFinding;
 }
 
 /**
@@ -35,19 +38,37 @@ export interface PolicyVerdict {
  */
 export function checkPolicy(cert: Certificate, signatureRelied: boolean, policy: CertificatePolicy = certificatePolicy): PolicyVerdict {
   const key = cert.publicKey;
-  const problems: string[] = [];
+  const problems: PolicyProblem[] = [];
   if (key.algorithm === 'rsa' || key.algorithm === 'rsa-pss') {
-    if ((key.bits ?? 0) < policy.rsaMinimumBits) problems.push(`its ${key.description} key is shorter than the ${policy.rsaMinimumBits} bits required`);
+    if ((key.bits ?? 0) < policy.rsaMinimumBits) problems.push({ problem: 'rsa-too-short', key: key.description, bits: policy.rsaMinimumBits });
   } else if (key.algorithm === 'ec') {
-    if (!policy.curves.includes(String(key.curve))) problems.push(`its EC key is on ${key.curve ?? 'an unnamed curve'}, not one of ${policy.curves.join(', ')}`);
+    if (!policy.curves.includes(String(key.curve))) problems.push({ problem: 'curve', ...(key.curve ? { curve: key.curve } : {}), curves: [...policy.curves] });
   } else if (!policy.otherKeys.includes(key.algorithm)) {
-    problems.push(`its ${key.description} key is of a type this client does not accept`);
+    problems.push({ problem: 'key-type', key: key.description });
   }
   const hash = cert.signatureAlgorithm.hash;
   if (signatureRelied && hash && policy.refusedSignatureHashes.includes(hash)) {
-    problems.push(`it is signed with ${cert.signatureAlgorithm.name}: ${hash === 'sha1' ? 'SHA-1' : hash.toUpperCase()} signatures on certificates are no longer accepted`);
+    problems.push({ problem: 'hash', algorithm: cert.signatureAlgorithm.name, hash: hash === 'sha1' ? 'SHA-1' : hash.toUpperCase() });
   }
-  if (problems.length) return { ok: false, detail: `${problems.join('; ')} (key and algorithm policy)` };
-  const signed = signatureRelied && hash ? `, signed with ${hash.toUpperCase().replace('SHA', 'SHA-')}` : '';
-  return { ok: true, detail: `${key.description}${signed}: within the key and algorithm policy` };
+  if (problems.length) return { ok: false, detail: `${problems.map(policyProblemWords).join('; ')} (key and algorithm policy)`, finding: { is: 'policy-refused', problems } };
+  const signedWith = signatureRelied && hash ? hash.toUpperCase().replace('SHA', 'SHA-') : undefined;
+  return {
+    ok: true,
+    detail: `${key.description}${signedWith ? `, signed with ${signedWith}` : ''}: within the key and algorithm policy`,
+    finding: { is: 'policy-ok', key: key.description, ...(signedWith ? { hash: signedWith } : {}) },
+  };
+}
+
+/** A policy problem as an English clause. */
+function policyProblemWords(p: PolicyProblem): string {
+  switch (p.problem) {
+    case 'rsa-too-short':
+      return `its ${p.key} key is shorter than the ${p.bits} bits required`;
+    case 'curve':
+      return `its EC key is on ${p.curve ?? 'an unnamed curve'}, not one of ${p.curves.join(', ')}`;
+    case 'key-type':
+      return `its ${p.key} key is of a type this client does not accept`;
+    case 'hash':
+      return `it is signed with ${p.algorithm}: ${p.hash} signatures on certificates are no longer accepted`;
+  }
 }
