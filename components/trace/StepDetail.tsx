@@ -87,7 +87,8 @@ export function StepDetail({ step, trace, explainsOutcome }: { step: Step; trace
       )}
 
       {dataEntries.length > 0 && (
-        <section aria-label={t('details')}>
+        // The step's data as recorded (field names and values, an engine's or relay's own words among them).
+        <section aria-label={t('details')} data-testid="step-data">
           <h4 className="mb-2 text-sm font-semibold">{t('details')}</h4>
           <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
             {dataEntries.map(([key, value]) => {

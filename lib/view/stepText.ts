@@ -43,12 +43,15 @@ function errorKey(code: string): string {
 }
 
 /**
- * Why the transport failed, as a clause in the reader's language: the relay's stable word for it
- * (`reason`: port, ip-literal, address-private, client-rate…) worded from the catalog, else the
- * transport's own words (a reason this build does not know, a trace recorded before reasons were
- * kept, or the CLI's direct TCP, whose errors are the system's).
+ * Why the transport failed, as a clause in the reader's language. The relay and the system say it in
+ * English, with the numbers that matter (the allowed ports, the limit reached): a reader of English
+ * gets those words as they are. Any other language words the relay's stable word for it (`reason`:
+ * port, ip-literal, address-private, client-rate…) from the catalog, and falls back to the
+ * transport's own words only for a reason this build does not know or a trace recorded before
+ * reasons were kept.
  */
 export function transportReason(d: { message: string; reason?: string }, t: Translate = english): string {
+  if (t('steps.transport.ownWords') === 'yes' && d.message) return d.message.replace(/\.$/, '');
   const range = d.reason?.startsWith('address-') ? known(`steps.transport.range.${d.reason.slice('address-'.length)}`) : undefined;
   if (range) return t('steps.transport.reason.address', { range: t(range) });
   const key = d.reason ? known(`steps.transport.reason.${d.reason}`) : undefined;

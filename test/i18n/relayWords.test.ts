@@ -1,8 +1,9 @@
 /**
  * The relay says why it refused or ended a session with a stable word (`reason`: port, ip-literal,
- * address-private, client-rate…), and the page says it in the reader's language from that word, not
- * in the relay's English sentence. Every word the relay or the browser's transport can send has
- * words in every catalog, so a new refusal cannot reach a Chinese page as an English sentence.
+ * address-private, client-rate…) and an English sentence with the numbers that matter. A reader of
+ * English gets that sentence; any other language words the stable word from its catalog. Every word
+ * the relay or the browser's transport can send has words in every catalog, so a new refusal cannot
+ * reach a Chinese page as an English sentence.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,26 +55,21 @@ describe('relay refusals in the reader’s language', () => {
 
   it('words every reason the relay sends, and every address range it refuses, in every language', () => {
     // ECONNRESET's "reset" becomes a reset step of its own (lib/transport/relay.ts), never an error.
-    const missing = [...reasonWords()]
-      .filter((word) => word !== 'reset')
-      .flatMap((reason) => {
-        const data = { message: `RELAY SAID ${reason}`, reason };
-        return [english, chinese].flatMap((t, i) => (transportReason(data, t).includes('RELAY SAID') ? [`${reason} (${i ? 'zh-CN' : 'en'})`] : []));
-      });
-    const ranges = rangeWords().flatMap((range) => {
-      const data = { message: 'RELAY SAID', reason: `address-${range}` };
-      return [english, chinese].flatMap((t, i) => (transportReason(data, t).includes('RELAY SAID') ? [`address-${range} (${i ? 'zh-CN' : 'en'})`] : []));
-    });
+    // English words a reason too when the relay sent no sentence of its own.
+    const said = (reason: string, t: typeof english) => transportReason({ message: t === english ? '' : 'RELAY SAID', reason }, t);
+    const unsaid = (reason: string) => [english, chinese].flatMap((t, i) => (['', 'RELAY SAID'].includes(said(reason, t)) ? [`${reason} (${i ? 'zh-CN' : 'en'})`] : []));
+    const missing = [...reasonWords()].filter((word) => word !== 'reset').flatMap(unsaid);
+    const ranges = rangeWords().flatMap((range) => unsaid(`address-${range}`));
     assert.deepEqual([...missing, ...ranges], []);
   });
 
-  it('says a refusal from its word, and quotes the relay only for a word it does not know', () => {
+  it('says a refusal in Chinese from its word, in English as the relay said it, and quotes the relay only for a word it does not know', () => {
     const step = { direction: 'local', layer: 'tcp', kind: 'transport', data: { event: 'error', code: 'POLICY', reason: 'port', message: 'port 8443 is not allowed (allowed: 443)' } } as const;
-    assert.equal(stepTitle(step, english), 'Relay refused: the relay does not connect to this port');
+    assert.equal(stepTitle(step, english), 'Relay refused: port 8443 is not allowed (allowed: 443)');
     assert.equal(stepTitle(step, chinese), '中继拒绝：中继不连接这个端口');
     assert.match(stepExplanation(step, chinese) ?? '', /^中继只把这个浏览器的字节转发到允许端口上的公共 TLS 服务器，它在连接之前就拒绝了这个目标：中继不连接这个端口。$/);
     const unknown = { ...step, data: { ...step.data, reason: 'something-new' } };
-    assert.equal(stepTitle(unknown, english), 'Relay refused: port 8443 is not allowed (allowed: 443)');
+    assert.equal(stepTitle(unknown, chinese), '中继拒绝：port 8443 is not allowed (allowed: 443)');
     const older = relayRefusalTrace(); // recorded before reasons were kept: the relay's own words
     assert.match(adviceFor(older, english)!.explanation, /private addresses are not reachable through the relay/);
     const privateAddress = { ...step, data: { ...step.data, reason: 'address-private', message: 'x resolves to 10.0.0.5' } };

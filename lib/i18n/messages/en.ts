@@ -704,6 +704,8 @@ export const en = {
         LIMIT: 'Relay limit: {message}',
         other: 'Transport error {code}: {message}',
       },
+      /** "yes" when the relay's and the system's own sentences (English) are this language's: then they are shown as they are. */
+      ownWords: 'yes',
       reason: {
         'bad-target': 'the request did not name a host and a port',
         port: 'the relay does not connect to this port',

@@ -705,6 +705,7 @@ export const zhCN: Catalog = {
         LIMIT: '中继限制：{message}',
         other: '传输错误 {code}：{message}',
       },
+      ownWords: 'no',
       reason: {
         'bad-target': '请求里没有指明主机和端口',
         port: '中继不连接这个端口',
