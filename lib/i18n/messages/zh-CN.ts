@@ -1096,7 +1096,7 @@ export const zhCN: Catalog = {
       'user-ca': '来自你的 CA 列表',
       demoCa: '演示 CA，只对演示目标可信',
     },
-    issuer: '颁发者',
+    issuer: '签发者',
     valid: '有效期',
     serial: '序列号',
     validity: {
@@ -1116,7 +1116,7 @@ export const zhCN: Catalog = {
       'too-many-candidates': '在 {limit} 次签名检查之内没有找到通向可信根证书的路径：服务器发送的候选证书太多',
       'self-signed': '这张证书是自签名的，既不在根证书库里，也不在你的 CA 列表里，所以没有任何机构为它担保',
       'untrusted-root': '没有通向可信根证书的路径：证书链止于“{root}”。这是服务器自己发来的自签名根证书，既不在根证书库里，也不在你的 CA 列表里',
-      'missing-issuer': '没有通向可信根证书的路径：“{subject}”的颁发者“{issuer}”既没有由服务器发送，也不是可信的根证书{leafOnly, select, yes {（服务器很可能没有发送中间证书）} other {}}',
+      'missing-issuer': '没有通向可信根证书的路径：“{subject}”的签发者“{issuer}”既没有由服务器发送，也不是可信的根证书{leafOnly, select, yes {（服务器很可能没有发送中间证书）} other {}}',
       how: '{algorithm}，{curve} 密钥，按 {scheme} 验证',
       'signature-verifies': '由“{by}”签名（{how}）：签名验证通过',
       'signature-fails': '“{by}”的签名（{how}）验证失败：证书被改动过，或者并非由这个 CA 签发',
