@@ -730,6 +730,7 @@ export const en = {
         'idle-timeout': 'no bytes went either way for too long',
         'bytes-down': 'the server sent more bytes than the relay carries in one session',
         'bytes-up': 'the client sent more bytes than the relay carries in one session',
+        'hello-timeout': 'no complete ClientHello arrived in time; nothing was sent to the server',
         'early-bytes': 'the client sent too many bytes before the connection was ready',
         'frame-too-big': 'a WebSocket frame was larger than the relay accepts',
         'session-limit': 'the session reached one of the relay’s limits',

@@ -730,6 +730,7 @@ export const zhCN: Catalog = {
         'idle-timeout': '太久没有任何字节往来',
         'bytes-down': '服务器发送的字节数超过了中继对单个会话的上限',
         'bytes-up': '客户端发送的字节数超过了中继对单个会话的上限',
+        'hello-timeout': '没有及时收到完整的 ClientHello；没有向服务器发送任何内容',
         'early-bytes': '连接就绪之前，客户端发送的字节太多',
         'frame-too-big': '一个 WebSocket 帧超过了中继接受的大小',
         'session-limit': '会话触及了中继的某项上限',
