@@ -12,6 +12,7 @@ import { ReproducePanel } from '@/components/trace/ReproducePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
+import { ConnectionsView } from '@/components/run/ConnectionsView';
 import { Presentation } from '@/components/present/Presentation';
 import { wantsPresentation, withPresentation } from '@/lib/view/presentation';
 
@@ -199,6 +200,7 @@ export function RunView({
           />
         </div>
       </div>
+      {!running && trace.firstConnection ? <ConnectionsView trace={trace} /> : null}
     </section>
   );
 }

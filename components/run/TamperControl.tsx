@@ -18,7 +18,7 @@ export function TamperControl({ form, onChange }: { form: RunForm; onChange: (fo
   const [choices, setChoices] = useState<TamperChoice[]>([]);
   const { target, op, argument } = tamperParts(form.tamper);
   const problem = readTamperSpec(form.tamper).problem;
-  const optionsKey = [form.url, form.versions, form.groups, form.signatureSchemes, form.cipherSuites, form.tls12Off, form.personality, form.postHandshakeAuth].join('|');
+  const optionsKey = [form.url, form.versions, form.groups, form.signatureSchemes, form.cipherSuites, form.tls12Off, form.personality, form.postHandshakeAuth, form.resume, form.earlyData].join('|');
 
   // The choices come from a ClientHello built by the codec, loaded with it (not in the first page load).
   useEffect(() => {

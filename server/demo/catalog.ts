@@ -117,6 +117,47 @@ export const demoTargets: DemoTarget[] = [
       'Clients that do not offer it (rustls, BoringSSL, Go, Node): 403 without any CertificateRequest.',
   }),
   target({
+    name: 'tls13-0rtt',
+    title: 'TLS 1.3 resumption with 0-RTT early data',
+    description: 'TLS 1.3 only (nginx): tickets that allow early data, and a request sent as 0-RTT is answered before the handshake completes.',
+    scenario:
+      'A resumed connection may send its request with the ClientHello, under keys from the ticket\'s PSK (RFC 8446 §2.3), ' +
+      'and save a round trip. This target is nginx with ssl_early_data on: its tickets allow up to 16384 bytes of early ' +
+      'data, and it answers a request that arrived as early data at once. The answer says how the request arrived. Early ' +
+      'data can be replayed by anyone who recorded it, so a server should take it only for requests that are safe to ' +
+      'repeat: /transfer stands for one that is not, and answers 425 Too Early when it arrives as early data (RFC 8470 §5.2). ' +
+      'Run it with the Resume and 0-RTT options. Needs nginx on the machine (not started without it).',
+    paths: [
+      { path: '/', note: '200; the body says whether the request came as 0-RTT early data.' },
+      { path: '/transfer', note: '425 Too Early when the request came as early data (RFC 8470); 200 after the handshake.' },
+    ],
+    expected: 'A resumed run with 0-RTT: pre_shared_key taken, early_data in EncryptedExtensions, EndOfEarlyData, 200. Without the options: a full TLS 1.3 handshake with tickets, 200.',
+  }),
+  target({
+    name: 'tls13-no-0rtt',
+    title: 'TLS 1.3: the ticket is taken, the early data is not',
+    description: 'TLS 1.3 only (openssl s_server): tickets say early data is allowed, but the server never reads it; the request must be sent again.',
+    scenario:
+      'A ticket\'s max_early_data_size only says the client may try. This target is openssl s_server with -max_early_data ' +
+      'and without -early_data: it resumes the session, but skips the 0-RTT records and leaves early_data out of its ' +
+      'EncryptedExtensions (RFC 8446 §4.2.10). The client must notice and send its request again after the handshake. ' +
+      'Answers every GET with s_server\'s status page. Serves one connection at a time.',
+    paths: [{ path: '/', note: "200 with s_server's status page (HTTP/1.0)." }],
+    expected: 'A resumed run with 0-RTT: the ticket taken, early data rejected, the request sent again, 200.',
+  }),
+  target({
+    name: 'tls13-no-resume',
+    title: 'TLS 1.3: tickets issued, never taken back',
+    description: 'TLS 1.3 only: the server sends tickets but changes its ticket key after every handshake, so a resumption always falls back to a full handshake.',
+    scenario:
+      'Like a farm of servers that do not share their ticket keys, or one restarted between two visits: each ticket is ' +
+      'encrypted under a key the server forgets after the connection. A client that offers it gets a ServerHello without ' +
+      'pre_shared_key and a full handshake, certificate and all (RFC 8446 §4.2.11); any early data it sent is lost and the ' +
+      'request is sent again.',
+    paths: [{ path: '/', note: '200.' }],
+    expected: 'A resumed run: the ticket offered, refused, a full handshake, 200. With 0-RTT: the early data rejected too.',
+  }),
+  target({
     name: 'legacy-tls12',
     title: 'Legacy TLS 1.2: static RSA key exchange and CBC',
     description: 'TLS 1.2 only, RSA key transport (no forward secrecy) with AES-CBC and HMAC suites.',

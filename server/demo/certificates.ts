@@ -54,12 +54,15 @@ export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
     );
   };
 
-  const [client, iis, iisFixed, tls13, tls13pha, legacy, expired, wrongHost, selfSigned, untrusted, incomplete] = await Promise.all([
+  const [client, iis, iisFixed, tls13, tls13pha, tls13EarlyData, tls13NoEarlyData, tls13NoResume, legacy, expired, wrongHost, selfSigned, untrusted, incomplete] = await Promise.all([
     loadOrIssue({ name: 'demo-client', subjectCN: 'Demo Client', keyType: 'p256', issuer: root, extendedKeyUsage: ['clientAuth'] }, dir),
     leaf('iis-renegotiation', 'rsa2048'),
     leaf('iis-fixed', 'rsa2048'),
     leaf('tls13', 'p256'),
     leaf('tls13-pha', 'rsa2048'),
+    leaf('tls13-0rtt', 'p256'),
+    leaf('tls13-no-0rtt', 'p256'),
+    leaf('tls13-no-resume', 'p256'),
     // Static RSA key exchange needs an RSA key with keyEncipherment (RFC 5246 §7.4.2).
     leaf('legacy-tls12', 'rsa2048'),
     leaf('expired', 'rsa2048', { notBefore: new Date('2023-01-01T00:00:00Z'), notAfter: new Date('2024-01-01T00:00:00Z') }),
@@ -75,6 +78,9 @@ export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
     'iis-fixed': withIntermediate(iisFixed),
     tls13: withIntermediate(tls13),
     'tls13-pha': withIntermediate(tls13pha),
+    'tls13-0rtt': withIntermediate(tls13EarlyData),
+    'tls13-no-0rtt': withIntermediate(tls13NoEarlyData),
+    'tls13-no-resume': withIntermediate(tls13NoResume),
     'legacy-tls12': withIntermediate(legacy),
     expired: withIntermediate(expired),
     'wrong-host': withIntermediate(wrongHost),

@@ -1,20 +1,21 @@
 /**
  * Starts every demo target of the catalog on loopback and writes the runtime registry
- * (`<dataDir>/targets.json`). Node's tls (OpenSSL) serves all targets but tls13-pha, which runs on
- * Python's ssl module (server/demo/tls13_pha.py) because Node has no post-handshake-auth API.
+ * (`<dataDir>/targets.json`). Node's tls (OpenSSL) serves most targets; three are other programs
+ * (server/demo/childServer.ts), because Node cannot do what they show: tls13-pha runs on Python's ssl
+ * module (server/demo/tls13_pha.py; Node has no post-handshake-auth API), tls13-0rtt on nginx and
+ * tls13-no-0rtt on openssl s_server (Node's TLS server cannot take or decline 0-RTT early data).
  */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { constants as cryptoConstants } from 'node:crypto';
+import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type net from 'node:net';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Issued } from '../pki';
 import { type DemoTarget, demoTargets } from './catalog';
 import { type DemoPki, loadOrCreateDemoPki } from './certificates';
 import { type DemoRegistry, demoRegistryPath } from './registry';
+import { freePort, startChildServer } from './childServer';
 import { createResetFront } from './resetFront';
 import { iisSite, plainSite } from './site';
 
@@ -51,6 +52,9 @@ interface Started {
   port: number;
   close(): Promise<void>;
 }
+
+/** The targets served by a child process (Python's ssl, nginx, openssl s_server), started only where that program is installed. */
+export const CHILD_PROCESS_TARGETS = ['tls13-pha', 'tls13-0rtt', 'tls13-no-0rtt'];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -97,60 +101,101 @@ function targetOptions(name: string, pki: DemoPki): https.ServerOptions {
 
 async function startTlsPha(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
   const identity = pki.servers[target.name];
-  const dir = join(pki.dir, 'tls13-pha');
+  const dir = join(pki.dir, target.name);
   await mkdir(dir, { recursive: true });
   const chainPath = join(dir, 'chain.pem');
   await writeFile(chainPath, identity.certChainPem);
   const script = fileURLToPath(new URL('./tls13_pha.py', import.meta.url));
   const python = process.env.TLSPG_PYTHON ?? 'python3';
   const args = [script, '--cert', chainPath, '--key', identity.leaf.keyPath, '--ca', pki.root.certPath, '--host', host, '--port', String(port), '--name', target.name];
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr = (stderr + d).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const boundPort = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${python} ${target.name}: no port announced within 10 s; stderr: ${stderr}`)), 10_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        try {
-          resolve((JSON.parse(line) as { port: number }).port);
-        } catch {
-          reject(new Error(`${target.name}: unexpected output ${JSON.stringify(line)}`));
-        }
-      }
-    });
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${python} for ${target.name}: ${err.message}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${target.name} exited with code ${code}: ${stderr}`));
-    });
-  }).catch((err: unknown) => {
-    child.kill();
-    throw err;
-  });
-  child.once('exit', (code, signal) => log(`${target.name}: python server exited (${code ?? signal})`));
-  return {
-    port: boundPort,
-    close: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      // Closing stdin asks the script to exit; a signal makes sure it does.
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGTERM'), 1000);
-      await exited;
-      clearTimeout(timer);
-    },
+  // The script prints {"port": N} on its first line once it listens; closing its stdin asks it to exit.
+  const firstLinePort = (out: string) => {
+    if (!out.includes('\n')) return undefined;
+    const line = out.split('\n')[0];
+    try {
+      return (JSON.parse(line) as { port: number }).port;
+    } catch {
+      throw new Error(`${target.name}: unexpected output ${JSON.stringify(line)}`);
+    }
   };
+  return startChildServer({ name: target.name, command: python, args, port: firstLinePort, stop: 'stdin', log }, host);
+}
+
+/** Early data the tls13-0rtt tickets allow (RFC 8446 §4.6.1 max_early_data_size), and what tls13-no-0rtt's say. */
+export const DEMO_MAX_EARLY_DATA = 16384;
+
+/**
+ * tls13-0rtt: nginx with ssl_early_data on (OpenSSL underneath), in the foreground, as one process
+ * whose every file lives in the data directory. $ssl_early_data is "1" while a request that came as
+ * early data is answered before the handshake completed.
+ */
+async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
+  const identity = pki.servers[target.name];
+  const dir = join(pki.dir, target.name);
+  await mkdir(dir, { recursive: true });
+  const chainPath = join(dir, 'chain.pem');
+  await writeFile(chainPath, identity.certChainPem);
+  const listenPort = port || (await freePort(host));
+  const text = (words: string) => JSON.stringify(words);
+  const conf = [
+    'daemon off;',
+    'master_process off;',
+    `pid ${join(dir, 'nginx.pid')};`,
+    'error_log stderr warn;',
+    'events { worker_connections 256; }',
+    'http {',
+    '  access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`),
+    '  map $ssl_early_data $arrived { "1" "as 0-RTT early data, before the handshake completed"; default "after the handshake"; }',
+    '  server {',
+    `    listen ${host}:${listenPort} ssl;`,
+    `    ssl_certificate ${chainPath};`,
+    `    ssl_certificate_key ${identity.leaf.keyPath};`,
+    '    ssl_protocols TLSv1.3;',
+    '    ssl_early_data on;',
+    '    default_type text/plain;',
+    // RFC 8470 §5.2: a request that is not safe to replay is refused while it is early data.
+    `    location = /transfer { if ($ssl_early_data) { return 425 ${text(`${target.host}: 425 Too Early: a transfer is not safe to replay, send it again after the handshake (RFC 8470)
+`)}; } return 200 ${text(`${target.host}: transfer done, the request arrived after the handshake
+`)}; }`,
+    `    location / { return 200 "${target.host}: request received $arrived\\n"; }`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const confPath = join(dir, 'nginx.conf');
+  await writeFile(confPath, conf);
+  const nginx = process.env.TLSPG_NGINX ?? 'nginx';
+  return startChildServer({ name: target.name, command: nginx, args: ['-p', dir, '-c', confPath, '-e', 'stderr'], port: listenPort, stop: 'signal', log }, host);
+}
+
+/**
+ * tls13-no-0rtt: openssl s_server -www with -max_early_data but not -early_data: its tickets allow
+ * early data, yet it never calls SSL_read_early_data, so OpenSSL resumes and declines the data.
+ */
+async function startNoEarlyDataSServer(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
+  const identity = pki.servers[target.name];
+  const openssl = process.env.TLSPG_OPENSSL ?? 'openssl';
+  const args = ['s_server', '-accept', `${host}:${port}`, '-tls1_3', '-www', '-max_early_data', String(DEMO_MAX_EARLY_DATA)];
+  args.push('-cert', identity.leaf.certPath, '-key', identity.leaf.keyPath, '-cert_chain', pki.intermediate.certPath);
+  // s_server prints "ACCEPT host:port" once it listens.
+  const acceptPort = (out: string) => {
+    const m = /ACCEPT [^\n]*:(\d+)\s/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  };
+  return startChildServer({ name: target.name, command: openssl, args, port: acceptPort, stop: 'signal', log }, host);
+}
+
+/**
+ * tls13-no-resume: Node's TLS server with a new ticket key for every connection, set when the TCP
+ * connection arrives (before its ClientHello is read): a ticket from an earlier connection cannot
+ * be decrypted, so the offer is refused and a full handshake follows.
+ */
+async function startNoResumption(target: DemoTarget, pki: DemoPki, host: string, port: number): Promise<Started> {
+  const server = https.createServer({ ALPNProtocols: ['http/1.1'], ...targetOptions(target.name, pki), minVersion: 'TLSv1.3' }, plainSite(target));
+  server.on('connection', () => server.setTicketKeys(randomBytes(48)));
+  const close = closer(server);
+  return { port: await listen(server, host, port), close };
 }
 
 async function startTarget(target: DemoTarget, pki: DemoPki, host: string, port: number, opts: StartDemoOptions): Promise<Started> {
@@ -199,6 +244,12 @@ async function startTarget(target: DemoTarget, pki: DemoPki, host: string, port:
       return startHttps({ ...base, minVersion: 'TLSv1.3' }, plainSite(target), host, port);
     case 'tls13-pha':
       return startTlsPha(target, pki, host, port, log);
+    case 'tls13-0rtt':
+      return startEarlyDataNginx(target, pki, host, port, log);
+    case 'tls13-no-0rtt':
+      return startNoEarlyDataSServer(target, pki, host, port, log);
+    case 'tls13-no-resume':
+      return startNoResumption(target, pki, host, port);
     case 'legacy-tls12':
       return startHttps({ ...base, maxVersion: 'TLSv1.2', ciphers: LEGACY_CIPHERS, honorCipherOrder: true }, plainSite(target), host, port);
     case 'expired':
@@ -225,8 +276,8 @@ export async function startDemoTargets(opts: StartDemoOptions): Promise<RunningD
       try {
         started.push({ target, s: await startTarget(target, pki, host, port, opts) });
       } catch (err) {
-        // The Python-backed target is optional: without python3 the other targets still run.
-        if (target.name !== 'tls13-pha') throw err;
+        // Targets served by another program are optional: without python3, nginx or openssl the others still run.
+        if (!CHILD_PROCESS_TARGETS.includes(target.name)) throw err;
         opts.log?.(`${target.name} not started: ${(err as Error).message}`);
       }
     }

@@ -2,7 +2,9 @@
  * A resumed run from the page, in chromium: the Resume option in the run options makes two
  * connections to the tls13 demo target; the trace shown is the second one's, which offers the
  * first one's ticket and is resumed without a certificate. The run is saved and reopened from its
- * /r link with the same steps, its recipe carries resume=1.
+ * /r link with the same steps, its recipe carries resume=1. Then a 0-RTT run on tls13-0rtt (nginx):
+ * the request goes as early data, is taken and answered before the handshake completes; saved and
+ * reopened from its link, and opened again from its recipe link (resume=0rtt), which runs it anew.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +38,18 @@ function assertResumed(steps: string[]): void {
   assert.ok(steps.some((s) => /^HTTP response: 200/.test(s)), `200; steps:\n${all}`);
 }
 
+/** The two connections side by side: the resumed one has fewer handshake messages and no certificate. */
+async function assertSideBySide(page: Page): Promise<void> {
+  const view = page.getByTestId('connections');
+  await view.waitFor();
+  const count = async (n: number) => Number(await view.locator(`[data-testid=connection-${n}] [data-messages]`).getAttribute('data-messages'));
+  const [first, second] = [await count(1), await count(2)];
+  assert.ok(second < first, `resumed: ${second} handshake messages, full: ${first}`);
+  assert.match(await view.getByTestId('connection-2').innerText(), /Connection 2: resumed[\s\S]*no certificate/i);
+  const onlyFirst = await view.locator('[data-testid=connections-row][data-same=false] td:first-child').allInnerTexts();
+  assert.ok(onlyFirst.some((text) => /^←\s*Certificate$/.test(text.trim())), onlyFirst.join(' | '));
+}
+
 describe('a resumed run from the page', () => {
   let saved: { url: string; steps: string[] };
 
@@ -49,6 +63,7 @@ describe('a resumed run from the page', () => {
     const steps = await shownSteps(page);
     assertResumed(steps);
     assert.equal(new URL(page.url()).searchParams.get('resume'), '1');
+    await assertSideBySide(page);
     await page.screenshot({ path: screenshotPath('resume-live'), fullPage: true });
     await page.getByTestId('save-button').click();
     const link = page.getByTestId('result-link');
@@ -64,6 +79,67 @@ describe('a resumed run from the page', () => {
     const steps = await shownSteps(viewer);
     assert.deepEqual(steps, saved.steps);
     assertResumed(steps);
+    await assertSideBySide(viewer);
     await viewer.screenshot({ path: screenshotPath('resume-saved'), fullPage: true });
+  });
+});
+
+function assertEarlyDataAccepted(steps: string[]): void {
+  const all = steps.join('\n');
+  const order = [
+    /^Session resumption: Offering to resume with a ticket/,
+    /^0-RTT early data: 0-RTT: request sent as early data/,
+    /^HTTP request: GET \/ \(as 0-RTT early data\)/,
+    /^Session resumption: Server resumed the session \(psk_dhe_ke, selected_identity 0\)/,
+    /^0-RTT early data: 0-RTT early data accepted/,
+    /^EndOfEarlyData, client to server/,
+    /^HTTP response: 200/,
+  ];
+  let at = 0;
+  for (const pattern of order) {
+    const found = steps.findIndex((s, i) => i >= at && pattern.test(s));
+    assert.ok(found >= 0, `expected ${pattern} after step ${at}; steps:\n${all}`);
+    at = found + 1;
+  }
+  assert.ok(!steps.some((s) => /sent again after 0-RTT was rejected/.test(s)), `the request is sent once; steps:\n${all}`);
+}
+
+describe('a 0-RTT run from the page', () => {
+  let saved: { url: string; recipe: string; steps: string[] };
+
+  it('Resume and 0-RTT on the tls13-0rtt target: the request goes as early data and is answered before the handshake completes', async () => {
+    const page = await stack.newPage();
+    await page.goto(stack.baseUrl);
+    await page.locator('[data-testid=run-options] summary').click();
+    await page.getByLabel(/^Resume: a second connection/).check();
+    await page.getByLabel(/^Send the request as 0-RTT early data/).check();
+    assert.match(await page.locator('[data-testid=run-options] summary').innerText(), /resumed with 0-RTT early data \(two connections\)/);
+    await page.locator('[data-testid=demo-target][data-target="tls13-0rtt"]').click();
+    const steps = await shownSteps(page);
+    assertEarlyDataAccepted(steps);
+    assert.equal(new URL(page.url()).searchParams.get('resume'), '0rtt');
+    await page.screenshot({ path: screenshotPath('resume-0rtt-live'), fullPage: true });
+    await page.getByTestId('save-button').click();
+    const link = page.getByTestId('result-link');
+    await link.waitFor();
+    saved = { url: (await link.getAttribute('href')) ?? '', recipe: page.url(), steps };
+    assert.match(saved.url, /\/r\/[A-Za-z0-9_-]{22}/);
+  });
+
+  it('the saved 0-RTT run reopens from its link with the same steps', async () => {
+    const viewer = await stack.newPage();
+    const response = await viewer.goto(saved.url);
+    assert.equal(response?.status(), 200);
+    const steps = await shownSteps(viewer);
+    assert.deepEqual(steps, saved.steps);
+    assertEarlyDataAccepted(steps);
+  });
+
+  it('its recipe link (resume=0rtt) runs it again with the same options', async () => {
+    const again = await stack.newPage();
+    const recipe = new URL(saved.recipe);
+    recipe.searchParams.set('run', '1');
+    await again.goto(recipe.toString());
+    assertEarlyDataAccepted(await shownSteps(again));
   });
 });

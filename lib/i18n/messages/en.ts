@@ -157,6 +157,28 @@ export const en = {
           secure: 'Post-handshake CertificateRequest if post_handshake_auth was offered: 200 with the demo client certificate, 403.7 with an empty Certificate; 403 if post_handshake_auth was not offered.',
         },
       },
+      'tls13-0rtt': {
+        title: 'TLS 1.3 resumption with 0-RTT early data',
+        description: 'TLS 1.3 only (nginx): tickets that allow early data, and a request sent as 0-RTT is answered before the handshake completes.',
+        paths: {
+          root: '200; the body says whether the request came as 0-RTT early data.',
+          transfer: '425 Too Early when the request came as early data (RFC 8470); 200 after the handshake.',
+        },
+      },
+      'tls13-no-0rtt': {
+        title: 'TLS 1.3: the ticket is taken, the early data is not',
+        description: 'TLS 1.3 only (openssl s_server): tickets say early data is allowed, but the server never reads it; the request must be sent again.',
+        paths: {
+          root: '200 with s_server’s status page (HTTP/1.0).',
+        },
+      },
+      'tls13-no-resume': {
+        title: 'TLS 1.3: tickets issued, never taken back',
+        description: 'TLS 1.3 only: the server sends tickets but changes its ticket key after every handshake, so a resumption always falls back to a full handshake.',
+        paths: {
+          root: '200.',
+        },
+      },
       'legacy-tls12': {
         title: 'Legacy TLS 1.2: static RSA key exchange and CBC',
         description: 'TLS 1.2 only, RSA key transport (no forward secrecy) with AES-CBC and HMAC suites.',
@@ -244,6 +266,20 @@ export const en = {
     urlLabel: 'https URL',
     demoCertificate: 'Demo client certificate',
     withDemoCertificate: 'With the demo client certificate',
+  },
+  connections: {
+    title: 'Both connections, side by side',
+    introResumed: 'The first connection is a full handshake that keeps the session; the second resumes it, and its handshake is shorter: no certificate, and in TLS 1.2 no key exchange either. Rows only one connection has are highlighted.',
+    introFull: 'The first connection kept a session, but the second one was not resumed: both are full handshakes. Rows only one connection has are highlighted.',
+    caption: 'The handshake messages of the first and the second connection, aligned',
+    first: 'Connection 1: full handshake',
+    secondResumed: 'Connection 2: resumed',
+    secondFull: 'Connection 2: not resumed (full handshake)',
+    totals: '{messages, plural, one {# handshake message} other {# handshake messages}} · {bytes} B on the wire',
+    handshakeTime: 'handshake {ms} ms',
+    withCertificate: 'certificate sent',
+    withoutCertificate: 'no certificate',
+    notHere: 'not in this connection',
   },
   compare: {
     metaTitle: 'Compare two clients — TLS Playground',

@@ -158,6 +158,28 @@ export const zhCN: Catalog = {
           secure: '提供了 post_handshake_auth 时，握手后发送 CertificateRequest：带演示客户端证书得到 200，空 Certificate 得到 403.7；没有提供 post_handshake_auth 则得到 403。',
         },
       },
+      'tls13-0rtt': {
+        title: 'TLS 1.3 会话恢复与 0-RTT 早期数据',
+        description: '仅 TLS 1.3（nginx）：票据允许早期数据，作为 0-RTT 发送的请求在握手完成之前就得到应答。',
+        paths: {
+          root: '200；响应正文说明请求是否作为 0-RTT 早期数据到达。',
+          transfer: '请求作为早期数据到达时返回 425 Too Early（RFC 8470）；握手完成后发送则返回 200。',
+        },
+      },
+      'tls13-no-0rtt': {
+        title: 'TLS 1.3：接受票据，不接受早期数据',
+        description: '仅 TLS 1.3（openssl s_server）：票据表明允许早期数据，但服务器从不读取；请求必须重新发送。',
+        paths: {
+          root: '200，返回 s_server 的状态页（HTTP/1.0）。',
+        },
+      },
+      'tls13-no-resume': {
+        title: 'TLS 1.3：发出票据，但从不接受',
+        description: '仅 TLS 1.3：服务器会发送票据，但每次握手后都更换票据密钥，所以会话恢复总是退回到完整握手。',
+        paths: {
+          root: '200。',
+        },
+      },
       'legacy-tls12': {
         title: '旧式 TLS 1.2：静态 RSA 密钥交换和 CBC',
         description: '仅 TLS 1.2，RSA 密钥传输（没有前向保密），使用 AES-CBC 加 HMAC 的密码套件。',
@@ -245,6 +267,20 @@ export const zhCN: Catalog = {
     urlLabel: 'https 网址',
     demoCertificate: '演示客户端证书',
     withDemoCertificate: '带上演示客户端证书',
+  },
+  connections: {
+    title: '两个连接并排对比',
+    introResumed: '第一个连接是完整握手，并保存了会话；第二个连接恢复了这个会话，握手更短：没有证书，TLS 1.2 中也没有密钥交换。只有一个连接才有的行会高亮显示。',
+    introFull: '第一个连接保存了会话，但第二个连接没有被恢复：两个都是完整握手。只有一个连接才有的行会高亮显示。',
+    caption: '第一个和第二个连接的握手消息，逐行对齐',
+    first: '连接 1：完整握手',
+    secondResumed: '连接 2：会话恢复',
+    secondFull: '连接 2：未恢复（完整握手）',
+    totals: '{messages, plural, other {# 条握手消息}} · 线上 {bytes} 字节',
+    handshakeTime: '握手 {ms} 毫秒',
+    withCertificate: '发送了证书',
+    withoutCertificate: '没有证书',
+    notHere: '此连接中没有',
   },
   compare: {
     metaTitle: '对比两个客户端 — TLS Playground',

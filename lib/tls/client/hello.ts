@@ -6,7 +6,8 @@
 import type { GroupName, KeyShare } from '../crypto/provider';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
-import { clientHelloExtensionList, sniHostName, type PskOffer } from '../handshake/extensions';
+import { clientHelloExtensionList, type PskOffer } from '../handshake/extensions';
+import { helloExtensions } from './helloExtensions';
 import { checkServerExtensions } from '../handshake/solicited';
 import { cipherSuiteInfo, cipherSuites, groups, suitesForVersions, type CipherSuiteName } from '../registry/crypto';
 import { equalBytes } from '../wire/bytes';
@@ -60,24 +61,16 @@ export async function startHandshake(c: Common, early?: EarlyData): Promise<Stat
 
 async function sendClientHello(c: Common, hello: Hello): Promise<void> {
   const o = c.options;
-  const extensions = (preSharedKey?: PskOffer) => clientHelloExtensionList({
-    serverName: sniHostName(o.serverName),
-    versions: o.versions,
-    groups: o.groups,
-    keyShares: hello.shares.map((s) => ({ group: s.group, publicKey: s.publicKey })),
-    signatureSchemes: o.signatureSchemes,
-    alpn: o.alpn,
-    cookie: hello.cookie,
-    postHandshakeAuth: o.postHandshakeAuth && o.versions.includes('TLSv1.3'),
-    renegotiationInfo: o.renegotiationInfo && o.versions.includes('TLSv1.2') ? new Uint8Array(0) : undefined,
-    extendedMasterSecret: o.extendedMasterSecret,
-    encryptThenMac: o.encryptThenMac,
-    sessionTicket: o.sessionTicket,
-    sessionTicketToResume: hello.tls12Session?.ticket,
-    pskModes: o.pskModes,
-    earlyData: Boolean(hello.psk?.earlyData) && !hello.retried,
-    preSharedKey,
-  });
+  const extensions = (preSharedKey?: PskOffer) =>
+    clientHelloExtensionList(
+      helloExtensions(o, {
+        keyShares: hello.shares.map((s) => ({ group: s.group, publicKey: s.publicKey })),
+        cookie: hello.cookie,
+        sessionTicketToResume: hello.tls12Session?.ticket,
+        earlyData: Boolean(hello.psk?.earlyData) && !hello.retried,
+        preSharedKey,
+      }),
+    );
   const params = { random: hello.random, legacySessionId: hello.sessionId, cipherSuites: hello.suites };
   let message;
   if (hello.psk) {
