@@ -118,6 +118,13 @@ describe('a 0-RTT run from the page', () => {
     const steps = await shownSteps(page);
     assertEarlyDataAccepted(steps);
     assert.equal(new URL(page.url()).searchParams.get('resume'), '0rtt');
+    // The key schedule draws the resumption chain with this run's values (RFC 8446 §7.1, §4.2.11.2).
+    await page.getByTestId('tab-keys').click();
+    const secrets = await page.locator('[data-testid=key-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key-id') ?? ''));
+    for (const label of ['resumption_master_secret', 'PSK', 'early_secret', 'binder_key', 'binder', 'client_early_traffic_secret']) {
+      assert.ok(secrets.some((id) => id.startsWith(`${label}#`)), `key schedule shows ${label}: ${secrets.join(', ')}`);
+    }
+    await page.getByTestId('tab-step').click();
     await page.screenshot({ path: screenshotPath('resume-0rtt-live'), fullPage: true });
     await page.getByTestId('save-button').click();
     const link = page.getByTestId('result-link');
