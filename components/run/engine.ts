@@ -8,6 +8,7 @@ import { annotateCertificate, createCertificateVerifier, schemesForCertificate }
 import { runTls, type RunDeps } from '@/lib/run/run';
 import type { ClientCertificate } from '@/lib/tls/client/options';
 import { defaultCrypto } from '@/lib/tls/crypto';
+import { digest, hkdfExpandLabel, hkdfExtract } from '@/lib/tls/hash';
 import { mozillaRoots, RootStore } from '@/lib/tls/x509/roots';
 import type { Step, Trace } from '@/lib/trace/schema';
 import { createRelayTransport, type RelayTransport } from '@/lib/transport/relay';
@@ -87,13 +88,51 @@ export async function prepareEngine(): Promise<void> {
 }
 
 /**
- * Loads what every run needs and costs nothing to hold — the root store and the configuration —
- * without opening a relay connection (that waits for the user's intent, prepareEngine): the page
- * calls it once it has loaded and is idle, so a first click on a demo card waits for neither.
+ * Loads what every run needs and costs nothing to hold — the root store and the configuration — and
+ * warms the crypto up, without opening a relay connection (that waits for the user's intent,
+ * prepareEngine): the page calls it once it has loaded and is idle, so a first click on a demo card
+ * waits for none of them.
  */
 export function loadAhead(): void {
   void rootStore();
   pageConfig().catch(() => undefined);
+  void warmUp();
+}
+
+let warmed: Promise<void> | undefined;
+
+/**
+ * Runs once, while the page is idle, the JavaScript a first handshake would otherwise run cold: the
+ * ML-KEM-768 key generation of the default first key share (draft-ietf-tls-ecdhe-mlkem §3; noble's
+ * first call builds its tables and is several times slower than the next), AES-GCM and
+ * ChaCha20-Poly1305 on a short record (noble below the SubtleCrypto threshold), and HKDF with both
+ * TLS 1.3 hashes (RFC 8446 §7.1). One piece per task, so a click that comes meanwhile waits for one
+ * piece at most. Nothing it makes is kept: the keys are thrown away.
+ */
+function warmUp(): Promise<void> {
+  warmed ??= (async () => {
+    const crypto = defaultCrypto();
+    const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+    const zeros = (n: number) => new Uint8Array(n);
+    try {
+      await crypto.generateKeyShare('X25519MLKEM768', random);
+      await nextTask();
+      for (const [aead, keyLength] of [['AES-128-GCM', 16], ['AES-256-GCM', 32], ['CHACHA20-POLY1305', 32]] as const) {
+        const sealed = await crypto.seal(aead, zeros(keyLength), zeros(12), zeros(5), zeros(32));
+        await crypto.open(aead, zeros(keyLength), zeros(12), zeros(5), sealed);
+        await nextTask();
+      }
+      for (const hash of ['sha256', 'sha384'] as const) {
+        const secret = hkdfExtract(hash, zeros(0), zeros(32));
+        hkdfExpandLabel(hash, secret, 'derived', digest(hash, zeros(0)), 32);
+        await nextTask();
+      }
+    } catch {
+      // Only a head start: the run itself reports what fails.
+    }
+  })();
+  return warmed;
 }
 
 /**
