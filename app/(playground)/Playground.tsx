@@ -9,7 +9,7 @@ import { traceFileName } from '@/lib/view/fileNames';
 import { checkTarget, DEFAULT_FORM, readTamperSpec, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { useTranslations } from 'next-intl';
 import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
-import { wantsPresentation, withPresentation } from '@/lib/view/presentation';
+import { presentedStep, wantsPresentation, withPresentation } from '@/lib/view/presentation';
 import { ShareBar } from '@/components/share/ShareBar';
 import { DemoTargets, type DemoTargetCard } from '@/components/run/DemoTargets';
 import { loadEngineWhenIdle, prepareRun } from '@/components/run/prepare';
@@ -79,9 +79,10 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
       }
       setFormError(undefined);
       // The address bar becomes this experiment's recipe link (lib/share/recipe), so it can be shared.
-      // A run opened in presentation mode (?present=1) stays in it.
+      // A run opened in presentation mode (?present=1) stays in it, on the step it names (&step=N).
       const recipe = recipeHref(window.location.pathname, { ...currentForm, url: target.url });
-      window.history.replaceState(null, '', withPresentation(recipe, wantsPresentation(window.location.search)));
+      const presenting = wantsPresentation(window.location.search);
+      window.history.replaceState(null, '', withPresentation(recipe, presenting, presenting ? presentedStep(window.location.search) : undefined));
       await startRun(0, toRunRequest(currentForm, target.url));
     },
     [startRun, clear],

@@ -23,13 +23,31 @@ const BYTES_ZOOM = 1.25;
  * high-contrast palette (.presentation in app/globals.css: 7:1 in light and dark). The diagram
  * builds up one step at a time (→ / ← / Home / End, PageDown / PageUp from a clicker); beside it
  * the current step's title, its explanation and its bytes. A run still in progress keeps growing:
- * End goes to the newest step. Escape or the exit button ends it (`onClose`).
+ * End goes to the newest step. Escape or the exit button ends it (`onClose`). It opens on step
+ * `startAt` (0-based; a live run shows it once there are that many steps) and tells `onStep` each
+ * step the presenter goes to, so the page can keep it in its address.
  */
-export function Presentation({ trace, rows, running, serverLabel, onClose }: { trace: Trace; rows: DiagramRows; running: boolean; serverLabel: string; onClose: () => void }) {
+export function Presentation({
+  trace,
+  rows,
+  running,
+  serverLabel,
+  onClose,
+  startAt = 0,
+  onStep,
+}: {
+  trace: Trace;
+  rows: DiagramRows;
+  running: boolean;
+  serverLabel: string;
+  onClose: () => void;
+  startAt?: number;
+  onStep?: (index: number) => void;
+}) {
   const t = useTranslations('present');
   const say = useTranslate();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [index, setIndex] = useState(0);
+  const [index, setIndex] = useState(startAt);
   const titleId = useId();
   const stepId = useId();
 
@@ -38,6 +56,11 @@ export function Presentation({ trace, rows, running, serverLabel, onClose }: { t
   const row = shown[at];
   const step = row ? trace.steps.find((s) => s.seq === row.seq) : undefined;
   const atEnd = at >= shown.length - 1;
+
+  // The step the presenter asked for (not `at`, which a live run's early rows cap for a moment).
+  useEffect(() => {
+    onStep?.(index);
+  }, [index, onStep]);
 
   useEffect(() => {
     const element = dialog.current;

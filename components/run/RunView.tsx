@@ -14,7 +14,7 @@ import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 import { ConnectionsView } from '@/components/run/ConnectionsView';
 import { Presentation } from '@/components/present/Presentation';
-import { wantsPresentation, withPresentation } from '@/lib/view/presentation';
+import { presentedStep, wantsPresentation, withPresentation } from '@/lib/view/presentation';
 
 function hostOf(url: string): string {
   try {
@@ -108,17 +108,26 @@ export function RunView({
 
   // Presentation mode (?present=1): the address says so, so a reload or a shared link opens it again.
   const present = useTranslations('present');
+  // The step it shows is in the address too (&step=N), replaced (not pushed) at each step: the back
+  // button leaves the page, it does not replay the talk.
   const [presenting, setPresenting] = useState(false);
+  const [presentFrom, setPresentFrom] = useState(0);
   const presentButton = useRef<HTMLButtonElement>(null);
+  const here = () => `${window.location.pathname}${window.location.search}${window.location.hash}`;
   useEffect(() => {
-    if (!compact && wantsPresentation(window.location.search)) setPresenting(true);
+    if (compact || !wantsPresentation(window.location.search)) return;
+    setPresentFrom(presentedStep(window.location.search));
+    setPresenting(true);
   }, [compact]);
   const presentation = (on: boolean) => {
+    if (on) setPresentFrom(0);
     setPresenting(on);
-    const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
-    window.history.replaceState(window.history.state, '', withPresentation(here, on));
+    window.history.replaceState(window.history.state, '', withPresentation(here(), on, on ? 0 : undefined));
     if (!on) requestAnimationFrame(() => presentButton.current?.focus());
   };
+  const keepStep = useCallback((index: number) => {
+    window.history.replaceState(window.history.state, '', withPresentation(here(), true, index));
+  }, []);
 
   const diagramView = (
     <SequenceDiagram
@@ -175,7 +184,7 @@ export function RunView({
             </button>
           </div>
           {diagramView}
-          {presenting && <Presentation trace={trace} rows={diagramRows} running={running} serverLabel={hostOf(trace.options.url)} onClose={() => presentation(false)} />}
+          {presenting && <Presentation trace={trace} rows={diagramRows} running={running} serverLabel={hostOf(trace.options.url)} onClose={() => presentation(false)} startAt={presentFrom} onStep={keepStep} />}
         </div>
         <div className="min-w-0">
           <DetailTabs

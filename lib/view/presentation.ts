@@ -14,13 +14,29 @@ export function wantsPresentation(search: string | URLSearchParams): boolean {
 }
 
 /**
- * `href` (a path with an optional query and fragment) with present=1 added, or removed when `on` is
- * false; the other parameters and the fragment stay as they are.
+ * The query parameter that keeps the presentation's current step, 1-based as its counter shows it
+ * (?present=1&step=5): a reload or a link given to the room opens on that step.
  */
-export function withPresentation(href: string, on: boolean): string {
+export const STEP_PARAM = 'step';
+
+/** The step index (0-based) a query string asks presentation mode to open on: 0 when absent or not a positive whole number. */
+export function presentedStep(search: string | URLSearchParams): number {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const raw = params.get(STEP_PARAM) ?? '';
+  return /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) - 1 : 0;
+}
+
+/**
+ * `href` (a path with an optional query and fragment) with present=1 added, or removed when `on` is
+ * false; with `step` (0-based), that step kept as step=N (1-based), and without presentation no step
+ * either. The other parameters and the fragment stay as they are.
+ */
+export function withPresentation(href: string, on: boolean, step?: number): string {
   const url = new URL(href, 'http://x');
   if (on) url.searchParams.set(PRESENT_PARAM, '1');
   else url.searchParams.delete(PRESENT_PARAM);
+  if (on && step !== undefined) url.searchParams.set(STEP_PARAM, String(step + 1));
+  else if (!on) url.searchParams.delete(STEP_PARAM);
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

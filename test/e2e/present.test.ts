@@ -122,16 +122,59 @@ describe('presentation mode on a saved run', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'present-button', 'the focus returns to the button');
   });
 
-  it('opens at once from ?present=1, and a reload keeps it open', async () => {
+  it('opens at once from ?present=1, and a reload keeps it open on the same step', async () => {
     const page = await stack.newPage({ width: 1280, height: 720 });
     await page.goto(`${stack.baseUrl}/r/${savedId}?present=1`);
     await page.getByTestId('presentation').waitFor();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal((await slide(page)).rows, 3, 'the keys work without a click first');
+    assert.match(page.url(), /[?&]present=1&step=3$/, 'the address names the step the counter shows');
+    const history = await page.evaluate(() => window.history.length);
     await page.reload();
     await page.getByTestId('presentation').waitFor();
+    const now = await slide(page);
+    assert.equal(now.index, 2);
+    assert.equal(now.rows, 3);
+    assert.match(now.counter, /^Step 3 of \d+$/);
+    assert.equal(await page.evaluate(() => window.history.length), history, 'each step replaces the entry, it does not add one');
+  });
+
+  it('opens on the step a link names (&step=N), and Home, End and the arrows go on from there, each kept in the address', async () => {
+    const page = await stack.newPage({ width: 1280, height: 720 });
+    await page.goto(`${stack.baseUrl}/r/${savedId}`);
+    await page.locator('[data-testid=run][data-status=done]').waitFor();
+    const total = await runRows(page);
+    await page.goto(`${stack.baseUrl}/r/${savedId}?present=1&step=6`);
+    await page.getByTestId('presentation').waitFor();
+    let now = await slide(page);
+    assert.equal(now.index, 5);
+    assert.equal(now.rows, 6, 'the diagram is built up to step 6');
+    assert.equal(now.counter, `Step 6 of ${total}`);
+    assert.ok(now.selected.startsWith(now.title));
+
+    await page.keyboard.press('ArrowRight');
+    assert.equal((await slide(page)).index, 6);
+    assert.match(page.url(), /&step=7$/);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal((await slide(page)).index, 4);
+    assert.match(page.url(), /&step=5$/);
+    await page.keyboard.press('End');
+    now = await slide(page);
+    assert.equal(now.rows, total);
+    assert.match(page.url(), new RegExp(`&step=${total}$`));
+    await page.keyboard.press('Home');
     assert.equal((await slide(page)).index, 0);
+    assert.match(page.url(), /&step=1$/);
+
+    // A step past the end opens on the last one; leaving takes present and step out of the address.
+    await page.goto(`${stack.baseUrl}/r/${savedId}?present=1&step=${total + 50}`);
+    await page.getByTestId('presentation').waitFor();
+    assert.equal((await slide(page)).counter, `Step ${total} of ${total}`);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('presentation').waitFor({ state: 'detached' });
+    assert.doesNotMatch(page.url(), /present=|step=/);
   });
 
   it('speaks the page’s language', async () => {
@@ -144,14 +187,16 @@ describe('presentation mode on a saved run', () => {
 });
 
 describe('presentation mode on a live run', () => {
-  it('follows a run of the tls13 demo target started from a recipe link with present=1', async () => {
+  it('follows a run of the tls13 demo target started from a recipe link with present=1 and a step', async () => {
     const page = await stack.newPage({ width: 1280, height: 720 });
-    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&run=1&present=1`);
+    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&run=1&present=1&step=4`);
     const presentation = page.getByTestId('presentation');
     await presentation.waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=run][data-status=done]').waitFor({ state: 'attached', timeout: 40_000 });
-    assert.match(page.url(), /[?&]present=1(&|$)/, 'the run’s recipe link keeps presentation mode');
+    assert.match(page.url(), /[?&]present=1&step=4(&|$)/, 'the run’s recipe link keeps presentation mode and the step');
     assert.match(page.url(), /[?&]url=https%3A%2F%2Ftls13\.test%2F/);
+    // The live run grew past step 4 while the slide waited for it.
+    assert.equal((await slide(page)).index, 3);
     const total = await runRows(page);
 
     await page.keyboard.press('End');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stepAfterKey, wantsPresentation, withPresentation } from '../../lib/view/presentation';
+import { presentedStep, stepAfterKey, wantsPresentation, withPresentation } from '../../lib/view/presentation';
 
 describe('presentation mode’s keys', () => {
   it('→ and PageDown go one step forward and stop at the last step', () => {
@@ -44,5 +44,18 @@ describe('presentation mode in the address', () => {
     assert.equal(withPresentation('/r/abc?lang=zh-CN&present=1#step-4', false), '/r/abc?lang=zh-CN#step-4');
     assert.equal(withPresentation('/?url=https%3A%2F%2Ftls13.test%2F&run=1', true), '/?url=https%3A%2F%2Ftls13.test%2F&run=1&present=1');
     assert.equal(withPresentation('/', false), '/');
+  });
+
+  it('keeps the current step in the address, 1-based as the counter shows it, and forgets it on leaving', () => {
+    assert.equal(withPresentation('/r/abc?lang=zh-CN&present=1#step-4', true, 6), '/r/abc?lang=zh-CN&present=1&step=7#step-4');
+    assert.equal(withPresentation('/r/abc?present=1&step=7', true, 0), '/r/abc?present=1&step=1');
+    assert.equal(withPresentation('/r/abc?present=1&step=7', true), '/r/abc?present=1&step=7');
+    assert.equal(withPresentation('/r/abc?present=1&step=7&lang=en', false), '/r/abc?lang=en');
+  });
+
+  it('opens on the step the address names; anything else opens on the first', () => {
+    assert.equal(presentedStep('?present=1&step=7'), 6);
+    assert.equal(presentedStep(new URLSearchParams('step=1')), 0);
+    for (const bad of ['', '?step=0', '?step=-3', '?step=2.5', '?step=abc', '?step=07', '?step=99999999']) assert.equal(presentedStep(bad), 0, bad);
   });
 });
