@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
@@ -7,6 +8,7 @@ import { CopyButton } from '@/components/trace/CopyButton';
 import { bundleTitle } from '@/lib/share/describeBundle';
 import { bundleEmbedPath, bundlePath, type SharedBundleKind } from '@/lib/share/embed';
 import { renderRequest } from '@/server/share/renderPage';
+import { bundleEmbedMetadata, bundleMetadata } from './bundleMetadata';
 import { BundleView } from './BundleView';
 import { savedBundle, selectedRun } from './savedBundle';
 import { getTranslate } from '@/app/i18n/translate';
@@ -96,4 +98,25 @@ export async function BundleEmbed({ kind, params }: { kind: SharedBundleKind; pa
       <BundleView id={id} bundle={bundle} selected={selectedRun(bundle, undefined)} compact />
     </>
   );
+}
+
+/*
+ * What the route files of a saved bundle export, for one kind: the diagnosis's and the comparison's
+ * differ only in the kind they name.
+ */
+
+/** The page behind /d/{id} or /c/{id} (rendered at /render/d|c/{id}) and its share card. */
+export function bundlePageRoute(kind: SharedBundleKind) {
+  return {
+    generateMetadata: async ({ params }: BundlePageProps): Promise<Metadata> => bundleMetadata(kind, (await params).id),
+    Page: (props: BundlePageProps) => <BundlePage kind={kind} {...props} />,
+  };
+}
+
+/** The page behind /embed/d/{id} or /embed/c/{id} (rendered at /embed/render/d|c/{id}) and its title. */
+export function bundleEmbedRoute(kind: SharedBundleKind) {
+  return {
+    generateMetadata: async ({ params }: BundlePageProps): Promise<Metadata> => bundleEmbedMetadata(kind, (await params).id),
+    Page: ({ params }: BundlePageProps) => <BundleEmbed kind={kind} params={params} />,
+  };
 }

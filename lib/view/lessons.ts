@@ -90,6 +90,28 @@ function clientVerdict(trace: Trace): Step | undefined {
   return first(trace, (s) => (alertOf(s)?.from === 'client' && alertOf(s)?.fatal === true) || isHandshakeDone(false)(s));
 }
 
+/** The certificate check of a run: shown beside a step it explains (why a certificate was rejected). */
+const certificateCheck = (trace: Trace): Step | undefined => first(trace, isCertificateCheck);
+
+/** A handshake message's name as a choice id (the catalog's key): certificate_verify → certificateVerify. */
+function choiceId(message: string): string {
+  return message.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * A stop of the first run that asks which handshake message the server sends after its `after`
+ * message; each choice predicts one server message, named as on the wire (RFC 8446 §4).
+ */
+function nextServerMessage(id: string, after: string, predicted: string[], extra: Pick<LessonStop, 'context'> = {}): LessonStop {
+  return {
+    id,
+    run: 0,
+    reveal: (t) => first(t, fromServer, seqOf(first(t, message(after, 'server')))),
+    ...extra,
+    choices: predicted.map((name) => ({ id: choiceId(name), matches: message(name, 'server') })),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The lessons.
 
@@ -112,40 +134,9 @@ const tls13: Lesson = {
         { id: 'alert', matches: serverAlert },
       ],
     },
-    {
-      id: 'encryptedExtensions',
-      run: 0,
-      reveal: (t) => first(t, fromServer, seqOf(first(t, message('server_hello', 'server')))),
-      choices: [
-        { id: 'encryptedExtensions', matches: message('encrypted_extensions', 'server') },
-        { id: 'certificate', matches: message('certificate', 'server') },
-        { id: 'serverKeyExchange', matches: message('server_key_exchange', 'server') },
-        { id: 'finished', matches: message('finished', 'server') },
-      ],
-    },
-    {
-      id: 'certificateVerify',
-      run: 0,
-      reveal: (t) => first(t, fromServer, seqOf(first(t, message('certificate', 'server')))),
-      context: (t) => first(t, isCertificateCheck),
-      choices: [
-        { id: 'certificateVerify', matches: message('certificate_verify', 'server') },
-        { id: 'serverKeyExchange', matches: message('server_key_exchange', 'server') },
-        { id: 'finished', matches: message('finished', 'server') },
-        { id: 'serverHelloDone', matches: message('server_hello_done', 'server') },
-      ],
-    },
-    {
-      id: 'finished',
-      run: 0,
-      reveal: (t) => first(t, fromServer, seqOf(first(t, message('certificate_verify', 'server')))),
-      choices: [
-        { id: 'finished', matches: message('finished', 'server') },
-        { id: 'serverHelloDone', matches: message('server_hello_done', 'server') },
-        { id: 'newSessionTicket', matches: message('new_session_ticket', 'server') },
-        { id: 'certificateRequest', matches: message('certificate_request', 'server') },
-      ],
-    },
+    nextServerMessage('encryptedExtensions', 'server_hello', ['encrypted_extensions', 'certificate', 'server_key_exchange', 'finished']),
+    nextServerMessage('certificateVerify', 'certificate', ['certificate_verify', 'server_key_exchange', 'finished', 'server_hello_done'], { context: certificateCheck }),
+    nextServerMessage('finished', 'certificate_verify', ['finished', 'server_hello_done', 'new_session_ticket', 'certificate_request']),
     {
       id: 'request',
       run: 0,
@@ -187,24 +178,32 @@ const tls13: Lesson = {
 /** The certificate lesson's runs, in order: one per demo target with a broken certificate. */
 const CERTIFICATE_TARGETS = ['expired', 'wrong-host', 'self-signed', 'untrusted-root', 'incomplete-chain'] as const;
 
-/** The choices of every certificate stop: the alerts a client may send, or no alert at all. */
-const certificateChoices = (ids: string[]): LessonChoice[] =>
-  ids.map((id) => ({
+/**
+ * A stop that asks what the client does about the certificate of run `run`: one of the alerts it
+ * may send (RFC 8446 §6.2), or `continues` for a handshake that goes on; the failed check is shown
+ * beside the answer.
+ */
+function certificateStop(id: string, run: number, predicted: string[]): LessonStop {
+  return {
     id,
-    matches: id === 'continues' ? isHandshakeDone(false) : clientAlert(id),
-  }));
+    run,
+    reveal: clientVerdict,
+    context: certificateCheck,
+    choices: predicted.map((choice) => ({ id: choice, matches: choice === 'continues' ? isHandshakeDone(false) : clientAlert(choice) })),
+  };
+}
 
 const certificates: Lesson = {
   id: 'certificates',
   runs: CERTIFICATE_TARGETS.map((name) => ({ url: `https://${name}.test/`, personality: 'rustls' })),
   stops: [
     { id: 'chain', run: 0, reveal: (t) => first(t, message('certificate', 'server')) },
-    { id: 'expired', run: 0, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['certificate_expired', 'bad_certificate', 'close_notify', 'continues']) },
-    { id: 'wrongHost', run: 1, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['certificate_unknown', 'unknown_ca', 'certificate_expired', 'continues']) },
-    { id: 'selfSigned', run: 2, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'bad_certificate', 'decrypt_error', 'continues']) },
-    { id: 'untrustedRoot', run: 3, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'certificate_unknown', 'bad_certificate', 'continues']) },
-    { id: 'incompleteChain', run: 4, reveal: clientVerdict, context: (t) => first(t, isCertificateCheck), choices: certificateChoices(['unknown_ca', 'bad_certificate', 'certificate_unknown', 'continues']) },
-    { id: 'summary', run: 4, reveal: (t) => first(t, isCertificateCheck) },
+    certificateStop('expired', 0, ['certificate_expired', 'bad_certificate', 'close_notify', 'continues']),
+    certificateStop('wrongHost', 1, ['certificate_unknown', 'unknown_ca', 'certificate_expired', 'continues']),
+    certificateStop('selfSigned', 2, ['unknown_ca', 'bad_certificate', 'decrypt_error', 'continues']),
+    certificateStop('untrustedRoot', 3, ['unknown_ca', 'certificate_unknown', 'bad_certificate', 'continues']),
+    certificateStop('incompleteChain', 4, ['unknown_ca', 'bad_certificate', 'certificate_unknown', 'continues']),
+    { id: 'summary', run: 4, reveal: certificateCheck },
   ],
 };
 

@@ -3,27 +3,19 @@
  * run with a step selected and each tab open) and its embed `/embed/d/{id}`, in light and dark: no
  * violations.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { savedBundleViolations, savedId, SCHEMES, violations } from './axe';
-import { startStack, type Stack } from './harness';
+import { assertNoViolations, savedBundleViolations, savedId, SCHEMES, violations } from './axe';
+import { stackForFile } from './harness';
 
-let stack: Stack;
+const stack = stackForFile();
 let diagnosisId: string | undefined;
-
-before(async () => {
-  stack = await startStack();
-});
-
-after(async () => {
-  await stack?.close();
-});
 
 describe('axe-core finds no violations', () => {
   for (const scheme of SCHEMES) {
     it(`/doctor (${scheme}), after a diagnosis`, async () => {
-      const page = await stack.newPage({ colorScheme: scheme });
-      await page.goto(`${stack.baseUrl}/doctor?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}`);
+      const page = await stack().newPage({ colorScheme: scheme });
+      await page.goto(`${stack().baseUrl}/doctor?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}`);
       const found = await violations(page, `/doctor ${scheme}, before`);
       await page.getByTestId('doctor-run').click();
       await page.getByTestId('doctor-verdict').waitFor({ timeout: 120_000 });
@@ -32,16 +24,16 @@ describe('axe-core finds no violations', () => {
         await page.getByTestId('save-bundle-button').click();
         diagnosisId = await savedId(page, 'bundle-link');
       }
-      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+      assertNoViolations(found);
     });
   }
 
   for (const scheme of SCHEMES) {
     it(`/d/{id} and /embed/d/{id} (${scheme})`, async () => {
       assert.ok(diagnosisId, 'the diagnosis was saved by the first test');
-      const page = await stack.newPage({ colorScheme: scheme });
-      const found = await savedBundleViolations(page, stack.baseUrl, 'd', diagnosisId, scheme);
-      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+      const page = await stack().newPage({ colorScheme: scheme });
+      const found = await savedBundleViolations(page, stack().baseUrl, 'd', diagnosisId, scheme);
+      assertNoViolations(found);
     });
   }
 });

@@ -3,27 +3,19 @@
  * dark, after a run (the IIS reset), with a step selected and each tab open: no violations. The
  * run's outcome is announced to screen readers (a live region holds it when the run ends).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRunViews, savedId, SCHEMES, violations } from './axe';
-import { startStack, type Stack } from './harness';
+import { assertNoViolations, checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { stackForFile } from './harness';
 
-let stack: Stack;
+const stack = stackForFile();
 let runId: string | undefined;
-
-before(async () => {
-  stack = await startStack();
-});
-
-after(async () => {
-  await stack?.close();
-});
 
 describe('axe-core finds no violations', () => {
   for (const scheme of SCHEMES) {
     it(`/ (${scheme}): before and after a run, a step selected, each tab; the outcome is announced`, async () => {
-      const page = await stack.newPage({ colorScheme: scheme });
-      await page.goto(stack.baseUrl);
+      const page = await stack().newPage({ colorScheme: scheme });
+      await page.goto(stack().baseUrl);
       const found = await violations(page, `/ ${scheme}, before a run`);
       await page.getByTestId('url-input').fill('https://iis-renegotiation.test/secure/');
       await page.getByTestId('run-button').click();
@@ -35,20 +27,20 @@ describe('axe-core finds no violations', () => {
         await page.getByTestId('save-button').click();
         runId = await savedId(page, 'result-link');
       }
-      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+      assertNoViolations(found);
     });
   }
 
   for (const scheme of SCHEMES) {
     it(`/r/{id} and /embed/r/{id} (${scheme})`, async () => {
       assert.ok(runId, 'the run was saved by the first test');
-      const page = await stack.newPage({ colorScheme: scheme });
-      await page.goto(`${stack.baseUrl}/r/${runId}`);
+      const page = await stack().newPage({ colorScheme: scheme });
+      await page.goto(`${stack().baseUrl}/r/${runId}`);
       await page.locator('[data-testid=run][data-status=done]').waitFor();
       const found = [...(await violations(page, `/r ${scheme}`)), ...(await checkRunViews(page, `/r ${scheme}`))];
-      await page.goto(`${stack.baseUrl}/embed/r/${runId}`);
+      await page.goto(`${stack().baseUrl}/embed/r/${runId}`);
       found.push(...(await violations(page, `/embed/r ${scheme}`)));
-      assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
+      assertNoViolations(found);
     });
   }
 });

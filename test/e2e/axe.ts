@@ -5,6 +5,7 @@
  * per element (rule, impact, element, what to fix), so a failure says what to change.
  */
 import { AxeBuilder } from '@axe-core/playwright';
+import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 
 export type Scheme = 'light' | 'dark';
@@ -16,6 +17,11 @@ export async function violations(page: Page, where: string): Promise<string[]> {
   return result.violations.flatMap((v) =>
     v.nodes.map((n) => `${where}: ${v.id} (${v.impact}) ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1).join(' ').trim()}`),
   );
+}
+
+/** Fails with every violation found, one a line. */
+export function assertNoViolations(found: string[]): void {
+  assert.deepEqual(found, [], `${found.length} violations:\n${found.join('\n')}`);
 }
 
 /**

@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { startRelay, type RelayServer } from '../../server/relay';
@@ -238,6 +239,25 @@ export async function startStack(): Promise<Stack> {
       await browser.close().catch(() => undefined);
       await servers.close();
     },
+  };
+}
+
+/**
+ * One stack for the test file that calls this at its top level: started before its first test and
+ * closed after its last (node:test hooks). The stack is read through the returned function, since it
+ * exists only once the hook has run.
+ */
+export function stackForFile(): () => Stack {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    await stack?.close();
+  });
+  return () => {
+    if (!stack) throw new Error('the stack is started in the file’s before hook, and read only in its tests');
+    return stack;
   };
 }
 

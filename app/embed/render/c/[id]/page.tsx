@@ -1,16 +1,6 @@
-import type { Metadata } from 'next';
-import { BundleEmbed } from '@/app/_bundle/BundlePage';
-import { bundleEmbedMetadata } from '@/app/_bundle/bundleMetadata';
-
-interface Props {
-  params: Promise<{ id: string }>;
-}
-
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return bundleEmbedMetadata('comparison', (await params).id);
-}
+import { bundleEmbedRoute } from '@/app/_bundle/BundlePage';
 
 /** The page behind /embed/c/{id} (served from the render cache by app/embed/c/[id]/route.ts): a saved comparison in the compact layout, for other sites' iframes. */
-export default function EmbeddedComparisonPage({ params }: Props) {
-  return <BundleEmbed kind="comparison" params={params} />;
-}
+const route = bundleEmbedRoute('comparison');
+export const generateMetadata = route.generateMetadata;
+export default route.Page;
