@@ -9,9 +9,13 @@ export interface DemoPath {
 }
 
 export interface DemoTarget {
-  /** Stable identifier; also the first label of `host`. */
+  /** Stable identifier; the target's alias is `<name>.test`. */
   name: string;
-  /** `<name>.test` — the reserved .test TLD (RFC 6761 §6.2) never resolves on the internet. */
+  /**
+   * The name a client asks for: the alias `<name>.test` — the reserved .test TLD (RFC 6761 §6.2)
+   * never resolves on the internet — or a name one label under it, which reaches the same server
+   * (the wildcard target: its certificate names only *.wildcard.test).
+   */
   host: string;
   title: string;
   /** One line. */
@@ -34,7 +38,7 @@ export const LARGE_BODY_BYTES = 65536;
 /** IIS's default uploadReadAheadSize: the request body it buffers while it renegotiates. */
 export const UPLOAD_READ_AHEAD_BYTES = 49152;
 
-const target = (t: Omit<DemoTarget, 'host'>): DemoTarget => ({ ...t, host: `${t.name}.test` });
+const target = (t: Omit<DemoTarget, 'host'> & { host?: string }): DemoTarget => ({ ...t, host: t.host ?? `${t.name}.test` });
 
 export const demoTargets: DemoTarget[] = [
   target({
@@ -171,6 +175,20 @@ export const demoTargets: DemoTarget[] = [
     expected:
       'Clients that offer TLS_RSA_WITH_AES_*_CBC_* suites: static RSA handshake and 200. ' +
       'Clients that offer only ECDHE or only TLS 1.3: handshake_failure or protocol_version alert.',
+  }),
+  target({
+    name: 'wildcard',
+    host: 'www.wildcard.test',
+    title: 'Wildcard certificate',
+    description: 'The certificate names only *.wildcard.test; the client asks for www.wildcard.test.',
+    scenario:
+      'A wildcard certificate covers every name one label below it: *.wildcard.test is valid for www.wildcard.test ' +
+      'and api.wildcard.test, but neither for wildcard.test itself nor for a.b.wildcard.test (RFC 6125 §6.4.3; the ' +
+      'wildcard is the whole left-most label and stands for exactly one). A wildcard directly over a public suffix ' +
+      '(*.com, *.co.uk) would cover every domain registered under it, so clients refuse it; to tell, they consult the ' +
+      'Public Suffix List. The playground loads that list only for a certificate with a wildcard name, as here.',
+    paths: [{ path: '/', note: '200: the wildcard matches the one label www.' }],
+    expected: 'Validating clients: the host name matches the subjectAltName wildcard *.wildcard.test; TLS 1.3 handshake and 200.',
   }),
   target({
     name: 'expired',

@@ -54,7 +54,7 @@ export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
     );
   };
 
-  const [client, iis, iisFixed, tls13, tls13pha, tls13EarlyData, tls13NoEarlyData, tls13NoResume, legacy, expired, wrongHost, selfSigned, untrusted, incomplete] = await Promise.all([
+  const [client, iis, iisFixed, tls13, tls13pha, tls13EarlyData, tls13NoEarlyData, tls13NoResume, legacy, wildcard, expired, wrongHost, selfSigned, untrusted, incomplete] = await Promise.all([
     loadOrIssue({ name: 'demo-client', subjectCN: 'Demo Client', keyType: 'p256', issuer: root, extendedKeyUsage: ['clientAuth'] }, dir),
     leaf('iis-renegotiation', 'rsa2048'),
     leaf('iis-fixed', 'rsa2048'),
@@ -65,6 +65,8 @@ export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
     leaf('tls13-no-resume', 'p256'),
     // Static RSA key exchange needs an RSA key with keyEncipherment (RFC 5246 §7.4.2).
     leaf('legacy-tls12', 'rsa2048'),
+    // Only the wildcard: www.wildcard.test is covered, the alias wildcard.test itself is not (RFC 6125 §6.4.3).
+    leaf('wildcard', 'p256', { dnsNames: ['*.wildcard.test'] }),
     leaf('expired', 'rsa2048', { notBefore: new Date('2023-01-01T00:00:00Z'), notAfter: new Date('2024-01-01T00:00:00Z') }),
     leaf('wrong-host', 'p256', { dnsNames: ['other-host.test'] }),
     leaf('self-signed', 'p256', { issuer: undefined }),
@@ -82,6 +84,7 @@ export async function loadOrCreateDemoPki(dataDir: string): Promise<DemoPki> {
     'tls13-no-0rtt': withIntermediate(tls13NoEarlyData),
     'tls13-no-resume': withIntermediate(tls13NoResume),
     'legacy-tls12': withIntermediate(legacy),
+    wildcard: withIntermediate(wildcard),
     expired: withIntermediate(expired),
     'wrong-host': withIntermediate(wrongHost),
     'self-signed': { key: selfSigned.keyPem, certChainPem: selfSigned.certPem, leaf: selfSigned },

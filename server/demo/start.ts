@@ -252,6 +252,7 @@ async function startTarget(target: DemoTarget, pki: DemoPki, host: string, port:
       return startNoResumption(target, pki, host, port);
     case 'legacy-tls12':
       return startHttps({ ...base, maxVersion: 'TLSv1.2', ciphers: LEGACY_CIPHERS, honorCipherOrder: true }, plainSite(target), host, port);
+    case 'wildcard':
     case 'expired':
     case 'wrong-host':
     case 'self-signed':

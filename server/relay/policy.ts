@@ -221,8 +221,17 @@ export class TargetPolicy {
     return this.planName(parsed.name, port);
   }
 
+  /**
+   * The demo server a name reaches: its alias `<name>.test`, or a name one label under it
+   * (www.wildcard.test), as a DNS wildcard record `*.<name>.test` would answer. A wildcard
+   * certificate (RFC 6125 §6.4.3) is only ever met by a name under the one it covers.
+   */
+  private demoServer(name: string): { host: string; port: number } | undefined {
+    return this.demo.get(name) ?? (name.split('.').length > 2 ? this.demo.get(name.slice(name.indexOf('.') + 1)) : undefined);
+  }
+
   private async planName(name: string, port: number): Promise<PlanResult> {
-    const demo = this.demo.get(name);
+    const demo = this.demoServer(name);
     // A demo alias names one server as https://<name>.test/: a port in the URL would be silently
     // ignored (tls13.test:8443 reaching the port-443 demo), so any other port is refused.
     if (demo && port !== DEMO_PORT) return refuse('POLICY', 'demo-port', `${name} is a demo target; it answers on port ${DEMO_PORT} only (https://${name}/), not ${port}`);

@@ -68,7 +68,8 @@ export async function resolveDemoTarget(url: string, dataDir: string): Promise<{
   } catch {
     return undefined;
   }
-  const m = /^([a-z0-9-]+)\.test$/.exec(host);
+  // `<name>.test`, or a name one label under it (www.wildcard.test), as the relay reaches them.
+  const m = /^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.test$/.exec(host);
   if (!m) return undefined;
   // As the relay: a demo alias is https://<name>.test/; a port would otherwise be silently ignored.
   if (port !== '' && port !== '443') throw new RunInputError(`${host} is a demo target; it answers on port 443 only (https://${host}/), not ${port}`);

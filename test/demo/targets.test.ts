@@ -158,9 +158,9 @@ describe('demo targets: startup and registry', () => {
     assert.equal(await resolveDemoHost(dataDir, 'example.test'), undefined);
   });
 
-  test('the catalog is consistent: hosts are <name>.test and every target has paths', () => {
+  test('the catalog is consistent: hosts are <name>.test (or one label under it) and every target has paths', () => {
     for (const t of demoTargets) {
-      assert.equal(t.host, `${t.name}.test`);
+      assert.match(t.host, new RegExp(`^([a-z0-9-]+\\.)?${t.name}\\.test$`));
       assert.ok(t.paths.length > 0 && t.description.length > 0 && t.scenario.length > 100);
       assert.equal(findDemoTarget(t.host), t);
     }
@@ -392,6 +392,34 @@ describe('legacy-tls12', () => {
   test('a client offering only ECDHE suites finds no common cipher suite', async () => {
     const trace = await sClient('legacy-tls12', ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256']);
     assert.match(trace.output, /handshake failure/i);
+  });
+});
+
+describe('wildcard', () => {
+  test('the certificate names only *.wildcard.test: Node accepts it for www.wildcard.test, not for wildcard.test or a.b.wildcard.test', async () => {
+    assert.equal(findDemoTarget('wildcard')?.host, 'www.wildcard.test');
+    assert.equal(await verifyWithNode('wildcard', { checkHostAs: 'www.wildcard.test' }), null);
+    assert.equal(await verifyWithNode('wildcard', { checkHostAs: 'wildcard.test' }), 'ERR_TLS_CERT_ALTNAME_INVALID');
+    assert.equal(await verifyWithNode('wildcard', { checkHostAs: 'a.b.wildcard.test' }), 'ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  test('the engine, reaching https://www.wildcard.test/ by its alias, matches the wildcard and gets 200', async () => {
+    const { req, deps } = await nodeRunDeps({ url: 'https://www.wildcard.test/' }, { demoDataDir: dataDir });
+    assert.equal(req.connect, `127.0.0.1:${portOf('wildcard')}`);
+    const trace = await runTls(req, deps);
+    assert.equal(trace.outcome, 'ok', outcomeSentence(trace.outcomeCause));
+    assert.equal(trace.certificate?.verdict, 'trusted');
+    const hostname = trace.certificate?.checks.find((c) => c.check === 'hostname');
+    assert.equal(hostname?.ok, true);
+    assert.equal(hostname?.detail, 'www.wildcard.test matches the subjectAltName wildcard *.wildcard.test');
+    assert.deepEqual(trace.certificate?.chain[0].names, ['*.wildcard.test']);
+  });
+
+  test('the engine refuses the alias itself: the wildcard does not cover wildcard.test (certificate_unknown)', async () => {
+    const { req, deps } = await nodeRunDeps({ url: 'https://wildcard.test/' }, { demoDataDir: dataDir });
+    const trace = await runTls(req, deps);
+    assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'certificate_unknown' }], outcomeSentence(trace.outcomeCause));
+    assert.equal(trace.certificate?.checks.find((c) => c.check === 'hostname')?.ok, false);
   });
 });
 

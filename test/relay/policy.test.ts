@@ -262,6 +262,18 @@ describe('relay policy: resolved addresses (stubbed DNS)', () => {
     assert.deepEqual(lookups, []);
   });
 
+  test('a name one label under a demo alias reaches the same server (a wildcard certificate needs one), deeper names do not', async () => {
+    const { policy, lookups } = policyWith({}, { demoTargets: { wildcard: { host: '127.0.0.1', port: 9443 } } });
+    assert.deepEqual(await policy.plan('www.wildcard.test', '443'), {
+      ok: true,
+      plan: { kind: 'demo', host: 'www.wildcard.test', address: '127.0.0.1', port: 9443 },
+    });
+    assert.equal(refusalReason(await policy.plan('www.wildcard.test', '8443')), 'demo-port');
+    assert.equal(refusalReason(await policy.plan('a.b.wildcard.test', '443')), 'reserved-name');
+    assert.equal(refusalReason(await policy.plan('www.other.test', '443')), 'reserved-name');
+    assert.deepEqual(lookups, []);
+  });
+
   test('a demo alias is reached on port 443 only: another port is refused, not silently ignored', async () => {
     const { policy, lookups } = policyWith({}, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 } } });
     const refused = await policy.plan('tls13.test', '8443');

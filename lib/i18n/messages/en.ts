@@ -186,6 +186,13 @@ export const en = {
           root: '200.',
         },
       },
+      'wildcard': {
+        title: 'Wildcard certificate',
+        description: 'The certificate names only *.wildcard.test; the client asks for www.wildcard.test.',
+        paths: {
+          root: '200: the wildcard matches the one label www.',
+        },
+      },
       'expired': {
         title: 'Expired certificate',
         description: 'The server certificate was valid from 2023-01-01 to 2024-01-01.',

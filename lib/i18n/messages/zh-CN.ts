@@ -187,6 +187,13 @@ export const zhCN: Catalog = {
           root: '200。',
         },
       },
+      'wildcard': {
+        title: '通配符证书',
+        description: '证书只列出 *.wildcard.test；客户端请求的是 www.wildcard.test。',
+        paths: {
+          root: '200：通配符恰好匹配 www 这一级标签。',
+        },
+      },
       'expired': {
         title: '已过期的证书',
         description: '服务器证书的有效期是 2023-01-01 到 2024-01-01。',
