@@ -1,23 +1,41 @@
 /**
  * The two languages in a real browser against the production build: a visitor whose browser asks for
  * Chinese (Accept-Language: zh-CN) runs the IIS demo as rustls and reads the summary, the advice and
- * the step explanations in Chinese, with no English sentence left; the header's switch changes the
- * language in place without losing the run; saved runs and their embeds honour ?lang=zh-CN.
+ * the step explanations in Chinese, with no English sentence left anywhere a person reads: every step
+ * of the run, the key schedule and the certificate tabs, a URL the form refuses, a target the relay
+ * refuses, the doctor and the comparison with their saved pages (/d/, /c/), the light embed, the live
+ * embed framed by another site, and the 404 pages. The header's switch changes the language in place
+ * without losing the run; saved runs and their embeds honour ?lang=zh-CN.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { iisRustlsTrace } from '../view/fixtures/traces';
-import { screenshotPath, startStack, type Stack } from './harness';
+import { savedId } from './axe';
+import { freePort, screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
+let dbDir: string;
+/** A page on another origin (another loopback port), to frame the live embed as another site would. */
+let host: { server: Server; origin: string; page: string };
 
 before(async () => {
+  dbDir = mkdtempSync(join(tmpdir(), 'tlspg-i18n-'));
+  process.env.RESULTS_DB = join(dbDir, 'results.db');
   stack = await startStack();
+  const port = await freePort();
+  host = { server: createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(host.page)), origin: `http://127.0.0.1:${port}`, page: '' };
+  await new Promise<void>((resolve) => host.server.listen(port, '127.0.0.1', resolve));
 });
 
 after(async () => {
   await stack?.close();
+  await new Promise((resolve) => host?.server.close(resolve));
+  rmSync(dbDir, { recursive: true, force: true });
 });
 
 const HAN = /\p{Script=Han}/u;
@@ -36,6 +54,9 @@ const ALLOWED = [
   /\bTLS Playground\b/g,
   /\b(?:BoringSSL|OpenSSL|SChannel|rustls|Go crypto\/tls|IIS|http\.sys)\b/g,
   /\bRFC \d+(?: §[\d.]+)?/g,
+  // Certificate names as the certificates spell them (shown in quotes or after CN=, O=).
+  /“[^”\n]*”/g,
+  /\b(?:CN|O|OU|C)=[^,\n]*/g,
 ];
 
 /** Runs of three or more Latin words: an English phrase or sentence (protocol names are single words). */
@@ -45,8 +66,64 @@ function englishSentences(text: string): string[] {
   return rest.match(/\b[A-Za-z][a-z']+(?:[ ,]+[A-Za-z][a-z']+){2,}\b/g) ?? [];
 }
 
-async function runDone(page: Page): Promise<void> {
-  await page.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 60_000 });
+/**
+ * What a person reads in `root`, as text: its rendered text, and the names and hints of its elements
+ * (aria-label, title, placeholder, alt), which screen readers and tooltips say. Left out: the step's
+ * data as recorded (field names and values, [data-testid=step-data]) and the hex view's field
+ * explanations (lib/view/fieldText.ts, translated on their own).
+ */
+async function readable(root: Locator): Promise<string> {
+  return root.evaluate((element) => {
+    const hidden = [...element.querySelectorAll<HTMLElement>('[data-testid=step-data], [data-testid=hex-view]')];
+    const before = hidden.map((h) => h.style.display);
+    for (const h of hidden) h.style.display = 'none';
+    const text = (element as HTMLElement).innerText;
+    hidden.forEach((h, i) => (h.style.display = before[i]));
+    // (No named functions in here: the test runner's transform would name them with a helper the page lacks.)
+    const attributes = [...element.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')]
+      .filter((e) => !hidden.some((h) => h.contains(e)))
+      .flatMap((e) => ['aria-label', 'title', 'placeholder', 'alt'].map((a) => e.getAttribute(a) ?? ''));
+    return [text, ...attributes].join('\n');
+  });
+}
+
+/** Fails with every English sentence `root` shows, named by `where`. */
+async function assertChinese(root: Locator, where: string): Promise<void> {
+  const text = await readable(root);
+  assert.match(text, HAN, `${where} shows Chinese`);
+  assert.deepEqual(englishSentences(text), [], `${where}: English sentences`);
+}
+
+async function runDone(where: Page | Frame): Promise<void> {
+  await where.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Every step of the run on the page, one after the other (key derivations shown too), then the key
+ * schedule and the certificate tabs: each in Chinese.
+ */
+async function assertRunChinese(page: Page, where: string): Promise<void> {
+  const run = page.locator('[data-testid=run]');
+  await assertChinese(run, where);
+  const showKeys = run.locator('label:has(input[type=checkbox]) input[type=checkbox]');
+  if ((await showKeys.count()) > 0 && !(await showKeys.first().isChecked())) await showKeys.first().check();
+  const rows = run.locator('[data-testid=step-row]');
+  const count = await rows.count();
+  assert.ok(count > 0, `${where}: steps`);
+  const found: string[] = [];
+  for (let i = 0; i < count; i++) {
+    await rows.nth(i).click();
+    await run.locator(`[data-testid=step-detail][data-seq="${await rows.nth(i).getAttribute('data-seq')}"]`).waitFor();
+    const text = await readable(run.locator('[data-testid=step-detail]'));
+    found.push(...englishSentences(`${text}\n${(await rows.nth(i).getAttribute('aria-label')) ?? ''}`).map((s) => `step ${i + 1}: ${s}`));
+  }
+  assert.deepEqual(found, [], `${where}: English sentences in the steps`);
+  for (const tab of ['keys', 'certificate'] as const) {
+    if ((await run.getByTestId(`tab-${tab}`).count()) === 0) continue;
+    await run.getByTestId(`tab-${tab}`).click();
+    await assertChinese(run, `${where}, ${tab} tab`);
+  }
+  if ((await run.getByTestId('tab-step').count()) > 0) await run.getByTestId('tab-step').click();
 }
 
 describe('the playground in Chinese', () => {
@@ -58,6 +135,7 @@ describe('the playground in Chinese', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.match(await page.locator('h1').innerText(), HAN);
     assert.equal(await page.locator('[data-testid=language-switch] [aria-pressed=true]').getAttribute('data-locale'), 'zh-CN');
+    await assertChinese(page.locator('body'), '/');
   });
 
   it('runs the IIS demo as rustls and explains it in Chinese: summary, advice and the reset step', async () => {
@@ -82,6 +160,11 @@ describe('the playground in Chinese', () => {
     assert.deepEqual(englishSentences(text), []);
   });
 
+  it('reads every step, the key schedule and the certificate in Chinese, and the page around them', async () => {
+    await assertRunChinese(page, 'the IIS run');
+    await assertChinese(page.locator('body'), 'the playground after the run');
+  });
+
   it('switches to English and back in place: the run stays on the page, nothing reloads', async () => {
     await page.evaluate(() => ((window as unknown as { __stayed: boolean }).__stayed = true));
     await page.locator('[data-testid=language-switch] [data-locale=en]').click();
@@ -95,6 +178,66 @@ describe('the playground in Chinese', () => {
     // The choice is remembered: the next visit is Chinese even with an English Accept-Language.
     const cookies = await page.context().cookies();
     assert.equal(cookies.find((c) => c.name === 'tlspg-locale')?.value, 'zh-CN');
+  });
+
+  it('says in Chinese why a URL cannot be run', async () => {
+    for (const typed of ['asdf qwer!!', 'http://example.com/', 'htps//example.com']) {
+      await page.getByTestId('url-input').fill(typed);
+      await page.getByTestId('run-button').click();
+      const error = page.getByTestId('form-error');
+      await error.waitFor();
+      await assertChinese(error, `the form's answer to ${typed}`);
+    }
+  });
+
+  it('says in Chinese why the relay refused a target, and what to do', async () => {
+    // An IP literal: the relay refuses it by policy before it connects anywhere.
+    await page.getByTestId('url-input').fill('https://192.0.2.1/');
+    await page.getByTestId('run-button').click();
+    await runDone(page);
+    const refusal = page.locator('[data-testid=step-detail]');
+    assert.match(await refusal.innerText(), /中继拒绝：目标是 IP 地址，而中继只连接主机名/);
+    assert.match(await page.locator('[data-testid=advice]').innerText(), /中继/);
+    await assertRunChinese(page, 'the relay refusal');
+  });
+});
+
+describe('the doctor and the comparison in Chinese, live and saved', () => {
+  it('diagnoses in Chinese, and its saved page /d/{id} and embed read Chinese', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    await page.goto(`${stack.baseUrl}/doctor?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}`);
+    await page.getByTestId('doctor-run').click();
+    await page.getByTestId('doctor-verdict').waitFor({ timeout: 120_000 });
+    await page.getByTestId('save-bundle-button').click();
+    const id = await savedId(page, 'bundle-link');
+    await assertChinese(page.locator('main'), '/doctor');
+    await page.goto(`${stack.baseUrl}/d/${id}`);
+    await runDone(page);
+    assert.match(await page.locator('h1').innerText(), /^iis-renegotiation\.test\/secure\/ 的重协商诊断：部分客户端失败$/);
+    assert.match(await page.title(), /的重协商诊断/);
+    await assertChinese(page.locator('main'), '/d/{id}');
+    await assertRunChinese(page, '/d/{id} run');
+    await page.goto(`${stack.baseUrl}/embed/d/${id}`);
+    await runDone(page);
+    await assertChinese(page.locator('body'), '/embed/d/{id}');
+    const oembed = (await (await fetch(`${stack.baseUrl}/api/oembed?url=${encodeURIComponent(`${stack.baseUrl}/d/${id}?lang=zh-CN`)}&format=json`)).json()) as { title: string; html: string };
+    assert.match(oembed.title, /的重协商诊断/);
+    assert.match(oembed.html, new RegExp(`/embed/d/${id}\\?lang=zh-CN"`));
+  });
+
+  it('compares in Chinese, and its saved page /c/{id} reads Chinese', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    await page.goto(`${stack.baseUrl}/compare?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}&a=rustls`);
+    await page.getByTestId('compare-run').click();
+    await page.getByTestId('comparison').waitFor({ timeout: 60_000 });
+    await page.getByTestId('save-bundle-button').click();
+    const id = await savedId(page, 'bundle-link');
+    await assertChinese(page.locator('main'), '/compare');
+    await page.goto(`${stack.baseUrl}/c/${id}`);
+    await runDone(page);
+    assert.match(await page.locator('h1').innerText(), /^iis-renegotiation\.test\/secure\/ 上的 rustls 与 openssl 对比$/);
+    await assertChinese(page.locator('main'), '/c/{id}');
+    await assertRunChinese(page, '/c/{id} run');
   });
 });
 
@@ -115,6 +258,7 @@ describe('saved runs and embeds with ?lang=zh-CN', () => {
     assert.match(await page.locator('h1').innerText(), /^与 .* 的 TLS 握手：连接被重置$/);
     assert.match(await page.locator('[data-testid=advice]').innerText(), /服务器要求重协商/);
     assert.match((await page.locator('[data-testid=share-url]').innerText()).trim(), new RegExp(`/r/${id}\\?lang=zh-CN$`));
+    await assertChinese(page.locator('main'), '/r/{id}');
     const english = await stack.newPage({ locale: 'en-US' });
     await english.goto(`${stack.baseUrl}/r/${id}`);
     await runDone(english);
@@ -122,17 +266,38 @@ describe('saved runs and embeds with ?lang=zh-CN', () => {
     assert.match(await english.locator('h1').innerText(), /Connection reset$/);
   });
 
-  it('renders /embed/r/{id}?lang=zh-CN in Chinese, and its steps too', async () => {
+  it('renders the light embed /embed/r/{id}?lang=zh-CN in Chinese, and its steps too', async () => {
     const page = await stack.newPage({ locale: 'en-US' });
     await page.goto(`${stack.baseUrl}/embed/r/${id}?lang=zh-CN`);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     const text = await page.locator('body').innerText();
     assert.match(text, /连接被重置/);
     assert.match(text, /服务器要求重协商，而这个客户端不肯/);
+    await assertChinese(page.locator('body'), 'the light embed');
     await page.locator('[data-testid=embed-expand]').click();
     await runDone(page);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.match(await page.locator('[data-testid=summary-card]').innerText(), /连接被重置/);
+    await assertChinese(page.locator('body'), 'the interactive embed');
+  });
+
+  it('runs the live embed in Chinese inside another site: the notice, the run and its steps', async () => {
+    host.page = `<!doctype html><meta charset="utf-8"><title>文档</title>
+<iframe sandbox="allow-scripts allow-same-origin" src="${stack.baseUrl}/embed?url=${encodeURIComponent('https://iis-renegotiation.test/secure/')}&run=1&lang=zh-CN" style="width:720px;height:900px;border:0"></iframe>`;
+    const page = await stack.newPage({ locale: 'en-US' });
+    await page.goto(`${host.origin}/`);
+    let frame: Frame | undefined;
+    for (let tries = 0; !frame && tries < 100; tries++) {
+      frame = page.frames().find((f) => f.url().startsWith(`${stack.baseUrl}/embed?`));
+      if (!frame) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(frame, 'the live embed frame');
+    await frame.getByTestId('run-held-back').waitFor();
+    await assertChinese(frame.locator('body'), 'the live embed, before its run');
+    await frame.getByTestId('run-button').click();
+    await runDone(frame);
+    assert.match(await frame.locator('[data-testid=summary-card]').innerText(), /连接被重置/);
+    await assertChinese(frame.locator('body'), 'the live embed, after its run');
   });
 
   it('answers oEmbed for a Chinese link with a Chinese title and a Chinese iframe', async () => {
@@ -142,7 +307,19 @@ describe('saved runs and embeds with ?lang=zh-CN', () => {
     assert.match(answer.html, new RegExp(`/embed/r/${id}\\?lang=zh-CN"`));
   });
 
+  it('says “nothing here” in Chinese: an unknown page, saved run, embed and saved diagnosis', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    for (const path of ['/no-such-page', '/r/AAAAAAAAAAAAAAAAAAAAAA', '/embed/r/AAAAAAAAAAAAAAAAAAAAAA', '/d/AAAAAAAAAAAAAAAAAAAAAA', '/embed/r/AAAAAAAAAAAAAAAAAAAAAA/steps']) {
+      const response = await page.goto(`${stack.baseUrl}${path}`);
+      assert.equal(response?.status(), 404, path);
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', path);
+      await assertChinese(page.locator('body'), `404 at ${path}`);
+      assert.match(await page.title(), HAN, `${path}: title`);
+    }
+  });
+
   it('logged no errors in any page', () => {
-    assert.deepEqual(stack.consoleErrors, []);
+    // The relay refusal and the 404s are expected answers, not errors of the page.
+    assert.deepEqual(stack.consoleErrors.filter((e) => !/404|Failed to load resource/.test(e)), []);
   });
 });
