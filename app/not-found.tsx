@@ -1,5 +1,11 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
+
+/** The tab's title says it too, in the reader's language (the root not-found takes its own metadata). */
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('notFound'))('metaTitle'), robots: { index: false } };
+}
 
 /** Any unknown path, and saved runs that do not exist (notFound() in /r/{id}): HTTP 404. */
 export default async function NotFound() {

@@ -1,6 +1,6 @@
 import type { Translate } from '../lib/i18n/translator';
 import type { Trace } from '../lib/trace/schema';
-import { explainField, fieldPathName, fieldsOf } from '../lib/view/fieldText';
+import { explainField, fieldPathName, fieldsOf, fieldValue } from '../lib/view/fieldText';
 
 /**
  * --fields: every annotated field of every step, one per line — `path = value — explanation`, in the
@@ -14,7 +14,8 @@ export function formatFields(trace: Trace, t: Translate): string[] {
       if (!bytes?.field) continue;
       for (const [field, ancestors] of fieldsOf(bytes.field)) {
         const words = explainField(field, ancestors, { step, trace, hex: bytes.hex }, t);
-        const value = field.value !== undefined && field.value !== '' ? ` = ${field.value}` : '';
+        const shown = fieldValue(field, t);
+        const value = shown !== undefined && shown !== '' ? ` = ${shown}` : '';
         lines.push(`${fieldPathName(field, ancestors)}${value}${words ? ` — ${words.text}` : ''}`);
       }
     }

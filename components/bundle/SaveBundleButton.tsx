@@ -7,11 +7,14 @@ import { compactTrace } from '@/lib/trace/compact';
 import { FormError } from '@/components/run/FormParts';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { uploadBody } from '@/components/share/SaveButton';
+import { useTranslate } from '@/components/i18n/useTranslate';
+import { apiErrorSentence } from '@/lib/view/apiError';
+import type { Translate } from '@/lib/i18n/translator';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved'; url: string } | { status: 'failed'; message: string };
 
 /** Saves a diagnosis or comparison on this server (POST /api/bundles); resolves with its link. */
-export async function saveBundle(bundle: Bundle, words: { noAnswer: string; serverAnswered: (status: number) => string }): Promise<string> {
+export async function saveBundle(bundle: Bundle, words: { noAnswer: string; serverAnswered: (status: number) => string; say: Translate }): Promise<string> {
   const body = JSON.stringify({ ...bundle, runs: bundle.runs.map((run) => ({ role: run.role, trace: compactTrace(run.trace) })) });
   let response: Response;
   try {
@@ -19,13 +22,13 @@ export async function saveBundle(bundle: Bundle, words: { noAnswer: string; serv
   } catch {
     throw new Error(words.noAnswer);
   }
-  let answer: { url?: string; error?: string } = {};
+  let answer: { url?: string; error?: string; code?: string } = {};
   try {
     answer = (await response.json()) as typeof answer;
   } catch {
     // A failure without a JSON body still gets a sentence below.
   }
-  if (!response.ok || !answer.url) throw new Error(answer.error ?? words.serverAnswered(response.status));
+  if (!response.ok || !answer.url) throw new Error(apiErrorSentence(answer, words.serverAnswered(response.status), words.say));
   return answer.url;
 }
 
@@ -37,11 +40,12 @@ export function SaveBundleButton({ bundle }: { bundle: Bundle }) {
   const [state, setState] = useState<SaveState>({ status: 'idle' });
   const t = useTranslations('bundle');
   const tShare = useTranslations('share');
+  const say = useTranslate();
 
   async function save() {
     setState({ status: 'saving' });
     try {
-      setState({ status: 'saved', url: await saveBundle(bundle, { noAnswer: t('noAnswer'), serverAnswered: (status) => t('serverAnswered', { status: String(status) }) }) });
+      setState({ status: 'saved', url: await saveBundle(bundle, { noAnswer: t('noAnswer'), serverAnswered: (status) => t('serverAnswered', { status: String(status) }), say }) });
     } catch (error) {
       setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
     }

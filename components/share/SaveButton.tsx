@@ -10,6 +10,8 @@ import { CopyButton } from '@/components/trace/CopyButton';
 import { FormError } from '@/components/run/FormParts';
 import { embedPath } from '@/lib/share/embed';
 import { runTitle } from '@/lib/share/describe';
+import { apiErrorSentence } from '@/lib/view/apiError';
+import type { Translate } from '@/lib/i18n/translator';
 import { EmbedCode } from './EmbedCode';
 
 type SaveState =
@@ -22,6 +24,7 @@ interface SaveResponse {
   id?: string;
   url?: string;
   error?: string;
+  code?: string;
 }
 
 /**
@@ -44,7 +47,7 @@ export async function uploadBody(json: string): Promise<{ headers: Record<string
  * Saves the run on this server (POST /api/results) and shows its share link and embed code. The
  * server names the result by its content, so saving the same run again gives the same link.
  */
-export async function saveTrace(trace: Trace, words: { noAnswer: string; answered: (status: number) => string }): Promise<{ id: string; url: string }> {
+export async function saveTrace(trace: Trace, words: { noAnswer: string; answered: (status: number) => string; say: Translate }): Promise<{ id: string; url: string }> {
   let response: Response;
   try {
     response = await fetch('/api/results', { method: 'POST', ...(await uploadBody(JSON.stringify(compactTrace(trace)))) });
@@ -57,7 +60,7 @@ export async function saveTrace(trace: Trace, words: { noAnswer: string; answere
   } catch {
     // Handled below: a failure without a JSON body still gets a sentence.
   }
-  if (!response.ok || !body.id || !body.url) throw new Error(body.error ?? words.answered(response.status));
+  if (!response.ok || !body.id || !body.url) throw new Error(apiErrorSentence(body, words.answered(response.status), words.say));
   return { id: body.id, url: body.url };
 }
 
@@ -70,7 +73,7 @@ export function SaveButton({ trace }: { trace: Trace }) {
   async function save() {
     setState({ status: 'saving' });
     try {
-      const { id, url } = await saveTrace(trace, { noAnswer: t('share.noAnswer'), answered: (status) => t('share.serverAnswered', { status: String(status) }) });
+      const { id, url } = await saveTrace(trace, { noAnswer: t('share.noAnswer'), answered: (status) => t('share.serverAnswered', { status: String(status) }), say: words });
       // The link carries the language it was made in (?lang=): whoever opens it reads this language.
       setState({ status: 'saved', id, url: withLang(url, locale) });
     } catch (error) {

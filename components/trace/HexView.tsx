@@ -3,7 +3,8 @@
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AnnotatedBytes, Step, Trace } from '@/lib/trace/schema';
 import { useTranslate } from '@/components/i18n/useTranslate';
-import { explainField } from '@/lib/view/fieldText';
+import type { Translate } from '@/lib/i18n/translator';
+import { explainField, fieldValue } from '@/lib/view/fieldText';
 import { BYTES_PER_LINE, buildHexModel, byteRangeLabel, fieldPath, offsetLabel, type HexField, type HexLine, type HexModel } from '@/lib/view/hex';
 import { RfcLink } from './RfcLink';
 
@@ -17,7 +18,7 @@ export function HexView({ data, label, step, trace }: { data: AnnotatedBytes; la
   const model = useMemo(() => {
     try {
       // Each field's words come from its place, this step and the run, in the page's language.
-      return buildHexModel(data, (field, ancestors) => explainField(field, ancestors, { step, trace, hex: data.hex }, say));
+      return buildHexModel(data, (field, ancestors) => explainField(field, ancestors, { step, trace, hex: data.hex }, say), undefined, (field) => fieldValue(field, say));
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -25,11 +26,11 @@ export function HexView({ data, label, step, trace }: { data: AnnotatedBytes; la
   if (model instanceof Error) {
     return (
       <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-        These bytes cannot be shown: {model.message}
+        {say('hex.cannotShow', { message: model.message })}
       </p>
     );
   }
-  return <HexViewInner model={model} label={label} />;
+  return <HexViewInner model={model} label={label} say={say} />;
 }
 
 /**
@@ -89,7 +90,7 @@ function initiallyExpanded(model: HexModel): Set<string> {
   return new Set(model.fields.filter((f) => f.depth < 2 && f.childIds.length > 0).map((f) => f.id));
 }
 
-function HexViewInner({ model, label }: { model: HexModel; label: string }) {
+function HexViewInner({ model, label, say }: { model: HexModel; label: string; say: Translate }) {
   const uid = useId();
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
   const [cursor, setCursor] = useState(0);
@@ -263,14 +264,14 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
   return (
     <div className="grid gap-3 2xl:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]" data-testid="hex-view">
       <div className="min-w-0 2xl:order-first order-last">
-        <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Fields</h4>
+        <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{say('hex.fields')}</h4>
         {model.fields.length === 0 ? (
-          <p className="text-sm text-zinc-500 dark:text-zinc-400">No annotation for these bytes.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">{say('hex.noAnnotation')}</p>
         ) : (
           <ul
             ref={treeRef}
             role="tree"
-            aria-label={`Fields of ${label}`}
+            aria-label={say('hex.fieldsOf', { label })}
             className="max-h-96 overflow-auto rounded border border-zinc-200 p-1 text-sm dark:border-zinc-800"
             onKeyDown={onTreeKey}
           >
@@ -312,31 +313,35 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
                   <span aria-hidden="true" className="inline-block w-3 shrink-0 text-zinc-500 dark:text-zinc-400">
                     {f.childIds.length ? (expanded.has(f.id) ? '▾' : '▸') : ''}
                   </span>
-                  <span className="font-mono text-[0.8rem] text-zinc-900 dark:text-zinc-100">{f.name}</span>
+                  {/* Names and decoded values are the protocol's own tokens and the bytes' data: translate="no" (HTML §3.2.6.8) keeps page translators off them. */}
+                  <span className="font-mono text-[0.8rem] text-zinc-900 dark:text-zinc-100" translate="no">
+                    {f.name}
+                  </span>
                   {f.value !== undefined && (
-                    <span className="min-w-0 truncate font-mono text-[0.8rem] text-sky-800 dark:text-sky-300" title={f.value}>
+                    <span className="min-w-0 truncate font-mono text-[0.8rem] text-sky-800 dark:text-sky-300" title={f.value} translate={f.worded ? undefined : 'no'}>
                       {f.value}
                     </span>
                   )}
                   <span className="ml-auto shrink-0 pl-2 text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
-                    {size.end - size.start} B{f.clipped ? ' (clipped)' : ''}
+                    {say('hex.size', { bytes: String(size.end - size.start) })}
+                    {f.clipped ? say('hex.clipped') : ''}
                   </span>
                 </li>
               );
             })}
           </ul>
         )}
-        <FieldDetail field={active} path={path} />
+        <FieldDetail field={active} path={path} say={say} />
       </div>
 
       <div className="min-w-0">
         <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
-          Bytes <span className="font-normal normal-case">({model.length})</span>
+          {say('hex.bytes')} <span className="font-normal normal-case">({model.length})</span>
         </h4>
         <div
           ref={lineWindow.gridRef}
           role="grid"
-          aria-label={`Bytes of ${label}`}
+          aria-label={say('hex.bytesOf', { label })}
           aria-readonly="true"
           aria-rowcount={model.lines.length}
           aria-activedescendant={model.length ? cellId(cursor) : undefined}
@@ -373,31 +378,44 @@ function HexViewInner({ model, label }: { model: HexModel; label: string }) {
         </div>
         <p className="mt-1 min-h-5 text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
           {active
-            ? `Byte 0x${offsetLabel(cursor, model.length)} · ${path.map((p) => p.name).reverse().join(' › ')} · ${byteRangeLabel(active.start, active.end)}`
-            : 'Hover or focus a field or a byte.'}
+            ? say('hex.status', {
+                offset: offsetLabel(cursor, model.length),
+                path: path
+                  .map((p) => p.name)
+                  .reverse()
+                  .join(' › '),
+                range: byteRangeLabel(active.start, active.end, say),
+              })
+            : say('hex.hint')}
         </p>
       </div>
     </div>
   );
 }
 
-function FieldDetail({ field, path }: { field?: HexField; path: HexField[] }) {
+function FieldDetail({ field, path, say }: { field?: HexField; path: HexField[]; say: Translate }) {
   if (!field) return null;
   return (
     <div className="mt-2 rounded border border-zinc-200 bg-zinc-50 p-2 text-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="field-detail">
-      <div className="font-mono text-xs text-zinc-500 dark:text-zinc-400">
+      <div className="font-mono text-xs text-zinc-500 dark:text-zinc-400" translate="no">
         {path
           .map((p) => p.name)
           .reverse()
           .join(' › ')}
       </div>
       <div className="mt-0.5 flex flex-wrap items-baseline gap-x-2">
-        <span className="font-mono font-semibold">{field.name}</span>
-        {field.value !== undefined && <span className="break-all font-mono text-sky-800 dark:text-sky-300">{field.value}</span>}
+        <span className="font-mono font-semibold" translate="no">
+          {field.name}
+        </span>
+        {field.value !== undefined && (
+          <span className="break-all font-mono text-sky-800 dark:text-sky-300" translate={field.worded ? undefined : 'no'}>
+            {field.value}
+          </span>
+        )}
       </div>
       {field.explanation && <p className="mt-1 text-zinc-700 dark:text-zinc-300" data-testid="field-explanation">{field.explanation}</p>}
       <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
-        Offset {field.start}, {field.end - field.start} byte{field.end - field.start === 1 ? '' : 's'}
+        {say('hex.offset', { offset: String(field.start), bytes: field.end - field.start })}
         {field.rfc ? ' · ' : ''}
         <RfcLink reference={field.rfc} />
       </p>
@@ -445,7 +463,7 @@ const HexRow = memo(function HexRow({ line, rowIndex, model, shade, activeStart,
     );
   }
   return (
-    <div role="row" aria-rowindex={rowIndex} className="flex whitespace-nowrap">
+    <div role="row" aria-rowindex={rowIndex} className="flex whitespace-nowrap" translate="no">
       <span role="rowheader" className="mr-2 select-none text-zinc-600 dark:text-zinc-400">
         {offsetLabel(line.offset, model.length)}
       </span>

@@ -454,7 +454,7 @@ class Run {
     }
     if (c.unusable) {
       this.closeConnection();
-      return this.end('error', { cause: 'unusable', message: c.unusable });
+      return this.end('error', { cause: 'unusable', reason: c.unusable });
     }
     if (c.peerClosed && c.state === 'closed') {
       this.http.end();

@@ -352,7 +352,8 @@ function causeOf(detail: string, ctx: Context): OutcomeCause {
   if (ctx.transportError) return { cause: 'transport', ...ctx.transportError };
   const input = ctx.trace.steps.find((s) => /^Invalid input: /.test(s.title));
   if (input) return { cause: 'input', message: detail };
-  // Go's refusal ("tls: no renegotiation …") and anything else: the sentence is the engine's own.
+  if (GO_NO_RENEGOTIATION.test(detail)) return { cause: 'unusable', reason: 'no-renegotiation' };
+  // Anything else: the sentence is the engine's own, shown as it was.
   return { cause: 'unusable', message: detail };
 }
 
@@ -417,6 +418,14 @@ function migrateStep(s: StepV1, ctx: Context): Step {
   return step;
 }
 
+/** Go's refusal as engines before the typed reason wrote it: "tls: no renegotiation (Go refuses …)". */
+const GO_NO_RENEGOTIATION = /^tls: no renegotiation\b/;
+
+/** A version 2 cause written before an unusable connection's reason was data: the reason, recovered from the sentence. */
+function typedCause(cause: OutcomeCause): OutcomeCause {
+  return cause.cause === 'unusable' && !cause.reason && cause.message && GO_NO_RENEGOTIATION.test(cause.message) ? { cause: 'unusable', reason: 'no-renegotiation' } : cause;
+}
+
 export function migrateV1(trace: TraceV1): Trace {
   const ctx: Context = { trace };
   const steps = trace.steps.map((s) => migrateStep(s, ctx));
@@ -432,5 +441,8 @@ export function migrateV1(trace: TraceV1): Trace {
 
 /** The trace in the current schema version, whatever version it was written in. */
 export function migrateTrace(trace: Trace | TraceV1): Trace {
-  return trace.schemaVersion === 1 ? migrateV1(trace) : trace;
+  if (trace.schemaVersion === 1) return migrateV1(trace);
+  const cause = typedCause(trace.outcomeCause);
+  if (cause === trace.outcomeCause) return trace;
+  return { ...trace, outcomeCause: cause, steps: trace.steps.map((s) => (s.kind === 'outcome' ? ({ ...s, data: { ...s.data, cause: typedCause(s.data.cause) } } as Step) : s)) };
 }

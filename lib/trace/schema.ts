@@ -42,8 +42,31 @@ export interface Field {
   meaning?: string;
   /** Where the rule lives: "RFC 8446 §4.1.2". */
   rfc?: string;
+  /**
+   * The value as data, when it is a phrase rather than a protocol token ("32 bytes", "empty (initial
+   * handshake)", "2048-bit modulus"): the views word it in the reader's language. `value` keeps the
+   * English phrase, for tools that read traces and for the views of traces written before.
+   */
+  words?: ValueWords;
   children?: Field[];
 }
+
+/** A field value the views put in words (Field.words). */
+export type ValueWords =
+  /** A size: "32 bytes". */
+  | { say: 'bytes'; n: number }
+  /** An empty vector. */
+  | { say: 'empty' }
+  /** renegotiation_info's empty renegotiated_connection: this is the connection's first handshake (RFC 5746 §3.2). */
+  | { say: 'empty-initial-handshake' }
+  /** An RSA public key's modulus: its size in bits. */
+  | { say: 'modulus-bits'; n: number }
+  /** An AlgorithmIdentifier's NULL parameters (RFC 4055 §2.1). */
+  | { say: 'no-parameters' }
+  /** tbsCertificate: the bytes the issuer's signature covers (RFC 5280 §4.1.1.1). */
+  | { say: 'signed-bytes'; n: number }
+  /** An extension's extnValue: DER-encoded bytes (RFC 5280 §4.1). */
+  | { say: 'der-bytes'; n: number };
 
 /** Bytes with the annotation tree laid over them (offsets are relative to these bytes). */
 export interface AnnotatedBytes {
@@ -453,13 +476,25 @@ export type OutcomeCause =
   | { cause: 'timeout'; timeoutMs: number; waiting: Waiting }
   | { cause: 'transport'; code: string; message: string; reason?: string }
   | { cause: 'invalid-response'; error: string }
-  | { cause: 'unusable'; message: string }
+  /**
+   * The connection is open but the client will not use it any more. `reason`: why, worded by the
+   * views; `message`: the sentence an older engine wrote instead (a saved run from before the reason
+   * was recorded), shown as it is.
+   */
+  | { cause: 'unusable'; reason?: UnusableReason; message?: string }
   | { cause: 'client-error'; message: string }
   | { cause: 'stopped' }
   | { cause: 'input'; message: string }
   | { cause: 'start'; message: string }
   | { cause: 'internal'; message: string }
   | { cause: 'unfinished' };
+
+/**
+ * Why an open connection can no longer be used. 'no-renegotiation': Go's crypto/tls answers a
+ * HelloRequest with a warning no_renegotiation and then fails the connection with the error
+ * "tls: no renegotiation" (its Renegotiation setting is RenegotiateNever by default).
+ */
+export type UnusableReason = 'no-renegotiation';
 
 /** Where in the run the connection ended. */
 export type Where = 'handshake' | 'after-request' | 'mid-response';

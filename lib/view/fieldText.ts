@@ -18,6 +18,17 @@ export interface FieldExplanation {
   rfc?: string;
 }
 
+/**
+ * A field's value as the reader reads it: a phrase the codec recorded as data (`words`: a size, an
+ * empty vector, a modulus's bits) in the reader's language; any other value as it was decoded
+ * (protocol tokens, numbers, hex).
+ */
+export function fieldValue(field: Field, t: Translate): string | undefined {
+  const w = field.words;
+  if (!w) return field.value;
+  return 'n' in w ? t(`fields.value.${w.say}`, { n: w.n }) : t(`fields.value.${w.say}`);
+}
+
 export function explainField(field: Field, ancestors: readonly Field[], ctx: FieldContext, t: Translate): FieldExplanation | undefined {
   const words = fieldWords(field, ancestors, ctx);
   if (!words) return undefined;

@@ -1,6 +1,10 @@
 import type { Field } from '../tls/wire/field';
 import type { FieldExplanation } from './fieldText';
 import type { AnnotatedBytes } from '../trace/schema';
+import { en } from '../i18n/messages/en';
+import { translator, type Translate } from '../i18n/translator';
+
+const english = translator('en', en);
 
 /** Words for a field from its place in the tree (lib/view/fieldText.ts `explainField`, bound to a step and a language). */
 export type FieldExplainer = (field: Field, ancestors: readonly Field[]) => FieldExplanation | undefined;
@@ -22,6 +26,8 @@ export interface HexField {
   parentId?: string;
   childIds: string[];
   value?: string;
+  /** The value is in the reader's words (a size, an empty vector), not a protocol token or recorded data. */
+  worded: boolean;
   /** What the field is and why it has its value in this run, in the reader's language. */
   explanation?: string;
   /** Where the rule lives: the codec's reference, else the explanation's. */
@@ -69,7 +75,7 @@ function hexToCells(hex: string): string[] {
   return cells;
 }
 
-export function buildHexModel(data: AnnotatedBytes, explain?: FieldExplainer, bytesPerLine = BYTES_PER_LINE): HexModel {
+export function buildHexModel(data: AnnotatedBytes, explain?: FieldExplainer, bytesPerLine = BYTES_PER_LINE, valueOf: (field: Field) => string | undefined = (field) => field.value): HexModel {
   const cells = hexToCells(data.hex);
   const length = cells.length;
   const ascii = cells.map((c) => {
@@ -96,7 +102,8 @@ export function buildHexModel(data: AnnotatedBytes, explain?: FieldExplainer, by
       depth,
       parentId,
       childIds: [],
-      value: field.value,
+      value: valueOf(field),
+      worded: field.words !== undefined,
       explanation: words?.text,
       rfc: words?.rfc ?? field.rfc,
       clipped: field.offset < 0 || rawEnd > length,
@@ -163,9 +170,9 @@ export function offsetLabel(offset: number, length: number): string {
   return offset.toString(16).padStart(width, '0');
 }
 
-/** A byte range [start, end) in words: "byte 1" for one byte, "bytes 5–8" for several, "no bytes" for none. */
-export function byteRangeLabel(start: number, end: number): string {
-  if (end - start === 1) return `byte ${start}`;
-  if (end <= start) return 'no bytes';
-  return `bytes ${start}–${end - 1}`;
+/** A byte range [start, end) in words: "byte 1" for one byte, "bytes 5–8" for several, "no bytes" for none (English unless `t` is given). */
+export function byteRangeLabel(start: number, end: number, t: Translate = english): string {
+  if (end - start === 1) return t('hex.range.one', { start: String(start) });
+  if (end <= start) return t('hex.range.none');
+  return t('hex.range.many', { start: String(start), last: String(end - 1) });
 }

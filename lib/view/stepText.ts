@@ -58,6 +58,20 @@ export function transportReason(d: { message: string; reason?: string }, t: Tran
   return key ? t(key) : d.message.replace(/\.$/, '');
 }
 
+/**
+ * A failure the engine (or a check of the input) diagnosed, as a clause in the reader's language.
+ * The engine's diagnostic names the exact field and value in English ("record header has version
+ * 0x0400"): a reader of English gets it as it is. Any other language words the alert the failure maps
+ * to (the trace keeps it as data) and quotes the diagnostic after it, as it would quote any program's
+ * error output.
+ */
+export function engineWords(d: { alert?: string; message: string }, t: Translate = english): string {
+  if (t('steps.engine.ownWords') === 'yes' || !d.message) return d.message;
+  const message = d.message.replace(/\.$/, '');
+  const meaning = d.alert ? known(`steps.meaning.${d.alert}`) : undefined;
+  return t('steps.engine.worded', { meaning: meaning ? t(meaning) : t('steps.engine.noAlert'), message });
+}
+
 function transportErrorTitle(d: { code: string; message: string; reason?: string }, t: Translate): string {
   const key = known(`steps.transport.error.${errorKey(d.code)}`);
   const message = transportReason(d, t);
@@ -148,7 +162,7 @@ function alertExplanation(d: AlertData, t: Translate): string {
     case 'reply':
       return t(`steps.alert.${d.cause}`);
     case 'error':
-      return t('steps.alert.error', { error: d.error ?? d.description });
+      return t('steps.alert.error', { error: d.error ? engineWords({ alert: d.description, message: d.error }, t) : d.description });
     case 'renegotiation-refused': {
       const why = reactionReason({ personality: d.personality ?? '', override: d.override }, t);
       if (d.reaction === 'refuse-fatal') return [why, t('steps.alert.refusedFatal')].join(join);
@@ -227,7 +241,7 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
     case 'http':
       return t('steps.outcome.http', { status: `${c.status} ${c.reason}`.trim() });
     case 'alert':
-      if (c.by === 'client') return t('steps.outcome.clientAborted', { message: c.finding ? checkDetail({ check: '', ok: false, detail: c.message, finding: c.finding }, t) : c.message });
+      if (c.by === 'client') return t('steps.outcome.clientAborted', { message: c.finding ? checkDetail({ check: '', ok: false, detail: c.message, finding: c.finding }, t) : engineWords(c, t) });
       return c.afterEmptyClientCertificate ? t('steps.outcome.serverAlertNoCertificate', { alert: c.alert }) : t('steps.outcome.serverAlert', { alert: c.alert });
     case 'server-closed-handshake':
       return t('steps.outcome.serverClosedHandshake');
@@ -242,14 +256,15 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
     case 'invalid-response':
       return t('steps.outcome.invalidResponse', { error: c.error });
     case 'unusable':
+      return c.reason ? t(`steps.outcome.unusable.${c.reason}`) : (c.message ?? '');
     case 'input':
-      return c.message;
+      return engineWords(c, t);
     case 'client-error':
-      return t('steps.outcome.clientAborted', { message: c.message });
+      return t('steps.outcome.clientAborted', { message: engineWords(c, t) });
     case 'start':
-      return t('steps.outcome.start', { message: c.message });
+      return t('steps.outcome.start', { message: engineWords(c, t) });
     case 'internal':
-      return t('steps.outcome.internal', { message: c.message });
+      return t('steps.outcome.internal', { message: engineWords(c, t) });
     case 'stopped':
       return t('steps.outcome.stopped');
     case 'unfinished':
@@ -327,7 +342,7 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
       }
       break;
     case 'refusal':
-      return t('steps.title.refusal', { message: step.data.message });
+      return t('steps.title.refusal', { message: engineWords(step.data, t) });
     case 'negotiated':
       return t('steps.title.negotiated', { suite: step.data.cipherSuite });
     case 'handshake-complete':
@@ -351,10 +366,10 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
       if (step.data.message === 'response') return t('steps.title.httpResponse', { status: `${step.data.status} ${step.data.reason}`.trim() });
       return t('steps.title.httpInvalid', { error: step.data.error });
     case 'error':
-      if (step.data.source === 'input') return t('steps.title.errorInput', { message: step.data.message });
-      if (step.data.source === 'internal') return t('steps.title.errorInternal', { message: step.data.message });
-      if (step.data.source === 'start') return t('steps.title.errorStart', { message: step.data.message });
-      return t('steps.title.error', { message: step.data.message });
+      if (step.data.source === 'input') return t('steps.title.errorInput', { message: engineWords(step.data, t) });
+      if (step.data.source === 'internal') return t('steps.title.errorInternal', { message: engineWords(step.data, t) });
+      if (step.data.source === 'start') return t('steps.title.errorStart', { message: engineWords(step.data, t) });
+      return t('steps.title.error', { message: engineWords(step.data, t) });
     case 'outcome':
       return t('steps.title.outcome', { outcome: step.data.outcome, sentence: outcomeSentence(step.data.cause, t) });
     case 'legacy':
@@ -407,7 +422,7 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
       return undefined;
     }
     case 'refusal':
-      return t('steps.why.refusal', { message: step.data.message, rule: step.data.rule, alert: step.data.alert });
+      return t('steps.why.refusal', { message: engineWords(step.data, t), rule: step.data.rule, alert: step.data.alert });
     case 'negotiated': {
       const d = step.data;
       return [
@@ -433,7 +448,7 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
     case 'early-data':
       return earlyDataExplanation(step.data, t);
     case 'error':
-      return step.data.source === 'internal' ? undefined : step.data.message;
+      return step.data.source === 'internal' ? undefined : engineWords(step.data, t);
     case 'legacy':
       return step.data.explanation;
     case 'tamper':

@@ -68,7 +68,7 @@ describe('field words are presentation', () => {
     assert.ok(lines.some((l) => /^ClientHello — ClientHello: the client’s opening offer/.test(l)));
   });
 
-  it('--fields --lang zh-CN explains in Chinese, with the same paths and values', async () => {
+  it('--fields --lang zh-CN explains in Chinese, with the same paths, and says sizes in Chinese', async () => {
     const [en, zh] = await Promise.all([cli(['https://tls13.test/', '--fields']), cli(['https://tls13.test/', '--fields', '--lang', 'zh-CN'])]);
     assert.equal(zh.code, 0, zh.stderr);
     const head = (l: string) => l.split(' — ')[0];
@@ -79,6 +79,10 @@ describe('field words are presentation', () => {
     const paths = (lines: string[]) => [...new Set(lines.map((l) => head(l).split(' = ')[0]))].sort();
     assert.deepEqual(paths(zhLines), paths(enLines));
     assert.ok(zhLines.includes('ClientHello.extensions.server_name.extension_data.server_name_list.ServerName.HostName = tls13.test — 客户端要访问的主机：tls13.test。在同一地址上托管多个站点的服务器按这个名字选择证书。它以明文传输。'));
+    // Sizes are data (Field.words), worded in the reader's language; protocol values stay as they are.
+    assert.ok(enLines.some((l) => /^TLSPlaintext\.length = \d+ bytes — /.test(l)));
+    assert.ok(zhLines.some((l) => /^TLSPlaintext\.length = \d+ 字节 — /.test(l)));
+    assert.ok(!zhLines.some((l) => / = \d+ bytes — /.test(l)), 'no size left in English');
     const withHan = zhLines.filter((l) => /\p{Script=Han}/u.test(l.split(' — ')[1] ?? ''));
     assert.ok(withHan.length / zhLines.length >= 0.95, `${withHan.length} of ${zhLines.length} in Chinese`);
   });

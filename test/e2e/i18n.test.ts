@@ -47,6 +47,10 @@ const HAN = /\p{Script=Han}/u;
  */
 const ALLOWED = [
   /“?Connection reset by peer”?/g,
+  // Go's error as its programs print it.
+  /\btls: no renegotiation\b/g,
+  // The TLS 1.2 PRF's labels (RFC 5246 §5, §8.1; RFC 7627 §4), quoted in the key schedule's formulas.
+  /"(?:extended master secret|master secret|key expansion|client finished|server finished)"/g,
   /\bnpx tls-playground[^\n，。）]*/g,
   /\bnetsh http [^\n，。）]*/g,
   /\bhttps?:\/\/\S+/g,
@@ -67,14 +71,16 @@ function englishSentences(text: string): string[] {
 }
 
 /**
- * What a person reads in `root`, as text: its rendered text, and the names and hints of its elements
- * (aria-label, title, placeholder, alt), which screen readers and tooltips say. Left out: the step's
- * data as recorded (field names and values, [data-testid=step-data]) and the hex view's field
- * explanations (lib/view/fieldText.ts, translated on their own).
+ * What a person reads in `root`, as text: its rendered text (screen-reader-only text included), and
+ * the names and hints of its elements (aria-label, title, placeholder, alt), which screen readers and
+ * tooltips say. Left out: the step's data as recorded ([data-testid=step-data]) and what the page
+ * marks translate="no": the hex view's field names, decoded values and bytes (protocol tokens and
+ * data). The hex view's own words — its headings, hints, sizes, the field's offset and the RFC link's
+ * text — are read.
  */
 async function readable(root: Locator): Promise<string> {
   return root.evaluate((element) => {
-    const hidden = [...element.querySelectorAll<HTMLElement>('[data-testid=step-data], [data-testid=hex-view]')];
+    const hidden = [...element.querySelectorAll<HTMLElement>('[data-testid=step-data], [translate=no]')];
     const before = hidden.map((h) => h.style.display);
     for (const h of hidden) h.style.display = 'none';
     const text = (element as HTMLElement).innerText;
@@ -118,6 +124,18 @@ async function assertRunChinese(page: Page, where: string): Promise<void> {
     found.push(...englishSentences(`${text}\n${(await rows.nth(i).getAttribute('aria-label')) ?? ''}`).map((s) => `step ${i + 1}: ${s}`));
   }
   assert.deepEqual(found, [], `${where}: English sentences in the steps`);
+  // The first step with bytes, one of its fields focused: the field's detail (offset, size, the RFC
+  // link) and the status line.
+  for (let i = 0; i < count; i++) {
+    await rows.nth(i).click();
+    await run.locator(`[data-testid=step-detail][data-seq="${await rows.nth(i).getAttribute('data-seq')}"]`).waitFor();
+    const field = run.locator('[data-testid=hex-field]').first();
+    if ((await field.count()) === 0) continue;
+    await field.focus();
+    await run.getByTestId('field-detail').waitFor();
+    await assertChinese(run.locator('[data-testid=hex-view]').first(), `${where}, a field of step ${i + 1}`);
+    break;
+  }
   for (const tab of ['keys', 'certificate'] as const) {
     if ((await run.getByTestId(`tab-${tab}`).count()) === 0) continue;
     await run.getByTestId(`tab-${tab}`).click();
@@ -165,6 +183,19 @@ describe('the playground in Chinese', () => {
     await assertChinese(page.locator('body'), 'the playground after the run');
   });
 
+  it('says in Chinese why the server would not save the run (the API answers English and a code)', async () => {
+    // The real server refuses the upload: the test only replaces the request's body with one that is
+    // not a trace, and the server answers 400 {error: "Not saved: …", code: "INVALID"}.
+    await page.route('**/api/results', (route) =>
+      route.continue({ postData: JSON.stringify({ schema: 'not-a-trace' }), headers: { ...Object.fromEntries(Object.entries(route.request().headers()).filter(([name]) => name !== 'content-encoding')), 'content-type': 'application/json' } }),
+    );
+    await page.getByTestId('save-button').click();
+    const error = page.getByTestId('save-error');
+    await error.waitFor();
+    await assertChinese(error, 'the failed save');
+    await page.unroute('**/api/results');
+  });
+
   it('switches to English and back in place: the run stays on the page, nothing reloads', async () => {
     await page.evaluate(() => ((window as unknown as { __stayed: boolean }).__stayed = true));
     await page.locator('[data-testid=language-switch] [data-locale=en]').click();
@@ -199,6 +230,27 @@ describe('the playground in Chinese', () => {
     assert.match(await refusal.innerText(), /中继拒绝：目标是 IP 地址，而中继只连接主机名/);
     assert.match(await page.locator('[data-testid=advice]').innerText(), /中继/);
     await assertRunChinese(page, 'the relay refusal');
+  });
+});
+
+describe('a tamper experiment in Chinese', () => {
+  it('words the tampered run, its tamper row and the server’s answer in Chinese', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&tamper=finished.verify_data:flip=0`);
+    await page.getByTestId('run-button').click();
+    await runDone(page);
+    const labels = await page.locator('[data-testid=step-row]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    assert.ok(labels.some((l) => l.startsWith('篡改实验：')), labels.join('\n'));
+    await assertRunChinese(page, 'the tampered run');
+  });
+
+  it('says in Chinese why a tamper cannot run, quoting the engine', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&tamper=finished.verify_data:flip=x`);
+    await page.getByTestId('run-button').click();
+    const error = page.getByTestId('form-error');
+    await error.waitFor();
+    await assertChinese(error, 'the refused tamper');
   });
 });
 

@@ -19,6 +19,7 @@ export const en = {
   },
   notFound: {
     title: 'Nothing here',
+    metaTitle: 'Nothing here — TLS Playground',
     body: 'This page does not exist. If someone shared a saved run with you, check that the link was copied whole: saved runs are never deleted, so a complete link keeps working.',
     home: 'Open the playground',
     embed: 'This saved TLS Playground run does not exist. Check the embed code’s link.',
@@ -725,6 +726,11 @@ export const en = {
       ignore: 'ignore it',
       'refuse-warning-then-fail': 'refuse (warning), then fail',
     },
+    engine: {
+      ownWords: 'yes',
+      worded: '{meaning} (the engine’s diagnostic: “{message}”)',
+      noAlert: 'the client could not go on',
+    },
     transport: {
       connecting: 'Connecting to {host}:{port}',
       resolved: 'Resolved {host} to {addresses}',
@@ -1026,6 +1032,7 @@ export const en = {
       invalidResponse: 'the server’s HTTP response is invalid: {error}',
       start: 'The run could not start: {message}',
       internal: 'internal error: {message}',
+      unusable: { 'no-renegotiation': 'tls: no renegotiation (Go refuses the renegotiation and the connection can no longer be used)' },
       stopped: 'the run was stopped',
       unfinished: 'the run has not finished',
     },
@@ -1092,6 +1099,33 @@ export const en = {
       insideRecord: ', inside the record above',
       carries: ', the record carrying the message above',
     },
+  },
+  api: {
+    ownWords: 'yes',
+    error: {
+      TOO_LARGE: 'It is larger than this server keeps for a saved result: keep it as a file instead.',
+      INVALID: 'The server could not read the upload as a valid one.',
+      UNAVAILABLE: 'Saved results are unavailable on this server right now.',
+      UNSUPPORTED_MEDIA_TYPE: 'The server takes uploads as JSON only.',
+      NOT_FOUND: 'There is no such saved result.',
+    },
+  },
+  hex: {
+    fields: 'Fields',
+    fieldsOf: 'Fields of {label}',
+    noAnnotation: 'No annotation for these bytes.',
+    bytes: 'Bytes',
+    bytesOf: 'Bytes of {label}',
+    hint: 'Hover or focus a field or a byte.',
+    status: 'Byte 0x{offset} · {path} · {range}',
+    range: { one: 'byte {start}', none: 'no bytes', many: 'bytes {start}–{last}' },
+    size: '{bytes} B',
+    clipped: ' (clipped)',
+    offset: 'Offset {offset}, {bytes, plural, one {# byte} other {# bytes}}',
+    cannotShow: 'These bytes cannot be shown: {message}',
+  },
+  rfc: {
+    newTab: ' (opens the RFC in a new tab)',
   },
   trace: {
     tabs: { label: 'Details', step: 'Step', keys: 'Key schedule', certificate: 'Certificate' },

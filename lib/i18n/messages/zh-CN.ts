@@ -20,6 +20,7 @@ export const zhCN: Catalog = {
   },
   notFound: {
     title: '这里什么也没有',
+    metaTitle: '这里什么也没有 — TLS Playground',
     body: '这个页面不存在。如果这是别人分享给你的运行记录，请检查链接是否复制完整：已保存的运行永不删除，完整的链接一直有效。',
     home: '打开演练场',
     embed: '这条 TLS Playground 运行记录不存在。请检查嵌入代码里的链接。',
@@ -726,6 +727,11 @@ export const zhCN: Catalog = {
       ignore: '忽略',
       'refuse-warning-then-fail': '拒绝（警告级），随后失败',
     },
+    engine: {
+      ownWords: 'no',
+      worded: '{meaning}（引擎的诊断：“{message}”）',
+      noAlert: '客户端无法继续',
+    },
     transport: {
       connecting: '正在连接 {host}:{port}',
       resolved: '{host} 解析为 {addresses}',
@@ -1026,6 +1032,7 @@ export const zhCN: Catalog = {
       invalidResponse: '服务器的 HTTP 响应无效：{error}',
       start: '运行未能开始：{message}',
       internal: '内部错误：{message}',
+      unusable: { 'no-renegotiation': 'tls: no renegotiation（Go 拒绝重协商，此后这个连接不能再使用）' },
       stopped: '运行已停止',
       unfinished: '运行尚未结束',
     },
@@ -1092,6 +1099,33 @@ export const zhCN: Catalog = {
       insideRecord: '，位于上面那条记录之内',
       carries: '，这条记录承载着上面的消息',
     },
+  },
+  api: {
+    ownWords: 'no',
+    error: {
+      TOO_LARGE: '它超过了本服务器为已保存结果设定的大小上限：请改为保存成文件。',
+      INVALID: '服务器无法把这次上传读成有效的内容。',
+      UNAVAILABLE: '本服务器暂时无法保存结果。',
+      UNSUPPORTED_MEDIA_TYPE: '服务器只接受 JSON 格式的上传。',
+      NOT_FOUND: '没有这条已保存的结果。',
+    },
+  },
+  hex: {
+    fields: '字段',
+    fieldsOf: '{label} 的字段',
+    noAnnotation: '这些字节没有注解。',
+    bytes: '字节',
+    bytesOf: '{label} 的字节',
+    hint: '把指针移到某个字段或字节上，或用键盘聚焦它。',
+    status: '字节 0x{offset} · {path} · {range}',
+    range: { one: '第 {start} 字节', none: '没有字节', many: '第 {start}–{last} 字节' },
+    size: '{bytes} B',
+    clipped: '（已截断）',
+    offset: '偏移 {offset}，{bytes, plural, other {# 字节}}',
+    cannotShow: '这些字节无法显示：{message}',
+  },
+  rfc: {
+    newTab: '（在新标签页中打开 RFC）',
   },
   trace: {
     tabs: { label: '详情', step: '步骤', keys: '密钥调度', certificate: '证书' },
@@ -1272,7 +1306,7 @@ export const zhCN: Catalog = {
       valueHint: { set: '十六进制字节，例如 1301', flip: '位序号；0 是第一个字节的最高位', reorder: '名称或位置，用逗号分隔，或 reverse' },
       groups: { clientHello: 'ClientHello', extensions: 'ClientHello 扩展', finished: 'Finished', record: '记录头' },
       spec: '对应的命令行选项：--tamper {spec}',
-      invalid: '这个篡改无法运行：{message}',
+      invalid: '这个篡改无法运行（引擎的诊断：“{message}”）',
     },
     advice: {
       title: '篡改实验：这是服务器的回应',

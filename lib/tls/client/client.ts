@@ -3,6 +3,7 @@ import { alertDescriptions, alertLevels, noCertificateRefusals } from '../regist
 import { toHex } from '../wire/bytes';
 import { alertField, earlyChangeCipherSpec, Common, type EarlyData, handshakeSegments, incomingRecordStep, type ConnectionState, type NegotiatedSummary, type State, type Failure } from './connection';
 import type { ClientDeps, ClientOptions, ClientSink } from './options';
+import type { UnusableReason } from '../events';
 import { makeKeyShares, startHandshake } from './hello';
 import { settleCertificateCheck } from './authentication';
 import type { ResumableSession } from './session';
@@ -37,7 +38,7 @@ export class TlsClient {
   }
 
   /** Why the connection cannot carry data although it is open (set by a refusing personality). */
-  get unusable(): string | undefined {
+  get unusable(): UnusableReason | undefined {
     return this.c.unusable;
   }
 

@@ -2,13 +2,13 @@ import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { refusal, TlsAlertError } from '../errors';
-import type { AlertData, CertificateSummary, StepContent } from '../events';
+import type { AlertData, CertificateSummary, StepContent, UnusableReason } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
 import { messageRfc, messageTitle, type EncodedMessage } from '../handshake/messages';
 import { RecordLayer, MAX_FRAGMENT, recordHeaderFields, type IncomingRecord, type OutgoingRecord } from '../record/layer';
 import { concat, toHex } from '../wire/bytes';
-import { shiftField, type Field } from '../wire/field';
+import { shiftField, type Field, sizeValue } from '../wire/field';
 import { Reader } from '../wire/reader';
 import { derivationToData, type Derivation } from '../keyschedule/tls13';
 import type { CipherSuiteName } from '../registry/crypto';
@@ -126,7 +126,7 @@ export class Common {
   /** Set once the server has sent close_notify. */
   peerClosed = false;
   /** Set when the connection may no longer carry data even though it is open (Go's refusal). */
-  unusable?: string;
+  unusable?: UnusableReason;
   readonly startedAtMs: number;
   /** RFC 8446 §D.4: the client sends at most one dummy ChangeCipherSpec. */
   compatibilityCcsSent = false;
@@ -434,7 +434,7 @@ export function handshakeSegments(content: Uint8Array, continuing: number): Fiel
   let off = 0;
   if (continuing > 0) {
     const n = Math.min(continuing, content.length);
-    out.push({ name: 'handshake message (continued)', offset: 0, length: n, value: `${n} bytes` });
+    out.push({ name: 'handshake message (continued)', offset: 0, length: n, ...sizeValue(n) });
     off = n;
   }
   while (off < content.length) {

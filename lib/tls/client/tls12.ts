@@ -346,7 +346,7 @@ async function onHelloRequest(c: Common, h: Handshake12, previous: PreviousHands
       return traffic;
     case 'refuse-warning-then-fail':
       await c.sendAlert('warning', 'no_renegotiation', why);
-      c.unusable = 'tls: no renegotiation (Go refuses the renegotiation and the connection can no longer be used)';
+      c.unusable = 'no-renegotiation';
       return traffic;
     case 'refuse-fatal':
       await c.sendAlert('fatal', 'no_renegotiation', why);

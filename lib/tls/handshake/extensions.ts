@@ -5,6 +5,10 @@ import { extensionTypes, protocolVersions, type ExtensionType, type ProtocolVers
 import { fromUtf8, toHex, utf8 } from '../wire/bytes';
 import type { Reader } from '../wire/reader';
 import type { Writer } from '../wire/writer';
+import { sizeValue, type FieldInfo } from '../wire/field';
+
+/** renegotiation_info's renegotiated_connection is empty in a connection's first handshake (RFC 5746 §3.2). */
+const INITIAL_HANDSHAKE_VALUE: FieldInfo = { value: 'empty (initial handshake)', words: { say: 'empty-initial-handshake' } };
 
 /** Where an extension appears: its body format depends on the message (RFC 8446 §4.2 table). */
 export type ExtensionContext =
@@ -88,13 +92,13 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       } else {
         r.struct('server_share', () => {
           const group = r.u16('group', describeGroup);
-          const keyExchange = r.opaque('key_exchange', 2, (b) => ({ value: `${b.length} bytes`}), 1);
+          const keyExchange = r.opaque('key_exchange', 2, (b) => ({ ...sizeValue(b.length)}), 1);
           out.keyShare = { group, keyExchange };
         });
       }
       return;
     case 'cookie':
-      out.cookie = r.opaque('cookie', 2, (b) => ({ value: `${b.length} bytes`}), 1);
+      out.cookie = r.opaque('cookie', 2, (b) => ({ ...sizeValue(b.length)}), 1);
       return;
     case 'application_layer_protocol_negotiation': {
       const names: string[] = [];
@@ -116,7 +120,7 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       out.serverNameAck = true; // RFC 6066 §3: the server's extension_data is empty
       return;
     case 'renegotiation_info':
-      out.renegotiationInfo = r.opaque('renegotiated_connection', 1, (b) => ({ value: b.length ? toHex(b) : 'empty (initial handshake)' }));
+      out.renegotiationInfo = r.opaque('renegotiated_connection', 1, (b) => (b.length ? { value: toHex(b) } : INITIAL_HANDSHAKE_VALUE));
       return;
     case 'extended_master_secret':
       out.extendedMasterSecret = true;
@@ -158,13 +162,13 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       return;
     case 'early_data':
       out.earlyData = true;
-      if (context === 'new_session_ticket') out.maxEarlyDataSize = r.u32('max_early_data_size', (v) => ({ value: `${v} bytes` }));
+      if (context === 'new_session_ticket') out.maxEarlyDataSize = r.u32('max_early_data_size', (v) => ({ ...sizeValue(v) }));
       return;
     case 'pre_shared_key':
       out.preSharedKey = r.u16('selected_identity');
       return;
     default:
-      if (!r.atEnd) r.rest('data', (b) => ({ value: `${b.length} bytes` }));
+      if (!r.atEnd) r.rest('data', (b) => ({ ...sizeValue(b.length) }));
   }
 }
 
@@ -242,9 +246,7 @@ export const clientExtensions = {
     ),
   renegotiationInfo: (previous: Uint8Array) =>
     ext('renegotiation_info', (w) =>
-      w.opaque('renegotiated_connection', 1, previous, {
-        value: previous.length ? toHex(previous) : 'empty (initial handshake)',
-      }),
+      w.opaque('renegotiated_connection', 1, previous, previous.length ? { value: toHex(previous) } : INITIAL_HANDSHAKE_VALUE),
     ),
   supportedGroups: (codes: number[]) =>
     ext('supported_groups', (w) =>
@@ -255,7 +257,7 @@ export const clientExtensions = {
   ecPointFormats: () => ext('ec_point_formats', (w) => w.vector('ec_point_format_list', 1, () => w.u8('ec_point_format', 0, { value: 'uncompressed' }))),
   sessionTicket: () => ext('session_ticket'),
   /** RFC 5077 §3.2: the ticket the server gave, sent back to resume. */
-  sessionTicketWith: (ticket: Uint8Array) => ext('session_ticket', (w) => w.bytes('ticket', ticket, { value: `${ticket.length} bytes` })),
+  sessionTicketWith: (ticket: Uint8Array) => ext('session_ticket', (w) => w.bytes('ticket', ticket, { ...sizeValue(ticket.length) })),
   extendedMasterSecret: () => ext('extended_master_secret'),
   encryptThenMac: () => ext('encrypt_then_mac'),
   alpn: (protocols: string[]) =>
@@ -276,7 +278,7 @@ export const clientExtensions = {
         for (const v of codes) w.u16('version', v, describeVersion(v));
       }),
     ),
-  cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { value: `${cookie.length} bytes` })),
+  cookie: (cookie: Uint8Array) => ext('cookie', (w) => w.opaque('cookie', 2, cookie, { ...sizeValue(cookie.length) })),
   pskKeyExchangeModes: (modes: PskMode[] = ['psk_dhe_ke']) =>
     ext('psk_key_exchange_modes', (w) =>
       w.vector('ke_modes', 1, () => {
@@ -290,7 +292,7 @@ export const clientExtensions = {
       w.vector('identities', 2, () => {
         for (const o of offers) {
           w.struct('PskIdentity', () => {
-            w.opaque('identity', 2, o.identity, { value: `${o.identity.length} bytes` });
+            w.opaque('identity', 2, o.identity, { ...sizeValue(o.identity.length) });
             w.u32('obfuscated_ticket_age', o.obfuscatedTicketAge);
           });
         }
@@ -306,12 +308,12 @@ export const clientExtensions = {
         for (const share of shares) {
           w.struct('KeyShareEntry', () => {
             w.u16('group', share.group, describeGroup(share.group));
-            w.opaque('key_exchange', 2, share.publicKey, { value: `${share.publicKey.length} bytes` });
+            w.opaque('key_exchange', 2, share.publicKey, { ...sizeValue(share.publicKey.length) });
           });
         }
       }),
     ),
-  recordSizeLimit: (limit: number) => ext('record_size_limit', (w) => w.u16('record_size_limit', limit, { value: `${limit} bytes` })),
+  recordSizeLimit: (limit: number) => ext('record_size_limit', (w) => w.u16('record_size_limit', limit, { ...sizeValue(limit) })),
 };
 
 /** Writes an extensions block from a list of extension writers. */

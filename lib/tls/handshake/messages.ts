@@ -4,6 +4,7 @@ import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '..
 import { handshakeTypes, protocolVersions, type HandshakeType } from '../registry/protocol';
 import { equalBytes, toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue, EMPTY_VALUE } from '../wire/field';
 import { Reader } from '../wire/reader';
 import { Writer } from '../wire/writer';
 import { readExtensions, writeExtensionList, type ExtensionWriter, type ServerExtensions } from './extensions';
@@ -91,7 +92,7 @@ export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
     w.u16('legacy_version', 0x0303, { value: '0x0303 (TLS 1.2)', rfc: 'RFC 8446 §4.1.2' });
     w.bytes('random', p.random, { value: toHex(p.random) });
     w.opaque('legacy_session_id', 1, p.legacySessionId, {
-      value: p.legacySessionId.length ? `${p.legacySessionId.length} bytes` : 'empty',
+      ...(p.legacySessionId.length ? sizeValue(p.legacySessionId.length) : EMPTY_VALUE),
     });
     w.vector('cipher_suites', 2, () => {
       for (const s of p.cipherSuites) {
@@ -132,7 +133,7 @@ export function readServerHello(r: Reader): ServerHello {
     value: toHex(b),
   }));
   const isHelloRetryRequest = equalBytes(random, HELLO_RETRY_REQUEST_RANDOM);
-  const sessionId = r.opaque('legacy_session_id_echo', 1, (b) => ({ value: b.length ? `${b.length} bytes` : 'empty' }), 0, 32);
+  const sessionId = r.opaque('legacy_session_id_echo', 1, (b) => (b.length ? sizeValue(b.length) : EMPTY_VALUE), 0, 32);
   const cipherSuite = r.u16('cipher_suite', (v) => ({ value: cipherSuites.describe(v) }));
   const compression = r.u8('legacy_compression_method', (v) => ({ value: v === 0 ? 'null (0)' : String(v) }));
   const extensions = readExtensions(r, isHelloRetryRequest ? 'hello_retry_request' : 'server_hello');
@@ -174,7 +175,7 @@ export function encodeCertificate(chain: Uint8Array[], context: Uint8Array, tls1
     w.vector('certificate_list', 3, () => {
       chain.forEach((der, i) =>
         w.struct(`CertificateEntry ${i}`, () => {
-          w.opaque('cert_data', 3, der, { value: `${der.length} bytes` });
+          w.opaque('cert_data', 3, der, { ...sizeValue(der.length) });
           if (tls13) w.vector('extensions', 2, () => {});
         }),
       );
@@ -219,7 +220,7 @@ export interface CertificateVerify {
 
 export function readCertificateVerify(r: Reader): CertificateVerify {
   const scheme = r.u16('algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
-  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes` }), 1);
+  const signature = r.opaque('signature', 2, (b) => ({ ...sizeValue(b.length) }), 1);
   return { scheme, signature };
 }
 
@@ -228,7 +229,7 @@ export function encodeCertificateVerify(scheme: SignatureSchemeName, signature: 
   return encodeMessage('certificate_verify', (w) => {
     const code = signatureSchemes.code(scheme);
     w.u16('algorithm', code, { value: signatureSchemes.describe(code) });
-    w.opaque('signature', 2, signature, { value: `${signature.length} bytes` });
+    w.opaque('signature', 2, signature, { ...sizeValue(signature.length) });
   });
 }
 
@@ -261,7 +262,7 @@ export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicke
     ageAdd = r.u32('ticket_age_add', (v) => ({ value: String(v) }));
     nonce = r.opaque('ticket_nonce', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
   }
-  const ticket = r.opaque('ticket', 2, (b) => ({ value: `${b.length} bytes` }), tls13 ? 1 : 0);
+  const ticket = r.opaque('ticket', 2, (b) => ({ ...sizeValue(b.length) }), tls13 ? 1 : 0);
   const extensions = tls13 ? readExtensions(r, 'new_session_ticket') : undefined;
   // RFC 8446 §4.6.1: a lifetime over seven days is not allowed.
   if (tls13 && lifetimeSeconds > 604800) throw new TlsAlertError('illegal_parameter', `NewSessionTicket lifetime of ${lifetimeSeconds} s is over the seven days RFC 8446 §4.6.1 allows`);
@@ -301,24 +302,24 @@ export function readServerKeyExchange(r: Reader): ServerKeyExchange {
     const curveType = r.u8('curve_type', (v) => ({ value: v === 3 ? 'named_curve (3)' : String(v) }));
     if (curveType !== 3) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
     group = r.u16('named_curve', (v) => ({ value: groups.describe(v) }));
-    publicKey = r.opaque('public', 1, (b) => ({ value: `${b.length} bytes` }), 1);
+    publicKey = r.opaque('public', 1, (b) => ({ ...sizeValue(b.length) }), 1);
   });
   const paramsEnd = r.offset;
   const scheme = r.u16('signature_algorithm', (v) => ({ value: signatureSchemes.describe(v) }));
-  const signature = r.opaque('signature', 2, (b) => ({ value: `${b.length} bytes` }), 1);
+  const signature = r.opaque('signature', 2, (b) => ({ ...sizeValue(b.length) }), 1);
   return { group, publicKey, params: r.slice(start, paramsEnd), scheme, signature };
 }
 
 /** RFC 5246 §7.4.7.1: the pre-master secret, encrypted to the server certificate's RSA key. */
 export function encodeRsaClientKeyExchange(encryptedPreMaster: Uint8Array): EncodedMessage {
   return encodeMessage('client_key_exchange', (w) =>
-    w.opaque('EncryptedPreMasterSecret', 2, encryptedPreMaster, { value: `${encryptedPreMaster.length} bytes` }),
+    w.opaque('EncryptedPreMasterSecret', 2, encryptedPreMaster, { ...sizeValue(encryptedPreMaster.length) }),
   );
 }
 
 /** RFC 8422 §5.7: the client's ephemeral ECDH public key (ClientECDiffieHellmanPublic). */
 export function encodeEcdhClientKeyExchange(publicKey: Uint8Array): EncodedMessage {
   return encodeMessage('client_key_exchange', (w) =>
-    w.opaque('ecdh_Yc', 1, publicKey, { value: `${publicKey.length} bytes` }),
+    w.opaque('ecdh_Yc', 1, publicKey, { ...sizeValue(publicKey.length) }),
   );
 }

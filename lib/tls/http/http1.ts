@@ -1,5 +1,6 @@
 import { concat, fromUtf8, utf8 } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 
 /** HTTP/1.1 over the TLS connection (RFC 9112): the request the client sends and the response it reads. */
 
@@ -41,7 +42,7 @@ export function encodeRequest(req: HttpRequest): { bytes: Uint8Array; field: Fie
   }
   add('end of headers', '\r\n');
   if (body.length) {
-    children.push({ name: 'body', offset, length: body.length, value: `${body.length} bytes` });
+    children.push({ name: 'body', offset, length: body.length, ...sizeValue(body.length) });
     parts.push(body);
   }
   const bytes = concat(...parts);
@@ -187,7 +188,7 @@ export class HttpResponseParser {
     const chunked = this.isChunked();
     const raw = this.data.subarray(this.headerEnd);
     const body = chunked ? (this.decodeChunked() ?? raw) : raw.subarray(0, Number(this.header('content-length') ?? raw.length));
-    const fields = [...this.head.fields, { name: chunked ? 'chunked body' : 'body', offset: this.headerEnd, length: this.data.length - this.headerEnd, value: `${body.length} bytes` }];
+    const fields = [...this.head.fields, { name: chunked ? 'chunked body' : 'body', offset: this.headerEnd, length: this.data.length - this.headerEnd, ...sizeValue(body.length) }];
     return {
       status: this.head.status,
       reason: this.head.reason,

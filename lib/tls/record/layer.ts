@@ -2,6 +2,7 @@ import { refusal, TlsAlertError } from '../errors';
 import { contentTypes, protocolVersions } from '../registry/protocol';
 import { concat, fromUtf8 } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 import type { RecordProtection } from './protection';
 
 /** RFC 8446 §5.1: a plaintext fragment is at most 2^14 bytes. */
@@ -174,7 +175,7 @@ function emptyRecord(type: number, rule: string): TlsAlertError {
  */
 export function recordHeaderFields(record: WireRecord, recordVersion: 'TLSv1.3' | 'TLSv1.2', encrypted: boolean): Field[] {
   const type = { offset: 0, length: 1, value: contentTypes.describe(record.outerType) };
-  const length = { name: 'length', offset: 3, length: 2, value: `${record.fragment.length} bytes` };
+  const length = { name: 'length', offset: 3, length: 2, ...sizeValue(record.fragment.length) };
   if (recordVersion === 'TLSv1.3') {
     return [
       encrypted

@@ -3,6 +3,7 @@ import { TlsAlertError } from '../errors';
 import { contentTypes } from '../registry/protocol';
 import { concat, equalBytes } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 
 /** A record's content type, its payload, and how the payload looked before/after protection. */
 export interface SealedRecord {
@@ -138,17 +139,17 @@ export class Tls13Protection implements RecordProtection {
 
   private fragmentFields(length: number): Field[] {
     return [
-      { name: 'encrypted_record', offset: 0, length: length - TAG_LENGTH, value: `${length - TAG_LENGTH} bytes`, rfc: 'RFC 8446 §5.2' },
-      { name: 'authentication_tag', offset: length - TAG_LENGTH, length: TAG_LENGTH, value: `${TAG_LENGTH} bytes`, rfc: 'RFC 8446 §5.2' },
+      { name: 'encrypted_record', offset: 0, length: length - TAG_LENGTH, ...sizeValue(length - TAG_LENGTH), rfc: 'RFC 8446 §5.2' },
+      { name: 'authentication_tag', offset: length - TAG_LENGTH, length: TAG_LENGTH, ...sizeValue(TAG_LENGTH), rfc: 'RFC 8446 §5.2' },
     ];
   }
 }
 
 function innerPlaintextField(plaintext: Uint8Array, contentLength: number, type: number, padding: number): Field {
   const children: Field[] = [
-    { name: 'content', offset: 0, length: contentLength, value: `${contentLength} bytes` },
+    { name: 'content', offset: 0, length: contentLength, ...sizeValue(contentLength) },
     { name: 'type', offset: contentLength, length: 1, value: contentTypes.describe(type), rfc: 'RFC 8446 §5.2' },
   ];
-  if (padding) children.push({ name: 'zeros', offset: contentLength + 1, length: padding, value: `${padding} bytes`, rfc: 'RFC 8446 §5.4' });
+  if (padding) children.push({ name: 'zeros', offset: contentLength + 1, length: padding, ...sizeValue(padding), rfc: 'RFC 8446 §5.4' });
   return { name: 'TLSInnerPlaintext', offset: 0, length: plaintext.length, rfc: 'RFC 8446 §5.2', children };
 }

@@ -4,6 +4,7 @@ import { digest, hmacOf, hashLength, type MacHash } from '../hash';
 import type { CipherSuiteInfo } from '../registry/crypto';
 import { concat, equalBytes, uintBytes } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 import { nonceFor, type OpenedRecord, type RecordProtection, type SealedRecord } from './protection';
 
 const TAG = 16;
@@ -21,7 +22,7 @@ function additionalData(seq: bigint, type: number, length: number): Uint8Array {
 }
 
 function plainField(content: Uint8Array): Field {
-  return { name: 'content', offset: 0, length: content.length, value: `${content.length} bytes` };
+  return { name: 'content', offset: 0, length: content.length, ...sizeValue(content.length) };
 }
 
 abstract class Tls12Base implements RecordProtection {
@@ -87,8 +88,8 @@ export class Tls12AeadProtection extends Tls12Base {
       out.push({ name: 'nonce_explicit', offset: 0, length: 8, rfc: 'RFC 5288 §3' });
       off = 8;
     }
-    out.push({ name: 'encrypted content', offset: off, length: length - off - TAG, value: `${length - off - TAG} bytes`, rfc: 'RFC 5246 §6.2.3.3' });
-    out.push({ name: 'authentication_tag', offset: length - TAG, length: TAG, value: `${TAG} bytes`, rfc: 'RFC 5288 §3' });
+    out.push({ name: 'encrypted content', offset: off, length: length - off - TAG, ...sizeValue(length - off - TAG), rfc: 'RFC 5246 §6.2.3.3' });
+    out.push({ name: 'authentication_tag', offset: length - TAG, length: TAG, ...sizeValue(TAG), rfc: 'RFC 5288 §3' });
     return out;
   }
 }
@@ -168,10 +169,10 @@ export class Tls12CbcProtection extends Tls12Base {
   private fields(length: number): Field[] {
     const out: Field[] = [{ name: 'IV', offset: 0, length: BLOCK, rfc: 'RFC 5246 §6.2.3.2' }];
     if (this.encryptThenMac) {
-      out.push({ name: 'encrypted content + padding', offset: BLOCK, length: length - BLOCK - this.macLength, value: `${length - BLOCK - this.macLength} bytes`, rfc: 'RFC 7366 §3' });
+      out.push({ name: 'encrypted content + padding', offset: BLOCK, length: length - BLOCK - this.macLength, ...sizeValue(length - BLOCK - this.macLength), rfc: 'RFC 7366 §3' });
       out.push({ name: 'MAC', offset: length - this.macLength, length: this.macLength, value: `HMAC-${this.mac.toUpperCase()}`, rfc: 'RFC 7366 §3' });
     } else {
-      out.push({ name: 'encrypted content + MAC + padding', offset: BLOCK, length: length - BLOCK, value: `${length - BLOCK} bytes`, rfc: 'RFC 5246 §6.2.3.2' });
+      out.push({ name: 'encrypted content + MAC + padding', offset: BLOCK, length: length - BLOCK, ...sizeValue(length - BLOCK), rfc: 'RFC 5246 §6.2.3.2' });
     }
     return out;
   }

@@ -8,6 +8,7 @@ import type { EncodedMessage } from '../handshake/messages';
 import { messageTitle } from '../handshake/messages';
 import { fromHex, toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 import { parseTamperTarget, RECORD_HEADER_FIELDS, type TamperPath } from './spec';
 
 /** The flight has no field the tamper names, or the change cannot be written (a length that does not fit). */
@@ -122,7 +123,7 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
     if (prefix) out.push(src.subarray(prefix.offset, valueStart));
     const at = out.length;
     out.push(value);
-    const newPrefix = prefix ? { ...prefix, offset: start, value: `${value.length} bytes` } : undefined;
+    const newPrefix = prefix ? { ...prefix, offset: start, ...sizeValue(value.length) } : undefined;
     if (prefix) out.patch(start, prefix.length, value.length, node.name);
     const inner: Field[] = [];
     // Elements of one width (cipher_suite, named_group…) stay elements of that name; else one span.
@@ -191,7 +192,7 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
   for (const p of prefixes) {
     const rest = start + length - (p.offset + p.length);
     out.patch(p.offset, p.length, rest, node.name);
-    p.value = `${rest} bytes`;
+    Object.assign(p, sizeValue(rest));
   }
   if (node === edit.target && t.op === 'reorder') edit.change!.sent = Uint8Array.from(out.bytes.slice(start + (valueStart - node.offset), start + length));
   return { ...node, offset: start, length, children: built };

@@ -1,4 +1,4 @@
-import type { Field } from '../../trace/schema';
+import type { Field, ValueWords } from '../../trace/schema';
 
 /** The annotation tree node is part of the trace (lib/trace/schema.ts): the codecs produce it. */
 export type { Field };
@@ -7,7 +7,16 @@ export type { Field };
 export interface FieldInfo {
   value?: string;
   rfc?: string;
+  words?: ValueWords;
 }
+
+/** A size as a field's value: "32 bytes" for tools, and as data for the views to word. */
+export function sizeValue(n: number): FieldInfo {
+  return { value: `${n} bytes`, words: { say: 'bytes', n } };
+}
+
+/** An empty vector's value. */
+export const EMPTY_VALUE: FieldInfo = { value: 'empty', words: { say: 'empty' } };
 
 /** Shifts a tree of fields by `delta` bytes (when a message is embedded at an offset in a record). */
 export function shiftField(field: Field, delta: number): Field {

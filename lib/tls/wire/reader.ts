@@ -1,5 +1,5 @@
 import { decodeError } from '../errors';
-import { shiftField, type Field, type FieldInfo } from './field';
+import { shiftField, type Field, type FieldInfo, sizeValue } from './field';
 
 type Describe<T> = FieldInfo | ((value: T) => FieldInfo) | undefined;
 
@@ -135,7 +135,7 @@ export class Reader {
 
   /** A length prefix named `lengthName` whose content `body` reads inline (no wrapping node). */
   prefixed<T>(lengthName: string, lengthBytes: 1 | 2 | 3, body: (r: this) => T): T {
-    const len = this.uint(lengthName, lengthBytes, (n) => ({ value: `${n} bytes` }));
+    const len = this.uint(lengthName, lengthBytes, (n) => ({ ...sizeValue(n) }));
     if (len > this.remaining) {
       throw decodeError(`${this.where(lengthName)}: length ${len} exceeds the ${this.remaining} bytes that remain`);
     }

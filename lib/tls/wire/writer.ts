@@ -1,4 +1,5 @@
 import type { Field, FieldInfo } from './field';
+import { sizeValue } from './field';
 
 /**
  * Writes TLS wire structures and records an annotation node for every byte it emits.
@@ -107,7 +108,7 @@ export class Writer {
     const n = this.len - start;
     if (n >= 2 ** (8 * lengthBytes)) throw new RangeError(`${lengthName}: ${n} bytes do not fit ${lengthBytes} bytes`);
     for (let i = 0; i < lengthBytes; i++) this.buf[lengthField.offset + i] = (n >>> (8 * (lengthBytes - 1 - i))) & 0xff;
-    lengthField.value = `${n} bytes`;
+    Object.assign(lengthField, sizeValue(n));
     return this;
   }
 

@@ -6,6 +6,7 @@
 import type { SignatureSchemeName } from '../crypto/provider';
 import type { EcCurve } from '../crypto/spki';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 import { DerReader, Tag, type Tlv, badCertificate, decodeBitString, decodeOid, decodeSmallInteger, contextTag, tlvField } from './der';
 import { OIDS, describeOid, oidName } from './oids';
 
@@ -88,7 +89,7 @@ function pssHash(tlv: Tlv, path: string): { hash: string; field: Field } {
     children.push({ ...inner.field, name: 'parameters' });
     return { hash: inner.hash, field: tlvField(tlv, 'maskGenAlgorithm', { value: `MGF1 with ${inner.hash}` }, children) };
   }
-  if (params) children.push(tlvField(params, 'parameters', { value: params.tag === Tag.NULL ? 'NULL' : `${params.length} bytes` }));
+  if (params) children.push(tlvField(params, 'parameters', params.tag === Tag.NULL ? { value: 'NULL' } : sizeValue(params.length)));
   const hash = HASH_BY_OID[oid] ?? oidName(oid);
   return { hash, field: tlvField(tlv, 'hashAlgorithm', { value: hash }, children) };
 }
@@ -117,7 +118,7 @@ function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable
     const inner = DerReader.inside(saltTlv, r.at('saltLength'));
     pss.saltLength = decodeSmallInteger(inner.next('', Tag.INTEGER).content, r.at('saltLength'));
     inner.end();
-    children.push(tlvField(saltTlv, 'saltLength', { value: `${pss.saltLength} bytes`, rfc: 'RFC 4055 §3.1' }));
+    children.push(tlvField(saltTlv, 'saltLength', { ...sizeValue(pss.saltLength), rfc: 'RFC 4055 §3.1' }));
   }
   const trailerTlv = r.optional('trailerField', contextTag(3, true));
   if (trailerTlv) children.push(tlvField(trailerTlv, 'trailerField', { value: 'trailerFieldBC' }));
@@ -136,7 +137,7 @@ export function decodeSignatureAlgorithm(tlv: Tlv, fieldName: string, path: stri
     if (pss.hash in HASH_LENGTH) algorithm.hash = pss.hash as HashAlgorithmName;
     if (field) children.push(field);
   } else if (params) {
-    children.push(tlvField(params, 'parameters', { value: params.tag === Tag.NULL ? 'NULL (no parameters)' : `${params.length} bytes` }));
+    children.push(tlvField(params, 'parameters', params.tag === Tag.NULL ? { value: 'NULL (no parameters)', words: { say: 'no-parameters' } } : sizeValue(params.length)));
   }
   const value = algorithm.pss ? `RSASSA-PSS (${algorithm.pss.hash}, salt ${algorithm.pss.saltLength})` : algorithm.name;
   return { algorithm, field: tlvField(tlv, fieldName, { value, ...info }, children) };
@@ -175,7 +176,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
       const { field } = decodePssParams(params, `${r.at('algorithm')}.parameters`);
       if (field) algChildren.push(field);
     } else {
-      algChildren.push(tlvField(params, 'parameters', { value: params.tag === Tag.NULL ? 'NULL (no parameters)' : `${params.length} bytes` }));
+      algChildren.push(tlvField(params, 'parameters', params.tag === Tag.NULL ? { value: 'NULL (no parameters)', words: { say: 'no-parameters' } } : sizeValue(params.length)));
     }
   }
 
@@ -198,7 +199,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     key.description = `RSA ${key.bits} bits`;
     keyChildren.push(
       tlvField(seq, 'RSAPublicKey', { value: key.description, rfc: 'RFC 3279 §2.3.1' }, [
-        tlvField(modulus, 'modulus', { value: `${key.bits}-bit modulus` }),
+        tlvField(modulus, 'modulus', { value: `${key.bits}-bit modulus`, words: { say: 'modulus-bits', n: key.bits } }),
         tlvField(exponent, 'publicExponent', { value: e }),
       ]),
     );
@@ -217,7 +218,7 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
 
   const field = tlvField(tlv, 'subjectPublicKeyInfo', { value: key.description, rfc: 'RFC 5280 §4.1.2.7' }, [
     tlvField(algTlv, 'algorithm', { value: oidName(oid) }, algChildren),
-    tlvField(keyTlv, 'subjectPublicKey', { value: `${bits.length} bytes` }, keyChildren),
+    tlvField(keyTlv, 'subjectPublicKey', { ...sizeValue(bits.length) }, keyChildren),
   ]);
   return { key, field };
 }

@@ -463,7 +463,7 @@ export function decodeExtension(tlv: Tlv, path: string, into: Extensions): { ent
     const inner = readSingle(valueTlv.content, `${path}.${name}`, valueTlv.offset + valueTlv.headerLength);
     const decoded = decoder(inner, `${path}.${name}`, into);
     summary = decoded.summary;
-    children.push(tlvField(valueTlv, 'extnValue', { value: `${valueTlv.content.length} bytes of DER` }, [decoded.field]));
+    children.push(tlvField(valueTlv, 'extnValue', { value: `${valueTlv.content.length} bytes of DER`, words: { say: 'der-bytes', n: valueTlv.content.length } }, [decoded.field]));
   } else {
     summary = `${valueTlv.content.length} bytes`;
     children.push(tlvField(valueTlv, 'extnValue', { value: summary }));

@@ -6,6 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { TlsAlertError } from '../errors';
 import { toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
+import { sizeValue } from '../wire/field';
 import { type PublicKeyInfo, type SignatureAlgorithm, decodeSignatureAlgorithm, decodeSubjectPublicKeyInfo } from './algorithms';
 import { DerReader, Tag, type Tlv, badCertificate, contextTag, decodeBitString, decodeSmallInteger, readSingle, tlvField } from './der';
 import { type ExtensionEntry, type Extensions, decodeExtension } from './extensions';
@@ -158,7 +159,7 @@ function parse(der: Uint8Array): Certificate {
     const u = t.optional(name, contextTag(n, false));
     if (!u) continue;
     if (version === 1) throw badCertificate(`malformed certificate: ${name} in a v1 certificate`);
-    tbsFields.push(tlvField(u, name, { value: `${u.content.length} bytes`, rfc: `${RFC} §4.1.2.8` }));
+    tbsFields.push(tlvField(u, name, { ...sizeValue(u.content.length), rfc: `${RFC} §4.1.2.8` }));
   }
 
   const extensions: Extensions = {};
@@ -204,9 +205,9 @@ function parse(der: Uint8Array): Certificate {
 
   const unknownCriticalExtensions = extensionList.filter((e) => e.critical && !e.understood).map((e) => e.name);
   const field = tlvField(certTlv, 'Certificate', { value: subject.name.display, rfc: `${RFC} §4.1` }, [
-    tlvField(tbs, 'tbsCertificate', { value: `${tbs.length} bytes signed by the issuer`, rfc: `${RFC} §4.1.1.1` }, tbsFields),
+    tlvField(tbs, 'tbsCertificate', { value: `${tbs.length} bytes signed by the issuer`, words: { say: 'signed-bytes', n: tbs.length }, rfc: `${RFC} §4.1.1.1` }, tbsFields),
     outerAlg.field,
-    tlvField(sigTlv, 'signatureValue', { value: `${signature.length} bytes`, rfc: `${RFC} §4.1.1.3` }, sigChildren),
+    tlvField(sigTlv, 'signatureValue', { ...sizeValue(signature.length), rfc: `${RFC} §4.1.1.3` }, sigChildren),
   ]);
 
   return {
@@ -241,15 +242,15 @@ function signatureField(signature: Uint8Array, offset: number, alg: SignatureAlg
         const sTlv = r.next('s', Tag.INTEGER);
         r.end();
         return tlvField(seq, 'Ecdsa-Sig-Value', { value: 'ECDSA signature (r, s)', rfc: 'RFC 3279 §2.2.3' }, [
-          tlvField(rTlv, 'r', { value: `${rTlv.content.length} bytes` }),
-          tlvField(sTlv, 's', { value: `${sTlv.content.length} bytes` }),
+          tlvField(rTlv, 'r', { ...sizeValue(rTlv.content.length) }),
+          tlvField(sTlv, 's', { ...sizeValue(sTlv.content.length) }),
         ]);
       }
     } catch {
       // A malformed ECDSA signature is shown as bytes; verification will reject it.
     }
   }
-  return { name: 'signature', offset, length: signature.length, value: `${signature.length} bytes` };
+  return { name: 'signature', offset, length: signature.length, ...sizeValue(signature.length) };
 }
 
 /**

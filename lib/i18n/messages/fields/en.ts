@@ -4,6 +4,16 @@
  * The RFC section is shown beside the words as a link, so the sentences do not repeat it.
  */
 export const fieldsEn = {
+  /** Values the codecs record as data (Field.words), not as a protocol token. */
+  value: {
+    bytes: '{n, plural, one {# byte} other {# bytes}}',
+    empty: 'empty',
+    'empty-initial-handshake': 'empty (initial handshake)',
+    'modulus-bits': '{n}-bit modulus',
+    'no-parameters': 'NULL (no parameters)',
+    'signed-bytes': '{n, plural, one {# byte} other {# bytes}} signed by the issuer',
+    'der-bytes': '{n, plural, one {# byte} other {# bytes}} of DER',
+  },
   message: {
     hello_request: 'HelloRequest: the server asks the client to start a new handshake over the current connection (TLS 1.2 renegotiation). It is empty; the client may answer with a ClientHello or refuse with a no_renegotiation alert, and the {personality} personality decides which.',
     hello_request_ignored: 'HelloRequest that arrived while a handshake was already running: RFC 5246 says the client simply ignores it.',

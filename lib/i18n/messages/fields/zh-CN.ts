@@ -5,6 +5,15 @@ import type { Catalog } from '../../translator';
  * 协议名、扩展名、告警名、套件名和组名保持原样。RFC 章节以链接形式显示在说明旁边，句子里不再重复。
  */
 export const fieldsZhCN: Catalog['fields'] = {
+  value: {
+    bytes: '{n, plural, other {# 字节}}',
+    empty: '空',
+    'empty-initial-handshake': '空（最初的握手）',
+    'modulus-bits': '{n} 位模数',
+    'no-parameters': 'NULL（无参数）',
+    'signed-bytes': '{n, plural, other {# 字节}}，由签发者签名',
+    'der-bytes': '{n, plural, other {# 字节}} DER 编码',
+  },
   message: {
     hello_request: 'HelloRequest：服务器请求客户端在当前连接上重新开始一次握手（TLS 1.2 重协商）。消息体为空；客户端可以用 ClientHello 回应，也可以用 no_renegotiation 告警拒绝，具体怎么做由 {personality} 行为模型决定。',
     hello_request_ignored: '握手进行中收到的 HelloRequest：按 RFC 5246，客户端直接忽略它。',
