@@ -9,8 +9,7 @@ import { outcomeSentence } from '../view/stepText';
 import { personalities, personalityNames, type PersonalityName } from '../tls/client/personalities';
 import { runTls, type RunDeps, type RunRequest } from '../run/run';
 import type { Outcome, Trace } from '../trace/schema';
-import { en } from '../i18n/messages/en';
-import { translator } from '../i18n/translator';
+import { english } from '../i18n/english';
 import { describeDiagnosis, describeResult as describeResultIn } from './words';
 
 /**
@@ -85,7 +84,6 @@ export interface Diagnosis {
 
 export type DepsFor = (req: RunRequest) => Promise<{ req: RunRequest; deps: RunDeps }>;
 
-const english = translator('en', en);
 
 /** The run each role makes: the request's overrides and the probe's label. */
 export function probePlan(role: ProbeRole): { label: string; personality: PersonalityName; versions: ('TLSv1.3' | 'TLSv1.2')[]; overrides: Partial<RunRequest> } {

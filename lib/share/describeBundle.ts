@@ -2,11 +2,10 @@ import { comparisonOf, diagnosisOf, type Bundle, type BundleRun } from '../bundl
 import { probeResult, type ProbeRole } from '../doctor/diagnose';
 import { describeDiagnosis, probeLabel } from '../doctor/words';
 import { outcomeLabel } from '../view/summary';
-import { en } from '../i18n/messages/en';
-import { translator, type Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
+import type { Translate } from '../i18n/translator';
 
 /** English unless a translator is given (the preview image stays in English: protocol names and symbols). */
-const english = translator('en', en);
 
 /**
  * How a saved diagnosis or comparison names itself outside the page (document title, share card,

@@ -3,8 +3,7 @@ import { describeResult } from '../doctor/diagnose';
 import type { Trace } from '../trace/schema';
 import { isProblemAlert, transportEvent } from '../trace/steps';
 import { buildSummary } from '../view/summary';
-import { en } from '../i18n/messages/en';
-import { translator } from '../i18n/translator';
+import { english } from '../i18n/english';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont';
 import { targetOf } from './describe';
 import { bundleTitle } from './describeBundle';
@@ -15,7 +14,6 @@ import { encodePng, type Deflate, type RgbImage } from './png';
  * Latin glyphs only, and CJK glyphs would multiply its size. Protocol names and numbers, most of
  * the card, read the same in every language.
  */
-const english = translator('en', en);
 
 /**
  * The share card of a saved run (Open Graph / Twitter "summary_large_image", 1200×630): outcome,

@@ -1,9 +1,8 @@
 import type { CertificateCheck, ChainEntry, CheckFinding, PolicyProblem, Trace, WildcardRefusal } from '../trace/schema';
 import { isHandshakeMessage } from '../trace/steps';
-import { en } from '../i18n/messages/en';
-import { translator, type Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
+import type { Translate } from '../i18n/translator';
 
-const english = translator('en', en);
 
 /**
  * The certificate panel's model: the chain as the engine built it (leaf first), each certificate

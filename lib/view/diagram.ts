@@ -1,11 +1,10 @@
 import type { Direction, Layer, Step } from '../trace/schema';
 import { alertOf, byteLength, isCloseNotify } from '../trace/steps';
 import { stepTitle } from './stepText';
-import { translator, type Translate } from '../i18n/translator';
-import { en } from '../i18n/messages/en';
+import type { Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
 import { formatMs } from './summary';
 
-const english = translator('en', en);
 
 /**
  * The sequence diagram's model: one row per step, in order. Rows are a function of the steps

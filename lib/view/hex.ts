@@ -1,10 +1,9 @@
 import type { Field } from '../tls/wire/field';
 import type { FieldExplanation } from './fieldText';
 import type { AnnotatedBytes } from '../trace/schema';
-import { en } from '../i18n/messages/en';
-import { translator, type Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
+import type { Translate } from '../i18n/translator';
 
-const english = translator('en', en);
 
 /** Words for a field from its place in the tree (lib/view/fieldText.ts `explainField`, bound to a step and a language). */
 export type FieldExplainer = (field: Field, ancestors: readonly Field[]) => FieldExplanation | undefined;

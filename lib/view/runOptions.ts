@@ -4,12 +4,10 @@ import type { TlsVersionName } from '../tls/client/options';
 import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
 import { parseHttpsUrl, type TargetFlaw } from '../run/target';
-import { en } from '../i18n/messages/en';
-import { translator } from '../i18n/translator';
+import { english } from '../i18n/english';
 import type { Tamper, Tls12Extension } from '../trace/schema';
 import { parseTamperSpec, TamperSpecError } from '../tls/tamper/spec';
 
-const english = translator('en', en);
 
 /**
  * The playground's run form: what the user can choose, its defaults, and the RunRequest it becomes.

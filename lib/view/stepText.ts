@@ -2,8 +2,9 @@ import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
 import type { AlertData, CertificateCheck, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
-import { en } from '../i18n/messages/en';
-import { translator, type MessageKey, type Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
+import { enCore } from '../i18n/messages/en';
+import type { MessageKey, Translate } from '../i18n/translator';
 import { checkDetail } from './certificate';
 
 /**
@@ -14,7 +15,6 @@ import { checkDetail } from './certificate';
  * decide anything by reading these words back: lib/trace/steps.ts answers questions from the data.
  */
 
-const english = translator('en', en);
 
 /** The name a personality is shown under ("rustls", "OpenSSL"); the code name when unknown. */
 export function personalityTitle(name: string): string {
@@ -28,7 +28,7 @@ export function handshakeTitle(message: string): string {
 
 /** A catalog key built from data, or undefined when no message exists for that value. */
 function known(key: string): MessageKey | undefined {
-  let node: unknown = en;
+  let node: unknown = enCore;
   for (const part of key.split('.')) {
     if (typeof node !== 'object' || node === null || !(part in node)) return undefined;
     node = (node as Record<string, unknown>)[part];

@@ -1,10 +1,9 @@
 import type { Step, Trace } from '../trace/schema';
 import { isCloseNotify, isHandshakeMessage, isHelloRequest, transportEvent } from '../trace/steps';
 import { stepExplanation, stepTitle } from './stepText';
-import { en } from '../i18n/messages/en';
-import { translator, type Translate } from '../i18n/translator';
+import { english } from '../i18n/english';
+import type { Translate } from '../i18n/translator';
 
-const english = translator('en', en);
 
 /**
  * The moments of a run that tell the renegotiation story: the server's HelloRequest, what the

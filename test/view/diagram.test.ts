@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDiagram, classifyTcp, rowLabel } from '../../lib/view/diagram';
 import type { Step, TransportData } from '../../lib/trace/schema';
+import { translator } from '../../lib/i18n/translator';
+import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { iisRustlsTrace, relayRefusalTrace, tls13OkTrace } from './fixtures/traces';
 
 function tcpStep(data: TransportData, direction: Step['direction'] = 'local'): Step {
@@ -114,6 +116,8 @@ describe('diagram rows', () => {
     assert.match(rowLabel(rows[2]), /^Session resumption: Server resumed the session \(psk_dhe_ke, selected_identity 0\), at /);
     assert.match(rowLabel(rows[3]), /^0-RTT early data: 0-RTT early data rejected, at /);
     assert.match(rowLabel(rows[4]), /^Session resumption: Server did not resume: full handshake, at /);
+    // The same row read in Chinese names its topic in Chinese.
+    assert.match(rowLabel(rows[2], translator('zh-CN', zhCN)), /^会话恢复：.*，于 /);
   });
 
   it('counts wire bytes once per record, not again for the messages inside', () => {

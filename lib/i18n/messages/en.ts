@@ -5,7 +5,12 @@
  */
 import { fieldsEn } from './fields/en';
 
-export const en = {
+/**
+ * Every namespace but the hex view's field words: what the view functions' English fallback needs
+ * (lib/i18n/english.ts), so the pages' scripts do not carry the field words, which the page receives
+ * with the rest of its own language's catalog (app/i18n/request.ts).
+ */
+export const enCore = {
   meta: {
     title: 'TLS Playground',
     description: 'Type an https URL and watch a real TLS handshake happen byte by byte, in your browser.',
@@ -1316,7 +1321,6 @@ export const en = {
     summary: 'tamper {spec}',
   },
   /** The annotated hex view's field words (lib/view/fields/explain.ts picks them). */
-  fields: fieldsEn,
   present: {
     button: 'Present',
     buttonTitle: 'Presentation mode: the whole window, large type, one step at a time (→ ← Home End)',
@@ -1616,3 +1620,6 @@ export const en = {
     },
   },
 } as const;
+
+/** The English catalog, whole. */
+export const en = { ...enCore, fields: fieldsEn } as const;
