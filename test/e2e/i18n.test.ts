@@ -246,11 +246,16 @@ describe('a tamper experiment in Chinese', () => {
 
   it('says in Chinese why a tamper cannot run, quoting the engine', async () => {
     const page = await stack.newPage({ locale: 'zh-CN' });
-    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&tamper=finished.verify_data:flip=x`);
+    await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&tamper=finished.verify_data:flip=0`);
+    await page.locator('[data-testid=run-options] summary').click();
+    // A bit number that is not a number: the engine's tamper parser refuses it, in English.
+    await page.getByTestId('tamper-value').fill('x');
     await page.getByTestId('run-button').click();
     const error = page.getByTestId('form-error');
     await error.waitFor();
+    assert.match(await error.innerText(), /引擎的诊断：“.*flip needs a bit number/);
     await assertChinese(error, 'the refused tamper');
+    await assertChinese(page.getByTestId('tamper-control'), 'the tamper control with a refused tamper');
   });
 });
 
