@@ -6,15 +6,23 @@ import type { Trace } from '@/lib/trace/schema';
 import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
 import { explainingStep } from '@/lib/view/summary';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
-import { DetailTabs, type DetailTab } from '@/components/trace/DetailTabs';
+import dynamic from 'next/dynamic';
+import { DetailTabs, EMBED_TABS, type DetailTab } from '@/components/trace/DetailTabs';
 import { KeySchedulePanel } from '@/components/trace/KeySchedulePanel';
-import { ReproducePanel } from '@/components/trace/ReproducePanel';
 import { SequenceDiagram } from '@/components/trace/SequenceDiagram';
 import { StepDetail } from '@/components/trace/StepDetail';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 import { ConnectionsView } from '@/components/run/ConnectionsView';
 import { Presentation } from '@/components/present/Presentation';
 import { presentedStep, wantsPresentation, withPresentation } from '@/lib/view/presentation';
+
+/**
+ * Reproduce it yourself is code only its tab needs (the commands, the notes, the script's text): it
+ * loads when the tab is first opened, so the full embed and the run page stay as light as they were.
+ */
+const ReproducePanel = dynamic(() => import('@/components/trace/ReproducePanel').then((m) => m.ReproducePanel), {
+  loading: () => <p className="text-sm text-zinc-600 dark:text-zinc-400" role="status">…</p>,
+});
 
 function hostOf(url: string): string {
   try {
@@ -38,7 +46,7 @@ function openingStep(trace: Trace, running: boolean, live: boolean): number | un
  * the summary card, the sequence diagram and the selected step's detail, with the key schedule and
  * the certificate and "reproduce it yourself" in tabs. `running` draws the trace as it grows; when it ends in anything but "ok",
  * the step that explains why opens unless the user chose one. `compact` is the embed's layout: one
- * column, the diagram in a box of its own, the step detail under it, no tabs. `live` announces the
+ * column, the diagram in a box of its own, under it two tabs: the step detail and reproduce it yourself. `live` announces the
  * step counts to screen readers (a run in progress on this page); `actions` go under the summary.
  * Give each run its own `key`, so a new run starts with nothing selected.
  */
@@ -79,10 +87,15 @@ export function RunView({
     setTab('step');
   }, []);
 
-  // The fragment is the browser's alone (never sent), so it is read after hydration.
+  // The fragment is the browser's alone (never sent), so it is read after hydration. #reproduce (the
+  // light embed's link) opens that tab.
   useEffect(() => {
     if (!selectFromHash) return;
     const fromHash = () => {
+      if (window.location.hash === '#reproduce') {
+        setTab('reproduce');
+        return;
+      }
       const seq = Number(/^#step-(\d+)$/.exec(window.location.hash)?.[1]);
       if (!Number.isInteger(seq) || !trace.steps.some((s) => s.seq === seq)) return;
       if (trace.steps.find((s) => s.seq === seq)?.layer === 'key') diagramRows.setShowKeys(true);
@@ -157,8 +170,8 @@ export function RunView({
             {diagramView}
           </div>
         </div>
-        <div id={detailId} className="min-w-0">
-          {stepDetail}
+        <div className="min-w-0">
+          <DetailTabs id={detailId} tab={tab} onTab={setTab} tabs={EMBED_TABS} panels={{ step: () => stepDetail, reproduce: () => <ReproducePanel trace={trace} /> }} />
         </div>
       </section>
     );

@@ -7,17 +7,33 @@ export type DetailTab = 'step' | 'keys' | 'certificate' | 'reproduce';
 
 const TABS: DetailTab[] = ['step', 'keys', 'certificate', 'reproduce'];
 
+/** The full embed's tabs: a step's detail, and reproduce it yourself. */
+export const EMBED_TABS: DetailTab[] = ['step', 'reproduce'];
+
 /**
  * The run's detail panels (step, key schedule, certificate, reproduce it yourself) as an ARIA tab list: arrow keys move
- * between tabs, the panel is labelled by its tab. Shared by the live playground and recorded runs.
+ * between tabs, the panel is labelled by its tab. Shared by the live playground and recorded runs;
+ * the full embed shows fewer (`tabs`).
  */
-export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: DetailTab; onTab: (tab: DetailTab) => void; panels: Record<DetailTab, () => ReactNode> }) {
+export function DetailTabs({
+  id,
+  tab,
+  onTab,
+  panels,
+  tabs = TABS,
+}: {
+  id: string;
+  tab: DetailTab;
+  onTab: (tab: DetailTab) => void;
+  panels: Partial<Record<DetailTab, () => ReactNode>> & Pick<Record<DetailTab, () => ReactNode>, 'step'>;
+  tabs?: DetailTab[];
+}) {
   const t = useTranslations('trace.tabs');
   const tReproduce = useTranslations('reproduce');
   return (
     <>
       <div role="tablist" aria-label={t('label')} className="mb-3 flex flex-wrap gap-1 border-b border-zinc-200 dark:border-zinc-800">
-        {TABS.map((value) => (
+        {tabs.map((value) => (
           <button
             key={value}
             type="button"
@@ -30,8 +46,8 @@ export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: Detail
             onKeyDown={(e) => {
               if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
               e.preventDefault();
-              const i = TABS.indexOf(tab);
-              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+              const i = tabs.indexOf(tab);
+              const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
               onTab(next);
               document.getElementById(`${id}-tab-${next}`)?.focus();
             }}
@@ -45,7 +61,7 @@ export function DetailTabs({ id, tab, onTab, panels }: { id: string; tab: Detail
         ))}
       </div>
       <div id={id} role="tabpanel" aria-labelledby={`${id}-tab-${tab}`} className="min-w-0">
-        {panels[tab]()}
+        {(panels[tab] ?? panels.step)()}
       </div>
     </>
   );

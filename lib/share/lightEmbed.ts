@@ -103,7 +103,7 @@ ol{list-style:none;margin:0;padding:.25rem 0}
 .mark.both{justify-content:center}.mark.server{justify-content:flex-end}
 .mark span{border-radius:999px;padding:.1rem .5rem;font-size:12px;font-weight:500;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .note{position:absolute;left:.75rem;right:0;top:50%;transform:translateY(-50%);font:12px ui-monospace,monospace;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;color:#52525b}
-.more{display:inline-block;margin-top:.5rem}
+.more{display:inline-block;margin-top:.5rem;margin-right:1rem}
 .to{color:#0284c7}.from{color:#7c3aed}
 .t-good{color:#047857}.t-bad{color:#b91c1c}.t-warning{color:#b45309}
 .b-good{background:#ecfdf5;color:#065f46}.b-bad{background:#fef2f2;color:#991b1b}.b-warning{background:#fffbeb;color:#78350f}.b-neutral{background:#fafafa;color:#3f3f46}
@@ -222,6 +222,8 @@ export function renderLightEmbed(trace: Trace, { id, pageHref, stepsHref, locale
     summaryHtml(trace, t) +
     diagramHtml(trace, stepsHref, t) +
     `<a class="more" href="${escapeHtml(stepsHref)}" data-testid="embed-expand">${escapeHtml(t('share.embed.openSteps'))}</a>` +
+    // Reproduce it yourself lives in the full embed (its commands and script are made there, on demand).
+    `<a class="more" href="${escapeHtml(`${stepsHref}#reproduce`)}" data-testid="embed-reproduce">${escapeHtml(t('reproduce.title'))}</a>` +
     `</main><script>${HEIGHT_SCRIPT}</script></body></html>`;
   return { html, inlineScripts: [HEIGHT_SCRIPT] };
 }

@@ -122,6 +122,50 @@ describe('Reproduce it yourself, on a saved run', () => {
     }
   });
 
+  it('in the full embed: the light embed links to it, the tab opens from #reproduce or the keyboard, and its code loads only then', async () => {
+    const page = await stack.newPage();
+    // The light embed stays one document with nothing to load; its link opens the full embed on the tab.
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(request.url());
+    });
+    await page.goto(`${stack.baseUrl}/embed/r/${id}`);
+    const link = page.getByTestId('embed-reproduce');
+    assert.equal(await link.innerText(), 'Reproduce it yourself');
+    assert.equal(await link.getAttribute('href'), `/embed/r/${id}/steps?lang=en#reproduce`);
+    assert.deepEqual(scripts, [], 'the light embed loads no script');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${stack.baseUrl}/embed/r/${id}/steps?lang=en#reproduce`);
+    await page.getByTestId('reproduce-panel').waitFor();
+    assert.equal(await page.getByTestId('tab-reproduce').getAttribute('aria-selected'), 'true');
+    const expected = reproduceCommands(trace, pageCommandPlace(trace.options.url));
+    assert.equal(await page.getByTestId('reproduce-openssl').innerText(), expected.openssl.line);
+    assert.equal(await page.getByTestId('reproduce-curl').innerText(), expected.curl.line);
+    assert.deepEqual(await violations(page, 'full embed, reproduce tab'), []);
+
+    // Opened on a step, the full embed has not fetched the tab's code; → on the tab list fetches and shows it.
+    const embed = await stack.newPage();
+    const fetched: string[] = [];
+    embed.on('request', (request) => {
+      if (request.resourceType() === 'script') fetched.push(request.url());
+    });
+    await embed.goto(`${stack.baseUrl}/embed/r/${id}/steps#step-${trace.steps[2].seq}`);
+    await embed.getByTestId('run').waitFor();
+    await embed.waitForLoadState('networkidle');
+    assert.equal(await embed.getByTestId('tab-step').getAttribute('aria-selected'), 'true');
+    assert.equal(await embed.getByTestId('reproduce-panel').count(), 0);
+    const before = fetched.length;
+    await embed.getByTestId('tab-step').focus();
+    await embed.keyboard.press('ArrowRight');
+    await embed.getByTestId('reproduce-panel').waitFor();
+    assert.ok(fetched.length > before, 'the tab’s code came with the tab');
+    assert.equal(await embed.getByTestId('reproduce-openssl').innerText(), expected.openssl.line);
+    // Selecting a step in the diagram goes back to the step's detail.
+    await embed.getByTestId('step-row').first().click();
+    assert.equal(await embed.getByTestId('tab-step').getAttribute('aria-selected'), 'true');
+  });
+
   it('reads in Simplified Chinese, commands unchanged', async () => {
     const page = await stack.newPage({ locale: 'zh-CN' });
     await openReproduceTab(page);
