@@ -36,6 +36,8 @@ export default async function EmbeddedSavedRunPage({ params }: Props) {
   return (
     <>
       <EmbedHeader href={withLang(resultPath(id), await getLocale())} label={t('recorded')} />
+      {/* The frame is a document of its own: its one level-one heading names the run, as the light embed's does. */}
+      <h1 className="sr-only">{runTitle(trace, await getTranslate())}</h1>
       <RunView trace={trace} compact selectFromHash />
     </>
   );
