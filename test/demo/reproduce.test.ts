@@ -203,6 +203,34 @@ describe('the generated key schedule script recomputes the run’s secrets', () 
     assert.equal(code, 2);
     assert.match(output, /Key log not found: .*missing\.keylog\.txt/);
   });
+
+  test('resumed runs against tls13-0rtt (nginx, early data taken), tls13-no-0rtt (declined), tls13-no-resume (ticket refused): the script matches both connections', async () => {
+    for (const [name, earlyData, resumption] of [
+      ['tls13-0rtt', true, { offered: true, accepted: true, mode: 'psk_dhe_ke', earlyData: 'accepted' }],
+      ['tls13-no-0rtt', true, { offered: true, accepted: true, mode: 'psk_dhe_ke', earlyData: 'rejected' }],
+      ['tls13-no-resume', false, { offered: true, accepted: false, mode: 'psk_dhe_ke' }],
+    ] as const) {
+      const trace = await run({ url: `https://${name}.test/`, resume: true, earlyData });
+      assert.deepEqual(trace.resumption, resumption, name);
+      const { code, output } = await runScript(trace, name);
+      assert.equal(code, 0, output);
+      assertEverySecretMatches(trace, output);
+      assert.match(output, /^Handshake 2 \(connection 2, resumes handshake 1's session/m);
+      assert.match(output, /\[sent in the ClientHello: match\]/);
+    }
+  });
+
+  test('a resumed run’s s_client steps (tls13-0rtt): they resume, and nginx takes the request as early data', async () => {
+    const trace = await run({ url: 'https://tls13-0rtt.test/', resume: true, earlyData: true });
+    const dir = join(workDir, 'steps-0rtt');
+    await mkdir(dir, { recursive: true });
+    const { openssl } = reproduceCommands(asBrowserRun(trace), { ...demoFiles(), connect: `127.0.0.1:${portOf('tls13-0rtt')}`, sessionFile: join(dir, 'session.pem'), requestFile: join(dir, 'request.txt') });
+    assert.equal(openssl.line.split('\n').length, 3);
+    const result = await sh(openssl.line);
+    assert.match(result.output, /^Reused, TLSv1\.3/m);
+    assert.match(result.output, /Early data was accepted/);
+    assert.equal(result.output.match(/^HTTP\/1\.1 200 OK/gm)?.length, 2);
+  });
 });
 
 describe('npm run cli -- URL --reproduce DIR', () => {
