@@ -20,8 +20,13 @@ export interface ChildServerSpec {
   args: string[];
   /** The port, from the child's output so far; undefined until it has said. A number: known beforehand. */
   port: number | ((output: string) => number | undefined);
-  /** How the child is asked to stop: by closing its stdin, or by SIGTERM. Either way SIGKILL after a second. */
-  stop: 'stdin' | 'signal';
+  /**
+   * How the child is asked to stop: 'stdin', it exits when its stdin closes (tls13_pha.py does);
+   * 'watch', it does not look at stdin (nginx, s_server), so it runs under a shell that stops it when
+   * stdin closes. Either way the child ends when close() ends the pipe, and also when this process
+   * dies, however it dies: no orphan keeps a port.
+   */
+  stop: 'stdin' | 'watch';
   log: (line: string) => void;
   /** How long the child may take to listen. Default 10 s. */
   startTimeoutMs?: number;
@@ -51,8 +56,16 @@ function accepting(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * sh runs the program with stdin from /dev/null and waits for it; a background watcher reads the
+ * real stdin (kept as fd 3: without job control a background list's own stdin is /dev/null) and, at
+ * its end, stops the program (SIGTERM). sh exits when the program does.
+ */
+const STOP_AT_STDIN_END = 'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; (cat <&3 >/dev/null; kill "$pid" 2>/dev/null) & wait "$pid"';
+
 export async function startChildServer(spec: ChildServerSpec, host: string): Promise<ChildServer> {
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(spec.command, spec.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command, args] = spec.stop === 'watch' ? ['sh', ['-c', STOP_AT_STDIN_END, 'sh', spec.command, ...spec.args]] : [spec.command, spec.args];
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   // A write or close after the child died must not crash the server process.
   child.stdin.on('error', () => undefined);
   let output = '';
@@ -92,6 +105,7 @@ export async function startChildServer(spec: ChildServerSpec, host: string): Pro
       reject(new Error(`${spec.command} (${spec.name}) exited (${code ?? signal}): ${output.slice(-2000)}`));
     });
   }).catch((err: unknown) => {
+    child.stdin.end();
     child.kill('SIGKILL');
     throw err;
   });
@@ -100,9 +114,8 @@ export async function startChildServer(spec: ChildServerSpec, host: string): Pro
     port: boundPort,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      if (spec.stop === 'stdin') child.stdin.end();
-      else child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
       await exited;
       clearTimeout(timer);
     },

@@ -166,7 +166,7 @@ async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: strin
   const confPath = join(dir, 'nginx.conf');
   await writeFile(confPath, conf);
   const nginx = process.env.TLSPG_NGINX ?? 'nginx';
-  return startChildServer({ name: target.name, command: nginx, args: ['-p', dir, '-c', confPath, '-e', 'stderr'], port: listenPort, stop: 'signal', log }, host);
+  return startChildServer({ name: target.name, command: nginx, args: ['-p', dir, '-c', confPath, '-e', 'stderr'], port: listenPort, stop: 'watch', log }, host);
 }
 
 /**
@@ -183,7 +183,7 @@ async function startNoEarlyDataSServer(target: DemoTarget, pki: DemoPki, host: s
     const m = /ACCEPT [^\n]*:(\d+)\s/.exec(out);
     return m ? Number(m[1]) : undefined;
   };
-  return startChildServer({ name: target.name, command: openssl, args, port: acceptPort, stop: 'signal', log }, host);
+  return startChildServer({ name: target.name, command: openssl, args, port: acceptPort, stop: 'watch', log }, host);
 }
 
 /**

@@ -3,12 +3,14 @@
  * tls13 issues tickets and resumes; tls13-0rtt (nginx) takes 0-RTT early data and answers it
  * before the handshake completes, but refuses an unsafe request as early data with 425 (RFC 8470);
  * tls13-no-0rtt (openssl s_server) takes the ticket and declines the early data; tls13-no-resume
- * issues tickets it cannot take back. Also: the child processes stop with the targets.
+ * issues tickets it cannot take back. Also: the programs behind the targets stop with them, even
+ * when the process that started them is killed.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runTls, type RunRequest } from '../../lib/run/run';
@@ -118,23 +120,48 @@ describe('resumption demo targets', () => {
     assert.equal(trace.http?.status, 200, why(trace));
   });
 
-  test('the targets’ child processes (nginx, openssl s_server) end when the demo closes', async () => {
+  /** Command lines of the processes that serve targets out of `dir` (nginx and s_server name files there). */
+  function servingFrom(dir: string): string[] {
+    const all = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n');
+    return all.filter((line) => (line.startsWith('nginx ') || line.startsWith('openssl s_server ')) && line.includes(dir));
+  }
+
+  async function gone(dir: string, withinMs: number): Promise<string[]> {
+    const until = Date.now() + withinMs;
+    while (servingFrom(dir).length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    return servingFrom(dir);
+  }
+
+  test('the targets’ programs (nginx, openssl s_server) end when the demo closes', async () => {
     const own = await mkdtemp(join(tmpdir(), 'tlspg-demo-children-'));
     const started = await startDemoTargets({ dataDir: own, log: () => {} });
-    const children = () => {
-      try {
-        return execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-      } catch {
-        return '';
-      }
-    };
     try {
-      assert.match(children(), new RegExp(`nginx -p ${own}`));
-      assert.match(children(), /openssl s_server/);
+      const running = servingFrom(own);
+      assert.ok(running.some((l) => l.startsWith('nginx ')) && running.some((l) => l.startsWith('openssl s_server ')), running.join('\n'));
     } finally {
       await started.close();
-      await rm(own, { recursive: true, force: true });
     }
-    assert.doesNotMatch(children(), new RegExp(`nginx -p ${own}`));
+    assert.deepEqual(await gone(own, 5000), []);
+    await rm(own, { recursive: true, force: true });
+  });
+
+  test('…and when the process that started them is killed (SIGKILL: no handler runs), they do not outlive it', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'tlspg-demo-orphans-'));
+    const main = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../server/demo/main.ts', import.meta.url)), '--data-dir', own], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        main.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('registry:')) resolve();
+        });
+        main.once('exit', (code) => reject(new Error(`server/demo/main.ts exited (${code}): ${out}`)));
+      });
+      assert.equal(servingFrom(own).length, 2, servingFrom(own).join('\n'));
+    } finally {
+      main.kill('SIGKILL');
+    }
+    assert.deepEqual(await gone(own, 5000), []);
+    await rm(own, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { violations } from './axe';
 import { screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -81,6 +82,20 @@ describe('a resumed run from the page', () => {
     assertResumed(steps);
     await assertSideBySide(viewer);
     await viewer.screenshot({ path: screenshotPath('resume-saved'), fullPage: true });
+  });
+
+  it('the saved run with both connections side by side has no axe-core violations, light and dark, and reads in Chinese', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await stack.newPage({ colorScheme });
+      await page.goto(saved.url);
+      await shownSteps(page);
+      await page.getByTestId('connections').waitFor();
+      assert.deepEqual(await violations(page, `saved resumed run, ${colorScheme}`), []);
+    }
+    const zh = await stack.newPage({ locale: 'zh-CN' });
+    await zh.goto(saved.url);
+    await zh.getByTestId('connections').waitFor();
+    assert.match(await zh.getByTestId('connections').innerText(), /两个连接并排对比[\s\S]*连接 2：会话恢复[\s\S]*没有证书/);
   });
 });
 
