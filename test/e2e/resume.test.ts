@@ -92,8 +92,11 @@ describe('a resumed run from the page', () => {
       await page.getByTestId('connections').waitFor();
       assert.deepEqual(await violations(page, `saved resumed run, ${colorScheme}`), []);
     }
-    const zh = await stack.newPage({ locale: 'zh-CN' });
-    await zh.goto(saved.url);
+    // A saved run is in the link's language (?lang=), whatever the browser's.
+    const zh = await stack.newPage();
+    const link = new URL(saved.url, stack.baseUrl);
+    link.searchParams.set('lang', 'zh-CN');
+    await zh.goto(link.toString());
     await zh.getByTestId('connections').waitFor();
     assert.match(await zh.getByTestId('connections').innerText(), /两个连接并排对比[\s\S]*连接 2：会话恢复[\s\S]*没有证书/);
   });
