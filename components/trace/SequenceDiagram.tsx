@@ -3,7 +3,7 @@
 import { memo, useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { useTranslate } from '@/components/i18n/useTranslate';
-import { rowLabel, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
+import { rowLabel, rowSize, TCP_MARK_GLYPH, type DiagramRow } from '@/lib/view/diagram';
 import { formatMs } from '@/lib/view/summary';
 import { CheckIcon, CrossIcon, KeyIcon, LockIcon, NoteIcon, TamperIcon, WarningIcon } from './icons';
 import { TONE_BADGE, TONE_TEXT } from './tone';
@@ -138,32 +138,40 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: DiagramRow; se
   const envelope = row.kind === 'message' && row.layer === 'record';
   const height = row.kind === 'note' || envelope ? 'h-7' : 'h-10';
   const say = useTranslate();
+  const delta = row.deltaMs >= 0.05 && !envelope ? say('diagram.delta', { time: formatMs(row.deltaMs) }) : undefined;
+  const deltaId = `step-delta-${row.seq}`;
   return (
+    // The times sit beside the option, not in it: its name (rowLabel) says what the row shows from
+    // the title on, and text before the title inside it would no longer match that name (WCAG 2.5.3,
+    // label in name). The name ends with the time; the time since the previous step describes it.
     <div
-      id={`step-row-${row.seq}`}
-      role="option"
-      aria-selected={selected}
-      aria-label={rowLabel(row, say)}
-      data-seq={row.seq}
-      data-kind={row.kind}
-      data-layer={row.layer}
-      data-tcp={row.tcp}
-      data-testid="step-row"
+      role="none"
       onClick={() => onSelect(row.seq)}
       className={`grid cursor-pointer grid-cols-[4.5rem_1fr] items-center ${height} ${
         selected ? 'bg-sky-100 ring-1 ring-sky-500 ring-inset dark:bg-sky-950/70' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'
       }`}
     >
-      {/*
-        Times and sizes are drawn as generated content (CSS content: attr(…)): the row's accessible
-        name (rowLabel) says them already, after the title, and text in the row itself would come
-        before the title and no longer match that name (WCAG 2.5.3, label in name).
-      */}
-      <span aria-hidden="true" className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-600 tabular-nums dark:text-zinc-400">
-        <span className="block before:content-[attr(data-text)]" data-text={formatMs(row.timeMs)} />
-        {row.deltaMs >= 0.05 && !envelope && <span className="block text-zinc-600 before:content-[attr(data-text)] dark:text-zinc-400" data-text={`+${formatMs(row.deltaMs)}`} />}
+      <span aria-hidden="true" className="px-2 text-right font-mono text-[0.7rem] leading-tight text-zinc-600 tabular-nums dark:text-zinc-400" data-testid="step-time">
+        <span className="block">{formatMs(row.timeMs)}</span>
+        {delta && (
+          <span id={deltaId} className="block">
+            {delta}
+          </span>
+        )}
       </span>
-      <div className="relative h-full px-3">
+      <div
+        id={`step-row-${row.seq}`}
+        role="option"
+        aria-selected={selected}
+        aria-label={rowLabel(row, say)}
+        aria-describedby={delta ? deltaId : undefined}
+        data-seq={row.seq}
+        data-kind={row.kind}
+        data-layer={row.layer}
+        data-tcp={row.tcp}
+        data-testid="step-row"
+        className="relative h-full px-3"
+      >
         {/* lifelines */}
         <span aria-hidden="true" className="absolute inset-y-0 left-3 w-px bg-zinc-300 dark:bg-zinc-700" />
         <span aria-hidden="true" className="absolute inset-y-0 right-3 w-px bg-zinc-300 dark:bg-zinc-700" />
@@ -183,6 +191,7 @@ function arrowColours(row: DiagramRow): { line: string; head: string; dashed: st
 }
 
 function Arrow({ row }: { row: DiagramRow }) {
+  const say = useTranslate();
   const toServer = row.direction === 'client->server';
   const colours = arrowColours(row);
   return (
@@ -197,7 +206,8 @@ function Arrow({ row }: { row: DiagramRow }) {
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
-        {row.byteLength > 0 && <span className="shrink-0 text-zinc-600 tabular-nums before:content-[attr(data-text)] dark:text-zinc-400" data-text={`${row.byteLength} B`} />}
+        {/* A space between title and size, as the row's name has one (axe joins the text nodes as they are). */}{' '}
+        {row.byteLength > 0 && <span className="shrink-0 text-zinc-600 tabular-nums dark:text-zinc-400">{rowSize(row, say)}</span>}
       </div>
     </div>
   );
@@ -205,7 +215,7 @@ function Arrow({ row }: { row: DiagramRow }) {
 
 /** A record on the wire: a thin dashed arrow, its content type and its size with the header. */
 function RecordArrow({ row }: { row: DiagramRow }) {
-  const t = useTranslations('diagram');
+  const say = useTranslate();
   const toServer = row.direction === 'client->server';
   const colours = arrowColours(row);
   return (
@@ -217,8 +227,8 @@ function RecordArrow({ row }: { row: DiagramRow }) {
         <span className="truncate">
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
-        </span>
-        {row.byteLength > 0 && <span className="shrink-0 tabular-nums before:content-[attr(data-text)]" data-text={t('onTheWire', { bytes: String(row.byteLength) })} />}
+        </span>{' '}
+        {row.byteLength > 0 && <span className="shrink-0 tabular-nums">{rowSize(row, say)}</span>}
       </div>
     </div>
   );

@@ -307,6 +307,16 @@ export const TCP_MARK_GLYPH: Record<TcpMarkKind, string> = {
   closed: '■',
 };
 
+/**
+ * A message's size as its row draws it: a record's bytes on the wire (its header included), a
+ * message's own. The row's name says it in the same words, right after the title, because that is
+ * where the row shows it (WCAG 2.5.3, label in name).
+ */
+export function rowSize(row: DiagramRow, t: Translate = english): string {
+  const bytes = String(row.byteLength);
+  return row.layer === 'record' ? t('diagram.onTheWire', { bytes }) : t('diagram.size', { bytes });
+}
+
 /** One row said in words, for screen readers: what it is, which way, how big, when (English unless `t` is given). */
 export function rowLabel(row: DiagramRow, t: Translate = english): string {
   const at = t('stepDetail.at', { time: formatMs(row.timeMs) });
@@ -319,7 +329,7 @@ export function rowLabel(row: DiagramRow, t: Translate = english): string {
     title: row.title,
     direction: t(`compare.direction.${row.direction === 'client->server' ? 'client->server' : 'server->client'}`),
     encrypted: row.encrypted ? 'yes' : 'no',
-    size: row.byteLength ? t('diagram.row.size', { bytes: String(row.byteLength) }) : '',
+    size: row.byteLength ? t('diagram.row.size', { size: rowSize(row, t) }) : '',
     inside: row.parentSeq !== undefined ? t('diagram.row.insideRecord') : row.carries ? t('diagram.row.carries') : '',
     at,
   });

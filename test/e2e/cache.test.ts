@@ -287,7 +287,7 @@ describe('the light embed', () => {
     // Screen readers hear each step as the full diagram says it.
     assert.match((await rows.first().getAttribute('aria-label')) ?? '', /^Connecting: .*, at \d/);
     assert.ok(
-      (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).some((l) => /^ClientHello, client to server, \d+ bytes/.test(l)),
+      (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).some((l) => /^ClientHello, \d+ B, client to server/.test(l)),
       'the ClientHello row says what it is, which way and how big',
     );
 

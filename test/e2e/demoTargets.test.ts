@@ -123,21 +123,21 @@ describe('demo targets run from the page', () => {
     assertInOrder(run.steps, [
       /^HTTP request: GET \/secure\//,
       /^HelloRequest/,
-      /^ClientHello, client to server/,
-      /^ServerHello, server to client/,
-      /^CertificateRequest, server to client/,
-      /^Certificate, client to server/,
-      /^Finished, server to client/,
+      /^ClientHello, \d+ B, client to server/,
+      /^ServerHello, \d+ B, server to client/,
+      /^CertificateRequest, \d+ B, server to client/,
+      /^Certificate, \d+ B, client to server/,
+      /^Finished, \d+ B, server to client/,
       /^HTTP response: 403/,
     ]);
-    assertAbsent(run.steps, /^CertificateVerify, client to server/);
+    assertAbsent(run.steps, /^CertificateVerify, \d+ B, client to server/);
     assert.match(await page.getByTestId('advice').innerText(), /^The server wants a client certificate\n[\s\S]*The server answered with HTTP 403/);
   });
 
   it('IIS renegotiation as OpenSSL with the demo certificate: 200', async () => {
     const run = await runUrl('https://iis-renegotiation.test/secure/', { personality: 'openssl', clientCertificate: true });
     assert.equal(run.outcome, 'ok');
-    assertInOrder(run.steps, [/^HelloRequest/, /^CertificateRequest/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^HelloRequest/, /^CertificateRequest/, /^Certificate, \d+ B, client to server/, /^CertificateVerify, \d+ B, client to server/, /^HTTP response: 200/]);
     assert.equal(await page.getByTestId('advice').count(), 0, 'a run that worked needs no advice');
     await page.screenshot({ path: screenshotPath('demo-iis-openssl-200'), fullPage: true });
   });
@@ -164,27 +164,27 @@ describe('demo targets run from the page', () => {
   it('IIS renegotiation as BoringSSL: a fatal no_renegotiation alert ends it', async () => {
     const run = await runDemo('iis-renegotiation', { personality: 'boringssl' });
     assert.equal(run.outcome, 'alert');
-    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(fatal\), client to server/]);
+    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(fatal\), \d+ B, client to server/]);
     assertAbsent(run.steps, /^HTTP response/);
   });
 
   it('IIS renegotiation as Go: a warning no_renegotiation, then the connection is unusable', async () => {
     const run = await runDemo('iis-renegotiation', { personality: 'go' });
     assert.equal(run.outcome, 'error');
-    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(warning\), client to server/]);
+    assertInOrder(run.steps, [/^HelloRequest/, /^Alert: no_renegotiation \(warning\), \d+ B, client to server/]);
     assert.match(run.summary, /no renegotiation/);
   });
 
   it('IIS renegotiation as SChannel: renegotiates like OpenSSL', async () => {
     const run = await runDemo('iis-renegotiation', { personality: 'schannel', clientCertificate: true });
     assert.equal(run.outcome, 'ok');
-    assertInOrder(run.steps, [/^HelloRequest/, /^ClientHello, client to server/, /^CertificateRequest/, /^CertificateVerify, client to server/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^HelloRequest/, /^ClientHello, \d+ B, client to server/, /^CertificateRequest/, /^CertificateVerify, \d+ B, client to server/, /^HTTP response: 200/]);
   });
 
   it('IIS fixed: the certificate is requested in the first handshake, so rustls gets 200', async () => {
     const run = await runDemo('iis-fixed', { personality: 'rustls', clientCertificate: true });
     assert.equal(run.outcome, 'ok');
-    assertInOrder(run.steps, [/^ServerHello/, /^CertificateRequest, server to client/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^HTTP request/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^ServerHello/, /^CertificateRequest, \d+ B, server to client/, /^Certificate, \d+ B, client to server/, /^CertificateVerify, \d+ B, client to server/, /^HTTP request/, /^HTTP response: 200/]);
     assertAbsent(run.steps, /^HelloRequest/);
   });
 
@@ -192,7 +192,7 @@ describe('demo targets run from the page', () => {
     const run = await runDemo('tls13');
     assert.equal(run.outcome, 'ok');
     assert.match(run.summary, /TLSv1\.3/);
-    assertInOrder(run.steps, [/^ClientHello/, /^ServerHello/, /^EncryptedExtensions/, /^Certificate, server to client/, /^CertificateVerify, server to client/, /^Finished, server to client/, /^Finished, client to server/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^ClientHello/, /^ServerHello/, /^EncryptedExtensions/, /^Certificate, \d+ B, server to client/, /^CertificateVerify, \d+ B, server to client/, /^Finished, \d+ B, server to client/, /^Finished, \d+ B, client to server/, /^HTTP response: 200/]);
     await page.getByTestId('tab-keys').click();
     const secrets = await page.locator('[data-testid=key-node]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key-id')));
     for (const label of ['handshake_secret', 'client_handshake_traffic_secret', 'server_handshake_traffic_secret', 'master_secret']) {
@@ -207,7 +207,7 @@ describe('demo targets run from the page', () => {
   it('TLS 1.3 post-handshake auth: a client that offers it is asked for a certificate after the request', async () => {
     const run = await runDemo('tls13-pha', { personality: 'openssl', postHandshakeAuth: true, clientCertificate: true });
     assert.equal(run.outcome, 'ok');
-    assertInOrder(run.steps, [/^HTTP request: GET \/secure\//, /^CertificateRequest, server to client/, /^Certificate, client to server/, /^CertificateVerify, client to server/, /^Finished, client to server/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^HTTP request: GET \/secure\//, /^CertificateRequest, \d+ B, server to client/, /^Certificate, \d+ B, client to server/, /^CertificateVerify, \d+ B, client to server/, /^Finished, \d+ B, client to server/, /^HTTP response: 200/]);
   });
 
   it('TLS 1.3 post-handshake auth: rustls does not offer it and gets 403 without a CertificateRequest', async () => {
@@ -221,7 +221,7 @@ describe('demo targets run from the page', () => {
     const run = await runDemo('legacy-tls12', { personality: 'openssl' });
     assert.equal(run.outcome, 'ok');
     assert.match(run.summary, /TLS_RSA_WITH_AES_\d+_CBC_SHA/);
-    assertInOrder(run.steps, [/^ServerHello/, /^Certificate, server to client/, /^ServerHelloDone/, /^ClientKeyExchange/, /^HTTP response: 200/]);
+    assertInOrder(run.steps, [/^ServerHello/, /^Certificate, \d+ B, server to client/, /^ServerHelloDone/, /^ClientKeyExchange/, /^HTTP response: 200/]);
     assertAbsent(run.steps, /^ServerKeyExchange/);
   });
 
@@ -246,17 +246,17 @@ describe('demo targets run from the page', () => {
 
   // Each failure with the alert it maps to and the advice the summary gives (title, then a fix).
   const certificateFailures: [string, RegExp, RegExp][] = [
-    ['expired', /^Alert: certificate_expired \(fatal\), client to server/, /^The certificate has expired\n[\s\S]*Server: Renew the certificate/],
-    ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), client to server/, /^The certificate is for another name\n[\s\S]*other-host\.test[\s\S]*subjectAltName lists wrong-host\.test/],
-    ['self-signed', /^Alert: (unknown_ca|bad_certificate) \(fatal\), client to server/, /^The certificate is self-signed\n[\s\S]*Server: Use a certificate from a public CA/],
-    ['untrusted-root', /^Alert: unknown_ca \(fatal\), client to server/, /^The chain ends at a root nobody trusts\n/],
-    ['incomplete-chain', /^Alert: unknown_ca \(fatal\), client to server/, /^The server does not send its intermediate certificate\n[\s\S]*Server: Send the full chain/],
+    ['expired', /^Alert: certificate_expired \(fatal\), \d+ B, client to server/, /^The certificate has expired\n[\s\S]*Server: Renew the certificate/],
+    ['wrong-host', /^Alert: (bad_certificate|certificate_unknown) \(fatal\), \d+ B, client to server/, /^The certificate is for another name\n[\s\S]*other-host\.test[\s\S]*subjectAltName lists wrong-host\.test/],
+    ['self-signed', /^Alert: (unknown_ca|bad_certificate) \(fatal\), \d+ B, client to server/, /^The certificate is self-signed\n[\s\S]*Server: Use a certificate from a public CA/],
+    ['untrusted-root', /^Alert: unknown_ca \(fatal\), \d+ B, client to server/, /^The chain ends at a root nobody trusts\n/],
+    ['incomplete-chain', /^Alert: unknown_ca \(fatal\), \d+ B, client to server/, /^The server does not send its intermediate certificate\n[\s\S]*Server: Send the full chain/],
   ];
   for (const [name, alert, advice] of certificateFailures) {
     it(`${name}: the certificate is rejected, the client sends the alert it maps to, and the summary says how to fix it`, async () => {
       const run = await runDemo(name);
       assert.equal(run.outcome, 'alert');
-      assertInOrder(run.steps, [/^Certificate, server to client/, /^Check: Certificate rejected/, alert]);
+      assertInOrder(run.steps, [/^Certificate, \d+ B, server to client/, /^Check: Certificate rejected/, alert]);
       assertAbsent(run.steps, /^HTTP request/);
       assert.match(await page.getByTestId('advice').innerText(), advice);
       await page.getByTestId('tab-certificate').click();
@@ -272,7 +272,7 @@ describe('demo targets run from the page', () => {
     try {
       const run = await runDemo('tls13');
       assert.equal(run.outcome, 'alert');
-      assertInOrder(run.steps, [/^ClientHello, client to server/, /^Alert: protocol_version \(fatal\), server to client/]);
+      assertInOrder(run.steps, [/^ClientHello, \d+ B, client to server/, /^Alert: protocol_version \(fatal\), \d+ B, server to client/]);
       assert.match(await page.getByTestId('advice').innerText(), /^The server speaks none of the TLS versions offered\n[\s\S]*\(TLSv1\.2\)[\s\S]*This run: Offer both TLS 1\.3 and TLS 1\.2/);
     } finally {
       await tls13.check();
@@ -318,7 +318,7 @@ describe('keyboard only', () => {
         return (id && document.getElementById(id)?.getAttribute('aria-label')) || '';
       });
     }
-    assert.match(label, /^HelloRequest, server to client/);
+    assert.match(label, /^HelloRequest, \d+ B, server to client/);
     assert.equal(await kb.getByTestId('step-detail').locator('h3').innerText(), 'HelloRequest');
 
     // On into the field tree: the HelloRequest's msg_type is 0.

@@ -35,12 +35,12 @@ export function assertIisRustlsReset(run: RunResult): void {
   assert.equal(run.outcome, 'reset', describe(run));
   assertInOrder(run.steps, [
     /^TCP connected/,
-    /^ClientHello, client to server/,
-    /^ServerHello, server to client/,
-    /^Finished, server to client/,
+    /^ClientHello, \d+ B, client to server/,
+    /^ServerHello, \d+ B, server to client/,
+    /^Finished, \d+ B, server to client/,
     /^HTTP request: GET \/secure\//,
-    /^HelloRequest, server to client/,
-    /^Alert: no_renegotiation \(warning\), client to server/,
+    /^HelloRequest, \d+ B, server to client/,
+    /^Alert: no_renegotiation \(warning\), \d+ B, client to server/,
     /^RST \(connection reset\)/,
   ]);
   assert.ok(!run.steps.some((s) => /^HTTP response/.test(s)), `no HTTP response after the reset; ${describe(run)}`);
@@ -55,10 +55,10 @@ export function assertTls13Ok(run: RunResult): void {
     /^ClientHello/,
     /^ServerHello/,
     /^EncryptedExtensions/,
-    /^Certificate, server to client/,
-    /^CertificateVerify, server to client/,
-    /^Finished, server to client/,
-    /^Finished, client to server/,
+    /^Certificate, \d+ B, server to client/,
+    /^CertificateVerify, \d+ B, server to client/,
+    /^Finished, \d+ B, server to client/,
+    /^Finished, \d+ B, client to server/,
     /^HTTP response: 200/,
   ]);
 }

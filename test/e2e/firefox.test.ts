@@ -135,7 +135,7 @@ describe('the playground in Firefox', () => {
   });
 
   it('a step opened from the diagram shows its bytes; a field lights up its bytes and a byte its field', async () => {
-    await page.locator('[data-testid=step-row][aria-label^="HelloRequest, server to client"]').click();
+    await page.locator('[data-testid=step-row][aria-label^="HelloRequest, "][aria-label*=" B, server to client,"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=step-detail] h3')?.textContent?.trim() === 'HelloRequest');
     const cells = await page.$$eval('[data-testid=hex-grid] [role=gridcell]', (els) => els.map((e) => e.textContent ?? ''));
     // A HelloRequest is msg_type 0 and a zero length: four bytes (RFC 5246 section 7.4.1.1).

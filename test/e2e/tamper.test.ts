@@ -38,7 +38,7 @@ async function shownRun(page: Page): Promise<Shown> {
 function assertTamperThenDecryptError(shown: Shown): void {
   const all = shown.steps.join('\n');
   const tampered = shown.steps.findIndex((s) => s.startsWith('Tamper experiment: Tampered: bit 0 of finished.verify_data flipped'));
-  const alert = shown.steps.findIndex((s) => /^Alert: decrypt_error \(fatal\), server to client/.test(s));
+  const alert = shown.steps.findIndex((s) => /^Alert: decrypt_error \(fatal\), \d+ B, server to client/.test(s));
   assert.ok(tampered >= 0, `a tamper step; steps:\n${all}`);
   assert.ok(alert > tampered, `the server's decrypt_error after the tamper; steps:\n${all}`);
   assert.equal(shown.outcome, 'alert');

@@ -878,14 +878,18 @@ export const enCore = {
     empty: 'No steps yet.',
     waiting: 'waiting for the next step…',
     onTheWire: '{bytes} B on the wire',
+    /** A message's size, beside its arrow and in its row's name (after the title, as it is drawn). */
+    size: '{bytes} B',
+    /** The time since the previous step, under the row's time (and the row's description). */
+    delta: '+{time}',
     row: {
       tcp: '{mark}: {title}, {at}',
       key: 'Key derived: {title}, {at}',
       tamper: 'Tamper experiment: {title}, {at}',
       topic: '{topic}: {title}, {at}',
       check: 'Check: {title}, {at}',
-      message: '{title}, {direction}{encrypted, select, yes {, encrypted} other {}}{size}{inside}, {at}',
-      size: ', {bytes} bytes',
+      message: '{title}{size}, {direction}{encrypted, select, yes {, encrypted} other {}}{inside}, {at}',
+      size: ', {size}',
       insideRecord: ', inside the record above',
       carries: ', the record carrying the message above',
     },
