@@ -206,8 +206,8 @@ function Arrow({ row }: { row: DiagramRow }) {
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
         </span>
-        {/* A space between title and size, as the row's name has one (axe joins the text nodes as they are). */}{' '}
-        {row.byteLength > 0 && <span className="shrink-0 text-zinc-600 tabular-nums dark:text-zinc-400">{rowSize(row, say)}</span>}
+        {/* The space before the size is in its own text, as in the row's name (axe joins text nodes as they are). */}
+        {row.byteLength > 0 && <span className="shrink-0 text-zinc-600 tabular-nums dark:text-zinc-400">{` ${rowSize(row, say)}`}</span>}
       </div>
     </div>
   );
@@ -227,8 +227,8 @@ function RecordArrow({ row }: { row: DiagramRow }) {
         <span className="truncate">
           {row.encrypted && <LockIcon className="mr-1" />}
           {row.title}
-        </span>{' '}
-        {row.byteLength > 0 && <span className="shrink-0 tabular-nums">{rowSize(row, say)}</span>}
+        </span>
+        {row.byteLength > 0 && <span className="shrink-0 tabular-nums">{` ${rowSize(row, say)}`}</span>}
       </div>
     </div>
   );
