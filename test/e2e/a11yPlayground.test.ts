@@ -1,15 +1,14 @@
 /**
- * axe-core on the playground `/`, a saved run `/r/{id}` and its embed `/embed/r/{id}`, in light and
- * dark, after a run (the IIS reset), with a step selected and each tab open: no violations. The
- * run's outcome is announced to screen readers (a live region holds it when the run ends).
+ * axe-core on the playground `/`, in light and dark, before and after a run (the IIS reset), with a
+ * step selected and each tab open: no violations. The run's outcome is announced to screen readers
+ * (a live region holds it when the run ends). The saved run's pages are checked in a11ySavedRun.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertNoViolations, checkRunViews, savedId, SCHEMES, violations } from './axe';
+import { assertNoViolations, checkRunViews, SCHEMES, violations } from './axe';
 import { stackForFile } from './harness';
 
 const stack = stackForFile();
-let runId: string | undefined;
 
 describe('axe-core finds no violations', () => {
   for (const scheme of SCHEMES) {
@@ -23,23 +22,6 @@ describe('axe-core finds no violations', () => {
       const announced = await page.locator('[role=status], [aria-live=polite]').allInnerTexts();
       assert.ok(announced.some((t) => /Connection reset/.test(t)), `the outcome is in a live region: ${JSON.stringify(announced)}`);
       found.push(...(await checkRunViews(page, `/ ${scheme}`)));
-      if (!runId) {
-        await page.getByTestId('save-button').click();
-        runId = await savedId(page, 'result-link');
-      }
-      assertNoViolations(found);
-    });
-  }
-
-  for (const scheme of SCHEMES) {
-    it(`/r/{id} and /embed/r/{id} (${scheme})`, async () => {
-      assert.ok(runId, 'the run was saved by the first test');
-      const page = await stack().newPage({ colorScheme: scheme });
-      await page.goto(`${stack().baseUrl}/r/${runId}`);
-      await page.locator('[data-testid=run][data-status=done]').waitFor();
-      const found = [...(await violations(page, `/r ${scheme}`)), ...(await checkRunViews(page, `/r ${scheme}`))];
-      await page.goto(`${stack().baseUrl}/embed/r/${runId}`);
-      found.push(...(await violations(page, `/embed/r ${scheme}`)));
       assertNoViolations(found);
     });
   }
