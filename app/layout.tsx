@@ -1,10 +1,13 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
+import { headers } from 'next/headers';
 import { IntentLink } from '@/components/nav/IntentLink';
 import Script from 'next/script';
 import type { ReactNode } from 'react';
 import { NextIntlClientProvider } from 'next-intl';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getMessages, getTranslations } from 'next-intl/server';
+import { catalogPart } from '@/lib/i18n/catalogs';
+import { renderRequest } from '@/server/share/renderPage';
 import { ThemeToggle } from '@/components/theme/ThemeToggle';
 import { LanguageSwitch } from '@/components/i18n/LanguageSwitch';
 import './globals.css';
@@ -25,7 +28,9 @@ export const viewport: Viewport = {
 
 /**
  * Every page: `<html lang>` is the request's locale (lib/i18n/locales.ts: ?lang=, the switch's
- * cookie, Accept-Language); client components get that locale's catalog.
+ * cookie, Accept-Language); client components get that locale's catalog — all of it, unless the
+ * render cache asks for a page that loads most of it later (server/share/renderPage.ts
+ * clientMessages: the saved run's page), which then gets only the namespaces it names.
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Rendered per request: Next.js puts the response's CSP nonce (proxy.ts) on its inline scripts,
@@ -33,11 +38,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   const locale = await getLocale();
   const t = await getTranslations('layout');
+  const part = renderRequest(await headers())?.clientMessages;
+  const messages = part ? catalogPart(await getMessages(), part) : undefined;
   return (
     // The theme script sets data-theme before hydration; React must not treat that as a mismatch.
     <html lang={locale} suppressHydrationWarning>
       <body className="min-h-dvh font-sans">
-        <NextIntlClientProvider>
+        <NextIntlClientProvider {...(messages ? { messages } : {})}>
           <Script src="/theme-init.js" strategy="beforeInteractive" />
           <a
             href="#main"

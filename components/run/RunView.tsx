@@ -4,7 +4,8 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNod
 import { useTranslations } from 'next-intl';
 import type { Trace } from '@/lib/trace/schema';
 import { DiagramHeader, useDiagramRows } from '@/components/trace/DiagramHeader';
-import { explainingStep } from '@/lib/view/summary';
+import type { Diagram } from '@/lib/view/diagram';
+import { explainingStep, hostOf } from '@/lib/view/summary';
 import { CertificatePanel } from '@/components/trace/CertificatePanel';
 import dynamic from 'next/dynamic';
 import { DetailTabs, EMBED_TABS, type DetailTab } from '@/components/trace/DetailTabs';
@@ -24,14 +25,6 @@ const ReproducePanel = dynamic(() => import('@/components/trace/ReproducePanel')
   loading: () => <p className="text-sm text-zinc-600 dark:text-zinc-400" role="status">…</p>,
 });
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
 /**
  * The step a finished run opens on: the one that explains how it ended. A recorded run opens there
  * when it failed; a run on this page (`live`) whenever it ends, so the diagram shows where it ended
@@ -42,6 +35,23 @@ function openingStep(trace: Trace, running: boolean, live: boolean): number | un
 }
 
 /**
+ * What a saved run's page draws before its trace has arrived (components/share/SavedTrace.tsx): the
+ * summary card and the diagram, made on the server from the trace, so the page's HTML has them
+ * without carrying the trace itself. They stay as they are when the trace arrives (they are the
+ * same), so nothing on the page moves and a row chosen meanwhile stays chosen.
+ */
+export interface RunPreview {
+  /** The summary card, rendered on the server (<SummaryCard trace>). */
+  summary: ReactNode;
+  /** buildDiagram(trace.steps) in the page's language. */
+  diagram: Diagram;
+  /** The server's host, above the diagram's right lifeline. */
+  serverLabel: string;
+  /** The step a recorded run opens on (the one that explains how it ended), if any. */
+  openingSeq?: number;
+}
+
+/**
  * One run, as the playground draws it live and a saved run (/r/{id}) or an embed draws it recorded:
  * the summary card, the sequence diagram and the selected step's detail, with the key schedule and
  * the certificate and "reproduce it yourself" in tabs. `running` draws the trace as it grows; when it ends in anything but "ok",
@@ -49,34 +59,40 @@ function openingStep(trace: Trace, running: boolean, live: boolean): number | un
  * column, the diagram in a box of its own, under it two tabs: the step detail and reproduce it yourself. `live` announces the
  * step counts to screen readers (a run in progress on this page); `actions` go under the summary.
  * Give each run its own `key`, so a new run starts with nothing selected.
+ *
+ * A saved run's page gives a `preview` and the trace when it has come (`trace` undefined until then,
+ * `pending` saying what stands in for the parts that need its bytes).
  */
 export function RunView({
   trace,
+  preview,
+  pending,
   running = false,
   compact = false,
   live = false,
   actions,
   selectFromHash = false,
-}: {
-  trace: Trace;
+}: ({ trace: Trace; preview?: RunPreview } | { trace: Trace | undefined; preview: RunPreview }) & {
+  pending?: ReactNode;
   running?: boolean;
   compact?: boolean;
   live?: boolean;
   actions?: ReactNode;
   selectFromHash?: boolean;
 }) {
-  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => openingStep(trace, running, live));
+  const [selectedSeq, setSelectedSeq] = useState<number | undefined>(() => (trace ? openingStep(trace, running, live) : preview?.openingSeq));
   const [tab, setTab] = useState<DetailTab>('step');
   const detailId = useId();
   const t = useTranslations('playground');
 
-  const diagramRows = useDiagramRows(trace.steps);
-  const selectedStep = selectedSeq !== undefined ? trace.steps.find((s) => s.seq === selectedSeq) : undefined;
-  const explaining = useMemo(() => (running ? undefined : explainingStep(trace)), [trace, running]);
+  const diagramRows = useDiagramRows(trace?.steps, preview?.diagram);
+  const selectedStep = selectedSeq !== undefined ? trace?.steps.find((s) => s.seq === selectedSeq) : undefined;
+  const explaining = useMemo(() => (running || !trace ? undefined : explainingStep(trace)), [trace, running]);
+  const serverLabel = trace ? hostOf(trace.options.url) : preview!.serverLabel;
 
   // A run that just ended: open its explaining step, unless the user already chose one.
   useEffect(() => {
-    if (selectedSeq === undefined) {
+    if (selectedSeq === undefined && trace) {
       const seq = openingStep(trace, running, live);
       if (seq !== undefined) setSelectedSeq(seq);
     }
@@ -90,7 +106,7 @@ export function RunView({
   // The fragment is the browser's alone (never sent), so it is read after hydration. #reproduce (the
   // light embed's link) opens that tab.
   useEffect(() => {
-    if (!selectFromHash) return;
+    if (!selectFromHash || !trace) return;
     const fromHash = () => {
       if (window.location.hash === '#reproduce') {
         setTab('reproduce');
@@ -110,7 +126,9 @@ export function RunView({
   }, [selectFromHash, trace, selectStep]);
 
   const stepDetail = selectedStep ? (
-    <StepDetail step={selectedStep} trace={trace} explainsOutcome={selectedStep.seq === explaining} />
+    <StepDetail step={selectedStep} trace={trace!} explainsOutcome={selectedStep.seq === explaining} />
+  ) : selectedSeq !== undefined && !trace ? (
+    pending
   ) : (
     <p className="rounded-md border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700">
       {t('selectStep')}
@@ -148,21 +166,22 @@ export function RunView({
       selectedSeq={selectedSeq}
       onSelect={selectStep}
       running={running}
-      serverLabel={hostOf(trace.options.url)}
+      serverLabel={serverLabel}
       controls={detailId}
       compact={compact}
     />
   );
 
   const label = live || running ? t('runLabel') : t('recordedRunLabel');
-  const status = running ? 'running' : 'done';
+  // A saved run's page whose trace has not come yet: drawn, but its bytes are still on their way.
+  const status = running ? 'running' : trace ? 'done' : 'loading';
 
   if (compact) {
     // In someone else's page the diagram's list scrolls in a box of its own (one box: the list
     // itself), so the embed stays a sensible height; the selected step's detail opens below it.
     return (
       <section aria-label={label} className="space-y-3" data-testid="run" data-status={status}>
-        <SummaryCard trace={trace} running={running} external />
+        {preview?.summary ?? <SummaryCard trace={trace!} running={running} external />}
         {actions}
         <div className="min-w-0 space-y-2">
           {counts}
@@ -171,7 +190,7 @@ export function RunView({
           </div>
         </div>
         <div className="min-w-0">
-          <DetailTabs id={detailId} tab={tab} onTab={setTab} tabs={EMBED_TABS} panels={{ step: () => stepDetail, reproduce: () => <ReproducePanel trace={trace} /> }} />
+          <DetailTabs id={detailId} tab={tab} onTab={setTab} tabs={EMBED_TABS} panels={{ step: () => stepDetail, reproduce: () => (trace ? <ReproducePanel trace={trace} /> : pending) }} />
         </div>
       </section>
     );
@@ -179,7 +198,7 @@ export function RunView({
 
   return (
     <section aria-label={label} className="space-y-4" data-testid="run" data-status={status}>
-      <SummaryCard trace={trace} running={running} />
+      {preview?.summary ?? <SummaryCard trace={trace!} running={running} />}
       {actions}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
         <div className="min-w-0 space-y-2">
@@ -197,7 +216,7 @@ export function RunView({
             </button>
           </div>
           {diagramView}
-          {presenting && <Presentation trace={trace} rows={diagramRows} running={running} serverLabel={hostOf(trace.options.url)} onClose={() => presentation(false)} startAt={presentFrom} onStep={keepStep} />}
+          {presenting && trace && <Presentation trace={trace} rows={diagramRows} running={running} serverLabel={serverLabel} onClose={() => presentation(false)} startAt={presentFrom} onStep={keepStep} />}
         </div>
         <div className="min-w-0">
           <DetailTabs
@@ -206,23 +225,26 @@ export function RunView({
             onTab={setTab}
             panels={{
               step: () => stepDetail,
-              keys: () => (
-                <KeySchedulePanel
-                  steps={trace.steps}
-                  keyLog={trace.keyLog}
-                  onShowStep={(seq) => {
-                    diagramRows.setShowKeys(true);
-                    selectStep(seq);
-                  }}
-                />
-              ),
-              certificate: () => <CertificatePanel trace={trace} onShowStep={selectStep} />,
-              reproduce: () => <ReproducePanel trace={trace} />,
+              keys: () =>
+                trace ? (
+                  <KeySchedulePanel
+                    steps={trace.steps}
+                    keyLog={trace.keyLog}
+                    onShowStep={(seq) => {
+                      diagramRows.setShowKeys(true);
+                      selectStep(seq);
+                    }}
+                  />
+                ) : (
+                  pending
+                ),
+              certificate: () => (trace ? <CertificatePanel trace={trace} onShowStep={selectStep} /> : pending),
+              reproduce: () => (trace ? <ReproducePanel trace={trace} /> : pending),
             }}
           />
         </div>
       </div>
-      {!running && trace.firstConnection ? <ConnectionsView trace={trace} /> : null}
+      {!running && trace?.firstConnection ? <ConnectionsView trace={trace} /> : null}
     </section>
   );
 }

@@ -15,11 +15,14 @@ export interface DiagramRows {
   setShowKeys: (show: boolean) => void;
 }
 
-/** The sequence diagram's rows for `steps`, with the "show key derivations" switch. */
-export function useDiagramRows(steps: Step[]): DiagramRows {
+/**
+ * The sequence diagram's rows for `steps`, with the "show key derivations" switch; `built` is the
+ * same diagram made on the server (a saved run's page draws it before its steps arrive).
+ */
+export function useDiagramRows(steps: Step[] | undefined, built?: Diagram): DiagramRows {
   const [showKeys, setShowKeys] = useState(false);
   const t = useTranslate();
-  const diagram = useMemo(() => buildDiagram(steps, t), [steps, t]);
+  const diagram = useMemo(() => built ?? buildDiagram(steps ?? [], t), [built, steps, t]);
   const withoutKeys = useMemo(() => diagram.rows.filter((r) => r.layer !== 'key'), [diagram]);
   return { diagram, visibleRows: showKeys ? diagram.rows : withoutKeys, keyCount: diagram.rows.length - withoutKeys.length, showKeys, setShowKeys };
 }

@@ -35,6 +35,11 @@ export function resultPath(id: string): string {
   return `/r/${encodeURIComponent(id)}`;
 }
 
+/** The saved trace as JSON (immutable, like the page): what the /r page loads its bytes from. */
+export function resultApiPath(id: string): string {
+  return `/api/results/${encodeURIComponent(id)}`;
+}
+
 export function embedPath(id: string): string {
   return `/embed/r/${encodeURIComponent(id)}`;
 }

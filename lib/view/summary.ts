@@ -37,7 +37,8 @@ export function formatMs(ms: number | undefined): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
-function hostOf(url: string): string {
+/** The host (and port) of a run's URL, as the summary and the diagram's server lifeline name it. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {

@@ -14,6 +14,7 @@ import { inlineScriptHashes } from './pagePolicy';
 export const RENDER_TOKEN_HEADER = 'x-tlspg-render';
 export const RENDER_ORIGIN_HEADER = 'x-tlspg-origin';
 export const RENDER_LANG_HEADER = 'x-tlspg-lang';
+export const RENDER_CLIENT_MESSAGES_HEADER = 'x-tlspg-client-messages';
 
 const TOKEN = Symbol.for('tls-playground.renderToken');
 
@@ -27,6 +28,12 @@ export function renderToken(): string {
 export interface RenderRequest {
   origin: string;
   lang: string;
+  /**
+   * The catalog namespaces the page's client components get with the page (app/layout.tsx), when
+   * the page loads the rest itself (the saved run's page: lib/share/savedRunMessages.ts); absent,
+   * they get the whole catalog.
+   */
+  clientMessages?: readonly string[];
 }
 
 /**
@@ -37,7 +44,8 @@ export function renderRequest(headers: Pick<Headers, 'get'>): RenderRequest | un
   if (headers.get(RENDER_TOKEN_HEADER) !== renderToken()) return undefined;
   const origin = headers.get(RENDER_ORIGIN_HEADER);
   const lang = headers.get(RENDER_LANG_HEADER);
-  return origin && lang ? { origin, lang } : undefined;
+  const clientMessages = headers.get(RENDER_CLIENT_MESSAGES_HEADER)?.split(',').filter(Boolean);
+  return origin && lang ? { origin, lang, ...(clientMessages ? { clientMessages } : {}) } : undefined;
 }
 
 /** Where this server listens: `next start` records it in the environment when it starts listening. */
@@ -57,12 +65,19 @@ export interface RenderedPage {
  * The internal page at `path`, rendered: its HTML and its inline scripts' hashes. The language goes
  * in `?lang=` as well, where the app's locale choice (proxy.ts, lib/i18n) reads it.
  */
-export async function renderPage(path: string, { origin, lang }: RenderRequest): Promise<RenderedPage> {
+export async function renderPage(path: string, { origin, lang, clientMessages }: RenderRequest): Promise<RenderedPage> {
   const url = new URL(path, selfOrigin());
   url.searchParams.set('lang', lang);
   const response = await fetch(url, {
     // Accept-Language too: a request the proxy does not see chooses its locale from it (app/i18n/request.ts).
-    headers: { [RENDER_TOKEN_HEADER]: renderToken(), [RENDER_ORIGIN_HEADER]: origin, [RENDER_LANG_HEADER]: lang, 'accept-language': lang, 'accept-encoding': 'identity' },
+    headers: {
+      [RENDER_TOKEN_HEADER]: renderToken(),
+      [RENDER_ORIGIN_HEADER]: origin,
+      [RENDER_LANG_HEADER]: lang,
+      ...(clientMessages ? { [RENDER_CLIENT_MESSAGES_HEADER]: clientMessages.join(',') } : {}),
+      'accept-language': lang,
+      'accept-encoding': 'identity',
+    },
     redirect: 'manual',
     cache: 'no-store',
   });

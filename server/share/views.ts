@@ -5,6 +5,7 @@ import { loadCatalog } from '../../lib/i18n/catalogs';
 import { translator, type Translate } from '../../lib/i18n/translator';
 import { chooseLanguage, cookieValue, type LanguageChoice } from '../../lib/share/language';
 import { renderLightEmbed } from '../../lib/share/lightEmbed';
+import { SAVED_RUN_PAGE_MESSAGES } from '../../lib/share/savedRunMessages';
 import { publicOrigin } from '../../lib/share/origin';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH, renderPreviewPng } from '../../lib/share/previewImage';
 import { zlibDeflate } from './png';
@@ -223,7 +224,8 @@ function pageView(request: RequestLike, id: string): ViewRequest {
     persist: Boolean(process.env.PUBLIC_URL),
     async make() {
       if (!(await savedTrace(id))) return null;
-      const rendered = await renderPage(`/render/r/${id}`, { origin, lang: choice.lang });
+      // The page loads its trace and the rest of the catalog itself (components/share/SavedTrace.tsx).
+      const rendered = await renderPage(`/render/r/${id}`, { origin, lang: choice.lang, clientMessages: SAVED_RUN_PAGE_MESSAGES });
       return rendered.status === 200 ? rendered.artifact : null;
     },
     answer: (page) =>

@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { appServerArgs, frameAt, freePort, ROOT, screenshotPath, startStack, type Stack } from './harness';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { en } from '../../lib/i18n/messages/en';
 
 const TRACE = readFileSync(join(ROOT, 'test/fixtures/traces/v1-iis-rustls-reset.json'), 'utf8');
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -355,6 +356,54 @@ describe('the light embed', () => {
     // Arrow keys now move through the steps as in the playground.
     await page.keyboard.press('ArrowDown');
     await page.waitForFunction((before) => document.querySelector('[data-testid=step-detail]')?.getAttribute('data-seq') !== before, seq);
+    assert.deepEqual(stack.consoleErrors, []);
+  });
+});
+
+/** Every string of at least `min` characters in a catalog (its words, for looking them up in a page). */
+function catalogLeaves(catalog: unknown, min: number): string[] {
+  if (typeof catalog === 'string') return catalog.length >= min && !catalog.includes('{') ? [catalog] : [];
+  return catalog && typeof catalog === 'object' ? Object.values(catalog).flatMap((v) => catalogLeaves(v, min)) : [];
+}
+
+/** Every `hex` of a trace (the bytes of its steps). */
+function hexesOf(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => (key === 'hex' && typeof v === 'string' ? [v] : hexesOf(v)));
+}
+
+describe('the saved run’s page (/r/{id})', () => {
+  it('carries the summary and the diagram but not the trace: the steps’ bytes and the catalog’s explanations come after the page', async () => {
+    const html = (await get(stack.baseUrl, `/r/${id}?lang=en`)).body.toString('utf8');
+    assert.match(html, /data-testid="summary-card"/);
+    assert.ok((html.match(/data-testid="step-row"/g) ?? []).length > 10, 'the diagram is drawn');
+    const stored: unknown = JSON.parse((await get(stack.baseUrl, `/api/results/${id}`)).body.toString('utf8'));
+    const hexes = hexesOf(stored).filter((hex) => hex.length >= 32);
+    assert.ok(hexes.length > 10, `the trace has bytes (${hexes.length})`);
+    for (const hex of hexes) assert.ok(!html.includes(hex), `a step’s bytes are in the page: ${hex.slice(0, 40)}…`);
+    const explanations = catalogLeaves(en.fields, 40);
+    assert.ok(explanations.length > 20);
+    for (const words of explanations) assert.ok(!html.includes(JSON.stringify(words).slice(1, -1)), `the catalog’s fields are in the page: ${words}`);
+  });
+
+  it('loads the trace from /api/results/{id}, then opens the step that explains the reset, and any other, with its bytes', async () => {
+    const page = await stack.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(`${stack.baseUrl}/r/${id}?lang=en`);
+    await page.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 30_000 });
+    assert.ok(asked.includes(`/api/results/${id}`), asked.join(' '));
+    // The run was reset: it opens on the step that says so, with its detail from the loaded trace.
+    const opened = await page.locator('[data-testid=step-detail]').getAttribute('data-seq', { timeout: 30_000 });
+    assert.equal(await page.locator('[role=option][aria-selected=true]').getAttribute('data-seq'), opened);
+    const row = page.locator('[data-testid=step-row][data-kind=message]').first();
+    const seq = await row.getAttribute('data-seq');
+    await row.click();
+    await page.locator(`[data-testid=step-detail][data-seq="${seq}"]`).waitFor();
+    await page.getByTestId('hex-view').waitFor();
+    assert.ok((await page.getByTestId('hex-field').count()) > 0, 'the bytes are annotated');
+    await page.getByTestId('tab-keys').click();
+    assert.match(await page.getByRole('tabpanel').innerText(), /master|traffic|secret/i);
     assert.deepEqual(stack.consoleErrors, []);
   });
 });

@@ -315,6 +315,8 @@ describe('saved runs and embeds with ?lang=zh-CN', () => {
     assert.match(await page.locator('h1').innerText(), /^与 .* 的 TLS 握手：连接被重置$/);
     assert.match(await page.locator('[data-testid=advice]').innerText(), /服务器要求重协商/);
     assert.match((await page.locator('[data-testid=share-url]').innerText()).trim(), new RegExp(`/r/${id}\\?lang=zh-CN$`));
+    // The step the page opens on is drawn from the trace and the catalog it loads after the page: in Chinese too.
+    assert.match(await page.getByTestId('step-detail').innerText({ timeout: 30_000 }), /[\u4e00-\u9fff]/);
     await assertChinese(page.locator('main'), '/r/{id}');
     const english = await stack.newPage({ locale: 'en-US' });
     await english.goto(`${stack.baseUrl}/r/${id}`);

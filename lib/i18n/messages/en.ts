@@ -492,6 +492,11 @@ export const enCore = {
     unknownVersion: '(unknown version)',
     runAgain: 'Run again live',
     runAgainTitle: 'Opens the playground with the same target and options and runs it now, from your browser',
+    loading: {
+      loading: 'Loading the run’s bytes…',
+      failed: 'The run’s bytes could not be loaded ({reason}). The summary and the diagram above are complete.',
+      retry: 'Try again',
+    },
     embed: {
       open: 'Open in TLS Playground ↗',
       recorded: 'recorded run',

@@ -644,6 +644,11 @@ export const zhCN: Catalog = {
     unknownVersion: '（版本未知）',
     runAgain: '实时再运行一次',
     runAgainTitle: '用相同的目标和选项打开演练场，并立即在你的浏览器里运行',
+    loading: {
+      loading: '正在加载这次运行的字节…',
+      failed: '这次运行的字节没能加载（{reason}）。上面的摘要和时序图是完整的。',
+      retry: '重试',
+    },
     embed: {
       open: '在 TLS Playground 中打开 ↗',
       recorded: '已保存的运行',

@@ -4,10 +4,12 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { withLang } from '@/lib/i18n/locales';
 import { getTranslate } from '@/app/i18n/translate';
-import { ExportMenu } from '@/components/share/ExportMenu';
 import { EmbedCode } from '@/components/share/EmbedCode';
-import { RunView } from '@/components/run/RunView';
+import { SavedExportMenu, SavedRunView, SavedTrace } from '@/components/share/SavedTrace';
 import { CopyButton } from '@/components/trace/CopyButton';
+import { SummaryCard } from '@/components/trace/SummaryCard';
+import { buildDiagram } from '@/lib/view/diagram';
+import { explainingStep, hostOf } from '@/lib/view/summary';
 import { runDescription, runTitle } from '@/lib/share/describe';
 import { embedPath, previewImagePath, resultPath } from '@/lib/share/embed';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '@/lib/share/previewImage';
@@ -66,6 +68,12 @@ function formatStarted(iso: string): string {
 /**
  * /r/{id}: a saved run, exactly as it was recorded (no re-run), with its downloads, share link, embed
  * code, and "Run again live": a recipe link to the playground with the same target and options.
+ *
+ * The summary and the diagram are drawn here; the trace itself (every step's bytes, ~100 KB and
+ * more) is not put in the page (as a client component's props it would be, twice over: in the HTML
+ * and in the RSC payload) but fetched by the page from /api/results/{id} (<SavedTrace>), an
+ * immutable answer the browser keeps, for the parts that need it: a step's detail and hex view, the
+ * key schedule, the certificate, reproduce, presentation mode and the downloads.
  */
 export default async function SavedRunPage({ params }: Props) {
   const { id } = await params;
@@ -74,52 +82,62 @@ export default async function SavedRunPage({ params }: Props) {
   if (!trace) notFound();
   const t = await getTranslations();
   const locale = await getLocale();
+  const translate = await getTranslate();
+  const preview = {
+    summary: <SummaryCard trace={trace} />,
+    diagram: buildDiagram(trace.steps, translate),
+    serverLabel: hostOf(trace.options.url),
+    // As RunView opens a recorded run: on the step that explains how it ended, when it failed.
+    openingSeq: trace.outcome !== 'ok' ? explainingStep(trace) : undefined,
+  };
   // Links made here carry the language they were made in (?lang=): a Chinese page shares Chinese.
   const shareUrl = withLang(`${origin}${resultPath(id)}`, locale);
   const runAgain = withLang(recipeHref('/', formFromTrace(trace), { run: true }), locale);
 
   return (
-    <div className="space-y-4">
-      <header className="flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0 space-y-1">
-          <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{runTitle(trace, await getTranslate())}</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
-            {t('share.recorded', {
-              date: formatStarted(trace.startedAt),
-              engine: trace.engine.name,
-              version: trace.engine.version || t('share.unknownVersion'),
-              crypto: trace.engine.crypto ? ` (${trace.engine.crypto})` : '',
-            })}
-          </p>
-        </div>
-        <a
-          href={runAgain}
-          className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-700 dark:hover:bg-sky-600"
-          data-testid="run-again"
-          title={t('share.runAgainTitle')}
-        >
-          {t('share.runAgain')}
-        </a>
-      </header>
-
-      <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
-        <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-zinc-500 dark:text-zinc-400">{t('share.shareLink')}</span>
-          <code className="font-mono break-all" data-testid="share-url">
-            {shareUrl}
-          </code>
-          <CopyButton value={shareUrl} label={t('share.shareLinkCopy')} />
-        </div>
-        <ExportMenu trace={trace} />
-        <details className="text-sm">
-          <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('share.embedRun')}</summary>
-          <div className="mt-2">
-            <EmbedCode src={withLang(`${origin}${embedPath(id)}`, locale)} title={runTitle(trace, await getTranslate())} />
+    <SavedTrace id={id}>
+      <div className="space-y-4">
+        <header className="flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0 space-y-1">
+            <h1 className="text-xl font-semibold tracking-tight break-words sm:text-2xl">{runTitle(trace, translate)}</h1>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="recorded-at">
+              {t('share.recorded', {
+                date: formatStarted(trace.startedAt),
+                engine: trace.engine.name,
+                version: trace.engine.version || t('share.unknownVersion'),
+                crypto: trace.engine.crypto ? ` (${trace.engine.crypto})` : '',
+              })}
+            </p>
           </div>
-        </details>
-      </div>
+          <a
+            href={runAgain}
+            className="shrink-0 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-sky-800 dark:bg-sky-700 dark:hover:bg-sky-600"
+            data-testid="run-again"
+            title={t('share.runAgainTitle')}
+          >
+            {t('share.runAgain')}
+          </a>
+        </header>
 
-      <RunView trace={trace} />
-    </div>
+        <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <span className="text-zinc-500 dark:text-zinc-400">{t('share.shareLink')}</span>
+            <code className="font-mono break-all" data-testid="share-url">
+              {shareUrl}
+            </code>
+            <CopyButton value={shareUrl} label={t('share.shareLinkCopy')} />
+          </div>
+          <SavedExportMenu hasKeyLog={trace.keyLog.length > 0} />
+          <details className="text-sm">
+            <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('share.embedRun')}</summary>
+            <div className="mt-2">
+              <EmbedCode src={withLang(`${origin}${embedPath(id)}`, locale)} title={runTitle(trace, translate)} />
+            </div>
+          </details>
+        </div>
+
+        <SavedRunView preview={preview} />
+      </div>
+    </SavedTrace>
   );
 }
