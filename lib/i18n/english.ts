@@ -1,4 +1,4 @@
-import { enCore } from './messages/en';
+import { enCore } from './messages/enCore';
 import { translator, type Catalog } from './translator';
 
 /**

@@ -3,7 +3,7 @@ import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
 import type { AlertData, CertificateCheck, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { english } from '../i18n/english';
-import { enCore } from '../i18n/messages/en';
+import { enCore } from '../i18n/messages/enCore';
 import type { MessageKey, Translate } from '../i18n/translator';
 import { checkDetail } from './certificate';
 

@@ -301,7 +301,9 @@ function stepsView(request: RequestLike, id: string): ViewRequest {
       return rendered.status === 200 ? rendered.artifact : null;
     },
     answer: (page) => cachedAnswer(page, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(page.artifact, '*', true) } }),
-    missing: () => notFoundPage('steps', '/embed/render/_', choice.lang, origin, '*'),
+    // The light embed's not-found answer, made here (a render of the Next page for an unknown id came
+    // back as Next's error shell, without the reader's <html lang>, until the browser rendered it again).
+    missing: () => embedMissing(choice.lang),
   };
 }
 
