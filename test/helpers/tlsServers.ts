@@ -377,3 +377,17 @@ export async function runEngine(port: number, overrides: Partial<ClientOptions>,
 export function describeEngineRun(run: EngineRun): string {
   return `ended ${run.ended}, state ${run.state}${run.failure ? ` (${run.failure.by}: ${run.failure.message})` : ''}\n${run.steps.map((s) => `  ${s.direction} ${s.layer}: ${stepTitle(s)}`).join('\n')}`;
 }
+
+/**
+ * s_server without -www (which -early_data cannot be combined with) prints what it receives and
+ * sends what it reads on stdin: each request that shows up in its output is answered on stdin.
+ * Returns the function that stops answering.
+ */
+export function answerRequests(server: OpensslServer): () => void {
+  let answered = 0;
+  const timer = setInterval(() => {
+    const seen = server.output().match(/GET \/ HTTP\/1\.1/g)?.length ?? 0;
+    for (; answered < seen; answered++) server.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+  }, 20);
+  return () => clearInterval(timer);
+}

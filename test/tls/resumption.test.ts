@@ -17,7 +17,7 @@ import { en } from '../../lib/i18n/messages/en';
 import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { translator } from '../../lib/i18n/translator';
 import { explainField, fieldsOf } from '../../lib/view/fieldText';
-import { LOOPBACK, describeTrace, runAgainst, startNodeHttpsServer, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
+import { LOOPBACK, describeTrace, runAgainst, startNodeHttpsServer, answerRequests, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
 
 let pki: TestPki;
 let caFiles: string[];
@@ -26,19 +26,6 @@ before(async () => {
   pki = await sharedTestPki();
   caFiles = [pki.root.certPath];
 });
-
-/**
- * s_server without -www (which -early_data cannot be combined with) prints what it receives and
- * sends what it reads on stdin: each request that shows up in its output is answered on stdin.
- */
-function answerRequests(server: OpensslServer): () => void {
-  let answered = 0;
-  const timer = setInterval(() => {
-    const seen = server.output().match(/GET \/ HTTP\/1\.1/g)?.length ?? 0;
-    for (; answered < seen; answered++) server.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
-  }, 20);
-  return () => clearInterval(timer);
-}
 
 async function opensslServer(extra: string[], version: '-tls1_3' | '-tls1_2' = '-tls1_3'): Promise<{ server: OpensslServer; stop: () => Promise<void> }> {
   const leaf = pki.leaves.p256;

@@ -17,7 +17,7 @@ import type { RunOptions, Trace } from '../../lib/trace/schema';
 import { keyScheduleInputs, keyScheduleScript, scriptFileName, type ScriptInputs } from '../../lib/view/reproduce/keyScheduleScript';
 import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
-import { describeTrace, runAgainst, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
+import { describeTrace, runAgainst, answerRequests, startOpensslServer } from '../helpers/tlsServers';
 
 let pki: TestPki;
 let workDir: string;
@@ -30,16 +30,6 @@ before(async () => {
 after(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
-
-/** s_server without -www (needed for -early_data) prints each request; each is answered on its stdin. */
-function answerRequests(server: OpensslServer): () => void {
-  let answered = 0;
-  const timer = setInterval(() => {
-    const seen = server.output().match(/GET \/ HTTP\/1\.1/g)?.length ?? 0;
-    for (; answered < seen; answered++) server.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
-  }, 20);
-  return () => clearInterval(timer);
-}
 
 /** A resumed run against a fresh `openssl s_server` with `args`; the trace and the key log OpenSSL wrote. */
 async function resumedRun(args: string[], options: Partial<RunOptions>): Promise<{ trace: Trace; serverKeyLog: string }> {
