@@ -9,7 +9,6 @@ import ipaddr from 'ipaddr.js';
 import { Resolver as DnsResolver } from 'node:dns/promises';
 import type { DemoTarget, Resolver } from './config';
 import { ConfigError } from './config';
-import { enCore } from '../../lib/i18n/messages/enCore';
 
 type IP = ipaddr.IPv4 | ipaddr.IPv6;
 export type Cidr = [IP, number];
@@ -47,11 +46,30 @@ export interface TargetPolicyOptions {
   dnsTimeoutMs: number;
 }
 
-/**
- * Words for each ipaddr.js range name, used in the relay's own (English) refusal sentences: the
- * catalog's, which the page uses to word the same refusal from its reason (`address-<range>`).
- */
-const RANGE_WORDS: Record<string, string> = enCore.steps.transport.range;
+/** Words for each ipaddr.js range name, used in refusal sentences. */
+const RANGE_WORDS: Record<string, string> = {
+  unspecified: 'the unspecified address',
+  broadcast: 'the broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT address (RFC 6598)',
+  private: 'a private address (RFC 1918)',
+  reserved: 'a reserved or documentation address',
+  as112: 'an AS112 DNS sink address (RFC 7534)',
+  amt: 'an AMT relay address (RFC 7450)',
+  uniqueLocal: 'a unique local address (RFC 4193)',
+  deprecatedSiteLocal: 'a site-local address (RFC 3879)',
+  discard: 'a discard-only address (RFC 6666)',
+  benchmarking: 'a benchmarking address (RFC 5180)',
+  as112v6: 'an AS112 DNS sink address (RFC 7534)',
+  deprecatedOrchid: 'an ORCHID address (RFC 4843)',
+  orchid2: 'an ORCHIDv2 address (RFC 7343)',
+  droneRemoteIdProtocolEntityTags: 'a drone remote ID address (RFC 9374)',
+  segmentRouting: 'a segment routing address (RFC 9602)',
+  rfc6052: 'a local-use NAT64 address (RFC 8215)',
+  notGlobal: 'outside the global unicast space 2000::/3 (RFC 4291 §2.4)',
+};
 
 /** RFC 4291 §2.4 / IANA: all assigned global unicast IPv6 space is inside 2000::/3. */
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
