@@ -485,12 +485,13 @@ class Run {
   private failureCause(): OutcomeCause {
     const f = this.client.failure!;
     if (f.by === 'server' && f.alert === 'close_notify') return { cause: 'server-closed-handshake' };
-    if (!f.alert) return { cause: 'client-error', message: f.message };
+    const diagnostic = f.diagnostic ? { diagnostic: f.diagnostic } : {};
+    if (!f.alert) return { cause: 'client-error', message: f.message, ...diagnostic };
     const by = f.by === 'server' ? 'server' : 'client';
     // A rejected certificate: the failed check's finding, so the outcome reads in any language.
     const check = by === 'client' ? this.trace.certificate?.checks.find((k) => !k.ok) : undefined;
     const finding = check?.finding && check.detail === f.message ? { finding: check.finding } : {};
-    return { cause: 'alert', by, alert: f.alert, message: f.message, ...finding, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
+    return { cause: 'alert', by, alert: f.alert, message: f.message, ...diagnostic, ...finding, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
   }
 
   /** The transport ended: decide what that means given where the handshake and the response are. */

@@ -1,4 +1,5 @@
 import type { AlertDescription } from './registry/alerts';
+import { inEnglish, type Diagnostic } from './diagnostics';
 
 /**
  * The rule a refusal applied, as data: which check failed, where the rule is written, and the
@@ -14,25 +15,29 @@ export interface RefusedCheck {
 
 /**
  * A protocol failure detected by the client. It carries the alert the client sends for it
- * (RFC 8446 §6.2, RFC 5246 §7.2.2), a sentence for humans and, for a rule the server broke, the
- * check that caught it.
+ * (RFC 8446 §6.2, RFC 5246 §7.2.2), what went wrong as a diagnostic (./diagnostics: a code and its
+ * values, worded by the views in the reader's language; `message` is its English) and, for a rule
+ * the server broke, the check that caught it.
  */
 export class TlsAlertError extends Error {
+  readonly diagnostic?: Diagnostic;
+
   constructor(
     readonly alert: AlertDescription,
-    message: string,
+    said: Diagnostic | string,
     readonly check?: RefusedCheck,
   ) {
-    super(message);
+    super(typeof said === 'string' ? said : inEnglish(said));
+    if (typeof said !== 'string') this.diagnostic = said;
     this.name = 'TlsAlertError';
   }
 }
 
-export function decodeError(message: string): TlsAlertError {
-  return new TlsAlertError('decode_error', message);
+export function decodeError(said: Diagnostic | string): TlsAlertError {
+  return new TlsAlertError('decode_error', said);
 }
 
 /** A refusal by a named rule: the alert it names, why, and the check for the trace. */
-export function refusal(alert: AlertDescription, message: string, check: RefusedCheck): TlsAlertError {
-  return new TlsAlertError(alert, message, check);
+export function refusal(alert: AlertDescription, said: Diagnostic | string, check: RefusedCheck): TlsAlertError {
+  return new TlsAlertError(alert, said, check);
 }

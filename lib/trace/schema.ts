@@ -291,6 +291,8 @@ export interface AlertData {
   override?: PersonalityData['override'];
   /** cause 'error': the local failure's message. */
   error?: string;
+  /** cause 'error': the same failure as data, worded by the views (absent in runs saved before it). */
+  errorDiagnostic?: Diagnostic;
 }
 
 /** Application data carried by records (the HTTP bytes). */
@@ -305,6 +307,17 @@ export interface KeyData {
   /** Labels of the values this one was computed from. */
   inputs: string[];
   algorithm: string;
+}
+
+/**
+ * What went wrong, as data (lib/tls/diagnostics): a sentence's code ('record.tooLong') and the values
+ * it names, each a number, quoted text or another diagnostic. The views word it in the reader's
+ * language from the catalogs' `engine` namespace; a code this build does not know falls back to the
+ * English `message` recorded beside it.
+ */
+export interface Diagnostic {
+  code: string;
+  params?: Record<string, string | number | Diagnostic>;
 }
 
 /** A check the client made, passed (`ok`) or not. */
@@ -331,8 +344,10 @@ export interface RefusalData {
   /** Where the rule is written: 'RFC 8446 §5.1'. */
   rule: string;
   alert: string;
-  /** The engine's diagnostic sentence. */
+  /** The engine's diagnostic sentence, in English. */
   message: string;
+  /** The same as data, worded by the views (absent in runs saved before it). */
+  diagnostic?: Diagnostic;
   facts: Record<string, string | number | boolean>;
 }
 
@@ -432,7 +447,10 @@ export interface ErrorData {
   /** 'start': the page could not start the run at all. */
   source: 'tls' | 'input' | 'internal' | 'start';
   alert?: string;
+  /** The failure in English, as the engine or the input check wrote it. */
   message: string;
+  /** The same as data, worded by the views (absent in runs saved before it). */
+  diagnostic?: Diagnostic;
 }
 
 /**
@@ -469,7 +487,7 @@ export interface LegacyData {
 export type OutcomeCause =
   | { cause: 'http'; status: number; reason: string }
   /** `finding`: when the client refused the server's certificate, what the failed check found (as CertificateCheck's). */
-  | { cause: 'alert'; by: Peer; alert: string; message: string; finding?: CheckFinding; afterEmptyClientCertificate?: boolean }
+  | { cause: 'alert'; by: Peer; alert: string; message: string; diagnostic?: Diagnostic; finding?: CheckFinding; afterEmptyClientCertificate?: boolean }
   | { cause: 'server-closed-handshake' }
   | { cause: 'reset'; where?: Where }
   | { cause: 'closed'; closeNotify: boolean; where?: Where }
@@ -482,9 +500,9 @@ export type OutcomeCause =
    * was recorded), shown as it is.
    */
   | { cause: 'unusable'; reason?: UnusableReason; message?: string }
-  | { cause: 'client-error'; message: string }
+  | { cause: 'client-error'; message: string; diagnostic?: Diagnostic }
   | { cause: 'stopped' }
-  | { cause: 'input'; message: string }
+  | { cause: 'input'; message: string; diagnostic?: Diagnostic }
   | { cause: 'start'; message: string }
   | { cause: 'internal'; message: string }
   | { cause: 'unfinished' };

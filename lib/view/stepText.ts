@@ -1,7 +1,7 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, CertificateCheck, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
+import type { AlertData, CertificateCheck, Diagnostic, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { english } from '../i18n/english';
 import { enCore } from '../i18n/messages/enCore';
 import type { MessageKey, Translate } from '../i18n/translator';
@@ -60,16 +60,37 @@ export function transportReason(d: { message: string; reason?: string }, t: Tran
 
 /**
  * A failure the engine (or a check of the input) diagnosed, as a clause in the reader's language.
- * The engine's diagnostic names the exact field and value in English ("record header has version
- * 0x0400"): a reader of English gets it as it is. Any other language words the alert the failure maps
- * to (the trace keeps it as data) and quotes the diagnostic after it, as it would quote any program's
- * error output.
+ * The engine writes its diagnostic in English, naming the exact field and value ("record header has
+ * version 0x0400"), and keeps the same as data (`diagnostic`: a sentence's code and its values): a
+ * reader of English gets the English as written; any other language words the data from the
+ * catalog's `engine` namespace. A run saved before diagnostics were data, or one whose code this
+ * build does not know, reads as the alert's meaning with the English quoted after it, as any
+ * program's error output would be.
  */
-export function engineWords(d: { alert?: string; message: string }, t: Translate = english): string {
+export function engineWords(d: { alert?: string; message: string; diagnostic?: Diagnostic }, t: Translate = english): string {
   if (t('steps.engine.ownWords') === 'yes' || !d.message) return d.message;
+  const worded = d.diagnostic && diagnosticWords(d.diagnostic, t);
+  if (worded) return worded;
   const message = d.message.replace(/\.$/, '');
   const meaning = d.alert ? known(`steps.meaning.${d.alert}`) : undefined;
   return t('steps.engine.worded', { meaning: meaning ? t(meaning) : t('steps.engine.noAlert'), message });
+}
+
+/**
+ * A diagnostic's sentence from the catalog (`engine.record.tooLong`), its values worded in turn;
+ * undefined when the catalog lacks its code or one of its values' codes.
+ */
+export function diagnosticWords(d: Diagnostic, t: Translate): string | undefined {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(d.params ?? {})) {
+    const worded = typeof value === 'object' ? diagnosticWords(value, t) : String(value);
+    if (worded === undefined) return undefined;
+    values[name] = worded;
+  }
+  const key = `engine.${d.code}`;
+  // A message the catalog lacks comes back as its key (use-intl's fallback).
+  const sentence = t(key as MessageKey, values);
+  return sentence === key || sentence.endsWith(`.${d.code}`) ? undefined : sentence;
 }
 
 function transportErrorTitle(d: { code: string; message: string; reason?: string }, t: Translate): string {
@@ -162,7 +183,7 @@ function alertExplanation(d: AlertData, t: Translate): string {
     case 'reply':
       return t(`steps.alert.${d.cause}`);
     case 'error':
-      return t('steps.alert.error', { error: d.error ? engineWords({ alert: d.description, message: d.error }, t) : d.description });
+      return t('steps.alert.error', { error: d.error ? engineWords({ alert: d.description, message: d.error, diagnostic: d.errorDiagnostic }, t) : d.description });
     case 'renegotiation-refused': {
       const why = reactionReason({ personality: d.personality ?? '', override: d.override }, t);
       if (d.reaction === 'refuse-fatal') return [why, t('steps.alert.refusedFatal')].join(join);

@@ -5,6 +5,7 @@
  */
 import { fieldsEn } from './fields/en';
 import { enCore } from './enCore';
+import { engineSaid } from '../../tls/diagnostics';
 
 export { enCore };
 
@@ -534,4 +535,4 @@ export const lessonsEn = {
 } as const;
 
 /** The English catalog, whole. */
-export const en = { ...pagesEn, ...enCore, cli: cliEn, fields: fieldsEn, lessons: lessonsEn } as const;
+export const en = { ...pagesEn, ...enCore, cli: cliEn, engine: engineSaid, fields: fieldsEn, lessons: lessonsEn } as const;

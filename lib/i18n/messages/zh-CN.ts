@@ -4,6 +4,7 @@ import type { Catalog } from '../translator';
  * 简体中文目录：键与英文目录（./en.ts）一一对应，缺一个键就无法通过类型检查。术语见 docs/glossary.zh.md；
  * 协议名（ClientHello、HelloRequest、no_renegotiation、TLS_AES_128_GCM_SHA256、x25519、RST）保持原样。
  */
+import { engineZhCN } from './engine/zh-CN';
 import { fieldsZhCN } from './fields/zh-CN';
 
 export const zhCN: Catalog = {
@@ -1322,6 +1323,7 @@ export const zhCN: Catalog = {
     },
     summary: '篡改 {spec}',
   },
+  engine: engineZhCN,
   fields: fieldsZhCN,
   present: {
     button: '演示',

@@ -2,6 +2,7 @@ import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { refusal, TlsAlertError } from '../errors';
+import type { Diagnostic } from '../diagnostics';
 import type { AlertData, CertificateSummary, StepContent, UnusableReason } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
@@ -55,7 +56,9 @@ export interface Failure {
   /** Who ended the connection with an alert, or 'local' for a local failure that sent nothing. */
   by: 'client' | 'server' | 'local';
   alert?: AlertDescription | string;
+  /** In English; `diagnostic` is the same as data, when the engine said it as one. */
   message: string;
+  diagnostic?: Diagnostic;
   /** A server's refusal after the client sent an empty Certificate (it wanted one). */
   afterEmptyClientCertificate?: boolean;
 }
@@ -256,7 +259,7 @@ export class Common {
   }
 
   /** Sends an alert; `why` says what made the client send it (the view words it). */
-  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: Pick<AlertData, 'cause' | 'personality' | 'reaction' | 'override' | 'error'>): Promise<void> {
+  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: Pick<AlertData, 'cause' | 'personality' | 'reaction' | 'override' | 'error' | 'errorDiagnostic'>): Promise<void> {
     const code = alertDescriptions.code(description);
     const levelCode = alertLevels.code(level);
     const field = alertField(levelCode, code);
@@ -286,16 +289,17 @@ export class Common {
     const alertError =
       error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', `internal error: ${error instanceof Error ? error.message : String(error)}`);
     this.state = 'failed';
-    this.failure = { by: 'client', alert: alertError.alert, message: alertError.message };
+    const diagnostic = alertError.diagnostic ? { diagnostic: alertError.diagnostic } : {};
+    this.failure = { by: 'client', alert: alertError.alert, message: alertError.message, ...diagnostic };
     const check = alertError.check;
     this.emit(
       check
         ? // A rule the server broke: the step says which, where it is written, and the facts.
-          { direction: 'local', layer: 'verdict', kind: 'refusal', rfc: check.rule, data: { check: check.check, ok: false, rule: check.rule, alert: alertError.alert, message: alertError.message, facts: check.facts ?? {} } }
-        : { direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'tls', alert: alertError.alert, message: alertError.message } },
+          { direction: 'local', layer: 'verdict', kind: 'refusal', rfc: check.rule, data: { check: check.check, ok: false, rule: check.rule, alert: alertError.alert, message: alertError.message, ...diagnostic, facts: check.facts ?? {} } }
+        : { direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'tls', alert: alertError.alert, message: alertError.message, ...diagnostic } },
     );
     try {
-      await this.sendAlert('fatal', alertError.alert, { cause: 'error', error: alertError.message });
+      await this.sendAlert('fatal', alertError.alert, { cause: 'error', error: alertError.message, ...(alertError.diagnostic ? { errorDiagnostic: alertError.diagnostic } : {}) });
     } catch {
       // The alert could not be encoded (e.g. the record layer itself is broken): nothing more to send.
     }

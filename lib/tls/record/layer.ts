@@ -1,3 +1,4 @@
+import { said, type Diagnostic } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { contentTypes, protocolVersions } from '../registry/protocol';
 import { concat, fromUtf8 } from '../wire/bytes';
@@ -73,11 +74,12 @@ export class RecordLayer {
       throw new TlsAlertError('unexpected_message', notTlsMessage(b));
     }
     if (b.length >= 3 && (b[1] !== 3 || b[2] > 4)) {
-      throw new TlsAlertError('decode_error', `record header has version 0x${b[1].toString(16).padStart(2, '0')}${b[2].toString(16).padStart(2, '0')}: ${notTlsMessage(b)}`);
+      const version = `0x${b[1].toString(16).padStart(2, '0')}${b[2].toString(16).padStart(2, '0')}`;
+      throw new TlsAlertError('decode_error', said('record.badVersion', { version, why: notTlsMessage(b) }));
     }
     if (b.length >= 5) {
       const length = (b[3] << 8) | b[4];
-      if (length > MAX_WIRE_FRAGMENT) throw new TlsAlertError('record_overflow', `record length ${length} exceeds the maximum of ${MAX_WIRE_FRAGMENT}`);
+      if (length > MAX_WIRE_FRAGMENT) throw new TlsAlertError('record_overflow', said('record.tooLong', { length, max: MAX_WIRE_FRAGMENT }));
     }
   }
 
@@ -100,11 +102,11 @@ export class RecordLayer {
     const passClear = !protection || (protection.hidesContentType && outerType === 20);
     if (passClear) {
       if (length === 0 && outerType !== 23) throw emptyRecord(outerType, 'RFC 8446 §5.1, RFC 5246 §6.2.1');
-      if (length > MAX_FRAGMENT) throw new TlsAlertError('record_overflow', `plaintext record of ${length} bytes exceeds 2^14`);
+      if (length > MAX_FRAGMENT) throw new TlsAlertError('record_overflow', said('record.plaintextTooLong', { length }));
       return { ...base, type: outerType, content: fragment.slice(), fragmentFields: [] };
     }
     if (protection.hidesContentType && outerType !== 23) {
-      throw new TlsAlertError('unexpected_message', `unprotected ${contentTypes.name(outerType)} record after encryption started`);
+      throw new TlsAlertError('unexpected_message', said('record.unprotected', { type: contentTypes.name(outerType) ?? String(outerType) }));
     }
     this.openAhead(protection);
     const opened = await protection.open(wire.subarray(0, 5), fragment);
@@ -164,7 +166,7 @@ export class RecordLayer {
 /** A handshake, alert or change_cipher_spec record with no content: no message is ever empty. */
 function emptyRecord(type: number, rule: string): TlsAlertError {
   const contentType = contentTypes.name(type) ?? `type ${type}`;
-  return refusal('unexpected_message', `the server sent an empty ${contentType} record`, { check: 'empty-record', rule, facts: { contentType } });
+  return refusal('unexpected_message', said('record.empty', { contentType }), { check: 'empty-record', rule, facts: { contentType } });
 }
 
 /**
@@ -193,15 +195,11 @@ export function recordHeaderFields(record: WireRecord, recordVersion: 'TLSv1.3' 
   ];
 }
 
-/** A clear sentence for bytes that are not TLS at all (a plain-HTTP server, an SSH banner…). */
-export function notTlsMessage(bytes: Uint8Array): string {
+/** A clear diagnostic for bytes that are not TLS at all (a plain-HTTP server, an SSH banner…). */
+export function notTlsMessage(bytes: Uint8Array): Diagnostic {
   const head = fromUtf8(bytes.subarray(0, 64));
   const printable = /^[\x20-\x7e\r\n\t]+$/.test(head);
-  if (printable && /^HTTP\/\d/.test(head)) {
-    return `the server answered in plain HTTP, not TLS ("${head.split(/\r?\n/)[0]}"): this port does not speak TLS`;
-  }
-  if (printable && head.length >= 3) {
-    return `the server sent text, not a TLS record ("${head.split(/\r?\n/)[0].slice(0, 40)}"): this port does not speak TLS`;
-  }
-  return `the server sent bytes that are not a TLS record (first byte 0x${bytes[0].toString(16).padStart(2, '0')})`;
+  if (printable && /^HTTP\/\d/.test(head)) return said('record.plainHttp', { line: head.split(/\r?\n/)[0] });
+  if (printable && head.length >= 3) return said('record.text', { line: head.split(/\r?\n/)[0].slice(0, 40) });
+  return said('record.notRecord', { byte: `0x${bytes[0].toString(16).padStart(2, '0')}` });
 }

@@ -1,0 +1,2 @@
+/** The engine's sentences for client failures, in English (see ./index.ts). */
+export const clientSaid = {} as const;
