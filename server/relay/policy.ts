@@ -9,6 +9,7 @@ import ipaddr from 'ipaddr.js';
 import { Resolver as DnsResolver } from 'node:dns/promises';
 import type { DemoTarget, Resolver } from './config';
 import { ConfigError } from './config';
+import { enCore } from '../../lib/i18n/messages/enCore';
 
 type IP = ipaddr.IPv4 | ipaddr.IPv6;
 export type Cidr = [IP, number];
@@ -46,30 +47,31 @@ export interface TargetPolicyOptions {
   dnsTimeoutMs: number;
 }
 
-/** Words for each ipaddr.js range name, used in refusal sentences. */
-const RANGE_WORDS: Record<string, string> = {
-  unspecified: 'the unspecified address',
-  broadcast: 'the broadcast address',
-  multicast: 'a multicast address',
-  linkLocal: 'a link-local address',
-  loopback: 'a loopback address',
-  carrierGradeNat: 'a carrier-grade NAT address (RFC 6598)',
-  private: 'a private address (RFC 1918)',
-  reserved: 'a reserved or documentation address',
-  as112: 'an AS112 DNS sink address (RFC 7534)',
-  amt: 'an AMT relay address (RFC 7450)',
-  uniqueLocal: 'a unique local address (RFC 4193)',
-  deprecatedSiteLocal: 'a site-local address (RFC 3879)',
-  discard: 'a discard-only address (RFC 6666)',
-  benchmarking: 'a benchmarking address (RFC 5180)',
-  as112v6: 'an AS112 DNS sink address (RFC 7534)',
-  deprecatedOrchid: 'an ORCHID address (RFC 4843)',
-  orchid2: 'an ORCHIDv2 address (RFC 7343)',
-  droneRemoteIdProtocolEntityTags: 'a drone remote ID address (RFC 9374)',
-  segmentRouting: 'a segment routing address (RFC 9602)',
-  rfc6052: 'a local-use NAT64 address (RFC 8215)',
-  notGlobal: 'outside the global unicast space 2000::/3 (RFC 4291 §2.4)',
-};
+/**
+ * Words for each address range the relay refuses, in its own (English) refusal sentences: the
+ * catalog's English, which a page in any language words the same refusal from (`address-<range>`).
+ */
+const RANGE_WORDS: Record<string, string> = enCore.steps.transport.range;
+
+/**
+ * IPv6 ranges that carry an IPv4 address (RFC 4291 §2.5.5.2, RFC 6145, RFC 3056, RFC 4380): the
+ * relay judges the embedded IPv4 address, so the range itself is never the reason of a refusal.
+ * (rfc6052 is: only its well-known prefix is judged by the address inside, RFC 8215's is refused.)
+ */
+const EMBEDDING_RANGES = new Set(['ipv4Mapped', 'rfc6145', '6to4', 'teredo']);
+
+/**
+ * Every range a refusal can name as `address-<range>`: ipaddr.js's special-purpose ranges, IPv4 and
+ * IPv6, except unicast and the IPv4-embedding forms, and IPv6 unicast outside 2000::/3 (notGlobal).
+ */
+export const REFUSED_RANGES: readonly string[] = [
+  ...new Set([...specialRanges(ipaddr.IPv4), ...specialRanges(ipaddr.IPv6).filter((range) => !EMBEDDING_RANGES.has(range)), 'notGlobal']),
+];
+
+/** The range names range() can answer besides unicast (its table is not in ipaddr.js's typings). */
+function specialRanges(kind: typeof ipaddr.IPv4 | typeof ipaddr.IPv6): string[] {
+  return Object.keys((kind.prototype as unknown as { SpecialRanges: Record<string, unknown> }).SpecialRanges);
+}
 
 /** RFC 4291 §2.4 / IANA: all assigned global unicast IPv6 space is inside 2000::/3. */
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');

@@ -9,12 +9,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { en } from '../../lib/i18n/messages/en';
 import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { translator } from '../../lib/i18n/translator';
 import { stepExplanation, stepTitle, transportReason } from '../../lib/view/stepText';
 import { adviceFor } from '../../lib/view/advice';
 import { relayRefusalTrace } from '../view/fixtures/traces';
+import { REFUSED_RANGES, TargetPolicy } from '../../server/relay/policy';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const english = translator('en', en);
@@ -39,18 +41,42 @@ function reasonWords(): Set<string> {
   return words;
 }
 
-/** The address ranges the relay refuses (`address-<range>`), as its policy names them. */
-function rangeWords(): string[] {
-  const source = readFileSync(join(ROOT, 'server/relay/policy.ts'), 'utf8');
-  const table = /const RANGE_WORDS[^{]*\{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';
-  return [...table.matchAll(/^\s*(\w+):/gm)].map((m) => m[1]);
+/**
+ * One address in each range the relay refuses, from ipaddr.js's own table (the first block of the
+ * range that the relay refuses by that range's name), and IPv6 unicast outside 2000::/3.
+ */
+function addressesByRange(): Map<string, string> {
+  const policy = new TargetPolicy({ allowedPorts: [443], allowIpLiterals: true, allow: [], deny: [], demoTargets: {}, ownAddresses: [], dnsTimeoutMs: 1000, resolve: async () => [] });
+  const tables = [ipaddr.IPv4, ipaddr.IPv6].map((kind) => (kind.prototype as unknown as { SpecialRanges: Record<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | [ipaddr.IPv4 | ipaddr.IPv6, number][]> }).SpecialRanges);
+  const found = new Map<string, string>([['notGlobal', '4000::1']]);
+  for (const table of tables) {
+    for (const [range, blocks] of Object.entries(table)) {
+      const list = (Array.isArray(blocks[0]) ? blocks : [blocks]) as [ipaddr.IPv4 | ipaddr.IPv6, number][];
+      const address = list.map(([network]) => network).find((network) => policy.checkAddress(network)?.reason === `address-${range}`);
+      if (address && !found.has(range)) found.set(range, address.toString());
+    }
+  }
+  return found;
 }
 
 describe('relay refusals in the reader’s language', () => {
   it('finds the relay’s reason words (the test reads what it claims to cover)', () => {
     const words = reasonWords();
     for (const word of ['port', 'ip-literal', 'client-rate', 'idle-timeout', 'not-client-hello', 'relay-unreachable']) assert.ok(words.has(word), word);
-    assert.ok(rangeWords().includes('private') && rangeWords().length > 15);
+    assert.ok(REFUSED_RANGES.includes('private') && REFUSED_RANGES.includes('notGlobal') && REFUSED_RANGES.length > 15);
+  });
+
+  it('names, as the ranges it refuses, every range it refuses an address for: no refusal reason goes unlisted', () => {
+    assert.deepEqual([...addressesByRange().keys()].sort(), [...REFUSED_RANGES].sort());
+  });
+
+  it('says a refused range in its own sentences with the catalog’s English words for it', () => {
+    const policy = new TargetPolicy({ allowedPorts: [443], allowIpLiterals: true, allow: [], deny: [], demoTargets: {}, ownAddresses: [], dnsTimeoutMs: 1000, resolve: async () => [] });
+    const words = en.steps.transport.range as Record<string, string>;
+    for (const [range, address] of addressesByRange()) {
+      const refusal = policy.checkAddress(ipaddr.parse(address));
+      assert.equal(refusal?.message, `${address}, ${words[range]}`, range);
+    }
   });
 
   it('words every reason the relay sends, and every address range it refuses, in every language', () => {
@@ -59,7 +85,7 @@ describe('relay refusals in the reader’s language', () => {
     const said = (reason: string, t: typeof english) => transportReason({ message: t === english ? '' : 'RELAY SAID', reason }, t);
     const unsaid = (reason: string) => [english, chinese].flatMap((t, i) => (['', 'RELAY SAID'].includes(said(reason, t)) ? [`${reason} (${i ? 'zh-CN' : 'en'})`] : []));
     const missing = [...reasonWords()].filter((word) => word !== 'reset').flatMap(unsaid);
-    const ranges = rangeWords().flatMap((range) => unsaid(`address-${range}`));
+    const ranges = REFUSED_RANGES.flatMap((range) => unsaid(`address-${range}`));
     assert.deepEqual([...missing, ...ranges], []);
   });
 
