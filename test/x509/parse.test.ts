@@ -290,7 +290,7 @@ describe('parseCertificate: malformed DER is bad_certificate with the reason', (
     ['a trailing byte', concat(good, new Uint8Array([0])), /1 unexpected bytes after the last field/],
     ['indefinite length (BER)', concat(new Uint8Array([0x30, 0x80]), good.subarray(4), new Uint8Array([0, 0])), /indefinite length is BER, not DER/],
     ['a non-minimal length', concat(new Uint8Array([0x30, 0x83, 0x00]), good.subarray(2)), /leading zero octet/],
-    ['a SET where the Certificate SEQUENCE belongs', mutate((b) => (b[0] = 0x31)), /a Certificate is a SEQUENCE/],
+    ['a SET where the Certificate SEQUENCE belongs', mutate((b) => (b[0] = 0x31)), /at Certificate \(byte 0\): expected SEQUENCE but found SET/],
     ['a notBefore that is not a time', mutate((b) => (b[notBefore.offset + notBefore.length - 1] = 0x58)), /tbsCertificate\.validity\.notBefore.*is not a UTCTime or GeneralizedTime/],
     ['signatureAlgorithm different from tbsCertificate.signature', mutate((b) => (b[outerOid.offset + outerOid.length - 1] = 0x0c)), /signatureAlgorithm \(sha384WithRSAEncryption\) differs from tbsCertificate\.signature/],
     ['the same extension twice', withExtensions([...extensionFields.map(slice), slice(extensionFields[0])]), /the keyUsage extension appears twice/],

@@ -5,6 +5,7 @@
  * each caller maps to its alert (bad_certificate for the peer's key, internal_error for our own).
  * The writer below is only what ECDSA-Sig-Value and the WebCrypto key encodings need.
  */
+import { inEnglish } from '../diagnostics';
 import { concat } from '../wire/bytes';
 import * as der from '../wire/der';
 
@@ -17,7 +18,7 @@ export class DerError extends Error {
   }
 }
 
-const malformedKey: der.DerFailure = (at, byte, problem) => new DerError(`${at}${byte === undefined ? '' : ` (byte ${byte})`}: ${problem}`);
+const malformedKey: der.DerFailure = (at, byte, problem) => new DerError(`${at}${byte === undefined ? '' : ` (byte ${byte})`}: ${inEnglish(problem)}`);
 
 /** A DER reader whose failures are DerErrors; `what` names the structure ("SubjectPublicKeyInfo"). */
 export class DerReader extends der.DerReader {

@@ -1,4 +1,5 @@
 import type { GroupName, SignatureSchemeName } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { groups, signatureSchemes } from '../registry/crypto';
 import { extensionTypes, protocolVersions, type ExtensionType, type ProtocolVersion } from '../registry/protocol';
@@ -69,7 +70,7 @@ export function readExtensions(r: Reader, context: ExtensionContext): ServerExte
       r.struct(name, () => {
         r.u16('extension_type', (v) => ({ value: extensionTypes.describe(v) }));
         if (out.seen.includes(type)) {
-          throw new TlsAlertError('illegal_parameter', `the ${name} extension appears twice (RFC 8446 §4.2)`);
+          throw new TlsAlertError('illegal_parameter', said('wire.twice', { extension: name }));
         }
         out.seen.push(type);
         r.vector('extension_data', 2, () => readExtensionBody(r, type, context, out));
@@ -82,10 +83,12 @@ export function readExtensions(r: Reader, context: ExtensionContext): ServerExte
 function readExtensionBody(r: Reader, type: number, context: ExtensionContext, out: ServerExtensions): void {
   const name = extensionTypes.name(type);
   switch (name) {
-    case 'supported_versions':
-      out.supportedVersion = protocolVersions.name(r.u16('selected_version', describeVersion));
-      if (!out.supportedVersion) throw new TlsAlertError('illegal_parameter', 'supported_versions selects an unknown version');
+    case 'supported_versions': {
+      const selected = r.u16('selected_version', describeVersion);
+      out.supportedVersion = protocolVersions.name(selected);
+      if (!out.supportedVersion) throw new TlsAlertError('illegal_parameter', said('wire.unknownVersion', { version: `0x${selected.toString(16).padStart(4, '0')}` }));
       return;
+    }
     case 'key_share':
       if (context === 'hello_retry_request') {
         out.selectedGroup = r.u16('selected_group', describeGroup);
@@ -107,7 +110,8 @@ function readExtensionBody(r: Reader, type: number, context: ExtensionContext, o
       });
       // RFC 7301 §3.1: the server's answer names exactly the one protocol it selected.
       if (names.length !== 1) {
-        throw refusal('decode_error', `the server's ALPN answer lists ${names.length} protocols (${names.join(', ') || 'none'}); it must name exactly the one it selected`, {
+        const words = names.length ? said('wire.alpnMany', { count: names.length, names: names.join(', ') }) : said('wire.alpnNone');
+        throw refusal('decode_error', words, {
           check: 'alpn-single-protocol',
           rule: 'RFC 7301 §3.1',
           facts: { count: names.length },

@@ -1,4 +1,5 @@
 import type { SignatureSchemeName } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { cipherSuites, groups, signatureSchemes, type CipherSuiteName } from '../registry/crypto';
 import { handshakeTypes, protocolVersions, type HandshakeType } from '../registry/protocol';
@@ -109,7 +110,7 @@ export function encodeClientHello(p: ClientHelloParams): EncodedMessage {
 export function readMessage<T>(bytes: Uint8Array, annotateBody: (r: Reader, type: HandshakeType) => T): { type: HandshakeType; value: T; field: Field } {
   const typeCode = bytes[0];
   const type = handshakeTypes.name(typeCode);
-  if (!type) throw new TlsAlertError('unexpected_message', `unknown handshake message type ${typeCode}`);
+  if (!type) throw new TlsAlertError('unexpected_message', said('wire.unknownMessage', { type: typeCode }));
   const r = new Reader(bytes, TITLES[type], { rfc: RFC[type] });
   r.u8('msg_type', (v) => ({ value: handshakeTypes.describe(v) }));
   const value = r.prefixed('length', 3, () => annotateBody(r, type));
@@ -159,7 +160,7 @@ export function readCertificate(r: Reader, tls13: boolean, annotateDer: (der: Ui
     while (!r.atEnd) {
       r.struct(`CertificateEntry ${entries.length}`, () => {
         const der = r.prefixed('cert_data_length', 3, () => r.embedded('cert_data', r.remaining, annotateDer));
-        if (der.length === 0) throw new TlsAlertError('decode_error', 'empty certificate in the certificate_list');
+        if (der.length === 0) throw new TlsAlertError('decode_error', said('wire.emptyCertificate'));
         const extensions = tls13 ? readExtensions(r, 'certificate').seen : undefined;
         entries.push({ der, extensions });
       });
@@ -193,7 +194,7 @@ export interface CertificateRequest {
 export function readCertificateRequest13(r: Reader): CertificateRequest {
   const context = r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
   const ext = readExtensions(r, 'certificate_request');
-  if (!ext.signatureAlgorithms) throw new TlsAlertError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+  if (!ext.signatureAlgorithms) throw new TlsAlertError('missing_extension', said('wire.noSignatureAlgorithms'));
   return { context, signatureSchemes: ext.signatureAlgorithms, authorities: ext.certificateAuthorities ?? [] };
 }
 
@@ -265,7 +266,7 @@ export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicke
   const ticket = r.opaque('ticket', 2, (b) => ({ ...sizeValue(b.length) }), tls13 ? 1 : 0);
   const extensions = tls13 ? readExtensions(r, 'new_session_ticket') : undefined;
   // RFC 8446 §4.6.1: a lifetime over seven days is not allowed.
-  if (tls13 && lifetimeSeconds > 604800) throw new TlsAlertError('illegal_parameter', `NewSessionTicket lifetime of ${lifetimeSeconds} s is over the seven days RFC 8446 §4.6.1 allows`);
+  if (tls13 && lifetimeSeconds > 604800) throw new TlsAlertError('illegal_parameter', said('wire.lifetime', { seconds: lifetimeSeconds }));
   return { lifetimeSeconds, ticket, ageAdd, nonce, ...(extensions?.maxEarlyDataSize !== undefined ? { maxEarlyDataSize: extensions.maxEarlyDataSize } : {}) };
 }
 
@@ -276,7 +277,7 @@ export function encodeEndOfEarlyData(): EncodedMessage {
 
 export function readKeyUpdate(r: Reader): boolean {
   const v = r.u8('request_update', (v) => ({ value: v === 0 ? 'update_not_requested (0)' : v === 1 ? 'update_requested (1)' : String(v) }));
-  if (v > 1) throw new TlsAlertError('illegal_parameter', `KeyUpdate request_update must be 0 or 1, not ${v}`);
+  if (v > 1) throw new TlsAlertError('illegal_parameter', said('wire.requestUpdate', { value: v }));
   return v === 1;
 }
 
@@ -300,7 +301,7 @@ export function readServerKeyExchange(r: Reader): ServerKeyExchange {
   let publicKey: Uint8Array = new Uint8Array(0);
   r.struct('params', () => {
     const curveType = r.u8('curve_type', (v) => ({ value: v === 3 ? 'named_curve (3)' : String(v) }));
-    if (curveType !== 3) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
+    if (curveType !== 3) throw new TlsAlertError('illegal_parameter', said('wire.curveType', { curveType }));
     group = r.u16('named_curve', (v) => ({ value: groups.describe(v) }));
     publicKey = r.opaque('public', 1, (b) => ({ ...sizeValue(b.length) }), 1);
   });

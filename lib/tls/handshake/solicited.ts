@@ -5,6 +5,7 @@
  * TLS 1.3 each extension also has its message (the table of RFC 8446 §4.2): one the client asked
  * for but that turns up in another message is refused with illegal_parameter.
  */
+import { said } from '../diagnostics';
 import { refusal } from '../errors';
 import { extensionTypes, type ExtensionType } from '../registry/protocol';
 
@@ -45,19 +46,21 @@ const MESSAGE_NAMES: Record<ServerExtensionMessage, string> = {
 export function checkServerExtensions(seen: readonly number[], offered: readonly number[], message: ServerExtensionMessage): void {
   const where = MESSAGE_NAMES[message];
   for (const type of seen) {
-    const name = extensionTypes.name(type) ?? `unknown extension ${type}`;
+    const known = extensionTypes.name(type);
+    const name = known ?? `unknown extension ${type}`;
+    const extension = known ?? said('wire.unknownExtension', { code: type });
     const unasked = !offered.includes(type) && !(message === 'hello_retry_request' && name === 'cookie');
     if (unasked) {
       const tls12 = message === 'tls12_server_hello';
       const rule = tls12 ? (name === 'renegotiation_info' ? 'RFC 5746 §3.4, RFC 5246 §7.4.1.4' : 'RFC 5246 §7.4.1.4') : 'RFC 8446 §4.2';
-      throw refusal('unsupported_extension', `the server sent ${name} in its ${where}, an extension the client never offered`, {
+      throw refusal('unsupported_extension', said('wire.unsolicited', { extension, message: where }), {
         check: 'unsolicited-extension',
         rule,
         facts: { extension: name, code: type, message: message === 'tls12_server_hello' ? 'server_hello' : message },
       });
     }
     if (message !== 'tls12_server_hello' && !(PLACEMENT[message] as readonly string[]).includes(name)) {
-      throw refusal('illegal_parameter', `the server sent ${name} in its ${where}, a message that may not carry it`, {
+      throw refusal('illegal_parameter', said('wire.misplaced', { extension, message: where }), {
         check: 'extension-placement',
         rule: 'RFC 8446 §4.2',
         facts: { extension: name, code: type, message },

@@ -12,6 +12,7 @@
  * user's own key is internal_error): each reader carries a DerFailure that turns "where" and "what"
  * into the error to throw.
  */
+import { said, type Diagnostic, type DiagnosticValue } from '../diagnostics';
 import { toHex } from './bytes';
 
 /** Identifier octets used in X.509 and the key structures (all low tag numbers, so one octet each). */
@@ -58,12 +59,13 @@ export interface Tlv {
 
 /**
  * Builds the error for a malformed encoding. `at` is the dotted path of the field
- * ("Certificate.tbsCertificate.validity"), `byte` its absolute offset when known.
+ * ("Certificate.tbsCertificate.validity"), `byte` its absolute offset when known, `problem` what is
+ * wrong, as a diagnostic (lib/tls/diagnostics: 'wire.wrongTag'…) to nest in the caller's own.
  */
-export type DerFailure = (at: string, byte: number | undefined, problem: string) => Error;
+export type DerFailure = (at: string, byte: number | undefined, problem: Diagnostic) => Error;
 
 /** Reports a problem found in a value's content octets; never returns. */
-export type ContentFailure = (problem: string) => never;
+export type ContentFailure = (problem: Diagnostic) => never;
 
 const TAG_NAMES: Record<number, string> = {
   [Tag.BOOLEAN]: 'BOOLEAN',
@@ -79,9 +81,21 @@ const TAG_NAMES: Record<number, string> = {
 };
 
 export function tagName(tag: number): string {
+  return inWords(tag) ?? `tag ${tagHex(tag)}`;
+}
+
+/** A tag's ASN.1 name, or [n] for a context-specific one; undefined for any other. */
+function inWords(tag: number): string | undefined {
   if (TAG_NAMES[tag]) return TAG_NAMES[tag];
   if ((tag & 0xc0) === 0x80) return `[${tag & 0x1f}]`;
-  return `tag 0x${tag.toString(16).padStart(2, '0')}`;
+  return undefined;
+}
+
+const tagHex = (tag: number): string => `0x${tag.toString(16).padStart(2, '0')}`;
+
+/** A tag as a diagnostic's value: its name, or "tag 0x0c" worded in the reader's language. */
+export function tagValue(tag: number): DiagnosticValue {
+  return inWords(tag) ?? said('wire.tag', { tag: tagHex(tag) });
 }
 
 /**
@@ -118,7 +132,7 @@ export class DerReader {
   }
 
   /** Throws the caller's error for field `what` at `byte` (default: the next unread byte). */
-  fail(what: string, problem: string, byte = this.base + this.pos): never {
+  fail(what: string, problem: Diagnostic, byte = this.base + this.pos): never {
     throw this.failure(this.at(what), byte, problem);
   }
 
@@ -126,30 +140,30 @@ export class DerReader {
   next(what: string, expected?: number): Tlv {
     const start = this.pos;
     const d = this.data;
-    if (start >= d.length) this.fail(what, `missing (expected ${expected !== undefined ? tagName(expected) : 'a value'} but the structure ended)`);
+    if (start >= d.length) this.fail(what, expected !== undefined ? said('wire.ended', { tag: tagValue(expected) }) : said('wire.endedValue'));
     const tag = d[start];
     // X.690 §8.1.2.4: tag numbers ≥ 31 take several octets; neither X.509 nor the key formats use them.
-    if ((tag & 0x1f) === 0x1f) this.fail(what, 'high tag numbers are not used in X.509 or key encodings');
-    if (expected !== undefined && tag !== expected) this.fail(what, `expected ${tagName(expected)} but found ${tagName(tag)}`);
-    if (start + 1 >= d.length) this.fail(what, 'the length octet is missing');
+    if ((tag & 0x1f) === 0x1f) this.fail(what, said('wire.highTag'));
+    if (expected !== undefined && tag !== expected) this.fail(what, said('wire.wrongTag', { expected: tagValue(expected), found: tagValue(tag) }));
+    if (start + 1 >= d.length) this.fail(what, said('wire.noLength'));
     let p = start + 1;
     const first = d[p++];
     let len: number;
     if (first < 0x80) {
       len = first;
     } else if (first === 0x80) {
-      this.fail(what, 'indefinite length is BER, not DER (X.690 §10.1)');
+      this.fail(what, said('wire.indefinite'));
     } else {
       const n = first & 0x7f;
-      if (n > 4) this.fail(what, `a ${n}-byte length is not plausible`);
-      if (p + n > d.length) this.fail(what, 'the length octets run past the end');
-      if (d[p] === 0) this.fail(what, 'non-minimal length: it has a leading zero octet (X.690 §10.1)');
+      if (n > 4) this.fail(what, said('wire.longLength', { octets: n }));
+      if (p + n > d.length) this.fail(what, said('wire.lengthPastEnd'));
+      if (d[p] === 0) this.fail(what, said('wire.leadingZero'));
       len = 0;
       for (let i = 0; i < n; i++) len = len * 256 + d[p++];
-      if (len < 0x80) this.fail(what, `non-minimal length: ${len} must use the short form (X.690 §10.1)`);
+      if (len < 0x80) this.fail(what, said('wire.shortForm', { length: len }));
     }
     const headerLength = p - start;
-    if (len > d.length - p) this.fail(what, `length ${len} exceeds the ${d.length - p} bytes that remain`);
+    if (len > d.length - p) this.fail(what, said('wire.derOverrun', { length: len, remaining: d.length - p }));
     this.pos = p + len;
     return {
       tag,
@@ -168,7 +182,7 @@ export class DerReader {
 
   /** Every structure must be consumed exactly: leftover bytes are an encoding error. */
   end(): void {
-    if (!this.atEnd) this.fail('', `${this.data.length - this.pos} unexpected bytes after the last field (DER allows no trailing bytes)`);
+    if (!this.atEnd) this.fail('', said('wire.derTrailing', { count: this.data.length - this.pos }));
   }
 
   /** A SEQUENCE (or any constructed element with `tag`), as a reader over its contents. */
@@ -196,7 +210,7 @@ export class DerReader {
   smallInteger(what: string): number {
     const tlv = this.next(what, Tag.INTEGER);
     const v = decodeUnsignedInteger(tlv.content, (problem) => this.fail(what, problem, tlv.offset));
-    if (v > 0xffffn) this.fail(what, `the INTEGER is ${v}, larger than any version this structure has`, tlv.offset);
+    if (v > 0xffffn) this.fail(what, said('wire.bigVersion', { value: String(v) }), tlv.offset);
     return Number(v);
   }
 
@@ -216,7 +230,7 @@ export class DerReader {
   bitStringBytes(what: string): Uint8Array {
     const tlv = this.next(what, Tag.BIT_STRING);
     const { unusedBits, bits } = decodeBitString(tlv.content, (problem) => this.fail(what, problem, tlv.offset));
-    if (unusedBits !== 0) this.fail(what, `a BIT STRING with ${unusedBits} unused bits, where a key is a whole number of bytes`, tlv.offset);
+    if (unusedBits !== 0) this.fail(what, said('wire.keyBits', { bits: unusedBits }), tlv.offset);
     return bits;
   }
 }
@@ -233,13 +247,13 @@ export function readSingle(data: Uint8Array, path: string, base: number, failure
 
 /** Dotted-decimal form of an OBJECT IDENTIFIER's content octets (X.690 §8.19). */
 export function decodeOid(content: Uint8Array, fail: ContentFailure): string {
-  if (content.length === 0) fail('empty OBJECT IDENTIFIER');
+  if (content.length === 0) fail(said('wire.emptyOid'));
   const arcs: number[] = [];
   let v = 0;
   let fresh = true;
   for (const b of content) {
     // X.690 §8.19.2: each subidentifier in the fewest octets, so it never starts with 0x80.
-    if (fresh && b === 0x80) fail('OBJECT IDENTIFIER with a non-minimal subidentifier (a leading 0x80 octet)');
+    if (fresh && b === 0x80) fail(said('wire.oidPadding'));
     v = v * 128 + (b & 0x7f);
     fresh = (b & 0x80) === 0;
     if (fresh) {
@@ -247,7 +261,7 @@ export function decodeOid(content: Uint8Array, fail: ContentFailure): string {
       v = 0;
     }
   }
-  if (!fresh) fail('truncated OBJECT IDENTIFIER');
+  if (!fresh) fail(said('wire.oidTruncated'));
   // X.690 §8.19.4: the first subidentifier packs the first two arcs.
   const first = arcs[0] < 40 ? 0 : arcs[0] < 80 ? 1 : 2;
   return [first, arcs[0] - first * 40, ...arcs.slice(1)].join('.');
@@ -255,18 +269,18 @@ export function decodeOid(content: Uint8Array, fail: ContentFailure): string {
 
 /** A non-negative INTEGER in its minimal encoding (X.690 §8.3.2): all our big integers are. */
 export function decodeUnsignedInteger(content: Uint8Array, fail: ContentFailure): bigint {
-  if (content.length === 0) fail('empty INTEGER');
+  if (content.length === 0) fail(said('wire.emptyInteger'));
   // X.690 §8.3.2: the first nine bits must not be all zeros or all ones.
   if (content.length > 1 && ((content[0] === 0 && content[1] < 0x80) || (content[0] === 0xff && content[1] >= 0x80))) {
-    fail('non-minimal INTEGER encoding, which DER forbids');
+    fail(said('wire.integerPadding'));
   }
-  if (content[0] & 0x80) fail('negative INTEGER where a non-negative one is expected');
+  if (content[0] & 0x80) fail(said('wire.negative'));
   return bytesToBigInt(content);
 }
 
 /** A non-negative INTEGER that fits in a JS number (pathLenConstraint, version). */
 export function decodeSmallInteger(content: Uint8Array, fail: ContentFailure): number {
-  if (content.length === 0 || content.length > 6 || (content[0] & 0x80) !== 0) fail('expected a small non-negative INTEGER');
+  if (content.length === 0 || content.length > 6 || (content[0] & 0x80) !== 0) fail(said('wire.notSmall'));
   let v = 0;
   for (const b of content) v = v * 256 + b;
   return v;
@@ -274,18 +288,18 @@ export function decodeSmallInteger(content: Uint8Array, fail: ContentFailure): n
 
 export function decodeBoolean(content: Uint8Array, fail: ContentFailure): boolean {
   // X.690 §11.1: DER encodes TRUE as 0xFF only.
-  if (content.length !== 1 || (content[0] !== 0 && content[0] !== 0xff)) fail('a BOOLEAN is one octet, 0x00 or 0xFF');
+  if (content.length !== 1 || (content[0] !== 0 && content[0] !== 0xff)) fail(said('wire.boolean'));
   return content[0] === 0xff;
 }
 
 /** NULL (X.690 §8.8): no contents. */
 export function decodeNull(content: Uint8Array, fail: ContentFailure): void {
-  if (content.length !== 0) fail('a NULL with contents');
+  if (content.length !== 0) fail(said('wire.nullContents'));
 }
 
 /** BIT STRING content (X.690 §8.6.2): the unused-bits octet and the bits. */
 export function decodeBitString(content: Uint8Array, fail: ContentFailure): { unusedBits: number; bits: Uint8Array } {
-  if (content.length === 0 || content[0] > 7 || (content.length === 1 && content[0] !== 0)) fail('bad BIT STRING unused-bits octet');
+  if (content.length === 0 || content[0] > 7 || (content.length === 1 && content[0] !== 0)) fail(said('wire.unusedBits'));
   return { unusedBits: content[0], bits: content.subarray(1) };
 }
 

@@ -1,3 +1,4 @@
+import { said, type Diagnostic } from '../diagnostics';
 import { decodeError } from '../errors';
 import { shiftField, type Field, type FieldInfo, sizeValue } from './field';
 
@@ -49,14 +50,18 @@ export class Reader {
     return this.pos === this.limit;
   }
 
-  /** Path of the open nodes, for error messages: "ClientHello.extensions.key_share". */
-  private where(name?: string): string {
-    return [...this.open.map((n) => n.name), ...(name ? [name] : [])].join('.');
+  /**
+   * Where a failure is, for its diagnostic: the message (the root node) and the dotted path of the
+   * open nodes below it ("ServerHello" and "extensions.key_share"), each a value of its own.
+   */
+  private where(name?: string): Diagnostic {
+    const [message, ...fields] = [...this.open.map((n) => n.name), ...(name ? [name] : [])];
+    return fields.length ? said('wire.at', { message, field: fields.join('.') }) : said('wire.in', { message });
   }
 
   private take(name: string, n: number): Uint8Array {
     if (n > this.remaining) {
-      throw decodeError(`${this.where(name)}: needs ${n} bytes but only ${this.remaining} remain`);
+      throw decodeError(said('wire.short', { at: this.where(name), needed: n, remaining: this.remaining }));
     }
     const out = this.data.subarray(this.pos, this.pos + n);
     this.pos += n;
@@ -137,12 +142,12 @@ export class Reader {
   prefixed<T>(lengthName: string, lengthBytes: 1 | 2 | 3, body: (r: this) => T): T {
     const len = this.uint(lengthName, lengthBytes, (n) => ({ ...sizeValue(n) }));
     if (len > this.remaining) {
-      throw decodeError(`${this.where(lengthName)}: length ${len} exceeds the ${this.remaining} bytes that remain`);
+      throw decodeError(said('wire.overrun', { at: this.where(lengthName), length: len, remaining: this.remaining }));
     }
     this.limits.push(this.pos + len);
     try {
       const value = body(this);
-      if (!this.atEnd) throw decodeError(`${this.where()}: ${this.remaining} bytes left over after ${lengthName}`);
+      if (!this.atEnd) throw decodeError(said('wire.leftOver', { at: this.where(), count: this.remaining, length: lengthName }));
       return value;
     } finally {
       this.limits.pop();
@@ -162,7 +167,8 @@ export class Reader {
   opaque(name: string, lengthBytes: 1 | 2 | 3, describe?: Describe<Uint8Array>, min = 0, max = Infinity): Uint8Array {
     const out = this.vector(name, lengthBytes, (r) => r.rest('data'), describe);
     if (out.length < min || out.length > max) {
-      throw decodeError(`${this.where(name)}: length ${out.length} outside ${min}..${max}`);
+      const at = this.where(name);
+      throw decodeError(max === Infinity ? said('wire.under', { at, length: out.length, min }) : said('wire.outside', { at, length: out.length, min, max }));
     }
     return out;
   }
@@ -174,7 +180,7 @@ export class Reader {
 
   /** The next two bytes as a number, without consuming them (to dispatch on a type field). */
   peekU16(): number {
-    if (this.remaining < 2) throw decodeError(`${this.where()}: truncated`);
+    if (this.remaining < 2) throw decodeError(said('wire.truncated', { at: this.where() }));
     return (this.data[this.pos] << 8) | this.data[this.pos + 1];
   }
 
@@ -185,6 +191,6 @@ export class Reader {
 
   /** Requires the whole input to be consumed. */
   end(): void {
-    if (!this.atEnd) throw decodeError(`${this.where()}: ${this.remaining} unexpected trailing bytes`);
+    if (!this.atEnd) throw decodeError(said('wire.trailing', { at: this.where(), count: this.remaining }));
   }
 }

@@ -1,3 +1,5 @@
+import { said } from '../diagnostics';
+import { TlsAlertError } from '../errors';
 import type { Field, FieldInfo } from './field';
 import { sizeValue } from './field';
 
@@ -33,6 +35,11 @@ export class Writer {
     (parent.children ??= []).push(field);
   }
 
+  /** The dotted path of a field being written, for a diagnostic: "ClientHello.extensions.pre_shared_key.length". */
+  private path(name: string): string {
+    return [...this.open.map((n) => n.name), name].join('.');
+  }
+
   private put(bytes: ArrayLike<number>): void {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.len);
@@ -41,7 +48,8 @@ export class Writer {
 
   private uint(name: string, width: number, value: number, fi: FieldInfo): void {
     if (!Number.isInteger(value) || value < 0 || value >= 2 ** (8 * width)) {
-      throw new RangeError(`${name}: ${value} does not fit in ${width} bytes`);
+      // Our own value, but it may come from the server (a ticket echoed as a PSK identity): internal_error, in words.
+      throw new TlsAlertError('internal_error', said('wire.notFit', { field: this.path(name), value, width }));
     }
     const out = new Uint8Array(width);
     let v = value;
@@ -106,7 +114,7 @@ export class Writer {
     const start = this.len;
     body(this);
     const n = this.len - start;
-    if (n >= 2 ** (8 * lengthBytes)) throw new RangeError(`${lengthName}: ${n} bytes do not fit ${lengthBytes} bytes`);
+    if (n >= 2 ** (8 * lengthBytes)) throw new TlsAlertError('internal_error', said('wire.vectorTooLong', { field: this.path(lengthName), length: n, width: lengthBytes }));
     for (let i = 0; i < lengthBytes; i++) this.buf[lengthField.offset + i] = (n >>> (8 * (lengthBytes - 1 - i))) & 0xff;
     Object.assign(lengthField, sizeValue(n));
     return this;

@@ -7,7 +7,8 @@ import type { SignatureSchemeName } from '../crypto/provider';
 import type { EcCurve } from '../crypto/spki';
 import type { Field } from '../wire/field';
 import { sizeValue } from '../wire/field';
-import { DerReader, Tag, type Tlv, badCertificate, decodeBitString, decodeOid, decodeSmallInteger, contextTag, tlvField } from './der';
+import { said } from '../diagnostics';
+import { DerReader, Tag, type Tlv, decodeBitString, decodeOid, decodeSmallInteger, contextTag, malformedAt, tagValue, tlvField } from './der';
 import { OIDS, describeOid, oidName } from './oids';
 
 export type HashAlgorithmName = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
@@ -69,7 +70,7 @@ const CURVE_HASH: Record<string, HashAlgorithmName> = { 'P-256': 'sha256', 'P-38
 
 /** Reads `SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }`. */
 function readAlgorithmIdentifier(tlv: Tlv, path: string): { oid: string; oidTlv: Tlv; params?: Tlv } {
-  if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: an AlgorithmIdentifier is a SEQUENCE`);
+  if (tlv.tag !== Tag.SEQUENCE) throw malformedAt(path, tlv.offset, said('wire.wrongTag', { expected: 'SEQUENCE', found: tagValue(tlv.tag) }));
   const r = DerReader.inside(tlv, path);
   const oidTlv = r.next('algorithm', Tag.OID);
   const oid = decodeOid(oidTlv.content, r.at('algorithm'));
@@ -84,7 +85,7 @@ function pssHash(tlv: Tlv, path: string): { hash: string; field: Field } {
   const children = [tlvField(oidTlv, 'algorithm', { value: describeOid(oid) })];
   if (oid === '1.2.840.113549.1.1.8') {
     // RFC 4055 §2.2: MGF1 carries its hash as parameters.
-    if (!params) throw badCertificate(`malformed certificate DER at ${path}: MGF1 without a hash algorithm`);
+    if (!params) throw malformedAt(path, tlv.offset, said('x509.mgf1'));
     const inner = pssHash(params, `${path}.parameters`);
     children.push({ ...inner.field, name: 'parameters' });
     return { hash: inner.hash, field: tlvField(tlv, 'maskGenAlgorithm', { value: `MGF1 with ${inner.hash}` }, children) };
@@ -98,7 +99,7 @@ function pssHash(tlv: Tlv, path: string): { hash: string; field: Field } {
 function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable<SignatureAlgorithm['pss']>; field?: Field } {
   const pss = { hash: 'sha1', mgfHash: 'sha1', saltLength: 20 };
   if (!tlv || tlv.tag === Tag.NULL) return { pss, field: tlv && tlvField(tlv, 'parameters', { value: 'NULL' }) };
-  if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: RSASSA-PSS-params is a SEQUENCE`);
+  if (tlv.tag !== Tag.SEQUENCE) throw malformedAt(path, tlv.offset, said('wire.wrongTag', { expected: 'SEQUENCE', found: tagValue(tlv.tag) }));
   const r = DerReader.inside(tlv, path);
   const children: Field[] = [];
   const hashTlv = r.optional('hashAlgorithm', contextTag(0, true));
@@ -152,7 +153,7 @@ function bitLength(magnitude: Uint8Array): number {
 
 /** SubjectPublicKeyInfo: the algorithm, and the key annotated down to modulus/exponent or point. */
 export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: PublicKeyInfo; field: Field } {
-  if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: SubjectPublicKeyInfo is a SEQUENCE`);
+  if (tlv.tag !== Tag.SEQUENCE) throw malformedAt(path, tlv.offset, said('wire.wrongTag', { expected: 'SEQUENCE', found: tagValue(tlv.tag) }));
   const r = DerReader.inside(tlv, path);
   const algTlv = r.next('algorithm', Tag.SEQUENCE);
   const keyTlv = r.next('subjectPublicKey', Tag.BIT_STRING);

@@ -5,6 +5,7 @@
  * plain sentence; the first failure (by severity) decides the alert the client sends.
  */
 import type { CryptoProvider, SignatureSchemeName } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import type { CertificateCheck, CertificateSummary, ChainEntry, CheckFinding } from '../events';
 import type { AlertDescription } from '../registry/alerts';
@@ -165,13 +166,13 @@ class SignatureChecker {
 export async function verifyServerCertificates(opts: VerifyServerCertificatesOptions): Promise<ChainResult> {
   if (opts.certificates.length === 0) {
     // RFC 8446 §4.4.2.4: a server must send a certificate.
-    throw new TlsAlertError('decode_error', 'the server sent an empty certificate list');
+    throw new TlsAlertError('decode_error', said('x509.emptyList'));
   }
   const sent = opts.certificates.map((der, i) => {
     try {
       return parseCertificate(der);
     } catch (err) {
-      if (err instanceof TlsAlertError) throw new TlsAlertError(err.alert, `certificate #${i} sent by the server: ${err.message}`);
+      if (err instanceof TlsAlertError) throw new TlsAlertError(err.alert, said('x509.sent', { index: i, why: err.diagnostic ?? err.message }));
       throw err;
     }
   });
@@ -180,7 +181,9 @@ export async function verifyServerCertificates(opts: VerifyServerCertificatesOpt
     try {
       userStore.add(der, 'user-ca');
     } catch (err) {
-      throw new Error(`CA certificate #${i + 1} you supplied is not usable: ${(err as Error).message}`);
+      // The user's own input, not the server's: internal_error (RFC 8446 §6.2), in words the reader can act on.
+      const why = err instanceof TlsAlertError && err.diagnostic ? err.diagnostic : err instanceof Error ? err.message : String(err);
+      throw new TlsAlertError('internal_error', said('x509.userCa', { index: i + 1, why }));
     }
   });
   const stores = [userStore, opts.roots];

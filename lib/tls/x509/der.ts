@@ -3,31 +3,42 @@
  * certificates are DER): every malformed encoding is a bad_certificate naming the field's path and
  * byte. Plus tlvField, which lays an annotation node over one decoded TLV.
  */
+import { said, type Diagnostic, type DiagnosticValue } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import type { Field, FieldInfo } from '../wire/field';
 import * as der from '../wire/der';
 import type { ContentFailure, DerFailure, Tlv } from '../wire/der';
 
-export { Tag, contextTag, isConstructed, tagName, type Tlv } from '../wire/der';
+export { Tag, contextTag, isConstructed, tagName, tagValue, type Tlv } from '../wire/der';
 
-export function badCertificate(message: string): TlsAlertError {
-  return new TlsAlertError('bad_certificate', message);
+/** A certificate that cannot be used: bad_certificate (RFC 8446 §6.2), with what is wrong. */
+export function badCertificate(diagnostic: Diagnostic): TlsAlertError {
+  return new TlsAlertError('bad_certificate', diagnostic);
 }
 
-const malformedCertificate: DerFailure = (at, byte, problem) =>
-  badCertificate(`malformed certificate DER at ${at}${byte === undefined ? '' : ` (byte ${byte})`}: ${problem}`);
+/**
+ * A certificate whose structure is wrong, not at one DER field ("version 3 is not v1, v2 or v3"), or
+ * another library's error message, quoted.
+ */
+export function malformed(problem: DiagnosticValue): TlsAlertError {
+  return badCertificate(said('x509.malformed', { problem }));
+}
+
+/** A DER fault at the field `at` ("Certificate.tbsCertificate.validity"), at its byte when known. */
+export const malformedAt: DerFailure = (at, byte, problem) =>
+  badCertificate(byte === undefined ? said('x509.der', { at, problem }) : said('x509.derAt', { at, byte, problem }));
 
 /** Reports a malformed value found at `path` (the content decoders below know no byte offset). */
 function failAt(path: string): ContentFailure {
   return (problem) => {
-    throw malformedCertificate(path, undefined, problem);
+    throw malformedAt(path, undefined, problem);
   };
 }
 
 /** A DER reader whose failures are bad_certificate. */
 export class DerReader extends der.DerReader {
   constructor(data: Uint8Array, base: number, path: string) {
-    super(data, base, path, malformedCertificate);
+    super(data, base, path, malformedAt);
   }
 
   /** Reader over the content of a TLV; `path` names that TLV in error messages. */
@@ -38,7 +49,7 @@ export class DerReader extends der.DerReader {
 
 /** Parses `data` as exactly one TLV (nothing before or after it). */
 export function readSingle(data: Uint8Array, name: string, base = 0): Tlv {
-  return der.readSingle(data, name, base, malformedCertificate);
+  return der.readSingle(data, name, base, malformedAt);
 }
 
 /** Dotted-decimal form of an OBJECT IDENTIFIER's content octets (X.690 §8.19). */

@@ -5,7 +5,8 @@
  */
 import { toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
-import { DerReader, Tag, type Tlv, badCertificate, contextTag, decodeBitString, decodeBoolean, decodeOid, decodeSmallInteger, readSingle, tlvField } from './der';
+import { said } from '../diagnostics';
+import { DerReader, Tag, type Tlv, contextTag, decodeBitString, decodeBoolean, decodeOid, decodeSmallInteger, malformedAt, readSingle, tagName, tagValue, tlvField } from './der';
 import { formatIp } from './ip';
 import { type Name, decodeName } from './name';
 import { OIDS, describeOid, oidName } from './oids';
@@ -124,7 +125,7 @@ function decodeGeneralName(tlv: Tlv, path: string, fieldName = 'GeneralName'): {
       name = { type: 'ediPartyName', value: `${tlv.content.length} bytes` };
       break;
     default:
-      throw badCertificate(`malformed certificate DER at ${path}: tag 0x${tlv.tag.toString(16)} is not a GeneralName`);
+      throw malformedAt(path, tlv.offset, said('x509.notGeneralName', { tag: `0x${tlv.tag.toString(16).padStart(2, '0')}` }));
   }
   return { name, field: tlvField(tlv, fieldName, { value: generalNameText(name) }) };
 }
@@ -145,12 +146,15 @@ function decodeGeneralNames(tlv: Tlv, path: string, fieldName: string): { names:
 type Decoded = { summary: string; field: Field };
 type Decoder = (value: Tlv, path: string, into: Extensions) => Decoded;
 
-function expectTag(tlv: Tlv, tag: number, path: string, what: string): void {
-  if (tlv.tag !== tag) throw badCertificate(`malformed certificate DER at ${path}: ${what}`);
+/** The value at `path` must carry `tag`; `item` names the elements of a SEQUENCE OF. */
+function expectTag(tlv: Tlv, tag: number, path: string, item?: string): void {
+  if (tlv.tag === tag) return;
+  const found = tagValue(tlv.tag);
+  throw malformedAt(path, tlv.offset, item ? said('x509.sequenceOf', { item, found }) : said('wire.wrongTag', { expected: tagName(tag), found }));
 }
 
 function sequenceOf<T>(tlv: Tlv, path: string, item: string, each: (t: Tlv, path: string) => { value: T; field: Field }): { values: T[]; fields: Field[] } {
-  expectTag(tlv, Tag.SEQUENCE, path, `expected a SEQUENCE OF ${item}`);
+  expectTag(tlv, Tag.SEQUENCE, path, item);
   const r = DerReader.inside(tlv, path);
   const values: T[] = [];
   const fields: Field[] = [];
@@ -165,20 +169,20 @@ function sequenceOf<T>(tlv: Tlv, path: string, item: string, each: (t: Tlv, path
 const DECODERS: Record<string, Decoder> = {
   // RFC 5280 §4.2.1.6
   '2.5.29.17': (v, path, into) => {
-    expectTag(v, Tag.SEQUENCE, path, 'subjectAltName is a SEQUENCE OF GeneralName');
+    expectTag(v, Tag.SEQUENCE, path);
     const { names, field } = decodeGeneralNames(v, path, 'GeneralNames');
     into.subjectAltName = names;
     return { summary: field.value ?? '', field };
   },
   // RFC 5280 §4.2.1.7
   '2.5.29.18': (v, path) => {
-    expectTag(v, Tag.SEQUENCE, path, 'issuerAltName is a SEQUENCE OF GeneralName');
+    expectTag(v, Tag.SEQUENCE, path);
     const { field } = decodeGeneralNames(v, path, 'GeneralNames');
     return { summary: field.value ?? '', field };
   },
   // RFC 5280 §4.2.1.9
   '2.5.29.19': (v, path, into) => {
-    expectTag(v, Tag.SEQUENCE, path, 'basicConstraints is a SEQUENCE');
+    expectTag(v, Tag.SEQUENCE, path);
     const r = DerReader.inside(v, path);
     const children: Field[] = [];
     const caTlv = r.optional('cA', Tag.BOOLEAN);
@@ -194,7 +198,7 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 5280 §4.2.1.3
   '2.5.29.15': (v, path, into) => {
-    expectTag(v, Tag.BIT_STRING, path, 'keyUsage is a BIT STRING');
+    expectTag(v, Tag.BIT_STRING, path);
     const { bits } = decodeBitString(v.content, path);
     const usages: KeyUsage[] = [];
     KEY_USAGE_BITS.forEach((u, i) => {
@@ -207,7 +211,7 @@ const DECODERS: Record<string, Decoder> = {
   // RFC 5280 §4.2.1.12
   '2.5.29.37': (v, path, into) => {
     const { values, fields } = sequenceOf(v, path, 'KeyPurposeId', (t, p) => {
-      expectTag(t, Tag.OID, p, 'a KeyPurposeId is an OBJECT IDENTIFIER');
+      expectTag(t, Tag.OID, p);
       const oid = decodeOid(t.content, p);
       return { value: oidName(oid), field: tlvField(t, 'KeyPurposeId', { value: describeOid(oid) }) };
     });
@@ -217,7 +221,7 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 5280 §4.2.1.1
   '2.5.29.35': (v, path, into) => {
-    expectTag(v, Tag.SEQUENCE, path, 'authorityKeyIdentifier is a SEQUENCE');
+    expectTag(v, Tag.SEQUENCE, path);
     const r = DerReader.inside(v, path);
     const children: Field[] = [];
     let summary = '';
@@ -236,14 +240,14 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 5280 §4.2.1.2
   '2.5.29.14': (v, path, into) => {
-    expectTag(v, Tag.OCTET_STRING, path, 'subjectKeyIdentifier is an OCTET STRING');
+    expectTag(v, Tag.OCTET_STRING, path);
     into.subjectKeyIdentifier = v.content;
     const summary = toHex(v.content);
     return { summary, field: tlvField(v, 'KeyIdentifier', { value: summary }) };
   },
   // RFC 5280 §4.2.1.10
   '2.5.29.30': (v, path, into) => {
-    expectTag(v, Tag.SEQUENCE, path, 'nameConstraints is a SEQUENCE');
+    expectTag(v, Tag.SEQUENCE, path);
     const r = DerReader.inside(v, path);
     const result = { permitted: [] as GeneralSubtree[], excluded: [] as GeneralSubtree[] };
     const children: Field[] = [];
@@ -274,7 +278,7 @@ const DECODERS: Record<string, Decoder> = {
   // RFC 5280 §4.2.1.4
   '2.5.29.32': (v, path, into) => {
     const { values, fields } = sequenceOf(v, path, 'PolicyInformation', (t, p) => {
-      expectTag(t, Tag.SEQUENCE, p, 'PolicyInformation is a SEQUENCE');
+      expectTag(t, Tag.SEQUENCE, p);
       const r = DerReader.inside(t, p);
       const idTlv = r.next('policyIdentifier', Tag.OID);
       const oid = decodeOid(idTlv.content, r.at('policyIdentifier'));
@@ -311,7 +315,7 @@ const DECODERS: Record<string, Decoder> = {
   '2.5.29.31': (v, path, into) => {
     const uris: string[] = [];
     const { fields } = sequenceOf(v, path, 'DistributionPoint', (t, p) => {
-      expectTag(t, Tag.SEQUENCE, p, 'DistributionPoint is a SEQUENCE');
+      expectTag(t, Tag.SEQUENCE, p);
       const r = DerReader.inside(t, p);
       const children: Field[] = [];
       const dp = r.optional('distributionPoint', contextTag(0, true));
@@ -340,7 +344,7 @@ const DECODERS: Record<string, Decoder> = {
   // RFC 5280 §4.2.2.1
   '1.3.6.1.5.5.7.1.1': (v, path, into) => {
     const { values, fields } = sequenceOf(v, path, 'AccessDescription', (t, p) => {
-      expectTag(t, Tag.SEQUENCE, p, 'AccessDescription is a SEQUENCE');
+      expectTag(t, Tag.SEQUENCE, p);
       const r = DerReader.inside(t, p);
       const mTlv = r.next('accessMethod', Tag.OID);
       const method = oidName(decodeOid(mTlv.content, r.at('accessMethod')));
@@ -358,7 +362,7 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 5280 §4.2.1.11
   '2.5.29.36': (v, path) => {
-    expectTag(v, Tag.SEQUENCE, path, 'policyConstraints is a SEQUENCE');
+    expectTag(v, Tag.SEQUENCE, path);
     const r = DerReader.inside(v, path);
     const children: Field[] = [];
     const parts: string[] = [];
@@ -375,14 +379,14 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 5280 §4.2.1.14
   '2.5.29.54': (v, path) => {
-    expectTag(v, Tag.INTEGER, path, 'inhibitAnyPolicy is an INTEGER');
+    expectTag(v, Tag.INTEGER, path);
     const summary = `skipCerts: ${decodeSmallInteger(v.content, path)}`;
     return { summary, field: tlvField(v, 'SkipCerts', { value: summary }) };
   },
   // RFC 7633 §4
   '1.3.6.1.5.5.7.1.24': (v, path) => {
     const { values, fields } = sequenceOf(v, path, 'feature', (t, p) => {
-      expectTag(t, Tag.INTEGER, p, 'a TLS feature is an INTEGER');
+      expectTag(t, Tag.INTEGER, p);
       const n = decodeSmallInteger(t.content, p);
       const label = n === 5 ? 'status_request (OCSP must-staple)' : n === 17 ? 'status_request_v2' : `extension ${n}`;
       return { value: label, field: tlvField(t, 'feature', { value: label }) };
@@ -392,7 +396,7 @@ const DECODERS: Record<string, Decoder> = {
   },
   // RFC 6962 §3.3: a TLS-encoded SignedCertificateTimestampList inside the OCTET STRING.
   '1.3.6.1.4.1.11129.2.4.2': (v, path) => {
-    expectTag(v, Tag.OCTET_STRING, path, 'the SCT list is an OCTET STRING');
+    expectTag(v, Tag.OCTET_STRING, path);
     const b = v.content;
     let count = 0;
     if (b.length >= 2 && ((b[0] << 8) | b[1]) === b.length - 2) {
@@ -436,7 +440,7 @@ const UNDERSTOOD = new Set([
  * STRING }` into `into`, returning its entry and its annotation (named after the extension).
  */
 export function decodeExtension(tlv: Tlv, path: string, into: Extensions): { entry: ExtensionEntry; field: Field } {
-  expectTag(tlv, Tag.SEQUENCE, path, 'an Extension is a SEQUENCE');
+  expectTag(tlv, Tag.SEQUENCE, path);
   const r = DerReader.inside(tlv, path);
   const idTlv = r.next('extnID', Tag.OID);
   const oid = decodeOid(idTlv.content, r.at('extnID'));

@@ -3,7 +3,8 @@
  * an issuer name against a subject name.
  */
 import type { Field } from '../wire/field';
-import { DerReader, Tag, type Tlv, badCertificate, decodeOid, tlvField } from './der';
+import { said } from '../diagnostics';
+import { DerReader, Tag, type Tlv, decodeOid, malformedAt, tagValue, tlvField } from './der';
 import { OIDS, describeOid } from './oids';
 
 export interface NameAttribute {
@@ -44,19 +45,19 @@ const utf8Decoder = new TextDecoder('utf-8');
 /** Text of a directory string (X.520 DirectoryString and the IA5/Printable forms). */
 export function decodeString(tlv: Tlv, path: string): { text: string; type: string } {
   const type = STRING_TYPES[tlv.tag];
-  if (!type) throw badCertificate(`malformed certificate DER at ${path}: expected a string type, found tag 0x${tlv.tag.toString(16)}`);
+  if (!type) throw malformedAt(path, tlv.offset, said('x509.notString', { found: tagValue(tlv.tag) }));
   const b = tlv.content;
   let text = '';
   if (tlv.tag === Tag.UTF8String) {
     text = utf8Decoder.decode(b);
   } else if (tlv.tag === Tag.BMPString) {
-    if (b.length % 2) throw badCertificate(`malformed certificate DER at ${path}: BMPString of odd length`);
+    if (b.length % 2) throw malformedAt(path, tlv.offset, said('x509.bmpOdd'));
     for (let i = 0; i < b.length; i += 2) text += String.fromCharCode((b[i] << 8) | b[i + 1]);
   } else if (tlv.tag === Tag.UniversalString) {
-    if (b.length % 4) throw badCertificate(`malformed certificate DER at ${path}: UniversalString length not a multiple of 4`);
+    if (b.length % 4) throw malformedAt(path, tlv.offset, said('x509.universalLength'));
     for (let i = 0; i < b.length; i += 4) {
       const cp = ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
-      if (cp > 0x10ffff) throw badCertificate(`malformed certificate DER at ${path}: UniversalString holds 0x${cp.toString(16)}, not a Unicode code point`);
+      if (cp > 0x10ffff) throw malformedAt(path, tlv.offset, said('x509.notCodePoint', { value: `0x${cp.toString(16)}` }));
       text += String.fromCodePoint(cp);
     }
   } else {
@@ -80,7 +81,7 @@ function rdnText(rdn: NameAttribute[]): string {
 
 /** Decodes a Name and annotates it: one node per RDN, one per attribute, with type and value. */
 export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { rfc?: string } = {}): { name: Name; field: Field } {
-  if (tlv.tag !== Tag.SEQUENCE) throw badCertificate(`malformed certificate DER at ${path}: a Name is a SEQUENCE`);
+  if (tlv.tag !== Tag.SEQUENCE) throw malformedAt(path, tlv.offset, said('wire.wrongTag', { expected: 'SEQUENCE', found: tagValue(tlv.tag) }));
   const r = DerReader.inside(tlv, path);
   const rdns: NameAttribute[][] = [];
   const rdnFields: Field[] = [];
@@ -106,7 +107,7 @@ export function decodeName(tlv: Tlv, fieldName: string, path: string, info: { rf
         ]),
       );
     }
-    if (attrs.length === 0) throw badCertificate(`malformed certificate DER at ${sr.path}: empty RelativeDistinguishedName`);
+    if (attrs.length === 0) throw malformedAt(sr.path, set.offset, said('x509.emptyRdn'));
     rdns.push(attrs);
     rdnFields.push(tlvField(set, 'RelativeDistinguishedName', { value: rdnText(attrs) }, attrFields));
   }

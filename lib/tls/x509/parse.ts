@@ -8,7 +8,8 @@ import { toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
 import { sizeValue } from '../wire/field';
 import { type PublicKeyInfo, type SignatureAlgorithm, decodeSignatureAlgorithm, decodeSubjectPublicKeyInfo } from './algorithms';
-import { DerReader, Tag, type Tlv, badCertificate, contextTag, decodeBitString, decodeSmallInteger, readSingle, tlvField } from './der';
+import { isDiagnostic, said } from '../diagnostics';
+import { DerReader, Tag, type Tlv, contextTag, decodeBitString, decodeSmallInteger, malformed, malformedAt, readSingle, tagValue, tlvField } from './der';
 import { type ExtensionEntry, type Extensions, decodeExtension } from './extensions';
 import { type Name, decodeName } from './name';
 
@@ -60,13 +61,13 @@ function decodeTime(tlv: Tlv, path: string): Date {
   } else if (tlv.tag === Tag.GeneralizedTime && (m = s.match(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/))) {
     year = Number(m[1]);
   } else {
-    throw badCertificate(`malformed certificate DER at ${path}: ${JSON.stringify(s)} is not a UTCTime or GeneralizedTime in the RFC 5280 §4.1.2.5 form`);
+    throw malformedAt(path, tlv.offset, said('x509.timeForm', { text: JSON.stringify(s) }));
   }
   const [month, day, hour, minute, second] = m.slice(2).map(Number);
   const t = Date.UTC(year, month - 1, day, hour, minute, second);
   const d = new Date(t);
   if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    throw badCertificate(`malformed certificate DER at ${path}: ${s} is not a valid date`);
+    throw malformedAt(path, tlv.offset, said('x509.badDate', { text: s }));
   }
   return d;
 }
@@ -90,13 +91,14 @@ export function parseCertificate(der: Uint8Array): Certificate {
     return certificate;
   } catch (err) {
     if (err instanceof TlsAlertError) throw err;
-    throw badCertificate(`malformed certificate: ${(err as Error).message}`);
+    const own = (err as { diagnostic?: unknown }).diagnostic;
+    throw malformed(isDiagnostic(own) ? own : err instanceof Error ? err.message : String(err));
   }
 }
 
 function parse(der: Uint8Array): Certificate {
   const certTlv = readSingle(der, 'Certificate');
-  if (certTlv.tag !== Tag.SEQUENCE) throw badCertificate('malformed certificate DER: a Certificate is a SEQUENCE');
+  if (certTlv.tag !== Tag.SEQUENCE) throw malformedAt('Certificate', certTlv.offset, said('wire.wrongTag', { expected: 'SEQUENCE', found: tagValue(certTlv.tag) }));
   const top = DerReader.inside(certTlv, 'Certificate');
   const tbs = top.next('tbsCertificate', Tag.SEQUENCE);
   const outerAlgTlv = top.next('signatureAlgorithm', Tag.SEQUENCE);
@@ -113,13 +115,13 @@ function parse(der: Uint8Array): Certificate {
     const vr = DerReader.inside(versionTlv, t.at('version'));
     const v = decodeSmallInteger(vr.next('', Tag.INTEGER).content, t.at('version'));
     vr.end();
-    if (v > 2) throw badCertificate(`malformed certificate: version ${v} is not v1, v2 or v3`);
+    if (v > 2) throw malformed(said('x509.version', { version: v }));
     version = (v + 1) as 1 | 2 | 3;
     tbsFields.push(tlvField(versionTlv, 'version', { value: `v${version} (${v})`, rfc: `${RFC} §4.1.2.1` }));
   }
 
   const serialTlv = t.next('serialNumber', Tag.INTEGER);
-  if (serialTlv.content.length === 0) throw badCertificate('malformed certificate: empty serialNumber');
+  if (serialTlv.content.length === 0) throw malformed(said('x509.emptySerial'));
   const serialBytes = serialTlv.content.length > 1 && serialTlv.content[0] === 0 ? serialTlv.content.subarray(1) : serialTlv.content;
   const serialNumber = toHex(serialBytes);
   tbsFields.push(tlvField(serialTlv, 'serialNumber', { value: serialNumber, rfc: `${RFC} §4.1.2.2` }));
@@ -158,7 +160,7 @@ function parse(der: Uint8Array): Certificate {
   for (const [n, name] of [[1, 'issuerUniqueID'], [2, 'subjectUniqueID']] as const) {
     const u = t.optional(name, contextTag(n, false));
     if (!u) continue;
-    if (version === 1) throw badCertificate(`malformed certificate: ${name} in a v1 certificate`);
+    if (version === 1) throw malformed(said('x509.uniqueIdV1', { field: name }));
     tbsFields.push(tlvField(u, name, { ...sizeValue(u.content.length), rfc: `${RFC} §4.1.2.8` }));
   }
 
@@ -166,7 +168,7 @@ function parse(der: Uint8Array): Certificate {
   const extensionList: ExtensionEntry[] = [];
   const extsTlv = t.optional('extensions', contextTag(3, true));
   if (extsTlv) {
-    if (version !== 3) throw badCertificate(`malformed certificate: extensions in a v${version} certificate (RFC 5280 §4.1.2.9)`);
+    if (version !== 3) throw malformed(said('x509.extensionsVersion', { version }));
     const er = DerReader.inside(extsTlv, t.at('extensions'));
     const seq = er.next('Extensions', Tag.SEQUENCE);
     er.end();
@@ -175,12 +177,12 @@ function parse(der: Uint8Array): Certificate {
     while (!sr.atEnd) {
       const { entry, field } = decodeExtension(sr.next('Extension', Tag.SEQUENCE), sr.at('Extension'), extensions);
       if (extensionList.some((e) => e.oid === entry.oid)) {
-        throw badCertificate(`malformed certificate: the ${entry.name} extension appears twice (RFC 5280 §4.2)`);
+        throw malformed(said('x509.twice', { extension: entry.name }));
       }
       extensionList.push(entry);
       extFields.push(field);
     }
-    if (extensionList.length === 0) throw badCertificate('malformed certificate: an empty extensions list (RFC 5280 §4.1: SIZE (1..MAX))');
+    if (extensionList.length === 0) throw malformed(said('x509.noExtensions'));
     tbsFields.push(
       tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, rfc: `${RFC} §4.2` }, [
         tlvField(seq, 'Extensions', { value: extensionList.map((e) => e.name).join(', ') }, extFields),
@@ -194,11 +196,11 @@ function parse(der: Uint8Array): Certificate {
   });
   // RFC 5280 §4.1.1.2: the signed copy must equal the unsigned one, or the algorithm could be swapped.
   if (toHex(outerAlg.algorithm.der) !== toHex(innerAlg.algorithm.der)) {
-    throw badCertificate(`malformed certificate: signatureAlgorithm (${outerAlg.algorithm.name}) differs from tbsCertificate.signature (${innerAlg.algorithm.name})`);
+    throw malformed(said('x509.algorithmMismatch', { outer: outerAlg.algorithm.name, inner: innerAlg.algorithm.name }));
   }
 
   const { unusedBits, bits: signature } = decodeBitString(sigTlv.content, 'Certificate.signatureValue');
-  if (unusedBits !== 0) throw badCertificate('malformed certificate: the signatureValue has unused bits');
+  if (unusedBits !== 0) throw malformed(said('x509.signatureBits'));
   const sigStart = sigTlv.offset + sigTlv.headerLength;
   const sigChildren: Field[] = [{ name: 'unusedBits', offset: sigStart, length: 1, value: '0' }];
   sigChildren.push(signatureField(signature, sigStart + 1, outerAlg.algorithm));

@@ -1,4 +1,58 @@
 import type { Catalog } from '../../translator';
 
-/** 引擎诊断：wire（英文见 lib/tls/diagnostics/wire.ts）。 */
-export const wireZhCN: Catalog['engine']['wire'] = {};
+/** 引擎诊断：线路编解码（英文见 lib/tls/diagnostics/wire.ts）。{at} 是消息中的位置：“ServerHello 的 random 字段”。 */
+export const wireZhCN: Catalog['engine']['wire'] = {
+  at: '{message} 的 {field} 字段',
+  in: '{message} 消息',
+
+  short: '{at}需要 {needed} 字节，但只剩 {remaining} 字节',
+  overrun: '{at}给出的长度 {length} 超过了剩余的 {remaining} 字节',
+  leftOver: '{at}在 {length} 所示的长度内多出 {count} 字节',
+  outside: '{at}的长度 {length} 不在 {min}..{max} 范围内',
+  under: '{at}的长度 {length} 小于下限 {min}',
+  truncated: '{at}被截断',
+  trailing: '{at}末尾多出 {count} 字节',
+
+  notFit: '{field} 的值 {value} 无法用 {width} 字节表示',
+  vectorTooLong: '{field}：{length} 字节无法用 {width} 字节的长度表示',
+
+  tag: '标签 {tag}',
+  ended: '缺少字段（应为 {tag}，但结构已经结束）',
+  endedValue: '缺少字段（应有一个值，但结构已经结束）',
+  highTag: '使用了多字节标签号，X.509 和密钥编码不用这种标签',
+  wrongTag: '应为 {expected}，实际是 {found}',
+  noLength: '缺少长度字节',
+  indefinite: '不定长编码属于 BER，不是 DER（X.690 §10.1）',
+  longLength: '长度占 {octets} 字节，不合常理',
+  lengthPastEnd: '长度字节超出了数据末尾',
+  leadingZero: '长度不是最短编码：开头有一个零字节（X.690 §10.1）',
+  shortForm: '长度不是最短编码：{length} 应使用短格式（X.690 §10.1）',
+  derOverrun: '长度 {length} 超过了剩余的 {remaining} 字节',
+  derTrailing: '最后一个字段之后多出 {count} 字节（DER 不允许尾随字节）',
+  bigVersion: 'INTEGER 的值为 {value}，大于这个结构的任何版本号',
+  keyBits: 'BIT STRING 有 {bits} 个未使用位，而密钥应是整数个字节',
+  emptyOid: 'OBJECT IDENTIFIER 为空',
+  oidPadding: 'OBJECT IDENTIFIER 的子标识符不是最短编码（以 0x80 字节开头）',
+  oidTruncated: 'OBJECT IDENTIFIER 被截断',
+  emptyInteger: 'INTEGER 为空',
+  integerPadding: 'INTEGER 不是最短编码，DER 不允许',
+  negative: '应为非负的 INTEGER，实际是负数',
+  notSmall: '应为一个较小的非负 INTEGER',
+  boolean: 'BOOLEAN 只能是一个字节：0x00 或 0xFF',
+  nullContents: 'NULL 带有内容',
+  unusedBits: 'BIT STRING 的未使用位字节无效',
+
+  unknownMessage: '未知的握手消息类型 {type}',
+  unknownExtension: '{code}（未知类型）',
+  twice: '{extension} 扩展出现了两次（RFC 8446 §4.2）',
+  unknownVersion: 'supported_versions 选择了未知的版本（{version}）',
+  alpnNone: '服务器的 ALPN 回答没有列出协议；它必须恰好列出所选的那一个',
+  alpnMany: '服务器的 ALPN 回答列出了 {count} 个协议（{names}）；它必须恰好列出所选的那一个',
+  emptyCertificate: 'certificate_list 中有一个空证书',
+  noSignatureAlgorithms: 'CertificateRequest 没有 signature_algorithms 扩展（RFC 8446 §4.3.2）',
+  lifetime: 'NewSessionTicket 的有效期为 {seconds} 秒，超过了 RFC 8446 §4.6.1 允许的七天',
+  requestUpdate: 'KeyUpdate 的 request_update 只能是 0 或 1，不能是 {value}',
+  curveType: 'ServerKeyExchange 的 curve_type 是 {curveType}，不是 named_curve',
+  unsolicited: '服务器在 {message} 中发送了扩展 {extension}，而客户端从未提供它',
+  misplaced: '服务器在 {message} 中发送了扩展 {extension}，而这条消息不能携带它',
+};
