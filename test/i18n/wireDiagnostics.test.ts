@@ -97,6 +97,17 @@ describe('a malformed server’s bytes, worded in Chinese', () => {
     assertChinese(step, ['ServerHello', 'extensions.extended_master_secret.extension_data', 'length', '1']);
   });
 
+  test('an extension the client never offered, of a type nobody registered: its code, and a token in the facts', async () => {
+    const flight = serverHello({ cipherSuite: 0xc02f, extensions: [...GOOD_EXTENSIONS, extension(0xfe0d, Buffer.from([1, 2]))] });
+    const trace = await against(record(CONTENT.handshake, flight));
+    const step = errorStep(trace) as Step & { data: { alert?: string; diagnostic?: Diagnostic; facts?: Record<string, unknown> } };
+    assert.equal(step.data.alert, 'unsupported_extension', describeTrace(trace));
+    assert.equal(step.data.facts?.extension, 'unknown_65037');
+    assert.match(stepTitle(step, english), /the server sent unknown extension 65037 in its ServerHello, an extension the client never offered/);
+    const title = assertChinese(step, ['ServerHello', '65037']);
+    assert.match(title, /服务器在 ServerHello 中发送了扩展 65037（未知类型），而客户端从未提供它/);
+  });
+
   test('a certificate that does not decode: its place in the list, the DER path and the fault', async () => {
     const good = serverHello({ cipherSuite: 0xc02f, extensions: GOOD_EXTENSIONS });
     // A SET where the Certificate SEQUENCE belongs, otherwise the real leaf.

@@ -47,7 +47,8 @@ export function checkServerExtensions(seen: readonly number[], offered: readonly
   const where = MESSAGE_NAMES[message];
   for (const type of seen) {
     const known = extensionTypes.name(type);
-    const name = known ?? `unknown extension ${type}`;
+    // An unknown extension as the hex view names its node: a token in the facts, words in the sentence.
+    const name = known ?? `unknown_${type}`;
     const extension = known ?? said('wire.unknownExtension', { code: type });
     const unasked = !offered.includes(type) && !(message === 'hello_retry_request' && name === 'cookie');
     if (unasked) {

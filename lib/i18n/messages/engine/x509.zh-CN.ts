@@ -19,7 +19,7 @@ export const x509ZhCN: Catalog['engine']['x509'] = {
   notCodePoint: 'UniversalString 中的 {value} 不是 Unicode 码点',
   emptyRdn: 'RelativeDistinguishedName 为空',
   timeForm: '{text} 不是 RFC 5280 §4.1.2.5 规定格式的 UTCTime 或 GeneralizedTime',
-  badDate: '{text} 不是有效的日期',
+  badDate: '“{text}” 不是有效的日期',
   version: '版本 {version} 不是 v1、v2 或 v3',
   emptySerial: 'serialNumber 为空',
   uniqueIdV1: 'v1 证书中出现了 {field}',
