@@ -76,8 +76,6 @@ const NOT_YET_DIAGNOSTICS = new Set<string>([
   'client/connection.ts',
   'client/hello.ts',
   'client/resumption.ts',
-  'client/tls12.ts',
-  'client/tls13.ts',
   'crypto/groups.ts',
   'crypto/noble.ts',
   'crypto/pkcs8.ts',

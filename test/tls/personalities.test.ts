@@ -14,6 +14,7 @@ import { runTls, type RunRequest } from '../../lib/run/run';
 import { personalityNames, type PersonalityName } from '../../lib/tls/client/personalities';
 import type { Trace } from '../../lib/trace/schema';
 import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
+import { tZh } from '../helpers/i18n';
 import { describeTrace, titles } from '../helpers/tlsServers';
 import { outcomeSentence, stepTitle } from '../../lib/view/stepText';
 
@@ -135,6 +136,14 @@ describe('iis-renegotiation, protected path /secure/ (HelloRequest after the req
       '· Outcome: alert: the client aborted: BoringSSL refuses renegotiation with a fatal alert',
     ]);
     assert.deepEqual(trace.alerts, [{ from: 'client', level: 'fatal', description: 'no_renegotiation' }]);
+    // The refusal is data (a code and the personality's name): a Chinese reader gets it in Chinese.
+    assert.deepEqual(trace.outcomeCause.cause === 'alert' && trace.outcomeCause.diagnostic, { code: 'tls12.refusesRenegotiation', params: { client: 'BoringSSL' } });
+    const outcome = trace.steps.at(-1)!;
+    for (const zh of [outcomeSentence(trace.outcomeCause, tZh), stepTitle(outcome, tZh)]) {
+      assert.match(zh, /\p{Script=Han}/u, zh);
+      assert.ok(zh.includes('BoringSSL') && zh.includes('重协商'), zh);
+      assert.doesNotMatch(zh, /refuses|renegotiation with/, zh);
+    }
   });
 
   test('boringssl-ignore: nothing is sent, the request hangs → outcome timeout', async () => {

@@ -4,6 +4,7 @@
  * may start a renegotiation (RFC 5746).
  */
 import type { GroupName } from '../crypto/provider';
+import { inEnglish, said, type Diagnostic } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { checkServerExtensions } from '../handshake/solicited';
 import { Transcript } from '../hash';
@@ -31,6 +32,7 @@ import {
 import { Tls12KeySchedule, type Tls12Keys } from '../keyschedule/tls12';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../record/tls12';
 import { cipherSuiteInfo, cipherSuites, groups, signatureSchemes, suitesForVersions, type CipherSuiteInfo, type CipherSuiteName } from '../registry/crypto';
+import type { Registry } from '../registry/table';
 import { extensionTypes } from '../registry/protocol';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { acceptServerCertificate, chooseClientScheme, verifyServerSignature } from './authentication';
@@ -74,10 +76,10 @@ interface Handshake12 {
 /** Continues after a ServerHello that selected TLS 1.2 in the first handshake. */
 export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m: HandshakeIn): Promise<State> {
   if (!c.options.versions.includes('TLSv1.2')) {
-    throw new TlsAlertError('protocol_version', `the server chose ${versionName(sh.legacyVersion)}, but only TLS 1.3 was offered`);
+    throw new TlsAlertError('protocol_version', said('tls12.onlyTls13', { version: versionName(sh.legacyVersion) }));
   }
   if (sh.legacyVersion !== 0x0303) {
-    throw new TlsAlertError('protocol_version', `the server chose ${versionName(sh.legacyVersion)}, which this client does not support (TLS 1.2 or 1.3 only)`);
+    throw new TlsAlertError('protocol_version', said('tls12.unsupportedVersion', { version: versionName(sh.legacyVersion) }));
   }
   checkServerExtensions(sh.extensions.seen, hello.offeredExtensions, 'tls12_server_hello');
   // RFC 5246 §7.1: a ChangeCipherSpec comes after the key exchange. One before this ServerHello
@@ -88,29 +90,45 @@ export async function continueTls12(c: Common, hello: Hello, sh: ServerHello, m:
   if (hello.offeredExtensions.includes(extensionTypes.code('supported_versions'))) {
     const tail = sh.random.subarray(24);
     if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) {
-      throw new TlsAlertError('illegal_parameter', 'downgrade detected: the ServerHello random carries the TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3)');
+      throw new TlsAlertError('illegal_parameter', said('tls12.downgrade'));
     }
     c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'downgrade-sentinel', ok: true }, rfc: 'RFC 8446 §4.1.3' });
   }
   const ri = sh.extensions.renegotiationInfo;
-  if (ri && ri.length) throw new TlsAlertError('handshake_failure', 'renegotiation_info must be empty in an initial handshake (RFC 5746 §3.4)');
+  if (ri && ri.length) throw new TlsAlertError('handshake_failure', said('tls12.initialRenegotiationInfo'));
   return afterServerHello(c, hello.random, hello.suites, sh, m, undefined, hello);
 }
 
-function versionName(v: number): string {
-  return { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' }[v] ?? `version 0x${v.toString(16)}`;
+/** A protocol version by its name ("TLS 1.0"), or "version 0x0305" for one that has none. */
+function versionName(v: number): string | Diagnostic {
+  return { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' }[v] ?? said('tls12.version', { code: `0x${v.toString(16).padStart(4, '0')}` });
+}
+
+/**
+ * A codepoint as a diagnostic names it: "0x1301 (TLS_AES_128_GCM_SHA256)", or the bare hex when
+ * the registry has no name for it (a value, in no language).
+ */
+export function codepoint<N extends string>(registry: Registry<N>, code: number): string {
+  const hex = `0x${code.toString(16).padStart(4, '0')}`;
+  const name = registry.name(code);
+  return name ? `${hex} (${name})` : hex;
+}
+
+/** What a failed key agreement says: the crypto layer's own diagnostic, else the library's words. */
+export function keyAgreementError(e: unknown, wrap: (error: string) => TlsAlertError): TlsAlertError {
+  return e instanceof TlsAlertError ? e : wrap(e instanceof Error ? e.message : String(e));
 }
 
 async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: CipherSuiteName[], sh: ServerHello, m: HandshakeIn, previous: PreviousHandshake | undefined, hello?: Hello): Promise<State> {
   const suite = cipherSuites.name(sh.cipherSuite);
   if (!suite || !offered.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.2') {
-    throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.2`);
+    throw new TlsAlertError('illegal_parameter', said('tls12.suiteNotOffered', { suite: codepoint(cipherSuites, sh.cipherSuite) }));
   }
-  if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'compression method must be null');
+  if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', said('tls12.compression'));
   const info = cipherSuiteInfo(suite);
   const ext = sh.extensions;
-  if (ext.alpn !== undefined && !c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
-  if (ext.supportedVersion !== undefined) throw new TlsAlertError('illegal_parameter', 'supported_versions in a TLS 1.2 ServerHello');
+  if (ext.alpn !== undefined && !c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', said('tls12.alpnNotOffered', { protocol: ext.alpn }));
+  if (ext.supportedVersion !== undefined) throw new TlsAlertError('illegal_parameter', said('tls12.supportedVersions'));
   c.version = 'TLSv1.2';
   c.summary.version = 'TLSv1.2';
   c.summary.cipherSuite = suite;
@@ -121,7 +139,7 @@ async function afterServerHello(c: Common, clientRandom: Uint8Array, offered: Ci
   const encryptThenMac = Boolean(ext.encryptThenMac) && info.cipher.endsWith('CBC');
   if (ext.encryptThenMac && !info.cipher.endsWith('CBC')) {
     // RFC 7366 §3: a server must not echo encrypt_then_mac for an AEAD suite.
-    throw new TlsAlertError('illegal_parameter', 'encrypt_then_mac echoed for a non-CBC cipher suite (RFC 7366 §3)');
+    throw new TlsAlertError('illegal_parameter', said('tls12.encryptThenMac'));
   }
   c.summary.encryptThenMac = encryptThenMac;
   c.transcript.add(m.bytes);
@@ -153,13 +171,13 @@ function expectCertificate(c: Common, h: Handshake12): State {
   return {
     name: 'ExpectCertificate (TLS 1.2)',
     async handle(m) {
-      if (m.type !== 'certificate') throw new TlsAlertError('unexpected_message', `expected Certificate, got ${m.type}`);
+      if (m.type !== 'certificate') throw unexpected('Certificate', m.type);
       const cert = c.parse(m, (r) => readCertificate(r, false, (der) => c.deps.annotateCertificate?.(der)));
-      if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message');
+      if (!cert.entries.length) throw new TlsAlertError('decode_error', said('tls12.emptyCertificate'));
       const leaf = cert.entries[0].der;
       // Triple-handshake defence: the server's identity must not change across a renegotiation.
       if (h.previous && !equalBytes(leaf, h.previous.leafDer)) {
-        throw new TlsAlertError('handshake_failure', 'the server presented a different certificate in the renegotiation (refused: triple handshake defence)');
+        throw new TlsAlertError('handshake_failure', said('tls12.certificateChanged'));
       }
       c.transcript.add(m.bytes);
       h.leafDer = leaf;
@@ -173,16 +191,16 @@ function expectServerKeyExchange(c: Common, h: Handshake12): State {
   return {
     name: 'ExpectServerKeyExchange',
     async handle(m) {
-      if (m.type !== 'server_key_exchange') throw new TlsAlertError('unexpected_message', `expected ServerKeyExchange, got ${m.type}`);
+      if (m.type !== 'server_key_exchange') throw unexpected('ServerKeyExchange', m.type);
       const ske = c.parse(m, (r) => readServerKeyExchange(r));
       const group = groups.name(ske.group);
       if (!group || group === 'X25519MLKEM768' || !c.options.groups.includes(group)) {
-        throw new TlsAlertError('illegal_parameter', `ServerKeyExchange uses group ${groups.describe(ske.group)}, which was not offered`);
+        throw new TlsAlertError('illegal_parameter', said('tls12.groupNotOffered', { group: codepoint(groups, ske.group) }));
       }
       const scheme = signatureSchemes.name(ske.scheme);
-      if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `ServerKeyExchange signed with ${signatureSchemes.describe(ske.scheme)}, which was not offered`);
+      if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', said('tls12.schemeNotOffered', { scheme: codepoint(signatureSchemes, ske.scheme) }));
       const wantsRsa = h.info.keyExchange === 'ECDHE_RSA';
-      if (wantsRsa !== scheme.startsWith('rsa')) throw new TlsAlertError('illegal_parameter', `${scheme} does not match the ${h.info.keyExchange} key exchange`);
+      if (wantsRsa !== scheme.startsWith('rsa')) throw new TlsAlertError('illegal_parameter', said('tls12.schemeMismatch', { scheme, keyExchange: h.info.keyExchange }));
       const signed = concat(h.clientRandom, h.serverRandom, ske.params);
       await verifyServerSignature(c, scheme, h.leafSpki!, signed, ske.signature, 'ServerKeyExchange');
       c.summary.group = group;
@@ -203,7 +221,7 @@ function expectCertificateRequestOrDone(c: Common, h: Handshake12): State {
         c.transcript.add(m.bytes);
         return this;
       }
-      if (m.type !== 'server_hello_done') throw new TlsAlertError('unexpected_message', `expected ServerHelloDone, got ${m.type}`);
+      if (m.type !== 'server_hello_done') throw unexpected('ServerHelloDone', m.type);
       c.parse(m, () => undefined);
       c.transcript.add(m.bytes);
       return sendClientFlight(c, h);
@@ -233,7 +251,7 @@ async function sendClientFlight(c: Common, h: Handshake12): Promise<State> {
     try {
       preMaster = await c.deps.crypto.deriveSharedSecret(share, ske.publicKey);
     } catch (e) {
-      throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} public key is invalid: ${e instanceof Error ? e.message : e}`);
+      throw keyAgreementError(e, (error) => new TlsAlertError('illegal_parameter', said('tls12.badPublicKey', { group, error })));
     }
     await c.sendHandshake([encodeEcdhClientKeyExchange(share.publicKey)]);
   }
@@ -269,7 +287,7 @@ function expectTicketOrChangeCipherSpec(c: Common, h: Handshake12, serverProtect
   return {
     name: 'ExpectChangeCipherSpec',
     async handle(m) {
-      if (m.type !== 'new_session_ticket' || !h.sessionTicket) throw new TlsAlertError('unexpected_message', `expected ChangeCipherSpec, got ${m.type}`);
+      if (m.type !== 'new_session_ticket' || !h.sessionTicket) throw unexpected('ChangeCipherSpec', m.type);
       h.newTicket = c.parse(m, (r) => readNewSessionTicket(r, false));
       c.transcript.add(m.bytes);
       h.sessionTicket = false;
@@ -288,10 +306,10 @@ function expectFinished(c: Common, h: Handshake12): State {
   return {
     name: 'ExpectFinished (TLS 1.2)',
     async handle(m) {
-      if (m.type !== 'finished') throw new TlsAlertError('unexpected_message', `expected Finished, got ${m.type}`);
+      if (m.type !== 'finished') throw unexpected('Finished', m.type);
       const verifyData = c.parse(m, (r) => readFinished(r));
       const expected = h.schedule.finished(h.master!, 'server finished', c.transcript.hash(h.info.hash));
-      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
+      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', said('tls12.finishedMismatch'));
       c.transcript.add(m.bytes);
       c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'finished', ok: true, version: 'TLSv1.2' }, rfc: 'RFC 5246 §7.4.9' });
       // RFC 5246 §7.3: in an abbreviated handshake the client's Finished comes after the server's.
@@ -315,10 +333,15 @@ function traffic12(c: Common, h: Handshake12, previous: PreviousHandshake): Stat
   return {
     name: 'Traffic (TLS 1.2)',
     async handle(m) {
-      if (m.type !== 'hello_request') throw new TlsAlertError('unexpected_message', `unexpected ${m.type} after the TLS 1.2 handshake`);
+      if (m.type !== 'hello_request') throw new TlsAlertError('unexpected_message', said('tls12.unexpectedAfter', { type: m.type, version: 'TLS 1.2' }));
       return onHelloRequest(c, h, previous, m, this);
     },
   };
+}
+
+/** A handshake message out of order: the state expected another (RFC 5246 §7.3, RFC 8446 §4). */
+export function unexpected(expected: string, got: string): TlsAlertError {
+  return new TlsAlertError('unexpected_message', said('tls12.expected', { expected, got }));
 }
 
 /** RFC 5246 §7.4.1.1: HelloRequest is not part of the transcript; the client's personality decides. */
@@ -348,11 +371,13 @@ async function onHelloRequest(c: Common, h: Handshake12, previous: PreviousHands
       await c.sendAlert('warning', 'no_renegotiation', why);
       c.unusable = 'no-renegotiation';
       return traffic;
-    case 'refuse-fatal':
+    case 'refuse-fatal': {
       await c.sendAlert('fatal', 'no_renegotiation', why);
       c.state = 'failed';
-      c.failure = { by: 'client', alert: 'no_renegotiation', message: `${p.title} refuses renegotiation with a fatal alert` };
+      const diagnostic = said('tls12.refusesRenegotiation', { client: p.title });
+      c.failure = { by: 'client', alert: 'no_renegotiation', message: inEnglish(diagnostic), diagnostic };
       return traffic;
+    }
     case 'renegotiate':
       return startRenegotiation(c, h, previous);
   }
@@ -393,14 +418,14 @@ function expectRenegotiationServerHello(c: Common, clientRandom: Uint8Array, sui
         c.parse(m, () => undefined);
         return this;
       }
-      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
+      if (m.type !== 'server_hello') throw unexpected('ServerHello', m.type);
       const sh = c.parse(m, (r) => readServerHello(r));
-      if (sh.legacyVersion !== 0x0303 || sh.extensions.supportedVersion) throw new TlsAlertError('protocol_version', 'the renegotiation must stay on TLS 1.2');
+      if (sh.legacyVersion !== 0x0303 || sh.extensions.supportedVersion) throw new TlsAlertError('protocol_version', said('tls12.renegotiationVersion'));
       checkServerExtensions(sh.extensions.seen, offeredExtensions, 'tls12_server_hello');
       const expected = concat(previous.clientVerifyData, previous.serverVerifyData);
       const got = sh.extensions.renegotiationInfo;
       if (!got || !equalBytes(got, expected)) {
-        throw new TlsAlertError('handshake_failure', 'the server\u2019s renegotiation_info does not carry client_verify_data ‖ server_verify_data (RFC 5746 §3.5)');
+        throw new TlsAlertError('handshake_failure', said('tls12.renegotiationInfo'));
       }
       c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'renegotiation-info', ok: true }, rfc: 'RFC 5746 §3.5' });
       return afterServerHello(c, clientRandom, suites, sh, m, previous);
@@ -441,14 +466,14 @@ function tls12SessionAnswer(c: Common, hello: Hello, sh: ServerHello): Tls12Sess
     return undefined;
   }
   if (cipherSuites.name(sh.cipherSuite) !== session.cipherSuite) {
-    throw refusal('illegal_parameter', `the server resumed the session with ${cipherSuites.describe(sh.cipherSuite)}, not its cipher suite ${session.cipherSuite}`, {
+    throw refusal('illegal_parameter', said('tls12.resumedSuite', { suite: codepoint(cipherSuites, sh.cipherSuite), sessionSuite: session.cipherSuite }), {
       check: 'resumed-cipher-suite',
       rule: 'RFC 5246 §7.4.1.3',
       facts: { cipherSuite: cipherSuites.describe(sh.cipherSuite), sessionCipherSuite: session.cipherSuite },
     });
   }
   if (Boolean(sh.extensions.extendedMasterSecret) !== session.extendedMasterSecret) {
-    throw refusal('handshake_failure', session.extendedMasterSecret ? 'the server resumed a session made with extended_master_secret without it' : 'the server resumed a session made without extended_master_secret, yet answers with it', {
+    throw refusal('handshake_failure', said(session.extendedMasterSecret ? 'tls12.resumedWithoutEms' : 'tls12.resumedWithEms'), {
       check: 'resumed-extended-master-secret',
       rule: 'RFC 7627 §5.3',
       facts: { sessionUsedIt: session.extendedMasterSecret },

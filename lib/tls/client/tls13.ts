@@ -4,6 +4,7 @@
  * authentication.
  */
 import type { SignatureSchemeName } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { checkServerExtensions } from '../handshake/solicited';
 import { parseSpki } from '../crypto/spki';
@@ -30,6 +31,7 @@ import { cipherSuiteInfo, groups, signatureSchemes, type CipherSuiteName, type C
 import { equalBytes, toHex } from '../wire/bytes';
 import { keySink, type Common, type EarlyData, type HandshakeIn, type Hello, type ServerCertificateCheck, type State } from './connection';
 import { pskAnswer } from './resumption';
+import { codepoint, keyAgreementError, unexpected } from './tls12';
 import type { PskMode } from '../handshake/extensions';
 import { chooseClientScheme, concludeCertificateCheck, startCertificateCheck, verifyServerSignature } from './authentication';
 
@@ -72,17 +74,17 @@ export async function handleServerHello13(c: Common, hello: Hello, sh: ServerHel
   const info = cipherSuiteInfo(suite);
   const answer = pskAnswer(hello.psk, sh, suite);
   const serverShare = sh.extensions.keyShare;
-  if (!serverShare && !answer.accepted) throw new TlsAlertError('missing_extension', 'TLS 1.3 ServerHello without key_share, and no PSK accepted: there is nothing to key the connection with');
+  if (!serverShare && !answer.accepted) throw new TlsAlertError('missing_extension', said('tls13.noKeyShare'));
   let shared: Uint8Array | undefined;
   if (serverShare) {
     const group = groups.name(serverShare.group);
     const share = hello.shares.find((s) => s.group === group);
-    if (!group || !share) throw new TlsAlertError('illegal_parameter', `the server answered with a key share for ${groups.describe(serverShare.group)}, for which the client sent none`);
+    if (!group || !share) throw new TlsAlertError('illegal_parameter', said('tls13.shareNotSent', { group: codepoint(groups, serverShare.group) }));
     c.summary.group = group;
     try {
       shared = await c.deps.crypto.deriveSharedSecret(share, serverShare.keyExchange);
     } catch (e) {
-      throw new TlsAlertError('illegal_parameter', `the server\u2019s ${group} key share is invalid: ${e instanceof Error ? e.message : e}`);
+      throw keyAgreementError(e, (error) => new TlsAlertError('illegal_parameter', said('tls13.badKeyShare', { group, error })));
     }
   }
   if (hello.psk) {
@@ -134,17 +136,17 @@ function expectEncryptedExtensions(c: Common, h: Handshake13): State {
   return {
     name: 'ExpectEncryptedExtensions',
     async handle(m) {
-      if (m.type !== 'encrypted_extensions') throw new TlsAlertError('unexpected_message', `expected EncryptedExtensions, got ${m.type}`);
+      if (m.type !== 'encrypted_extensions') throw unexpected('EncryptedExtensions', m.type);
       const ext = c.parse(m, (r) => readExtensions(r, 'encrypted_extensions'));
       checkServerExtensions(ext.seen, h.hello.offeredExtensions, 'encrypted_extensions');
       if (ext.alpn !== undefined) {
-        if (!c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', `the server chose ALPN "${ext.alpn}", which was not offered`);
+        if (!c.options.alpn.includes(ext.alpn)) throw new TlsAlertError('illegal_parameter', said('tls12.alpnNotOffered', { protocol: ext.alpn }));
         c.summary.alpn = ext.alpn;
       }
       if (h.earlyDataSent) {
         // RFC 8446 §4.2.10: early data can only be accepted along with the first PSK.
         if (ext.earlyData && !h.resumed) {
-          throw refusal('illegal_parameter', 'the server accepted the early data but not the ticket it was sent under', { check: 'early-data-without-psk', rule: 'RFC 8446 §4.2.10', facts: { extension: 'early_data' } });
+          throw refusal('illegal_parameter', said('tls13.earlyDataWithoutPsk'), { check: 'early-data-without-psk', rule: 'RFC 8446 §4.2.10', facts: { extension: 'early_data' } });
         }
         h.earlyDataAccepted = Boolean(ext.earlyData);
         c.summary.earlyData = h.earlyDataAccepted ? 'accepted' : 'rejected';
@@ -173,7 +175,7 @@ function expectCertificateOrRequest(c: Common, h: Handshake13): State {
         h.certificateRequest = c.parse(m, (r) => readCertificateRequest13(r));
         // RFC 8446 §4.3.2: the context is for post-handshake authentication; during the handshake it is empty.
         if (h.certificateRequest.context.length) {
-          throw refusal('illegal_parameter', 'the server\u2019s CertificateRequest during the handshake carries a non-empty certificate_request_context', {
+          throw refusal('illegal_parameter', said('tls13.requestContext'), {
             check: 'certificate-request-context',
             rule: 'RFC 8446 §4.3.2',
             facts: { contextLength: h.certificateRequest.context.length },
@@ -191,10 +193,10 @@ function expectCertificate(c: Common, h: Handshake13): State {
   return {
     name: 'ExpectCertificate',
     async handle(m) {
-      if (m.type !== 'certificate') throw new TlsAlertError('unexpected_message', `expected Certificate, got ${m.type}`);
+      if (m.type !== 'certificate') throw unexpected('Certificate', m.type);
       const cert = c.parse(m, (r) => readCertificate(r, true, (der) => c.deps.annotateCertificate?.(der)));
-      if (cert.context.length) throw new TlsAlertError('illegal_parameter', 'server Certificate with a non-empty certificate_request_context');
-      if (!cert.entries.length) throw new TlsAlertError('decode_error', 'the server sent an empty Certificate message (RFC 8446 §4.4.2.4)');
+      if (cert.context.length) throw new TlsAlertError('illegal_parameter', said('tls13.certificateContext'));
+      if (!cert.entries.length) throw new TlsAlertError('decode_error', said('tls13.emptyCertificate'));
       for (const entry of cert.entries) checkServerExtensions(entry.extensions ?? [], h.hello.offeredExtensions, 'certificate');
       c.transcript.add(m.bytes);
       // The verdict is reported with the CertificateVerify (whose signature is checked meanwhile),
@@ -212,13 +214,13 @@ function expectCertificate(c: Common, h: Handshake13): State {
  */
 function certificateVerifyScheme(c: Common, code: number, leafSpki: Uint8Array): SignatureSchemeName {
   const scheme = signatureSchemes.name(code);
-  if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${signatureSchemes.describe(code)}, which was not offered`);
-  if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', `${scheme} is not allowed in a TLS 1.3 CertificateVerify`);
+  if (!scheme || !c.options.signatureSchemes.includes(scheme)) throw new TlsAlertError('illegal_parameter', said('tls13.schemeNotOffered', { scheme: codepoint(signatureSchemes, code) }));
+  if (scheme.startsWith('rsa_pkcs1') || scheme.endsWith('sha1')) throw new TlsAlertError('illegal_parameter', said('tls13.schemeNotAllowed', { scheme }));
   // RFC 8446 §4.2.3: in TLS 1.3 an ECDSA scheme names the curve too; it must be the certificate key's.
   const curve = schemeCurve(scheme);
   if (curve) {
     const key = parseSpki(leafSpki);
-    if (key.algorithm !== 'ec' || key.curve !== curve) throw new TlsAlertError('illegal_parameter', `CertificateVerify uses ${scheme}, but the certificate key is ${key.algorithm === 'ec' ? key.curve : key.algorithm}`);
+    if (key.algorithm !== 'ec' || key.curve !== curve) throw new TlsAlertError('illegal_parameter', said('tls13.schemeNotKey', { scheme, key: key.algorithm === 'ec' ? key.curve : key.algorithm }));
   }
   return scheme;
 }
@@ -230,7 +232,7 @@ function expectCertificateVerify(c: Common, h: Handshake13, check: ServerCertifi
       // Whatever happens to this message, the certificate verdict is reported (and wins) first.
       if (m.type !== 'certificate_verify') {
         await concludeCertificateCheck(c, check);
-        throw new TlsAlertError('unexpected_message', `expected CertificateVerify, got ${m.type}`);
+        throw unexpected('CertificateVerify', m.type);
       }
       let cv: ReturnType<typeof readCertificateVerify>;
       try {
@@ -268,10 +270,10 @@ function expectFinished(c: Common, h: Handshake13): State {
   return {
     name: 'ExpectFinished',
     async handle(m) {
-      if (m.type !== 'finished') throw new TlsAlertError('unexpected_message', `expected Finished, got ${m.type}`);
+      if (m.type !== 'finished') throw unexpected('Finished', m.type);
       const verifyData = c.parse(m, (r) => readFinished(r));
       const expected = h.schedule.finished('server_handshake_traffic_secret', h.hs.server, c.transcript.hash(h.info.hash));
-      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', 'the server\u2019s Finished does not match the handshake transcript');
+      if (!equalBytes(verifyData, expected)) throw new TlsAlertError('decrypt_error', said('tls12.finishedMismatch'));
       c.emit({ direction: 'local', layer: 'verdict', kind: 'check', data: { check: 'finished', ok: true, version: 'TLSv1.3', expected: toHex(expected) }, rfc: 'RFC 8446 §4.4.4' });
       c.transcript.add(m.bytes);
       const app = h.schedule.deriveApplicationSecrets(c.transcript.hash(h.info.hash));
@@ -374,7 +376,7 @@ function traffic13(c: Common, t: Traffic13): State {
         case 'certificate_request':
           return handlePostHandshakeCertificateRequest(c, t, m, this);
         default:
-          throw new TlsAlertError('unexpected_message', `unexpected ${m.type} after the TLS 1.3 handshake`);
+          throw new TlsAlertError('unexpected_message', said('tls12.unexpectedAfter', { type: m.type, version: 'TLS 1.3' }));
       }
     },
   };
@@ -385,9 +387,9 @@ async function handlePostHandshakeCertificateRequest(c: Common, t: Traffic13, m:
   const request = c.parse(m, (r) => readCertificateRequest13(r));
   // RFC 8446 §4.6.2: without post_handshake_auth in the ClientHello this message is a protocol violation.
   if (!c.options.postHandshakeAuth) {
-    throw new TlsAlertError('unexpected_message', 'the server sent a post-handshake CertificateRequest, but this client did not offer post_handshake_auth');
+    throw new TlsAlertError('unexpected_message', said('tls13.postHandshakeAuth'));
   }
-  if (!request.context.length) throw new TlsAlertError('illegal_parameter', 'post-handshake CertificateRequest with an empty context (RFC 8446 §4.3.2)');
+  if (!request.context.length) throw new TlsAlertError('illegal_parameter', said('tls13.postHandshakeContext'));
   // The post-handshake transcript is the handshake transcript plus this exchange; the MAC key is the client application secret.
   const saved = c.transcript;
   c.transcript = saved.clone();

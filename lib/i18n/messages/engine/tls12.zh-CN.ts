@@ -1,4 +1,30 @@
 import type { Catalog } from '../../translator';
 
-/** 引擎诊断：tls12（英文见 lib/tls/diagnostics/tls12.ts）。 */
-export const tls12ZhCN: Catalog['engine']['tls12'] = {};
+/** 引擎诊断：TLS 1.2 握手（英文见 lib/tls/diagnostics/tls12.ts）。两个版本都会说的句子也在这里。 */
+export const tls12ZhCN: Catalog['engine']['tls12'] = {
+  onlyTls13: '服务器选择了 {version}，但客户端只提供了 TLS 1.3',
+  unsupportedVersion: '服务器选择了 {version}，本客户端不支持（只支持 TLS 1.2 和 1.3）',
+  version: '版本 {code}',
+  downgrade: '检测到降级：ServerHello 的 random 带有 TLS 1.3 的降级标记（RFC 8446 §4.1.3）',
+  initialRenegotiationInfo: '在最初的握手中，renegotiation_info 必须为空（RFC 5746 §3.4）',
+  suiteNotOffered: '服务器选择了密码套件 {suite}，但客户端没有为 TLS 1.2 提供它',
+  compression: '压缩方法必须是 null',
+  alpnNotOffered: '服务器选择了 ALPN “{protocol}”，但客户端没有提供它',
+  supportedVersions: 'TLS 1.2 的 ServerHello 里出现了 supported_versions',
+  encryptThenMac: '密码套件不是 CBC，服务器却回应了 encrypt_then_mac（RFC 7366 §3）',
+  expected: '应当收到 {expected}，实际收到 {got}',
+  emptyCertificate: '服务器发来的 Certificate 消息是空的',
+  certificateChanged: '服务器在重协商中出示了另一张证书（已拒绝：防御三重握手攻击）',
+  groupNotOffered: 'ServerKeyExchange 使用密钥交换组 {group}，但客户端没有提供它',
+  schemeNotOffered: 'ServerKeyExchange 的签名算法是 {scheme}，但客户端没有提供它',
+  schemeMismatch: '签名算法 {scheme} 与 {keyExchange} 密钥交换不匹配',
+  badPublicKey: '服务器的 {group} 公钥无效：“{error}”',
+  finishedMismatch: '服务器的 Finished 与握手记录不符',
+  unexpectedAfter: '{version} 握手完成后，收到了意外的 {type}',
+  refusesRenegotiation: '{client} 以致命告警拒绝重协商',
+  renegotiationVersion: '重协商必须仍然使用 TLS 1.2',
+  renegotiationInfo: '服务器的 renegotiation_info 没有携带 client_verify_data ‖ server_verify_data（RFC 5746 §3.5）',
+  resumedSuite: '服务器恢复会话时用了 {suite}，而不是该会话的密码套件 {sessionSuite}',
+  resumedWithoutEms: '该会话建立时使用了 extended_master_secret，服务器恢复它时却没有使用',
+  resumedWithEms: '该会话建立时没有使用 extended_master_secret，服务器恢复它时却使用了',
+};
