@@ -10,16 +10,18 @@ import { before, describe, test } from 'node:test';
 import { en } from '../../lib/i18n/messages/en';
 import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { translator } from '../../lib/i18n/translator';
-import { said } from '../../lib/tls/diagnostics';
+import { inEnglish, said } from '../../lib/tls/diagnostics';
 import { wireSaid } from '../../lib/tls/diagnostics/wire';
 import { x509Said } from '../../lib/tls/diagnostics/x509';
 import { TlsAlertError } from '../../lib/tls/errors';
+import { readMessage, readServerHello } from '../../lib/tls/handshake/messages';
 import { Reader } from '../../lib/tls/wire/reader';
 import { parseCertificate } from '../../lib/tls/x509/parse';
 import type { Diagnostic, Step, Trace } from '../../lib/trace/schema';
 import { diagnosticWords, stepTitle } from '../../lib/view/stepText';
 import type { TestPki } from '../../server/pki';
 import { sharedTestPki } from '../helpers/pki';
+import { seeded } from '../helpers/seeded';
 import { describeTrace, runAgainst, startScriptedServer } from '../helpers/tlsServers';
 import { CONTENT, EXTENSION, HANDSHAKE, extension, handshake, readClientHello, record, serverHello, u8, vec24 } from '../tls/wire';
 
@@ -193,3 +195,66 @@ describe('a certificate that does not decode', () => {
   });
 });
 
+
+/**
+ * Seeded mutations of real bytes (a TLS 1.3 ServerHello with its extensions, each test leaf
+ * certificate): whatever the parsers refuse, they refuse with a diagnostic that reads in Chinese
+ * and says in English exactly what the error's message says. A failure prints its seed and bytes.
+ */
+describe('mutated messages and certificates', () => {
+  const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 300);
+
+  /** The failure of `parse` on `bytes`, checked; undefined when the bytes parse. */
+  function refusedInWords(parse: () => unknown, context: string): string | undefined {
+    try {
+      parse();
+      return undefined;
+    } catch (err) {
+      assert.ok(err instanceof TlsAlertError, `${context}: ${String(err)}`);
+      assert.ok(err.diagnostic, `${context}: "${err.message}" is not a diagnostic`);
+      assert.equal(inEnglish(err.diagnostic), err.message, context);
+      const zh = diagnosticWords(err.diagnostic, chinese);
+      assert.ok(zh && HAN.test(zh), `${context}: ${err.diagnostic.code} has no Chinese words (${zh})`);
+      return err.diagnostic.code;
+    }
+  }
+
+  function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
+    const out = Uint8Array.from(bytes);
+    const at = Math.floor(random() * out.length);
+    const kind = random();
+    if (kind < 0.6) out[at] ^= 1 << Math.floor(random() * 8);
+    else if (kind < 0.8) out[at] = Math.floor(random() * 256);
+    else return out.subarray(0, at);
+    return out;
+  }
+
+  test('a ServerHello: every refusal is worded', () => {
+    const keyShare = extension(EXTENSION.key_share, Buffer.concat([Buffer.from([0, 0x1d, 0, 32]), Buffer.alloc(32, 7)]));
+    const versions = extension(EXTENSION.supported_versions, Buffer.from([3, 4]));
+    const hello = serverHello({ cipherSuite: 0x1301, sessionId: Buffer.alloc(32, 1), extensions: [keyShare, versions] });
+    assert.equal(refusedInWords(() => readMessage(hello, (r) => readServerHello(r)), 'the control'), undefined);
+    const codes = new Set<string>();
+    const random = seeded(1301);
+    for (let i = 0; i < ROUNDS; i++) {
+      const bytes = mutate(hello, random);
+      const code = refusedInWords(() => readMessage(bytes, (r) => readServerHello(r)), `round ${i} (seed 1301): ${Buffer.from(bytes).toString('hex')}`);
+      if (code) codes.add(code);
+    }
+    // The mutations reach the Reader's length checks and the extension rules, not one sentence only.
+    assert.ok(codes.size >= 4, [...codes].join(', '));
+  });
+
+  test('certificates: every refusal is worded', () => {
+    const codes = new Set<string>();
+    const random = seeded(5280);
+    for (const [name, leaf] of Object.entries(pki.leaves)) {
+      for (let i = 0; i < ROUNDS / 3; i++) {
+        const der = mutate(leaf.certDer, random);
+        const code = refusedInWords(() => parseCertificate(der), `${name}, round ${i} (seed 5280): ${Buffer.from(der).toString('hex')}`);
+        if (code) codes.add(code);
+      }
+    }
+    assert.ok(codes.has('x509.der') || codes.has('x509.derAt'), [...codes].join(', '));
+  });
+});
