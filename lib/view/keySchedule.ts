@@ -140,6 +140,7 @@ const ALGORITHM_WORDS: Record<string, MessageKey> = {
   'key exchange': 'keys.algorithm.keyExchange',
   'from the hello messages': 'keys.algorithm.helloRandoms',
   'slice of the key block': 'keys.algorithm.keyBlockSlice',
+  'kept from the earlier connection (RFC 5246 §7.3)': 'keys.algorithm.keptSession',
 };
 
 /** A key's name as the panel shows it. */

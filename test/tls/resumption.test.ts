@@ -17,6 +17,7 @@ import { en } from '../../lib/i18n/messages/en';
 import { zhCN } from '../../lib/i18n/messages/zh-CN';
 import { translator } from '../../lib/i18n/translator';
 import { explainField, fieldsOf } from '../../lib/view/fieldText';
+import { keyAlgorithm } from '../../lib/view/keySchedule';
 import { LOOPBACK, describeTrace, runAgainst, startNodeHttpsServer, answerRequests, startOpensslServer, type OpensslServer } from '../helpers/tlsServers';
 
 let pki: TestPki;
@@ -287,6 +288,11 @@ describe('TLS 1.2 resumption against openssl s_server -tls1_2', () => {
     const master = (t: Trace) => t.steps.flatMap((s) => (s.kind === 'key' && s.data.label === 'master_secret' ? [s.data.value] : []));
     assert.deepEqual(master(trace), master(trace.firstConnection!), why);
     assert.equal(master(trace).length, 1, why);
+    // Where it comes from reads in the panel's language (the engine's words are a key to the catalog).
+    const keptKey = trace.steps.find((s) => s.kind === 'key' && s.data.label === 'master_secret');
+    const from = keptKey?.kind === 'key' ? (keptKey.data.algorithm ?? '') : '';
+    assert.equal(keyAlgorithm(from, translator('en', en)), 'kept from the earlier connection (RFC 5246 §7.3)', why);
+    assert.match(keyAlgorithm(from, translator('zh-CN', zhCN)), /\p{Script=Han}.*RFC 5246 §7\.3/u, why);
     // The keys are right: a key-log line per connection, and both connections carried HTTP.
     assert.equal(trace.keyLog.length, 1, why);
   }

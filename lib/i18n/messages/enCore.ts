@@ -952,6 +952,7 @@ export const enCore = {
       keyExchange: 'key exchange',
       helloRandoms: 'from the hello messages',
       keyBlockSlice: 'slice of the key block',
+      keptSession: 'kept from the earlier connection (RFC 5246 §7.3)',
     },
   },
   certificate: {

@@ -1163,6 +1163,7 @@ export const zhCN: Catalog = {
       keyExchange: '密钥交换',
       helloRandoms: '取自两条 hello 消息',
       keyBlockSlice: '从 key_block 中切出的一段',
+      keptSession: '沿用之前那次连接的主密钥（RFC 5246 §7.3）',
     },
   },
   certificate: {
