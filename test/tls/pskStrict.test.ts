@@ -12,7 +12,9 @@ import type { StepContent } from '../../lib/tls/events';
 import type { Trace } from '../../lib/trace/schema';
 import { resumptionOf } from '../../lib/trace/steps';
 import type { TestPki } from '../../server/pki';
+import { tZh } from '../helpers/i18n';
 import { sharedTestPki } from '../helpers/pki';
+import { stepTitle } from '../../lib/view/stepText';
 import { describeTrace, runAgainst, startScriptedServer, type RunOptions } from '../helpers/tlsServers';
 import { Tls12ServerConnection } from './tls12Server';
 import { Tls13ServerConnection } from './tls13Server';
@@ -95,6 +97,16 @@ function refusalOf(trace: Trace, check: string): RefusalStep | undefined {
   return trace.steps.find((s): s is RefusalStep & (typeof trace.steps)[number] => s.kind === 'refusal' && s.data.check === check);
 }
 
+/** The refusal of `check` reads in Chinese (said as `code`), naming each of `values`, with no English phrase left. */
+function assertRefusalInChinese(trace: Trace, check: string, code: string, values: string[]): void {
+  const step = refusalOf(trace, check);
+  assert.equal(step?.data.diagnostic?.code, code, describeTrace(trace));
+  const zh = stepTitle(step!, tZh);
+  assert.match(zh, /\p{Script=Han}/u, zh);
+  for (const value of values) assert.ok(zh.includes(value), `“${zh}” does not name ${value}`);
+  assert.doesNotMatch(zh, /\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b/, zh);
+}
+
 describe('TLS 1.3: a server answering an offered ticket the wrong way', () => {
   test('control: the ServerHello selects identity 0 with the ticket’s suite → taken (the scripted server stops there)', async () => {
     const trace = await resumedAgainst((conn) => conn.sendPlain(CONTENT.handshake, resumingServerHello(conn, { selectedIdentity: 0 })));
@@ -161,6 +173,7 @@ describe('TLS 1.3: a server answering an offered ticket the wrong way', () => {
     assert.ok(trace.steps.some((s) => s.kind === 'early-data' && s.data.event === 'sent'), describeTrace(trace));
     assertOfferedThenAlert(trace, 'illegal_parameter');
     assert.ok(refusalOf(trace, 'early-data-without-psk'), describeTrace(trace));
+    assertRefusalInChinese(trace, 'early-data-without-psk', 'tls13.earlyDataWithoutPsk', ['早期数据']);
   });
 });
 
@@ -206,11 +219,13 @@ describe('TLS 1.2: a server resuming a session with other parameters', () => {
     const trace = await resumed12(() => echo([ems], TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384));
     assertOfferedThenAlert(trace, 'illegal_parameter');
     assert.equal(refusalOf(trace, 'resumed-cipher-suite')?.data.facts.sessionCipherSuite, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', describeTrace(trace));
+    assertRefusalInChinese(trace, 'resumed-cipher-suite', 'tls12.resumedSuite', ['0xc030 (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']);
   });
 
   test('RFC 7627 §5.3: a session made with extended_master_secret resumed without it → handshake_failure', async () => {
     const trace = await resumed12(() => echo([], TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256));
     assertOfferedThenAlert(trace, 'handshake_failure');
     assert.equal(refusalOf(trace, 'resumed-extended-master-secret')?.data.facts.sessionUsedIt, true, describeTrace(trace));
+    assertRefusalInChinese(trace, 'resumed-extended-master-secret', 'tls12.resumedWithoutEms', ['extended_master_secret']);
   });
 });
