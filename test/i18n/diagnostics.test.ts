@@ -76,17 +76,8 @@ const NOT_YET_DIAGNOSTICS = new Set<string>([
   'client/connection.ts',
   'client/hello.ts',
   'client/resumption.ts',
-  'crypto/groups.ts',
-  'crypto/noble.ts',
-  'crypto/pkcs8.ts',
-  'crypto/rsa.ts',
-  'crypto/schemes.ts',
-  'crypto/spki.ts',
-  'crypto/webcrypto.ts',
   'http/http1.ts',
   'keyschedule/tls13.ts',
-  'record/protection.ts',
-  'record/tls12.ts',
 ]);
 
 describe('the engine’s failures', () => {

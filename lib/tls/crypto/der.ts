@@ -5,20 +5,25 @@
  * each caller maps to its alert (bad_certificate for the peer's key, internal_error for our own).
  * The writer below is only what ECDSA-Sig-Value and the WebCrypto key encodings need.
  */
-import { inEnglish } from '../diagnostics';
+import { inEnglish, said, type Diagnostic } from '../diagnostics';
 import { concat } from '../wire/bytes';
 import * as der from '../wire/der';
 
 export { Tag, contextTag, bytesToBigInt } from '../wire/der';
 
+/**
+ * A malformed key encoding: the field's path, its byte and what is wrong, as a diagnostic that the
+ * caller nests in its own sentence ("the certificate's public key cannot be used: …").
+ */
 export class DerError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly diagnostic: Diagnostic) {
+    super(inEnglish(diagnostic));
     this.name = 'DerError';
   }
 }
 
-const malformedKey: der.DerFailure = (at, byte, problem) => new DerError(`${at}${byte === undefined ? '' : ` (byte ${byte})`}: ${inEnglish(problem)}`);
+const malformedKey: der.DerFailure = (at, byte, problem) =>
+  new DerError(byte === undefined ? said('crypto.der', { at, problem }) : said('crypto.derAt', { at, byte, problem }));
 
 /** A DER reader whose failures are DerErrors; `what` names the structure ("SubjectPublicKeyInfo"). */
 export class DerReader extends der.DerReader {

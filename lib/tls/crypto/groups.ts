@@ -4,6 +4,7 @@
  * Keeping this in one place is what makes the two backends agree byte for byte.
  */
 import { p256, p384 } from '@noble/curves/nist.js';
+import { said, type Diagnostic } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import type { GroupName, RandomSource } from './provider';
 import type { EcCurve } from './spki';
@@ -33,9 +34,9 @@ export function serverShareLength(group: GroupName): number {
   }
 }
 
-export function invalidKeyShare(group: GroupName, why: string): TlsAlertError {
+export function invalidKeyShare(group: GroupName, why: Diagnostic): TlsAlertError {
   // RFC 8446 §4.2.8 and draft-ietf-tls-ecdhe-mlkem §4: an unusable peer share aborts the handshake.
-  return new TlsAlertError('illegal_parameter', `The server's ${group} key share is invalid: ${why}.`);
+  return new TlsAlertError('illegal_parameter', said('crypto.keyShare', { group, why }));
 }
 
 /**
@@ -44,9 +45,9 @@ export function invalidKeyShare(group: GroupName, why: string): TlsAlertError {
  */
 export function checkServerShareShape(group: GroupName, peer: Uint8Array): void {
   const expected = serverShareLength(group);
-  if (peer.length !== expected) throw invalidKeyShare(group, `it is ${peer.length} bytes, expected ${expected}`);
+  if (peer.length !== expected) throw invalidKeyShare(group, said('crypto.shareLength', { length: peer.length, expected }));
   if (groupCurve[group] && peer[0] !== 0x04) {
-    throw invalidKeyShare(group, `it does not start with 0x04 (uncompressed point), but 0x${peer[0].toString(16).padStart(2, '0')}`);
+    throw invalidKeyShare(group, said('crypto.shareNotUncompressed', { byte: `0x${peer[0].toString(16).padStart(2, '0')}` }));
   }
 }
 
@@ -81,6 +82,6 @@ export function x25519PrivateKeyFrom(random: RandomSource): Uint8Array {
 export function checkX25519Output(group: GroupName, shared: Uint8Array): Uint8Array {
   let acc = 0;
   for (const b of shared) acc |= b;
-  if (acc === 0) throw invalidKeyShare(group, 'the X25519 shared secret is all zeros (a low-order point)');
+  if (acc === 0) throw invalidKeyShare(group, said('crypto.lowOrder'));
   return shared;
 }

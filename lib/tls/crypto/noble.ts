@@ -7,6 +7,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { cbc, gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { concat } from '../wire/bytes';
 import { ecdsaDerToRaw } from './ecdsaSignature';
@@ -83,7 +84,7 @@ export function nobleX25519(group: GroupName, privateKey: Uint8Array, peer: Uint
 
 export function nobleDeriveSharedSecret(share: KeyShare, peer: Uint8Array): Uint8Array {
   const secret = share.secret as NobleKeyShareSecret;
-  if (secret?.backend !== 'noble') throw new TlsAlertError('internal_error', 'This key share was not made by the noble backend.');
+  if (secret?.backend !== 'noble') throw new TlsAlertError('internal_error', said('crypto.foreignShare', { backend: 'noble' }));
   const { group } = share;
   checkServerShareShape(group, peer);
   switch (group) {
@@ -96,7 +97,7 @@ export function nobleDeriveSharedSecret(share: KeyShare, peer: Uint8Array): Uint
       try {
         point = curve.getSharedSecret(secret.privateKey, peer, true);
       } catch {
-        throw invalidKeyShare(group, 'it is not a point on the curve');
+        throw invalidKeyShare(group, said('crypto.notOnCurve'));
       }
       // RFC 8446 §7.4.2: the ECDH shared secret is the x-coordinate only.
       return point.slice(1);
@@ -116,14 +117,14 @@ export function nobleDeriveSharedSecret(share: KeyShare, peer: Uint8Array): Uint
 export function keyForScheme(scheme: SignatureSchemeName, spki: Uint8Array): PublicKeyInfo {
   const key = parseSpki(spki);
   const mismatch = schemeKeyMismatch(scheme, key);
-  if (mismatch) throw new TlsAlertError('illegal_parameter', `${mismatch}.`);
+  if (mismatch) throw new TlsAlertError('illegal_parameter', mismatch);
   return key;
 }
 
 export function privateKeyForScheme(scheme: SignatureSchemeName, pkcs8: Uint8Array): PrivateKeyInfo {
   const key = parsePkcs8(pkcs8);
   const mismatch = schemeKeyMismatch(scheme, key);
-  if (mismatch) throw new TlsAlertError('internal_error', `The client certificate key cannot sign: ${mismatch}.`);
+  if (mismatch) throw new TlsAlertError('internal_error', said('crypto.clientKeyCannotSign', { why: mismatch }));
   return key;
 }
 
@@ -181,11 +182,11 @@ export function rsaKeyForEncryption(spki: Uint8Array, plaintextLength: number): 
   const key = parseSpki(spki);
   // RFC 5246 §7.4.7.1: the premaster secret is encrypted to the server certificate's RSA key.
   if (key.algorithm !== 'rsa') {
-    throw new TlsAlertError('unsupported_certificate', `RSA key exchange needs a server certificate with an rsaEncryption key, not ${describeKey(key)}.`);
+    throw new TlsAlertError('unsupported_certificate', said('crypto.rsaTransportKey', { key: describeKey(key) }));
   }
   // RFC 8017 §7.2.1: the message is at most k − 11 bytes.
   if (plaintextLength > rsa.modulusLength(key.n) - 11) {
-    throw new TlsAlertError('unsupported_certificate', `The server's ${key.bits}-bit RSA key is too small to encrypt ${plaintextLength} bytes.`);
+    throw new TlsAlertError('unsupported_certificate', said('crypto.rsaTooSmall', { bits: key.bits, length: plaintextLength }));
   }
   return key;
 }
@@ -197,15 +198,15 @@ export const aeadTagLength = 16;
 
 /** Key and nonce sizes are the engine's responsibility; a wrong one is a bug, not a peer error. */
 export function checkAeadInputs(aead: AeadName, key: Uint8Array, nonce: Uint8Array): void {
-  if (key.length !== aeadKeyLength[aead]) throw new TlsAlertError('internal_error', `${aead} needs a ${aeadKeyLength[aead]}-byte key, got ${key.length}.`);
+  if (key.length !== aeadKeyLength[aead]) throw new TlsAlertError('internal_error', said('crypto.aeadKey', { aead, need: aeadKeyLength[aead], length: key.length }));
   // RFC 8446 §5.3 / RFC 5288 §3 / RFC 7905 §2: all three AEADs use a 12-byte nonce.
-  if (nonce.length !== 12) throw new TlsAlertError('internal_error', `${aead} needs a 12-byte nonce, got ${nonce.length}.`);
+  if (nonce.length !== 12) throw new TlsAlertError('internal_error', said('crypto.aeadNonce', { aead, length: nonce.length }));
 }
 
 export function checkCbcInputs(key: Uint8Array, iv: Uint8Array, data: Uint8Array): void {
-  if (key.length !== 16 && key.length !== 32) throw new TlsAlertError('internal_error', `AES-CBC needs a 16- or 32-byte key, got ${key.length}.`);
-  if (iv.length !== 16) throw new TlsAlertError('internal_error', `AES-CBC needs a 16-byte IV, got ${iv.length}.`);
-  if (data.length % 16 !== 0) throw new TlsAlertError('internal_error', `AES-CBC data must be whole blocks, got ${data.length} bytes.`);
+  if (key.length !== 16 && key.length !== 32) throw new TlsAlertError('internal_error', said('crypto.cbcKey', { length: key.length }));
+  if (iv.length !== 16) throw new TlsAlertError('internal_error', said('crypto.cbcIv', { length: iv.length }));
+  if (data.length % 16 !== 0) throw new TlsAlertError('internal_error', said('crypto.cbcBlocks', { length: data.length }));
 }
 
 function aeadCipher(aead: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {

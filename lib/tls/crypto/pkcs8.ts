@@ -1,4 +1,5 @@
 import type { RsaPrivateKey } from './rsa';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { bigIntToBytes, bitLength, contextTag, DerError, DerReader, Tag } from './der';
 import { checkRsaPublic, curveByOid, curveFieldLength, Oid, UnsupportedKey, type EcCurve } from './spki';
@@ -33,7 +34,7 @@ export function parsePkcs8(der: Uint8Array): PrivateKeyInfo {
     return parsePkcs8Strict(der);
   } catch (e) {
     if (e instanceof DerError || e instanceof UnsupportedKey) {
-      throw new TlsAlertError('internal_error', `The client private key cannot be used: ${e.message}.`);
+      throw new TlsAlertError('internal_error', said('crypto.clientKey', { why: e.diagnostic }));
     }
     throw e;
   }
@@ -44,7 +45,7 @@ function parsePkcs8Strict(der: Uint8Array): PrivateKeyInfo {
   const info = outer.sequence('SEQUENCE');
   outer.end();
   const version = info.smallInteger('version');
-  if (version > 1) throw new UnsupportedKey(`PrivateKeyInfo version ${version} is neither v1 (0) nor v2 (1)`);
+  if (version > 1) throw new UnsupportedKey(said('crypto.pkcs8Version', { version }));
   const alg = info.sequence('privateKeyAlgorithm');
   const algorithm = alg.oid('algorithm');
   const privateKey = info.octetString('privateKey');
@@ -71,11 +72,11 @@ function parsePkcs8Strict(der: Uint8Array): PrivateKeyInfo {
       const inner = new DerReader(privateKey, 'CurvePrivateKey');
       const seed = inner.octetString('OCTET STRING');
       inner.end();
-      if (seed.length !== 32) throw new UnsupportedKey(`the Ed25519 private key is ${seed.length} bytes, not 32`);
+      if (seed.length !== 32) throw new UnsupportedKey(said('crypto.ed25519PrivateLength', { length: seed.length }));
       return { algorithm: 'ed25519', seed: seed.slice() };
     }
     default:
-      throw new UnsupportedKey(`its algorithm ${algorithm} is not RSA, RSASSA-PSS, EC or Ed25519`);
+      throw new UnsupportedKey(said('crypto.algorithm', { oid: algorithm }));
   }
 }
 
@@ -85,7 +86,7 @@ function parseRsaPrivateKey(bytes: Uint8Array): Omit<RsaPrivateKeyInfo, 'algorit
   const key = outer.sequence('SEQUENCE');
   outer.end();
   const version = key.smallInteger('version');
-  if (version !== 0) throw new UnsupportedKey('multi-prime RSA keys are not supported');
+  if (version !== 0) throw new UnsupportedKey(said('crypto.multiPrime'));
   const n = key.unsignedInteger('modulus');
   const e = key.unsignedInteger('publicExponent');
   const d = key.unsignedInteger('privateExponent');
@@ -98,7 +99,7 @@ function parseRsaPrivateKey(bytes: Uint8Array): Omit<RsaPrivateKeyInfo, 'algorit
   checkRsaPublic(n, e);
   // A key whose parts disagree would make CRT signing produce garbage (or leak a factor on a fault).
   if (p * q !== n || d === 0n || dp !== d % (p - 1n) || dq !== d % (q - 1n) || (qi * q) % p !== 1n) {
-    throw new UnsupportedKey('the RSA private key components are inconsistent (p·q ≠ n or wrong CRT values)');
+    throw new UnsupportedKey(said('crypto.rsaInconsistent'));
   }
   return { n, e, d, p, q, dp, dq, qi, bits: bitLength(n) };
 }
@@ -109,26 +110,26 @@ function parseEcPrivateKey(bytes: Uint8Array, curveOidFromAlgorithm: string | un
   const key = outer.sequence('SEQUENCE');
   outer.end();
   const version = key.smallInteger('version');
-  if (version !== 1) throw new UnsupportedKey(`ECPrivateKey version ${version} is not 1`);
+  if (version !== 1) throw new UnsupportedKey(said('crypto.ecVersion', { version }));
   const scalar = key.octetString('privateKey');
   let curveOid = curveOidFromAlgorithm;
   const parameters = key.optionalSequence('parameters', contextTag(0, true));
   if (parameters) {
     const inner = parameters.oid('namedCurve');
     parameters.end();
-    if (curveOid && curveOid !== inner) throw new UnsupportedKey('the EC private key names two different curves');
+    if (curveOid && curveOid !== inner) throw new UnsupportedKey(said('crypto.ecTwoCurves'));
     curveOid = inner;
   }
   if (key.peekTag() === contextTag(1, true)) key.next('publicKey');
   key.end();
-  if (!curveOid) throw new UnsupportedKey('the EC private key does not name its curve');
+  if (!curveOid) throw new UnsupportedKey(said('crypto.ecPrivateNoCurve'));
   const curve = curveByOid[curveOid];
-  if (!curve) throw new UnsupportedKey(`the EC private key is on curve ${curveOid}, not P-256, P-384 or P-521`);
+  if (!curve) throw new UnsupportedKey(said('crypto.ecPrivateCurve', { oid: curveOid }));
   const L = curveFieldLength[curve];
   // RFC 5915 §3: the octet string is ceiling(log2(n)/8) long; left-pad an encoder's short output.
-  if (scalar.length > L) throw new UnsupportedKey(`the ${curve} private key is ${scalar.length} bytes, more than ${L}`);
+  if (scalar.length > L) throw new UnsupportedKey(said('crypto.ecPrivateLength', { curve, length: scalar.length, max: L }));
   let value = 0n;
   for (const b of scalar) value = (value << 8n) | BigInt(b);
-  if (value === 0n) throw new UnsupportedKey('the EC private key is zero');
+  if (value === 0n) throw new UnsupportedKey(said('crypto.ecPrivateZero'));
   return { algorithm: 'ec', curve, privateKey: bigIntToBytes(value, L) };
 }

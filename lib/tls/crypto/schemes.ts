@@ -1,3 +1,4 @@
+import { said, type Diagnostic } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import type { EcCurve, SignatureHash, SignatureSchemeName } from './provider';
 import type { PublicKeyInfo } from './spki';
@@ -40,7 +41,7 @@ export const signatureSchemeNames = Object.keys(schemes) as SignatureSchemeName[
 
 function info(scheme: SignatureSchemeName): SchemeInfo {
   const i = schemes[scheme];
-  if (!i) throw new TlsAlertError('internal_error', `${String(scheme)} is not a signature scheme this client knows`);
+  if (!i) throw new TlsAlertError('internal_error', said('crypto.unknownScheme', { scheme: String(scheme) }));
   return i;
 }
 
@@ -68,16 +69,18 @@ export function schemeCurve(scheme: SignatureSchemeName): EcCurve | undefined {
 
 export const hashLengthBytes: Record<SignatureHash, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 
-export function describeKey(key: PublicKeyInfo | { algorithm: PublicKeyInfo['algorithm']; curve?: EcCurve; bits?: number }): string {
+/** The kind of a key, as a clause the sentences about it nest: "an RSA 2048-bit key (rsaEncryption)". */
+export function describeKey(key: PublicKeyInfo | { algorithm: PublicKeyInfo['algorithm']; curve?: EcCurve; bits?: number }): Diagnostic {
+  const bits = 'bits' in key ? key.bits : undefined;
   switch (key.algorithm) {
     case 'rsa':
-      return `an RSA${'bits' in key && key.bits ? ` ${key.bits}-bit` : ''} key (rsaEncryption)`;
+      return bits ? said('crypto.rsaKeyBits', { bits }) : said('crypto.rsaKey');
     case 'rsa-pss':
-      return `an RSA${'bits' in key && key.bits ? ` ${key.bits}-bit` : ''} key restricted to RSASSA-PSS (id-RSASSA-PSS)`;
+      return bits ? said('crypto.pssKeyBits', { bits }) : said('crypto.pssKey');
     case 'ec':
-      return `an ECDSA ${key.curve} key`;
+      return said('crypto.ecKey', { curve: String(key.curve) });
     case 'ed25519':
-      return 'an Ed25519 key';
+      return said('crypto.ed25519Key');
   }
 }
 
@@ -85,12 +88,12 @@ export function describeKey(key: PublicKeyInfo | { algorithm: PublicKeyInfo['alg
  * Checks that `scheme` can be used with a key of this kind (RFC 8446 §4.2.3): ECDSA needs an EC
  * key, rsa_pss_rsae_* and rsa_pkcs1_* an rsaEncryption key, rsa_pss_pss_* an id-RSASSA-PSS key
  * (whose parameters, when present, must name the same hash: RFC 4055 §3.1), ed25519 an Ed25519 key.
- * Returns a sentence describing the mismatch, or undefined when they fit.
+ * Returns a diagnostic describing the mismatch, or undefined when they fit.
  */
 export function schemeKeyMismatch(
   scheme: SignatureSchemeName,
   key: { algorithm: PublicKeyInfo['algorithm']; curve?: EcCurve; bits?: number; pssHash?: SignatureHash },
-): string | undefined {
+): Diagnostic | undefined {
   const { family, hash } = info(scheme);
   const needs: Record<SignatureFamily, PublicKeyInfo['algorithm']> = {
     ecdsa: 'ec',
@@ -100,10 +103,10 @@ export function schemeKeyMismatch(
     ed25519: 'ed25519',
   };
   if (needs[family] !== key.algorithm) {
-    return `${scheme} cannot be used with ${describeKey(key)}`;
+    return said('crypto.schemeKey', { scheme, key: describeKey(key) });
   }
   if (family === 'rsa-pss-pss' && key.pssHash && key.pssHash !== hash) {
-    return `${scheme} uses ${hash}, but the RSASSA-PSS key's parameters restrict it to ${key.pssHash}`;
+    return said('crypto.schemePssHash', { scheme, hash: String(hash), keyHash: key.pssHash });
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { inEnglish, said, type Diagnostic } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { bitLength, contextTag, DerError, DerReader, Tag } from './der';
 import type { EcCurve, SignatureHash } from './provider';
@@ -80,13 +81,18 @@ export function parseSpki(der: Uint8Array): PublicKeyInfo {
     return parseSpkiStrict(der);
   } catch (e) {
     if (e instanceof DerError || e instanceof UnsupportedKey) {
-      throw new TlsAlertError('bad_certificate', `The certificate's public key cannot be used: ${e.message}.`);
+      throw new TlsAlertError('bad_certificate', said('crypto.certificateKey', { why: e.diagnostic }));
     }
     throw e;
   }
 }
 
-class UnsupportedKey extends Error {}
+/** A well-formed key this client cannot use; its diagnostic is nested in the caller's sentence, as a DerError's is. */
+class UnsupportedKey extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(inEnglish(diagnostic));
+  }
+}
 
 function parseSpkiStrict(der: Uint8Array): PublicKeyInfo {
   const outer = new DerReader(der, 'SubjectPublicKeyInfo');
@@ -112,22 +118,22 @@ function parseSpkiStrict(der: Uint8Array): PublicKeyInfo {
     case Oid.ecPublicKey: {
       // RFC 5480 §2.1.1: only namedCurve is allowed in certificates (no implicit or explicit curves).
       if (algorithmIdentifier.peekTag() !== Tag.OID) {
-        throw new UnsupportedKey('the EC key does not name its curve (explicit or implicit curve parameters, forbidden by RFC 5480 §2.1.1)');
+        throw new UnsupportedKey(said('crypto.ecNoCurve'));
       }
       const curveOid = algorithmIdentifier.oid('namedCurve');
       algorithmIdentifier.end();
       const curve = curveByOid[curveOid];
-      if (!curve) throw new UnsupportedKey(`the EC key is on curve ${curveOid}, not P-256, P-384 or P-521`);
+      if (!curve) throw new UnsupportedKey(said('crypto.ecCurve', { oid: curveOid }));
       return { algorithm: 'ec', curve, point: checkEcPoint(curve, subjectPublicKey) };
     }
     case Oid.ed25519: {
       // RFC 8410 §3: the parameters MUST be absent.
       algorithmIdentifier.end();
-      if (subjectPublicKey.length !== 32) throw new UnsupportedKey(`the Ed25519 key is ${subjectPublicKey.length} bytes, not 32`);
+      if (subjectPublicKey.length !== 32) throw new UnsupportedKey(said('crypto.ed25519Length', { length: subjectPublicKey.length }));
       return { algorithm: 'ed25519', publicKey: subjectPublicKey.slice() };
     }
     default:
-      throw new UnsupportedKey(`its algorithm ${algorithm} is not RSA, RSASSA-PSS, EC or Ed25519`);
+      throw new UnsupportedKey(said('crypto.algorithm', { oid: algorithm }));
   }
 }
 
@@ -145,8 +151,8 @@ function parseRsaPublicKey(bytes: Uint8Array): { n: bigint; e: bigint; bits: num
 
 export function checkRsaPublic(n: bigint, e: bigint): void {
   // RFC 8017 §3.1: n is a product of odd primes; 3 ≤ e < n, odd.
-  if (n % 2n === 0n || bitLength(n) < 256) throw new UnsupportedKey(`the RSA modulus (${bitLength(n)} bits) is not a usable RSA modulus`);
-  if (e < 3n || e % 2n === 0n || e >= n) throw new UnsupportedKey(`the RSA public exponent ${e} is not an odd number between 3 and the modulus`);
+  if (n % 2n === 0n || bitLength(n) < 256) throw new UnsupportedKey(said('crypto.rsaModulus', { bits: bitLength(n) }));
+  if (e < 3n || e % 2n === 0n || e >= n) throw new UnsupportedKey(said('crypto.rsaExponent', { e: e.toString() }));
 }
 
 /**
@@ -166,7 +172,7 @@ function parseRsassaPssParams(params: DerReader): { pssHash: SignatureHash; pssM
     const alg = maskGen.sequence('AlgorithmIdentifier');
     maskGen.end();
     const oid = alg.oid('algorithm');
-    if (oid !== Oid.mgf1) throw new UnsupportedKey(`its RSASSA-PSS mask generation function ${oid} is not MGF1`);
+    if (oid !== Oid.mgf1) throw new UnsupportedKey(said('crypto.pssMgf', { oid }));
     pssMgf1Hash = parseHashAlgorithm(alg.sequence('parameters'));
     alg.end();
   }
@@ -178,7 +184,7 @@ function parseRsassaPssParams(params: DerReader): { pssHash: SignatureHash; pssM
   const trailerField = params.optionalSequence('trailerField', contextTag(3, true));
   if (trailerField) {
     // RFC 4055 §3.1: trailerField MUST be 1 (0xbc).
-    if (trailerField.unsignedInteger('INTEGER') !== 1n) throw new UnsupportedKey('its RSASSA-PSS trailerField is not 1');
+    if (trailerField.unsignedInteger('INTEGER') !== 1n) throw new UnsupportedKey(said('crypto.pssTrailer'));
     trailerField.end();
   }
   params.end();
@@ -191,7 +197,7 @@ function parseHashAlgorithm(alg: DerReader): SignatureHash {
   if (!alg.atEnd) alg.null('parameters');
   alg.end();
   const hash = hashByOid[oid];
-  if (!hash) throw new UnsupportedKey(`its hash algorithm ${oid} is not SHA-1 or SHA-2`);
+  if (!hash) throw new UnsupportedKey(said('crypto.pssHash', { oid }));
   return hash;
 }
 
@@ -203,7 +209,7 @@ function checkEcPoint(curve: EcCurve, point: Uint8Array): Uint8Array {
   const L = curveFieldLength[curve];
   if (point.length === 1 + 2 * L && point[0] === 0x04) return point.slice();
   if (point.length === 1 + L && (point[0] === 0x02 || point[0] === 0x03)) return point.slice();
-  throw new UnsupportedKey(`the ${curve} public key is not an encoded point (${point.length} bytes starting 0x${(point[0] ?? 0).toString(16).padStart(2, '0')})`);
+  throw new UnsupportedKey(said('crypto.ecPoint', { curve, length: point.length, byte: `0x${(point[0] ?? 0).toString(16).padStart(2, '0')}` }));
 }
 
 export { UnsupportedKey };

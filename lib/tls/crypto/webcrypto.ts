@@ -14,6 +14,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { concat, equalBytes, toHex } from '../wire/bytes';
 import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsaSignature';
@@ -204,7 +205,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
     const raw = group === 'x25519' ? x25519PrivateKeyFrom(random) : ecPrivateKeyFrom(kind as 'P-256' | 'P-384', random);
     const privateKey = await subtle.importKey('pkcs8', pkcs8Of(kind, raw), algorithm, true, ['deriveBits']);
     const publicKey = jwkPublicKey(group, await subtle.exportKey('jwk', privateKey));
-    if (!publicKey) throw new TlsAlertError('internal_error', `SubtleCrypto exported a malformed ${group} JWK`);
+    if (!publicKey) throw new TlsAlertError('internal_error', said('crypto.malformedJwk', { group }));
     return { privateKey, publicKey };
   }
 
@@ -258,7 +259,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
       peerKey = await subtle.importKey('raw', bs(peer), { name: 'X25519' }, false, []);
     } catch {
       // Any 32 bytes are a valid X25519 public key (RFC 7748 §5); a refusal here is the platform's.
-      throw invalidKeyShare(group, 'the platform refused it as an X25519 public key');
+      throw invalidKeyShare(group, said('crypto.platformRefused'));
     }
     let shared: Uint8Array;
     try {
@@ -273,7 +274,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
   async function deriveSharedSecret(share: KeyShare, peer: Uint8Array): Promise<Uint8Array> {
     const secret = share.secret as WebCryptoKeyShareSecret | NobleKeyShareSecret;
     if (secret?.backend === 'noble') return nobleDeriveSharedSecret(share, peer);
-    if (secret?.backend !== 'webcrypto') throw new TlsAlertError('internal_error', 'This key share was not made by a crypto backend.');
+    if (secret?.backend !== 'webcrypto') throw new TlsAlertError('internal_error', said('crypto.foreignShare', { backend: 'webcrypto' }));
     const { group } = share;
     checkServerShareShape(group, peer);
     switch (group) {
@@ -287,7 +288,7 @@ export function createWebCrypto(subtle: SubtleCrypto, options: WebCryptoOptions 
           peerKey = await subtle.importKey('raw', bs(peer), { name: 'ECDH', namedCurve: curve }, false, []);
         } catch {
           // The shape was checked above; SubtleCrypto refuses points that are not on the curve.
-          throw invalidKeyShare(group, 'it is not a point on the curve');
+          throw invalidKeyShare(group, said('crypto.notOnCurve'));
         }
         // RFC 8446 §7.4.2: the x-coordinate, which is what ECDH deriveBits returns.
         const bits = curveFieldLength[curve] * 8;

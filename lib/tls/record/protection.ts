@@ -1,4 +1,5 @@
 import type { AeadName, CryptoProvider } from '../crypto/provider';
+import { said, type DiagnosticValue } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { contentTypes } from '../registry/protocol';
 import { concat, equalBytes } from '../wire/bytes';
@@ -56,6 +57,29 @@ export function nonceFor(iv: Uint8Array, sequence: bigint): Uint8Array {
 }
 
 const TAG_LENGTH = 16;
+
+/**
+ * The keys a record was opened under, as a clause the failure nests ("record 3 did not authenticate
+ * under the server handshake traffic keys"). The client names its read keys in a few fixed ways;
+ * any other name is passed through as it is.
+ */
+export function keysSaid(description: string): DiagnosticValue {
+  const m = /^server (handshake traffic|application traffic|write) keys(?: #(\d+))?( \(renegotiated\))?$/.exec(description);
+  if (!m) return description;
+  if (m[1] === 'handshake traffic') return said('record.serverHandshakeKeys');
+  if (m[1] === 'application traffic') return m[2] ? said('record.serverUpdatedKeys', { n: Number(m[2]) }) : said('record.serverApplicationKeys');
+  return m[3] ? said('record.serverRenegotiatedKeys') : said('record.serverWriteKeys');
+}
+
+/** RFC 8446 §5.5 and RFC 5246 §6.1: a sequence number never wraps; the connection ends first. */
+export function sequenceWraps(): TlsAlertError {
+  return new TlsAlertError('internal_error', said('record.sequenceWraps'));
+}
+
+/** RFC 8446 §5.4 and RFC 5246 §6.2.3: at most 2^14 bytes of plaintext after decryption. */
+export function plaintextOverflow(length: number): TlsAlertError {
+  return new TlsAlertError('record_overflow', said('record.plaintextTooLong', { length }));
+}
 // RFC 8446 §5.5: at most 2^24.5 full-size records under one AES-GCM key; we refuse to wrap the counter.
 const MAX_SEQUENCE = (1n << 64n) - 1n;
 
@@ -75,7 +99,7 @@ export class Tls13Protection implements RecordProtection {
   ) {}
 
   private nextNonce(): Uint8Array {
-    if (this.sequence >= MAX_SEQUENCE) throw new TlsAlertError('internal_error', 'record sequence number would wrap');
+    if (this.sequence >= MAX_SEQUENCE) throw sequenceWraps();
     const nonce = nonceFor(this.iv, this.sequence);
     this.sequence++;
     return nonce;
@@ -96,9 +120,9 @@ export class Tls13Protection implements RecordProtection {
   }
 
   async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
-    if (fragment.length < TAG_LENGTH + 1) throw new TlsAlertError('bad_record_mac', 'protected record too short to hold a tag');
+    if (fragment.length < TAG_LENGTH + 1) throw new TlsAlertError('bad_record_mac', said('record.noRoomForTag'));
     // RFC 8446 §5.2: the ciphertext may not exceed 2^14 + 256 bytes.
-    if (fragment.length > 16384 + 256) throw new TlsAlertError('record_overflow', `protected record of ${fragment.length} bytes exceeds 2^14 + 256`);
+    if (fragment.length > 16384 + 256) throw new TlsAlertError('record_overflow', said('record.protectedTooLong', { length: fragment.length }));
     const seq = this.sequence;
     const early = this.ahead.get(seq);
     this.ahead.delete(seq);
@@ -108,15 +132,15 @@ export class Tls13Protection implements RecordProtection {
         ? await early.plaintext
         : await this.crypto.open(this.aead, this.key, nonce, header, fragment);
     if (!plaintext) {
-      throw new TlsAlertError('bad_record_mac', `record ${seq} did not authenticate under the ${this.description} (wrong key, or the bytes were altered)`);
+      throw new TlsAlertError('bad_record_mac', said('record.notAuthentic', { seq: Number(seq), keys: keysSaid(this.description) }));
     }
     // RFC 8446 §5.4: strip zero padding; the last non-zero byte is the real content type.
     let end = plaintext.length;
     while (end > 0 && plaintext[end - 1] === 0) end--;
-    if (end === 0) throw new TlsAlertError('unexpected_message', 'protected record with no non-zero content type (all padding)');
+    if (end === 0) throw new TlsAlertError('unexpected_message', said('record.allPadding'));
     const type = plaintext[end - 1];
     const content = plaintext.slice(0, end - 1);
-    if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
+    if (content.length > 16384) throw plaintextOverflow(content.length);
     return {
       type,
       content,

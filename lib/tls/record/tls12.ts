@@ -1,11 +1,12 @@
 import type { CryptoProvider } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { digest, hmacOf, hashLength, type MacHash } from '../hash';
 import type { CipherSuiteInfo } from '../registry/crypto';
 import { concat, equalBytes, uintBytes } from '../wire/bytes';
 import type { Field } from '../wire/field';
 import { sizeValue } from '../wire/field';
-import { nonceFor, type OpenedRecord, type RecordProtection, type SealedRecord } from './protection';
+import { keysSaid, nonceFor, plaintextOverflow, sequenceWraps, type OpenedRecord, type RecordProtection, type SealedRecord } from './protection';
 
 const TAG = 16;
 const BLOCK = 16;
@@ -30,7 +31,7 @@ abstract class Tls12Base implements RecordProtection {
   readonly hidesContentType = false;
   constructor(readonly description: string) {}
   protected next(): bigint {
-    if (this.sequence >= (1n << 64n) - 1n) throw new TlsAlertError('internal_error', 'record sequence number would wrap');
+    if (this.sequence >= (1n << 64n) - 1n) throw sequenceWraps();
     return this.sequence++;
   }
   abstract seal(type: number, content: Uint8Array): Promise<SealedRecord>;
@@ -70,14 +71,14 @@ export class Tls12AeadProtection extends Tls12Base {
   async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
     const type = header[0];
     const explicitLength = this.explicitNonce ? 8 : 0;
-    if (fragment.length < explicitLength + TAG) throw new TlsAlertError('bad_record_mac', 'protected record too short for its nonce and tag');
+    if (fragment.length < explicitLength + TAG) throw new TlsAlertError('bad_record_mac', said('record.noRoomForNonce'));
     const seq = this.next();
     const nonce = this.explicitNonce ? concat(this.iv, fragment.subarray(0, 8)) : nonceFor(this.iv, seq);
     const ciphertext = fragment.subarray(explicitLength);
     const aad = additionalData(seq, type, ciphertext.length - TAG);
     const content = await this.crypto.open(this.aead, this.key, nonce, aad, ciphertext);
-    if (!content) throw new TlsAlertError('bad_record_mac', `record ${seq} did not authenticate under the ${this.description}`);
-    if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
+    if (!content) throw new TlsAlertError('bad_record_mac', said('record.notAuthentic', { seq: Number(seq), keys: keysSaid(this.description) }));
+    if (content.length > 16384) throw plaintextOverflow(content.length);
     return { type, content, fragmentFields: this.fields(fragment.length), plaintext: content, plaintextField: plainField(content) };
   }
 
@@ -135,7 +136,7 @@ export class Tls12CbcProtection extends Tls12Base {
   async open(header: Uint8Array, fragment: Uint8Array): Promise<OpenedRecord> {
     const type = header[0];
     const seq = this.next();
-    const bad = () => new TlsAlertError('bad_record_mac', `record ${seq} failed its integrity check under the ${this.description}`);
+    const bad = () => new TlsAlertError('bad_record_mac', said('record.badMac', { seq: Number(seq), keys: keysSaid(this.description) }));
     if (this.encryptThenMac) {
       if (fragment.length < 2 * BLOCK + this.macLength || (fragment.length - this.macLength) % BLOCK !== 0) throw bad();
       const body = fragment.subarray(0, fragment.length - this.macLength);
@@ -162,7 +163,7 @@ export class Tls12CbcProtection extends Tls12Base {
     padDigest(this.mac, dummyCompressions(this.mac, plain.length - this.macLength, content.length), plain);
     const macOk = equalBytes(tag, expected);
     if (!(padOk && macOk && macStart >= 0)) throw bad();
-    if (content.length > 16384) throw new TlsAlertError('record_overflow', `plaintext of ${content.length} bytes exceeds 2^14`);
+    if (content.length > 16384) throw plaintextOverflow(content.length);
     return { type, content: content.slice(), fragmentFields: this.fields(fragment.length), plaintext: content.slice(), plaintextField: plainField(content) };
   }
 

@@ -1,4 +1,58 @@
 import type { Catalog } from '../../translator';
 
-/** 引擎诊断：crypto（英文见 lib/tls/diagnostics/crypto.ts）。 */
-export const cryptoZhCN: Catalog['engine']['crypto'] = {};
+/** 引擎诊断：密码学适配层（英文见 lib/tls/diagnostics/crypto.ts）。 */
+export const cryptoZhCN: Catalog['engine']['crypto'] = {
+  keyShare: '服务器的 {group} 密钥共享无效：{why}',
+  shareLength: '它有 {length} 字节，应为 {expected} 字节',
+  shareNotUncompressed: '它不以 0x04（未压缩的点）开头，而是 {byte}',
+  lowOrder: 'X25519 共享密钥全为零（低阶点）',
+  notOnCurve: '它不是曲线上的点',
+  platformRefused: '平台不接受它作为 X25519 公钥',
+  foreignShare: '这个密钥共享不是由 {backend} 后端生成的',
+  malformedJwk: 'SubtleCrypto 导出的 {group} JWK 格式有误',
+
+  certificateKey: '证书的公钥无法使用：{why}',
+  clientKey: '客户端私钥无法使用：{why}',
+  der: '{at}：{problem}',
+  derAt: '{at}（第 {byte} 字节）：{problem}',
+  algorithm: '它的算法 {oid} 不是 RSA、RSASSA-PSS、EC 或 Ed25519',
+  ecNoCurve: 'EC 密钥没有指明曲线（用了显式或隐式的曲线参数，RFC 5480 §2.1.1 禁止这样做）',
+  ecCurve: 'EC 密钥所在的曲线是 {oid}，不是 P-256、P-384 或 P-521',
+  ecPoint: '{curve} 公钥不是编码后的点（{length} 字节，以 {byte} 开头）',
+  ed25519Length: 'Ed25519 密钥有 {length} 字节，不是 32 字节',
+  rsaModulus: 'RSA 模数（{bits} 位）不是可用的 RSA 模数',
+  rsaExponent: 'RSA 公钥指数 {e} 不是介于 3 和模数之间的奇数',
+  pssMgf: '它的 RSASSA-PSS 掩码生成函数 {oid} 不是 MGF1',
+  pssTrailer: '它的 RSASSA-PSS trailerField 不是 1',
+  pssHash: '它的哈希算法 {oid} 不是 SHA-1 或 SHA-2',
+  pkcs8Version: 'PrivateKeyInfo 的版本 {version} 既不是 v1（0）也不是 v2（1）',
+  ed25519PrivateLength: 'Ed25519 私钥有 {length} 字节，不是 32 字节',
+  multiPrime: '不支持多素数 RSA 密钥',
+  rsaInconsistent: 'RSA 私钥的各个分量互相矛盾（p·q ≠ n，或 CRT 值不对）',
+  ecVersion: 'ECPrivateKey 的版本 {version} 不是 1',
+  ecTwoCurves: 'EC 私钥指明了两条不同的曲线',
+  ecPrivateNoCurve: 'EC 私钥没有指明曲线',
+  ecPrivateCurve: 'EC 私钥所在的曲线是 {oid}，不是 P-256、P-384 或 P-521',
+  ecPrivateLength: '{curve} 私钥有 {length} 字节，超过 {max} 字节',
+  ecPrivateZero: 'EC 私钥为零',
+
+  rsaKey: 'RSA 密钥（rsaEncryption）',
+  rsaKeyBits: '{bits} 位 RSA 密钥（rsaEncryption）',
+  pssKey: 'RSA 密钥，只能用于 RSASSA-PSS（id-RSASSA-PSS）',
+  pssKeyBits: '{bits} 位 RSA 密钥，只能用于 RSASSA-PSS（id-RSASSA-PSS）',
+  ecKey: 'ECDSA {curve} 密钥',
+  ed25519Key: 'Ed25519 密钥',
+
+  schemeKey: '{scheme} 不能用于 {key}',
+  schemePssHash: '{scheme} 使用 {hash}，但这个 RSASSA-PSS 密钥的参数把它限定为 {keyHash}',
+  clientKeyCannotSign: '客户端证书的密钥无法签名：{why}',
+  rsaTransportKey: 'RSA 密钥交换要求服务器证书带 rsaEncryption 密钥，这张证书带的是 {key}',
+  rsaTooSmall: '服务器的 {bits} 位 RSA 密钥太小，加密不了 {length} 字节',
+  unknownScheme: '{scheme} 不是这个客户端认识的签名算法',
+
+  aeadKey: '{aead} 需要 {need} 字节的密钥，实际是 {length} 字节',
+  aeadNonce: '{aead} 需要 12 字节的 nonce，实际是 {length} 字节',
+  cbcKey: 'AES-CBC 需要 16 或 32 字节的密钥，实际是 {length} 字节',
+  cbcIv: 'AES-CBC 需要 16 字节的 IV，实际是 {length} 字节',
+  cbcBlocks: 'AES-CBC 的数据必须是整数个分组，实际是 {length} 字节',
+};
