@@ -6,6 +6,7 @@
  * Chinese step title and outcome word it from the catalog, values and nested reasons included.
  */
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { nobleCrypto } from '../../lib/tls/crypto/noble';
 import { parsePkcs8 } from '../../lib/tls/crypto/pkcs8';
@@ -146,6 +147,18 @@ describe('the crypto adapters’ failures, in Chinese', () => {
       chineseTitle(await thrown(() => crypto.deriveSharedSecret(x, new Uint8Array(32))), 'illegal_parameter', ['x25519', '低阶点']);
     });
   }
+
+  it('a client RSA key too small to sign with SHA-512 (RFC 8017 §9.1.1, §9.2) names its size and the hash, on both backends', async () => {
+    const small = generateKeyPairSync('rsa', { modulusLength: 512 });
+    const pkcs8 = new Uint8Array(small.privateKey.export({ type: 'pkcs8', format: 'der' }));
+    for (const crypto of backends) {
+      for (const scheme of ['rsa_pss_rsae_sha512', 'rsa_pkcs1_sha512'] as const) {
+        const e = await thrown(() => crypto.sign(scheme, pkcs8, new Uint8Array(32), secureRandom));
+        assert.equal((e as Error).message, 'the 512-bit RSA key is too small to sign with sha512', `${crypto.name} ${scheme}`);
+        chineseTitle(e, 'internal_error', ['512 位 RSA 密钥太小', 'sha512']);
+      }
+    }
+  });
 
   it('an RSA key too small to encrypt a premaster secret (RFC 5246 §7.4.7.1) names its size', async () => {
     // A 400-bit modulus (odd, so the key parses) holds at most 50 − 11 = 39 bytes: not 48.

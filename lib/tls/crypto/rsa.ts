@@ -9,6 +9,8 @@
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { said } from '../diagnostics';
+import { TlsAlertError } from '../errors';
 import type { RandomSource } from './provider';
 import type { SignatureHash } from './schemes';
 import { bigIntToBytes, bitLength, bytesToBigInt } from './der';
@@ -123,7 +125,7 @@ function signatureRepresentative(key: RsaPublicKey, signature: Uint8Array): bigi
 function pssEncode(hash: SignatureHash, mHash: Uint8Array, emBits: number, salt: Uint8Array): Uint8Array {
   const hLen = hashFunctions[hash].outputLen;
   const emLen = Math.ceil(emBits / 8);
-  if (emLen < hLen + salt.length + 2) throw new RangeError('RSA key too small for this PSS hash and salt');
+  if (emLen < hLen + salt.length + 2) throw tooSmallToSign(emBits + 1, hash);
   const mPrime = new Uint8Array(8 + hLen + salt.length);
   mPrime.set(mHash, 8);
   mPrime.set(salt, 8 + hLen);
@@ -212,7 +214,16 @@ export function verifyPkcs1(key: RsaPublicKey, hash: SignatureHash, message: Uin
 
 export function signPkcs1(key: RsaPrivateKey, hash: SignatureHash, message: Uint8Array): Uint8Array {
   const k = modulusLength(key.n);
+  if (k < digestInfoPrefix[hash].length + hashFunctions[hash].outputLen + 11) throw tooSmallToSign(bitLength(key.n), hash);
   return bigIntToBytes(privateOperation(key, bytesToBigInt(pkcs1Encode(hash, message, k))), k);
+}
+
+/**
+ * RFC 8017 §9.1.1 step 3 and §9.2 step 3 ("intended encoded message length too short"): the
+ * client's own key has no room for this hash. Its fault, not the server's: internal_error.
+ */
+function tooSmallToSign(bits: number, hash: SignatureHash): TlsAlertError {
+  return new TlsAlertError('internal_error', said('crypto.keyTooSmall', { bits, hash }));
 }
 
 // --- RSAES-PKCS1-v1_5 (RFC 8017 §7.2.1) ---

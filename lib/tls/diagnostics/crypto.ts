@@ -56,6 +56,7 @@ export const cryptoSaid = {
   rsaTransportKey: 'RSA key exchange needs a server certificate with an rsaEncryption key, not {key}',
   rsaTooSmall: 'the server’s {bits}-bit RSA key is too small to encrypt {length} bytes',
   unknownScheme: '{scheme} is not a signature scheme this client knows',
+  keyTooSmall: 'the {bits}-bit RSA key is too small to sign with {hash}',
 
   // The engine's own inputs (a wrong size is a bug, not the peer's fault).
   aeadKey: '{aead} needs a {need}-byte key, got {length}',

@@ -49,6 +49,7 @@ export const cryptoZhCN: Catalog['engine']['crypto'] = {
   rsaTransportKey: 'RSA 密钥交换要求服务器证书带 rsaEncryption 密钥，这张证书带的是 {key}',
   rsaTooSmall: '服务器的 {bits} 位 RSA 密钥太小，加密不了 {length} 字节',
   unknownScheme: '{scheme} 不是这个客户端认识的签名算法',
+  keyTooSmall: '{bits} 位 RSA 密钥太小，无法用 {hash} 签名',
 
   aeadKey: '{aead} 需要 {need} 字节的密钥，实际是 {length} 字节',
   aeadNonce: '{aead} 需要 12 字节的 nonce，实际是 {length} 字节',
