@@ -178,7 +178,7 @@ export async function benchPage(opts: PageOptions): Promise<PageResult> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
-  const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0, newSessionsPerMinute: 10_000 });
+  const relay = await startRelay({ host: '127.0.0.1', port: 0, allowedOrigins: [baseUrl], demoTargets, log: () => undefined, drainTimeoutMs: 0, newSessionsPerMinute: 10_000, demoSessionsPerMinute: 10_000 });
   let nextOutput = '';
   const next = spawn(process.execPath, appServerArgs(port), {
     cwd: ROOT,

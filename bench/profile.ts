@@ -95,7 +95,7 @@ export async function profileEngine(runs: number, backend: ProfileBackend, trans
   const server = await startOpensslServer(pki);
   const relay =
     transport === 'relay'
-      ? await startRelay({ host: '127.0.0.1', port: 0, demoTargets: { bench: { host: '127.0.0.1', port: server.port } }, maxSessionsPerClient: 100, newSessionsPerMinute: 1_000_000, log: () => {}, drainTimeoutMs: 0 })
+      ? await startRelay({ host: '127.0.0.1', port: 0, demoTargets: { bench: { host: '127.0.0.1', port: server.port } }, maxSessionsPerClient: 100, newSessionsPerMinute: 1_000_000, demoSessionsPerMinute: 1_000_000, log: () => {}, drainTimeoutMs: 0 })
       : undefined;
   const session = new Session();
   session.connect();

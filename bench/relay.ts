@@ -229,6 +229,7 @@ export async function benchRelayLoad(options: RelayLoadOptions = {}): Promise<Re
     // Every session comes from 127.0.0.1: lift the per-client limits, keep the rest as shipped.
     maxSessionsPerClient: sessions + 10,
     newSessionsPerMinute: 1_000_000,
+    demoSessionsPerMinute: 1_000_000,
     maxSessions: sessions + 10,
     idleTimeoutMs: holdMs + 60_000,
     sessionTimeoutMs: holdMs + 120_000,

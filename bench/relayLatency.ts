@@ -66,7 +66,7 @@ const ALIAS = 'bench';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Limits lifted for one client making hundreds of sessions a minute from 127.0.0.1; the rest as shipped. */
-const BENCH_RELAY_ENV = { RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', RELAY_MAX_PER_IP: '100', RELAY_RATE_PER_MIN: '1000000', RELAY_DRAIN_TIMEOUT_MS: '0' };
+const BENCH_RELAY_ENV = { RELAY_HOST: '127.0.0.1', RELAY_PORT: '0', RELAY_MAX_PER_IP: '100', RELAY_RATE_PER_MIN: '1000000', RELAY_DEMO_RATE_PER_MIN: '1000000', RELAY_DRAIN_TIMEOUT_MS: '0' };
 
 /**
  * server/relay/main.ts as its own process, configured by environment variables, with the demo
@@ -144,6 +144,7 @@ export async function benchRelayLatency(opts: RelayLatencyOptions): Promise<Rela
       demoTargets: { [ALIAS]: { host: '127.0.0.1', port: server.port } },
       maxSessionsPerClient: 100,
       newSessionsPerMinute: 1_000_000,
+      demoSessionsPerMinute: 1_000_000,
       log: () => {},
       drainTimeoutMs: 0,
     });

@@ -34,8 +34,17 @@ export interface RelayConfig {
   trustedProxies: string[];
   /** Concurrent sessions per client address (IPv6 clients: per /64). */
   maxSessionsPerClient: number;
-  /** New sessions per client address per minute (token bucket, burst = this many). */
+  /**
+   * New sessions per client address per minute to the outside world, and of sessions opened before
+   * naming a target until they name a demo target (token bucket, burst = this many).
+   */
   newSessionsPerMinute: number;
+  /**
+   * New sessions per client address per minute to the built-in demo targets (`<name>.test`, dialed
+   * on loopback): an allowance of their own, so that a page of demo runs reloaded often does not
+   * spend the one that guards the outside world.
+   */
+  demoSessionsPerMinute: number;
   /** Concurrent sessions over all clients. */
   maxSessions: number;
   /**
@@ -109,6 +118,7 @@ export const DEFAULT_RELAY_CONFIG: RelayConfig = {
   trustedProxies: [],
   maxSessionsPerClient: 8,
   newSessionsPerMinute: 60,
+  demoSessionsPerMinute: 600,
   maxSessions: 2000,
   maxConnections: 2500,
   refusalLingerMs: 1_000,
@@ -175,6 +185,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Par
     trustedProxies: list(env.RELAY_TRUSTED_PROXIES),
     maxSessionsPerClient: integer('RELAY_MAX_PER_IP', env.RELAY_MAX_PER_IP, 1),
     newSessionsPerMinute: integer('RELAY_RATE_PER_MIN', env.RELAY_RATE_PER_MIN, 1),
+    demoSessionsPerMinute: integer('RELAY_DEMO_RATE_PER_MIN', env.RELAY_DEMO_RATE_PER_MIN, 1),
     maxSessions: integer('RELAY_MAX_SESSIONS', env.RELAY_MAX_SESSIONS, 1),
     maxConnections: integer('RELAY_MAX_CONNECTIONS', env.RELAY_MAX_CONNECTIONS, 1),
     refusalLingerMs: integer('RELAY_REFUSAL_LINGER_MS', env.RELAY_REFUSAL_LINGER_MS, 0),

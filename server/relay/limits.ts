@@ -42,40 +42,111 @@ export function limitKey(address: string): string {
   return `${p.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
 }
 
-export type Admission = { ok: true; release: () => void } | { ok: false; code: 'RATE' | 'LIMIT'; reason: string; message: string };
+/**
+ * Which per-minute allowance a new session is counted against. The rate limit is there so the relay
+ * cannot be used to open connections to the outside world quickly; a session to a built-in demo
+ * target (a `<name>.test` alias, dialed on loopback to our own demo servers) opens none, so it has
+ * an allowance of its own, more generous (a lesson page alone starts five runs per load).
+ */
+export type Allowance = 'outside' | 'demo';
+
+export type RateRefusal = { code: 'RATE'; reason: 'client-rate'; message: string };
+
+export type Admission =
+  | {
+      ok: true;
+      release: () => void;
+      /**
+       * The session, opened without a target and counted against the outside world's allowance,
+       * named a demo target: its token goes back to that allowance and one is taken from the demo
+       * targets' instead, or the refusal when that one is spent.
+       */
+      countAsDemo: () => RateRefusal | undefined;
+    }
+  | { ok: false; code: 'RATE' | 'LIMIT'; reason: string; message: string };
+
+export interface ClientLimits {
+  maxSessionsPerClient: number;
+  /** New sessions per minute to the outside world (and sessions opened before naming a target). */
+  newSessionsPerMinute: number;
+  /** New sessions per minute to the built-in demo targets. */
+  demoSessionsPerMinute: number;
+  maxSessions: number;
+}
 
 interface Bucket {
   tokens: number;
   updatedMs: number;
 }
 
+/** One token bucket per client key: `rate` tokens a minute, a burst of `rate`. */
+class RateBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Takes a token for this key; false when none is left. */
+  take(key: string): boolean {
+    const bucket = this.refilled(key);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Gives back a token taken for a session that turned out not to belong here. */
+  giveBack(key: string): void {
+    const bucket = this.refilled(key);
+    bucket.tokens = Math.min(this.rate, bucket.tokens + 1);
+  }
+
+  private refilled(key: string): Bucket {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.rate, updatedMs: now };
+    bucket.tokens = Math.min(this.rate, bucket.tokens + ((now - bucket.updatedMs) * this.rate) / 60_000);
+    bucket.updatedMs = now;
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+
+  /** Forgets buckets that have refilled, so the map does not grow with every address ever seen. */
+  prune(): void {
+    const now = this.now();
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.updatedMs) * this.rate) / 60_000 >= this.rate) this.buckets.delete(key);
+    }
+  }
+
+  keys(): Iterable<string> {
+    return this.buckets.keys();
+  }
+}
+
 export class ClientLimiter {
   private readonly active = new Map<string, number>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly rates: Record<Allowance, RateBuckets>;
   private total = 0;
 
   constructor(
-    private readonly limits: { maxSessionsPerClient: number; newSessionsPerMinute: number; maxSessions: number },
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+    private readonly limits: ClientLimits,
+    now: () => number = () => Date.now(),
+  ) {
+    this.rates = { outside: new RateBuckets(limits.newSessionsPerMinute, now), demo: new RateBuckets(limits.demoSessionsPerMinute, now) };
+  }
 
   get activeTotal(): number {
     return this.total;
   }
 
-  /** Admits a new session for this client, or says which limit stops it. */
-  admit(address: string): Admission {
+  /**
+   * Admits a new session for this client, or says which limit stops it. `allowance` is the one its
+   * target is counted against; a session that names no target yet counts as the outside world's.
+   */
+  admit(address: string, allowance: Allowance = 'outside'): Admission {
     const key = limitKey(address);
-    const now = this.now();
-    const rate = this.limits.newSessionsPerMinute;
-    const bucket = this.buckets.get(key) ?? { tokens: rate, updatedMs: now };
-    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.updatedMs) * rate) / 60_000);
-    bucket.updatedMs = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) {
-      return { ok: false, code: 'RATE', reason: 'client-rate', message: `more than ${rate} new sessions per minute from ${key}; try again shortly` };
-    }
-    bucket.tokens -= 1;
+    if (!this.rates[allowance].take(key)) return { ok: false, ...this.rateRefusal(key, allowance) };
     const held = this.active.get(key) ?? 0;
     if (held >= this.limits.maxSessionsPerClient) {
       return {
@@ -91,6 +162,7 @@ export class ClientLimiter {
     this.active.set(key, held + 1);
     this.total += 1;
     let released = false;
+    let counted = allowance;
     return {
       ok: true,
       release: () => {
@@ -101,19 +173,31 @@ export class ClientLimiter {
         if (n <= 0) this.active.delete(key);
         else this.active.set(key, n);
       },
+      countAsDemo: () => {
+        if (counted === 'demo') return undefined;
+        if (!this.rates.demo.take(key)) return this.rateRefusal(key, 'demo');
+        this.rates[counted].giveBack(key);
+        counted = 'demo';
+        return undefined;
+      },
     };
   }
 
-  /** Forgets buckets that have refilled, so the map does not grow with every address ever seen. */
+  private rateRefusal(key: string, allowance: Allowance): RateRefusal {
+    const message =
+      allowance === 'demo'
+        ? `more than ${this.limits.demoSessionsPerMinute} new sessions per minute to the demo targets from ${key}; try again shortly`
+        : `more than ${this.limits.newSessionsPerMinute} new sessions per minute from ${key}; try again shortly`;
+    return { code: 'RATE', reason: 'client-rate', message };
+  }
+
+  /** Forgets buckets that have refilled, so the maps do not grow with every address ever seen. */
   prune(): void {
-    const now = this.now();
-    const rate = this.limits.newSessionsPerMinute;
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updatedMs) * rate) / 60_000 >= rate) this.buckets.delete(key);
-    }
+    this.rates.outside.prune();
+    this.rates.demo.prune();
   }
 
   get trackedClients(): number {
-    return this.buckets.size;
+    return new Set([...this.rates.outside.keys(), ...this.rates.demo.keys()]).size;
   }
 }

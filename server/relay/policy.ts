@@ -232,6 +232,16 @@ export class TargetPolicy {
     return this.demo.get(name) ?? (name.split('.').length > 2 ? this.demo.get(name.slice(name.indexOf('.') + 1)) : undefined);
   }
 
+  /**
+   * Whether the host a client names is a built-in demo target's alias: such a session is dialed on
+   * loopback to our own demo server (or refused), never to the outside world.
+   */
+  isDemoAlias(hostRaw: string | null): boolean {
+    if (hostRaw === null) return false;
+    const parsed = parseHost(hostRaw);
+    return parsed.kind === 'name' && this.demoServer(parsed.name) !== undefined;
+  }
+
   private async planName(name: string, port: number): Promise<PlanResult> {
     const demo = this.demoServer(name);
     // A demo alias names one server as https://<name>.test/: a port in the URL would be silently

@@ -147,7 +147,9 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     }
     const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
     const info = { id: nextId++, client, origin, host: url.searchParams.get('host'), port: url.searchParams.get('port') };
-    const admission = limiter.admit(client);
+    // A session to a demo alias is counted against the demo targets' own allowance; one that names
+    // no target yet, as the outside world's until it names a demo target (RelaySession).
+    const admission = limiter.admit(client, policy.isDemoAlias(info.host) ? 'demo' : 'outside');
     if (!admission.ok) {
       metrics.refusals.inc(admission.reason);
       metrics.errors.inc(admission.code);
@@ -174,12 +176,17 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     }
     metrics.sessionsTotal += 1;
     metrics.activeSessions += 1;
-    const session = new RelaySession(info, deps, (ended) => {
-      sessions.delete(ended);
-      admission.release();
-      metrics.activeSessions -= 1;
-      if (draining && sessions.size === 0) drained?.();
-    });
+    const session = new RelaySession(
+      info,
+      deps,
+      (ended) => {
+        sessions.delete(ended);
+        admission.release();
+        metrics.activeSessions -= 1;
+        if (draining && sessions.size === 0) drained?.();
+      },
+      admission,
+    );
     sessions.add(session);
     session.start();
     // Every way ws can refuse the handshake (400 for a bad key or version, or a client gone

@@ -100,6 +100,8 @@ export class RelaySession {
     readonly info: SessionInfo,
     private readonly deps: SessionDeps,
     private readonly onEnd: (session: RelaySession) => void,
+    /** The limiter's admission of this session (limits.ts): a demo target named later is counted as one. */
+    private readonly admission?: { countAsDemo(): { code: 'RATE'; reason: string; message: string } | undefined },
   ) {
     this.helloChecked = !deps.config.requireClientHello;
     this.preconnected = info.host === null && info.port === null;
@@ -151,6 +153,13 @@ export class RelaySession {
     if (typeof r !== 'object' || r === null || r.type !== 'connect') return refuse('a session opened without a target must name one first: {"type":"connect","host":…,"port":…}');
     if (typeof r.host !== 'string' || typeof r.port !== 'number' || !Number.isInteger(r.port)) return refuse('connect needs a string host and an integer port');
     clearTimeout(this.preconnectTimer);
+    // Admitted as the outside world's until now: a demo target moves it to the demo allowance.
+    const overRate = this.deps.policy.isDemoAlias(r.host) ? this.admission?.countAsDemo() : undefined;
+    if (overRate) {
+      this.sendError(overRate.code, overRate.reason, overRate.message);
+      this.finish(RelayCloseCode.tryAgainLater, overRate.reason);
+      return;
+    }
     // From here on exactly as if host and port had been in the upgrade's query.
     this.info.host = r.host;
     this.info.port = String(r.port);

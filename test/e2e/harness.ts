@@ -165,6 +165,7 @@ export async function startServers(options: { env?: Record<string, string> } = {
     drainTimeoutMs: 0,
     maxSessionsPerClient: 64,
     newSessionsPerMinute: 6000,
+    demoSessionsPerMinute: 6000,
   });
 
   // Saved runs go to a database of this stack's own (unless the test names one), so a test run

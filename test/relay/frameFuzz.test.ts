@@ -169,7 +169,7 @@ describe('relay: WebSocket framing fuzz', () => {
   const serverSaw: Buffer[] = [];
 
   before(async () => {
-    stage = await startWitnessedRelay({ maxFrameBytes: MAX_FRAME, maxSessionsPerClient: 200, newSessionsPerMinute: 1_000_000 }, {}, (d) => serverSaw.push(d));
+    stage = await startWitnessedRelay({ maxFrameBytes: MAX_FRAME, maxSessionsPerClient: 200, newSessionsPerMinute: 1_000_000, demoSessionsPerMinute: 1_000_000 }, {}, (d) => serverSaw.push(d));
     ({ relay, witness } = stage);
   });
 

@@ -91,6 +91,63 @@ describe('relay limits: who may open sessions', () => {
     }
   });
 
+  test('sessions to the demo targets have an allowance of their own: they neither spend nor meet the outside world’s rate', async () => {
+    const relay = await startTestRelay({ newSessionsPerMinute: 3, demoSessionsPerMinute: 8, demoTargets: demo() });
+    try {
+      // A lesson page reloaded: more demo runs in a minute than the outside world's rate allows.
+      for (let i = 0; i < 6; i++) {
+        const s = await openHeld(relay.url, 'hold.test');
+        assert.equal(s.events[1]?.type, 'connected', `demo session ${i + 1}`);
+        s.ws.close();
+        await s.closed;
+      }
+      // The outside world's allowance is untouched by them, and still ends at its rate.
+      const codes: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const s = rawSession(relay.url, { host: 'nothing.example', port: 443 });
+        await s.closed;
+        codes.push(errorEvent(s.events)?.code ?? 'none');
+      }
+      assert.deepEqual(codes, ['ENOTFOUND', 'ENOTFOUND', 'ENOTFOUND', 'RATE']);
+      // The demo allowance has its own end: 8 a minute here, 6 spent.
+      const demoCodes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const s = await openHeld(relay.url, 'hold.test');
+        demoCodes.push(s.events[1]?.type === 'connected' ? 'connected' : (errorEvent(s.events)?.code ?? 'none'));
+        s.ws.close();
+        await s.closed;
+      }
+      assert.deepEqual(demoCodes, ['connected', 'connected', 'RATE']);
+      assert.equal(relay.dials.length, 8, 'only the admitted demo sessions dialed (loopback), nothing else');
+      assert.ok(relay.dials.every((d) => d.address === '127.0.0.1'));
+    } finally {
+      await relay.close();
+    }
+  });
+
+  test('a session opened ahead counts as the outside world’s until it names a demo target, then as the demo targets’', async () => {
+    const relay = await startTestRelay({ newSessionsPerMinute: 2, demoSessionsPerMinute: 100, demoTargets: demo() });
+    const openAhead = async (host: string) => {
+      const s = rawSession(relay.url, undefined);
+      await s.opened;
+      s.ws.send(JSON.stringify({ type: 'connect', host, port: 443 }));
+      s.ws.send(CLIENT_HELLO_RECORD);
+      await waitFor(() => s.events.some((e) => e.type === 'connected' || e.type === 'error'), 3000, `session ahead to ${host}`);
+      s.ws.close();
+      await s.closed;
+      return s.events.find((e) => e.type === 'connected') ? 'connected' : (errorEvent(s.events)?.code ?? 'none');
+    };
+    try {
+      const demoRuns: string[] = [];
+      for (let i = 0; i < 5; i++) demoRuns.push(await openAhead('hold.test'));
+      assert.deepEqual(demoRuns, ['connected', 'connected', 'connected', 'connected', 'connected']);
+      // Opened ahead and naming the outside world: counted there (2 a minute).
+      assert.deepEqual([await openAhead('nothing.example'), await openAhead('nothing.example'), await openAhead('nothing.example')], ['ENOTFOUND', 'ENOTFOUND', 'RATE']);
+    } finally {
+      await relay.close();
+    }
+  });
+
   test('global concurrency: when the relay is full, a new client gets LIMIT (global-concurrency)', async () => {
     const relay = await startTestRelay({ maxSessions: 2, trustedProxies: ['127.0.0.1'], demoTargets: demo() });
     try {
@@ -138,7 +195,7 @@ describe('relay limits: who may open sessions', () => {
     assert.equal(limitKey('2001:db8:1:2:bbbb::9'), '2001:db8:1:2::/64');
     assert.equal(limitKey('192.0.2.1'), '192.0.2.1');
     let now = 0;
-    const limiter = new ClientLimiter({ maxSessionsPerClient: 10, newSessionsPerMinute: 2, maxSessions: 10 }, () => now);
+    const limiter = new ClientLimiter({ maxSessionsPerClient: 10, newSessionsPerMinute: 2, demoSessionsPerMinute: 20, maxSessions: 10 }, () => now);
     assert.equal(limiter.admit('192.0.2.1').ok, true);
     assert.equal(limiter.admit('192.0.2.1').ok, true);
     assert.equal(limiter.admit('192.0.2.1').ok, false);
@@ -147,6 +204,34 @@ describe('relay limits: who may open sessions', () => {
     now = 10 * 60_000;
     limiter.prune();
     assert.equal(limiter.trackedClients, 0);
+  });
+
+  test('the demo targets’ allowance and the outside world’s are separate buckets per client (unit)', () => {
+    let now = 0;
+    const limiter = new ClientLimiter({ maxSessionsPerClient: 100, newSessionsPerMinute: 2, demoSessionsPerMinute: 3, maxSessions: 100 }, () => now);
+    const admitted = (allowance: 'demo' | 'outside') => limiter.admit('192.0.2.1', allowance).ok;
+    assert.deepEqual([admitted('demo'), admitted('demo'), admitted('demo'), admitted('demo')], [true, true, true, false]);
+    assert.deepEqual([admitted('outside'), admitted('outside'), admitted('outside')], [true, true, false], 'the demo sessions spent none of it');
+    const refused = limiter.admit('192.0.2.1', 'demo');
+    assert.equal(refused.ok, false);
+    assert.match((refused as { message: string }).message, /more than 3 new sessions per minute to the demo targets from 192\.0\.2\.1/);
+    assert.equal((refused as { reason: string }).reason, 'client-rate');
+    assert.equal(limiter.admit('192.0.2.2', 'outside').ok, true, 'another client has its own buckets');
+
+    // Opened ahead (counted as the outside world's), then naming a demo target: the token moves.
+    now = 60_000; // both buckets full again
+    const ahead = limiter.admit('192.0.2.1', 'outside');
+    assert.ok(ahead.ok);
+    assert.equal(ahead.countAsDemo(), undefined);
+    assert.equal(ahead.countAsDemo(), undefined, 'moved once only');
+    assert.deepEqual([admitted('outside'), admitted('outside'), admitted('outside')], [true, true, false], 'its outside token came back');
+    assert.deepEqual([admitted('demo'), admitted('demo'), admitted('demo')], [true, true, false], 'it holds one of the three demo tokens');
+    const late = limiter.admit('192.0.2.3', 'outside');
+    assert.ok(late.ok);
+    for (let i = 0; i < 3; i++) assert.ok(limiter.admit('192.0.2.3', 'demo').ok);
+    assert.equal(late.countAsDemo()?.reason, 'client-rate', 'no demo token left: refused, not moved for free');
+    assert.equal(limiter.admit('192.0.2.3', 'outside').ok, true);
+    assert.equal(limiter.admit('192.0.2.3', 'outside').ok, false, 'the refused move kept its outside token');
   });
 });
 

@@ -274,6 +274,17 @@ describe('relay policy: resolved addresses (stubbed DNS)', () => {
     assert.deepEqual(lookups, []);
   });
 
+  test('the sessions counted as the demo targets’ (not the outside world’s) are those naming a demo alias, or a name one label under one', () => {
+    const { policy, lookups } = policyWith({ 'tls13.example': ['93.184.215.14'] }, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 }, wildcard: { host: '127.0.0.1', port: 9444 } }, allowIpLiterals: true });
+    for (const host of ['tls13.test', 'TLS13.test', 'tls13.test.', 'www.wildcard.test']) assert.equal(policy.isDemoAlias(host), true, host);
+    for (const host of [null, 'tls13.example', 'tls13', 'other.test', 'a.b.wildcard.test', 'test', '127.0.0.1', '[::1]', 'localhost', 'tls13.test.example.com', '']) {
+      assert.equal(policy.isDemoAlias(host), false, String(host));
+    }
+    policy.setDemoTargets({});
+    assert.equal(policy.isDemoAlias('tls13.test'), false, 'a demo target that stopped is no longer one');
+    assert.deepEqual(lookups, [], 'deciding resolves nothing');
+  });
+
   test('a demo alias is reached on port 443 only: another port is refused, not silently ignored', async () => {
     const { policy, lookups } = policyWith({}, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 } } });
     const refused = await policy.plan('tls13.test', '8443');

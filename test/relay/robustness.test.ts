@@ -15,7 +15,7 @@ describe('relay robustness: malformed input leaves the relay up and other sessio
     unresponsive = await startUnresponsiveListener();
     const slow = new Promise<void>((r) => (release = r));
     stage = await startWitnessedRelay(
-      { headersTimeoutMs: 500, maxFrameBytes: 4096, maxSessionsPerClient: 50, newSessionsPerMinute: 10_000, demoTargets: { blackhole: { host: '127.0.0.1', port: unresponsive.port } } },
+      { headersTimeoutMs: 500, maxFrameBytes: 4096, maxSessionsPerClient: 50, newSessionsPerMinute: 10_000, demoSessionsPerMinute: 10_000, demoTargets: { blackhole: { host: '127.0.0.1', port: unresponsive.port } } },
       { dns: { 'slow.example': async () => (await slow, ['93.184.215.14']) } },
     );
     ({ relay, witness } = stage);
