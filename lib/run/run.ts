@@ -4,6 +4,7 @@ import { defaultClientOptions, type ClientDeps, type ClientCertificate, type Cli
 import type { ResumableSession } from '../tls/client/session';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
+import { inEnglish } from '../tls/diagnostics';
 import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
 import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
@@ -437,10 +438,12 @@ class Run {
       this.emit(step);
       await c.send(bytes);
     }
-    if (this.http.error) {
-      this.emit({ direction: 'local', layer: 'http', kind: 'http', data: { message: 'invalid-response', error: this.http.error } });
+    const problem = this.http.problem;
+    if (problem) {
+      const invalid = { error: inEnglish(problem), diagnostic: problem };
+      this.emit({ direction: 'local', layer: 'http', kind: 'http', data: { message: 'invalid-response', ...invalid } });
       await c.close();
-      return this.end('error', { cause: 'invalid-response', error: this.http.error });
+      return this.end('error', { cause: 'invalid-response', ...invalid });
     }
     if (this.http.complete) {
       this.recordResponse();

@@ -440,7 +440,8 @@ export type HttpData =
       afterEarlyDataRejected?: boolean;
     }
   | { message: 'response'; status: number; reason: string }
-  | { message: 'invalid-response'; error: string };
+  /** `error`: why the client cannot read the response, in English; `diagnostic`: the same as data (absent in runs saved before it). */
+  | { message: 'invalid-response'; error: string; diagnostic?: Diagnostic };
 
 /** A failure that ends the run: the engine's (with the alert it maps to), the input's, or a bug. */
 export interface ErrorData {
@@ -493,7 +494,7 @@ export type OutcomeCause =
   | { cause: 'closed'; closeNotify: boolean; where?: Where }
   | { cause: 'timeout'; timeoutMs: number; waiting: Waiting }
   | { cause: 'transport'; code: string; message: string; reason?: string }
-  | { cause: 'invalid-response'; error: string }
+  | { cause: 'invalid-response'; error: string; diagnostic?: Diagnostic }
   /**
    * The connection is open but the client will not use it any more. `reason`: why, worded by the
    * views; `message`: the sentence an older engine wrote instead (a saved run from before the reason

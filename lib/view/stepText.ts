@@ -275,7 +275,7 @@ export function outcomeSentence(c: OutcomeCause, t: Translate = english): string
     case 'transport':
       return transportErrorTitle(c, t);
     case 'invalid-response':
-      return t('steps.outcome.invalidResponse', { error: c.error });
+      return t('steps.outcome.invalidResponse', { error: engineWords({ message: c.error, diagnostic: c.diagnostic }, t) });
     case 'unusable':
       return c.reason ? t(`steps.outcome.unusable.${c.reason}`) : (c.message ?? '');
     case 'input':
@@ -385,7 +385,7 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
         return t(key, { method: step.data.method, path: step.data.path });
       }
       if (step.data.message === 'response') return t('steps.title.httpResponse', { status: `${step.data.status} ${step.data.reason}`.trim() });
-      return t('steps.title.httpInvalid', { error: step.data.error });
+      return t('steps.title.httpInvalid', { error: engineWords({ message: step.data.error, diagnostic: step.data.diagnostic }, t) });
     case 'error':
       if (step.data.source === 'input') return t('steps.title.errorInput', { message: engineWords(step.data, t) });
       if (step.data.source === 'internal') return t('steps.title.errorInternal', { message: engineWords(step.data, t) });

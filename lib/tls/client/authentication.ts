@@ -3,6 +3,7 @@
  * verifier, reported as one step), the signatures its key makes, and the scheme the client signs with.
  */
 import type { SignatureSchemeName } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { signatureSchemes } from '../registry/crypto';
 import type { Common, ServerCertificateCheck } from './connection';
@@ -50,7 +51,7 @@ function reportVerdict(c: Common, verdict: CertificateVerdict): { leafSpki: Uint
     },
   });
   if (verdict.alert && !c.options.insecure) {
-    return { error: new TlsAlertError(verdict.alert, verdict.message ?? `the server certificate was rejected (${verdict.alert})`) };
+    return { error: new TlsAlertError(verdict.alert, verdict.message ?? said('client.certificateRejected', { alert: verdict.alert })) };
   }
   return { leafSpki: verdict.leafSpki };
 }
@@ -86,15 +87,19 @@ export async function verifyServerSignature(
     // does not parse, illegal_parameter when it is of another type than the scheme): not a bad
     // signature. Reached with --insecure, after a rejected certificate.
     if (e instanceof TlsAlertError) {
-      throw refusal(e.alert, `the server\u2019s certificate key cannot check its ${what} signature (${scheme}): ${e.message.replace(/\.$/, '')}`, {
+      const why = e.diagnostic ?? e.message.replace(/\.$/, '');
+      throw refusal(e.alert, said('client.leafKeyUnusable', { message: what, scheme, why }), {
         check: 'leaf-key',
         rule: 'RFC 8446 §4.4.2.2, RFC 5246 §7.4.2',
         facts: { scheme, message: what },
       });
     }
-    reason = `: ${e instanceof Error ? e.message : e}`;
+    reason = e instanceof Error ? e.message : String(e);
   }
-  if (!ok) throw new TlsAlertError('decrypt_error', `the server\u2019s ${what} signature (${scheme}) does not verify with its certificate key${reason}`);
+  if (!ok) {
+    // A library's own words, when it failed rather than answered no, are quoted after the sentence.
+    throw new TlsAlertError('decrypt_error', reason ? said('client.badSignatureWhy', { message: what, scheme, why: reason }) : said('client.badSignature', { message: what, scheme }));
+  }
   c.emit({
     direction: 'local',
     layer: 'verdict',

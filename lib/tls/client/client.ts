@@ -1,3 +1,4 @@
+import { said, inEnglish, type Diagnostic } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { alertDescriptions, alertLevels, noCertificateRefusals } from '../registry/alerts';
 import { toHex } from '../wire/bytes';
@@ -121,7 +122,7 @@ export class TlsClient {
       case 22: {
         const messages = this.c.collectHandshake(content);
         for (const [i, message] of messages.entries()) {
-          if (!this.machine) throw new TlsAlertError('unexpected_message', 'handshake message before the handshake started');
+          if (!this.machine) throw new TlsAlertError('unexpected_message', said('client.beforeStart'));
           // RFC 5246 §7.4.1.1: a HelloRequest that arrives while a handshake is under way is ignored.
           if (message.type === 'hello_request' && this.c.version !== 'TLSv1.3' && this.c.state === 'handshaking') {
             this.c.parse(message, () => undefined, { ignored: true });
@@ -133,7 +134,7 @@ export class TlsClient {
           // RFC 8446 §5.1: a message that changes the keys must end its record; what follows it in
           // the same record was protected (or not) with the old keys.
           if (this.c.records.read !== readKeys && i + 1 < messages.length) {
-            throw refusal('unexpected_message', `the server's ${message.type} changes the keys, yet the same record goes on with its ${messages[i + 1].type}`, {
+            throw refusal('unexpected_message', said('client.keysChangeMidRecord', { message: message.type, next: messages[i + 1].type }), {
               check: 'record-boundary',
               rule: 'RFC 8446 §5.1',
               facts: { message: message.type, next: messages[i + 1].type },
@@ -147,8 +148,8 @@ export class TlsClient {
       case 20:
         return this.receiveChangeCipherSpec(content, isProtected);
       case 23:
-        if (this.c.state !== 'connected') throw new TlsAlertError('unexpected_message', 'application data before the handshake finished');
-        if (this.c.pendingHandshakeBytes) throw new TlsAlertError('unexpected_message', 'application data interleaved with a fragmented handshake message');
+        if (this.c.state !== 'connected') throw new TlsAlertError('unexpected_message', said('client.dataEarly'));
+        if (this.c.pendingHandshakeBytes) throw new TlsAlertError('unexpected_message', said('client.dataInterleaved'));
         this.c.emit({
           direction: 'server->client',
           layer: 'application',
@@ -159,15 +160,15 @@ export class TlsClient {
         this.c.sink.applicationData(content);
         return;
       default:
-        throw new TlsAlertError('unexpected_message', `record of unknown content type ${type}`);
+        throw new TlsAlertError('unexpected_message', said('client.unknownContentType', { type }));
     }
   }
 
   private async receiveChangeCipherSpec(content: Uint8Array, isProtected: boolean): Promise<void> {
-    if (content.length !== 1 || content[0] !== 1) throw new TlsAlertError('unexpected_message', 'change_cipher_spec record must hold the single byte 0x01');
+    if (content.length !== 1 || content[0] !== 1) throw new TlsAlertError('unexpected_message', said('client.ccsByte'));
     if (this.c.version === 'TLSv1.2') {
       if (!this.machine?.changeCipherSpec) {
-        throw refusal('unexpected_message', 'the server sent a ChangeCipherSpec at a point of the handshake where none belongs', { check: 'unexpected-change-cipher-spec', rule: 'RFC 5246 §7.1' });
+        throw refusal('unexpected_message', said('client.ccsMisplaced'), { check: 'unexpected-change-cipher-spec', rule: 'RFC 5246 §7.1' });
       }
       this.machine = await this.machine.changeCipherSpec();
       return;
@@ -180,15 +181,15 @@ export class TlsClient {
     }
     // RFC 8446 §5: the compatibility ChangeCipherSpec is always sent in the clear.
     if (isProtected) {
-      throw refusal('unexpected_message', 'the server sent a ChangeCipherSpec inside an encrypted record', { check: 'protected-change-cipher-spec', rule: 'RFC 8446 §5' });
+      throw refusal('unexpected_message', said('client.ccsEncrypted'), { check: 'protected-change-cipher-spec', rule: 'RFC 8446 §5' });
     }
     // RFC 8446 §5: in TLS 1.3 a CCS is a middlebox-compatibility no-op, allowed only during the handshake.
-    if (this.c.state === 'connected') throw new TlsAlertError('unexpected_message', 'change_cipher_spec after the TLS 1.3 handshake');
+    if (this.c.state === 'connected') throw new TlsAlertError('unexpected_message', said('client.ccsAfter13'));
     this.c.emit({ direction: 'local', layer: 'record', kind: 'change-cipher-spec', data: { from: 'server', compatibility: true }, rfc: 'RFC 8446 §D.4' });
   }
 
   private async receiveAlert(content: Uint8Array): Promise<void> {
-    if (content.length !== 2) throw new TlsAlertError('decode_error', `alert record of ${content.length} bytes (an alert is exactly 2 bytes)`);
+    if (content.length !== 2) throw new TlsAlertError('decode_error', said('client.alertLength', { length: content.length }));
     const [levelCode, code] = content;
     const level = alertLevels.name(levelCode) ?? (levelCode === 1 ? 'warning' : 'fatal');
     const description = alertDescriptions.name(code) ?? `unknown(${code})`;
@@ -216,7 +217,7 @@ export class TlsClient {
       this.c.peerClosed = true;
       if (this.c.state === 'handshaking') {
         this.c.state = 'failed';
-        this.c.failure = { by: 'server', alert: description, message: 'the server closed the connection during the handshake' };
+        this.c.failure = serverFailure(description, said('client.serverClosed'));
       } else {
         const wasConnected = this.c.state === 'connected';
         this.c.state = 'closed';
@@ -228,8 +229,8 @@ export class TlsClient {
     if (fatal) {
       this.c.state = 'failed';
       const noCertificate = this.refusedForNoCertificate(description);
-      const why = noCertificate ? ' after the client sent no certificate: the server requires a client certificate' : '';
-      this.c.failure = { by: 'server', alert: description, message: `the server sent a fatal ${description} alert${why}`, ...(noCertificate ? { afterEmptyClientCertificate: true } : {}) };
+      const diagnostic = said(noCertificate ? 'client.serverAlertNoCertificate' : 'client.serverAlert', { alert: description });
+      this.c.failure = { ...serverFailure(description, diagnostic), ...(noCertificate ? { afterEmptyClientCertificate: true } : {}) };
     }
   }
 
@@ -263,4 +264,9 @@ export class TlsClient {
     this.c.state = 'closed';
     await this.c.sendAlert('warning', 'close_notify', { cause: wasConnected ? 'close' : 'abandon' });
   }
+}
+
+/** The server ended the connection: its alert, and why, in English and as data. */
+function serverFailure(alert: string, diagnostic: Diagnostic): Failure {
+  return { by: 'server', alert, message: inEnglish(diagnostic), diagnostic };
 }

@@ -2,7 +2,7 @@ import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { refusal, TlsAlertError } from '../errors';
-import type { Diagnostic } from '../diagnostics';
+import { said, type Diagnostic } from '../diagnostics';
 import type { AlertData, CertificateSummary, StepContent, UnusableReason } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
@@ -287,7 +287,7 @@ export class Common {
       return;
     }
     const alertError =
-      error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', said('client.internal', { error: error instanceof Error ? error.message : String(error) }));
     this.state = 'failed';
     const diagnostic = alertError.diagnostic ? { diagnostic: alertError.diagnostic } : {};
     this.failure = { by: 'client', alert: alertError.alert, message: alertError.message, ...diagnostic };
@@ -310,7 +310,7 @@ export class Common {
 
   assertNoBufferedHandshake(): void {
     if (this.handshakeBuffer.length) {
-      throw refusal('unexpected_message', 'a handshake message spans a key change', { check: 'record-boundary', rule: 'RFC 8446 §5.1', facts: { spans: true } });
+      throw refusal('unexpected_message', said('client.spansKeyChange'), { check: 'record-boundary', rule: 'RFC 8446 §5.1', facts: { spans: true } });
     }
   }
 
@@ -322,10 +322,10 @@ export class Common {
       const b = this.handshakeBuffer;
       const length = (b[1] << 16) | (b[2] << 8) | b[3];
       // A bound on message size keeps a hostile server from making us buffer without end.
-      if (length > 0x20000) throw new TlsAlertError('decode_error', `handshake message of ${length} bytes is larger than this client accepts`);
+      if (length > 0x20000) throw new TlsAlertError('decode_error', said('client.tooLarge', { length }));
       if (b.length < 4 + length) break;
       const type = handshakeTypes.name(b[0]);
-      if (!type) throw new TlsAlertError('unexpected_message', `unknown handshake message type ${b[0]}`);
+      if (!type) throw new TlsAlertError('unexpected_message', said('client.unknownType', { type: b[0] }));
       out.push({ type, bytes: b.slice(0, 4 + length) });
       this.handshakeBuffer = b.slice(4 + length);
     }
@@ -362,7 +362,7 @@ export function keySink(c: Common): (d: Derivation) => void {
 
 /** RFC 5246 §7.1: a ChangeCipherSpec before the ServerHello, when TLS 1.2 is the version. */
 export function earlyChangeCipherSpec() {
-  return refusal('unexpected_message', 'the server sent a ChangeCipherSpec before its ServerHello, and TLS 1.2 has no such message there', {
+  return refusal('unexpected_message', said('client.ccsBeforeServerHello'), {
     check: 'unexpected-change-cipher-spec',
     rule: 'RFC 5246 §7.1',
     facts: { before: 'server_hello' },

@@ -4,6 +4,7 @@
  * version. From there tls13.ts or tls12.ts continues; neither imports this module back.
  */
 import type { GroupName, KeyShare } from '../crypto/provider';
+import { said } from '../diagnostics';
 import { TlsAlertError } from '../errors';
 import { encodeClientHello, readServerHello, type ServerHello } from '../handshake/messages';
 import { clientHelloExtensionList, type PskOffer } from '../handshake/extensions';
@@ -41,9 +42,9 @@ export async function startHandshake(c: Common, early?: EarlyData): Promise<Stat
   const o = c.options;
   const offers13 = o.versions.includes('TLSv1.3');
   const offers12 = o.versions.includes('TLSv1.2');
-  if (!offers13 && !offers12) throw new TlsAlertError('internal_error', 'no TLS version enabled');
+  if (!offers13 && !offers12) throw new TlsAlertError('internal_error', said('client.noVersion'));
   const suites = suitesForVersions(o.cipherSuites, o.versions);
-  if (!suites.length) throw new TlsAlertError('internal_error', 'no cipher suite enabled for the enabled versions');
+  if (!suites.length) throw new TlsAlertError('internal_error', said('client.noSuite'));
   const shares = await (c.preparedKeyShares ?? makeKeyShares(c));
   const random = c.deps.random(32);
   // RFC 8446 §D.4: a non-empty legacy_session_id puts the client in middlebox-compatibility mode.
@@ -92,20 +93,20 @@ function expectServerHello(c: Common, hello: Hello): State {
   return {
     name: 'ExpectServerHello',
     async handle(m: HandshakeIn): Promise<State> {
-      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', `expected ServerHello, got ${m.type}`);
+      if (m.type !== 'server_hello') throw new TlsAlertError('unexpected_message', said('client.expectedServerHello', { type: m.type }));
       const sh = c.parse(m, (r) => readServerHello(r));
       if (sh.extensions.supportedVersion === undefined) {
         return continueTls12(c, hello, sh, m);
       }
       if (sh.extensions.supportedVersion !== 'TLSv1.3' || !c.options.versions.includes('TLSv1.3')) {
-        throw new TlsAlertError('illegal_parameter', `the server selected ${sh.extensions.supportedVersion}, which was not offered in supported_versions`);
+        throw new TlsAlertError('illegal_parameter', said('client.versionNotOffered', { version: sh.extensions.supportedVersion }));
       }
-      if (sh.legacyVersion !== 0x0303) throw new TlsAlertError('illegal_parameter', 'TLS 1.3 ServerHello must carry legacy_version 0x0303 (RFC 8446 §4.1.3)');
-      if (!equalBytes(sh.sessionId, hello.sessionId)) throw new TlsAlertError('illegal_parameter', 'legacy_session_id_echo does not echo the client\u2019s session id (RFC 8446 §4.1.3)');
-      if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', 'legacy_compression_method must be 0');
+      if (sh.legacyVersion !== 0x0303) throw new TlsAlertError('illegal_parameter', said('client.legacyVersion'));
+      if (!equalBytes(sh.sessionId, hello.sessionId)) throw new TlsAlertError('illegal_parameter', said('client.sessionIdEcho'));
+      if (sh.compression !== 0) throw new TlsAlertError('illegal_parameter', said('client.compression'));
       const suite = cipherSuites.name(sh.cipherSuite);
       if (!suite || !hello.suites.includes(suite) || cipherSuiteInfo(suite).version !== 'TLSv1.3') {
-        throw new TlsAlertError('illegal_parameter', `the server chose cipher suite ${cipherSuites.describe(sh.cipherSuite)}, which the client did not offer for TLS 1.3`);
+        throw new TlsAlertError('illegal_parameter', said('client.suiteNotOffered', { suite: codeNamed(cipherSuites, sh.cipherSuite) }));
       }
       checkServerExtensions(sh.extensions.seen, hello.offeredExtensions, sh.isHelloRetryRequest ? 'hello_retry_request' : 'server_hello');
       c.version = 'TLSv1.3';
@@ -119,16 +120,16 @@ function expectServerHello(c: Common, hello: Hello): State {
 
 async function handleHelloRetryRequest(c: Common, hello: Hello, hrr: ServerHello, suite: CipherSuiteName, m: HandshakeIn): Promise<State> {
   // RFC 8446 §4.1.4: at most one HelloRetryRequest, and it must change something.
-  if (hello.retried) throw new TlsAlertError('unexpected_message', 'a second HelloRetryRequest');
+  if (hello.retried) throw new TlsAlertError('unexpected_message', said('client.secondRetry'));
   const info = cipherSuiteInfo(suite);
   const selected = hrr.extensions.selectedGroup;
   let group: GroupName | undefined;
   if (selected !== undefined) {
     group = groups.name(selected);
-    if (!group || !c.options.groups.includes(group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for group ${groups.describe(selected)}, which was not offered`);
-    if (hello.shares.some((s) => s.group === group)) throw new TlsAlertError('illegal_parameter', `HelloRetryRequest asks for ${group}, for which a key share was already sent`);
+    if (!group || !c.options.groups.includes(group)) throw new TlsAlertError('illegal_parameter', said('client.retryGroupNotOffered', { group: codeNamed(groups, selected) }));
+    if (hello.shares.some((s) => s.group === group)) throw new TlsAlertError('illegal_parameter', said('client.retryGroupShared', { group }));
   }
-  if (group === undefined && !hrr.extensions.cookie) throw new TlsAlertError('illegal_parameter', 'HelloRetryRequest that would not change the ClientHello');
+  if (group === undefined && !hrr.extensions.cookie) throw new TlsAlertError('illegal_parameter', said('client.retryNoChange'));
   // Transcript: ClientHello1 is replaced by message_hash(ClientHello1), then the HRR follows.
   c.transcript.replaceWithMessageHash(info.hash);
   c.transcript.add(m.bytes);
@@ -163,8 +164,13 @@ function expectServerHelloAfterRetry(c: Common, hello: Hello, hrrSuite: CipherSu
     async handle(m) {
       const next = await inner.handle(m);
       // RFC 8446 §4.1.4: the ServerHello must use the cipher suite of the HelloRetryRequest.
-      if (c.summary.cipherSuite !== hrrSuite) throw new TlsAlertError('illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest\u2019s');
+      if (c.summary.cipherSuite !== hrrSuite) throw new TlsAlertError('illegal_parameter', said('client.retrySuiteChanged'));
       return next;
     },
   };
+}
+
+/** A code the server sent, with its name when it has one: "0x001d (x25519)", or "0xfafa" (no word for "unknown": it reads in any language). */
+function codeNamed(table: { name(code: number): string | undefined; describe(code: number): string }, code: number): string {
+  return table.name(code) ? table.describe(code) : `0x${code.toString(16).padStart(4, '0')}`;
 }

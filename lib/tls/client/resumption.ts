@@ -4,6 +4,7 @@
  * means. The early secret comes from the ticket's PSK, so the binder (and 0-RTT keys) can be made
  * before the ServerHello says whether the server takes the ticket.
  */
+import { said } from '../diagnostics';
 import { refusal, TlsAlertError } from '../errors';
 import { bindersLength, type PskMode, type PskOffer } from '../handshake/extensions';
 import { encodeClientHello, type ClientHelloParams, type EncodedMessage, type ServerHello } from '../handshake/messages';
@@ -78,14 +79,14 @@ export function pskAnswer(psk: OfferedPsk | undefined, sh: ServerHello, suite: C
   const selected = sh.extensions.preSharedKey;
   if (selected === undefined || !psk) return { accepted: false };
   if (selected !== 0) {
-    throw refusal('illegal_parameter', `the server selected PSK identity ${selected}, but the client offered only identity 0`, {
+    throw refusal('illegal_parameter', said('client.pskIdentity', { selected }), {
       check: 'psk-identity',
       rule: 'RFC 8446 §4.2.11',
       facts: { selectedIdentity: selected, offered: 1 },
     });
   }
   if (cipherSuiteInfo(suite).hash !== psk.hash) {
-    throw refusal('illegal_parameter', `the server resumed with ${suite}, whose hash is not the ticket's ${psk.hash}`, {
+    throw refusal('illegal_parameter', said('client.pskHash', { suite, hash: psk.hash }), {
       check: 'psk-cipher-suite',
       rule: 'RFC 8446 §4.2.11',
       facts: { cipherSuite: suite, ticketHash: psk.hash },
@@ -93,7 +94,7 @@ export function pskAnswer(psk: OfferedPsk | undefined, sh: ServerHello, suite: C
   }
   const mode: PskMode = sh.extensions.keyShare ? 'psk_dhe_ke' : 'psk_ke';
   if (!psk.modes.includes(mode)) {
-    throw new TlsAlertError(mode === 'psk_ke' ? 'missing_extension' : 'illegal_parameter', `the server resumed in ${mode} mode, which the client did not offer (psk_key_exchange_modes: ${psk.modes.join(', ')})`);
+    throw new TlsAlertError(mode === 'psk_ke' ? 'missing_extension' : 'illegal_parameter', said('client.pskMode', { mode, offered: psk.modes.join(', ') }));
   }
   return { accepted: true, mode };
 }

@@ -1,3 +1,4 @@
+import { inEnglish, said, type Diagnostic } from '../diagnostics';
 import { concat, fromUtf8, utf8 } from '../wire/bytes';
 import type { Field } from '../wire/field';
 import { sizeValue } from '../wire/field';
@@ -70,16 +71,21 @@ export class HttpResponseParser {
   private headerEnd = -1;
   private head?: { status: number; reason: string; headers: [string, string][]; fields: Field[] };
   complete = false;
-  error?: string;
+  /** Why the response cannot be read, as data (lib/tls/diagnostics); `error` is its English. */
+  problem?: Diagnostic;
 
   constructor(private readonly method: string) {}
+
+  get error(): string | undefined {
+    return this.problem && inEnglish(this.problem);
+  }
 
   get received(): number {
     return this.data.length;
   }
 
   feed(bytes: Uint8Array): void {
-    if (this.complete || this.error) return;
+    if (this.complete || this.problem) return;
     this.data = concat(this.data, bytes);
     if (!this.head) this.parseHead();
     if (this.head) this.checkComplete();
@@ -94,8 +100,8 @@ export class HttpResponseParser {
     const text = fromUtf8(this.data.subarray(0, Math.min(this.data.length, 65536)));
     const idx = text.indexOf('\r\n\r\n');
     if (idx < 0) {
-      if (this.data.length > 65536) this.error = 'response headers larger than 64 KiB';
-      else if (this.data.length >= 5 && !text.startsWith('HTTP/')) this.error = `not an HTTP/1.x response (starts with "${text.slice(0, 20)}")`;
+      if (this.data.length > 65536) this.problem = said('client.httpHeadTooLarge');
+      else if (this.data.length >= 5 && !text.startsWith('HTTP/')) this.problem = said('client.httpNotHttp', { start: text.slice(0, 20) });
       return;
     }
     const headText = text.slice(0, idx);
@@ -103,7 +109,7 @@ export class HttpResponseParser {
     const lines = headText.split('\r\n');
     const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]);
     if (!m) {
-      this.error = `malformed status line "${lines[0].slice(0, 60)}"`;
+      this.problem = said('client.httpStatusLine', { line: lines[0].slice(0, 60) });
       return;
     }
     const fields: Field[] = [];
@@ -118,7 +124,7 @@ export class HttpResponseParser {
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
       if (colon <= 0) {
-        this.error = `malformed header line "${line.slice(0, 60)}"`;
+        this.problem = said('client.httpHeaderLine', { line: line.slice(0, 60) });
         return;
       }
       const k = line.slice(0, colon).trim();
@@ -155,7 +161,7 @@ export class HttpResponseParser {
       const cl = this.header('content-length');
       if (cl !== undefined) {
         const n = Number(cl);
-        if (!Number.isInteger(n) || n < 0) this.error = `invalid Content-Length "${cl}"`;
+        if (!Number.isInteger(n) || n < 0) this.problem = said('client.httpContentLength', { value: cl });
         else this.complete = bodyLength >= n;
       }
     }
@@ -172,7 +178,7 @@ export class HttpResponseParser {
       if (lineEnd < 0) return undefined;
       const size = parseInt(fromUtf8(d.subarray(pos, lineEnd)).split(';')[0].trim(), 16);
       if (Number.isNaN(size)) {
-        this.error = 'malformed chunk size';
+        this.problem = said('client.httpChunkSize');
         return undefined;
       }
       pos = lineEnd + 2;
