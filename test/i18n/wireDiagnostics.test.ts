@@ -16,6 +16,7 @@ import { x509Said } from '../../lib/tls/diagnostics/x509';
 import { TlsAlertError } from '../../lib/tls/errors';
 import { readMessage, readServerHello } from '../../lib/tls/handshake/messages';
 import { Reader } from '../../lib/tls/wire/reader';
+import { Writer } from '../../lib/tls/wire/writer';
 import { parseCertificate } from '../../lib/tls/x509/parse';
 import type { Diagnostic, Step, Trace } from '../../lib/trace/schema';
 import { diagnosticWords, stepTitle } from '../../lib/view/stepText';
@@ -153,6 +154,16 @@ describe('the Reader’s diagnostics', () => {
       assert.equal(err.message, c.en);
       assert.equal(diagnosticWords(err.diagnostic!, chinese), c.zh);
     }
+  });
+
+  test('the Writer: a value of ours too large for its field is internal_error, named by its path', () => {
+    const vector = failure(() => new Writer('ClientHello').vector('extensions', 1, (w) => w.bytes('data', new Uint8Array(300))));
+    assert.equal(vector.alert, 'internal_error');
+    assert.equal(vector.message, 'ClientHello.extensions.length: 300 bytes do not fit 1 bytes');
+    assert.equal(diagnosticWords(vector.diagnostic!, chinese), 'ClientHello.extensions.length：300 字节无法用 1 字节的长度表示');
+    const value = failure(() => new Writer('KeyUpdate').u8('request_update', 256));
+    assert.equal(value.message, 'KeyUpdate.request_update: 256 does not fit in 1 bytes');
+    assert.equal(diagnosticWords(value.diagnostic!, chinese), 'KeyUpdate.request_update 的值 256 无法用 1 字节表示');
   });
 
   test('a peek past the end is "truncated", at the open node', () => {
