@@ -66,7 +66,39 @@ export type ValueWords =
   /** tbsCertificate: the bytes the issuer's signature covers (RFC 5280 §4.1.1.1). */
   | { say: 'signed-bytes'; n: number }
   /** An extension's extnValue: DER-encoded bytes (RFC 5280 §4.1). */
-  | { say: 'der-bytes'; n: number };
+  | { say: 'der-bytes'; n: number }
+  /** The part of a handshake message that one record carries: `n` of its `total` bytes. */
+  | { say: 'bytes-of'; n: number; total: number }
+  /** A duration in seconds (NewSessionTicket.ticket_lifetime, RFC 8446 §4.6.1). */
+  | { say: 'seconds'; n: number }
+  /** An RSA public key: its modulus's size in bits. */
+  | { say: 'rsa-key-bits'; n: number }
+  /** An EC public key whose curve is given by explicit parameters instead of a name (RFC 5480 §2.1.1). */
+  | { say: 'ec-explicit-curve' }
+  /** An EC public key's point (SEC 1 §2.3.3): its form, from the first byte, and its size. */
+  | { say: 'ec-point'; form: 'uncompressed' | 'compressed' | 'invalid'; n: number }
+  /** MaskGenAlgorithm MGF1 and its hash (RFC 4055 §2.2). */
+  | { say: 'mgf1'; hash: string }
+  /** RSASSA-PSS-params: hash, MGF1's hash, salt length in bytes (RFC 4055 §3.1). */
+  | { say: 'rsa-pss-params'; hash: string; mgfHash: string; salt: number }
+  /** A certificate's extensions: how many. */
+  | { say: 'extensions'; n: number }
+  /** Ecdsa-Sig-Value: the two integers r and s (RFC 3279 §2.2.3). */
+  | { say: 'ecdsa-signature' }
+  /** certificatePolicies' policyQualifiers: how many. */
+  | { say: 'qualifiers'; n: number }
+  /** cRLDistributionPoints without a URI: how many points. */
+  | { say: 'distribution-points'; n: number }
+  /** The SignedCertificateTimestampList extension: how many SCTs (RFC 6962 §3.3). */
+  | { say: 'scts'; n: number }
+  /** An SCT list extension whose bytes do not parse as one: their size. */
+  | { say: 'not-sct-list'; n: number }
+  /** A keyUsage with no bit set. */
+  | { say: 'no-key-usage' }
+  /** An authorityKeyIdentifier without keyIdentifier. */
+  | { say: 'no-key-identifier' }
+  /** A GeneralName kept as bytes (x400Address, ediPartyName): its type and size. */
+  | { say: 'name-bytes'; type: string; n: number };
 
 /** Bytes with the annotation tree laid over them (offsets are relative to these bytes). */
 export interface AnnotatedBytes {

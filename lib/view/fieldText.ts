@@ -20,13 +20,14 @@ export interface FieldExplanation {
 
 /**
  * A field's value as the reader reads it: a phrase the codec recorded as data (`words`: a size, an
- * empty vector, a modulus's bits) in the reader's language; any other value as it was decoded
+ * empty vector, a modulus's bits, RSA-PSS parameters) in the reader's language, its numbers and
+ * protocol tokens filled in; any other value as it was decoded
  * (protocol tokens, numbers, hex).
  */
 export function fieldValue(field: Field, t: Translate): string | undefined {
-  const w = field.words;
-  if (!w) return field.value;
-  return 'n' in w ? t(`fields.value.${w.say}`, { n: w.n }) : t(`fields.value.${w.say}`);
+  if (!field.words) return field.value;
+  const { say, ...values } = field.words;
+  return t(`fields.value.${say}`, values);
 }
 
 export function explainField(field: Field, ancestors: readonly Field[], ctx: FieldContext, t: Translate): FieldExplanation | undefined {

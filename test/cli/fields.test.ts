@@ -83,6 +83,10 @@ describe('field words are presentation', () => {
     assert.ok(enLines.some((l) => /^TLSPlaintext\.length = \d+ bytes — /.test(l)));
     assert.ok(zhLines.some((l) => /^TLSPlaintext\.length = \d+ 字节 — /.test(l)));
     assert.ok(!zhLines.some((l) => / = \d+ bytes — /.test(l)), 'no size left in English');
+    // So are the certificate's phrases: its extensions' count, its key's point.
+    assert.ok(enLines.some((l) => /\.tbsCertificate\.extensions = \d+ extensions — /.test(l)));
+    assert.ok(zhLines.some((l) => /\.tbsCertificate\.extensions = \d+ 个扩展 — /.test(l)));
+    assert.ok(zhLines.some((l) => /\.ecPoint = 未压缩的点（65 字节） — /.test(l)));
     const withHan = zhLines.filter((l) => /\p{Script=Han}/u.test(l.split(' — ')[1] ?? ''));
     assert.ok(withHan.length / zhLines.length >= 0.95, `${withHan.length} of ${zhLines.length} in Chinese`);
   });

@@ -447,7 +447,7 @@ export function handshakeSegments(content: Uint8Array, continuing: number): Fiel
     const length = off + 4 <= content.length ? ((content[off + 1] << 16) | (content[off + 2] << 8) | content[off + 3]) + 4 : content.length - off;
     const n = Math.min(length, content.length - off);
     // A message longer than this record: its value says how much of it is here (the rest follows).
-    out.push(n < length ? { name: title, offset: off, length: n, value: `${n} of ${length} bytes` } : { name: title, offset: off, length: n });
+    out.push(n < length ? { name: title, offset: off, length: n, value: `${n} of ${length} bytes`, words: { say: 'bytes-of', n, total: length } } : { name: title, offset: off, length: n });
     off += n;
   }
   return out;

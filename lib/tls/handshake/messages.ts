@@ -154,7 +154,7 @@ export interface CertificateMessage {
 
 /** RFC 8446 §4.4.2 (tls13) / RFC 5246 §7.4.2. `annotateDer` lays the X.509 tree over each certificate. */
 export function readCertificate(r: Reader, tls13: boolean, annotateDer: (der: Uint8Array) => Field | undefined): CertificateMessage {
-  const context = tls13 ? r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' })) : new Uint8Array(0);
+  const context = tls13 ? r.opaque('certificate_request_context', 1, (b) => (b.length ? { value: toHex(b) } : EMPTY_VALUE)) : new Uint8Array(0);
   const entries: CertificateEntry[] = [];
   r.vector('certificate_list', 3, () => {
     while (!r.atEnd) {
@@ -192,7 +192,7 @@ export interface CertificateRequest {
 }
 
 export function readCertificateRequest13(r: Reader): CertificateRequest {
-  const context = r.opaque('certificate_request_context', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
+  const context = r.opaque('certificate_request_context', 1, (b) => (b.length ? { value: toHex(b) } : EMPTY_VALUE));
   const ext = readExtensions(r, 'certificate_request');
   if (!ext.signatureAlgorithms) throw new TlsAlertError('missing_extension', said('wire.noSignatureAlgorithms'));
   return { context, signatureSchemes: ext.signatureAlgorithms, authorities: ext.certificateAuthorities ?? [] };
@@ -256,12 +256,12 @@ export interface NewSessionTicket {
 
 /** RFC 8446 §4.6.1 (TLS 1.3) and RFC 5077 §3.3 (TLS 1.2: lifetime hint and ticket only). */
 export function readNewSessionTicket(r: Reader, tls13: boolean): NewSessionTicket {
-  const lifetimeSeconds = r.u32('ticket_lifetime', (v) => ({ value: `${v} s` }));
+  const lifetimeSeconds = r.u32('ticket_lifetime', (v) => ({ value: `${v} s`, words: { say: 'seconds', n: v } }));
   let ageAdd = 0;
   let nonce: Uint8Array = new Uint8Array(0);
   if (tls13) {
     ageAdd = r.u32('ticket_age_add', (v) => ({ value: String(v) }));
-    nonce = r.opaque('ticket_nonce', 1, (b) => ({ value: b.length ? toHex(b) : 'empty' }));
+    nonce = r.opaque('ticket_nonce', 1, (b) => (b.length ? { value: toHex(b) } : EMPTY_VALUE));
   }
   const ticket = r.opaque('ticket', 2, (b) => ({ ...sizeValue(b.length) }), tls13 ? 1 : 0);
   const extensions = tls13 ? readExtensions(r, 'new_session_ticket') : undefined;

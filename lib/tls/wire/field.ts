@@ -1,7 +1,7 @@
 import type { Field, ValueWords } from '../../trace/schema';
 
 /** The annotation tree node is part of the trace (lib/trace/schema.ts): the codecs produce it. */
-export type { Field };
+export type { Field, ValueWords };
 
 /** Describes a field as it is read or written. */
 export interface FieldInfo {

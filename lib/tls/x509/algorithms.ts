@@ -5,7 +5,7 @@
  */
 import type { SignatureSchemeName } from '../crypto/provider';
 import type { EcCurve } from '../crypto/spki';
-import type { Field } from '../wire/field';
+import type { Field, FieldInfo, ValueWords } from '../wire/field';
 import { sizeValue } from '../wire/field';
 import { said } from '../diagnostics';
 import { DerReader, Tag, type Tlv, decodeBitString, decodeOid, decodeSmallInteger, contextTag, malformedAt, tagValue, tlvField } from './der';
@@ -88,7 +88,7 @@ function pssHash(tlv: Tlv, path: string): { hash: string; field: Field } {
     if (!params) throw malformedAt(path, tlv.offset, said('x509.mgf1'));
     const inner = pssHash(params, `${path}.parameters`);
     children.push({ ...inner.field, name: 'parameters' });
-    return { hash: inner.hash, field: tlvField(tlv, 'maskGenAlgorithm', { value: `MGF1 with ${inner.hash}` }, children) };
+    return { hash: inner.hash, field: tlvField(tlv, 'maskGenAlgorithm', { value: `MGF1 with ${inner.hash}`, words: { say: 'mgf1', hash: inner.hash } }, children) };
   }
   if (params) children.push(tlvField(params, 'parameters', params.tag === Tag.NULL ? { value: 'NULL' } : sizeValue(params.length)));
   const hash = HASH_BY_OID[oid] ?? oidName(oid);
@@ -112,7 +112,7 @@ function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable
   if (mgfTlv) {
     const m = pssHash(DerReader.inside(mgfTlv, r.at('maskGenAlgorithm')).next('', Tag.SEQUENCE), r.at('maskGenAlgorithm'));
     pss.mgfHash = m.hash;
-    children.push(tlvField(mgfTlv, 'maskGenAlgorithm', { value: `MGF1 with ${m.hash}`, rfc: 'RFC 4055 §3.1' }, [m.field]));
+    children.push(tlvField(mgfTlv, 'maskGenAlgorithm', { value: `MGF1 with ${m.hash}`, words: { say: 'mgf1', hash: m.hash }, rfc: 'RFC 4055 §3.1' }, [m.field]));
   }
   const saltTlv = r.optional('saltLength', contextTag(2, true));
   if (saltTlv) {
@@ -124,7 +124,7 @@ function decodePssParams(tlv: Tlv | undefined, path: string): { pss: NonNullable
   const trailerTlv = r.optional('trailerField', contextTag(3, true));
   if (trailerTlv) children.push(tlvField(trailerTlv, 'trailerField', { value: 'trailerFieldBC' }));
   r.end();
-  return { pss, field: tlvField(tlv, 'parameters', { value: `${pss.hash}, MGF1 ${pss.mgfHash}, salt ${pss.saltLength} bytes` }, children) };
+  return { pss, field: tlvField(tlv, 'parameters', { value: `${pss.hash}, MGF1 ${pss.mgfHash}, salt ${pss.saltLength} bytes`, words: { say: 'rsa-pss-params', hash: pss.hash, mgfHash: pss.mgfHash, salt: pss.saltLength } }, children) };
 }
 
 export function decodeSignatureAlgorithm(tlv: Tlv, fieldName: string, path: string, info: { rfc?: string }): { algorithm: SignatureAlgorithm; field: Field } {
@@ -184,8 +184,10 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
   const { bits } = decodeBitString(keyTlv.content, r.at('subjectPublicKey'));
   const keyStart = keyTlv.offset + keyTlv.headerLength;
   const keyChildren: Field[] = [{ name: 'unusedBits', offset: keyStart, length: 1, value: String(keyTlv.content[0]) }];
-  const bitsField = (name: string, value: string, rfc?: string): Field => ({ name, offset: keyStart + 1, length: bits.length, value, rfc });
+  const bitsField = (name: string, info: FieldInfo): Field => ({ name, offset: keyStart + 1, length: bits.length, ...info });
 
+  // The key's one-line description in the codec's English (key.description), and as data for the views.
+  let keyWords: ValueWords | undefined;
   if (key.algorithm === 'rsa' || key.algorithm === 'rsa-pss') {
     // RFC 3279 §2.3.1: the BIT STRING holds RSAPublicKey ::= SEQUENCE { modulus, publicExponent }.
     const kr = new DerReader(bits, keyStart + 1, r.at('subjectPublicKey'));
@@ -195,29 +197,33 @@ export function decodeSubjectPublicKeyInfo(tlv: Tlv, path: string): { key: Publi
     const modulus = sr.next('modulus', Tag.INTEGER);
     const exponent = sr.next('publicExponent', Tag.INTEGER);
     sr.end();
-    key.bits = bitLength(modulus.content);
-    const e = exponent.content.length <= 6 ? String(exponent.content.reduce((v, b) => v * 256 + b, 0)) : `${exponent.content.length} bytes`;
-    key.description = `RSA ${key.bits} bits`;
+    const modulusBits = bitLength(modulus.content);
+    key.bits = modulusBits;
+    // An exponent too large for a JS number (RFC 8017 allows any odd e) is shown by its size.
+    const e: FieldInfo = exponent.content.length <= 6 ? { value: String(exponent.content.reduce((v, b) => v * 256 + b, 0)) } : sizeValue(exponent.content.length);
+    key.description = `RSA ${modulusBits} bits`;
+    keyWords = { say: 'rsa-key-bits', n: modulusBits };
     keyChildren.push(
-      tlvField(seq, 'RSAPublicKey', { value: key.description, rfc: 'RFC 3279 §2.3.1' }, [
+      tlvField(seq, 'RSAPublicKey', { value: key.description, words: keyWords, rfc: 'RFC 3279 §2.3.1' }, [
         tlvField(modulus, 'modulus', { value: `${key.bits}-bit modulus`, words: { say: 'modulus-bits', n: key.bits } }),
-        tlvField(exponent, 'publicExponent', { value: e }),
+        tlvField(exponent, 'publicExponent', e),
       ]),
     );
   } else if (key.algorithm === 'ec') {
     key.bits = key.curve ? CURVE_BITS[key.curve] : undefined;
     key.description = `ECDSA ${key.curve ?? '(explicit curve parameters)'}`;
+    if (!key.curve) keyWords = { say: 'ec-explicit-curve' };
     const form = bits[0] === 4 ? 'uncompressed' : bits[0] === 2 || bits[0] === 3 ? 'compressed' : 'invalid';
-    keyChildren.push(bitsField('ecPoint', `${form} point (${bits.length} bytes)`, 'RFC 5480 §2.2'));
+    keyChildren.push(bitsField('ecPoint', { value: `${form} point (${bits.length} bytes)`, words: { say: 'ec-point', form, n: bits.length }, rfc: 'RFC 5480 §2.2' }));
   } else if (key.algorithm === 'ed25519' || key.algorithm === 'ed448') {
     key.bits = key.algorithm === 'ed25519' ? 256 : 456;
     key.description = key.algorithm === 'ed25519' ? 'Ed25519' : 'Ed448';
-    keyChildren.push(bitsField('publicKey', `${bits.length} bytes`, 'RFC 8410 §4'));
+    keyChildren.push(bitsField('publicKey', { ...sizeValue(bits.length), rfc: 'RFC 8410 §4' }));
   } else if (bits.length > 0) {
-    keyChildren.push(bitsField('publicKey', `${bits.length} bytes`));
+    keyChildren.push(bitsField('publicKey', sizeValue(bits.length)));
   }
 
-  const field = tlvField(tlv, 'subjectPublicKeyInfo', { value: key.description, rfc: 'RFC 5280 §4.1.2.7' }, [
+  const field = tlvField(tlv, 'subjectPublicKeyInfo', { value: key.description, ...(keyWords && { words: keyWords }), rfc: 'RFC 5280 §4.1.2.7' }, [
     tlvField(algTlv, 'algorithm', { value: oidName(oid) }, algChildren),
     tlvField(keyTlv, 'subjectPublicKey', { ...sizeValue(bits.length) }, keyChildren),
   ]);

@@ -4,7 +4,7 @@
  * critical one among them makes the certificate unusable (RFC 5280 §4.2), which chain.ts reports.
  */
 import { toHex } from '../wire/bytes';
-import type { Field } from '../wire/field';
+import { type Field, type FieldInfo, type ValueWords, sizeValue } from '../wire/field';
 import { said } from '../diagnostics';
 import { DerReader, Tag, type Tlv, contextTag, decodeBitString, decodeBoolean, decodeOid, decodeSmallInteger, malformedAt, readSingle, tagName, tagValue, tlvField } from './der';
 import { formatIp } from './ip';
@@ -127,7 +127,9 @@ function decodeGeneralName(tlv: Tlv, path: string, fieldName = 'GeneralName'): {
     default:
       throw malformedAt(path, tlv.offset, said('x509.notGeneralName', { tag: `0x${tlv.tag.toString(16).padStart(2, '0')}` }));
   }
-  return { name, field: tlvField(tlv, fieldName, { value: generalNameText(name) }) };
+  // x400Address and ediPartyName are kept as bytes: their size is a phrase the views word.
+  const sized = name.type === 'x400Address' || name.type === 'ediPartyName';
+  return { name, field: tlvField(tlv, fieldName, { value: generalNameText(name), ...(sized && { words: { say: 'name-bytes', type: name.type, n: tlv.content.length } }) }) };
 }
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName — or its IMPLICIT-tagged form. */
@@ -143,7 +145,8 @@ function decodeGeneralNames(tlv: Tlv, path: string, fieldName: string): { names:
   return { names, field: tlvField(tlv, fieldName, { value: names.map(generalNameText).join(', ') }, children) };
 }
 
-type Decoded = { summary: string; field: Field };
+/** `summary` in the codec's English; `words` the same as data when it is a phrase (Field.words). */
+type Decoded = { summary: string; words?: ValueWords; field: Field };
 type Decoder = (value: Tlv, path: string, into: Extensions) => Decoded;
 
 /** The value at `path` must carry `tag`; `item` names the elements of a SEQUENCE OF. */
@@ -205,8 +208,8 @@ const DECODERS: Record<string, Decoder> = {
       if (i >> 3 < bits.length && bits[i >> 3] & (0x80 >> (i & 7))) usages.push(u);
     });
     into.keyUsage = usages;
-    const summary = usages.join(', ') || '(none)';
-    return { summary, field: tlvField(v, 'KeyUsage', { value: summary }) };
+    const info: FieldInfo = usages.length ? { value: usages.join(', ') } : { value: '(none)', words: { say: 'no-key-usage' } };
+    return { summary: info.value!, words: info.words, field: tlvField(v, 'KeyUsage', info) };
   },
   // RFC 5280 §4.2.1.12
   '2.5.29.37': (v, path, into) => {
@@ -236,7 +239,8 @@ const DECODERS: Record<string, Decoder> = {
     const serial = r.optional('authorityCertSerialNumber', contextTag(2, false));
     if (serial) children.push(tlvField(serial, 'authorityCertSerialNumber', { value: toHex(serial.content) }));
     r.end();
-    return { summary: summary || '(no key identifier)', field: tlvField(v, 'AuthorityKeyIdentifier', { value: summary }, children) };
+    const field = tlvField(v, 'AuthorityKeyIdentifier', { value: summary }, children);
+    return summary ? { summary, field } : { summary: '(no key identifier)', words: { say: 'no-key-identifier' }, field };
   },
   // RFC 5280 §4.2.1.2
   '2.5.29.14': (v, path, into) => {
@@ -302,7 +306,7 @@ const DECODERS: Record<string, Decoder> = {
             ]),
           );
         }
-        children.push(tlvField(quals, 'policyQualifiers', { value: `${qFields.length} qualifier(s)` }, qFields));
+        children.push(tlvField(quals, 'policyQualifiers', { value: `${qFields.length} qualifier(s)`, words: { say: 'qualifiers', n: qFields.length } }, qFields));
       }
       r.end();
       return { value: oidName(oid), field: tlvField(t, 'PolicyInformation', { value: oidName(oid) }, children) };
@@ -338,8 +342,8 @@ const DECODERS: Record<string, Decoder> = {
       return { value: undefined, field: tlvField(t, 'DistributionPoint', { value: children[0]?.value }, children) };
     });
     into.cRLDistributionPoints = uris;
-    const summary = uris.join(', ') || `${fields.length} distribution point(s)`;
-    return { summary, field: tlvField(v, 'CRLDistributionPoints', { value: summary }, fields) };
+    const info: FieldInfo = uris.length ? { value: uris.join(', ') } : { value: `${fields.length} distribution point(s)`, words: { say: 'distribution-points', n: fields.length } };
+    return { summary: info.value!, words: info.words, field: tlvField(v, 'CRLDistributionPoints', info, fields) };
   },
   // RFC 5280 §4.2.2.1
   '1.3.6.1.5.5.7.1.1': (v, path, into) => {
@@ -411,8 +415,9 @@ const DECODERS: Record<string, Decoder> = {
     } else {
       count = -1;
     }
-    const summary = count >= 0 ? `${count} signed certificate timestamp(s)` : `${b.length} bytes (not a well-formed SCT list)`;
-    return { summary, field: tlvField(v, 'SignedCertificateTimestampList', { value: summary, rfc: 'RFC 6962 §3.3' }) };
+    const info: FieldInfo =
+      count >= 0 ? { value: `${count} signed certificate timestamp(s)`, words: { say: 'scts', n: count } } : { value: `${b.length} bytes (not a well-formed SCT list)`, words: { say: 'not-sct-list', n: b.length } };
+    return { summary: info.value!, words: info.words, field: tlvField(v, 'SignedCertificateTimestampList', { ...info, rfc: 'RFC 6962 §3.3' }) };
   },
 };
 
@@ -463,19 +468,24 @@ export function decodeExtension(tlv: Tlv, path: string, into: Extensions): { ent
 
   const decoder = DECODERS[oid];
   let summary: string;
+  let words: ValueWords | undefined;
   if (decoder) {
     const inner = readSingle(valueTlv.content, `${path}.${name}`, valueTlv.offset + valueTlv.headerLength);
     const decoded = decoder(inner, `${path}.${name}`, into);
     summary = decoded.summary;
+    words = decoded.words;
     children.push(tlvField(valueTlv, 'extnValue', { value: `${valueTlv.content.length} bytes of DER`, words: { say: 'der-bytes', n: valueTlv.content.length } }, [decoded.field]));
   } else {
-    summary = `${valueTlv.content.length} bytes`;
-    children.push(tlvField(valueTlv, 'extnValue', { value: summary }));
+    // An extension this client does not decode: its size (the view words it).
+    const size = sizeValue(valueTlv.content.length);
+    summary = size.value!;
+    words = size.words;
+    children.push(tlvField(valueTlv, 'extnValue', size));
   }
 
   const info = OIDS[oid];
   return {
     entry: { oid, name, critical, understood, summary },
-    field: tlvField(tlv, name, { value: summary, rfc: info?.rfc ?? 'RFC 5280 §4.2' }, children),
+    field: tlvField(tlv, name, { value: summary, ...(words && { words }), rfc: info?.rfc ?? 'RFC 5280 §4.2' }, children),
   };
 }

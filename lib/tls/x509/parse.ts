@@ -184,7 +184,7 @@ function parse(der: Uint8Array): Certificate {
     }
     if (extensionList.length === 0) throw malformed(said('x509.noExtensions'));
     tbsFields.push(
-      tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, rfc: `${RFC} §4.2` }, [
+      tlvField(extsTlv, 'extensions', { value: `${extensionList.length} extensions`, words: { say: 'extensions', n: extensionList.length }, rfc: `${RFC} §4.2` }, [
         tlvField(seq, 'Extensions', { value: extensionList.map((e) => e.name).join(', ') }, extFields),
       ]),
     );
@@ -243,7 +243,7 @@ function signatureField(signature: Uint8Array, offset: number, alg: SignatureAlg
         const rTlv = r.next('r', Tag.INTEGER);
         const sTlv = r.next('s', Tag.INTEGER);
         r.end();
-        return tlvField(seq, 'Ecdsa-Sig-Value', { value: 'ECDSA signature (r, s)', rfc: 'RFC 3279 §2.2.3' }, [
+        return tlvField(seq, 'Ecdsa-Sig-Value', { value: 'ECDSA signature (r, s)', words: { say: 'ecdsa-signature' }, rfc: 'RFC 3279 §2.2.3' }, [
           tlvField(rTlv, 'r', { ...sizeValue(rTlv.content.length) }),
           tlvField(sTlv, 's', { ...sizeValue(sTlv.content.length) }),
         ]);
