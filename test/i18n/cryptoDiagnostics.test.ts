@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { nobleCrypto } from '../../lib/tls/crypto/noble';
 import { parsePkcs8 } from '../../lib/tls/crypto/pkcs8';
@@ -21,7 +22,8 @@ import type { TestPki } from '../../server/pki';
 import { diagnosticWords, outcomeSentence, stepExplanation, stepTitle } from '../../lib/view/stepText';
 import { backends, hex, nodeKeys, secureRandom } from '../crypto/helpers';
 import { sharedTestPki } from '../helpers/pki';
-import { describeTrace, runAgainst, startOpensslServer, startTamperingProxy, type OpensslServer, type RecordTamper } from '../helpers/tlsServers';
+import { describeTrace, runAgainst, startOpensslServer, startScriptedServer, startTamperingProxy, type OpensslServer, type RecordTamper } from '../helpers/tlsServers';
+import { CONTENT, EXTENSION, extension, readClientHello, record, serverHello, u16, vec16 } from '../tls/wire';
 
 const chinese = translator('zh-CN', zhCN);
 const HAN = /\p{Script=Han}/u;
@@ -128,6 +130,37 @@ describe('a record that does not authenticate, from a real server, in Chinese', 
   });
 });
 
+describe('a server key share that is not a key, from a scripted server, in Chinese', () => {
+  it('TLS 1.3: an x25519 key_share of 31 bytes ends in illegal_parameter naming the group and both lengths (RFC 8446 §4.2.8.2)', async () => {
+    const server = await startScriptedServer(async (socket: Socket) => {
+      try {
+        const hello = await readClientHello(socket);
+        const keyShare = extension(EXTENSION.key_share, Buffer.concat([u16(0x001d), vec16(Buffer.alloc(31, 9))]));
+        const versions = extension(EXTENSION.supported_versions, u16(0x0304));
+        socket.write(record(CONTENT.handshake, serverHello({ sessionId: hello.sessionId, cipherSuite: 0x1301, extensions: [versions, keyShare] })));
+      } catch {
+        // The client went away first.
+      }
+    });
+    try {
+      const trace = await runAgainst(server.port, { versions: ['TLSv1.3'], timeoutMs: 3000 });
+      const why = describeTrace(trace);
+      const error = trace.steps.find((s) => s.kind === 'error');
+      assert.ok(error && error.kind === 'error', why);
+      assert.equal(error.data.alert, 'illegal_parameter', why);
+      assert.equal(error.data.diagnostic?.code, 'crypto.keyShare', why);
+      assert.match(stepTitle(error), /the server’s x25519 key share is invalid: it is 31 bytes, expected 32$/);
+      for (const text of [stepTitle(error, chinese), outcomeSentence(trace.outcomeCause, chinese)]) {
+        assert.match(text, HAN);
+        for (const v of ['x25519', '密钥共享无效', '31 字节', '32 字节']) assert.ok(text.includes(v), `${text} lacks ${v}`);
+        assert.doesNotMatch(text, ENGLISH, text);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the crypto adapters’ failures, in Chinese', () => {
   for (const crypto of backends) {
     it(`${crypto.name}: an x25519 key share of the wrong length names the group and both lengths`, async () => {
@@ -184,12 +217,13 @@ describe('the crypto adapters’ failures, in Chinese', () => {
     const title = chineseTitle(e, 'bad_certificate', ['证书的公钥无法使用', '1.3.132.0.10', 'P-256']);
     assert.ok(title.includes('曲线'), title);
 
-    // A DerError is a diagnostic too: its path and byte are worded, whatever the DER reader says after them.
+    // A DerError is a diagnostic too: its path, its byte and the DER fault (lib/tls/wire/der) nested in turn.
     const cut = await thrown(() => parseSpki(nodeKeys().p256.spki.slice(0, 40)));
     assert.ok(cut instanceof TlsAlertError && cut.alert === 'bad_certificate' && cut.diagnostic, String(cut));
     assert.match(cut.message, /^the certificate’s public key cannot be used: SubjectPublicKeyInfo\.SEQUENCE \(byte 0\): length/);
     const zh = diagnosticWords(cut.diagnostic, chinese) ?? '';
-    assert.match(zh, /^证书的公钥无法使用：SubjectPublicKeyInfo\.SEQUENCE（第 0 字节）：/);
+    assert.match(zh, /^证书的公钥无法使用：SubjectPublicKeyInfo\.SEQUENCE（第 0 字节）：长度 \d+ 超过/);
+    assert.doesNotMatch(zh, ENGLISH, zh);
   });
 
   it('a signature scheme that does not fit the server’s key names both, the key nested', async () => {
