@@ -3,7 +3,7 @@ import { TlsClient } from '../tls/client/client';
 import { defaultClientOptions, type ClientDeps, type ClientCertificate, type ClientOptions } from '../tls/client/options';
 import type { ResumableSession } from '../tls/client/session';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
-import { encodeRequest, HttpResponseParser } from '../tls/http/http1';
+import { checkRequestLine, encodeRequest, HttpRequestError, HttpResponseParser } from '../tls/http/http1';
 import { inEnglish } from '../tls/diagnostics';
 import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
 import { concat, toHex } from '../tls/wire/bytes';
@@ -207,11 +207,13 @@ async function runConnection(req: RunRequest, deps: RunDeps, resume?: ResumableS
     target = parseTarget(req.url, req.connect);
     options = buildClientOptions(req, target, deps.clientCertificate);
     if (req.clientCertificate && !deps.clientCertificate) throw new RunInputError('a client certificate was requested but none is configured');
+    checkRequestLine(req.method ?? 'GET', target.path);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message } });
+    const diagnostic = e instanceof HttpRequestError ? { diagnostic: e.diagnostic } : {};
+    emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message, ...diagnostic } });
     trace.outcome = 'error';
-    trace.outcomeCause = { cause: 'input', message };
+    trace.outcomeCause = { cause: 'input', message, ...diagnostic };
     trace.timings.totalMs = recorder.elapsed();
     return { trace, sessions: [] };
   }

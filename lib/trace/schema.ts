@@ -259,8 +259,10 @@ export interface RecordData {
 /** Bytes from the server that are not a TLS record. */
 export interface UnparseableData {
   length: number;
-  /** The parser's diagnostic. */
+  /** The parser's diagnostic, in English. */
   error: string;
+  /** The same as data, worded by the views (absent in runs saved before it). */
+  diagnostic?: Diagnostic;
 }
 
 /** A handshake message sent or received (its type name as in RFC 8446 §4: 'client_hello'). */

@@ -408,7 +408,7 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
     case 'transport':
       return transportExplanation(step.data, t);
     case 'unparseable':
-      return step.data.error;
+      return engineWords({ message: step.data.error, diagnostic: step.data.diagnostic }, t);
     case 'handshake':
       return handshakeExplanation(step.data, t);
     case 'hello-retry':

@@ -106,7 +106,39 @@ describe('an HTTP response the client cannot read', () => {
   });
 });
 
+describe('the request the user asked for', () => {
+  test('a method that is not an HTTP token is the input’s fault, said in Chinese before anything connects', async () => {
+    let connections = 0;
+    const server = await startScriptedServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    let trace: Trace;
+    try {
+      trace = await runAgainst(server.port, { method: 'G T', setup: { caFiles: [pki.root.certPath] }, timeoutMs: 3000 });
+    } finally {
+      await server.close();
+    }
+    assert.equal(connections, 0, describeTrace(trace));
+    assert.equal(trace.outcome, 'error');
+    const cause = trace.outcomeCause as Extract<OutcomeCause, { cause: 'input' }>;
+    assert.deepEqual(cause.diagnostic, { code: 'client.httpMethod', params: { method: 'G T' } });
+    assert.equal(cause.message, 'invalid HTTP method "G T"');
+    const error = onlyStep(trace, (s) => s.kind === 'error');
+    assertChinese(stepTitle(error, tZh), ['HTTP', 'G T']);
+    assertChinese(outcomeSentence(cause, tZh), ['HTTP', 'G T']);
+  });
+});
+
 describe('the handshake', () => {
+  test('a server that answers in text: the bytes that are not a record are explained in Chinese, quoting them', async () => {
+    const trace = await againstScript((s) => s.end('SSH-2.0-OpenSSH_9.2\r\n'));
+    const unparseable = onlyStep(trace, (s) => s.kind === 'unparseable');
+    assert.equal(unparseable.kind === 'unparseable' && unparseable.data.diagnostic?.code, 'record.text', describeTrace(trace));
+    assertChinese(stepExplanation(unparseable, tZh) ?? '', ['SSH-2.0-OpenSSH_9.2', 'TLS']);
+    assert.equal(stepExplanation(unparseable, tEn), unparseable.kind === 'unparseable' ? unparseable.data.error : '');
+  });
+
   test('an unknown handshake message type: the client’s error, its alert and the outcome name the type in Chinese', async () => {
     const trace = await againstScript((s) => s.write(record(CONTENT.handshake, handshake(99, Buffer.alloc(4)))));
     assert.equal(trace.outcome, 'alert', describeTrace(trace));

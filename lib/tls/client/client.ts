@@ -102,7 +102,7 @@ export class TlsClient {
           direction: 'server->client',
           layer: 'record',
           kind: 'unparseable',
-          data: { length: rest.length, error: e instanceof Error ? e.message : String(e) },
+          data: { length: rest.length, error: e instanceof Error ? e.message : String(e), ...(e instanceof TlsAlertError && e.diagnostic ? { diagnostic: e.diagnostic } : {}) },
           bytes: { hex: toHex(rest), field: { name: 'bytes', offset: 0, length: rest.length } },
         });
       }

@@ -48,6 +48,10 @@ export const clientSaid = {
   leafKeyUnusable: 'the server\u2019s certificate key cannot check its {message} signature ({scheme}): {why}',
   badSignature: 'the server\u2019s {message} signature ({scheme}) does not verify with its certificate key',
   badSignatureWhy: 'the server\u2019s {message} signature ({scheme}) does not verify with its certificate key: {why}',
+  // The HTTP/1.1 request (http/http1.ts, RFC 9112 §3): what the user asked for cannot be sent as is.
+  httpMethod: 'invalid HTTP method "{method}"',
+  httpTarget: 'invalid request target "{target}"',
+  httpHeader: 'invalid header {name}',
   // The HTTP/1.1 response (http/http1.ts, RFC 9112).
   httpHeadTooLarge: 'response headers larger than 64 KiB',
   httpNotHttp: 'not an HTTP/1.x response (starts with "{start}")',

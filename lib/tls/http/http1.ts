@@ -15,9 +15,26 @@ export interface HttpRequest {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** A request that cannot be written as asked (a method that is not a token, a header that would inject a line). */
+export class HttpRequestError extends Error {
+  override name = 'HttpRequestError';
+  constructor(readonly diagnostic: Diagnostic) {
+    super(inEnglish(diagnostic));
+  }
+}
+
+/**
+ * Checks the request line's parts (RFC 9112 §3: the method is a token, the target an origin-form
+ * path without whitespace): throws HttpRequestError naming the first that cannot be sent. A run
+ * checks them before it connects, so a mistyped method is the input's fault, said at once.
+ */
+export function checkRequestLine(method: string, path: string): void {
+  if (!TOKEN.test(method)) throw new HttpRequestError(said('client.httpMethod', { method }));
+  if (!path.startsWith('/') || /[\s]/.test(path)) throw new HttpRequestError(said('client.httpTarget', { target: path }));
+}
+
 export function encodeRequest(req: HttpRequest): { bytes: Uint8Array; field: Field } {
-  if (!TOKEN.test(req.method)) throw new Error(`invalid HTTP method "${req.method}"`);
-  if (!req.path.startsWith('/') || /[\s]/.test(req.path)) throw new Error(`invalid request target "${req.path}"`);
+  checkRequestLine(req.method, req.path);
   const body = req.body ?? new Uint8Array(0);
   const headers: [string, string][] = [
     ['Host', req.host],
@@ -38,7 +55,7 @@ export function encodeRequest(req: HttpRequest): { bytes: Uint8Array; field: Fie
   };
   add('request-line', `${req.method} ${req.path} HTTP/1.1\r\n`, `${req.method} ${req.path}`);
   for (const [k, v] of headers) {
-    if (!TOKEN.test(k) || /[\r\n]/.test(v)) throw new Error(`invalid header ${k}`);
+    if (!TOKEN.test(k) || /[\r\n]/.test(v)) throw new HttpRequestError(said('client.httpHeader', { name: k }));
     add(`header ${k}`, `${k}: ${v}\r\n`, v);
   }
   add('end of headers', '\r\n');
