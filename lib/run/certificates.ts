@@ -15,7 +15,7 @@ export function createCertificateVerifier(opts: { roots: RootStore | Promise<Roo
     const roots = await opts.roots;
     const result = await verifyServerCertificates({ certificates, hostname, now, roots, userCAs: opts.userCAs, crypto: opts.crypto, leafKeyUsage });
     const firstFailure = result.summary.checks.find((k) => !k.ok);
-    return { summary: result.summary, alert: result.alert, message: firstFailure?.detail, leafSpki: result.leaf.spki };
+    return { summary: result.summary, alert: result.alert, message: firstFailure?.detail, ...(firstFailure?.finding ? { finding: firstFailure.finding } : {}), leafSpki: result.leaf.spki };
   };
 }
 

@@ -495,7 +495,8 @@ class Run {
     const by = f.by === 'server' ? 'server' : 'client';
     // A rejected certificate: the failed check's finding, so the outcome reads in any language.
     const check = by === 'client' ? this.trace.certificate?.checks.find((k) => !k.ok) : undefined;
-    const finding = check?.finding && check.detail === f.message ? { finding: check.finding } : {};
+    const found = f.finding ?? (check?.finding && check.detail === f.message ? check.finding : undefined);
+    const finding = found ? { finding: found } : {};
     return { cause: 'alert', by, alert: f.alert, message: f.message, ...diagnostic, ...finding, ...(f.afterEmptyClientCertificate ? { afterEmptyClientCertificate: true } : {}) };
   }
 

@@ -327,6 +327,8 @@ export interface AlertData {
   error?: string;
   /** cause 'error': the same failure as data, worded by the views (absent in runs saved before it). */
   errorDiagnostic?: Diagnostic;
+  /** cause 'error', a rejected server certificate: the failed check's finding, worded by the views. */
+  errorFinding?: CheckFinding;
 }
 
 /** Application data carried by records (the HTTP bytes). */
@@ -486,6 +488,8 @@ export interface ErrorData {
   message: string;
   /** The same as data, worded by the views (absent in runs saved before it). */
   diagnostic?: Diagnostic;
+  /** A rejected server certificate: the failed check's finding (its check step words it too). */
+  finding?: CheckFinding;
 }
 
 /**

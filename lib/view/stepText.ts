@@ -1,7 +1,7 @@
 import { isPersonalityName, personalities } from '../tls/client/personalities';
 import { messageTitle } from '../tls/handshake/messages';
 import { handshakeTypes } from '../tls/registry/protocol';
-import type { AlertData, CertificateCheck, Diagnostic, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
+import type { AlertData, CertificateCheck, CheckFinding, Diagnostic, EarlyDataData, HandshakeData, OutcomeCause, PersonalityData, ResumptionData, StepContent, TamperData, TransportData } from '../trace/schema';
 import { english } from '../i18n/english';
 import { enCore } from '../i18n/messages/enCore';
 import type { MessageKey, Translate } from '../i18n/translator';
@@ -74,6 +74,15 @@ export function engineWords(d: { alert?: string; message: string; diagnostic?: D
   const message = d.message.replace(/\.$/, '');
   const meaning = d.alert ? known(`steps.meaning.${d.alert}`) : undefined;
   return t('steps.engine.worded', { meaning: meaning ? t(meaning) : t('steps.engine.noAlert'), message });
+}
+
+/**
+ * The engine's failure, or for a rejected server certificate the failed check's finding (data the
+ * certificate panel words too): English readers get the engine's sentence as written.
+ */
+function failureWords(d: { alert?: string; message: string; diagnostic?: Diagnostic; finding?: CheckFinding }, t: Translate): string {
+  if (!d.finding || t('steps.engine.ownWords') === 'yes') return engineWords(d, t);
+  return checkDetail({ check: '', ok: false, detail: d.message, finding: d.finding }, t);
 }
 
 /**
@@ -183,7 +192,7 @@ function alertExplanation(d: AlertData, t: Translate): string {
     case 'reply':
       return t(`steps.alert.${d.cause}`);
     case 'error':
-      return t('steps.alert.error', { error: d.error ? engineWords({ alert: d.description, message: d.error, diagnostic: d.errorDiagnostic }, t) : d.description });
+      return t('steps.alert.error', { error: d.error ? failureWords({ alert: d.description, message: d.error, diagnostic: d.errorDiagnostic, finding: d.errorFinding }, t) : d.description });
     case 'renegotiation-refused': {
       const why = reactionReason({ personality: d.personality ?? '', override: d.override }, t);
       if (d.reaction === 'refuse-fatal') return [why, t('steps.alert.refusedFatal')].join(join);
@@ -390,7 +399,7 @@ export function stepTitle(step: StepContent, t: Translate = english): string {
       if (step.data.source === 'input') return t('steps.title.errorInput', { message: engineWords(step.data, t) });
       if (step.data.source === 'internal') return t('steps.title.errorInternal', { message: engineWords(step.data, t) });
       if (step.data.source === 'start') return t('steps.title.errorStart', { message: engineWords(step.data, t) });
-      return t('steps.title.error', { message: engineWords(step.data, t) });
+      return t('steps.title.error', { message: failureWords(step.data, t) });
     case 'outcome':
       return t('steps.title.outcome', { outcome: step.data.outcome, sentence: outcomeSentence(step.data.cause, t) });
     case 'legacy':
@@ -469,7 +478,7 @@ export function stepExplanation(step: StepContent, t: Translate = english): stri
     case 'early-data':
       return earlyDataExplanation(step.data, t);
     case 'error':
-      return step.data.source === 'internal' ? undefined : engineWords(step.data, t);
+      return step.data.source === 'internal' ? undefined : failureWords(step.data, t);
     case 'legacy':
       return step.data.explanation;
     case 'tamper':

@@ -169,6 +169,28 @@ describe('the handshake', () => {
   });
 });
 
+describe('a server certificate the client rejects', () => {
+  test('for another name: the error and the client’s alert word the failed check’s finding in Chinese, English keeps the engine’s sentence', async () => {
+    const server = await startNodeHttpsServer({ key: pki.leaves.p256.keyPem, cert: pki.leaves.p256.certPem + pki.intermediate.certPem });
+    let trace: Trace;
+    try {
+      trace = await runAgainst(server.port, { host: 'elsewhere.test', setup: { caFiles: [pki.root.certPath] }, timeoutMs: 5000 });
+    } finally {
+      await server.close();
+    }
+    const error = onlyStep(trace, (s) => s.kind === 'error');
+    assert.ok(error.kind === 'error' && error.data.finding, describeTrace(trace));
+    assert.equal(stepTitle(error, tEn), `Error: ${error.data.message}`);
+    assertChinese(stepTitle(error, tZh), ['elsewhere.test']);
+    const alert = onlyStep(trace, (s) => s.kind === 'alert' && s.data.from === 'client');
+    assert.ok(alert.kind === 'alert' && alert.data.errorFinding);
+    assertChinese(stepExplanation(alert, tZh) ?? '', ['elsewhere.test']);
+    assert.doesNotMatch(stepExplanation(alert, tZh) ?? '', /引擎的诊断/);
+    assertChinese(outcomeSentence(trace.outcomeCause, tZh), ['elsewhere.test']);
+    assert.doesNotMatch(outcomeSentence(trace.outcomeCause, tZh), /引擎的诊断/);
+  });
+});
+
 describe('a local failure that is not the server’s', () => {
   test('a crypto library that throws while making the key shares: internal_error, its own words quoted in Chinese', async () => {
     const steps: Step[] = [];

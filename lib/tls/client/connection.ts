@@ -3,7 +3,8 @@ import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
 import { refusal, TlsAlertError } from '../errors';
 import { said, type Diagnostic } from '../diagnostics';
-import type { AlertData, CertificateSummary, StepContent, UnusableReason } from '../events';
+import { CertificateRejection } from './authentication';
+import type { AlertData, CertificateSummary, CheckFinding, StepContent, UnusableReason } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
 import { messageRfc, messageTitle, type EncodedMessage } from '../handshake/messages';
@@ -59,6 +60,8 @@ export interface Failure {
   /** In English; `diagnostic` is the same as data, when the engine said it as one. */
   message: string;
   diagnostic?: Diagnostic;
+  /** The client rejected the server's certificate: the failed check's finding. */
+  finding?: CheckFinding;
   /** A server's refusal after the client sent an empty Certificate (it wanted one). */
   afterEmptyClientCertificate?: boolean;
 }
@@ -259,7 +262,7 @@ export class Common {
   }
 
   /** Sends an alert; `why` says what made the client send it (the view words it). */
-  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: Pick<AlertData, 'cause' | 'personality' | 'reaction' | 'override' | 'error' | 'errorDiagnostic'>): Promise<void> {
+  async sendAlert(level: 'warning' | 'fatal', description: AlertDescription, why: Pick<AlertData, 'cause' | 'personality' | 'reaction' | 'override' | 'error' | 'errorDiagnostic' | 'errorFinding'>): Promise<void> {
     const code = alertDescriptions.code(description);
     const levelCode = alertLevels.code(level);
     const field = alertField(levelCode, code);
@@ -290,16 +293,17 @@ export class Common {
       error instanceof TlsAlertError ? error : new TlsAlertError('internal_error', said('client.internal', { error: error instanceof Error ? error.message : String(error) }));
     this.state = 'failed';
     const diagnostic = alertError.diagnostic ? { diagnostic: alertError.diagnostic } : {};
-    this.failure = { by: 'client', alert: alertError.alert, message: alertError.message, ...diagnostic };
+    const finding = alertError instanceof CertificateRejection && alertError.finding ? alertError.finding : undefined;
+    this.failure = { by: 'client', alert: alertError.alert, message: alertError.message, ...diagnostic, ...(finding ? { finding } : {}) };
     const check = alertError.check;
     this.emit(
       check
         ? // A rule the server broke: the step says which, where it is written, and the facts.
           { direction: 'local', layer: 'verdict', kind: 'refusal', rfc: check.rule, data: { check: check.check, ok: false, rule: check.rule, alert: alertError.alert, message: alertError.message, ...diagnostic, facts: check.facts ?? {} } }
-        : { direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'tls', alert: alertError.alert, message: alertError.message, ...diagnostic } },
+        : { direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'tls', alert: alertError.alert, message: alertError.message, ...diagnostic, ...(finding ? { finding } : {}) } },
     );
     try {
-      await this.sendAlert('fatal', alertError.alert, { cause: 'error', error: alertError.message, ...(alertError.diagnostic ? { errorDiagnostic: alertError.diagnostic } : {}) });
+      await this.sendAlert('fatal', alertError.alert, { cause: 'error', error: alertError.message, ...(alertError.diagnostic ? { errorDiagnostic: alertError.diagnostic } : {}), ...(finding ? { errorFinding: finding } : {}) });
     } catch {
       // The alert could not be encoded (e.g. the record layer itself is broken): nothing more to send.
     }

@@ -1,7 +1,7 @@
 import type { CryptoProvider, GroupName, RandomSource, SignatureSchemeName } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { negotiableSuites, type CipherSuiteName } from '../registry/crypto';
-import type { CertificateSummary, StepContent, Tamper } from '../events';
+import type { CertificateSummary, CheckFinding, StepContent, Tamper } from '../events';
 import type { Field } from '../wire/field';
 import type { PersonalityName } from './personalities';
 import type { PskMode } from '../handshake/extensions';
@@ -91,6 +91,8 @@ export interface CertificateVerdict {
   alert?: AlertDescription;
   /** One sentence for the first failed check. */
   message?: string;
+  /** The same check's finding as data, so the failure reads in any language. */
+  finding?: CheckFinding;
   /** SubjectPublicKeyInfo of the leaf, to verify CertificateVerify / ServerKeyExchange. */
   leafSpki: Uint8Array;
 }
