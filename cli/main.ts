@@ -1,7 +1,7 @@
 /** The CLI: the same engine and trace as the web app, over a plain TCP transport. */
 import { appendFile } from 'node:fs/promises';
 import { demoTargets } from '../server/demo/catalog';
-import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY } from '../server/demo/registry';
+import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY, notRunningWhy } from '../server/demo/registry';
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
@@ -42,13 +42,15 @@ function requestFrom(a: CliArgs): RunRequest {
 }
 
 async function listDemos(a: CliArgs): Promise<number> {
-  const registry = await readDemoRegistry(process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
+  const status = await readDemoStatus(process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
+  const registry = status?.running;
   if (a.json) {
-    process.stdout.write(JSON.stringify(demoTargets.map((t) => ({ ...t, running: registry?.[t.name] ?? null })), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(demoTargets.map((t) => ({ ...t, running: registry?.[t.name] ?? null, notStarted: status?.notStarted[t.name] })), null, 2) + '\n');
     return 0;
   }
   for (const t of demoTargets) {
-    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : 'not running';
+    const notStarted = status?.notStarted[t.name];
+    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : notStarted ? `not running: ${notRunningWhy(notStarted)}` : 'not running';
     process.stdout.write(`https://${t.host}/  ${t.description}\n    ${where}\n`);
   }
   if (!registry) process.stdout.write(`\n${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}\n`);

@@ -11,6 +11,8 @@ export interface DemoTargetCard {
   paths: { path: string; note: string }[];
   /** The path a one-click run uses. */
   defaultPath: string;
+  /** Why this target cannot be run on this server (its program is missing), in the reader's language. */
+  unavailable?: string;
 }
 
 /**
@@ -26,7 +28,20 @@ export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: D
         {t('heading')} <span className="font-normal text-zinc-500 dark:text-zinc-400">{t('subheading')}</span>
       </h2>
       <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
-        {targets.map((target) => (
+        {targets.map((target) =>
+          target.unavailable ? (
+            // Not offered as a run: its server is not running here. Said on the card, not hidden, so
+            // a reader who knows the target (a link, the README) learns why.
+            <li key={target.name} className="flex flex-col rounded-lg border border-dashed border-zinc-300 p-3 dark:border-zinc-700" data-testid="demo-target-unavailable" data-target={target.name}>
+              <span className="block font-medium text-zinc-700 dark:text-zinc-300">{target.title}</span>
+              <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                {target.host}
+                {target.defaultPath}
+              </span>
+              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{target.description}</p>
+              <p className="mt-1 text-sm font-medium text-amber-800 dark:text-amber-300">{target.unavailable}</p>
+            </li>
+          ) : (
           <li key={target.name} className="flex flex-col rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
             <button
               type="button"
@@ -64,7 +79,8 @@ export function DemoTargets({ targets, onRun, onIntent, disabled }: { targets: D
               </div>
             )}
           </li>
-        ))}
+          ),
+        )}
       </ul>
     </section>
   );

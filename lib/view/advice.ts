@@ -48,10 +48,15 @@ export function relayPolicyAdvice(trace: Trace, t: Translate): Advice | undefine
     title: t('advice.relay.title'),
     // Why the relay has a policy at all is the refusal step's explanation; the summary adds what to do.
     explanation: t('advice.relay.explanation', { why }),
-    fixes: [
-      { who: 'you', text: t('advice.relay.cli', { url: trace.options.url }) },
-      { who: 'relay', text: t('advice.relay.operator') },
-    ],
+    // A built-in demo target that is not running here: only whoever runs the playground can help
+    // (the CLI would need the same program, and the relay's policy has nothing to do with it).
+    fixes:
+      refusal.data.reason === 'demo-not-running'
+        ? [{ who: 'relay', text: t('advice.relay.demoNotRunning') }]
+        : [
+            { who: 'you', text: t('advice.relay.cli', { url: trace.options.url }) },
+            { who: 'relay', text: t('advice.relay.operator') },
+          ],
     links: [],
   };
 }

@@ -14,6 +14,24 @@ export interface DemoEndpoint {
 /** target name → where it listens. */
 export type DemoRegistry = Record<string, DemoEndpoint>;
 
+/** Why a catalog target is not running here (a program it needs is missing, or did not start). */
+export interface DemoNotStarted {
+  /** The program it needs: nginx, python3, openssl. */
+  program: string;
+  /** The program is not installed (not found); otherwise it was found but did not start. */
+  missing: boolean;
+  /** The error, in English, for logs and the relay's sentence. */
+  message: string;
+}
+
+/** targets.json: a running target's endpoint, or why a target is not running. */
+export type DemoRegistryFile = Record<string, DemoEndpoint | { notStarted: DemoNotStarted }>;
+
+export interface DemoStatus {
+  running: DemoRegistry;
+  notStarted: Record<string, DemoNotStarted>;
+}
+
 export const DEFAULT_DEMO_DATA_DIR = 'data/demo';
 
 /**
@@ -29,6 +47,11 @@ export function demoRegistryPath(dataDir: string): string {
 
 /** Reads the registry; undefined when the demo targets were never started in this data directory. */
 export async function readDemoRegistry(dataDir: string): Promise<DemoRegistry | undefined> {
+  return (await readDemoStatus(dataDir))?.running;
+}
+
+/** The running targets and the ones that could not be started; undefined as readDemoRegistry. */
+export async function readDemoStatus(dataDir: string): Promise<DemoStatus | undefined> {
   let text: string;
   try {
     text = await readFile(demoRegistryPath(dataDir), 'utf8');
@@ -38,13 +61,28 @@ export async function readDemoRegistry(dataDir: string): Promise<DemoRegistry | 
   }
   const parsed = JSON.parse(text) as unknown;
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${demoRegistryPath(dataDir)} is not a registry object`);
-  const registry: DemoRegistry = {};
+  const status: DemoStatus = { running: {}, notStarted: {} };
   for (const [name, value] of Object.entries(parsed)) {
-    const v = value as Partial<DemoEndpoint>;
+    const v = value as Partial<DemoEndpoint> & { notStarted?: Partial<DemoNotStarted> };
+    const why = v?.notStarted;
+    if (why && typeof why.program === 'string' && typeof why.missing === 'boolean' && typeof why.message === 'string') {
+      status.notStarted[name] = { program: why.program, missing: why.missing, message: why.message };
+      continue;
+    }
     if (typeof v?.host !== 'string' || typeof v.port !== 'number') throw new Error(`${demoRegistryPath(dataDir)}: bad entry for ${name}`);
-    registry[name] = { host: v.host, port: v.port };
+    status.running[name] = { host: v.host, port: v.port };
   }
-  return registry;
+  return status;
+}
+
+/** Why a demo target is not running, in English: "it needs nginx, which is not installed". */
+export function notRunningWhy(why: DemoNotStarted): string {
+  return why.missing ? `it needs ${why.program}, which is not installed` : `${why.program} did not start (${why.message})`;
+}
+
+/** The relay's and the CLI's sentence for a demo target that is not running here. */
+export function notRunningSentence(host: string, why: DemoNotStarted): string {
+  return `${host} is a built-in demo target that is not running on this server: ${notRunningWhy(why)}`;
 }
 
 /** Resolves `<name>.test` (or a bare target name) through the registry. */

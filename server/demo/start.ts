@@ -9,12 +9,13 @@ import { constants as cryptoConstants, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type net from 'node:net';
-import { join } from 'node:path';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Issued } from '../pki';
 import { type DemoTarget, demoTargets } from './catalog';
 import { type DemoPki, loadOrCreateDemoPki } from './certificates';
-import { type DemoRegistry, demoRegistryPath } from './registry';
+import { type DemoNotStarted, type DemoRegistryFile, demoRegistryPath } from './registry';
 import { freePort, startChildServer } from './childServer';
 import { createResetFront } from './resetFront';
 import { iisSite, plainSite } from './site';
@@ -30,6 +31,11 @@ export interface StartDemoOptions {
   renegotiationTimeoutMs?: number;
   /** One line per notable event (resets, child process trouble). */
   log?: (line: string) => void;
+  /**
+   * The programs the child-process targets run, by their usual name (python3, nginx, openssl): a
+   * path or a name looked up on PATH. Default: TLSPG_PYTHON, TLSPG_NGINX, TLSPG_OPENSSL, or the name.
+   */
+  programs?: Partial<Record<'python3' | 'nginx' | 'openssl', string>>;
 }
 
 export interface RunningDemoTarget {
@@ -40,6 +46,8 @@ export interface RunningDemoTarget {
 
 export interface RunningDemo {
   targets: RunningDemoTarget[];
+  /** Catalog targets served by another program that could not be started here, and why. */
+  notStarted: NotStartedDemoTarget[];
   /** The demo root CA: trust it to verify the demo targets' certificates. */
   ca: Issued;
   /** The demo client certificate the IIS-like targets and tls13-pha accept. */
@@ -55,6 +63,47 @@ interface Started {
 
 /** The targets served by a child process (Python's ssl, nginx, openssl s_server), started only where that program is installed. */
 export const CHILD_PROCESS_TARGETS = ['tls13-pha', 'tls13-0rtt', 'tls13-no-0rtt'];
+
+export interface NotStartedDemoTarget extends DemoNotStarted {
+  name: string;
+}
+
+/** The program a child-process target runs (overridable, as for a program installed elsewhere). */
+function programOf(name: string, programs: StartDemoOptions['programs'] = {}): string {
+  if (name === 'tls13-pha') return programs.python3 ?? process.env.TLSPG_PYTHON ?? 'python3';
+  if (name === 'tls13-0rtt') return programs.nginx ?? process.env.TLSPG_NGINX ?? 'nginx';
+  return programs.openssl ?? process.env.TLSPG_OPENSSL ?? 'openssl';
+}
+
+/** A program this target needs is not on this machine: the target is not started, and says so. */
+export class MissingProgramError extends Error {
+  override name = 'MissingProgramError';
+  constructor(readonly program: string) {
+    super(`${program} is not installed (not found on PATH)`);
+  }
+}
+
+/**
+ * Whether `command` can be run: an executable file at that path, or one in a PATH directory, as
+ * execvp would find it. Checked before starting, because nginx and s_server run under sh, which
+ * reports a missing program only as exit status 127.
+ */
+export function findProgram(command: string, path = process.env.PATH ?? ''): string | undefined {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, fsConstants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) return runnable(command) ? command : undefined;
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, command))
+    .find(runnable);
+}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -99,14 +148,14 @@ function targetOptions(name: string, pki: DemoPki): https.ServerOptions {
   return { key: identity.key, cert: identity.certChainPem };
 }
 
-async function startTlsPha(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
+async function startTlsPha(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void, programs: StartDemoOptions['programs']): Promise<Started> {
   const identity = pki.servers[target.name];
   const dir = join(pki.dir, target.name);
   await mkdir(dir, { recursive: true });
   const chainPath = join(dir, 'chain.pem');
   await writeFile(chainPath, identity.certChainPem);
   const script = fileURLToPath(new URL('./tls13_pha.py', import.meta.url));
-  const python = process.env.TLSPG_PYTHON ?? 'python3';
+  const python = programOf(target.name, programs);
   const args = [script, '--cert', chainPath, '--key', identity.leaf.keyPath, '--ca', pki.root.certPath, '--host', host, '--port', String(port), '--name', target.name];
   // The script prints {"port": N} on its first line once it listens; closing its stdin asks it to exit.
   const firstLinePort = (out: string) => {
@@ -129,7 +178,7 @@ export const DEMO_MAX_EARLY_DATA = 16384;
  * whose every file lives in the data directory. $ssl_early_data is "1" while a request that came as
  * early data is answered before the handshake completed.
  */
-async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
+async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void, programs: StartDemoOptions['programs']): Promise<Started> {
   const identity = pki.servers[target.name];
   const dir = join(pki.dir, target.name);
   await mkdir(dir, { recursive: true });
@@ -165,7 +214,7 @@ async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: strin
   ].join('\n');
   const confPath = join(dir, 'nginx.conf');
   await writeFile(confPath, conf);
-  const nginx = process.env.TLSPG_NGINX ?? 'nginx';
+  const nginx = programOf(target.name, programs);
   return startChildServer({ name: target.name, command: nginx, args: ['-p', dir, '-c', confPath, '-e', 'stderr'], port: listenPort, stop: 'watch', log }, host);
 }
 
@@ -173,9 +222,9 @@ async function startEarlyDataNginx(target: DemoTarget, pki: DemoPki, host: strin
  * tls13-no-0rtt: openssl s_server -www with -max_early_data but not -early_data: its tickets allow
  * early data, yet it never calls SSL_read_early_data, so OpenSSL resumes and declines the data.
  */
-async function startNoEarlyDataSServer(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void): Promise<Started> {
+async function startNoEarlyDataSServer(target: DemoTarget, pki: DemoPki, host: string, port: number, log: (l: string) => void, programs: StartDemoOptions['programs']): Promise<Started> {
   const identity = pki.servers[target.name];
-  const openssl = process.env.TLSPG_OPENSSL ?? 'openssl';
+  const openssl = programOf(target.name, programs);
   const args = ['s_server', '-accept', `${host}:${port}`, '-tls1_3', '-www', '-max_early_data', String(DEMO_MAX_EARLY_DATA)];
   args.push('-cert', identity.leaf.certPath, '-key', identity.leaf.keyPath, '-cert_chain', pki.intermediate.certPath);
   // s_server prints "ACCEPT host:port" once it listens.
@@ -243,11 +292,11 @@ async function startTarget(target: DemoTarget, pki: DemoPki, host: string, port:
     case 'tls13':
       return startHttps({ ...base, minVersion: 'TLSv1.3' }, plainSite(target), host, port);
     case 'tls13-pha':
-      return startTlsPha(target, pki, host, port, log);
+      return startTlsPha(target, pki, host, port, log, opts.programs);
     case 'tls13-0rtt':
-      return startEarlyDataNginx(target, pki, host, port, log);
+      return startEarlyDataNginx(target, pki, host, port, log, opts.programs);
     case 'tls13-no-0rtt':
-      return startNoEarlyDataSServer(target, pki, host, port, log);
+      return startNoEarlyDataSServer(target, pki, host, port, log, opts.programs);
     case 'tls13-no-resume':
       return startNoResumption(target, pki, host, port);
     case 'legacy-tls12':
@@ -271,14 +320,19 @@ export async function startDemoTargets(opts: StartDemoOptions): Promise<RunningD
   const pki = await loadOrCreateDemoPki(opts.dataDir);
 
   const started: { target: DemoTarget; s: Started }[] = [];
+  const notStarted: NotStartedDemoTarget[] = [];
   try {
     for (const [i, target] of demoTargets.entries()) {
       const port = opts.basePort !== undefined ? opts.basePort + i : 0;
+      const program = programOf(target.name, opts.programs);
       try {
+        if (CHILD_PROCESS_TARGETS.includes(target.name) && !findProgram(program)) throw new MissingProgramError(program);
         started.push({ target, s: await startTarget(target, pki, host, port, opts) });
       } catch (err) {
-        // Targets served by another program are optional: without python3, nginx or openssl the others still run.
+        // Targets served by another program are optional: without python3, nginx or openssl the
+        // others still run, and the registry says why this one does not (the page and the relay tell it).
         if (!CHILD_PROCESS_TARGETS.includes(target.name)) throw err;
+        notStarted.push({ name: target.name, program: program.split('/').pop() ?? program, missing: err instanceof MissingProgramError, message: (err as Error).message.split('\n')[0].slice(0, 300) });
         opts.log?.(`${target.name} not started: ${(err as Error).message}`);
       }
     }
@@ -288,7 +342,10 @@ export async function startDemoTargets(opts: StartDemoOptions): Promise<RunningD
   }
 
   const targets = started.map(({ target, s }) => ({ name: target.name, host, port: s.port }));
-  const registry: DemoRegistry = Object.fromEntries(targets.map((t) => [t.name, { host: t.host, port: t.port }]));
+  const registry: DemoRegistryFile = {
+    ...Object.fromEntries(targets.map((t) => [t.name, { host: t.host, port: t.port }])),
+    ...Object.fromEntries(notStarted.map(({ name, ...why }) => [name, { notStarted: why }])),
+  };
   const registryPath = demoRegistryPath(opts.dataDir);
   const registryText = `${JSON.stringify(registry, null, 2)}\n`;
   await writeFile(`${registryPath}.tmp`, registryText);
@@ -296,6 +353,7 @@ export async function startDemoTargets(opts: StartDemoOptions): Promise<RunningD
 
   return {
     targets,
+    notStarted,
     ca: pki.root,
     clientCert: pki.client,
     pki,

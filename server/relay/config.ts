@@ -95,6 +95,11 @@ export interface RelayConfig {
   deny: string[];
   /** Demo aliases: `<name>.test` reaches host:port (loopback); reachable only by this name. */
   demoTargets: Record<string, DemoTarget>;
+  /**
+   * Built-in demo targets that are not running here (a program they need is missing): name → the
+   * sentence saying why. A session to `<name>.test` is refused with it (`demo-not-running`).
+   */
+  unavailableDemoTargets: Record<string, string>;
   /** WebSocket ping period; a client that misses one pong is dropped. */
   pingIntervalMs: number;
   /** On close(), how long active sessions may run before they are cut. */
@@ -137,6 +142,7 @@ export const DEFAULT_RELAY_CONFIG: RelayConfig = {
   allow: [],
   deny: [],
   demoTargets: {},
+  unavailableDemoTargets: {},
   pingIntervalMs: 30_000,
   drainTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,

@@ -4,35 +4,47 @@
  * DEMO_DATA_DIR, re-read every few seconds because the demo servers may start after the relay.
  * SIGTERM and SIGINT drain and exit.
  */
-import { DEFAULT_DEMO_DATA_DIR, readDemoRegistry } from '../demo/registry';
+import { demoTargets as catalog } from '../demo/catalog';
+import { DEFAULT_DEMO_DATA_DIR, notRunningSentence, readDemoStatus } from '../demo/registry';
 import { ConfigError, relayConfigFromEnv, type DemoTarget } from './config';
 import { jsonLineLogger } from './log';
 import { startRelay } from './server';
 
 const REGISTRY_REFRESH_MS = 3_000;
 
-async function loadDemoTargets(dataDir: string): Promise<Record<string, DemoTarget>> {
+interface DemoAliases {
+  demoTargets: Record<string, DemoTarget>;
+  /** Catalog targets that could not be started (a program they need is missing): name → why. */
+  unavailable: Record<string, string>;
+}
+
+async function loadDemoTargets(dataDir: string): Promise<DemoAliases> {
   try {
-    return (await readDemoRegistry(dataDir)) ?? {};
+    const status = await readDemoStatus(dataDir);
+    const unavailable: Record<string, string> = {};
+    for (const [name, why] of Object.entries(status?.notStarted ?? {})) {
+      unavailable[name] = notRunningSentence(catalog.find((t) => t.name === name)?.host ?? `${name}.test`, why);
+    }
+    return { demoTargets: status?.running ?? {}, unavailable };
   } catch (err) {
     jsonLineLogger({ level: 'warn', event: 'demo-registry', message: `demo targets not loaded: ${(err as Error).message}` });
-    return {};
+    return { demoTargets: {}, unavailable: {} };
   }
 }
 
 async function main(): Promise<void> {
   const config = relayConfigFromEnv(process.env);
   const dataDir = process.env.DEMO_DATA_DIR || DEFAULT_DEMO_DATA_DIR;
-  let demoTargets = await loadDemoTargets(dataDir);
-  const relay = await startRelay({ ...config, demoTargets, log: jsonLineLogger });
-  jsonLineLogger({ level: 'info', event: 'ready', url: relay.url, demoTargets: Object.keys(demoTargets) });
+  let demo = await loadDemoTargets(dataDir);
+  const relay = await startRelay({ ...config, demoTargets: demo.demoTargets, unavailableDemoTargets: demo.unavailable, log: jsonLineLogger });
+  jsonLineLogger({ level: 'info', event: 'ready', url: relay.url, demoTargets: Object.keys(demo.demoTargets), notRunning: Object.keys(demo.unavailable) });
 
   const refresh = setInterval(async () => {
     const next = await loadDemoTargets(dataDir);
-    if (JSON.stringify(next) === JSON.stringify(demoTargets)) return;
-    demoTargets = next;
-    relay.setDemoTargets(next);
-    jsonLineLogger({ level: 'info', event: 'demo-targets', demoTargets: Object.keys(next) });
+    if (JSON.stringify(next) === JSON.stringify(demo)) return;
+    demo = next;
+    relay.setDemoTargets(next.demoTargets, next.unavailable);
+    jsonLineLogger({ level: 'info', event: 'demo-targets', demoTargets: Object.keys(next.demoTargets), notRunning: Object.keys(next.unavailable) });
   }, REGISTRY_REFRESH_MS);
   refresh.unref();
 

@@ -41,6 +41,8 @@ export interface TargetPolicyOptions {
   allow: string[];
   deny: string[];
   demoTargets: Record<string, DemoTarget>;
+  /** Demo targets that are not running here: name → why (an English sentence). */
+  unavailableDemoTargets?: Record<string, string>;
   /** The relay's own addresses (listening address, interface addresses): never dialed. */
   ownAddresses: string[];
   resolve: Resolver;
@@ -178,6 +180,7 @@ export class TargetPolicy {
   private readonly denyHosts: string[];
   private readonly own: Set<string>;
   private readonly demo: Map<string, DemoTarget>;
+  private readonly unavailableDemo = new Map<string, string>();
 
   constructor(private readonly options: TargetPolicyOptions) {
     ({ cidrs: this.allowCidrs, hosts: this.allowHosts } = parseRuleList('RELAY_ALLOW', options.allow));
@@ -186,15 +189,19 @@ export class TargetPolicy {
       options.ownAddresses.filter((a) => ipaddr.isValid(a)).map((a) => normalizeAddress(ipaddr.parse(a.replace(/%.*$/, ''))).toString()),
     );
     this.demo = new Map();
-    this.setDemoTargets(options.demoTargets);
+    this.setDemoTargets(options.demoTargets, options.unavailableDemoTargets);
   }
 
-  /** Replaces the demo aliases (the demo servers may start, move or stop while the relay runs). */
-  setDemoTargets(targets: Record<string, DemoTarget>): void {
+  /**
+   * Replaces the demo aliases (the demo servers may start, move or stop while the relay runs), and
+   * the demo targets known not to be running here, with why.
+   */
+  setDemoTargets(targets: Record<string, DemoTarget>, unavailable: Record<string, string> = {}): void {
+    const alias = (name: string) => `${name.toLowerCase().replace(/\.test$/, '')}.test`;
     this.demo.clear();
-    for (const [name, target] of Object.entries(targets)) {
-      this.demo.set(`${name.toLowerCase().replace(/\.test$/, '')}.test`, { host: target.host, port: target.port });
-    }
+    this.unavailableDemo.clear();
+    for (const [name, target] of Object.entries(targets)) this.demo.set(alias(name), { host: target.host, port: target.port });
+    for (const [name, why] of Object.entries(unavailable)) if (!this.demo.has(alias(name))) this.unavailableDemo.set(alias(name), why);
   }
 
   /** Decides where (if anywhere) a client's host and port lead. Resolves names. */
@@ -248,6 +255,10 @@ export class TargetPolicy {
     // ignored (tls13.test:8443 reaching the port-443 demo), so any other port is refused.
     if (demo && port !== DEMO_PORT) return refuse('POLICY', 'demo-port', `${name} is a demo target; it answers on port ${DEMO_PORT} only (https://${name}/), not ${port}`);
     if (demo) return { ok: true, plan: { kind: 'demo', host: name, address: demo.host, port: demo.port } };
+    // A built-in demo target whose server could not start here: say so, rather than call its
+    // reserved name unreachable like any other .test name.
+    const notRunning = this.unavailableDemo.get(name) ?? (name.split('.').length > 2 ? this.unavailableDemo.get(name.slice(name.indexOf('.') + 1)) : undefined);
+    if (notRunning) return refuse('POLICY', 'demo-not-running', notRunning);
     if (matchesHostPattern(name, this.denyHosts)) return refuse('POLICY', 'denied-host', `${name} is on the relay's deny list`);
     if (this.allowHosts.length > 0 && !matchesHostPattern(name, this.allowHosts)) {
       return refuse('POLICY', 'not-allowed-host', `${name} is not on the relay's allow list`);

@@ -26,8 +26,8 @@ export interface RelayServer {
   readonly url: string;
   readonly metrics: RelayMetrics;
   activeSessions(): number;
-  /** Replaces the `<name>.test` demo aliases. */
-  setDemoTargets(targets: Record<string, DemoTarget>): void;
+  /** Replaces the `<name>.test` demo aliases, and the demo targets not running here (name → why). */
+  setDemoTargets(targets: Record<string, DemoTarget>, unavailable?: Record<string, string>): void;
   /** Stops accepting, lets sessions finish for drainTimeoutMs, then cuts the rest. */
   close(): Promise<void>;
 }
@@ -98,6 +98,7 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     allow: config.allow,
     deny: config.deny,
     demoTargets: config.demoTargets,
+    unavailableDemoTargets: config.unavailableDemoTargets,
     ownAddresses: ownAddresses(address.address),
     resolve: config.resolve ?? systemResolver(config.dnsTimeoutMs),
     dnsTimeoutMs: config.dnsTimeoutMs,
@@ -265,7 +266,7 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
     url: `ws://${host}:${address.port}${RELAY_PATH}`,
     metrics,
     activeSessions: () => sessions.size,
-    setDemoTargets: (targets) => policy.setDemoTargets(targets),
+    setDemoTargets: (targets, unavailable) => policy.setDemoTargets(targets, unavailable),
     close: () => (closing ??= close()),
   };
 }

@@ -12,7 +12,7 @@ import type { ClientCertificate } from '../../lib/tls/client/options';
 import { mozillaRoots, RootStore } from '../../lib/tls/x509/roots';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '../../lib/run/certificates';
 import { RunInputError, type RunDeps, type RunRequest } from '../../lib/run/run';
-import { readDemoRegistry, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY } from '../demo/registry';
+import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY, notRunningSentence } from '../demo/registry';
 import { demoPkiDir } from '../demo/paths';
 
 export interface NodeRunSetup {
@@ -73,8 +73,11 @@ export async function resolveDemoTarget(url: string, dataDir: string): Promise<{
   if (!m) return undefined;
   // As the relay: a demo alias is https://<name>.test/; a port would otherwise be silently ignored.
   if (port !== '' && port !== '443') throw new RunInputError(`${host} is a demo target; it answers on port 443 only (https://${host}/), not ${port}`);
-  const registry = await readDemoRegistry(dataDir);
+  const status = await readDemoStatus(dataDir);
+  const registry = status?.running;
   const endpoint = registry?.[m[1]];
+  const notStarted = status?.notStarted[m[1]];
+  if (!endpoint && notStarted) throw new RunInputError(notRunningSentence(host, notStarted));
   if (!endpoint) {
     throw new RunInputError(registry ? `no demo target named "${m[1]}" (see: tls-playground demo list)` : `${host} is a demo target, but the demo targets are not running in ${dataDir}. ${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}`);
   }

@@ -12,7 +12,8 @@ import { after, before } from 'node:test';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { startRelay, type RelayServer } from '../../server/relay';
-import { startDemoTargets, type RunningDemo } from '../../server/demo/start';
+import { startDemoTargets, type RunningDemo, type StartDemoOptions } from '../../server/demo/start';
+import { notRunningSentence } from '../../server/demo/registry';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS_DIR = join(ROOT, 'test-results', 'e2e');
@@ -142,14 +143,20 @@ export interface Stack extends Servers {
 /**
  * The servers alone, for a test that drives a browser other than chromium (test/e2e/firefox.test.ts).
  */
-export async function startServers(options: { env?: Record<string, string> } = {}): Promise<Servers> {
+export interface ServerOptions {
+  env?: Record<string, string>;
+  /** The demo targets' programs (a missing one: its target is not started, as on a machine without it). */
+  demoPrograms?: StartDemoOptions['programs'];
+}
+
+export async function startServers(options: ServerOptions = {}): Promise<Servers> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   await ensureBuild();
 
   // Each stack gets its own demo data (keys and certificates are made at start, never committed).
   mkdirSync(join(ROOT, 'data'), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, 'data', 'e2e-demo-'));
-  const demo = await startDemoTargets({ dataDir, log: () => undefined });
+  const demo = await startDemoTargets({ dataDir, log: () => undefined, programs: options.demoPrograms });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const demoTargets = Object.fromEntries(demo.targets.map((t) => [t.name, { host: t.host, port: t.port }]));
@@ -161,6 +168,8 @@ export async function startServers(options: { env?: Record<string, string> } = {
     port: 0,
     allowedOrigins: [baseUrl],
     demoTargets,
+    // As server/relay/main.ts reads them from the registry: a target not started is refused with why.
+    unavailableDemoTargets: Object.fromEntries(demo.notStarted.map(({ name, ...why }) => [name, notRunningSentence(`${name}.test`, why)])),
     log: () => undefined,
     drainTimeoutMs: 0,
     maxSessionsPerClient: 64,
@@ -211,9 +220,9 @@ export async function startServers(options: { env?: Record<string, string> } = {
   };
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: ServerOptions = {}): Promise<Stack> {
   const executablePath = ensureChromium();
-  const servers = await startServers();
+  const servers = await startServers(options);
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS }).catch(async (error: unknown) => {
     await servers.close();
     throw error;

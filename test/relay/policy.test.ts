@@ -285,6 +285,23 @@ describe('relay policy: resolved addresses (stubbed DNS)', () => {
     assert.deepEqual(lookups, [], 'deciding resolves nothing');
   });
 
+  test('a built-in demo target that is not running here is refused as that, with why, not as an unknown .test name', async () => {
+    const why = 'tls13-0rtt.test is a built-in demo target that is not running on this server: it needs nginx, which is not installed';
+    const { policy, lookups } = policyWith({}, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 } }, unavailableDemoTargets: { 'tls13-0rtt': why } });
+    const refused = await policy.plan('tls13-0rtt.test', '443');
+    assert.equal(refusalReason(refused), 'demo-not-running');
+    assert.equal((refused as Extract<PlanResult, { ok: false }>).refusal.message, why);
+    assert.equal(refusalReason(await policy.plan('TLS13-0RTT.test.', '443')), 'demo-not-running');
+    assert.equal(refusalReason(await policy.plan('other.test', '443')), 'reserved-name', 'a .test name no demo target has');
+    assert.equal(policy.isDemoAlias('tls13-0rtt.test'), false, 'it dials nothing: not counted as a demo session either');
+    // Once its server runs (the registry is re-read), the alias reaches it.
+    policy.setDemoTargets({ tls13: { host: '127.0.0.1', port: 9443 }, 'tls13-0rtt': { host: '127.0.0.1', port: 9444 } }, { 'tls13-0rtt': why });
+    assert.equal((await policy.plan('tls13-0rtt.test', '443')).ok, true);
+    policy.setDemoTargets({ tls13: { host: '127.0.0.1', port: 9443 } });
+    assert.equal(refusalReason(await policy.plan('tls13-0rtt.test', '443')), 'reserved-name', 'nothing known about it any more');
+    assert.deepEqual(lookups, []);
+  });
+
   test('a demo alias is reached on port 443 only: another port is refused, not silently ignored', async () => {
     const { policy, lookups } = policyWith({}, { demoTargets: { tls13: { host: '127.0.0.1', port: 9443 } } });
     const refused = await policy.plan('tls13.test', '8443');

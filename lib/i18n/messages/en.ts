@@ -58,6 +58,10 @@ export const pagesEn = {
     heading: 'Demo targets',
     subheading: '— real servers on this machine, one click each',
     runPath: 'Run {url}: {note}',
+    unavailable: {
+      missing: 'Not available on this server: it needs {program}, which is not installed here.',
+      failed: 'Not available on this server: {program} did not start.',
+    },
     targets: {
       'iis-renegotiation': {
         title: 'IIS asks for a client certificate by renegotiation',

@@ -300,6 +300,7 @@ export const enCore = {
       defaultWhy: 'its policy does not allow this target',
       cli: 'Run the same experiment from your own machine with the CLI, which connects directly: npx tls-playground {url}',
       operator: 'If you run this playground yourself, its relay policy is configurable: RELAY_ALLOWED_PORTS, RELAY_ALLOW (host names or address ranges) and RELAY_ALLOW_IP_LITERALS (docs/relay-protocol.md).',
+      demoNotRunning: 'Whoever runs this playground can install the program this demo target needs (python3, nginx or openssl) and start the demo targets again (npm start); the other demo targets work meanwhile.',
     },
     renegotiation: {
       title: 'The server asked to renegotiate, and this client would not',
@@ -554,6 +555,7 @@ export const enCore = {
         'invalid-host': 'the host name is not valid',
         'ip-literal': 'the target is an IP address, and the relay connects only to host names',
         'demo-port': 'a demo target answers on port 443 only',
+        'demo-not-running': 'it is a built-in demo target that is not running on this server (a program it needs is missing or did not start)',
         'denied-host': 'the host is on the relay’s deny list',
         'not-allowed-host': 'the host is not on the relay’s allow list',
         'reserved-name': 'it is a special-use name (such as .local or .internal), which never names a public host',

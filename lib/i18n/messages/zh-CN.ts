@@ -126,6 +126,10 @@ export const zhCN: Catalog = {
     heading: '演示目标',
     subheading: '—— 运行在本机上的真实服务器，点一下即可运行',
     runPath: '运行 {url}：{note}',
+    unavailable: {
+      missing: '本服务器上不可用：它需要 {program}，但这里没有安装。',
+      failed: '本服务器上不可用：{program} 没有启动。',
+    },
     targets: {
       'iis-renegotiation': {
         title: 'IIS 通过重协商请求客户端证书',
@@ -455,6 +459,7 @@ export const zhCN: Catalog = {
       defaultWhy: '它的策略不允许这个目标',
       cli: '在你自己的机器上用命令行工具做同样的实验，它会直接连接：npx tls-playground {url}',
       operator: '如果这个演练场是你自己部署的，中继策略可以配置：RELAY_ALLOWED_PORTS、RELAY_ALLOW（主机名或地址范围）和 RELAY_ALLOW_IP_LITERALS（见 docs/relay-protocol.md）。',
+      demoNotRunning: '部署这个演练场的人可以安装这个演示目标需要的程序（python3、nginx 或 openssl），再重新启动演示目标（npm start）；其他演示目标在此期间照常可用。',
     },
     renegotiation: {
       title: '服务器要求重协商，而这个客户端不肯',
@@ -767,6 +772,7 @@ export const zhCN: Catalog = {
         'invalid-host': '主机名无效',
         'ip-literal': '目标是 IP 地址，而中继只连接主机名',
         'demo-port': '演示目标只在 443 端口上应答',
+        'demo-not-running': '这是一个内置演示目标，但它没有在本服务器上运行（它需要的程序没有安装或没有启动）',
         'denied-host': '这个主机在中继的拒绝列表上',
         'not-allowed-host': '这个主机不在中继的允许列表上',
         'reserved-name': '这是特殊用途的名字（如 .local、.internal），从不指向公网主机',
