@@ -318,7 +318,7 @@ function HexViewInner({ model, label, say }: { model: HexModel; label: string; s
                     {f.name}
                   </span>
                   {f.value !== undefined && (
-                    <span className="min-w-0 truncate font-mono text-[0.8rem] text-sky-800 dark:text-sky-300" title={f.value} translate={f.worded ? undefined : 'no'}>
+                    <span data-testid="hex-field-value" className="min-w-0 truncate font-mono text-[0.8rem] text-sky-800 dark:text-sky-300" title={f.value} translate={f.worded ? undefined : 'no'}>
                       {f.value}
                     </span>
                   )}
@@ -408,7 +408,7 @@ function FieldDetail({ field, path, say }: { field?: HexField; path: HexField[];
           {field.name}
         </span>
         {field.value !== undefined && (
-          <span className="break-all font-mono text-sky-800 dark:text-sky-300" translate={field.worded ? undefined : 'no'}>
+          <span data-testid="hex-field-value" className="break-all font-mono text-sky-800 dark:text-sky-300" translate={field.worded ? undefined : 'no'}>
             {field.value}
           </span>
         )}

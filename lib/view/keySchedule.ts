@@ -141,7 +141,10 @@ const ALGORITHM_WORDS: Record<string, MessageKey> = {
   'from the hello messages': 'keys.algorithm.helloRandoms',
   'slice of the key block': 'keys.algorithm.keyBlockSlice',
   'kept from the earlier connection (RFC 5246 §7.3)': 'keys.algorithm.keptSession',
+  'Derive-Secret(master_secret, "res master", ClientHello..client Finished) of the earlier connection': 'keys.algorithm.earlierResumptionSecret',
 };
+/** The binder's transcript hash (RFC 8446 §4.2.11.2), which names its hash function: "SHA256(ClientHello up to the binders)". */
+const TRUNCATED_HELLO = /^(SHA\d+)\(ClientHello up to the binders\)$/;
 
 /** A key's name as the panel shows it. */
 export function keyLabel(label: string, t: Translate): string {
@@ -152,5 +155,7 @@ export function keyLabel(label: string, t: Translate): string {
 /** How a key was computed, as the panel shows it: a formula stays a formula. */
 export function keyAlgorithm(algorithm: string, t: Translate): string {
   const key = ALGORITHM_WORDS[algorithm];
-  return key ? t(key) : algorithm;
+  if (key) return t(key);
+  const truncated = TRUNCATED_HELLO.exec(algorithm);
+  return truncated ? t('keys.algorithm.truncatedHello', { hash: truncated[1] }) : algorithm;
 }

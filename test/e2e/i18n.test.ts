@@ -13,9 +13,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { iisRustlsTrace } from '../view/fixtures/traces';
 import { savedId } from './axe';
+import { HAN, assertChinese, assertRunChinese, englishSentences, runDone } from './chinese';
 import { freePort, screenshotPath, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -37,112 +38,6 @@ after(async () => {
   await new Promise((resolve) => host?.server.close(resolve));
   rmSync(dbDir, { recursive: true, force: true });
 });
-
-const HAN = /\p{Script=Han}/u;
-
-/**
- * Tokens that stay as they are in Chinese technical writing (docs/glossary.zh.md): protocol and
- * product names, the error as users see it, commands and what machines print. Removed before the
- * text is searched for English sentences.
- */
-const ALLOWED = [
-  /“?Connection reset by peer”?/g,
-  // Go's error as its programs print it.
-  /\btls: no renegotiation\b/g,
-  // The TLS 1.2 PRF's labels (RFC 5246 §5, §8.1; RFC 7627 §4), quoted in the key schedule's formulas.
-  /"(?:extended master secret|master secret|key expansion|client finished|server finished)"/g,
-  /\bnpx tls-playground[^\n，。）]*/g,
-  /\bnetsh http [^\n，。）]*/g,
-  /\bhttps?:\/\/\S+/g,
-  /\b[\w.-]+\.test\b\S*/g,
-  /\bTLS Playground\b/g,
-  /\b(?:BoringSSL|OpenSSL|SChannel|rustls|Go crypto\/tls|IIS|http\.sys)\b/g,
-  /\bRFC \d+(?: §[\d.]+)?/g,
-  // Certificate names as the certificates spell them (shown in quotes or after CN=, O=).
-  /“[^”\n]*”/g,
-  /\b(?:CN|O|OU|C)=[^,\n]*/g,
-];
-
-/** Runs of three or more Latin words: an English phrase or sentence (protocol names are single words). */
-function englishSentences(text: string): string[] {
-  let rest = text;
-  for (const token of ALLOWED) rest = rest.replace(token, ' ');
-  return rest.match(/\b[A-Za-z][a-z']+(?:[ ,]+[A-Za-z][a-z']+){2,}\b/g) ?? [];
-}
-
-/**
- * What a person reads in `root`, as text: its rendered text (screen-reader-only text included), and
- * the names and hints of its elements (aria-label, title, placeholder, alt), which screen readers and
- * tooltips say. Left out: the step's data as recorded ([data-testid=step-data]) and what the page
- * marks translate="no": the hex view's field names, decoded values and bytes (protocol tokens and
- * data). The hex view's own words — its headings, hints, sizes, the field's offset and the RFC link's
- * text — are read.
- */
-async function readable(root: Locator): Promise<string> {
-  return root.evaluate((element) => {
-    const hidden = [...element.querySelectorAll<HTMLElement>('[data-testid=step-data], [translate=no]')];
-    const before = hidden.map((h) => h.style.display);
-    for (const h of hidden) h.style.display = 'none';
-    const text = (element as HTMLElement).innerText;
-    hidden.forEach((h, i) => (h.style.display = before[i]));
-    // (No named functions in here: the test runner's transform would name them with a helper the page lacks.)
-    const attributes = [...element.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')]
-      .filter((e) => !hidden.some((h) => h.contains(e)))
-      .flatMap((e) => ['aria-label', 'title', 'placeholder', 'alt'].map((a) => e.getAttribute(a) ?? ''));
-    return [text, ...attributes].join('\n');
-  });
-}
-
-/** Fails with every English sentence `root` shows, named by `where`. */
-async function assertChinese(root: Locator, where: string): Promise<void> {
-  const text = await readable(root);
-  assert.match(text, HAN, `${where} shows Chinese`);
-  assert.deepEqual(englishSentences(text), [], `${where}: English sentences`);
-}
-
-async function runDone(where: Page | Frame): Promise<void> {
-  await where.locator('[data-testid=run][data-status=done]').waitFor({ timeout: 60_000 });
-}
-
-/**
- * Every step of the run on the page, one after the other (key derivations shown too), then the key
- * schedule and the certificate tabs: each in Chinese.
- */
-async function assertRunChinese(page: Page, where: string): Promise<void> {
-  const run = page.locator('[data-testid=run]');
-  await assertChinese(run, where);
-  const showKeys = run.locator('label:has(input[type=checkbox]) input[type=checkbox]');
-  if ((await showKeys.count()) > 0 && !(await showKeys.first().isChecked())) await showKeys.first().check();
-  const rows = run.locator('[data-testid=step-row]');
-  const count = await rows.count();
-  assert.ok(count > 0, `${where}: steps`);
-  const found: string[] = [];
-  for (let i = 0; i < count; i++) {
-    await rows.nth(i).click();
-    await run.locator(`[data-testid=step-detail][data-seq="${await rows.nth(i).getAttribute('data-seq')}"]`).waitFor();
-    const text = await readable(run.locator('[data-testid=step-detail]'));
-    found.push(...englishSentences(`${text}\n${(await rows.nth(i).getAttribute('aria-label')) ?? ''}`).map((s) => `step ${i + 1}: ${s}`));
-  }
-  assert.deepEqual(found, [], `${where}: English sentences in the steps`);
-  // The first step with bytes, one of its fields focused: the field's detail (offset, size, the RFC
-  // link) and the status line.
-  for (let i = 0; i < count; i++) {
-    await rows.nth(i).click();
-    await run.locator(`[data-testid=step-detail][data-seq="${await rows.nth(i).getAttribute('data-seq')}"]`).waitFor();
-    const field = run.locator('[data-testid=hex-field]').first();
-    if ((await field.count()) === 0) continue;
-    await field.focus();
-    await run.getByTestId('field-detail').waitFor();
-    await assertChinese(run.locator('[data-testid=hex-view]').first(), `${where}, a field of step ${i + 1}`);
-    break;
-  }
-  for (const tab of ['keys', 'certificate'] as const) {
-    if ((await run.getByTestId(`tab-${tab}`).count()) === 0) continue;
-    await run.getByTestId(`tab-${tab}`).click();
-    await assertChinese(run, `${where}, ${tab} tab`);
-  }
-  if ((await run.getByTestId('tab-step').count()) > 0) await run.getByTestId('tab-step').click();
-}
 
 describe('the playground in Chinese', () => {
   let page: Page;

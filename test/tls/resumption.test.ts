@@ -95,6 +95,12 @@ function assertResumed(trace: Trace, mode: 'psk_dhe_ke' | 'psk_ke'): void {
   const labels = trace.steps.flatMap((s) => (s.kind === 'key' ? [s.data.label] : []));
   for (const label of ['resumption_master_secret', 'PSK', 'early_secret', 'binder_key', 'binder']) assert.ok(labels.includes(label), `${label} in ${labels.join(', ')}`);
   assert.equal(labels.includes('(EC)DHE shared secret'), mode === 'psk_dhe_ke', why);
+  // How the PSK and the binder were derived reads in the panel's language.
+  const algorithmOf = (label: string) => trace.steps.flatMap((s) => (s.kind === 'key' && s.data.label === label ? [s.data.algorithm ?? ''] : []))[0];
+  const [earlier, truncated] = [algorithmOf('resumption_master_secret'), algorithmOf('transcript_hash(truncated ClientHello)')];
+  assert.equal(keyAlgorithm(earlier, translator('zh-CN', zhCN)), '之前那次连接的 Derive-Secret(master_secret, "res master", ClientHello..client Finished)', why);
+  assert.match(keyAlgorithm(truncated, translator('zh-CN', zhCN)), /^对 ClientHello（截至 binders 之前）计算的 SHA(?:256|384)$/, why);
+  for (const algorithm of [earlier, truncated]) assert.equal(keyAlgorithm(algorithm, translator('en', en)), algorithm, why);
   // The ClientHello's last extension is pre_shared_key (RFC 8446 §4.2.11).
   const hello = trace.steps.find((s) => isHandshakeMessage(s, 'client_hello', 'client'))!;
   const extensions = hello.bytes!.field!.children!.find((f) => f.name === 'extensions')!.children!;

@@ -955,6 +955,8 @@ export const enCore = {
       helloRandoms: 'from the hello messages',
       keyBlockSlice: 'slice of the key block',
       keptSession: 'kept from the earlier connection (RFC 5246 §7.3)',
+      earlierResumptionSecret: 'Derive-Secret(master_secret, "res master", ClientHello..client Finished) of the earlier connection',
+      truncatedHello: '{hash}(ClientHello up to the binders)',
     },
   },
   certificate: {

@@ -1170,6 +1170,8 @@ export const zhCN: Catalog = {
       helloRandoms: '取自两条 hello 消息',
       keyBlockSlice: '从 key_block 中切出的一段',
       keptSession: '沿用之前那次连接的主密钥（RFC 5246 §7.3）',
+      earlierResumptionSecret: '之前那次连接的 Derive-Secret(master_secret, "res master", ClientHello..client Finished)',
+      truncatedHello: '对 ClientHello（截至 binders 之前）计算的 {hash}',
     },
   },
   certificate: {

@@ -11,7 +11,8 @@ import { headers } from 'next/headers';
 
 export async function generateMetadata({ params }: LessonPageProps): Promise<Metadata> {
   const named = await namedLesson(params);
-  return named ? { title: `${named.title} — TLS Playground`, description: named.summary } : {};
+  // A lesson that does not exist is a 404 (askedLesson): its tab says so in the reader's language.
+  return named ? { title: `${named.title} — TLS Playground`, description: named.summary } : { title: (await getTranslations('notFound'))('metaTitle'), robots: { index: false } };
 }
 
 /** /lessons/{lesson}?stop=N&answer=…: one lesson, at the stop the address names. */

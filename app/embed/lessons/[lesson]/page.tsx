@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getLocale } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { withLang } from '@/lib/i18n/locales';
 import { askedLesson, namedLesson, type LessonPageProps } from '@/app/_lessons/askedLesson';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
@@ -7,7 +7,8 @@ import { LessonView } from '@/components/lessons/LessonView';
 
 export async function generateMetadata({ params }: LessonPageProps): Promise<Metadata> {
   const named = await namedLesson(params);
-  return named ? { title: named.title } : {};
+  // A lesson that does not exist is a 404: its tab says so in the reader's language.
+  return named ? { title: named.title } : { title: (await getTranslations('notFound'))('metaTitle'), robots: { index: false } };
 }
 
 /**
