@@ -1,6 +1,7 @@
 /** Command-line parsing for the CLI: strict, with one clear message per mistake. */
 
 import { DEFAULT_LOCALE, LOCALES, toLocale, type Locale } from '../lib/i18n/locales';
+import type { Diagnostic } from '../lib/tls/diagnostics';
 import { parseTamperSpec, TamperSpecError, type Tamper } from '../lib/tls/tamper/spec';
 
 /** The CLI's language: --lang, else the POSIX locale (LC_ALL overrides LANG), else English. */
@@ -8,8 +9,29 @@ export function cliLocale(lang: string | undefined, env: Record<string, string |
   return toLocale(lang) ?? toLocale(env.LC_ALL) ?? toLocale(env.LANG) ?? DEFAULT_LOCALE;
 }
 
+/**
+ * A command line that cannot run. An option whose value the engine reads (--tamper) keeps the
+ * engine's diagnostic, so the CLI words it in the reader's language (cli/main.ts).
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The option's value as the engine refused it: its English and its diagnostic. */
+    readonly about?: { option: string; refused: { message: string; diagnostic: Diagnostic } },
+  ) {
+    super(message);
+  }
+}
+
+/** The --lang the command line asks for, read on its own: a command line that fails to parse is still answered in it. */
+export function langArgument(argv: string[]): string | undefined {
+  let lang: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === '--lang') lang = argv[i + 1];
+    else if (arg.startsWith('--lang=')) lang = arg.slice('--lang='.length);
+  });
+  return lang;
 }
 
 export interface CliArgs {
@@ -126,7 +148,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
           try {
             a.tamper = parseTamperSpec(value);
           } catch (e) {
-            if (e instanceof TamperSpecError) throw new UsageError(`--tamper: ${e.message}`);
+            if (e instanceof TamperSpecError) throw new UsageError(`--tamper: ${e.message}`, { option: '--tamper', refused: e });
             throw e;
           }
           break;

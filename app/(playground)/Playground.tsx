@@ -6,6 +6,7 @@ import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
 import { traceFileName } from '@/lib/view/fileNames';
+import { traceFileWords } from '@/lib/view/traceFile';
 import { checkTarget, DEFAULT_FORM, readTamperSpec, toRunRequest, type RunForm } from '@/lib/view/runOptions';
 import { useTranslations } from 'next-intl';
 import { decodeRecipe, recipeHref } from '@/lib/share/recipe';
@@ -72,7 +73,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
         setFormError(words.current.t('chooseVersion'));
         return;
       }
-      const tamperProblem = readTamperSpec(currentForm.tamper).problem;
+      const tamperProblem = readTamperSpec(currentForm.tamper, words.current.say).problem;
       if (tamperProblem) {
         setFormError(words.current.tamperWords('invalid', { message: tamperProblem }));
         return;
@@ -120,7 +121,7 @@ export function Playground({ targets }: { targets: DemoTargetCard[] }) {
     try {
       trace = parseTraceJson(await file.text());
     } catch (error) {
-      setFormError(t('cannotOpen', { file: file.name, message: error instanceof Error ? error.message : String(error) }));
+      setFormError(t('cannotOpen', { file: file.name, message: traceFileWords(error, say) }));
       return;
     }
     setFormError(undefined);

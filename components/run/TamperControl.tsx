@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { readTamperSpec, type RunForm } from '@/lib/view/runOptions';
+import { useTranslate } from '@/components/i18n/useTranslate';
 import { suggestedTamper, tamperOps, tamperParts, tamperSpec, type TamperChoice, type TamperGroup } from '@/lib/view/tamperForm';
 
 const GROUPS: TamperGroup[] = ['clientHello', 'extensions', 'finished', 'record'];
@@ -14,10 +15,11 @@ const GROUPS: TamperGroup[] = ['clientHello', 'extensions', 'finished', 'record'
  */
 export function TamperControl({ form, onChange }: { form: RunForm; onChange: (form: RunForm) => void }) {
   const t = useTranslations('tamper.form');
+  const say = useTranslate();
   const id = useId();
   const [choices, setChoices] = useState<TamperChoice[]>([]);
   const { target, op, argument } = tamperParts(form.tamper);
-  const problem = readTamperSpec(form.tamper).problem;
+  const problem = readTamperSpec(form.tamper, say).problem;
   const optionsKey = [form.url, form.versions, form.groups, form.signatureSchemes, form.cipherSuites, form.tls12Off, form.personality, form.postHandshakeAuth, form.resume, form.earlyData].join('|');
 
   // The choices come from a ClientHello built by the codec, loaded with it (not in the first page load).

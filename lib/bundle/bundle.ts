@@ -2,6 +2,7 @@ import { isProbeRole, judge, probeResult, type Diagnosis, type ProbeRole } from 
 import { expandTrace } from '../trace/compact';
 import type { Trace } from '../trace/schema';
 import { TraceFormatError, validateTrace } from '../trace/validate';
+import { traceProblem } from '../trace/problems';
 import { compareRuns, type Comparison } from '../view/compare';
 
 /**
@@ -92,7 +93,7 @@ export function parseBundleJson(text: string): Bundle {
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new TraceFormatError(`This is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+    throw new TraceFormatError(traceProblem('notJson', { error: e instanceof Error ? e.message : String(e) }));
   }
   // Compact traces expand to at most twice their size; anything beyond four times is refused.
   return validateBundle(parsed, 4 * text.length + 1024 * 1024);

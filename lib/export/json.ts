@@ -2,6 +2,7 @@ import { expandTrace, type CompactTrace } from '../trace/compact';
 import type { Trace } from '../trace/schema';
 import { migrateTrace, type TraceV1 } from '../trace/migrate';
 import { checkTrace, TraceFormatError } from '../trace/validate';
+import { traceProblem } from '../trace/problems';
 
 /**
  * A trace as JSON, in two forms:
@@ -86,7 +87,7 @@ export function parseTraceJsonAsWritten(text: string): Trace | TraceV1 {
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new TraceFormatError(`This is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+    throw new TraceFormatError(traceProblem('notJson', { error: e instanceof Error ? e.message : String(e) }));
   }
   // A compact form expands to at most twice its size; anything beyond four times is refused.
   return checkTrace(expandTrace(parsed, 4 * text.length + 1024 * 1024));

@@ -4,15 +4,15 @@ import { defaultClientOptions, type ClientDeps, type ClientCertificate, type Cli
 import type { ResumableSession } from '../tls/client/session';
 import { isPersonalityName, personalities, type PersonalityName } from '../tls/client/personalities';
 import { checkRequestLine, encodeRequest, HttpRequestError, HttpResponseParser } from '../tls/http/http1';
-import { inEnglish } from '../tls/diagnostics';
+import { inEnglish, said, type Diagnostic } from '../tls/diagnostics';
 import { groups, negotiableSuites, signatureSchemes, type CipherSuiteName } from '../tls/registry/crypto';
 import { concat, toHex } from '../tls/wire/bytes';
 import type { Field } from '../tls/wire/field';
 import { TraceRecorder } from '../trace/recorder';
 import type { Outcome, OutcomeCause, RunOptions, Step, Tamper, Tls12Extension, Trace, Waiting, Where } from '../trace/schema';
-import { formatTamperSpec, parseTamperSpec } from '../tls/tamper/spec';
+import { formatTamperSpec, parseTamperSpec, TamperSpecError } from '../tls/tamper/spec';
 import type { Connection, Transport, TransportEvent } from '../transport/types';
-import { parseHttpsUrl, type TargetProblem } from './target';
+import { parseHttpsUrl, type HttpsTarget, type TargetProblem } from './target';
 import { ENGINE_VERSION } from './version';
 
 type ClientDepsVerify = ClientDeps['verifyCertificates'];
@@ -57,10 +57,25 @@ export interface RunDeps {
   signal?: AbortSignal;
 }
 
-/** A request that cannot be run: bad URL, unknown option value. One clear sentence. */
+/**
+ * A request that cannot be run: bad URL, unknown option value. One clear sentence; when the engine
+ * said it as a diagnostic, `diagnostic` keeps it as data (the trace's outcome and the CLI word it).
+ */
 export class RunInputError extends Error {
   override name = 'RunInputError';
+  readonly diagnostic?: Diagnostic;
+  constructor(
+    said: string | Diagnostic,
+    /** A URL that does not read as one: the reading, for the views to word (lib/view/runOptions targetProblem). */
+    readonly target?: FailedTarget,
+  ) {
+    super(typeof said === 'string' ? said : inEnglish(said));
+    if (typeof said !== 'string') this.diagnostic = said;
+  }
 }
+
+/** An https URL that did not read as one (lib/run/target.ts): what is wrong, as data. */
+export type FailedTarget = Extract<HttpsTarget, { ok: false }>;
 
 export interface ParsedTarget {
   host: string;
@@ -84,38 +99,41 @@ export function parseTarget(typed: string, connect?: string): ParsedTarget {
       noHost: `"${url}" has no host name`,
       credentials: 'URLs with a user name or password are not supported',
     };
-    throw new RunInputError(messages[target.problem]);
+    throw new RunInputError(messages[target.problem], target);
   }
   const { host, port } = target;
   let connectHost = host;
   let connectPort = port;
   if (connect) {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(connect);
-    if (!m) throw new RunInputError(`--connect "${connect}" must be HOST or HOST:PORT`);
+    if (!m) throw new RunInputError(said('input.connectFormat', { connect }));
     connectHost = m[1].replace(/^\[|\]$/g, '');
     connectPort = m[2] ? Number(m[2]) : port;
-    if (connectPort < 1 || connectPort > 65535) throw new RunInputError(`--connect port ${m[2]} is out of range`);
+    if (connectPort < 1 || connectPort > 65535) throw new RunInputError(said('input.connectPort', { port: m[2] }));
   }
   return { host, port, path: target.path, connectHost, connectPort };
 }
 
-function pick<T extends string>(kind: string, wanted: string[] | undefined, valid: readonly T[], fallback: T[]): T[] {
+/** The sentence for names of one kind that the engine does not know. */
+type UnknownNames = 'input.unknownVersion' | 'input.unknownSuite' | 'input.unknownGroup' | 'input.unknownScheme' | 'input.unknownTls12Extension' | 'input.unknownPskMode';
+
+function pick<T extends string>(unknown: UnknownNames, wanted: string[] | undefined, valid: readonly T[], fallback: T[]): T[] {
   if (!wanted || wanted.length === 0) return fallback;
   const bad = wanted.filter((w) => !valid.includes(w as T));
-  if (bad.length) throw new RunInputError(`unknown ${kind} ${bad.map((b) => `"${b}"`).join(', ')}; valid: ${valid.join(', ')}`);
+  if (bad.length) throw new RunInputError(said(unknown, { names: bad.map((b) => `"${b}"`).join(', '), valid: valid.join(', ') }));
   return wanted as T[];
 }
 
 /** Turns a request into engine options, rejecting unknown names with the list of valid ones. */
 export function buildClientOptions(req: RunRequest, target: ParsedTarget, clientCertificate?: ClientCertificate): ClientOptions {
   const base = defaultClientOptions(target.host);
-  const versions = pick('TLS version', req.versions, ['TLSv1.3', 'TLSv1.2'] as const, base.versions);
-  const suites = pick('cipher suite', req.cipherSuites, negotiableSuites, base.cipherSuites) as CipherSuiteName[];
-  const groupList = pick('group', req.groups, groups.names(), base.groups) as GroupName[];
-  const schemes = pick('signature scheme', req.signatureSchemes, signatureSchemes.names(), base.signatureSchemes) as SignatureSchemeName[];
+  const versions = pick('input.unknownVersion', req.versions, ['TLSv1.3', 'TLSv1.2'] as const, base.versions);
+  const suites = pick('input.unknownSuite', req.cipherSuites, negotiableSuites, base.cipherSuites) as CipherSuiteName[];
+  const groupList = pick('input.unknownGroup', req.groups, groups.names(), base.groups) as GroupName[];
+  const schemes = pick('input.unknownScheme', req.signatureSchemes, signatureSchemes.names(), base.signatureSchemes) as SignatureSchemeName[];
   const personality = req.personality ?? base.personality;
-  if (!isPersonalityName(personality)) throw new RunInputError(`unknown client personality "${personality}"; valid: ${Object.keys(personalities).join(', ')}`);
-  const off = pick('TLS 1.2 extension', req.tls12Off, tls12ExtensionNames, []);
+  if (!isPersonalityName(personality)) throw new RunInputError(said('input.unknownPersonality', { name: personality, valid: Object.keys(personalities).join(', ') }));
+  const off = pick('input.unknownTls12Extension', req.tls12Off, tls12ExtensionNames, []);
   const offered = (name: Tls12Extension) => !off.includes(name) && base[tls12ExtensionOptions[name]];
   return {
     ...base,
@@ -134,7 +152,7 @@ export function buildClientOptions(req: RunRequest, target: ParsedTarget, client
     sessionTicket: offered('session_ticket'),
     maxRenegotiations: req.maxRenegotiations ?? base.maxRenegotiations,
     ...(req.tamper ? { tamper: checkedTamper(req.tamper) } : {}),
-    pskModes: pick('PSK key exchange mode', req.pskModes, ['psk_dhe_ke', 'psk_ke'] as const, base.pskModes),
+    pskModes: pick('input.unknownPskMode', req.pskModes, ['psk_dhe_ke', 'psk_ke'] as const, base.pskModes),
   };
 }
 
@@ -143,6 +161,7 @@ function checkedTamper(tamper: Tamper): Tamper {
   try {
     return parseTamperSpec(formatTamperSpec(tamper));
   } catch (e) {
+    if (e instanceof TamperSpecError) throw new RunInputError(said('tamper.failed', { why: e.diagnostic }));
     throw new RunInputError(`tamper: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
@@ -206,11 +225,12 @@ async function runConnection(req: RunRequest, deps: RunDeps, resume?: ResumableS
   try {
     target = parseTarget(req.url, req.connect);
     options = buildClientOptions(req, target, deps.clientCertificate);
-    if (req.clientCertificate && !deps.clientCertificate) throw new RunInputError('a client certificate was requested but none is configured');
+    if (req.clientCertificate && !deps.clientCertificate) throw new RunInputError(said('input.noClientCertificate'));
     checkRequestLine(req.method ?? 'GET', target.path);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const diagnostic = e instanceof HttpRequestError ? { diagnostic: e.diagnostic } : {};
+    const refused = e instanceof HttpRequestError || e instanceof RunInputError ? e.diagnostic : undefined;
+    const diagnostic = refused ? { diagnostic: refused } : {};
     emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message, ...diagnostic } });
     trace.outcome = 'error';
     trace.outcomeCause = { cause: 'input', message, ...diagnostic };

@@ -1,5 +1,5 @@
-import type { AnnotatedBytes, Step, Trace } from './schema';
-import { TraceFormatError } from './validate';
+import { TraceFormatError, traceProblem } from './problems';
+import type { AnnotatedBytes, Diagnostic, Step, Trace } from './schema';
 
 /**
  * A trace keeps the bytes of a response several times over, as each view wants them: the record's
@@ -73,8 +73,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function fail(message: string): never {
-  throw new TraceFormatError(message);
+/** A value of the file as JSON writes it (`null`, `"x"`, `[1]`), to name it in a problem. */
+function asWritten(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function fail(problem: Diagnostic): never {
+  throw new TraceFormatError(problem);
 }
 
 /**
@@ -85,7 +90,7 @@ function fail(message: string): never {
  */
 export function expandTrace(value: unknown, maxHexChars: number): unknown {
   if (!isObject(value) || value.byteRefs === undefined) return value;
-  if (value.byteRefs !== BYTE_REFS) fail(`The trace uses byte references of version ${JSON.stringify(value.byteRefs)}; this code reads version ${BYTE_REFS}.`);
+  if (value.byteRefs !== BYTE_REFS) fail(traceProblem('byteRefsVersion', { version: asWritten(value.byteRefs), max: BYTE_REFS }));
   if (!Array.isArray(value.steps)) return value;
   const seen = new Map<number, Partial<Record<Part, string>>>();
   let total = 0;
@@ -96,19 +101,19 @@ export function expandTrace(value: unknown, maxHexChars: number): unknown {
       const bytes = step[part];
       if (!isObject(bytes) || bytes.hexFrom === undefined) continue;
       const where = `steps[${index}].${part}.hexFrom`;
-      if (!Array.isArray(bytes.hexFrom)) fail(`${where} must be a list of references.`);
+      if (!Array.isArray(bytes.hexFrom)) fail(traceProblem('refsNotList', { where }));
       let hex = '';
       for (const ref of bytes.hexFrom as unknown[]) {
-        if (!Array.isArray(ref) || ref.length !== 4) fail(`${where} holds something that is not a [seq, part, start, end] reference.`);
+        if (!Array.isArray(ref) || ref.length !== 4) fail(traceProblem('notReference', { where }));
         const [seq, from, start, end] = ref as unknown[];
-        if (from !== 'bytes' && from !== 'plaintext') fail(`${where} refers to ${JSON.stringify(from)}, which is neither "bytes" nor "plaintext".`);
+        if (from !== 'bytes' && from !== 'plaintext') fail(traceProblem('refPart', { where, part: asWritten(from) }));
         const source = typeof seq === 'number' ? seen.get(seq)?.[from] : undefined;
-        if (source === undefined) fail(`${where} refers to step ${JSON.stringify(seq)}'s ${from}, which does not come before it.`);
+        if (source === undefined) fail(traceProblem('refNotBefore', { where, seq: asWritten(seq), part: from }));
         if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < 0 || (end as number) < (start as number) || (end as number) * 2 > source.length) {
-          fail(`${where} refers to bytes ${JSON.stringify(start)}..${JSON.stringify(end)} of a ${source.length / 2}-byte step.`);
+          fail(traceProblem('refRange', { where, start: asWritten(start), end: asWritten(end), length: source.length / 2 }));
         }
         total += ((end as number) - (start as number)) * 2;
-        if (total > maxHexChars) fail('The trace’s byte references expand to more than this server accepts.');
+        if (total > maxHexChars) fail(traceProblem('refsTooLarge'));
         hex += source.slice((start as number) * 2, (end as number) * 2);
       }
       const { hexFrom: _refs, ...rest } = bytes;

@@ -5,8 +5,9 @@ import type { PersonalityName } from '../tls/client/personalities';
 import type { RunRequest } from '../run/run';
 import { parseHttpsUrl, type TargetFlaw } from '../run/target';
 import { english } from '../i18n/english';
-import type { Tamper, Tls12Extension } from '../trace/schema';
+import type { Diagnostic, Tamper, Tls12Extension } from '../trace/schema';
 import { parseTamperSpec, TamperSpecError } from '../tls/tamper/spec';
+import { engineWords } from './stepText';
 
 
 /**
@@ -79,6 +80,17 @@ export function checkTarget(input: string, t: Translate = english): TargetCheck 
   const target = parseHttpsUrl(input, { encodeSpaces: true });
   if (target.ok) return { ok: true, url: target.url, host: new URL(target.url).hostname, port: target.port };
   return { ok: false, message: targetMessage(target, t) };
+}
+
+/**
+ * Why a run's request was refused (lib/run/run.ts RunInputError), in the reader's language: a URL by
+ * its reading, as the form words it; an option by the engine's diagnostic. English readers get the
+ * sentence as the engine wrote it; one said only in English is said as written.
+ */
+export function runInputWords(e: { message: string; diagnostic?: Diagnostic; target?: Extract<ReturnType<typeof parseHttpsUrl>, { ok: false }> }, t: Translate = english): string {
+  if (t('steps.engine.ownWords') === 'yes') return e.message;
+  if (e.target) return targetMessage(e.target, t);
+  return e.diagnostic ? engineWords({ message: e.message, diagnostic: e.diagnostic }, t) : e.message;
 }
 
 /** Why the input cannot be run, in the reader's language. */
@@ -159,15 +171,16 @@ function tamperOf(form: RunForm): { tamper?: Tamper } {
 }
 
 /**
- * The form's tamper SPEC read: the tamper, or why it cannot run (check before running: toRunRequest
- * leaves out a SPEC that does not parse). An empty SPEC is no tamper and no problem.
+ * The form's tamper SPEC read: the tamper, or why it cannot run, in the reader's language (check
+ * before running: toRunRequest leaves out a SPEC that does not parse). An empty SPEC is no tamper
+ * and no problem.
  */
-export function readTamperSpec(spec: string): { tamper?: Tamper; problem?: string } {
+export function readTamperSpec(spec: string, t: Translate = english): { tamper?: Tamper; problem?: string } {
   if (spec.trim() === '') return {};
   try {
     return { tamper: parseTamperSpec(spec) };
   } catch (e) {
-    if (e instanceof TamperSpecError) return { problem: e.message };
+    if (e instanceof TamperSpecError) return { problem: engineWords(e, t) };
     throw e;
   }
 }

@@ -87,16 +87,17 @@ function failureWords(d: { alert?: string; message: string; diagnostic?: Diagnos
 
 /**
  * A diagnostic's sentence from the catalog (`engine.record.tooLong`), its values worded in turn;
- * undefined when the catalog lacks its code or one of its values' codes.
+ * undefined when the catalog lacks its code or one of its values' codes. The engine's diagnostics
+ * are in the `engine` namespace; a trace file's problems (lib/trace/problems.ts) in `traceFile`.
  */
-export function diagnosticWords(d: Diagnostic, t: Translate): string | undefined {
+export function diagnosticWords(d: Diagnostic, t: Translate, namespace: 'engine' | 'traceFile' = 'engine'): string | undefined {
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(d.params ?? {})) {
-    const worded = typeof value === 'object' ? diagnosticWords(value, t) : String(value);
+    const worded = typeof value === 'object' ? diagnosticWords(value, t, namespace) : String(value);
     if (worded === undefined) return undefined;
     values[name] = worded;
   }
-  const key = `engine.${d.code}`;
+  const key = `${namespace}.${d.code}`;
   // A message the catalog lacks comes back as its key (use-intl's fallback).
   const sentence = t(key as MessageKey, values);
   return sentence === key || sentence.endsWith(`.${d.code}`) ? undefined : sentence;

@@ -96,4 +96,24 @@ describe('the CLI in Chinese', () => {
     assert.match(en.stdout, /^PROBLEM: /m);
     assert.doesNotMatch(en.stdout, HAN);
   });
+
+  it('says in Chinese why a request cannot run: a bad URL, an unknown name, a bad --connect (exit 2, before dialling)', async () => {
+    const cases: [args: string[], chinese: RegExp, english: RegExp][] = [
+      [['htps//example.com/'], /^错误：.*“htps\/\/example\.com\/”/, /^error: "htps\/\/example\.com\/" is a malformed URL/],
+      [['ftp://example.com/'], /^错误：.*ftp/, /^error: only https:\/\/ URLs can be run \(got ftp:\/\/\)/],
+      [['https://127.0.0.1:9/', '--suite', 'TLS_FOO'], /^错误：未知的密码套件 "TLS_FOO"；可用的有：TLS_AES_128_GCM_SHA256, /, /^error: unknown cipher suite "TLS_FOO"; valid: TLS_AES_128_GCM_SHA256, /],
+      [['https://127.0.0.1:9/', '--as', 'netscape'], /^错误：未知的客户端行为模型“netscape”；可用的有：.*rustls/, /^error: unknown client personality "netscape"; valid: /],
+      [['https://127.0.0.1:9/', '--connect', 'a:b:c'], /^错误：--connect “a:b:c”的格式必须是 HOST 或 HOST:PORT\n$/, /^error: --connect "a:b:c" must be HOST or HOST:PORT\n$/],
+    ];
+    for (const [args, chinese, english] of cases) {
+      const zh = await cli([...args, '--lang', 'zh-CN']);
+      assert.equal(zh.code, 2, zh.stderr);
+      assert.match(zh.stderr, chinese);
+      assert.match(zh.stderr, HAN);
+      assert.doesNotMatch(zh.stderr, /malformed|unknown|must be|valid:/, 'no English sentence');
+      const en = await cli(args);
+      assert.equal(en.code, 2, en.stderr);
+      assert.match(en.stderr, english);
+    }
+  });
 });

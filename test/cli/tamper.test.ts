@@ -71,4 +71,18 @@ describe('tls-playground --tamper', () => {
     assert.equal(diagnose.code, 2);
     assert.match(diagnose.stderr, /diagnose runs its own probes/);
   });
+
+  it('says why a SPEC is refused in Chinese with --lang zh-CN (or LANG=zh_CN), naming the SPEC', async () => {
+    for (const args of [
+      ['https://127.0.0.1:9/', '--lang', 'zh-CN', '--tamper', 'finished.verify_data:flip=x'],
+      // --lang after the SPEC it is about: the language is read on its own.
+      ['https://127.0.0.1:9/', '--tamper', 'finished.verify_data:flip=x', '--lang=zh-CN'],
+    ]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, '错误：--tamper：“finished.verify_data:flip=x”：flip 需要一个位序号（flip=N；0 是第一个字节的最高位）\n');
+    }
+    const english = await cli(['https://127.0.0.1:9/', '--tamper', 'finished.verify_data:flip=x']);
+    assert.equal(english.stderr, 'error: --tamper: "finished.verify_data:flip=x": flip needs a bit number (flip=N, bit 0 is the first byte’s most significant bit)\n');
+  });
 });

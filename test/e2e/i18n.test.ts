@@ -139,18 +139,42 @@ describe('a tamper experiment in Chinese', () => {
     await assertRunChinese(page, 'the tampered run');
   });
 
-  it('says in Chinese why a tamper cannot run, quoting the engine', async () => {
+  it('says in Chinese why a tamper cannot run, naming the SPEC', async () => {
     const page = await stack.newPage({ locale: 'zh-CN' });
     await page.goto(`${stack.baseUrl}/?url=${encodeURIComponent('https://tls13.test/')}&tamper=finished.verify_data:flip=0`);
     await page.locator('[data-testid=run-options] summary').click();
-    // A bit number that is not a number: the engine's tamper parser refuses it, in English.
+    // A bit number that is not a number: the engine's tamper parser refuses it, as a diagnostic the page words.
     await page.getByTestId('tamper-value').fill('x');
     await page.getByTestId('run-button').click();
     const error = page.getByTestId('form-error');
     await error.waitFor();
-    assert.match(await error.innerText(), /引擎的诊断：“.*flip needs a bit number/);
+    assert.match(await error.innerText(), /^这个篡改无法运行：“finished\.verify_data:flip=x”：flip 需要一个位序号/);
+    assert.doesNotMatch(await error.innerText(), /needs a bit number|引擎的诊断/);
     await assertChinese(error, 'the refused tamper');
     await assertChinese(page.getByTestId('tamper-control'), 'the tamper control with a refused tamper');
+  });
+});
+
+describe('a file that is not a trace, in Chinese', () => {
+  it('says what is wrong with it in Chinese, naming the place in the file', async () => {
+    const page = await stack.newPage({ locale: 'zh-CN' });
+    await page.goto(stack.baseUrl);
+    const broken = iisRustlsTrace() as unknown as { steps: Record<string, unknown>[] };
+    broken.steps[3] = { ...broken.steps[3], seq: 'three' };
+    await page.getByTestId('open-trace').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    const error = page.getByTestId('form-error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), 'broken.json：steps[3].seq 必须是数字。');
+    await assertChinese(error, 'a trace with a broken step');
+    assert.equal(await page.getByTestId('run').count(), 0, 'nothing is shown as a run');
+
+    await page.getByTestId('open-trace').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"schema": "tls-playground/trace",') });
+    await page.getByText(/^notes\.json：这不是有效的 JSON（解析器的原话：“.+”）。$/).waitFor();
+    await assertChinese(error, 'a file that is not JSON');
+
+    await page.getByTestId('open-trace').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ schema: 'something-else' })) });
+    await page.getByText('other.json：这不是 TLS Playground 的运行记录：“schema”是 "something-else"，应为“tls-playground/trace”。').waitFor();
+    await assertChinese(error, 'a file of another schema');
   });
 });
 

@@ -88,7 +88,7 @@ describe('the tamper SPEC', () => {
       ['client_hello.ext-ensions:drop', /"ext-ensions" is not a field name/],
       ['client_hello.record.flags:flip=0', /record header field is one of type, opaque_type, legacy_record_version, version, length/],
       ['client_hello.record.length:drop', /can be set or flipped, not dropped/],
-      ['client_hello.record.legacy_record_version:set=03', /2 bytes; set takes exactly 4 hex digits/],
+      ['client_hello.record.legacy_record_version:set=03', /legacy_record_version is a 2-byte field; set takes exactly 4 hex digits/],
       ['client_hello.record.type:flip=8', /type has 8 bits \(0 to 7\)/],
     ];
     for (const [spec, message] of bad) {

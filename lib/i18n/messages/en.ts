@@ -6,6 +6,7 @@
 import { fieldsEn } from './fields/en';
 import { enCore } from './enCore';
 import { engineSaid } from '../../tls/diagnostics';
+import { traceFileSaid } from '../../trace/problems';
 
 export { enCore };
 
@@ -254,6 +255,8 @@ export const cliEn = {
   resumptionAccepted: 'resumed ({mode})',
   resumptionRefused: 'offered, not taken (full handshake)',
   resumptionNotOffered: 'nothing to offer (the first connection kept no session)',
+  error: 'error: {message}',
+  optionProblem: '{option}: {problem}',
 } as const;
 
 /** The lessons' prose (/lessons): only their pages show it, given with the page's catalog. */
@@ -539,4 +542,4 @@ export const lessonsEn = {
 } as const;
 
 /** The English catalog, whole. */
-export const en = { ...pagesEn, ...enCore, cli: cliEn, engine: engineSaid, fields: fieldsEn, lessons: lessonsEn } as const;
+export const en = { ...pagesEn, ...enCore, cli: cliEn, engine: engineSaid, traceFile: traceFileSaid, fields: fieldsEn, lessons: lessonsEn } as const;

@@ -5,6 +5,7 @@ import type { Catalog } from '../translator';
  * 协议名（ClientHello、HelloRequest、no_renegotiation、TLS_AES_128_GCM_SHA256、x25519、RST）保持原样。
  */
 import { engineZhCN } from './engine/zh-CN';
+import { traceFileZhCN } from './traceFile.zh-CN';
 import { fieldsZhCN } from './fields/zh-CN';
 
 export const zhCN: Catalog = {
@@ -727,6 +728,8 @@ export const zhCN: Catalog = {
     resumptionAccepted: '已恢复（{mode}）',
     resumptionRefused: '已提供，但服务器未接受（完整握手）',
     resumptionNotOffered: '没有可提供的会话（第一个连接没有保存会话）',
+    error: '错误：{message}',
+    optionProblem: '{option}：{problem}',
   },
   steps: {
     waiting: { connection: '连接', handshake: '握手', response: 'HTTP 响应' },
@@ -1323,7 +1326,7 @@ export const zhCN: Catalog = {
       valueHint: { set: '十六进制字节，例如 1301', flip: '位序号；0 是第一个字节的最高位', reorder: '名称或位置，用逗号分隔，或 reverse' },
       groups: { clientHello: 'ClientHello', extensions: 'ClientHello 扩展', finished: 'Finished', record: '记录头' },
       spec: '对应的命令行选项：--tamper {spec}',
-      invalid: '这个篡改无法运行（引擎的诊断：“{message}”）',
+      invalid: '这个篡改无法运行：{message}',
     },
     advice: {
       title: '篡改实验：这是服务器的回应',
@@ -1333,6 +1336,7 @@ export const zhCN: Catalog = {
     summary: '篡改 {spec}',
   },
   engine: engineZhCN,
+  traceFile: traceFileZhCN,
   fields: fieldsZhCN,
   present: {
     button: '演示',

@@ -17,6 +17,7 @@ import type { CipherSuiteName } from '../registry/crypto';
 import type { CertificateVerdict, ClientDeps, ClientOptions, ClientSink, TlsVersionName } from './options';
 import type { Tamper } from '../../trace/schema';
 import { TamperTargetError, tamperMessage, tamperRecordHeader, type TamperChange } from '../tamper/apply';
+import { tamperEnglish, tamperSaid } from '../tamper/said';
 import { parseTamperTarget } from '../tamper/spec';
 import { personalities } from './personalities';
 import type { OfferedPsk, ResumableSession, Tls12Session } from './session';
@@ -285,8 +286,9 @@ export class Common {
     if (error instanceof TamperTargetError) {
       // The experiment named a field this flight does not have: nothing was sent, no alert is due.
       this.state = 'failed';
-      this.failure = { by: 'local', message: `tamper: ${error.message}` };
-      this.emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message: this.failure.message } });
+      const diagnostic = tamperSaid('failed', { why: error.diagnostic });
+      this.failure = { by: 'local', message: tamperEnglish(diagnostic), diagnostic };
+      this.emit({ direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'input', message: this.failure.message, diagnostic } });
       return;
     }
     const alertError =

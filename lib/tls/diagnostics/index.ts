@@ -12,6 +12,7 @@
  */
 import { clientSaid } from './client';
 import { cryptoSaid } from './crypto';
+import { inputSaid } from './input';
 import { recordSaid } from './record';
 import { tamperSaid } from './tamper';
 import { tls12Said } from './tls12';
@@ -23,6 +24,7 @@ import { x509Said } from './x509';
 export const engineSaid = {
   client: clientSaid,
   crypto: cryptoSaid,
+  input: inputSaid,
   record: recordSaid,
   tamper: tamperSaid,
   tls12: tls12Said,
@@ -45,7 +47,7 @@ type TemplateOf<C extends DiagnosticCode> = C extends `${infer P}.${infer K}`
   : never;
 
 /** The names in braces of a template: 'record length {length} exceeds {max}' → 'length' | 'max'. */
-type Holes<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Holes<Rest> : never;
+export type Holes<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Holes<Rest> : never;
 
 export type DiagnosticValue = string | number | Diagnostic;
 

@@ -9,12 +9,11 @@ import { messageTitle } from '../handshake/messages';
 import { fromHex, toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
 import { sizeValue } from '../wire/field';
+import type { Diagnostic } from '../diagnostics';
+import { TamperTargetError, tamperSaid } from './said';
 import { parseTamperTarget, RECORD_HEADER_FIELDS, type TamperPath } from './spec';
 
-/** The flight has no field the tamper names, or the change cannot be written (a length that does not fit). */
-export class TamperTargetError extends Error {
-  override name = 'TamperTargetError';
-}
+export { TamperTargetError };
 
 /** What a tamper changed: the value as built and as sent (empty when dropped). */
 export interface TamperChange {
@@ -41,9 +40,10 @@ function vectorPrefix(bytes: Uint8Array, node: Field): Field | undefined {
   return first && isLengthPrefix(bytes, node, first) ? first : undefined;
 }
 
-function describePlace(node: Field): string {
+/** What a field holds, by name: the clause that says where else to look. */
+function describePlace(node: Field): Diagnostic {
   const names = (node.children ?? []).map((c) => c.name).filter((n, i, all) => all.indexOf(n) === i);
-  return names.length ? `${node.name} has ${names.join(', ')}` : `${node.name} has no fields inside`;
+  return names.length ? tamperSaid('placeHas', { parent: node.name, fields: names.join(', ') }) : tamperSaid('placeEmpty', { parent: node.name });
 }
 
 /**
@@ -62,7 +62,7 @@ export function findTarget(root: Field, path: TamperPath): Field {
     const pick = matches[segment.index ?? 0];
     if (!pick) {
       const which = segment.index !== undefined ? `${segment.name}[${segment.index}]` : segment.name;
-      throw new TamperTargetError(`the ${root.name} has no field ${which} under ${node.name} (${describePlace(node)})`);
+      throw new TamperTargetError(tamperSaid('noField', { message: root.name, field: which, parent: node.name, place: describePlace(node) }));
     }
     node = pick;
   }
@@ -79,7 +79,7 @@ class Out {
     for (const x of b) this.bytes.push(x);
   }
   patch(offset: number, width: number, value: number, name: string): void {
-    if (value >= 2 ** (8 * width)) throw new TamperTargetError(`after the change ${name} would be ${value} bytes, more than its ${width}-byte length can say`);
+    if (value >= 2 ** (8 * width)) throw new TamperTargetError(tamperSaid('lengthOverflow', { field: name, length: value, width }));
     for (let i = width - 1; i >= 0; i--) {
       this.bytes[offset + i] = value & 0xff;
       value = Math.floor(value / 256);
@@ -98,7 +98,10 @@ function reordered(elements: Field[], order: string[], vector: Field): Field[] {
   for (const item of order) {
     const index = /^\d+$/.test(item) ? Number(item) : elements.findIndex((e) => e.name === item && !first.includes(e));
     const element = elements[index];
-    if (!element) throw new TamperTargetError(`${vector.name} has no element ${item} to put first (${describePlace(vector)}${/^\d+$/.test(item) ? `; ${elements.length} elements` : ''})`);
+    if (!element) {
+      const where = { vector: vector.name, item, place: describePlace(vector) };
+      throw new TamperTargetError(/^\d+$/.test(item) ? tamperSaid('noElementOf', { ...where, count: elements.length }) : tamperSaid('noElement', where));
+    }
     if (!first.includes(element)) first.push(element);
   }
   return [...first, ...elements.filter((e) => !first.includes(e))];
@@ -139,7 +142,7 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
   }
   if (node === edit.target && t.op === 'flip') {
     const bits = 8 * (end - valueStart);
-    if (t.bit >= bits) throw new TamperTargetError(`${node.name} has ${bits} bits (0 to ${bits - 1}); bit ${t.bit} is not one of them`);
+    if (t.bit >= bits) throw new TamperTargetError(tamperSaid('bitOutOfRange', { field: node.name, bits, last: bits - 1, bit: t.bit }));
     const original = src.slice(valueStart, end);
     const sent = original.slice();
     sent[t.bit >> 3] ^= 0x80 >> (t.bit & 7);
@@ -158,7 +161,7 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
     return mark(node);
   }
   const children = node.children ?? [];
-  if (node === edit.target && t.op === 'reorder' && !prefix) throw new TamperTargetError(`${node.name} is not a list whose elements can be reordered`);
+  if (node === edit.target && t.op === 'reorder' && !prefix) throw new TamperTargetError(tamperSaid('notReorderable', { field: node.name }));
   if (!children.length) {
     out.push(src.subarray(node.offset, end));
     return shifted(node, start - node.offset);
@@ -167,7 +170,7 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
   if (node === edit.target && t.op === 'reorder') {
     const elements = children.filter((c) => c !== prefix);
     if (elements.some((e, i) => i > 0 && e.offset !== elements[i - 1].offset + elements[i - 1].length)) {
-      throw new TamperTargetError(`${node.name} is not a list whose elements can be reordered`);
+      throw new TamperTargetError(tamperSaid('notReorderable', { field: node.name }));
     }
     ordered = [prefix!, ...reordered(elements, t.order, node)];
     edit.change = { original: src.slice(valueStart, end), sent: new Uint8Array() };
@@ -204,9 +207,9 @@ function rebuild(src: Uint8Array, node: Field, out: Out, edit: Edit): Field {
  */
 export function tamperMessage(tamper: Tamper, message: EncodedMessage): { message: EncodedMessage; change: TamperChange } {
   const path = parseTamperTarget(tamper.target);
-  if (path.record) throw new TamperTargetError(`${tamper.target} is a record header field, not a field of the ${messageTitle(message.type)}`);
+  if (path.record) throw new TamperTargetError(tamperSaid('recordNotMessageField', { target: tamper.target, message: messageTitle(message.type) }));
   const target = findTarget(message.field, path);
-  if (target === message.field && tamper.op === 'drop') throw new TamperTargetError(`the whole ${messageTitle(message.type)} cannot be dropped`);
+  if (target === message.field && tamper.op === 'drop') throw new TamperTargetError(tamperSaid('wholeMessage', { message: messageTitle(message.type) }));
   const edit: Edit = { tamper, target };
   const out = new Out();
   const field = rebuild(message.bytes, message.field, out, edit);
@@ -223,8 +226,8 @@ export function tamperRecordHeader(tamper: Tamper, wire: Uint8Array): { wire: Ui
   else if (tamper.op === 'flip') {
     sent = original.slice();
     sent[tamper.bit >> 3] ^= 0x80 >> (tamper.bit & 7);
-  } else throw new TamperTargetError(`a record header field can be set or flipped, not ${tamper.op === 'drop' ? 'dropped' : 'reordered'}`);
-  if (sent.length !== width) throw new TamperTargetError(`${path.fields[0].name} is ${width} bytes; the new value has ${sent.length}`);
+  } else throw new TamperTargetError(tamperSaid(tamper.op === 'drop' ? 'recordNotDropped' : 'recordNotReordered'));
+  if (sent.length !== width) throw new TamperTargetError(tamperSaid('recordValueWidth', { field: path.fields[0].name, width, length: sent.length }));
   const out = wire.slice();
   out.set(sent, offset);
   return { wire: out, change: { original, sent } };

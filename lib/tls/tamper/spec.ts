@@ -20,13 +20,10 @@
  * `reorder=A,B,…` (a vector's elements, named or by index, go first in that order; `reorder=reverse`).
  */
 import type { Tamper } from '../../trace/schema';
+import { TamperSpecError, tamperSaid } from './said';
 
 export type { Tamper };
-
-/** A SPEC that does not say what to change: the message says what is wrong and what would do. */
-export class TamperSpecError extends Error {
-  override name = 'TamperSpecError';
-}
+export { TamperSpecError };
 
 /** The client's handshake messages a tamper may change (RFC 8446 §4, RFC 5246 §7.4). */
 export const TAMPER_MESSAGES = ['client_hello', 'certificate', 'certificate_verify', 'client_key_exchange', 'finished'] as const;
@@ -60,17 +57,18 @@ export function parseTamperTarget(target: string): TamperPath {
   const parts = target.split('.');
   const message = parts[0] as TamperMessage;
   if (!TAMPER_MESSAGES.includes(message)) {
-    throw new TamperSpecError(`the target "${target}" must start with the client message to change: ${TAMPER_MESSAGES.join(', ')}`);
+    throw new TamperSpecError(tamperSaid('notClientMessage', { target, messages: TAMPER_MESSAGES.join(', ') }));
   }
   if (parts[1] === 'record') {
     const field = parts[2];
     if (parts.length !== 3 || !(field in RECORD_HEADER_FIELDS)) {
-      throw new TamperSpecError(`"${target}": a record header field is one of ${Object.keys(RECORD_HEADER_FIELDS).join(', ')} (e.g. ${message}.record.legacy_record_version)`);
+      const why = tamperSaid('recordFieldNames', { fields: Object.keys(RECORD_HEADER_FIELDS).join(', '), example: `${message}.record.legacy_record_version` });
+      throw new TamperSpecError(tamperSaid('inSpec', { spec: target, why }));
     }
     return { message, fields: [{ name: field }], record: true };
   }
   const fields = parts.slice(1).map((part) => {
-    if (!SEGMENT.test(part)) throw new TamperSpecError(`"${target}": "${part}" is not a field name (letters, digits and _, optionally [index])`);
+    if (!SEGMENT.test(part)) throw new TamperSpecError(tamperSaid('inSpec', { spec: target, why: tamperSaid('notFieldName', { part }) }));
     const m = /^(.*)\[(\d+)\]$/.exec(part);
     return m ? { name: m[1], index: Number(m[2]) } : { name: part };
   });
@@ -79,18 +77,20 @@ export function parseTamperTarget(target: string): TamperPath {
 
 function hexValue(raw: string, spec: string): string {
   const hex = raw.replace(/[\s:]/g, '').replace(/^0x/i, '').toLowerCase();
-  if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new TamperSpecError(`"${spec}": set takes hex bytes (an even number of hex digits, e.g. set=1301), not "${raw}"`);
-  if (hex.length > 2 * 16384) throw new TamperSpecError(`"${spec}": the value is longer than 16384 bytes`);
+  if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new TamperSpecError(tamperSaid('inSpec', { spec, why: tamperSaid('setNotHex', { raw }) }));
+  if (hex.length > 2 * 16384) throw new TamperSpecError(tamperSaid('inSpec', { spec, why: tamperSaid('setTooLong', { max: 16384 }) }));
   return hex;
 }
 
 /** Reads a SPEC (`TARGET:OP[=ARGUMENT]`). Throws TamperSpecError with one clear sentence. */
 export function parseTamperSpec(spec: string): Tamper {
   const text = spec.trim();
-  if (text === '') throw new TamperSpecError('the tamper spec is empty (expected TARGET:OP, e.g. finished.verify_data:flip=0)');
-  if (text.length > MAX_SPEC) throw new TamperSpecError(`the tamper spec is longer than ${MAX_SPEC} characters`);
+  if (text === '') throw new TamperSpecError(tamperSaid('empty'));
+  if (text.length > MAX_SPEC) throw new TamperSpecError(tamperSaid('tooLong', { max: MAX_SPEC }));
   const colon = text.indexOf(':');
-  if (colon < 0) throw new TamperSpecError(`"${text}" has no operation (expected TARGET:OP, e.g. ${text}:flip=0; OP is set=HEX, flip=N, drop or reorder=A,B)`);
+  if (colon < 0) throw new TamperSpecError(tamperSaid('noOperation', { spec: text, example: `${text}:flip=0` }));
+  /** What is wrong with this SPEC, named by it. */
+  const wrong = (why: ReturnType<typeof tamperSaid>) => new TamperSpecError(tamperSaid('inSpec', { spec: text, why }));
   const target = text.slice(0, colon).trim();
   const opText = text.slice(colon + 1).trim();
   const path = parseTamperTarget(target);
@@ -100,32 +100,33 @@ export function parseTamperSpec(spec: string): Tamper {
   const tamper = ((): Tamper => {
     switch (op) {
       case 'set':
-        if (arg === undefined) throw new TamperSpecError(`"${text}": set needs a value (set=HEX, e.g. set=1301)`);
+        if (arg === undefined) throw wrong(tamperSaid('setNoValue'));
         return { target, op, value: hexValue(arg, text) };
       case 'flip': {
-        if (arg === undefined || !/^\d{1,6}$/.test(arg)) throw new TamperSpecError(`"${text}": flip needs a bit number (flip=N, bit 0 is the first byte's most significant bit)`);
+        if (arg === undefined || !/^\d{1,6}$/.test(arg)) throw wrong(tamperSaid('flipNoBit'));
         return { target, op, bit: Number(arg) };
       }
       case 'drop':
-        if (arg !== undefined) throw new TamperSpecError(`"${text}": drop takes no value`);
-        if (path.fields.length === 0) throw new TamperSpecError(`"${text}": the whole message cannot be dropped; name a field of it`);
+        if (arg !== undefined) throw wrong(tamperSaid('dropValue'));
+        if (path.fields.length === 0) throw wrong(tamperSaid('dropWholeMessage'));
         return { target, op };
       case 'reorder': {
         const order = (arg ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        if (!order.length) throw new TamperSpecError(`"${text}": reorder needs the elements to put first (reorder=key_share,server_name, reorder=2,0 or reorder=reverse)`);
+        if (!order.length) throw wrong(tamperSaid('reorderNothing'));
         const bad = order.find((s) => !/^(?:[A-Za-z_][A-Za-z0-9_]*|\d{1,3})$/.test(s));
-        if (bad !== undefined) throw new TamperSpecError(`"${text}": "${bad}" is neither a field name nor an index`);
+        if (bad !== undefined) throw wrong(tamperSaid('reorderNotName', { item: bad }));
         return { target, op, order };
       }
       default:
-        throw new TamperSpecError(`"${text}": unknown operation "${op}" (set=HEX, flip=N, drop or reorder=A,B)`);
+        throw wrong(tamperSaid('unknownOperation', { op }));
     }
   })();
   if (path.record) {
     const { width } = RECORD_HEADER_FIELDS[path.fields[0].name];
-    if (tamper.op === 'drop' || tamper.op === 'reorder') throw new TamperSpecError(`"${text}": a record header field can be set or flipped, not ${tamper.op === 'drop' ? 'dropped' : 'reordered'}`);
-    if (tamper.op === 'set' && tamper.value.length !== 2 * width) throw new TamperSpecError(`"${text}": ${path.fields[0].name} is ${width} byte${width > 1 ? 's' : ''}; set takes exactly ${2 * width} hex digits`);
-    if (tamper.op === 'flip' && tamper.bit >= 8 * width) throw new TamperSpecError(`"${text}": ${path.fields[0].name} has ${8 * width} bits (0 to ${8 * width - 1})`);
+    const field = path.fields[0].name;
+    if (tamper.op === 'drop' || tamper.op === 'reorder') throw wrong(tamperSaid(tamper.op === 'drop' ? 'recordNotDropped' : 'recordNotReordered'));
+    if (tamper.op === 'set' && tamper.value.length !== 2 * width) throw wrong(tamperSaid('recordSetWidth', { field, width, digits: 2 * width }));
+    if (tamper.op === 'flip' && tamper.bit >= 8 * width) throw wrong(tamperSaid('recordFlipWidth', { field, bits: 8 * width, last: 8 * width - 1 }));
   }
   return tamper;
 }

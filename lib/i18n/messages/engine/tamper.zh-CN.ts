@@ -1,4 +1,37 @@
 import type { Catalog } from '../../translator';
 
-/** 引擎诊断：tamper（英文见 lib/tls/diagnostics/tamper.ts）。 */
-export const tamperZhCN: Catalog['engine']['tamper'] = {};
+/** 引擎诊断：篡改实验（英文见 lib/tls/diagnostics/tamper.ts）。TARGET、OP 和字段名照原样保留。 */
+export const tamperZhCN: Catalog['engine']['tamper'] = {
+  empty: '篡改规格是空的（格式为 TARGET:OP，例如 finished.verify_data:flip=0）',
+  tooLong: '篡改规格超过了 {max} 个字符',
+  noOperation: '“{spec}”没有写改动方式（格式为 TARGET:OP，例如 {example}；OP 可以是 set=HEX、flip=N、drop 或 reorder=A,B）',
+  inSpec: '“{spec}”：{why}',
+  notClientMessage: '目标“{target}”必须以要改动的客户端消息开头：{messages}',
+  recordFieldNames: '记录头字段只能是 {fields} 之一（例如 {example}）',
+  notFieldName: '“{part}”不是字段名（只能用字母、数字和 _，可以带 [序号]）',
+  setNotHex: 'set 的值必须是十六进制字节（偶数个十六进制数字，例如 set=1301），而不是“{raw}”',
+  setTooLong: '这个值超过了 {max} 字节',
+  setNoValue: 'set 需要一个值（set=HEX，例如 set=1301）',
+  flipNoBit: 'flip 需要一个位序号（flip=N；0 是第一个字节的最高位）',
+  dropValue: 'drop 不带值',
+  dropWholeMessage: '不能删去整条消息，请指定其中的一个字段',
+  reorderNothing: 'reorder 需要写出排在最前的元素（reorder=key_share,server_name、reorder=2,0 或 reorder=reverse）',
+  reorderNotName: '“{item}”既不是字段名，也不是序号',
+  unknownOperation: '未知的改动方式“{op}”（可以是 set=HEX、flip=N、drop 或 reorder=A,B）',
+  recordNotDropped: '记录头字段只能设值或翻转位，不能删去',
+  recordNotReordered: '记录头字段只能设值或翻转位，不能调整顺序',
+  recordSetWidth: '{field} 是 {width} 字节的字段，set 必须正好给出 {digits} 个十六进制数字',
+  recordFlipWidth: '{field} 共有 {bits} 位（0 到 {last}）',
+  failed: '篡改：{why}',
+  noField: '{message} 的 {parent} 下没有字段 {field}（{place}）',
+  placeHas: '{parent} 里有 {fields}',
+  placeEmpty: '{parent} 里没有字段',
+  noElement: '{vector} 里没有可以排到最前的元素 {item}（{place}）',
+  noElementOf: '{vector} 里没有可以排到最前的元素 {item}（{place}；共 {count} 个元素）',
+  lengthOverflow: '改动之后 {field} 会有 {length} 字节，超出了它 {width} 字节的长度字段能表示的范围',
+  bitOutOfRange: '{field} 共有 {bits} 位（0 到 {last}），没有第 {bit} 位',
+  notReorderable: '{field} 不是可以调整元素顺序的列表',
+  recordNotMessageField: '{target} 是记录头字段，不是 {message} 的字段',
+  wholeMessage: '不能删去整条 {message}',
+  recordValueWidth: '{field} 是 {width} 字节，新值却有 {length} 字节',
+};

@@ -1,6 +1,7 @@
 import type { Catalog } from '../../translator';
 import { clientZhCN } from './client.zh-CN';
 import { cryptoZhCN } from './crypto.zh-CN';
+import { inputZhCN } from './input.zh-CN';
 import { recordZhCN } from './record.zh-CN';
 import { tamperZhCN } from './tamper.zh-CN';
 import { tls12ZhCN } from './tls12.zh-CN';
@@ -15,6 +16,7 @@ import { x509ZhCN } from './x509.zh-CN';
 export const engineZhCN: Catalog['engine'] = {
   client: clientZhCN,
   crypto: cryptoZhCN,
+  input: inputZhCN,
   record: recordZhCN,
   tamper: tamperZhCN,
   tls12: tls12ZhCN,
