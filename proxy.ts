@@ -3,6 +3,7 @@ import { chooseLocale, LANG_PARAM, LOCALE_COOKIE, LOCALE_HEADER, toLocale } from
 import { contentSecurityPolicy, newNonce, relayConnectSources } from '@/lib/share/csp';
 import { requestedOrigin } from '@/lib/share/origin';
 import { relayLocation } from '@/lib/share/relayLocation';
+import { findLesson } from '@/lib/view/lessons';
 
 /**
  * Every page request passes here.
@@ -22,6 +23,27 @@ import { relayLocation } from '@/lib/share/relayLocation';
  * are rendered from (/render/…, /embed/render/…) get no nonce, so the cached HTML carries none.
  */
 const INTERNAL_RENDER = /^\/(?:embed\/)?render\//;
+
+/** A lesson's address, its own or its embed's: /lessons/{lesson}, /embed/lessons/{lesson}. */
+const LESSON_PATH = /^\/(?:embed\/)?lessons\/([^/]+)\/?$/;
+
+/**
+ * An address no route matches, where Next draws the app's not-found page on the server (status 404,
+ * the reader's <html lang>). A lesson page calling notFound() for a name no lesson has came back as
+ * Next's error shell instead (<html id="__next_error__">, no text until the browser ran its scripts),
+ * so an unknown lesson is sent here before its page runs.
+ */
+const NO_SUCH_PAGE = '/no-such-page';
+
+function unknownLesson(pathname: string): boolean {
+  const name = LESSON_PATH.exec(pathname)?.[1];
+  if (name === undefined) return false;
+  try {
+    return !findLesson(decodeURIComponent(name));
+  } catch {
+    return true; // a malformed escape names no lesson
+  }
+}
 
 export function proxy(request: NextRequest) {
   const param = request.nextUrl.searchParams.get(LANG_PARAM);
@@ -44,7 +66,9 @@ export function proxy(request: NextRequest) {
         dev: process.env.NODE_ENV === 'development',
       });
   if (policy) forwarded.set('content-security-policy', policy);
-  const response = NextResponse.next({ request: { headers: forwarded } });
+  const response = unknownLesson(request.nextUrl.pathname)
+    ? NextResponse.rewrite(new URL(NO_SUCH_PAGE, request.url), { request: { headers: forwarded } })
+    : NextResponse.next({ request: { headers: forwarded } });
   if (policy) response.headers.set('Content-Security-Policy', policy);
   if (toLocale(param) && !embedded && request.cookies.get(LOCALE_COOKIE)?.value !== locale) {
     response.cookies.set(LOCALE_COOKIE, locale, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax' });

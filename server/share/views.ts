@@ -164,12 +164,20 @@ async function words(locale: Locale): Promise<Translate> {
   return translator(locale, await loadCatalog(locale));
 }
 
-/** The not-found page of a Next view in this language, rendered once (it is the same for every unknown id). */
-async function notFoundPage(view: View, path: string, lang: string, origin: string, frameAncestors: string): Promise<Response> {
+/**
+ * An internal address no route matches: Next renders the app's not-found page for it (app/not-found.tsx,
+ * in the root layout, status 404) on the server. A page that calls notFound() itself (/render/r/_) came
+ * back instead as Next's error shell (<html id="__next_error__">, without the reader's <html lang> or
+ * any text), drawn only once the browser ran its scripts.
+ */
+const NO_SUCH_PAGE = '/render/no-such-page';
+
+/** The app's not-found page in this language, rendered once (it is the same for every unknown id). */
+async function notFoundPage(view: View, lang: string, origin: string, frameAncestors: string): Promise<Response> {
   const build = buildId();
   let artifact: StoredArtifact | undefined;
   const render = async () => {
-    const rendered = await renderPage(path, { origin, lang });
+    const rendered = await renderPage(NO_SUCH_PAGE, { origin, lang });
     return rendered.artifact;
   };
   if (build) artifact = (await renderCache().get(keyOf(build, view, '404', lang, origin), render, { persist: false }))?.artifact;
@@ -233,7 +241,7 @@ function pageView(request: RequestLike, id: string): ViewRequest {
         vary: [...choice.vary, ...originVary()],
         headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
       }),
-    missing: () => notFoundPage('page', '/render/r/_', choice.lang, origin, "'self'"),
+    missing: () => notFoundPage('page', choice.lang, origin, "'self'"),
   };
 }
 
@@ -242,14 +250,20 @@ export function savedRunPage(request: Request, id: string): Promise<Response> {
   return serve(pageView(fromWeb(request), id));
 }
 
-/** The light embed's answer for an id that names no saved run, in the reader's language. */
-async function embedMissing(lang: Locale): Promise<Response> {
+/**
+ * The light embed's answer for an id that names no saved run (or diagnosis, or comparison), in the
+ * reader's language: every embed's not-found answer, made here rather than rendered by Next (whose
+ * not-found render of an embed page came back as its error shell).
+ */
+async function embedMissing(lang: Locale, kind: 'run' | SharedBundleKind = 'run'): Promise<Response> {
   const t = await words(lang);
+  const title = kind === 'run' ? t('share.noSuchRun') : t('notFound.metaTitle');
+  const sentence = kind === 'run' ? t('notFound.embed') : t('notFound.embedBundle', { kind });
   const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const html =
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow"><title>${escape(t('share.noSuchRun'))}</title></head>` +
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow"><title>${escape(title)}</title></head>` +
     '<body style="margin:0;padding:.5rem;font:14px system-ui,sans-serif"><p data-testid="not-found" style="border:1px dashed #a1a1aa;border-radius:.375rem;padding:1rem;text-align:center">' +
-    `${escape(t('notFound.embed'))}</p></body></html>`;
+    `${escape(sentence)}</p></body></html>`;
   return notServed(404, html, 'text/html; charset=utf-8', { 'Content-Security-Policy': cachedPagePolicy({ scriptHashes: [], frameAncestors: '*', selfScripts: false }) });
 }
 
@@ -397,7 +411,7 @@ function bundlePageView(request: RequestLike, kind: SharedBundleKind, id: string
         vary: [...choice.vary, ...originVary()],
         headers: { 'Content-Security-Policy': policyOf(page.artifact, "'self'", true), 'X-Frame-Options': 'SAMEORIGIN', ...rememberLanguage(request, choice) },
       }),
-    missing: () => notFoundPage(`${letter}-page`, `/render/${letter}/_`, choice.lang, origin, "'self'"),
+    missing: () => notFoundPage(`${letter}-page`, choice.lang, origin, "'self'"),
   };
 }
 
@@ -421,7 +435,7 @@ function bundleEmbedView(request: RequestLike, kind: SharedBundleKind, id: strin
       return rendered.status === 200 ? rendered.artifact : null;
     },
     answer: (page) => cachedAnswer(page, { vary: choice.vary, headers: { 'Content-Security-Policy': policyOf(page.artifact, '*', true) } }),
-    missing: () => notFoundPage(`${letter}-embed`, `/embed/render/${letter}/_`, choice.lang, origin, '*'),
+    missing: () => embedMissing(choice.lang, kind),
   };
 }
 

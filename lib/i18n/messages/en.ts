@@ -32,6 +32,7 @@ export const pagesEn = {
     body: 'This page does not exist. If someone shared a saved run with you, check that the link was copied whole: saved runs are never deleted, so a complete link keeps working.',
     home: 'Open the playground',
     embed: 'This saved TLS Playground run does not exist. Check the embed code’s link.',
+    embedBundle: 'This saved TLS Playground {kind, select, diagnosis {diagnosis} other {comparison}} does not exist. Check the embed code’s link.',
   },
   playground: {
     metaTitle: 'TLS Playground',

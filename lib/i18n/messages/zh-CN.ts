@@ -26,6 +26,7 @@ export const zhCN: Catalog = {
     body: '这个页面不存在。如果这是别人分享给你的运行记录，请检查链接是否复制完整：已保存的运行永不删除，完整的链接一直有效。',
     home: '打开演练场',
     embed: '这条 TLS Playground 运行记录不存在。请检查嵌入代码里的链接。',
+    embedBundle: '这条 TLS Playground {kind, select, diagnosis {诊断} other {对比}}记录不存在。请检查嵌入代码里的链接。',
   },
   playground: {
     metaTitle: 'TLS Playground',
