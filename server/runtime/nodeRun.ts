@@ -12,6 +12,7 @@ import type { ClientCertificate } from '../../lib/tls/client/options';
 import { mozillaRoots, RootStore } from '../../lib/tls/x509/roots';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '../../lib/run/certificates';
 import { RunInputError, type RunDeps, type RunRequest } from '../../lib/run/run';
+import { said, type Diagnostic } from '../../lib/tls/diagnostics';
 import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY, notRunningSentence } from '../demo/registry';
 import { demoPkiDir } from '../demo/paths';
 
@@ -28,33 +29,33 @@ export interface NodeRunSetup {
 }
 
 /** Splits a PEM bundle into DER certificates. */
-export function pemCertificates(pem: string, what: string): Uint8Array[] {
+export function pemCertificates(pem: string, what: string | Diagnostic): Uint8Array[] {
   const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
-  if (!blocks.length) throw new RunInputError(`${what} contains no PEM certificate`);
+  if (!blocks.length) throw new RunInputError(said('input.noPemCertificate', { file: what }));
   return blocks.map((m) => new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')));
 }
 
-async function readText(path: string, what: string): Promise<string> {
+async function readText(path: string, what: Diagnostic): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw new RunInputError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    throw new RunInputError(said('input.cannotRead', { file: what, path, code: String((e as NodeJS.ErrnoException).code ?? e) }));
   }
 }
 
 export async function loadClientCertificate(certFile: string, keyFile: string): Promise<ClientCertificate> {
-  const chainDer = pemCertificates(await readText(certFile, 'client certificate'), certFile);
+  const chainDer = pemCertificates(await readText(certFile, said('input.clientCertificateFile')), certFile);
   let keyPkcs8Der: Uint8Array;
   try {
     // Any PEM private key form (PKCS#8, SEC1, PKCS#1) becomes PKCS#8 DER for the engine.
-    keyPkcs8Der = new Uint8Array(createPrivateKey(await readText(keyFile, 'client key')).export({ type: 'pkcs8', format: 'der' }));
+    keyPkcs8Der = new Uint8Array(createPrivateKey(await readText(keyFile, said('input.clientKeyFile'))).export({ type: 'pkcs8', format: 'der' }));
   } catch (e) {
     if (e instanceof RunInputError) throw e;
-    throw new RunInputError(`${keyFile} is not a usable private key: ${(e as Error).message}`);
+    throw new RunInputError(said('input.unusableKey', { path: keyFile, error: (e as Error).message }));
   }
   const cert = new X509Certificate(Buffer.from(chainDer[0]));
   if (!cert.checkPrivateKey(createPrivateKey({ key: Buffer.from(keyPkcs8Der), format: 'der', type: 'pkcs8' }))) {
-    throw new RunInputError(`the key in ${keyFile} does not belong to the certificate in ${certFile}`);
+    throw new RunInputError(said('input.keyMismatch', { key: keyFile, certificate: certFile }));
   }
   return { chainDer, keyPkcs8Der, schemes: schemesForCertificate(chainDer[0]) };
 }
@@ -72,16 +73,16 @@ export async function resolveDemoTarget(url: string, dataDir: string): Promise<{
   const m = /^(?:[a-z0-9-]+\.)?([a-z0-9-]+)\.test$/.exec(host);
   if (!m) return undefined;
   // As the relay: a demo alias is https://<name>.test/; a port would otherwise be silently ignored.
-  if (port !== '' && port !== '443') throw new RunInputError(`${host} is a demo target; it answers on port 443 only (https://${host}/), not ${port}`);
+  if (port !== '' && port !== '443') throw new RunInputError(said('input.demoPort', { host, port }));
   const status = await readDemoStatus(dataDir);
   const registry = status?.running;
   const endpoint = registry?.[m[1]];
   const notStarted = status?.notStarted[m[1]];
   if (!endpoint && notStarted) throw new RunInputError(notRunningSentence(host, notStarted));
   if (!endpoint) {
-    throw new RunInputError(registry ? `no demo target named "${m[1]}" (see: tls-playground demo list)` : `${host} is a demo target, but the demo targets are not running in ${dataDir}. ${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}`);
+    throw new RunInputError(registry ? said('input.noDemoTarget', { name: m[1] }) : `${host} is a demo target, but the demo targets are not running in ${dataDir}. ${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}`);
   }
-  const caDer = pemCertificates(await readText(join(demoPkiDir(dataDir), 'demo-root-ca.crt'), 'demo CA'), 'demo CA');
+  const caDer = pemCertificates(await readText(join(demoPkiDir(dataDir), 'demo-root-ca.crt'), said('input.demoCa')), said('input.demoCa'));
   return { connect: `${endpoint.host}:${endpoint.port}`, caDer };
 }
 
@@ -91,7 +92,7 @@ let roots: Promise<RootStore> | undefined;
 export async function nodeRunDeps(req: RunRequest, setup: NodeRunSetup = {}): Promise<{ req: RunRequest; deps: RunDeps }> {
   const crypto = setup.crypto ?? defaultCrypto();
   const userCAs: Uint8Array[] = [];
-  for (const f of setup.caFiles ?? []) userCAs.push(...pemCertificates(await readText(f, 'CA file'), f));
+  for (const f of setup.caFiles ?? []) userCAs.push(...pemCertificates(await readText(f, said('input.caFile')), f));
   const dataDir = setup.demoDataDir ?? process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR;
   let request = req;
   if (!req.connect) {

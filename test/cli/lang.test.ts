@@ -104,13 +104,15 @@ describe('the CLI in Chinese', () => {
       [['https://127.0.0.1:9/', '--suite', 'TLS_FOO'], /^错误：未知的密码套件 "TLS_FOO"；可用的有：TLS_AES_128_GCM_SHA256, /, /^error: unknown cipher suite "TLS_FOO"; valid: TLS_AES_128_GCM_SHA256, /],
       [['https://127.0.0.1:9/', '--as', 'netscape'], /^错误：未知的客户端行为模型“netscape”；可用的有：.*rustls/, /^error: unknown client personality "netscape"; valid: /],
       [['https://127.0.0.1:9/', '--connect', 'a:b:c'], /^错误：--connect “a:b:c”的格式必须是 HOST 或 HOST:PORT\n$/, /^error: --connect "a:b:c" must be HOST or HOST:PORT\n$/],
+      [['https://127.0.0.1:9/', '--ca', '/nonexistent/ca.pem'], /^错误：无法读取CA 文件：\/nonexistent\/ca\.pem（ENOENT）\n$/, /^error: cannot read CA file \/nonexistent\/ca\.pem: ENOENT\n$/],
+      [['https://tls13.test:8443/'], /^错误：tls13\.test 是演示目标，只在 443 端口应答（https:\/\/tls13\.test\/），而不是 8443\n$/, /^error: tls13\.test is a demo target; it answers on port 443 only \(https:\/\/tls13\.test\/\), not 8443\n$/],
     ];
     for (const [args, chinese, english] of cases) {
       const zh = await cli([...args, '--lang', 'zh-CN']);
       assert.equal(zh.code, 2, zh.stderr);
       assert.match(zh.stderr, chinese);
       assert.match(zh.stderr, HAN);
-      assert.doesNotMatch(zh.stderr, /malformed|unknown|must be|valid:/, 'no English sentence');
+      assert.doesNotMatch(zh.stderr, /malformed|unknown|must be|valid:|cannot read|answers on/, 'no English sentence');
       const en = await cli(args);
       assert.equal(en.code, 2, en.stderr);
       assert.match(en.stderr, english);

@@ -15,4 +15,15 @@ export const inputSaid = {
   connectFormat: '--connect "{connect}" must be HOST or HOST:PORT',
   connectPort: '--connect port {port} is out of range',
   noClientCertificate: 'a client certificate was requested but none is configured',
+  // The CLI's files and demo targets (server/runtime/nodeRun.ts): a file is named by its path, or by what it is.
+  cannotRead: 'cannot read {file} {path}: {code}',
+  clientCertificateFile: 'client certificate',
+  clientKeyFile: 'client key',
+  caFile: 'CA file',
+  demoCa: 'demo CA',
+  noPemCertificate: '{file} contains no PEM certificate',
+  unusableKey: '{path} is not a usable private key: {error}',
+  keyMismatch: 'the key in {key} does not belong to the certificate in {certificate}',
+  demoPort: '{host} is a demo target; it answers on port 443 only (https://{host}/), not {port}',
+  noDemoTarget: 'no demo target named "{name}" (see: tls-playground demo list)',
 } as const;
