@@ -1,5 +1,6 @@
 import type { AlertDescription } from './registry/alerts';
 import { inEnglish, type Diagnostic } from './diagnostics';
+import type { CheckFinding } from './events';
 
 /**
  * The rule a refusal applied, as data: which check failed, where the rule is written, and the
@@ -40,4 +41,15 @@ export function decodeError(said: Diagnostic | string): TlsAlertError {
 /** A refusal by a named rule: the alert it names, why, and the check for the trace. */
 export function refusal(alert: AlertDescription, said: Diagnostic | string, check: RefusedCheck): TlsAlertError {
   return new TlsAlertError(alert, said, check);
+}
+
+/** The client refuses the server's certificate: the alert, the failed check's sentence and its finding (data the views word). */
+export class CertificateRejection extends TlsAlertError {
+  constructor(
+    alert: AlertDescription,
+    said: Diagnostic | string,
+    readonly finding?: CheckFinding,
+  ) {
+    super(alert, said);
+  }
 }

@@ -3,25 +3,12 @@
  * verifier, reported as one step), the signatures its key makes, and the scheme the client signs with.
  */
 import type { SignatureSchemeName } from '../crypto/provider';
-import { said, type Diagnostic } from '../diagnostics';
-import type { CheckFinding } from '../events';
-import type { AlertDescription } from '../registry/alerts';
-import { refusal, TlsAlertError } from '../errors';
+import { said } from '../diagnostics';
+import { CertificateRejection, refusal, TlsAlertError } from '../errors';
 import { signatureSchemes } from '../registry/crypto';
 import type { Common, ServerCertificateCheck } from './connection';
 import type { CertificateVerdict } from './options';
 import { parseCertificate } from '../x509/parse';
-
-/** The client refuses the server's certificate: the alert, the failed check's sentence and its finding (data the views word). */
-export class CertificateRejection extends TlsAlertError {
-  constructor(
-    alert: AlertDescription,
-    said: Diagnostic | string,
-    readonly finding?: CheckFinding,
-  ) {
-    super(alert, said);
-  }
-}
 
 /** Starts the injected verifier on the server's certificates (leaf first); conclude it with concludeCertificateCheck. */
 export function startCertificateCheck(c: Common, certificates: Uint8Array[], leafKeyUsage: 'digitalSignature' | 'keyEncipherment' = 'digitalSignature'): ServerCertificateCheck {

@@ -1,9 +1,8 @@
 import type { KeyShare } from '../crypto/provider';
 import type { AlertDescription } from '../registry/alerts';
 import { alertDescriptions, alertLevels } from '../registry/alerts';
-import { refusal, TlsAlertError } from '../errors';
+import { CertificateRejection, refusal, TlsAlertError } from '../errors';
 import { said, type Diagnostic } from '../diagnostics';
-import { CertificateRejection } from './authentication';
 import type { AlertData, CertificateSummary, CheckFinding, StepContent, UnusableReason } from '../events';
 import { Transcript } from '../hash';
 import { handshakeTypes, type HandshakeType } from '../registry/protocol';
