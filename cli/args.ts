@@ -3,24 +3,52 @@
 import { DEFAULT_LOCALE, LOCALES, toLocale, type Locale } from '../lib/i18n/locales';
 import type { Diagnostic } from '../lib/tls/diagnostics';
 import { parseTamperSpec, TamperSpecError, type Tamper } from '../lib/tls/tamper/spec';
+import { cliEn, en } from '../lib/i18n/messages/en';
+import { translator, type MessageValues, type Translate } from '../lib/i18n/translator';
 
 /** The CLI's language: --lang, else the POSIX locale (LC_ALL overrides LANG), else English. */
 export function cliLocale(lang: string | undefined, env: Record<string, string | undefined>): Locale {
   return toLocale(lang) ?? toLocale(env.LC_ALL) ?? toLocale(env.LANG) ?? DEFAULT_LOCALE;
 }
 
+type UsageSaid = typeof cliEn.usage;
+/** The names in braces of a template: '--tls takes 1.2 or 1.3, not "{value}"' → 'value'. */
+type Holes<S> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Holes<Rest> : never;
+
+/** A list of choices, said as the reader's language says "a or b" (Intl.ListFormat). */
+export interface Choices {
+  choices: readonly string[];
+}
+
+/** One mistake on the command line as data: the sentence's code and the values it names (catalog `cli.usage`). */
+export type Usage = {
+  [C in keyof UsageSaid]: Holes<UsageSaid[C]> extends never ? { code: C; params?: undefined } : { code: C; params: Record<Holes<UsageSaid[C]>, string | number | Choices> };
+}[keyof UsageSaid];
+
+/** A usage mistake in `locale`'s words, through its translator. */
+export function usageWords(usage: Usage, t: Translate, locale: Locale): string {
+  const params: MessageValues = {};
+  for (const [name, value] of Object.entries(usage.params ?? {})) {
+    params[name] = typeof value === 'object' ? new Intl.ListFormat(locale, { type: 'disjunction' }).format(value.choices) : value;
+  }
+  return t(`cli.usage.${usage.code}`, params);
+}
+
+const english = translator('en', en);
+
 /**
- * A command line that cannot run. An option whose value the engine reads (--tamper) keeps the
- * engine's diagnostic, so the CLI words it in the reader's language (cli/main.ts).
+ * A command line that cannot run: its mistake as data (`usage`), worded in the reader's language by
+ * cli/main.ts; the message is its English. An option whose value the engine reads (--tamper) also
+ * keeps the engine's diagnostic, so the CLI words that in the reader's language too.
  */
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(
-    message: string,
+    readonly usage: Usage,
     /** The option's value as the engine refused it: its English and its diagnostic. */
     readonly about?: { option: string; refused: { message: string; diagnostic: Diagnostic } },
   ) {
-    super(message);
+    super(usageWords(usage, english, 'en'));
   }
 }
 
@@ -97,7 +125,7 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
       a.reproduce = true;
       const next = argv[i + 1];
       if (inline !== undefined) {
-        if (inline === '') throw new UsageError('--reproduce= needs a directory');
+        if (inline === '') throw new UsageError({ code: 'reproduceDir' });
         a.reproduceDir = inline;
       } else if (next !== undefined && !next.startsWith('-') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(next) && (positional.length > 0 || i + 2 < argv.length)) {
         a.reproduceDir = next;
@@ -107,11 +135,11 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     }
     if (FLAGS_WITH_VALUE.has(arg)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${arg} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError({ code: 'needsValue', params: { option: arg } });
       switch (arg) {
         case '--tls': {
           const v = value.replace(/^TLSv?/i, '');
-          if (v !== '1.2' && v !== '1.3') throw new UsageError(`--tls takes 1.2 or 1.3, not "${value}"`);
+          if (v !== '1.2' && v !== '1.3') throw new UsageError({ code: 'tls', params: { value } });
           a.tls.push(`TLSv${v}`);
           break;
         }
@@ -129,9 +157,9 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
           try {
             app = new URL(value);
           } catch {
-            throw new UsageError(`--save takes the address of a TLS Playground app (e.g. http://127.0.0.1:3000), not "${value}"`);
+            throw new UsageError({ code: 'saveAddress', params: { value } });
           }
-          if (app.protocol !== 'http:' && app.protocol !== 'https:') throw new UsageError(`--save takes an http(s) address, not "${value}"`);
+          if (app.protocol !== 'http:' && app.protocol !== 'https:') throw new UsageError({ code: 'saveScheme', params: { value } });
           a.save = app.origin;
           break;
         }
@@ -139,29 +167,29 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--method': a.method = value.toUpperCase(); break;
         case '--data': a.data = value; break;
         case '--lang': {
-          if (!toLocale(value)) throw new UsageError(`--lang takes ${LOCALES.join(' or ')}, not "${value}"`);
+          if (!toLocale(value)) throw new UsageError({ code: 'lang', params: { choices: { choices: LOCALES }, value } });
           a.lang = value;
           break;
         }
         case '--tamper': {
-          if (a.tamper) throw new UsageError('--tamper is given once (one change per run)');
+          if (a.tamper) throw new UsageError({ code: 'tamperTwice' });
           try {
             a.tamper = parseTamperSpec(value);
           } catch (e) {
-            if (e instanceof TamperSpecError) throw new UsageError(`--tamper: ${e.message}`, { option: '--tamper', refused: e });
+            if (e instanceof TamperSpecError) throw new UsageError({ code: 'tamperSpec', params: { problem: e.message } }, { option: '--tamper', refused: e });
             throw e;
           }
           break;
         }
         case '--timeout': {
           const n = Number(value);
-          if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout takes milliseconds, not "${value}"`);
+          if (!Number.isFinite(n) || n <= 0) throw new UsageError({ code: 'timeout', params: { value } });
           a.timeoutMs = n;
           break;
         }
       }
     } else if (BOOLEAN_FLAGS.has(arg)) {
-      if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
+      if (inline !== undefined) throw new UsageError({ code: 'takesNoValue', params: { option: arg } });
       switch (arg) {
         case '--insecure': a.insecure = true; break;
         case '--no-ems': a.noEms = true; break;
@@ -179,14 +207,14 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
         case '--version': if (a.command !== 'help') a.command = 'version'; break;
       }
     } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg} (see --help)`);
+      throw new UsageError({ code: 'unknownOption', params: { option: arg } });
     } else {
       positional.push(arg);
     }
   }
   if (a.command === 'help' || a.command === 'version') return a;
   if (positional[0] === 'demo') {
-    if (positional[1] !== 'list' || positional.length > 2) throw new UsageError('usage: demo list');
+    if (positional[1] !== 'list' || positional.length > 2) throw new UsageError({ code: 'demoList' });
     a.command = 'demo-list';
     return a;
   }
@@ -194,16 +222,16 @@ export function parseArgs(argv: string[], isTty: boolean): CliArgs {
     a.command = 'diagnose';
     positional.shift();
   }
-  if (a.reproduce && a.command === 'diagnose') throw new UsageError('--reproduce goes with a single run, not diagnose');
-  if (a.tamper && a.command === 'diagnose') throw new UsageError('--tamper changes one run; diagnose runs its own probes and takes none');
-  if (a.fields && a.command === 'diagnose') throw new UsageError('--fields goes with a run, not with diagnose');
-  if (a.fields && a.json) throw new UsageError('--fields and --json are two different outputs: choose one');
-  if ((a.earlyData || a.pskModes.length) && !a.resume) throw new UsageError('--early-data and --psk-mode go with --resume (they are about the second connection)');
-  if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError('--save goes with diagnose (it saves the diagnosis on a TLS Playground app)');
-  if (positional.length === 0) throw new UsageError('missing URL (e.g. https://example.com/)');
-  if (positional.length > 1) throw new UsageError(`expected one URL, got ${positional.length}: ${positional.join(' ')}`);
+  if (a.reproduce && a.command === 'diagnose') throw new UsageError({ code: 'reproduceDiagnose' });
+  if (a.tamper && a.command === 'diagnose') throw new UsageError({ code: 'tamperDiagnose' });
+  if (a.fields && a.command === 'diagnose') throw new UsageError({ code: 'fieldsDiagnose' });
+  if (a.fields && a.json) throw new UsageError({ code: 'fieldsJson' });
+  if ((a.earlyData || a.pskModes.length) && !a.resume) throw new UsageError({ code: 'resumeOnly' });
+  if (a.save !== undefined && a.command !== 'diagnose') throw new UsageError({ code: 'saveDiagnose' });
+  if (positional.length === 0) throw new UsageError({ code: 'missingUrl' });
+  if (positional.length > 1) throw new UsageError({ code: 'oneUrl', params: { count: positional.length, urls: positional.join(' ') } });
   a.url = positional[0];
-  if (a.clientCert !== 'demo' && (a.clientCert === undefined) !== (a.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
+  if (a.clientCert !== 'demo' && (a.clientCert === undefined) !== (a.clientKey === undefined)) throw new UsageError({ code: 'clientCertKey' });
   return a;
 }
 

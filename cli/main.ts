@@ -5,7 +5,7 @@ import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSIT
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
-import { cliLocale, langArgument, parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { cliLocale, langArgument, parseArgs, UsageError, usageWords, USAGE, type CliArgs } from './args';
 import { formatStep, formatSummary, isShown, painter } from './format';
 import { formatFields } from './fields';
 import { diagnose } from '../lib/doctor/diagnose';
@@ -14,7 +14,7 @@ import { diagnosisForJson, formatDiagnosis } from './doctor';
 import { saveDiagnosis } from './save';
 import { loadCatalog } from '../lib/i18n/catalogs';
 import { translator, type Translate } from '../lib/i18n/translator';
-import { toLocale } from '../lib/i18n/locales';
+import { toLocale, type Locale } from '../lib/i18n/locales';
 import { engineWords } from '../lib/view/stepText';
 import { runInputWords } from '../lib/view/runOptions';
 import { probeLabel } from '../lib/doctor/words';
@@ -48,9 +48,10 @@ function requestFrom(a: CliArgs): RunRequest {
  * What is wrong with the command line, in the reader's language: a refused option value or request
  * is worded from its data (the engine's diagnostic, the URL's reading); any other is said as written.
  */
-function inputProblem(e: Error, t: Translate): string {
+function inputProblem(e: Error, t: Translate, locale: Locale): string {
   const about = e instanceof UsageError ? e.about : undefined;
   if (about) return t('cli.error', { message: t('cli.optionProblem', { option: about.option, problem: engineWords(about.refused, t) }) });
+  if (e instanceof UsageError) return t('cli.error', { message: usageWords(e.usage, t, locale) });
   return t('cli.error', { message: e instanceof RunInputError ? runInputWords(e, t) : e.message });
 }
 
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     a = parseArgs(argv, Boolean(process.stdout.isTTY));
   } catch (e) {
     const locale = cliLocale(toLocale(langArgument(argv)) ? langArgument(argv) : undefined, process.env);
-    process.stderr.write(inputProblem(e as Error, translator(locale, await loadCatalog(locale))) + '\n');
+    process.stderr.write(inputProblem(e as Error, translator(locale, await loadCatalog(locale)), locale) + '\n');
     return 2;
   }
   if (a.command === 'help') {
@@ -145,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
     return trace.outcome === 'ok' ? 0 : 1;
   } catch (e) {
     if (e instanceof RunInputError || e instanceof UsageError) {
-      process.stderr.write(inputProblem(e, t) + '\n');
+      process.stderr.write(inputProblem(e, t, locale) + '\n');
       return 2;
     }
     process.stderr.write(`error: ${(e as Error).message ?? e}\n`);

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { TRACE_SCHEMA, TRACE_VERSION, type Trace } from '@/lib/trace/schema';
+import type { Diagnostic } from '@/lib/tls/diagnostics';
 import { parseTraceJson, traceToJson } from '@/lib/export/json';
 import { keyLogText } from '@/lib/export/keylog';
 import { PCAPNG_MEDIA_TYPE, traceToPcapng } from '@/lib/export/pcapng';
@@ -30,7 +31,7 @@ function shownTrace(run: LiveRun): Trace | undefined {
     case 'done':
       return run.trace;
     case 'failed':
-      return failedTrace(run.request.url, run.request.personality ?? '', run.message);
+      return failedTrace(run.request.url, run.request.personality ?? '', run.message, run.diagnostic);
   }
 }
 
@@ -250,10 +251,11 @@ function placeholderTrace(url: string, personality: string): Trace {
 }
 
 /** The engine itself failed to load or threw: still a trace, so the page shows a message, not a blank. */
-function failedTrace(url: string, personality: string, message: string): Trace {
+function failedTrace(url: string, personality: string, message: string, diagnostic?: Diagnostic): Trace {
+  const why = diagnostic ? { message, diagnostic } : { message };
   return {
     ...placeholderTrace(url, personality),
-    outcomeCause: { cause: 'start', message },
-    steps: [{ seq: 0, timeMs: 0, direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'start', message } }],
+    outcomeCause: { cause: 'start', ...why },
+    steps: [{ seq: 0, timeMs: 0, direction: 'local', layer: 'verdict', kind: 'error', data: { source: 'start', ...why } }],
   };
 }

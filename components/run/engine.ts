@@ -18,6 +18,8 @@ import { pemBlocks } from '@/lib/run/pem';
 import type { RunConfig } from '@/lib/run/runConfig';
 import { isDemoHost } from '@/lib/run/target';
 import { pageConfig } from './pageConfig';
+import { RunStartError } from './startError';
+import { inEnglish, said, type Diagnostic } from '@/lib/tls/diagnostics';
 
 let roots: Promise<RootStore> | undefined;
 /** One relay transport per relay URL for the page's life, so a WebSocket warmed after one run serves the next. */
@@ -46,11 +48,15 @@ function relayTransport(config: RunConfig): RelayTransport {
   return transport;
 }
 
+function startError(diagnostic: Diagnostic): RunStartError {
+  return new RunStartError(diagnostic, inEnglish(diagnostic));
+}
+
 function demoClientCertificate(config: RunConfig): ClientCertificate {
-  if (!config.demo) throw new Error(`the demo client certificate is not available: ${config.demoUnavailable ?? 'unknown reason'}`);
+  if (!config.demo) throw startError(config.demoUnavailable ? said('start.demoCertificateUnavailable', { why: config.demoUnavailable }) : said('start.demoCertificateUnknown'));
   const chainDer = pemBlocks(config.demo.clientCertPem, 'CERTIFICATE');
   const [keyPkcs8Der] = pemBlocks(config.demo.clientKeyPem, 'PRIVATE KEY');
-  if (chainDer.length === 0 || !keyPkcs8Der) throw new Error('the demo client certificate on the server is not in PEM (CERTIFICATE + PRIVATE KEY)');
+  if (chainDer.length === 0 || !keyPkcs8Der) throw startError(said('start.demoCertificateFormat'));
   return { chainDer, keyPkcs8Der, schemes: schemesForCertificate(chainDer[0]) };
 }
 

@@ -1,6 +1,7 @@
 'use client';
 
 import type { RunConfig } from '@/lib/run/runConfig';
+import { RunStartError } from './startError';
 
 let runConfig: Promise<RunConfig> | undefined;
 
@@ -9,9 +10,9 @@ async function fetchRunConfig(): Promise<RunConfig> {
   try {
     response = await fetch('/api/run-config', { cache: 'no-store' });
   } catch {
-    throw new Error('this page’s server did not answer (is it still running?)');
+    throw new RunStartError({ code: 'start.serverSilent' }, 'this page’s server did not answer (is it still running?)');
   }
-  if (!response.ok) throw new Error(`this page’s server answered ${response.status} when asked where the relay is`);
+  if (!response.ok) throw new RunStartError({ code: 'start.configStatus', params: { status: response.status } }, `this page’s server answered ${response.status} when asked where the relay is`);
   return (await response.json()) as RunConfig;
 }
 

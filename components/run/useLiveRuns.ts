@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRequest } from '@/lib/run/run';
 import type { Step, Trace } from '@/lib/trace/schema';
+import type { Diagnostic } from '@/lib/tls/diagnostics';
+import { RunStartError } from './startError';
 
 /**
  * One run slot (`id` tells one run in the slot from the next): nothing yet; running (with the trace as it grows, once a step arrived); done (the
@@ -12,7 +14,7 @@ export type LiveRun =
   | { status: 'idle' }
   | { status: 'running'; id: number; request: RunRequest; trace?: Trace }
   | { status: 'done'; id: number; trace: Trace; /** Opened from a file, not run here. */ opened?: boolean }
-  | { status: 'failed'; id: number; request: RunRequest; message: string };
+  | { status: 'failed'; id: number; request: RunRequest; message: string; diagnostic?: Diagnostic };
 
 /**
  * Runs in this browser for `count` slots (the playground and an embed use one; the comparison two;
@@ -60,11 +62,14 @@ export function useLiveRuns(count = 1) {
         frame ||= requestAnimationFrame(flush);
       };
       try {
-        const { startRun } = await import('./engine');
+        const { startRun } = await import('./engine').catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new RunStartError({ code: 'start.engineNotLoaded', params: { error: message } }, `the TLS engine could not be loaded: ${message}`);
+        });
         const trace = await startRun(request, { onStep, signal: controller.signal });
         set(i, generation, { status: 'done', id: generation, trace: { ...trace, steps: trace.steps.slice() } });
       } catch (error) {
-        set(i, generation, { status: 'failed', id: generation, request, message: error instanceof Error ? error.message : String(error) });
+        set(i, generation, { status: 'failed', id: generation, request, message: error instanceof Error ? error.message : String(error), ...(error instanceof RunStartError ? { diagnostic: error.diagnostic } : {}) });
       } finally {
         if (frame) cancelAnimationFrame(frame);
         if (controllers.current[i] === controller) controllers.current[i] = undefined;

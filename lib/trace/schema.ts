@@ -542,7 +542,8 @@ export type OutcomeCause =
   | { cause: 'client-error'; message: string; diagnostic?: Diagnostic }
   | { cause: 'stopped' }
   | { cause: 'input'; message: string; diagnostic?: Diagnostic }
-  | { cause: 'start'; message: string }
+  /** The page could not start the run: why, in English, and as data (absent in runs saved before it). */
+  | { cause: 'start'; message: string; diagnostic?: Diagnostic }
   | { cause: 'internal'; message: string }
   | { cause: 'unfinished' };
 

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { demoPkiDir } from './paths';
+import { inEnglish, said, type Diagnostic } from '../../lib/tls/diagnostics';
 
 export interface DemoEndpoint {
   host: string;
@@ -75,14 +76,29 @@ export async function readDemoStatus(dataDir: string): Promise<DemoStatus | unde
   return status;
 }
 
-/** Why a demo target is not running, in English: "it needs nginx, which is not installed". */
-export function notRunningWhy(why: DemoNotStarted): string {
-  return why.missing ? `it needs ${why.program}, which is not installed` : `${why.program} did not start (${why.message})`;
+/** Why a demo target is not running, as data: "it needs nginx, which is not installed". */
+export function notRunningSaid(why: DemoNotStarted): Diagnostic {
+  return why.missing ? said('input.demoProgramMissing', { program: why.program }) : said('input.demoProgramFailed', { program: why.program, error: why.message });
 }
 
-/** The relay's and the CLI's sentence for a demo target that is not running here. */
+/** Why a demo target is not running, in English: "it needs nginx, which is not installed". */
+export function notRunningWhy(why: DemoNotStarted): string {
+  return inEnglish(notRunningSaid(why));
+}
+
+/** The relay's and the CLI's sentence for a demo target that is not running here, as data. */
+export function notRunningDiagnostic(host: string, why: DemoNotStarted): Diagnostic {
+  return said('input.demoNotStarted', { host, why: notRunningSaid(why) });
+}
+
+/** The relay's and the CLI's sentence for a demo target that is not running here, in English. */
 export function notRunningSentence(host: string, why: DemoNotStarted): string {
-  return `${host} is a built-in demo target that is not running on this server: ${notRunningWhy(why)}`;
+  return inEnglish(notRunningDiagnostic(host, why));
+}
+
+/** The demo targets were never started in `dataDir`: where they live and how to start them, as data. */
+export function demoTargetsNotRunning(host: string, dataDir: string): Diagnostic {
+  return said('input.demoTargetsNotRunning', { host, dataDir, clone: '<clone>' });
 }
 
 /** Resolves `<name>.test` (or a bare target name) through the registry. */

@@ -13,7 +13,7 @@ import { mozillaRoots, RootStore } from '../../lib/tls/x509/roots';
 import { annotateCertificate, createCertificateVerifier, schemesForCertificate } from '../../lib/run/certificates';
 import { RunInputError, type RunDeps, type RunRequest } from '../../lib/run/run';
 import { said, type Diagnostic } from '../../lib/tls/diagnostics';
-import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY, notRunningSentence } from '../demo/registry';
+import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, demoTargetsNotRunning, notRunningDiagnostic } from '../demo/registry';
 import { demoPkiDir } from '../demo/paths';
 
 export interface NodeRunSetup {
@@ -78,9 +78,9 @@ export async function resolveDemoTarget(url: string, dataDir: string): Promise<{
   const registry = status?.running;
   const endpoint = registry?.[m[1]];
   const notStarted = status?.notStarted[m[1]];
-  if (!endpoint && notStarted) throw new RunInputError(notRunningSentence(host, notStarted));
+  if (!endpoint && notStarted) throw new RunInputError(notRunningDiagnostic(host, notStarted));
   if (!endpoint) {
-    throw new RunInputError(registry ? said('input.noDemoTarget', { name: m[1] }) : `${host} is a demo target, but the demo targets are not running in ${dataDir}. ${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}`);
+    throw new RunInputError(registry ? said('input.noDemoTarget', { name: m[1] }) : demoTargetsNotRunning(host, dataDir));
   }
   const caDer = pemCertificates(await readText(join(demoPkiDir(dataDir), 'demo-root-ca.crt'), said('input.demoCa')), said('input.demoCa'));
   return { connect: `${endpoint.host}:${endpoint.port}`, caDer };

@@ -258,6 +258,30 @@ export const cliEn = {
   resumptionNotOffered: 'nothing to offer (the first connection kept no session)',
   error: 'error: {message}',
   optionProblem: '{option}: {problem}',
+  /** A command line that cannot run (cli/args.ts UsageError): each mistake, with the values it names. */
+  usage: {
+    needsValue: '{option} needs a value',
+    takesNoValue: '{option} takes no value',
+    unknownOption: 'unknown option {option} (see --help)',
+    reproduceDir: '--reproduce= needs a directory',
+    tls: '--tls takes 1.2 or 1.3, not "{value}"',
+    saveAddress: '--save takes the address of a TLS Playground app (e.g. http://127.0.0.1:3000), not "{value}"',
+    saveScheme: '--save takes an http(s) address, not "{value}"',
+    lang: '--lang takes {choices}, not "{value}"',
+    tamperTwice: '--tamper is given once (one change per run)',
+    tamperSpec: '--tamper: {problem}',
+    timeout: '--timeout takes milliseconds, not "{value}"',
+    demoList: 'usage: demo list',
+    reproduceDiagnose: '--reproduce goes with a single run, not diagnose',
+    tamperDiagnose: '--tamper changes one run; diagnose runs its own probes and takes none',
+    fieldsDiagnose: '--fields goes with a run, not with diagnose',
+    fieldsJson: '--fields and --json are two different outputs: choose one',
+    resumeOnly: '--early-data and --psk-mode go with --resume (they are about the second connection)',
+    saveDiagnose: '--save goes with diagnose (it saves the diagnosis on a TLS Playground app)',
+    missingUrl: 'missing URL (e.g. https://example.com/)',
+    oneUrl: 'expected one URL, got {count}: {urls}',
+    clientCertKey: '--client-cert and --client-key go together',
+  },
 } as const;
 
 /** The lessons' prose (/lessons): only their pages show it, given with the page's catalog. */

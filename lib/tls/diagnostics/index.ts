@@ -14,6 +14,7 @@ import { clientSaid } from './client';
 import { cryptoSaid } from './crypto';
 import { inputSaid } from './input';
 import { recordSaid } from './record';
+import { startSaid } from './start';
 import { tamperSaid } from './tamper';
 import { tls12Said } from './tls12';
 import { tls13Said } from './tls13';
@@ -26,6 +27,7 @@ export const engineSaid = {
   crypto: cryptoSaid,
   input: inputSaid,
   record: recordSaid,
+  start: startSaid,
   tamper: tamperSaid,
   tls12: tls12Said,
   tls13: tls13Said,

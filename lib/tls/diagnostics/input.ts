@@ -26,4 +26,10 @@ export const inputSaid = {
   keyMismatch: 'the key in {key} does not belong to the certificate in {certificate}',
   demoPort: '{host} is a demo target; it answers on port 443 only (https://{host}/), not {port}',
   noDemoTarget: 'no demo target named "{name}" (see: tls-playground demo list)',
+  // {clone} is said as a shell placeholder (<clone>): a template cannot write angle brackets (ICU tags).
+  // No final period, as no sentence here has one (the views punctuate).
+  demoTargetsNotRunning: '{host} is a demo target, but the demo targets are not running in {dataDir}. The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR={clone}/data/demo',
+  demoNotStarted: '{host} is a built-in demo target that is not running on this server: {why}',
+  demoProgramMissing: 'it needs {program}, which is not installed',
+  demoProgramFailed: '{program} did not start ({error})',
 } as const;

@@ -22,4 +22,8 @@ export const inputZhCN: Catalog['engine']['input'] = {
   keyMismatch: '{key} 中的私钥与 {certificate} 中的证书不匹配',
   demoPort: '{host} 是演示目标，只在 443 端口应答（https://{host}/），而不是 {port}',
   noDemoTarget: '没有名为“{name}”的演示目标（查看：tls-playground demo list）',
+  demoTargetsNotRunning: '{host} 是演示目标，但演示目标没有在 {dataDir} 中运行。演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们，再在那个目录中运行本命令，或者设置 DEMO_DATA_DIR={clone}/data/demo（{clone} 是克隆所在的目录）。',
+  demoNotStarted: '{host} 是内置的演示目标，但没有在这台服务器上运行：{why}',
+  demoProgramMissing: '它需要 {program}，但 {program} 没有安装',
+  demoProgramFailed: '{program} 没有启动（“{error}”）',
 };

@@ -3,6 +3,7 @@ import { clientZhCN } from './client.zh-CN';
 import { cryptoZhCN } from './crypto.zh-CN';
 import { inputZhCN } from './input.zh-CN';
 import { recordZhCN } from './record.zh-CN';
+import { startZhCN } from './start.zh-CN';
 import { tamperZhCN } from './tamper.zh-CN';
 import { tls12ZhCN } from './tls12.zh-CN';
 import { tls13ZhCN } from './tls13.zh-CN';
@@ -18,6 +19,7 @@ export const engineZhCN: Catalog['engine'] = {
   crypto: cryptoZhCN,
   input: inputZhCN,
   record: recordZhCN,
+  start: startZhCN,
   tamper: tamperZhCN,
   tls12: tls12ZhCN,
   tls13: tls13ZhCN,

@@ -1,0 +1,94 @@
+/**
+ * A command line that cannot run is answered in the reader's language: every usage mistake of
+ * cli/args.ts and the demo targets that were never started are said in Chinese with --lang zh-CN
+ * (wherever --lang stands, even after the mistake) or LANG=zh_CN.UTF-8, naming the values given,
+ * and in the same English as before otherwise.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let dir: string;
+
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const base = { ...process.env, DEMO_DATA_DIR: join(dir, 'never-started'), NO_COLOR: '1', LANG: 'C.UTF-8', LC_ALL: undefined };
+    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { timeout: 120_000, env: { ...base, ...env } as NodeJS.ProcessEnv }, (err, _stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
+    });
+  });
+}
+
+const HAN = /\p{Script=Han}/u;
+/** Words of the English sentences that must not be left in the Chinese ones. */
+const ENGLISH = /\b(takes|needs|goes|go with|missing|expected|unknown|choose|given once|not running|the demo targets|e\.g\.)\b/;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tlspg-cli-usage-'));
+});
+
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// [command line, its Chinese answer, its English answer (exact)]
+const cases: [args: string[], chinese: string, english: string][] = [
+  [['--tls', '1.4', 'https://a.example/'], '错误：--tls 只接受 1.2 或 1.3，而不是“1.4”', 'error: --tls takes 1.2 or 1.3, not "1.4"'],
+  [[], '错误：缺少 URL（例如 https://example.com/）', 'error: missing URL (e.g. https://example.com/)'],
+  [['https://a.example/', 'https://b.example/'], '错误：只能给出一个 URL，但给出了 2 个：https://a.example/ https://b.example/', 'error: expected one URL, got 2: https://a.example/ https://b.example/'],
+  [['https://a.example/', '--frobnicate'], '错误：未知选项 --frobnicate（参见 --help）', 'error: unknown option --frobnicate (see --help)'],
+  [['https://a.example/', '--suite'], '错误：--suite 需要一个值', 'error: --suite needs a value'],
+  [['https://a.example/', '--json=yes'], '错误：--json 不接受值', 'error: --json takes no value'],
+  [['https://a.example/', '--reproduce='], '错误：--reproduce= 后面需要一个目录', 'error: --reproduce= needs a directory'],
+  [['https://a.example/', '--timeout', 'soon'], '错误：--timeout 的值是毫秒数，而不是“soon”', 'error: --timeout takes milliseconds, not "soon"'],
+  [['diagnose', 'https://a.example/', '--save', 'nowhere'], '错误：--save 需要 TLS Playground 应用的地址（例如 http://127.0.0.1:3000），而不是“nowhere”', 'error: --save takes the address of a TLS Playground app (e.g. http://127.0.0.1:3000), not "nowhere"'],
+  [['diagnose', 'https://a.example/', '--save', 'ftp://a.example/'], '错误：--save 需要 http(s) 地址，而不是“ftp://a.example/”', 'error: --save takes an http(s) address, not "ftp://a.example/"'],
+  [['https://a.example/', '--save', 'http://127.0.0.1:3000'], '错误：--save 需要与 diagnose 一起使用（它把诊断保存到 TLS Playground 应用上）', 'error: --save goes with diagnose (it saves the diagnosis on a TLS Playground app)'],
+  [['https://a.example/', '--tamper', 'finished.verify_data:flip=0', '--tamper', 'finished.verify_data:flip=1'], '错误：--tamper 只能给出一次（每次运行只改动一处）', 'error: --tamper is given once (one change per run)'],
+  [['diagnose', 'https://a.example/', '--tamper', 'finished.verify_data:flip=0'], '错误：--tamper 只改动单次运行；diagnose 运行自己的探测，不接受它', 'error: --tamper changes one run; diagnose runs its own probes and takes none'],
+  [['diagnose', 'https://a.example/', '--reproduce'], '错误：--reproduce 用于单次运行，不能与 diagnose 一起使用', 'error: --reproduce goes with a single run, not diagnose'],
+  [['diagnose', 'https://a.example/', '--fields'], '错误：--fields 用于单次运行，不能与 diagnose 一起使用', 'error: --fields goes with a run, not with diagnose'],
+  [['https://a.example/', '--fields', '--json'], '错误：--fields 和 --json 是两种不同的输出：只能选一种', 'error: --fields and --json are two different outputs: choose one'],
+  [['https://a.example/', '--early-data'], '错误：--early-data 和 --psk-mode 需要与 --resume 一起使用（它们针对第二个连接）', 'error: --early-data and --psk-mode go with --resume (they are about the second connection)'],
+  [['https://a.example/', '--client-cert', 'c.pem'], '错误：--client-cert 和 --client-key 必须一起使用', 'error: --client-cert and --client-key go together'],
+  [['demo', 'lists'], '错误：用法：demo list', 'error: usage: demo list'],
+];
+
+describe('usage mistakes in the reader’s language', () => {
+  it('says each mistake in Chinese with --lang zh-CN after it, naming the values given, and in the same English without', async () => {
+    for (const [args, chinese, english] of cases) {
+      const [zh, en] = await Promise.all([cli([...args, '--lang', 'zh-CN']), cli(args)]);
+      assert.equal(zh.code, 2, zh.stderr);
+      assert.equal(zh.stderr, chinese + '\n');
+      assert.match(zh.stderr, HAN);
+      assert.doesNotMatch(zh.stderr, ENGLISH, 'no English sentence');
+      assert.equal(en.code, 2, en.stderr);
+      assert.equal(en.stderr, english + '\n');
+    }
+  });
+
+  it('takes the language from LANG when --lang is not given, and --lang before the mistake as well', async () => {
+    const [posix, first] = await Promise.all([cli(['--tls', '1.1', 'https://a.example/'], { LANG: 'zh_CN.UTF-8' }), cli(['--lang', 'zh-CN', '--tls', 'SSLv3', 'https://a.example/'])]);
+    assert.equal(posix.stderr, '错误：--tls 只接受 1.2 或 1.3，而不是“1.1”\n');
+    assert.equal(first.stderr, '错误：--tls 只接受 1.2 或 1.3，而不是“SSLv3”\n');
+  });
+
+  it('a --lang it does not know is said in the language of LANG, with the choices in it', async () => {
+    const [zh, en] = await Promise.all([cli(['https://a.example/', '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' }), cli(['https://a.example/', '--lang', 'fr'])]);
+    assert.equal(zh.stderr, '错误：--lang 只接受 en或zh-CN，而不是“fr”\n');
+    assert.equal(en.stderr, 'error: --lang takes en or zh-CN, not "fr"\n');
+  });
+
+  it('a demo alias while the demo targets were never started says where to start them, in Chinese too', async () => {
+    const where = join(dir, 'never-started');
+    const [zh, en] = await Promise.all([cli(['https://tls13.test/', '--lang', 'zh-CN']), cli(['https://tls13.test/'])]);
+    assert.equal(zh.code, 2, zh.stderr);
+    assert.equal(zh.stderr, `错误：tls13.test 是演示目标，但演示目标没有在 ${where} 中运行。演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们，再在那个目录中运行本命令，或者设置 DEMO_DATA_DIR=<clone>/data/demo（<clone> 是克隆所在的目录）。\n`);
+    assert.doesNotMatch(zh.stderr, ENGLISH);
+    assert.equal(en.code, 2, en.stderr);
+    assert.equal(en.stderr, `error: tls13.test is a demo target, but the demo targets are not running in ${where}. The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR=<clone>/data/demo\n`);
+  });
+});
