@@ -1,7 +1,7 @@
 /** The CLI: the same engine and trace as the web app, over a plain TCP transport. */
 import { appendFile } from 'node:fs/promises';
 import { demoTargets } from '../server/demo/catalog';
-import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, DEMO_TARGETS_LIVE_IN_THE_REPOSITORY, notRunningWhy } from '../server/demo/registry';
+import { readDemoStatus, DEFAULT_DEMO_DATA_DIR, notRunningSaid } from '../server/demo/registry';
 import { nodeRunDeps } from '../server/runtime/nodeRun';
 import { buildClientOptions, parseTarget, runTls, RunInputError, type RunRequest } from '../lib/run/run';
 import type { Trace } from '../lib/trace/schema';
@@ -13,7 +13,9 @@ import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
 import { saveDiagnosis } from './save';
 import { loadCatalog } from '../lib/i18n/catalogs';
-import { translator, type Translate } from '../lib/i18n/translator';
+import { translator, type MessageKey, type Translate } from '../lib/i18n/translator';
+import { en } from '../lib/i18n/messages/en';
+import { inEnglish } from '../lib/tls/diagnostics';
 import { toLocale, type Locale } from '../lib/i18n/locales';
 import { engineWords } from '../lib/view/stepText';
 import { runInputWords } from '../lib/view/runOptions';
@@ -55,19 +57,30 @@ function inputProblem(e: Error, t: Translate, locale: Locale): string {
   return t('cli.error', { message: e instanceof RunInputError ? runInputWords(e, t) : e.message });
 }
 
-async function listDemos(a: CliArgs): Promise<number> {
+/** A demo target's description in the reader's language (the page's card words), else the catalog's English. */
+function demoDescription(t: Translate, target: (typeof demoTargets)[number]): string {
+  return Object.hasOwn(en.demo.targets, target.name) ? t(`demo.targets.${target.name}.description` as MessageKey) : target.description;
+}
+
+async function listDemos(a: CliArgs, t: Translate): Promise<number> {
   const status = await readDemoStatus(process.env.DEMO_DATA_DIR ?? DEFAULT_DEMO_DATA_DIR);
   const registry = status?.running;
   if (a.json) {
     process.stdout.write(JSON.stringify(demoTargets.map((t) => ({ ...t, running: registry?.[t.name] ?? null, notStarted: status?.notStarted[t.name] })), null, 2) + '\n');
     return 0;
   }
-  for (const t of demoTargets) {
-    const notStarted = status?.notStarted[t.name];
-    const where = registry?.[t.name] ? `running on ${registry[t.name].host}:${registry[t.name].port}` : notStarted ? `not running: ${notRunningWhy(notStarted)}` : 'not running';
-    process.stdout.write(`https://${t.host}/  ${t.description}\n    ${where}\n`);
+  for (const target of demoTargets) {
+    const endpoint = registry?.[target.name];
+    const notStarted = status?.notStarted[target.name];
+    const why = notStarted && notRunningSaid(notStarted);
+    const where = endpoint
+      ? t('cli.demoRunning', { address: `${endpoint.host}:${endpoint.port}` })
+      : why
+        ? t('cli.demoNotRunning', { why: engineWords({ message: inEnglish(why), diagnostic: why }, t) })
+        : t('cli.demoNeverStarted');
+    process.stdout.write(`https://${target.host}/  ${demoDescription(t, target)}\n    ${where}\n`);
   }
-  if (!registry) process.stdout.write(`\n${DEMO_TARGETS_LIVE_IN_THE_REPOSITORY}\n`);
+  if (!registry) process.stdout.write(`\n${t('cli.demoTargetsLiveInTheRepository', { clone: '<clone>' })}\n`);
   return 0;
 }
 
@@ -88,10 +101,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`tls-playground ${ENGINE_VERSION}\n`);
     return 0;
   }
-  if (a.command === 'demo-list') return listDemos(a);
   const paint = painter(a.color && !a.json);
   const locale = cliLocale(a.lang, process.env);
   const t = translator(locale, await loadCatalog(locale));
+  if (a.command === 'demo-list') return listDemos(a, t);
   try {
     // Bad input is the user's to fix: say so before any connection is attempted.
     const request = requestFrom(a);

@@ -35,13 +35,6 @@ export interface DemoStatus {
 
 export const DEFAULT_DEMO_DATA_DIR = 'data/demo';
 
-/**
- * The demo targets are servers of the repository (`npm start` runs them); the CLI, installed or
- * not, reaches them through the registry in the data directory (relative to where it runs).
- */
-export const DEMO_TARGETS_LIVE_IN_THE_REPOSITORY =
-  'The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR=<clone>/data/demo.';
-
 export function demoRegistryPath(dataDir: string): string {
   return join(dataDir, 'targets.json');
 }

@@ -7,17 +7,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let dir: string;
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stderr: string }> {
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const base = { ...process.env, DEMO_DATA_DIR: join(dir, 'never-started'), NO_COLOR: '1', LANG: 'C.UTF-8', LC_ALL: undefined };
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { timeout: 120_000, env: { ...base, ...env } as NodeJS.ProcessEnv }, (err, _stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr });
+    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { timeout: 120_000, env: { ...base, ...env } as NodeJS.ProcessEnv }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -90,5 +90,24 @@ describe('usage mistakes in the reader’s language', () => {
     assert.doesNotMatch(zh.stderr, ENGLISH);
     assert.equal(en.code, 2, en.stderr);
     assert.equal(en.stderr, `error: tls13.test is a demo target, but the demo targets are not running in ${where}. The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR=<clone>/data/demo\n`);
+  });
+
+  it('demo list says where each target listens or why it is not running, in Chinese too', async () => {
+    const registry = join(dir, 'registry');
+    await mkdir(registry, { recursive: true });
+    // A registry as the demo targets leave it: one listening, one whose program is missing (nothing is dialled).
+    await writeFile(join(registry, 'targets.json'), JSON.stringify({ tls13: { host: '127.0.0.1', port: 4433 }, 'tls13-0rtt': { notStarted: { program: 'nginx', missing: true, message: 'spawn nginx ENOENT' } } }));
+    const env = { DEMO_DATA_DIR: registry };
+    const [zh, en] = await Promise.all([cli(['demo', 'list', '--lang', 'zh-CN'], env), cli(['demo', 'list'], env)]);
+    assert.equal(zh.code, 0, zh.stderr);
+    assert.match(zh.stdout, /^https:\/\/tls13\.test\/ {2}一台普通的 TLS 1\.3 服务器.*\n {4}运行于 127\.0\.0\.1:4433\n/m);
+    assert.match(zh.stdout, /^https:\/\/tls13-0rtt\.test\/ {2}.*\n {4}未运行：它需要 nginx，但 nginx 没有安装\n/m);
+    assert.match(zh.stdout, /^https:\/\/iis-renegotiation\.test\/ {2}.*\n {4}未运行\n/m);
+    assert.doesNotMatch(zh.stdout, /\b(running|needs|installed|only)\b/);
+    assert.match(en.stdout, /^https:\/\/tls13\.test\/ {2}A plain TLS 1\.3 server .*\n {4}running on 127\.0\.0\.1:4433\n/m);
+    assert.match(en.stdout, /^https:\/\/tls13-0rtt\.test\/ {2}.*\n {4}not running: it needs nginx, which is not installed\n/m);
+    const [never, neverZh] = await Promise.all([cli(['demo', 'list']), cli(['demo', 'list'], { LANG: 'zh_CN.UTF-8' })]);
+    assert.match(never.stdout, /\nThe demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR=<clone>\/data\/demo\.\n$/);
+    assert.match(neverZh.stdout, /\n演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们.*DEMO_DATA_DIR=<clone>\/data\/demo（<clone> 是克隆所在的目录）。\n$/);
   });
 });

@@ -258,6 +258,12 @@ export const cliEn = {
   resumptionNotOffered: 'nothing to offer (the first connection kept no session)',
   error: 'error: {message}',
   optionProblem: '{option}: {problem}',
+  /** demo list: where each demo target listens, or why it is not running. */
+  demoRunning: 'running on {address}',
+  demoNotRunning: 'not running: {why}',
+  demoNeverStarted: 'not running',
+  // {clone} is a shell placeholder (<clone>): a message cannot write angle brackets (ICU tags).
+  demoTargetsLiveInTheRepository: 'The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR={clone}/data/demo.',
   /** A command line that cannot run (cli/args.ts UsageError): each mistake, with the values it names. */
   usage: {
     needsValue: '{option} needs a value',

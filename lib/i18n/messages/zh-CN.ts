@@ -731,6 +731,10 @@ export const zhCN: Catalog = {
     resumptionNotOffered: '没有可提供的会话（第一个连接没有保存会话）',
     error: '错误：{message}',
     optionProblem: '{option}：{problem}',
+    demoRunning: '运行于 {address}',
+    demoNotRunning: '未运行：{why}',
+    demoNeverStarted: '未运行',
+    demoTargetsLiveInTheRepository: '演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们，再在那个目录中运行本命令，或者设置 DEMO_DATA_DIR={clone}/data/demo（{clone} 是克隆所在的目录）。',
     usage: {
       needsValue: '{option} 需要一个值',
       takesNoValue: '{option} 不接受值',
