@@ -11,7 +11,7 @@ import { formatFields } from './fields';
 import { diagnose } from '../lib/doctor/diagnose';
 import { ENGINE_VERSION } from '../lib/run/version';
 import { diagnosisForJson, formatDiagnosis } from './doctor';
-import { saveDiagnosis } from './save';
+import { saveDiagnosis, SaveError, saveWords } from './save';
 import { loadCatalog } from '../lib/i18n/catalogs';
 import { translator, type MessageKey, type Translate } from '../lib/i18n/translator';
 import { en } from '../lib/i18n/messages/en';
@@ -121,10 +121,10 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(JSON.stringify({ ...diagnosisForJson(report), ...link }, null, 2) + '\n');
       } else {
         process.stdout.write(formatDiagnosis(report, paint, t) + '\n');
-        if (saved && !(saved instanceof Error)) process.stdout.write(`\nSaved: ${saved.url}\n  (the verdict, the fixes and every probe step by step; send this link)\n`);
+        if (saved && !(saved instanceof Error)) process.stdout.write(`\n${t('cli.saved', { url: saved.url })}\n  ${t('cli.savedNote')}\n`);
       }
       if (saved instanceof Error) {
-        process.stderr.write(`error: ${saved.message}\n`);
+        process.stderr.write(t('cli.error', { message: saved instanceof SaveError ? saveWords(saved.problem, t) : saved.message }) + '\n');
         return 1;
       }
       return 0;
@@ -162,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(inputProblem(e, t, locale) + '\n');
       return 2;
     }
-    process.stderr.write(`error: ${(e as Error).message ?? e}\n`);
+    process.stderr.write(t('cli.error', { message: String((e as Error).message ?? e) }) + '\n');
     return 1;
   }
 }

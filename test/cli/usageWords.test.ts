@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 let dir: string;
 
@@ -109,5 +111,43 @@ describe('usage mistakes in the reader’s language', () => {
     const [never, neverZh] = await Promise.all([cli(['demo', 'list']), cli(['demo', 'list'], { LANG: 'zh_CN.UTF-8' })]);
     assert.match(never.stdout, /\nThe demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR=<clone>\/data\/demo\.\n$/);
     assert.match(neverZh.stdout, /\n演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们.*DEMO_DATA_DIR=<clone>\/data\/demo（<clone> 是克隆所在的目录）。\n$/);
+  });
+});
+
+describe('diagnose --save in the reader’s language', () => {
+  let app: Server;
+  let origin: string;
+  /** A stand-in app on loopback: while `saving`, POST /api/bundles answers a link; otherwise a proxy's HTML page. */
+  let saving = false;
+  before(async () => {
+    app = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/api/bundles' && saving) {
+          res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${origin}/d/AAAAAAAAAAAAAAAAAAAAAA`, runs: [] }));
+        } else res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => app.close(() => resolve())));
+
+  it('says where the diagnosis was saved, or why not, in Chinese with --lang zh-CN and in the same English without', async () => {
+    // The probes dial a closed loopback port: refused at once, a diagnosis all the same.
+    const probe = ['diagnose', 'https://127.0.0.1:9/', '--timeout', '3000', '--save'];
+    const [zhUnreachable, enUnreachable] = await Promise.all([cli([...probe, 'http://127.0.0.1:9', '--lang', 'zh-CN']), cli([...probe, 'http://127.0.0.1:9'])]);
+    assert.equal(zhUnreachable.code, 1);
+    assert.match(zhUnreachable.stderr, /^错误：无法连接 http:\/\/127\.0\.0\.1:9，诊断没有保存（“.+”）$/m);
+    assert.match(enUnreachable.stderr, /^error: could not reach http:\/\/127\.0\.0\.1:9 to save the diagnosis \(.+\)$/m);
+    const [zhNotAnApp, enNotAnApp] = await Promise.all([cli([...probe, origin, '--lang', 'zh-CN']), cli([...probe, origin])]);
+    assert.equal(zhNotAnApp.code, 1);
+    assert.match(zhNotAnApp.stderr, new RegExp(`^错误：${origin.replace(/\./g, '\\.')} 没有保存诊断：HTTP 404，它是 TLS Playground 应用吗？$`, 'm'));
+    assert.match(enNotAnApp.stderr, new RegExp(`^error: ${origin.replace(/\./g, '\\.')} did not save the diagnosis: HTTP 404, is it a TLS Playground app\\?$`, 'm'));
+    saving = true;
+    const [zhSaved, enSaved] = await Promise.all([cli([...probe, origin, '--lang', 'zh-CN']), cli([...probe, origin])]);
+    assert.equal(zhSaved.code, 0, zhSaved.stderr);
+    assert.match(zhSaved.stdout, new RegExp(`^已保存：${origin.replace(/\./g, '\\.')}/d/A{22}\\n {2}（结论、修复方法和每个探测的每一步；把这个链接发给别人）$`, 'm'));
+    assert.match(enSaved.stdout, new RegExp(`^Saved: ${origin.replace(/\./g, '\\.')}/d/A{22}\\n {2}\\(the verdict, the fixes and every probe step by step; send this link\\)$`, 'm'));
   });
 });

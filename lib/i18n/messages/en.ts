@@ -264,6 +264,12 @@ export const cliEn = {
   demoNeverStarted: 'not running',
   // {clone} is a shell placeholder (<clone>): a message cannot write angle brackets (ICU tags).
   demoTargetsLiveInTheRepository: 'The demo targets run from a clone of the TLS Playground repository: start them there with npm start, then run this from that directory or set DEMO_DATA_DIR={clone}/data/demo.',
+  /** diagnose --save (cli/save.ts): the link of the saved diagnosis, or why it was not saved. */
+  saved: 'Saved: {url}',
+  savedNote: '(the verdict, the fixes and every probe step by step; send this link)',
+  saveUnreachable: 'could not reach {app} to save the diagnosis ({error})',
+  saveRefused: '{app} did not save the diagnosis: {error}',
+  saveNotAnApp: '{app} did not save the diagnosis: HTTP {status}, is it a TLS Playground app?',
   /** A command line that cannot run (cli/args.ts UsageError): each mistake, with the values it names. */
   usage: {
     needsValue: '{option} needs a value',

@@ -735,6 +735,11 @@ export const zhCN: Catalog = {
     demoNotRunning: '未运行：{why}',
     demoNeverStarted: '未运行',
     demoTargetsLiveInTheRepository: '演示目标在 TLS Playground 仓库的克隆中运行：先在那里用 npm start 启动它们，再在那个目录中运行本命令，或者设置 DEMO_DATA_DIR={clone}/data/demo（{clone} 是克隆所在的目录）。',
+    saved: '已保存：{url}',
+    savedNote: '（结论、修复方法和每个探测的每一步；把这个链接发给别人）',
+    saveUnreachable: '无法连接 {app}，诊断没有保存（“{error}”）',
+    saveRefused: '{app} 没有保存诊断：“{error}”',
+    saveNotAnApp: '{app} 没有保存诊断：HTTP {status}，它是 TLS Playground 应用吗？',
     usage: {
       needsValue: '{option} 需要一个值',
       takesNoValue: '{option} 不接受值',
