@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { EmbedCode } from '@/components/share/EmbedCode';
 import { EmbedHeader } from '@/components/share/EmbedHeader';
-import { CopyButton } from '@/components/trace/CopyButton';
+import { ShareLink } from '@/components/share/ShareLink';
 import { bundleTitle } from '@/lib/share/describeBundle';
 import { bundleEmbedPath, bundlePath, type SharedBundleKind } from '@/lib/share/embed';
 import { renderRequest } from '@/server/share/renderPage';
@@ -56,13 +56,7 @@ export async function BundlePage({ kind, params, searchParams }: BundlePageProps
         </p>
       </header>
       <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
-        <div className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-zinc-600 dark:text-zinc-400">{tShare('shareLink')}</span>
-          <code className="font-mono break-all" data-testid="share-url">
-            {shareUrl}
-          </code>
-          <CopyButton value={shareUrl} label={tShare('shareLinkCopy')} />
-        </div>
+        <ShareLink url={shareUrl} />
         <div role="group" aria-label={t('downloadLabel', { kind })} className="flex flex-wrap items-center gap-2">
           <span className="text-xs text-zinc-600 dark:text-zinc-400">{tShare('download')}</span>
           <a className={LINK} href={`/api/bundles/${id}/zip`} download data-testid="export-zip" title={t('zipTitle')}>

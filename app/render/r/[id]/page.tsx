@@ -6,7 +6,7 @@ import { withLang } from '@/lib/i18n/locales';
 import { getTranslate } from '@/app/i18n/translate';
 import { EmbedCode } from '@/components/share/EmbedCode';
 import { SavedExportMenu, SavedRunView, SavedTrace } from '@/components/share/SavedTrace';
-import { CopyButton } from '@/components/trace/CopyButton';
+import { ShareLink } from '@/components/share/ShareLink';
 import { SummaryCard } from '@/components/trace/SummaryCard';
 import { buildDiagram } from '@/lib/view/diagram';
 import { explainingStep, hostOf } from '@/lib/view/summary';
@@ -120,13 +120,7 @@ export default async function SavedRunPage({ params }: Props) {
         </header>
 
         <div className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800" data-testid="share-panel">
-          <div className="flex flex-wrap items-center gap-2 text-sm">
-            <span className="text-zinc-500 dark:text-zinc-400">{t('share.shareLink')}</span>
-            <code className="font-mono break-all" data-testid="share-url">
-              {shareUrl}
-            </code>
-            <CopyButton value={shareUrl} label={t('share.shareLinkCopy')} />
-          </div>
+          <ShareLink url={shareUrl} />
           <SavedExportMenu hasKeyLog={trace.keyLog.length > 0} />
           <details className="text-sm">
             <summary className="cursor-pointer text-sky-800 dark:text-sky-300">{t('share.embedRun')}</summary>
